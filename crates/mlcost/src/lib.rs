@@ -1,0 +1,33 @@
+//! mlcost: what it costs to train and serve an ML model.
+//!
+//! Plain data in, plain data out: a [`Scenario`] goes into [`estimate`], a [`Report`] or an [`Error`]
+//! naming the offending field comes out. The crate does no I/O, reads no clock and never panics on
+//! any input; results are always finite. Hardware figures come from `pricing-data/`, embedded at
+//! compile time.
+
+pub mod calibration;
+mod error;
+pub mod hardware;
+mod report;
+mod scenario;
+mod training;
+pub mod units;
+
+pub use error::{Error, Problem};
+pub use report::{Assumption, Report, TrainingReport};
+pub use scenario::{Model, Precision, Scenario, Training};
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// Estimates every section the scenario has.
+pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
+    let training = match &scenario.training {
+        Some(training) => Some(training::estimate(&scenario.model, training)?),
+        None => None,
+    };
+    if training.is_none() {
+        return Err(Error::new("training", Problem::Missing));
+    }
+    Ok(Report { training })
+}

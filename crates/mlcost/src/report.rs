@@ -1,0 +1,40 @@
+//! What an estimate returns: plain data, numbers in base units (FLOPs, hours, USD), serialised with
+//! the same dotted keys the scenario uses (`training.compute_cost_usd`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::units::{Flops, FlopsPerSecond, Hours, Usd};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<TrainingReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingReport {
+    /// Model FLOPs for the whole run: 6 × parameters × tokens.
+    pub flops: Flops,
+    /// The MFU used: the scenario's, or the calibrated default.
+    pub mfu: f64,
+    /// The goodput used: the scenario's, or the modelled one.
+    pub goodput: f64,
+    /// The dense peak of one accelerator at the scenario's precision.
+    pub peak_flops_per_accelerator: FlopsPerSecond,
+    /// Accelerator-hours billed, including time lost to failures (goodput).
+    pub accelerator_hours: Hours,
+    pub wall_clock_hours: Hours,
+    pub compute_cost_usd: Usd,
+    /// Every figure the engine supplied because the scenario left it out.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A default the engine used in place of a figure the scenario did not give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assumption {
+    /// The scenario field it stands for (`training.mfu`).
+    pub field: String,
+    pub value: f64,
+    /// Where the value comes from: a publication, or the model that derives it.
+    pub source: String,
+}

@@ -1,0 +1,171 @@
+//! The scenario: everything a user states about a model and a workload. One schema, shared by the
+//! engine, the CLI, the JavaScript API and the web app (and its URLs); field names are a contract.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem};
+
+/// A model and what to do with it. Sections a user leaves out are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub model: Model,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training: Option<Training>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Parameters that take part in each token's computation (for a dense model, all of them).
+    pub parameters: f64,
+}
+
+/// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Fp32,
+    Bf16,
+    Fp16,
+    Fp8,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 4] = [Self::Fp32, Self::Bf16, Self::Fp16, Self::Fp8];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fp32 => "fp32",
+            Self::Bf16 => "bf16",
+            Self::Fp16 => "fp16",
+            Self::Fp8 => "fp8",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Tokens processed over the whole run (dataset tokens × epochs).
+    pub tokens: f64,
+    /// An id from the hardware table (`h100-sxm`).
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub precision: Precision,
+    /// Model FLOPs utilisation: achieved model FLOP/s over the dense peak, while training runs.
+    /// Absent: the calibrated default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfu: Option<f64>,
+    /// Fraction of wall-clock time that advances training (the rest is lost to failures, restarts and
+    /// checkpoints). Absent: modelled from the accelerator count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goodput: Option<f64>,
+    pub price_per_accelerator_hour: f64,
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON. Errors name the field (`training.accelerator_count: invalid
+    /// type ...`), never just a line and column.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            // "." is the root; "?" is a syntax error before any field was reached.
+            let path = if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            };
+            let inner = err.inner();
+            let message = inner.to_string();
+            // serde reports a missing field at its parent; point at the field itself.
+            if let Some(name) = missing_field_name(&message) {
+                let field = if path.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                };
+                return Error::new(field, Problem::Missing);
+            }
+            // A syntax error has no field to name, so its line and column are the only pointer.
+            let message = if inner.is_syntax() || inner.is_eof() {
+                message
+            } else {
+                strip_position(&message)
+            };
+            Error::new(path, Problem::Malformed(message))
+        })
+    }
+
+    /// The scenario as pretty JSON, the format `from_json` reads.
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs of numbers and strings cannot fail; an empty object is still
+        // valid JSON should a future field break that.
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+fn missing_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+/// serde_json appends " at line L column C"; the field path already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const VALID: &str = r#"{
+        "model": {"parameters": 7e9},
+        "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                     "precision": "bf16", "price_per_accelerator_hour": 2.5}
+    }"#;
+
+    #[test]
+    fn parses_and_round_trips() {
+        let scenario = Scenario::from_json(VALID).unwrap();
+        assert_eq!(Scenario::from_json(&scenario.to_json()).unwrap(), scenario);
+    }
+
+    #[test]
+    fn missing_field_is_named_by_its_full_path() {
+        let err = Scenario::from_json(&VALID.replace(r#""tokens": 1e12,"#, "")).unwrap_err();
+        assert_eq!(err.to_string(), "training.tokens: is required");
+    }
+
+    #[test]
+    fn wrong_type_is_named_by_its_path() {
+        let err = Scenario::from_json(
+            &VALID.replace("\"accelerator_count\": 8", "\"accelerator_count\": -3"),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "training.accelerator_count");
+    }
+
+    #[test]
+    fn unknown_field_is_rejected_not_ignored() {
+        let err = Scenario::from_json(&VALID.replace("\"tokens\"", "\"tokenz\"")).unwrap_err();
+        assert_eq!(err.field, "training.tokenz");
+        assert!(err.to_string().contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn not_json_at_all_is_a_scenario_error() {
+        let err = Scenario::from_json("{ not json").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "scenario: key must be a string at line 1 column 3"
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Unit newtypes: every quantity the engine takes or returns says what it measures.
+//!
+//! Why newtypes and not bare `f64`? Mixing up FLOPs and FLOP/s, or hours and seconds, is the most
+//! common bug in cost models; with a type per unit, the compiler catches it. Each type is a transparent
+//! `f64` on the wire (JSON numbers in base units), so the output format stays plain.
+//!
+//! Invariant: no constructor checks finiteness; the engine validates inputs at its boundary
+//! (`scenario`) and results before returning them (`Report`), so values inside are always finite.
+
+use std::ops::{Add, Div, Mul};
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! unit {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(f64);
+
+        impl $name {
+            pub const fn new(value: f64) -> Self {
+                Self(value)
+            }
+
+            pub const fn get(self) -> f64 {
+                self.0
+            }
+
+            pub fn is_finite(self) -> bool {
+                self.0.is_finite()
+            }
+        }
+
+        impl Add for $name {
+            type Output = Self;
+            fn add(self, rhs: Self) -> Self {
+                Self(self.0 + rhs.0)
+            }
+        }
+
+        impl Mul<f64> for $name {
+            type Output = Self;
+            fn mul(self, rhs: f64) -> Self {
+                Self(self.0 * rhs)
+            }
+        }
+
+        impl Div<f64> for $name {
+            type Output = Self;
+            fn div(self, rhs: f64) -> Self {
+                Self(self.0 / rhs)
+            }
+        }
+    };
+}
+
+unit!(
+    /// A count of floating-point operations.
+    Flops
+);
+unit!(
+    /// Floating-point operations per second.
+    FlopsPerSecond
+);
+unit!(
+    /// A size in bytes (decimal multiples: 1 GB = 1e9 bytes, as datasheets and price lists use).
+    Bytes
+);
+unit!(
+    /// A transfer rate in bytes per second.
+    BytesPerSecond
+);
+unit!(
+    /// A duration in hours: the unit of cloud billing.
+    Hours
+);
+unit!(
+    /// Money in US dollars.
+    Usd
+);
+unit!(
+    /// A price per hour, in US dollars.
+    UsdPerHour
+);
+unit!(
+    /// Power in watts.
+    Watts
+);
+
+const SECONDS_PER_HOUR: f64 = 3600.0;
+
+impl Div<FlopsPerSecond> for Flops {
+    type Output = Hours;
+    /// How long a given rate takes to do this much work.
+    fn div(self, rate: FlopsPerSecond) -> Hours {
+        Hours(self.0 / rate.0 / SECONDS_PER_HOUR)
+    }
+}
+
+impl Mul<UsdPerHour> for Hours {
+    type Output = Usd;
+    fn mul(self, price: UsdPerHour) -> Usd {
+        Usd(self.0 * price.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn work_over_rate_is_hours() {
+        let hours = Flops::new(3.6e15) / FlopsPerSecond::new(1e12);
+        assert_eq!(hours, Hours::new(1.0));
+    }
+
+    #[test]
+    fn hours_times_price_is_dollars() {
+        assert_eq!(Hours::new(10.0) * UsdPerHour::new(2.5), Usd::new(25.0));
+    }
+
+    #[test]
+    fn units_serialize_as_plain_numbers() {
+        assert_eq!(
+            serde_json::to_string(&Usd::new(1.5)).ok().as_deref(),
+            Some("1.5")
+        );
+    }
+}

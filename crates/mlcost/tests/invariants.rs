@@ -1,0 +1,146 @@
+//! Behaviour every estimate must have, whatever the input: named errors, no panic, no NaN or infinity.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use mlcost::{Error, Scenario, estimate};
+
+const BASE: &str = r#"{"model": {"parameters": 7e9},
+    "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 64,
+                 "precision": "bf16", "mfu": 0.4, "price_per_accelerator_hour": 2.5}}"#;
+
+fn base() -> Scenario {
+    Scenario::from_json(BASE).unwrap()
+}
+
+fn error_of(edit: impl FnOnce(&mut Scenario)) -> Error {
+    let mut scenario = base();
+    edit(&mut scenario);
+    estimate(&scenario).unwrap_err()
+}
+
+fn training(scenario: &mut Scenario) -> &mut mlcost::Training {
+    scenario.training.as_mut().unwrap()
+}
+
+#[test]
+fn each_bad_field_is_named() {
+    type Edit = Box<dyn FnOnce(&mut Scenario)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "model.parameters: must be > 0",
+            Box::new(|s| s.model.parameters = 0.0),
+        ),
+        (
+            "training.tokens: must be > 0",
+            Box::new(|s| training(s).tokens = -1.0),
+        ),
+        (
+            "training.tokens: must be a finite number",
+            Box::new(|s| training(s).tokens = f64::NAN),
+        ),
+        (
+            "training.accelerator_count: must be > 0",
+            Box::new(|s| training(s).accelerator_count = 0),
+        ),
+        (
+            "training.mfu: must be greater than 0 and at most 1",
+            Box::new(|s| training(s).mfu = Some(1.5)),
+        ),
+        (
+            "training.goodput: must be greater than 0 and at most 1",
+            Box::new(|s| training(s).goodput = Some(0.0)),
+        ),
+        (
+            "training.price_per_accelerator_hour: must be a finite number",
+            Box::new(|s| training(s).price_per_accelerator_hour = f64::INFINITY),
+        ),
+    ];
+    for (expected, edit) in cases {
+        assert_eq!(error_of(edit).to_string(), expected);
+    }
+}
+
+#[test]
+fn fp8_on_an_accelerator_without_it_is_refused() {
+    let err = error_of(|s| {
+        let t = training(s);
+        t.accelerator = "a100-sxm-80gb".into();
+        t.precision = mlcost::Precision::Fp8;
+    });
+    assert_eq!(err.field, "training.precision");
+}
+
+#[test]
+fn extreme_magnitudes_give_finite_results_or_a_named_error() {
+    let magnitudes = [
+        f64::MIN_POSITIVE,
+        1e-300,
+        1e-9,
+        1.0,
+        1e12,
+        1e150,
+        1e300,
+        f64::MAX,
+    ];
+    for parameters in magnitudes {
+        for tokens in magnitudes {
+            for price in [f64::MIN_POSITIVE, 1.0, f64::MAX] {
+                let mut scenario = base();
+                scenario.model.parameters = parameters;
+                training(&mut scenario).tokens = tokens;
+                training(&mut scenario).price_per_accelerator_hour = price;
+                match estimate(&scenario) {
+                    Ok(report) => {
+                        let json = serde_json::to_value(&report).unwrap();
+                        assert_all_numbers_finite(&json);
+                    }
+                    Err(err) => assert!(err.field.starts_with("training."), "{err}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn cost_rises_with_tokens_and_falls_with_price() {
+    let cost = |tokens: f64, price: f64| {
+        let mut scenario = base();
+        training(&mut scenario).tokens = tokens;
+        training(&mut scenario).price_per_accelerator_hour = price;
+        estimate(&scenario)
+            .unwrap()
+            .training
+            .unwrap()
+            .compute_cost_usd
+            .get()
+    };
+    assert!(cost(2e12, 2.5) > cost(1e12, 2.5));
+    assert!(cost(1e12, 2.0) < cost(1e12, 2.5));
+    assert!(cost(1e12, 2.5) > 0.0);
+}
+
+#[test]
+fn more_accelerators_finish_sooner_but_lose_more_to_failures() {
+    let run = |count: u32| {
+        let mut scenario = base();
+        training(&mut scenario).accelerator_count = count;
+        estimate(&scenario).unwrap().training.unwrap()
+    };
+    let (small, large) = (run(64), run(4096));
+    assert!(large.wall_clock_hours < small.wall_clock_hours);
+    assert!(large.compute_cost_usd > small.compute_cost_usd);
+}
+
+fn assert_all_numbers_finite(value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            assert!(n.as_f64().is_some_and(f64::is_finite), "{n}")
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(assert_all_numbers_finite),
+        serde_json::Value::Object(map) => map.values().for_each(assert_all_numbers_finite),
+        _ => {}
+    }
+}
