@@ -1,1 +1,190 @@
-fn main() {}
+//! Project automation. `cargo xtask serve` builds and serves the web app; `cargo xtask test` runs every
+//! check CI runs. Both first install what a fresh machine lacks (the wasm32 target, Trunk, the
+//! wasm-bindgen CLI, Chromium, chromedriver, wasm-opt) and say what they install.
+//!
+//! Why a Rust xtask and not shell scripts? It runs wherever cargo does, needs nothing else installed,
+//! and its steps are code that clippy checks.
+
+mod bundle;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N]   build the web app and serve it at http://127.0.0.1:N (default 8080)
+  test               run every check CI runs: fmt, clippy (native and wasm32), native tests,
+                     engine tests on wasm32 in headless Chromium, a release build of the app,
+                     end-to-end tests in headless Chromium, and the bundle size report
+  bundle-size        print the size of dist/ (raw and gzip, per file)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(),
+        Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => "8080".to_owned(),
+        [flag, port] if flag == "--port" && port.parse::<u16>().is_ok() => port.clone(),
+        _ => {
+            return Err(format!(
+                "serve: expected `--port N`, got {args:?}\n\n{USAGE}"
+            ));
+        }
+    };
+    let tools = tools::ensure(tools::Need::App)?;
+    println!("xtask: serving http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    run(tools.trunk().args(["serve", "--port", &port]))
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let tools = tools::ensure(tools::Need::Everything)?;
+    let root = project_root();
+    let mut steps = Steps::default();
+
+    steps.run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    steps.run(
+        "clippy (native)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    steps.run(
+        "clippy (wasm32)",
+        cargo().args([
+            "clippy",
+            "--locked",
+            "--target",
+            tools::WASM_TARGET,
+            "-p",
+            "mlcost",
+            "-p",
+            "mlcost-wasm",
+            "-p",
+            "mlcost-web",
+            "--lib",
+            "--bins",
+            "--tests",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    steps.run(
+        "native tests",
+        cargo().args(["test", "--workspace", "--locked"]),
+    )?;
+    steps.run(
+        "engine tests on wasm32 in headless Chromium",
+        tools.wasm_test_env(&mut cargo()).args([
+            "test",
+            "--locked",
+            "--target",
+            tools::WASM_TARGET,
+            "-p",
+            "mlcost",
+        ]),
+    )?;
+    steps.run(
+        "release build of the app (trunk)",
+        tools.trunk().args(["build", "--release"]),
+    )?;
+    steps.run(
+        "end-to-end tests in headless Chromium",
+        tools.e2e_env(&mut cargo(), &root.join("dist")).args([
+            "test",
+            "--locked",
+            "-p",
+            "mlcost-tests",
+            "--test",
+            "it",
+            "--",
+            "--ignored",
+        ]),
+    )?;
+    bundle::report(&root.join("dist"))?;
+    steps.summary();
+    println!("xtask: all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// Runs steps in order and remembers how long each took, for the summary CI prints.
+#[derive(Default)]
+struct Steps(Vec<(&'static str, std::time::Duration)>);
+
+impl Steps {
+    fn run(&mut self, name: &'static str, command: &mut Command) -> Result<(), String> {
+        println!("\nxtask: ── {name} ──");
+        let started = Instant::now();
+        run(command).map_err(|e| format!("{name} failed: {e}"))?;
+        self.0.push((name, started.elapsed()));
+        Ok(())
+    }
+
+    fn summary(&self) {
+        println!("\nxtask: step times");
+        for (name, took) in &self.0 {
+            println!("  {:>7.1}s  {name}", took.as_secs_f64());
+        }
+    }
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(project_root());
+    command
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} exited with {status}"))
+    }
+}
+
+/// Output of a command that must succeed, as text.
+fn output(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}

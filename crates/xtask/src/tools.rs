@@ -1,0 +1,248 @@
+//! Finds or installs the tools the app and its tests need, pinned to the versions the project uses.
+//!
+//! Tools cargo installs go into `.tools/` in the project (ignored by git), so nothing outside the
+//! checkout changes; a matching version already on `PATH` is used instead. Browser packages come from
+//! Debian's apt, which needs root: without it, the message says what to install.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{output, project_root, run};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const TRUNK_VERSION: &str = "0.21.14";
+/// The wasm-opt version Trunk.toml names; Debian 12's binaryen package.
+const WASM_OPT_VERSION: &str = "108";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Need {
+    /// Build and serve the app.
+    App,
+    /// The app plus headless Chromium for tests.
+    Everything,
+}
+
+#[derive(Debug)]
+pub struct Tools {
+    trunk: PathBuf,
+    wasm_bindgen_test_runner: PathBuf,
+    chromedriver: Option<PathBuf>,
+    chromium: Option<PathBuf>,
+    /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen and wasm-opt.
+    path: OsString,
+}
+
+impl Tools {
+    pub fn trunk(&self) -> Command {
+        let mut command = Command::new(&self.trunk);
+        command.current_dir(project_root()).env("PATH", &self.path);
+        command
+    }
+
+    /// Runs wasm32 test binaries in headless Chromium through wasm-bindgen-test-runner.
+    pub fn wasm_test_env<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                &self.wasm_bindgen_test_runner,
+            )
+            .env("PATH", &self.path);
+        if let Some(chromedriver) = &self.chromedriver {
+            command.env("CHROMEDRIVER", chromedriver);
+        }
+        command
+    }
+
+    /// Where the end-to-end tests find the built app and the browser.
+    pub fn e2e_env<'a>(&self, command: &'a mut Command, dist: &Path) -> &'a mut Command {
+        command.env("MLCOST_DIST", dist);
+        if let Some(chromedriver) = &self.chromedriver {
+            command.env("CHROMEDRIVER", chromedriver);
+        }
+        if let Some(chromium) = &self.chromium {
+            command.env("CHROMIUM", chromium);
+        }
+        command
+    }
+}
+
+pub fn ensure(need: Need) -> Result<Tools, String> {
+    let root = project_root();
+    let local_bin = root.join(".tools").join("bin");
+    let path = prepend_path(&local_bin);
+
+    ensure_wasm_target()?;
+    let mut apt_packages = Vec::new();
+    if !has_version(&find("wasm-opt", &local_bin, &path), WASM_OPT_VERSION) {
+        apt_packages.push("binaryen");
+    }
+    if need == Need::Everything {
+        if which("chromium", &path).is_none() {
+            apt_packages.push("chromium");
+        }
+        if which("chromedriver", &path).is_none() {
+            apt_packages.push("chromium-driver");
+        }
+    }
+    apt_install(&apt_packages)?;
+    if !has_version(&find("wasm-opt", &local_bin, &path), WASM_OPT_VERSION) {
+        return Err(format!(
+            "wasm-opt version {WASM_OPT_VERSION} is required (Trunk.toml pins it); install Debian's \
+             binaryen package or put that version on PATH"
+        ));
+    }
+
+    let trunk = find_or_install(
+        "trunk",
+        TRUNK_VERSION,
+        &[
+            "install",
+            "trunk",
+            "--version",
+            &format!("={TRUNK_VERSION}"),
+            "--locked",
+        ],
+        &local_bin,
+        &path,
+    )?;
+    let bindgen_version = locked_version("wasm-bindgen")?;
+    // Without --locked: one of the CLI's locked dependencies is missing from the registry mirror.
+    let wasm_bindgen = find_or_install(
+        "wasm-bindgen",
+        &bindgen_version,
+        &[
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={bindgen_version}"),
+        ],
+        &local_bin,
+        &path,
+    )?;
+    let wasm_bindgen_test_runner = wasm_bindgen.with_file_name("wasm-bindgen-test-runner");
+    if !wasm_bindgen_test_runner.is_file() {
+        return Err(format!(
+            "{} is missing; reinstall wasm-bindgen-cli",
+            wasm_bindgen_test_runner.display()
+        ));
+    }
+    Ok(Tools {
+        trunk,
+        wasm_bindgen_test_runner,
+        chromedriver: which("chromedriver", &path),
+        chromium: which("chromium", &path),
+        path,
+    })
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .ok_or("rustup is required to add the wasm32 target (https://rustup.rs)")?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("xtask: installing the {WASM_TARGET} target with rustup");
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The tool at the pinned version: `.tools/bin` first, then `PATH`, else `cargo install` into `.tools`.
+fn find_or_install(
+    name: &str,
+    version: &str,
+    install_args: &[&str],
+    local_bin: &Path,
+    path: &OsString,
+) -> Result<PathBuf, String> {
+    let candidate = find(name, local_bin, path);
+    if has_version(&candidate, version) {
+        return Ok(candidate.unwrap_or_default());
+    }
+    let root = local_bin.parent().unwrap_or(local_bin);
+    println!(
+        "xtask: installing {name} {version} into {} (cargo install; a few minutes)",
+        root.display()
+    );
+    let started = std::time::Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    run(Command::new(cargo)
+        .args(install_args)
+        .arg("--root")
+        .arg(root))?;
+    println!(
+        "xtask: installed {name} {version} in {:.0?}",
+        started.elapsed()
+    );
+    let installed = local_bin.join(name);
+    if has_version(&Some(installed.clone()), version) {
+        Ok(installed)
+    } else {
+        Err(format!(
+            "{} does not report version {version} after installing",
+            installed.display()
+        ))
+    }
+}
+
+fn find(name: &str, local_bin: &Path, path: &OsString) -> Option<PathBuf> {
+    let local = local_bin.join(name);
+    if local.is_file() {
+        Some(local)
+    } else {
+        which(name, path)
+    }
+}
+
+fn has_version(tool: &Option<PathBuf>, version: &str) -> bool {
+    let Some(tool) = tool else { return false };
+    output(Command::new(tool).arg("--version")).is_some_and(|text| {
+        text.split_whitespace()
+            .any(|word| word.trim_start_matches('v') == version)
+    })
+}
+
+fn which(name: &str, path: &OsString) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+fn prepend_path(dir: &Path) -> OsString {
+    let existing = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&existing));
+    std::env::join_paths(dirs).unwrap_or(existing)
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let list = packages.join(" ");
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "missing Debian packages: {list}. Install them with `sudo apt-get install -y {list}` and run again."
+        ));
+    }
+    println!("xtask: installing {list} with apt-get");
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(packages))
+}
+
+/// The version of `package` in Cargo.lock: the wasm-bindgen CLI must match the crate exactly.
+fn locked_version(package: &str) -> Result<String, String> {
+    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == name_line
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}

@@ -1,0 +1,322 @@
+//! The built app (`dist/`) served on loopback and driven in headless Chromium through chromedriver.
+//! Ignored in a plain `cargo test`: `cargo xtask test` builds the app, sets `MLCOST_DIST`, and runs
+//! these with `--ignored`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+const IGNORED: &str = "needs the built app and chromedriver: run by `cargo xtask test`";
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn changing_the_accelerator_count_updates_cost_and_chart() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let cost_before = wait_for_text(page, "#training-compute-cost").await;
+    let chart_before = chart_pixels(page).await;
+    assert!(
+        chart_before.inked > 2_000,
+        "chart looks blank: {} inked pixels",
+        chart_before.inked
+    );
+
+    // 4,096 GPUs lose more time to failures than 2,048, so the same run costs more.
+    retype(page, "training.accelerator_count", "4096").await;
+    let cost_after = wait_for_change(page, "#training-compute-cost", &cost_before).await;
+    assert_ne!(cost_after, cost_before);
+    let chart_after = chart_pixels(page).await;
+    assert!(chart_after.inked > 2_000, "chart blank after the change");
+    assert_ne!(
+        chart_after.data_url, chart_before.data_url,
+        "chart did not redraw"
+    );
+    browser.screenshot("training-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let cost_before = wait_for_text(page, "#training-compute-cost").await;
+
+    retype(page, "training.tokens", "lots").await;
+    let message = wait_for_text(page, ".field-error").await;
+    assert!(message.starts_with("training.tokens:"), "{message}");
+    assert!(message.contains("\"lots\" is not a number"), "{message}");
+    let stale = wait_for_text(page, ".stale").await;
+    assert!(stale.contains("last valid estimate"), "{stale}");
+    assert_eq!(text_of(page, "#training-compute-cost").await, cost_before);
+    // What the user typed is still there to fix.
+    let typed = page
+        .find(Locator::Id("training.tokens"))
+        .await
+        .expect("tokens input");
+    assert_eq!(
+        typed.prop("value").await.ok().flatten().as_deref(),
+        Some("lots")
+    );
+
+    // The engine's own checks show the same way: a zero count is readable but not valid.
+    retype(page, "training.tokens", "14.8T").await;
+    retype(page, "training.accelerator_count", "0").await;
+    let message = wait_for_text(page, ".field-error").await;
+    assert!(
+        message.starts_with("training.accelerator_count:"),
+        "{message}"
+    );
+    browser.screenshot("training-error-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn narrow_screen_renders_everything() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.set_window_size(360, 800).await.expect("resize");
+    wait_for_text(page, "#training-compute-cost").await;
+    assert!(chart_pixels(page).await.inked > 2_000);
+    browser.screenshot("training-360").await;
+    browser.close().await;
+}
+
+struct Browser {
+    client: Client,
+    _driver: KillOnDrop,
+}
+
+impl Browser {
+    async fn start() -> Self {
+        let dist = PathBuf::from(std::env::var_os("MLCOST_DIST").expect(IGNORED));
+        assert!(
+            dist.join("index.html").is_file(),
+            "{} has no index.html: build the app",
+            dist.display()
+        );
+        let site = serve(dist);
+        let driver_port = free_port();
+        let chromedriver =
+            std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver:?}: {e}"));
+        let driver = KillOnDrop(driver);
+        wait_until_listening(driver_port);
+
+        let mut options = json!({"args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+        ]});
+        if let Some(chromium) = std::env::var_os("CHROMIUM") {
+            options["binary"] = json!(chromium.to_string_lossy());
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("chromedriver session");
+        client
+            .goto(&format!("http://{site}/"))
+            .await
+            .expect("open the app");
+        Self {
+            client,
+            _driver: driver,
+        }
+    }
+
+    /// Saves a PNG for people to look at (a test artifact, not committed).
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
+        std::fs::create_dir_all(&dir).expect("artifact dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls until `selector` has non-empty text (the app renders after the wasm loads).
+async fn wait_for_text(page: &Client, selector: &str) -> String {
+    poll(
+        || async { Some(text_of(page, selector).await).filter(|t| !t.is_empty()) },
+        selector,
+    )
+    .await
+}
+
+async fn wait_for_change(page: &Client, selector: &str, before: &str) -> String {
+    poll(
+        || async { Some(text_of(page, selector).await).filter(|t| t != before) },
+        selector,
+    )
+    .await
+}
+
+async fn text_of(page: &Client, selector: &str) -> String {
+    match page.find(Locator::Css(selector)).await {
+        Ok(element) => element.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Retries `probe` until it yields, for up to 20 s: a timeout means the page never got there.
+async fn poll<F, Fut>(mut probe: F, what: &str) -> String
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<String>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Replaces an input's text the way a person does: select it all, type over it.
+async fn retype(page: &Client, id: &str, text: &str) {
+    let input: Element = page.find(Locator::Id(id)).await.expect("input exists");
+    input.click().await.expect("focus input");
+    let length = input
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .map_or(0, |v| v.chars().count());
+    // WebDriver key codes: End, then Backspace once per character.
+    let keys = format!("\u{E010}{}{text}", "\u{E003}".repeat(length));
+    input.send_keys(&keys).await.expect("type");
+}
+
+struct ChartPixels {
+    data_url: String,
+    inked: u64,
+}
+
+/// The chart canvas as an image, and how many of its pixels are not white.
+async fn chart_pixels(page: &Client) -> ChartPixels {
+    let script = r#"
+        const canvas = document.getElementById('cost-time-chart');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 0; i < data.length; i += 4) {
+            if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked++;
+        }
+        return [canvas.toDataURL(), inked];
+    "#;
+    let value = page.execute(script, vec![]).await.expect("read canvas");
+    let (Some(url), Some(inked)) = (value[0].as_str(), value[1].as_u64()) else {
+        panic!("unexpected canvas reading {value}")
+    };
+    ChartPixels {
+        data_url: url.to_owned(),
+        inked,
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn wait_until_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start listening on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Serves `dir` over HTTP on a loopback port, one thread per connection; returns `host:port`.
+fn serve(dir: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let address = listener.local_addr().expect("address").to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || respond(stream, &dir));
+        }
+    });
+    address
+}
+
+fn respond(mut stream: TcpStream, dir: &Path) {
+    let mut request_line = String::new();
+    let mut reader = BufReader::new(&stream);
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Drain the headers; the request line is all this server needs.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let relative = if path == "/" {
+        "index.html"
+    } else {
+        path.trim_start_matches('/')
+    };
+    let file = dir.join(relative);
+    let inside = !relative.split('/').any(|part| part == "..");
+    let (status, body, kind) = match std::fs::read(&file) {
+        Ok(body) if inside => ("200 OK", body, content_type(&file)),
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(&body));
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,167 @@
+//! Cost and wall-clock time against accelerator count, for the scenario on screen.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use mlcost::Scenario;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// One accelerator count and what the run costs and takes with it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub count: u32,
+    pub cost_usd: f64,
+    pub wall_clock_days: f64,
+}
+
+/// Powers of two from 1/32 to 32 times the scenario's count (and the count itself), estimated.
+pub fn sweep(scenario: &Scenario) -> Vec<Point> {
+    let Some(training) = &scenario.training else {
+        return Vec::new();
+    };
+    let current = training.accelerator_count;
+    let mut counts: Vec<u32> = (0..32)
+        .map(|shift| 1u32 << shift)
+        .filter(|&c| {
+            u64::from(c) * 32 >= u64::from(current) && u64::from(c) <= u64::from(current) * 32
+        })
+        .collect();
+    counts.push(current);
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+        .into_iter()
+        .filter_map(|count| {
+            let mut variant = scenario.clone();
+            variant.training.as_mut()?.accelerator_count = count;
+            let report = mlcost::estimate(&variant).ok()?.training?;
+            Some(Point {
+                count,
+                cost_usd: report.compute_cost_usd.get(),
+                wall_clock_days: report.wall_clock_hours.get() / 24.0,
+            })
+        })
+        .collect()
+}
+
+#[component]
+pub fn CostTimeChart(scenario: Signal<Option<Scenario>>) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let points = Memo::new(move |_| {
+        scenario
+            .with(|s| s.as_ref().map(|s| (sweep(s), current_count(s))))
+            .unwrap_or_default()
+    });
+    let failure = RwSignal::new(None::<String>);
+    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
+    Effect::new(move |_| {
+        let (points, current) = points.get();
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw(canvas, &points, current).err());
+        }
+    });
+    view! {
+        <canvas id="cost-time-chart" node_ref=canvas width="720" height="360"
+            role="img" aria-label="Compute cost (left axis) and wall-clock days (right axis) against accelerator count">
+        </canvas>
+        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+    }
+}
+
+fn current_count(scenario: &Scenario) -> u32 {
+    scenario
+        .training
+        .as_ref()
+        .map_or(0, |t| t.accelerator_count)
+}
+
+const COST_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
+const TIME_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+
+fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return root.present().map_err(|e| e.to_string());
+    };
+    let max_cost = points.iter().map(|p| p.cost_usd).fold(0.0, f64::max) * 1.1;
+    let (min_days, max_days) = points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+        (lo.min(p.wall_clock_days), hi.max(p.wall_clock_days))
+    });
+    let x_range = (f64::from(first.count) * 0.8..f64::from(last.count) * 1.25).log_scale();
+
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .right_y_label_area_size(70)
+        .build_cartesian_2d(x_range.clone(), 0.0..max_cost)
+        .map_err(|e| e.to_string())?
+        .set_secondary_coord(x_range, (min_days * 0.8..max_days * 1.25).log_scale());
+    chart
+        .configure_mesh()
+        .x_desc("accelerators")
+        .y_desc("compute cost (USD)")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| crate::format::usd(*y))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("wall-clock (days)")
+        .y_label_formatter(&|d| format!("{d:.3}"))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (f64::from(p.count), p.cost_usd)),
+            COST_COLOR.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("compute cost")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], COST_COLOR.stroke_width(2)));
+    chart
+        .draw_secondary_series(LineSeries::new(
+            points
+                .iter()
+                .map(|p| (f64::from(p.count), p.wall_clock_days)),
+            TIME_COLOR.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("wall-clock days")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TIME_COLOR.stroke_width(2)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .filter(|p| p.count == current)
+                .map(|p| Circle::new((f64::from(p.count), p.cost_usd), 6, COST_COLOR.filled())),
+        )
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperMiddle)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_brackets_the_current_count() {
+        let scenario = Scenario::from_json(
+            r#"{"model": {"parameters": 7e9},
+                "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 96,
+                             "precision": "bf16", "price_per_accelerator_hour": 2.0}}"#,
+        )
+        .unwrap();
+        let counts: Vec<u32> = sweep(&scenario).iter().map(|p| p.count).collect();
+        assert_eq!(counts, [4, 8, 16, 32, 64, 96, 128, 256, 512, 1024, 2048]);
+    }
+}

@@ -1,0 +1,68 @@
+//! Reading what people type: "37B", "14.8T", "2,048" and "3.2e24" are all numbers.
+
+/// Parses a positive or negative quantity with an optional SI-style suffix (k, M, B or G, T, P, E;
+/// case-insensitive except `m`, which people use for million here too) and thousands separators.
+/// Returns `None` for anything else; the caller says which field.
+pub fn parse_quantity(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_' && *c != ' ')
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let (number, multiplier) = match cleaned.chars().last() {
+        Some(suffix) if suffix.is_ascii_alphabetic() && !is_exponent_form(&cleaned) => {
+            let multiplier = match suffix.to_ascii_lowercase() {
+                'k' => 1e3,
+                'm' => 1e6,
+                'b' | 'g' => 1e9,
+                't' => 1e12,
+                'p' => 1e15,
+                'e' => 1e18,
+                _ => return None,
+            };
+            (&cleaned[..cleaned.len() - 1], multiplier)
+        }
+        _ => (cleaned.as_str(), 1.0),
+    };
+    let value: f64 = number.parse().ok()?;
+    let value = value * multiplier;
+    value.is_finite().then_some(value)
+}
+
+/// "1e" is not "1 exa"-less-something: a trailing `e` after digits is only a suffix when nothing follows.
+fn is_exponent_form(text: &str) -> bool {
+    text.parse::<f64>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_quantity;
+
+    #[test]
+    fn plain_scientific_and_suffixed_numbers() {
+        for (text, expected) in [
+            ("2048", 2048.0),
+            ("2,048", 2048.0),
+            (" 37e9 ", 37e9),
+            ("37B", 37e9),
+            ("14.8T", 14.8e12),
+            ("14.8t", 14.8e12),
+            ("1.5k", 1500.0),
+            ("0.346", 0.346),
+            ("-1", -1.0),
+            ("3E2", 300.0),
+        ] {
+            assert_eq!(parse_quantity(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn rubbish_is_none() {
+        for text in ["", "abc", "12x", "1..2", "1e999", "T"] {
+            assert_eq!(parse_quantity(text), None, "{text}");
+        }
+    }
+}
