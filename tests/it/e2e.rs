@@ -49,21 +49,22 @@ async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     let page = &browser.client;
     let cost_before = wait_for_text(page, "#training-compute-cost").await;
 
-    retype(page, "training.tokens", "lots").await;
+    // A slip of the finger at the end of "14.8T".
+    let tokens = page
+        .find(Locator::Id("training.tokens"))
+        .await
+        .expect("tokens input");
+    tokens.send_keys("\u{E010}x").await.expect("type");
     let message = wait_for_text(page, ".field-error").await;
     assert!(message.starts_with("training.tokens:"), "{message}");
-    assert!(message.contains("\"lots\" is not a number"), "{message}");
+    assert!(message.contains("\"14.8Tx\" is not a number"), "{message}");
     let stale = wait_for_text(page, ".stale").await;
     assert!(stale.contains("last valid estimate"), "{stale}");
     assert_eq!(text_of(page, "#training-compute-cost").await, cost_before);
     // What the user typed is still there to fix.
-    let typed = page
-        .find(Locator::Id("training.tokens"))
-        .await
-        .expect("tokens input");
     assert_eq!(
-        typed.prop("value").await.ok().flatten().as_deref(),
-        Some("lots")
+        tokens.prop("value").await.ok().flatten().as_deref(),
+        Some("14.8Tx")
     );
 
     // The engine's own checks show the same way: a zero count is readable but not valid.

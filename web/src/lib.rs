@@ -199,6 +199,7 @@ pub fn App() -> impl IntoView {
                     })
                 }}
             </section>
+            <div class="outputs">
             <section class="results" aria-label="Estimate" aria-live="polite">
                 <h2>"Estimate"</h2>
                 {move || match last_good.get() {
@@ -212,6 +213,7 @@ pub fn App() -> impl IntoView {
                 <h2>"Cost and wall-clock time against accelerator count"</h2>
                 <chart::CostTimeChart scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
             </section>
+            </div>
         </main>
         <footer>{hardware_as_of()}</footer>
     }

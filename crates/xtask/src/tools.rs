@@ -12,8 +12,6 @@ use crate::{output, project_root, run};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
-/// The wasm-opt version Trunk.toml names; Debian 12's binaryen package.
-const WASM_OPT_VERSION: &str = "108";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Need {
@@ -29,7 +27,7 @@ pub struct Tools {
     wasm_bindgen_test_runner: PathBuf,
     chromedriver: Option<PathBuf>,
     chromium: Option<PathBuf>,
-    /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen and wasm-opt.
+    /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen.
     path: OsString,
 }
 
@@ -74,9 +72,6 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
 
     ensure_wasm_target()?;
     let mut apt_packages = Vec::new();
-    if !has_version(&find("wasm-opt", &local_bin, &path), WASM_OPT_VERSION) {
-        apt_packages.push("binaryen");
-    }
     if need == Need::Everything {
         if which("chromium", &path).is_none() {
             apt_packages.push("chromium");
@@ -86,12 +81,6 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
         }
     }
     apt_install(&apt_packages)?;
-    if !has_version(&find("wasm-opt", &local_bin, &path), WASM_OPT_VERSION) {
-        return Err(format!(
-            "wasm-opt version {WASM_OPT_VERSION} is required (Trunk.toml pins it); install Debian's \
-             binaryen package or put that version on PATH"
-        ));
-    }
 
     let trunk = find_or_install(
         "trunk",
