@@ -10,18 +10,10 @@ fn json_output_has_the_contract_keys_in_base_units() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let training = &report["training"];
-    for key in [
-        "flops",
-        "accelerator_hours",
-        "wall_clock_hours",
-        "compute_cost_usd",
-        "mfu",
-        "goodput",
-    ] {
-        assert!(
-            training[key].is_number(),
-            "training.{key} missing in {report}"
-        );
+    for key in
+        ["flops", "accelerator_hours", "wall_clock_hours", "compute_cost_usd", "mfu", "goodput"]
+    {
+        assert!(training[key].is_number(), "training.{key} missing in {report}");
     }
     let gpu_hours = training["accelerator_hours"].as_f64().unwrap_or_default();
     // DeepSeek-V3 Technical Report, Table 1: 2,664K H800 GPU-hours for pre-training.
@@ -58,20 +50,12 @@ fn invalid_input_exits_2_with_the_field_on_stderr() {
 fn malformed_json_exits_2() {
     let out = mlcost(&["estimate", "-"], "{\"model\": ");
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("EOF while parsing"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("EOF while parsing"), "{}", text(&out.stderr));
 }
 
 #[test]
 fn missing_file_is_not_an_input_error() {
     let out = mlcost(&["estimate", "/nonexistent/scenario.json"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("cannot read"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
 }

@@ -22,11 +22,7 @@ async fn changing_the_accelerator_count_updates_cost_and_chart() {
     let page = &browser.client;
     let cost_before = wait_for_text(page, "#training-compute-cost").await;
     let chart_before = chart_pixels(page).await;
-    assert!(
-        chart_before.inked > 2_000,
-        "chart looks blank: {} inked pixels",
-        chart_before.inked
-    );
+    assert!(chart_before.inked > 2_000, "chart looks blank: {} inked pixels", chart_before.inked);
 
     // 4,096 GPUs lose more time to failures than 2,048, so the same run costs more.
     retype(page, "training.accelerator_count", "4096").await;
@@ -34,10 +30,7 @@ async fn changing_the_accelerator_count_updates_cost_and_chart() {
     assert_ne!(cost_after, cost_before);
     let chart_after = chart_pixels(page).await;
     assert!(chart_after.inked > 2_000, "chart blank after the change");
-    assert_ne!(
-        chart_after.data_url, chart_before.data_url,
-        "chart did not redraw"
-    );
+    assert_ne!(chart_after.data_url, chart_before.data_url, "chart did not redraw");
     browser.screenshot("training-1280").await;
     browser.close().await;
 }
@@ -50,10 +43,7 @@ async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     let cost_before = wait_for_text(page, "#training-compute-cost").await;
 
     // A slip of the finger at the end of "14.8T".
-    let tokens = page
-        .find(Locator::Id("training.tokens"))
-        .await
-        .expect("tokens input");
+    let tokens = page.find(Locator::Id("training.tokens")).await.expect("tokens input");
     tokens.send_keys("\u{E010}x").await.expect("type");
     let message = wait_for_text(page, ".field-error").await;
     assert!(message.starts_with("training.tokens:"), "{message}");
@@ -62,19 +52,13 @@ async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     assert!(stale.contains("last valid estimate"), "{stale}");
     assert_eq!(text_of(page, "#training-compute-cost").await, cost_before);
     // What the user typed is still there to fix.
-    assert_eq!(
-        tokens.prop("value").await.ok().flatten().as_deref(),
-        Some("14.8Tx")
-    );
+    assert_eq!(tokens.prop("value").await.ok().flatten().as_deref(), Some("14.8Tx"));
 
     // The engine's own checks show the same way: a zero count is readable but not valid.
     retype(page, "training.tokens", "14.8T").await;
     retype(page, "training.accelerator_count", "0").await;
     let message = wait_for_text(page, ".field-error").await;
-    assert!(
-        message.starts_with("training.accelerator_count:"),
-        "{message}"
-    );
+    assert!(message.starts_with("training.accelerator_count:"), "{message}");
     browser.screenshot("training-error-1280").await;
     browser.close().await;
 }
@@ -132,14 +116,8 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
             .expect("chromedriver session");
-        client
-            .goto(&format!("http://{site}/"))
-            .await
-            .expect("open the app");
-        Self {
-            client,
-            _driver: driver,
-        }
+        client.goto(&format!("http://{site}/")).await.expect("open the app");
+        Self { client, _driver: driver }
     }
 
     /// Saves a PNG for people to look at (a test artifact, not committed).
@@ -166,19 +144,11 @@ impl Drop for KillOnDrop {
 
 /// Polls until `selector` has non-empty text (the app renders after the wasm loads).
 async fn wait_for_text(page: &Client, selector: &str) -> String {
-    poll(
-        || async { Some(text_of(page, selector).await).filter(|t| !t.is_empty()) },
-        selector,
-    )
-    .await
+    poll(|| async { Some(text_of(page, selector).await).filter(|t| !t.is_empty()) }, selector).await
 }
 
 async fn wait_for_change(page: &Client, selector: &str, before: &str) -> String {
-    poll(
-        || async { Some(text_of(page, selector).await).filter(|t| t != before) },
-        selector,
-    )
-    .await
+    poll(|| async { Some(text_of(page, selector).await).filter(|t| t != before) }, selector).await
 }
 
 async fn text_of(page: &Client, selector: &str) -> String {
@@ -208,12 +178,7 @@ where
 async fn retype(page: &Client, id: &str, text: &str) {
     let input: Element = page.find(Locator::Id(id)).await.expect("input exists");
     input.click().await.expect("focus input");
-    let length = input
-        .prop("value")
-        .await
-        .ok()
-        .flatten()
-        .map_or(0, |v| v.chars().count());
+    let length = input.prop("value").await.ok().flatten().map_or(0, |v| v.chars().count());
     // WebDriver key codes: End, then Backspace once per character.
     let keys = format!("\u{E010}{}{text}", "\u{E003}".repeat(length));
     input.send_keys(&keys).await.expect("type");
@@ -239,10 +204,7 @@ async fn chart_pixels(page: &Client) -> ChartPixels {
     let (Some(url), Some(inked)) = (value[0].as_str(), value[1].as_u64()) else {
         panic!("unexpected canvas reading {value}")
     };
-    ChartPixels {
-        data_url: url.to_owned(),
-        inked,
-    }
+    ChartPixels { data_url: url.to_owned(), inked }
 }
 
 fn free_port() -> u16 {
@@ -255,10 +217,7 @@ fn free_port() -> u16 {
 fn wait_until_listening(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver did not start listening on {port}"
-        );
+        assert!(Instant::now() < deadline, "chromedriver did not start listening on {port}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -289,11 +248,7 @@ fn respond(mut stream: TcpStream, dir: &Path) {
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    let relative = if path == "/" {
-        "index.html"
-    } else {
-        path.trim_start_matches('/')
-    };
+    let relative = if path == "/" { "index.html" } else { path.trim_start_matches('/') };
     let file = dir.join(relative);
     let inside = !relative.split('/').any(|part| part == "..");
     let (status, body, kind) = match std::fs::read(&file) {
@@ -304,9 +259,7 @@ fn respond(mut stream: TcpStream, dir: &Path) {
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(&body));
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
 }
 
 fn content_type(file: &Path) -> &'static str {

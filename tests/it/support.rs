@@ -25,10 +25,7 @@ fn mlcost_binary() -> &'static PathBuf {
         assert!(status.success(), "building mlcost failed");
         // Test binaries live in target/<profile>/deps; the CLI in target/<profile>.
         let exe = std::env::current_exe().expect("test binary path");
-        let profile_dir = exe
-            .parent()
-            .and_then(|deps| deps.parent())
-            .expect("target/<profile>");
+        let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
         profile_dir.join(format!("mlcost{}", std::env::consts::EXE_SUFFIX))
     })
 }
@@ -42,12 +39,7 @@ pub fn mlcost(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("mlcost starts");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
     child.wait_with_output().expect("mlcost finishes")
 }
 

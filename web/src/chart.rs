@@ -2,7 +2,7 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use mlcost::Scenario;
+use mlcost::{PriceBook, Scenario};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -15,7 +15,7 @@ pub struct Point {
 }
 
 /// Powers of two from 1/32 to 32 times the scenario's count (and the count itself), estimated.
-pub fn sweep(scenario: &Scenario) -> Vec<Point> {
+pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
     let Some(training) = &scenario.training else {
         return Vec::new();
     };
@@ -34,7 +34,7 @@ pub fn sweep(scenario: &Scenario) -> Vec<Point> {
         .filter_map(|count| {
             let mut variant = scenario.clone();
             variant.training.as_mut()?.accelerator_count = count;
-            let report = mlcost::estimate(&variant).ok()?.training?;
+            let report = mlcost::estimate_with(&variant, book).ok()?.training?;
             Some(Point {
                 count,
                 cost_usd: report.compute_cost_usd.get(),
@@ -45,11 +45,11 @@ pub fn sweep(scenario: &Scenario) -> Vec<Point> {
 }
 
 #[component]
-pub fn CostTimeChart(scenario: Signal<Option<Scenario>>) -> impl IntoView {
+pub fn CostTimeChart(scenario: Signal<Option<Scenario>>, book: Memo<PriceBook>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let points = Memo::new(move |_| {
         scenario
-            .with(|s| s.as_ref().map(|s| (sweep(s), current_count(s))))
+            .with(|s| s.as_ref().map(|s| book.with(|b| (sweep(s, b), current_count(s)))))
             .unwrap_or_default()
     });
     let failure = RwSignal::new(None::<String>);
@@ -69,10 +69,7 @@ pub fn CostTimeChart(scenario: Signal<Option<Scenario>>) -> impl IntoView {
 }
 
 fn current_count(scenario: &Scenario) -> u32 {
-    scenario
-        .training
-        .as_ref()
-        .map_or(0, |t| t.accelerator_count)
+    scenario.training.as_ref().map_or(0, |t| t.accelerator_count)
 }
 
 const COST_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
@@ -123,9 +120,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], COST_COLOR.stroke_width(2)));
     chart
         .draw_secondary_series(LineSeries::new(
-            points
-                .iter()
-                .map(|p| (f64::from(p.count), p.wall_clock_days)),
+            points.iter().map(|p| (f64::from(p.count), p.wall_clock_days)),
             TIME_COLOR.stroke_width(2),
         ))
         .map_err(|e| e.to_string())?
@@ -167,7 +162,8 @@ mod tests {
                              "precision": "bf16", "price_per_accelerator_hour": 2.0}}"#,
         )
         .unwrap();
-        let counts: Vec<u32> = sweep(&scenario).iter().map(|p| p.count).collect();
+        let counts: Vec<u32> =
+            sweep(&scenario, PriceBook::bundled().unwrap()).iter().map(|p| p.count).collect();
         assert_eq!(counts, [4, 8, 16, 32, 64, 96, 128, 256, 512, 1024, 2048]);
     }
 

@@ -2,20 +2,12 @@
 
 pub fn usd(value: f64) -> String {
     let (scaled, suffix) = scale(value);
-    if suffix.is_empty() {
-        format!("${value:.2}")
-    } else {
-        format!("${scaled:.2}{suffix}")
-    }
+    if suffix.is_empty() { format!("${value:.2}") } else { format!("${scaled:.2}{suffix}") }
 }
 
 pub fn count(value: f64) -> String {
     let (scaled, suffix) = scale(value);
-    if suffix.is_empty() {
-        format!("{value:.0}")
-    } else {
-        format!("{scaled:.2}{suffix}")
-    }
+    if suffix.is_empty() { format!("{value:.0}") } else { format!("{scaled:.2}{suffix}") }
 }
 
 /// Hours below two days, days below two years, years above.

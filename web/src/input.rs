@@ -4,11 +4,8 @@
 /// case-insensitive except `m`, which people use for million here too) and thousands separators.
 /// Returns `None` for anything else; the caller says which field.
 pub fn parse_quantity(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != '_' && *c != ' ')
-        .collect();
+    let cleaned: String =
+        text.trim().chars().filter(|c| *c != ',' && *c != '_' && *c != ' ').collect();
     if cleaned.is_empty() {
         return None;
     }

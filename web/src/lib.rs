@@ -1,16 +1,21 @@
-//! The mlcost web app: a training scenario form, its estimate, and a chart of cost and time against
-//! accelerator count. Everything runs in the browser; there is no server.
+//! The mlcost web app: a training page (scenario form, estimate, chart of cost and time against
+//! accelerator count) and a catalogue page (every offer, normalised, with the user's own price
+//! sheet laid over the bundled one). Everything runs in the browser; there is no server.
 //!
-//! State: the form keeps exactly what the user typed (one string per field), so a typo never loses
-//! input. Every result derives from those strings through memos; the only effect draws the chart,
-//! because the canvas lives outside the reactive graph.
+//! State: forms keep exactly what the user typed (one string per field), so a typo never loses
+//! input. Every result derives from those strings through memos; effects only sync with the world
+//! outside the reactive graph (the chart's canvas, the browser's storage).
 
+mod catalog;
 mod chart;
 mod format;
 mod input;
+mod price_sheet;
 
 use leptos::prelude::*;
-use mlcost::{Error, Model, Precision, Problem, Report, Scenario, Training, TrainingReport};
+use mlcost::{
+    Error, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
+};
 
 pub use input::parse_quantity;
 
@@ -53,10 +58,8 @@ impl Form {
         let precision = read.precision("training.precision", &self.precision.get());
         let mfu = read.optional("training.mfu", &self.mfu.get());
         let goodput = read.optional("training.goodput", &self.goodput.get());
-        let price = read.number(
-            "training.price_per_accelerator_hour",
-            &self.price_per_accelerator_hour.get(),
-        );
+        let price = read
+            .number("training.price_per_accelerator_hour", &self.price_per_accelerator_hour.get());
         if !read.errors.is_empty() {
             return Err(read.errors);
         }
@@ -69,7 +72,10 @@ impl Form {
                 precision,
                 mfu,
                 goodput,
-                price_per_accelerator_hour: price,
+                price_per_accelerator_hour: Some(price),
+                offer: None,
+                plan: None,
+                region: None,
             }),
         })
     }
@@ -85,10 +91,7 @@ struct Reader {
 impl Reader {
     fn number(&mut self, field: &str, text: &str) -> f64 {
         parse_quantity(text).unwrap_or_else(|| {
-            self.fail(
-                field,
-                format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"),
-            );
+            self.fail(field, format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"));
             0.0
         })
     }
@@ -111,16 +114,10 @@ impl Reader {
     }
 
     fn precision(&mut self, field: &str, text: &str) -> Precision {
-        Precision::ALL
-            .into_iter()
-            .find(|p| p.as_str() == text)
-            .unwrap_or_else(|| {
-                self.fail(
-                    field,
-                    format!("\"{text}\" is not one of fp32, bf16, fp16, fp8"),
-                );
-                Precision::Bf16
-            })
+        Precision::ALL.into_iter().find(|p| p.as_str() == text).unwrap_or_else(|| {
+            self.fail(field, format!("\"{text}\" is not one of fp32, bf16, fp16, fp8"));
+            Precision::Bf16
+        })
     }
 
     fn fail(&mut self, field: &str, why: String) {
@@ -131,22 +128,54 @@ impl Reader {
 /// Either a report or the errors that stopped it, each naming its field.
 type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Page {
+    Training,
+    Catalog,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
+    let page = RwSignal::new(Page::Training);
+    let sheet = price_sheet::UserSheet::load();
+    let book = sheet.book();
+    let tab = move |target: Page, label: &'static str| {
+        view! {
+            <button type="button" class="tab" aria-current=move || (page.get() == target).then_some("page")
+                on:click=move |_| page.set(target)>{label}</button>
+        }
+    };
+    view! {
+        <header>
+            <h1>"mlcost"</h1>
+            <p class="tagline">"What training a model costs, from a stated model and sourced figures."</p>
+            <nav aria-label="Pages">{tab(Page::Training, "Training")}{tab(Page::Catalog, "Catalog")}</nav>
+        </header>
+        {move || match page.get() {
+            Page::Training => view! { <TrainingPage book=book /> }.into_any(),
+            Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+        }}
+        <footer>{move || book.with(|b| format!(
+            "Prices and hardware figures as of {} at the oldest; every figure's source is in its tooltip.",
+            b.oldest_as_of()
+        ))}</footer>
+    }
+}
+
+#[component]
+fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
     let form = Form::new();
     let outcome = Memo::new(move |_| -> Outcome {
         let scenario = form.scenario()?;
-        let report = mlcost::estimate(&scenario).map_err(|e| vec![e])?;
+        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
         Ok((scenario, report))
     });
     // The last estimate that worked stays on screen while the user fixes a field.
     let last_good =
-        Memo::new(
-            move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
-                Ok(good) => Some(good),
-                Err(_) => previous.cloned().flatten(),
-            },
-        );
+        Memo::new(move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
+            Ok(good) => Some(good),
+            Err(_) => previous.cloned().flatten(),
+        });
     let errors = move || outcome.get().err().unwrap_or_default();
     let error_for = move |field: &'static str| {
         move || {
@@ -158,10 +187,6 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <header>
-            <h1>"mlcost"</h1>
-            <p class="tagline">"What training a model costs, from a stated model and sourced figures."</p>
-        </header>
         <main>
             <section class="inputs" aria-label="Scenario">
                 <h2>"Training scenario"</h2>
@@ -170,7 +195,7 @@ pub fn App() -> impl IntoView {
                 {error_for("model.parameters")}
                 <TextField id="training.tokens" label="Training tokens" value=form.tokens hint="e.g. 1.4T" />
                 {error_for("training.tokens")}
-                <AcceleratorSelect value=form.accelerator />
+                <AcceleratorSelect value=form.accelerator book=book />
                 {error_for("training.accelerator")}
                 <TextField id="training.accelerator_count" label="Accelerator count" value=form.accelerator_count
                     hint="" />
@@ -211,11 +236,11 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="chart" aria-label="Cost and time against accelerator count">
                 <h2>"Cost and wall-clock time against accelerator count"</h2>
-                <chart::CostTimeChart scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
+                <chart::CostTimeChart book=book
+                    scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
             </section>
             </div>
         </main>
-        <footer>{hardware_as_of()}</footer>
     }
 }
 
@@ -250,14 +275,14 @@ fn TextField(
 }
 
 #[component]
-fn AcceleratorSelect(value: RwSignal<String>) -> impl IntoView {
-    let options = match mlcost::hardware::accelerators() {
-        Ok(all) => all
-            .iter()
-            .map(|a| view! { <option value=a.id.clone() title=a.source.clone()>{a.name.clone()}</option> })
-            .collect_view()
-            .into_any(),
-        Err(err) => view! { <option value="">{err.to_string()}</option> }.into_any(),
+fn AcceleratorSelect(value: RwSignal<String>, book: Memo<PriceBook>) -> impl IntoView {
+    let options = move || {
+        book.with(|b| {
+            b.accelerators
+                .iter()
+                .map(|a| view! { <option value=a.id.clone() title=a.source.clone()>{a.name.clone()}</option> })
+                .collect_view()
+        })
     };
     view! {
         <label for="training.accelerator">"Accelerator"</label>
@@ -271,25 +296,11 @@ fn AcceleratorSelect(value: RwSignal<String>) -> impl IntoView {
 #[component]
 fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
     let defaulted = |field: &str| {
-        report
-            .assumptions
-            .iter()
-            .find(|a| a.field == field)
-            .map(|a| a.source.clone())
+        report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.clone())
     };
     let rows = [
-        (
-            "training-flops",
-            "Training FLOPs (6·N·D)",
-            format::scientific(report.flops.get()),
-            None,
-        ),
-        (
-            "training-mfu",
-            "MFU used",
-            format::percent(report.mfu),
-            defaulted("training.mfu"),
-        ),
+        ("training-flops", "Training FLOPs (6·N·D)", format::scientific(report.flops.get()), None),
+        ("training-mfu", "MFU used", format::percent(report.mfu), defaulted("training.mfu")),
         (
             "training-goodput",
             "Goodput used",
@@ -308,12 +319,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
             format::duration(report.wall_clock_hours.get()),
             None,
         ),
-        (
-            "training-compute-cost",
-            "Compute cost",
-            format::usd(report.compute_cost_usd.get()),
-            None,
-        ),
+        ("training-compute-cost", "Compute cost", format::usd(report.compute_cost_usd.get()), None),
     ];
     view! {
         {stale.then(|| view! { <p class="stale">"Showing the last valid estimate; fix the marked field to update it."</p> })}
@@ -336,19 +342,5 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
                 </ul>
             </details>
         })}
-    }
-}
-
-fn hardware_as_of() -> String {
-    match mlcost::hardware::accelerators() {
-        Ok(all) => {
-            let oldest = all
-                .iter()
-                .map(|a| a.as_of.as_str())
-                .min()
-                .unwrap_or("unknown");
-            format!("Hardware figures as of {oldest}; each accelerator's source is in its tooltip.")
-        }
-        Err(err) => err.to_string(),
     }
 }

@@ -1,21 +1,25 @@
-//! `mlcost`: estimates from scenario files. Exit status: 0 success, 2 invalid input (the error, with
-//! the field it names, on stderr), 1 anything else (such as an unreadable file).
+//! `mlcost`: estimates from scenario files, and the price catalogue. Exit status: 0 success, 2 invalid
+//! input (the error, naming the field, on stderr), 1 anything else (such as an unreadable file).
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mlcost::{Report, Scenario};
+use mlcost::pricing::{PriceSheet, QuoteFilter};
+use mlcost::{Plan, PriceBook, Scenario};
 
+mod catalog;
 mod table;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "mlcost",
-    version,
-    about = "What it costs to train and serve an ML model"
-)]
+#[command(name = "mlcost", version, about = "What it costs to train and serve an ML model")]
 struct Cli {
+    /// Your own price sheet (JSON in the bundled offers schema, or CSV with the columns
+    /// InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice),
+    /// laid over the bundled prices.
+    #[arg(long, global = true, value_name = "FILE")]
+    prices: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,40 +32,103 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// List the catalogue: accelerators, instance offers (with normalised prices), storage and
+    /// transfer prices, or hosted-API token prices.
+    Catalog {
+        #[arg(value_enum)]
+        list: catalog::List,
+        /// Only this accelerator id (offers, accelerators).
+        #[arg(long)]
+        accelerator: Option<String>,
+        /// Only this provider (offers, storage, apis).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only this region (offers).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only this plan (offers).
+        #[arg(long, value_parser = parse_plan)]
+        plan: Option<Plan>,
+        /// Sort offers by a normalised price, cheapest first.
+        #[arg(long, value_enum)]
+        sort: Option<catalog::SortBy>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
 enum Format {
     Json,
     Table,
+    Csv,
 }
 
-const EXIT_INVALID_INPUT: u8 = 2;
+/// Why a command failed: the user's input (exit 2) or the environment (exit 1).
+#[derive(Debug)]
+enum Failure {
+    Input(String),
+    Environment(String),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Estimate { file, format } => estimate(&file, format),
+    let result = book(cli.prices.as_deref()).and_then(|book| match cli.command {
+        Command::Estimate { file, format } => estimate(&book, &file, format),
+        Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
+            let filter = QuoteFilter { accelerator, provider, region, plan };
+            catalog::render(&book, list, &filter, sort, format).map_err(Failure::Input)
+        }
+    });
+    match result {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Input(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Environment(message)) => {
+            eprintln!("mlcost: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn estimate(file: &str, format: Format) -> ExitCode {
-    let text = match read_input(file) {
-        Ok(text) => text,
-        Err(err) => {
-            eprintln!("mlcost: cannot read {file}: {err}");
-            return ExitCode::FAILURE;
-        }
+fn parse_plan(text: &str) -> Result<Plan, String> {
+    Plan::parse(text).ok_or_else(|| "expected on-demand, spot, 1y or 3y".to_owned())
+}
+
+/// The bundled price book, with the user's sheet laid over it when one is given.
+fn book(prices: Option<&Path>) -> Result<PriceBook, Failure> {
+    let bundled = PriceBook::bundled().map_err(|e| Failure::Environment(e.to_string()))?;
+    let Some(path) = prices else { return Ok(bundled.clone()) };
+    let text = read_input(path.to_str().unwrap_or_default())
+        .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", path.display())))?;
+    let is_csv = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+    let sheet = if is_csv {
+        let source = format!("price sheet {}", path.display());
+        PriceSheet::from_csv(&text, bundled, &source, &modified_date(path))
+    } else {
+        PriceSheet::from_json(&text, bundled)
     };
-    let report = match Scenario::from_json(&text).and_then(|s| mlcost::estimate(&s)) {
-        Ok(report) => report,
-        Err(err) => {
-            eprintln!("{err}");
-            return ExitCode::from(EXIT_INVALID_INPUT);
-        }
-    };
-    println!("{}", render(&report, format));
-    ExitCode::SUCCESS
+    let sheet = sheet.map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    Ok(bundled.with_sheet(&sheet))
+}
+
+fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
+    let text =
+        read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;
+    let report = Scenario::from_json(&text)
+        .and_then(|s| mlcost::estimate_with(&s, book))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        // A report is plain numbers and strings; serialising it cannot fail.
+        Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
+        Format::Table => Ok(table::report(&report)),
+        Format::Csv => Err(Failure::Input("estimate prints json or table".into())),
+    }
 }
 
 fn read_input(file: &str) -> std::io::Result<String> {
@@ -74,10 +141,38 @@ fn read_input(file: &str) -> std::io::Result<String> {
     }
 }
 
-fn render(report: &Report, format: Format) -> String {
-    match format {
-        // A report is plain numbers and strings; serialising it cannot fail.
-        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
-        Format::Table => table::render(report),
+/// The file's modification date (UTC, YYYY-MM-DD): the `as_of` of a CSV sheet's prices.
+fn modified_date(path: &Path) -> String {
+    let seconds = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    civil_date(seconds / 86_400)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_786), "2026-11-29");
+        assert_eq!(civil_date(11_016), "2000-02-29");
     }
 }

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use mlcost::Report;
 
-pub fn render(report: &Report) -> String {
+pub fn report(report: &Report) -> String {
     let mut out = String::new();
     if let Some(t) = &report.training {
         let rows = [
@@ -24,15 +24,25 @@ pub fn render(report: &Report) -> String {
                     t.wall_clock_hours.get() / 24.0
                 ),
             ),
-            (
-                "compute cost",
-                format!("${}", grouped(t.compute_cost_usd.get())),
-            ),
+            ("price / accelerator-hour", format!("${:.4}", t.price_per_accelerator_hour.get())),
+            ("compute cost", format!("${}", grouped(t.compute_cost_usd.get()))),
         ];
         let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
         out.push_str("Training\n");
         for (label, value) in rows {
             let _ = writeln!(out, "  {label:<width$}  {value}");
+        }
+        if let Some(offer) = &t.offer {
+            let _ = writeln!(
+                out,
+                "Priced with {} ({}, {}) at ${:.2}/instance-hour: {} (as of {})",
+                offer.id,
+                offer.plan.as_str(),
+                offer.region,
+                offer.usd_per_instance_hour.get(),
+                offer.source,
+                offer.as_of
+            );
         }
         if !t.assumptions.is_empty() {
             out.push_str("Defaults used\n");
@@ -42,6 +52,33 @@ pub fn render(report: &Report) -> String {
         }
     }
     out.trim_end().to_owned()
+}
+
+/// Aligned columns under a header; the first column left-aligned, the rest right-aligned.
+pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.zip(&widths).enumerate() {
+            if i == 0 {
+                let _ = write!(text, "{cell:<width$}");
+            } else {
+                let _ = write!(text, "  {cell:>width$}");
+            }
+        }
+        text.trim_end().to_owned()
+    };
+    let mut out = line(&mut header.iter().copied());
+    for row in rows {
+        out.push('\n');
+        out.push_str(&line(&mut row.iter().map(String::as_str)));
+    }
+    out
 }
 
 fn percent(fraction: f64) -> String {

@@ -11,9 +11,7 @@ fn training_estimate(c: &mut Criterion) {
                          "precision": "bf16", "price_per_accelerator_hour": 2.0}}"#,
     )
     .expect("benchmark scenario is valid");
-    c.bench_function("estimate/training", |b| {
-        b.iter(|| estimate(std::hint::black_box(&scenario)))
-    });
+    c.bench_function("estimate/training", |b| b.iter(|| estimate(std::hint::black_box(&scenario))));
     c.bench_function("scenario/from_json", |b| {
         let json = scenario.to_json();
         b.iter(|| Scenario::from_json(std::hint::black_box(&json)))

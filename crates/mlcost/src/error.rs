@@ -31,6 +31,12 @@ pub enum Problem {
         accelerator: String,
         precision: String,
     },
+    /// A price sheet cell (or JSON token) is wrong; `line` and `column` are 1-based.
+    BadSheet {
+        line: usize,
+        column: usize,
+        why: String,
+    },
     /// A result does not fit in an `f64`: the inputs are too large to mean anything.
     ResultOutOfRange,
     /// The embedded pricing data failed to load; a build defect, never the user's fault.
@@ -39,20 +45,13 @@ pub enum Problem {
 
 impl Error {
     pub fn new(field: impl Into<String>, problem: Problem) -> Self {
-        Self {
-            field: field.into(),
-            problem,
-        }
+        Self { field: field.into(), problem }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = if self.field.is_empty() {
-            "scenario"
-        } else {
-            &self.field
-        };
+        let field = if self.field.is_empty() { "scenario" } else { &self.field };
         write!(f, "{field}: ")?;
         match &self.problem {
             Problem::Malformed(why) => write!(f, "{why}"),
@@ -63,26 +62,16 @@ impl fmt::Display for Error {
                 write!(f, "must be greater than {min} and at most {max}")
             }
             Problem::UnknownAccelerator { id, known } => {
-                write!(
-                    f,
-                    "unknown accelerator \"{id}\" (known: {})",
-                    known.join(", ")
-                )
+                write!(f, "unknown accelerator \"{id}\" (known: {})", known.join(", "))
             }
-            Problem::UnsupportedPrecision {
-                accelerator,
-                precision,
-            } => {
-                write!(
-                    f,
-                    "{accelerator} has no dense {precision} peak; choose another precision"
-                )
+            Problem::UnsupportedPrecision { accelerator, precision } => {
+                write!(f, "{accelerator} has no dense {precision} peak; choose another precision")
+            }
+            Problem::BadSheet { line, column, why } => {
+                write!(f, "line {line}, column {column}: {why}")
             }
             Problem::ResultOutOfRange => {
-                write!(
-                    f,
-                    "result is too large to represent; check the inputs' magnitudes"
-                )
+                write!(f, "result is too large to represent; check the inputs' magnitudes")
             }
             Problem::BadEmbeddedData(why) => write!(f, "embedded data is invalid: {why}"),
         }

@@ -8,22 +8,29 @@
 pub mod calibration;
 mod error;
 pub mod hardware;
+pub mod pricing;
 mod report;
 mod scenario;
 mod training;
 pub mod units;
 
 pub use error::{Error, Problem};
-pub use report::{Assumption, Report, TrainingReport};
+pub use pricing::{Plan, PriceBook};
+pub use report::{Assumption, OfferUsed, Report, TrainingReport};
 pub use scenario::{Model, Precision, Scenario, Training};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Estimates every section the scenario has.
+/// Estimates every section the scenario has, with the bundled price book.
 pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
+    estimate_with(scenario, PriceBook::bundled()?)
+}
+
+/// Estimates with a given price book (the bundled one with a user's sheet laid over it, say).
+pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
     let training = match &scenario.training {
-        Some(training) => Some(training::estimate(&scenario.model, training)?),
+        Some(training) => Some(training::estimate(&scenario.model, training, book)?),
         None => None,
     };
     if training.is_none() {

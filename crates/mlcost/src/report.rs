@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::units::{Flops, FlopsPerSecond, Hours, Usd};
+use crate::pricing::Plan;
+use crate::units::{Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -25,8 +26,24 @@ pub struct TrainingReport {
     pub accelerator_hours: Hours,
     pub wall_clock_hours: Hours,
     pub compute_cost_usd: Usd,
+    /// The price used, USD per accelerator-hour.
+    pub price_per_accelerator_hour: UsdPerHour,
+    /// Where that price came from, when the scenario named an offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<OfferUsed>,
     /// Every figure the engine supplied because the scenario left it out.
     pub assumptions: Vec<Assumption>,
+}
+
+/// The price-book offer an estimate was priced with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferUsed {
+    pub id: String,
+    pub plan: Plan,
+    pub region: String,
+    pub usd_per_instance_hour: UsdPerHour,
+    pub source: String,
+    pub as_of: String,
 }
 
 /// A default the engine used in place of a figure the scenario did not give.

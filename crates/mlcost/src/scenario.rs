@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem};
+use crate::pricing::Plan;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,7 +62,18 @@ pub struct Training {
     /// checkpoints). Absent: modelled from the accelerator count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goodput: Option<f64>,
-    pub price_per_accelerator_hour: f64,
+    /// USD per accelerator-hour. Give this, or an `offer` from the price book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<f64>,
+    /// A price-book offer id (`aws:p5.48xlarge`); the price is its instance price over its count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    /// How the offer is bought; on-demand when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// The offer's region; absent, the cheapest region that sells the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl Scenario {
@@ -72,20 +84,13 @@ impl Scenario {
         serde_path_to_error::deserialize(deserializer).map_err(|err| {
             let path = err.path().to_string();
             // "." is the root; "?" is a syntax error before any field was reached.
-            let path = if path == "." || path == "?" {
-                String::new()
-            } else {
-                path
-            };
+            let path = if path == "." || path == "?" { String::new() } else { path };
             let inner = err.inner();
             let message = inner.to_string();
             // serde reports a missing field at its parent; point at the field itself.
             if let Some(name) = missing_field_name(&message) {
-                let field = if path.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{path}.{name}")
-                };
+                let field =
+                    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
                 return Error::new(field, Problem::Missing);
             }
             // A syntax error has no field to name, so its line and column are the only pointer.
@@ -163,9 +168,6 @@ mod tests {
     #[test]
     fn not_json_at_all_is_a_scenario_error() {
         let err = Scenario::from_json("{ not json").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "scenario: key must be a string at line 1 column 3"
-        );
+        assert_eq!(err.to_string(), "scenario: key must be a string at line 1 column 3");
     }
 }

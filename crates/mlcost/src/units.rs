@@ -125,9 +125,6 @@ mod tests {
 
     #[test]
     fn units_serialize_as_plain_numbers() {
-        assert_eq!(
-            serde_json::to_string(&Usd::new(1.5)).ok().as_deref(),
-            Some("1.5")
-        );
+        assert_eq!(serde_json::to_string(&Usd::new(1.5)).ok().as_deref(), Some("1.5"));
     }
 }

@@ -30,24 +30,12 @@ fn deepseek_v3_pretraining_gpu_hours() {
                          "precision": "bf16", "mfu": 0.346, "goodput": 1.0,
                          "price_per_accelerator_hour": 2.0}}"#,
     );
-    assert!(
-        within(report.flops.get(), 3.2856e24, 1e-12),
-        "{:?}",
-        report.flops
-    );
+    assert!(within(report.flops.get(), 3.2856e24, 1e-12), "{:?}", report.flops);
     let gpu_hours = report.accelerator_hours.get();
     assert!(within(gpu_hours, 2.664e6, 0.01), "GPU-hours {gpu_hours}");
-    assert!(
-        within(report.compute_cost_usd.get(), 5.328e6, 0.01),
-        "{:?}",
-        report.compute_cost_usd
-    );
+    assert!(within(report.compute_cost_usd.get(), 5.328e6, 0.01), "{:?}", report.compute_cost_usd);
     // 2,664K GPU-hours on 2,048 GPUs is 54 days of wall clock.
-    assert!(within(
-        report.wall_clock_hours.get(),
-        2.664e6 / 2048.0,
-        0.01
-    ));
+    assert!(within(report.wall_clock_hours.get(), 2.664e6 / 2048.0, 0.01));
     assert!(report.assumptions.is_empty());
 }
 
@@ -63,15 +51,8 @@ fn llama3_405b_with_the_modelled_goodput() {
             "training": {"tokens": 15.6e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
                          "precision": "bf16", "mfu": 0.405, "price_per_accelerator_hour": 2.0}}"#,
     );
-    assert!(
-        within(report.flops.get(), 3.8e25, 0.01),
-        "{:?}",
-        report.flops
-    );
-    assert!(
-        report.goodput > 0.90,
-        "Llama 3 reports >90% effective training time"
-    );
+    assert!(within(report.flops.get(), 3.8e25, 0.01), "{:?}", report.flops);
+    assert!(report.goodput > 0.90, "Llama 3 reports >90% effective training time");
     let gpu_hours = report.accelerator_hours.get();
     assert!(within(gpu_hours, 30.84e6, 0.15), "GPU-hours {gpu_hours}");
     assert_eq!(report.assumptions.len(), 1, "only goodput was defaulted");
@@ -89,10 +70,7 @@ fn llama1_65b_gpu_hours_from_its_throughput() {
                          "price_per_accelerator_hour": 1.0}}"#,
     );
     let gpu_hours = report.accelerator_hours.get();
-    assert!(
-        within(gpu_hours, 1_022_362.0, 0.02),
-        "GPU-hours {gpu_hours}"
-    );
+    assert!(within(gpu_hours, 1_022_362.0, 0.02), "GPU-hours {gpu_hours}");
 }
 
 /// With every default, a DeepSeek-V3-sized run still lands within 15% of its published GPU-hours.
@@ -105,11 +83,7 @@ fn deepseek_v3_with_calibrated_defaults() {
     );
     let gpu_hours = report.accelerator_hours.get();
     assert!(within(gpu_hours, 2.664e6, 0.15), "GPU-hours {gpu_hours}");
-    let fields: Vec<&str> = report
-        .assumptions
-        .iter()
-        .map(|a| a.field.as_str())
-        .collect();
+    let fields: Vec<&str> = report.assumptions.iter().map(|a| a.field.as_str()).collect();
     assert_eq!(fields, ["training.mfu", "training.goodput"]);
 }
 
@@ -130,14 +104,6 @@ fn precision_selects_the_dense_peak() {
     };
     let bf16 = scenario(Precision::Bf16);
     let fp8 = scenario(Precision::Fp8);
-    assert!(within(
-        bf16.peak_flops_per_accelerator.get(),
-        989.5e12,
-        1e-12
-    ));
-    assert!(within(
-        bf16.accelerator_hours.get(),
-        2.0 * fp8.accelerator_hours.get(),
-        1e-9
-    ));
+    assert!(within(bf16.peak_flops_per_accelerator.get(), 989.5e12, 1e-12));
+    assert!(within(bf16.accelerator_hours.get(), 2.0 * fp8.accelerator_hours.get(), 1e-9));
 }

@@ -29,18 +29,9 @@ fn training(scenario: &mut Scenario) -> &mut mlcost::Training {
 fn each_bad_field_is_named() {
     type Edit = Box<dyn FnOnce(&mut Scenario)>;
     let cases: Vec<(&str, Edit)> = vec![
-        (
-            "model.parameters: must be > 0",
-            Box::new(|s| s.model.parameters = 0.0),
-        ),
-        (
-            "training.tokens: must be > 0",
-            Box::new(|s| training(s).tokens = -1.0),
-        ),
-        (
-            "training.tokens: must be a finite number",
-            Box::new(|s| training(s).tokens = f64::NAN),
-        ),
+        ("model.parameters: must be > 0", Box::new(|s| s.model.parameters = 0.0)),
+        ("training.tokens: must be > 0", Box::new(|s| training(s).tokens = -1.0)),
+        ("training.tokens: must be a finite number", Box::new(|s| training(s).tokens = f64::NAN)),
         (
             "training.accelerator_count: must be > 0",
             Box::new(|s| training(s).accelerator_count = 0),
@@ -55,7 +46,7 @@ fn each_bad_field_is_named() {
         ),
         (
             "training.price_per_accelerator_hour: must be a finite number",
-            Box::new(|s| training(s).price_per_accelerator_hour = f64::INFINITY),
+            Box::new(|s| training(s).price_per_accelerator_hour = Some(f64::INFINITY)),
         ),
     ];
     for (expected, edit) in cases {
@@ -75,23 +66,14 @@ fn fp8_on_an_accelerator_without_it_is_refused() {
 
 #[test]
 fn extreme_magnitudes_give_finite_results_or_a_named_error() {
-    let magnitudes = [
-        f64::MIN_POSITIVE,
-        1e-300,
-        1e-9,
-        1.0,
-        1e12,
-        1e150,
-        1e300,
-        f64::MAX,
-    ];
+    let magnitudes = [f64::MIN_POSITIVE, 1e-300, 1e-9, 1.0, 1e12, 1e150, 1e300, f64::MAX];
     for parameters in magnitudes {
         for tokens in magnitudes {
             for price in [f64::MIN_POSITIVE, 1.0, f64::MAX] {
                 let mut scenario = base();
                 scenario.model.parameters = parameters;
                 training(&mut scenario).tokens = tokens;
-                training(&mut scenario).price_per_accelerator_hour = price;
+                training(&mut scenario).price_per_accelerator_hour = Some(price);
                 match estimate(&scenario) {
                     Ok(report) => {
                         let json = serde_json::to_value(&report).unwrap();
@@ -109,13 +91,8 @@ fn cost_rises_with_tokens_and_falls_with_price() {
     let cost = |tokens: f64, price: f64| {
         let mut scenario = base();
         training(&mut scenario).tokens = tokens;
-        training(&mut scenario).price_per_accelerator_hour = price;
-        estimate(&scenario)
-            .unwrap()
-            .training
-            .unwrap()
-            .compute_cost_usd
-            .get()
+        training(&mut scenario).price_per_accelerator_hour = Some(price);
+        estimate(&scenario).unwrap().training.unwrap().compute_cost_usd.get()
     };
     assert!(cost(2e12, 2.5) > cost(1e12, 2.5));
     assert!(cost(1e12, 2.0) < cost(1e12, 2.5));

@@ -26,12 +26,7 @@ pub fn report(dist: &Path) -> Result<Sizes, String> {
         let bytes =
             std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
         let gzip = gzip_len(&bytes)?;
-        println!(
-            "  {:>10}  {:>10}  {}",
-            bytes.len(),
-            gzip,
-            entry.file_name().to_string_lossy()
-        );
+        println!("  {:>10}  {:>10}  {}", bytes.len(), gzip, entry.file_name().to_string_lossy());
         total.raw += bytes.len() as u64;
         total.gzip += gzip;
     }

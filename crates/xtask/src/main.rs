@@ -6,6 +6,7 @@
 //! and its steps are code that clippy checks.
 
 mod bundle;
+mod prices;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,9 @@ commands:
   test               run every check CI runs: fmt, clippy (native and wasm32), native tests,
                      engine tests on wasm32 in headless Chromium, a release build of the app,
                      end-to-end tests in headless Chromium, and the bundle size report
+  prices [--max-age-days N]
+                     list price-book records older than N days (default 180) and offers
+                     naming unknown accelerators
   bundle-size        print the size of dist/ (raw and gzip, per file)";
 
 fn main() -> ExitCode {
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
+        Some("prices") => prices::report(&args[1..]),
         Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
         _ => Err(USAGE.to_owned()),
     };
@@ -44,9 +49,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         [] => "8080".to_owned(),
         [flag, port] if flag == "--port" && port.parse::<u16>().is_ok() => port.clone(),
         _ => {
-            return Err(format!(
-                "serve: expected `--port N`, got {args:?}\n\n{USAGE}"
-            ));
+            return Err(format!("serve: expected `--port N`, got {args:?}\n\n{USAGE}"));
         }
     };
     let tools = tools::ensure(tools::Need::App)?;
@@ -60,10 +63,7 @@ fn test() -> Result<(), String> {
     let root = project_root();
     let mut steps = Steps::default();
 
-    steps.run(
-        "cargo fmt --check",
-        cargo().args(["fmt", "--all", "--check"]),
-    )?;
+    steps.run("cargo fmt --check", cargo().args(["fmt", "--all", "--check"]))?;
     steps.run(
         "clippy (native)",
         cargo().args([
@@ -97,10 +97,7 @@ fn test() -> Result<(), String> {
             "warnings",
         ]),
     )?;
-    steps.run(
-        "native tests",
-        cargo().args(["test", "--workspace", "--locked"]),
-    )?;
+    steps.run("native tests", cargo().args(["test", "--workspace", "--locked"]))?;
     steps.run(
         "engine tests on wasm32 in headless Chromium",
         tools.wasm_test_env(&mut cargo()).args([
@@ -112,10 +109,7 @@ fn test() -> Result<(), String> {
             "mlcost",
         ]),
     )?;
-    steps.run(
-        "release build of the app (trunk)",
-        tools.trunk().args(["build", "--release"]),
-    )?;
+    steps.run("release build of the app (trunk)", tools.trunk().args(["build", "--release"]))?;
     steps.run(
         "end-to-end tests in headless Chromium",
         tools.e2e_env(&mut cargo(), &root.join("dist")).args([
@@ -163,22 +157,14 @@ fn cargo() -> Command {
 }
 
 fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} exited with {status}"))
-    }
+    let status = command.status().map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{command:?} exited with {status}")) }
 }
 
 /// Output of a command that must succeed, as text.
 fn output(command: &mut Command) -> Option<String> {
     let out = command.output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn project_root() -> PathBuf {

@@ -41,10 +41,7 @@ impl Tools {
     /// Runs wasm32 test binaries in headless Chromium through wasm-bindgen-test-runner.
     pub fn wasm_test_env<'a>(&self, command: &'a mut Command) -> &'a mut Command {
         command
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                &self.wasm_bindgen_test_runner,
-            )
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &self.wasm_bindgen_test_runner)
             .env("PATH", &self.path);
         if let Some(chromedriver) = &self.chromedriver {
             command.env("CHROMEDRIVER", chromedriver);
@@ -85,13 +82,7 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
     let trunk = find_or_install(
         "trunk",
         TRUNK_VERSION,
-        &[
-            "install",
-            "trunk",
-            "--version",
-            &format!("={TRUNK_VERSION}"),
-            "--locked",
-        ],
+        &["install", "trunk", "--version", &format!("={TRUNK_VERSION}"), "--locked"],
         &local_bin,
         &path,
     )?;
@@ -100,12 +91,7 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
     let wasm_bindgen = find_or_install(
         "wasm-bindgen",
         &bindgen_version,
-        &[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &format!("={bindgen_version}"),
-        ],
+        &["install", "wasm-bindgen-cli", "--version", &format!("={bindgen_version}")],
         &local_bin,
         &path,
     )?;
@@ -154,46 +140,30 @@ fn find_or_install(
     );
     let started = std::time::Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    run(Command::new(cargo)
-        .args(install_args)
-        .arg("--root")
-        .arg(root))?;
-    println!(
-        "xtask: installed {name} {version} in {:.0?}",
-        started.elapsed()
-    );
+    run(Command::new(cargo).args(install_args).arg("--root").arg(root))?;
+    println!("xtask: installed {name} {version} in {:.0?}", started.elapsed());
     let installed = local_bin.join(name);
     if has_version(&Some(installed.clone()), version) {
         Ok(installed)
     } else {
-        Err(format!(
-            "{} does not report version {version} after installing",
-            installed.display()
-        ))
+        Err(format!("{} does not report version {version} after installing", installed.display()))
     }
 }
 
 fn find(name: &str, local_bin: &Path, path: &OsString) -> Option<PathBuf> {
     let local = local_bin.join(name);
-    if local.is_file() {
-        Some(local)
-    } else {
-        which(name, path)
-    }
+    if local.is_file() { Some(local) } else { which(name, path) }
 }
 
 fn has_version(tool: &Option<PathBuf>, version: &str) -> bool {
     let Some(tool) = tool else { return false };
     output(Command::new(tool).arg("--version")).is_some_and(|text| {
-        text.split_whitespace()
-            .any(|word| word.trim_start_matches('v') == version)
+        text.split_whitespace().any(|word| word.trim_start_matches('v') == version)
     })
 }
 
 fn which(name: &str, path: &OsString) -> Option<PathBuf> {
-    std::env::split_paths(path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
+    std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
 fn prepend_path(dir: &Path) -> OsString {

@@ -1,0 +1,445 @@
+//! The price book: accelerators, instance offers, storage and transfer terms, and hosted-API token
+//! prices, built once from `pricing-data/` (embedded at compile time) and optionally overlaid with a
+//! user's own price sheet.
+//!
+//! Why one type for all of it? Every estimate needs several of these at once (an offer, its
+//! accelerator, the provider's storage), and a user's sheet must override them consistently; one
+//! value, passed around, keeps the bundled data and the overlay from disagreeing.
+//!
+//! Invariant: a price that is not sold is absent (`None`), never zero.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem};
+use crate::hardware::Accelerator;
+use crate::units::UsdPerHour;
+
+mod sheet;
+
+pub use sheet::{PriceSheet, offers_to_csv};
+
+const ACCELERATORS_JSON: &str = include_str!("../../../pricing-data/accelerators.json");
+const OFFERS_JSON: &str = include_str!("../../../pricing-data/offers.json");
+const STORAGE_JSON: &str = include_str!("../../../pricing-data/storage.json");
+const APIS_JSON: &str = include_str!("../../../pricing-data/apis.json");
+
+/// How compute is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Plan {
+    #[serde(rename = "on-demand")]
+    OnDemand,
+    /// Spot or preemptible: cheaper, and can be taken back at any time.
+    #[serde(rename = "spot")]
+    Spot,
+    /// One-year reservation or committed-use discount, as an effective hourly price.
+    #[serde(rename = "1y")]
+    Reserved1y,
+    /// Three-year reservation or committed-use discount, as an effective hourly price.
+    #[serde(rename = "3y")]
+    Reserved3y,
+}
+
+impl Plan {
+    pub const ALL: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnDemand => "on-demand",
+            Self::Spot => "spot",
+            Self::Reserved1y => "1y",
+            Self::Reserved3y => "3y",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Plan> {
+        Self::ALL.into_iter().find(|plan| plan.as_str() == text)
+    }
+}
+
+/// An offer's prices in one region, USD per instance-hour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionPrices {
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_demand: Option<UsdPerHour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot: Option<UsdPerHour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_1y: Option<UsdPerHour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_3y: Option<UsdPerHour>,
+}
+
+impl RegionPrices {
+    pub fn price(&self, plan: Plan) -> Option<UsdPerHour> {
+        match plan {
+            Plan::OnDemand => self.on_demand,
+            Plan::Spot => self.spot,
+            Plan::Reserved1y => self.reserved_1y,
+            Plan::Reserved3y => self.reserved_3y,
+        }
+    }
+
+    fn price_mut(&mut self, plan: Plan) -> &mut Option<UsdPerHour> {
+        match plan {
+            Plan::OnDemand => &mut self.on_demand,
+            Plan::Spot => &mut self.spot,
+            Plan::Reserved1y => &mut self.reserved_1y,
+            Plan::Reserved3y => &mut self.reserved_3y,
+        }
+    }
+}
+
+/// A machine a provider rents out: `provider:instance_type` is its id (`aws:p5.48xlarge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// Lowercase provider name (`aws`, `gcp`, `azure`, `oracle`, `lambda`, ...).
+    pub provider: String,
+    pub instance_type: String,
+    /// Accelerator id from the hardware table.
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpus: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_gib: Option<f64>,
+    pub regions: Vec<RegionPrices>,
+    pub source: String,
+    pub as_of: String,
+    /// True when a figure is derived rather than read off a price page (see `note`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Offer {
+    pub fn id(&self) -> String {
+        format!("{}:{}", self.provider, self.instance_type)
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        id.split_once(':').is_some_and(|(provider, instance)| {
+            provider == self.provider && instance == self.instance_type
+        })
+    }
+}
+
+/// One internet-egress price band: GB per month up to `up_to_gb_per_month` (open-ended when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EgressTier {
+    #[serde(default)]
+    pub up_to_gb_per_month: Option<f64>,
+    pub usd_per_gb: f64,
+}
+
+/// Object storage classes, USD per GB-month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectStorage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infrequent: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<f64>,
+}
+
+/// Object storage request prices, USD per 1,000 requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestPrices {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put_per_1000: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_per_1000: Option<f64>,
+}
+
+/// A provider's storage and data-transfer prices in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageTerms {
+    pub provider: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_storage: Option<ObjectStorage>,
+    /// Block storage (network disks), USD per GB-month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_storage: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestPrices>,
+    /// Internet egress bands, cheapest last; empty when no source gave them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress_internet: Vec<EgressTier>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inter_region_usd_per_gb: Option<f64>,
+    pub source: String,
+    pub as_of: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A hosted model API's token prices, USD per million tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiModel {
+    /// `provider:model`, lowercase (`openai:gpt-4o`).
+    pub id: String,
+    pub provider: String,
+    pub model: String,
+    pub name: String,
+    pub input_per_million: f64,
+    pub output_per_million: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_per_million: Option<f64>,
+    pub source: String,
+    pub as_of: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Everything the engine knows about hardware and prices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriceBook {
+    pub accelerators: Vec<Accelerator>,
+    pub offers: Vec<Offer>,
+    pub storage: Vec<StorageTerms>,
+    pub apis: Vec<ApiModel>,
+}
+
+#[derive(Deserialize)]
+struct AcceleratorFile {
+    accelerators: Vec<Accelerator>,
+}
+
+#[derive(Deserialize)]
+struct OfferFile {
+    offers: Vec<Offer>,
+}
+
+#[derive(Deserialize)]
+struct StorageFile {
+    providers: Vec<StorageTerms>,
+}
+
+#[derive(Deserialize)]
+struct ApiFile {
+    models: Vec<ApiModel>,
+}
+
+static BUNDLED: LazyLock<Result<PriceBook, Error>> = LazyLock::new(|| {
+    Ok(PriceBook {
+        accelerators: embedded::<AcceleratorFile>("accelerators.json", ACCELERATORS_JSON)?
+            .accelerators,
+        offers: embedded::<OfferFile>("offers.json", OFFERS_JSON)?.offers,
+        storage: embedded::<StorageFile>("storage.json", STORAGE_JSON)?.providers,
+        apis: embedded::<ApiFile>("apis.json", APIS_JSON)?.models,
+    })
+});
+
+fn embedded<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(format!("pricing-data/{name}"), Problem::BadEmbeddedData(e.to_string()))
+    })
+}
+
+/// A quote: one offer, in one region, under one plan, with the price in normalised units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub offer: String,
+    pub provider: String,
+    pub instance_type: String,
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub region: String,
+    pub plan: Plan,
+    pub usd_per_hour: f64,
+    pub usd_per_accelerator_hour: f64,
+    /// Per GB of accelerator memory per hour.
+    pub usd_per_accelerator_memory_gb_hour: f64,
+    /// Per dense 16-bit (BF16, or FP16 where there is no BF16) PFLOP/s for an hour.
+    pub usd_per_dense_bf16_pflops_hour: Option<f64>,
+    /// Per TB/s of accelerator memory bandwidth for an hour.
+    pub usd_per_memory_tbps_hour: f64,
+    pub source: String,
+    pub as_of: String,
+    pub estimate: bool,
+}
+
+/// Which quotes to list; `None` matches everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuoteFilter {
+    pub accelerator: Option<String>,
+    pub provider: Option<String>,
+    pub region: Option<String>,
+    pub plan: Option<Plan>,
+}
+
+impl PriceBook {
+    /// The bundled book, parsed once.
+    pub fn bundled() -> Result<&'static PriceBook, Error> {
+        BUNDLED.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn accelerator(&self, id: &str, field: &str) -> Result<&Accelerator, Error> {
+        self.accelerators.iter().find(|a| a.id == id).ok_or_else(|| {
+            Error::new(
+                field,
+                Problem::UnknownAccelerator {
+                    id: id.to_owned(),
+                    known: self.accelerators.iter().map(|a| a.id.clone()).collect(),
+                },
+            )
+        })
+    }
+
+    pub fn offer(&self, id: &str, field: &str) -> Result<&Offer, Error> {
+        self.offers.iter().find(|o| o.has_id(id)).ok_or_else(|| {
+            Error::new(
+                field,
+                Problem::Malformed(format!(
+                    "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)"
+                )),
+            )
+        })
+    }
+
+    /// Every (offer, region, plan) price matching `filter`, in book order.
+    pub fn quotes(&self, filter: &QuoteFilter) -> Vec<Quote> {
+        let mut quotes = Vec::new();
+        for offer in &self.offers {
+            if filter.accelerator.as_ref().is_some_and(|a| *a != offer.accelerator)
+                || filter.provider.as_ref().is_some_and(|p| *p != offer.provider)
+            {
+                continue;
+            }
+            let Some(accelerator) = self.accelerators.iter().find(|a| a.id == offer.accelerator)
+            else {
+                continue;
+            };
+            for region in &offer.regions {
+                if filter.region.as_ref().is_some_and(|r| *r != region.region) {
+                    continue;
+                }
+                for plan in Plan::ALL {
+                    if filter.plan.is_some_and(|p| p != plan) {
+                        continue;
+                    }
+                    if let Some(price) = region.price(plan) {
+                        quotes.push(quote(offer, accelerator, region, plan, price));
+                    }
+                }
+            }
+        }
+        quotes
+    }
+
+    /// The cheapest region for an offer under a plan, or the given region's price.
+    pub fn price(
+        &self,
+        offer: &Offer,
+        plan: Plan,
+        region: Option<&str>,
+    ) -> Option<(String, UsdPerHour)> {
+        offer
+            .regions
+            .iter()
+            .filter(|r| region.is_none_or(|wanted| wanted == r.region))
+            .filter_map(|r| r.price(plan).map(|p| (r.region.clone(), p)))
+            .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))
+    }
+
+    /// The oldest `as_of` date of any record: how fresh the book is at worst.
+    pub fn oldest_as_of(&self) -> &str {
+        let dates = self
+            .accelerators
+            .iter()
+            .map(|a| a.as_of.as_str())
+            .chain(self.offers.iter().map(|o| o.as_of.as_str()))
+            .chain(self.storage.iter().map(|s| s.as_of.as_str()))
+            .chain(self.apis.iter().map(|m| m.as_of.as_str()));
+        dates.min().unwrap_or("")
+    }
+
+    /// This book with a user's sheet laid over it: an offer with the same id has its regions' prices
+    /// replaced plan by plan (prices the sheet leaves out stay); new offers are added.
+    pub fn with_sheet(&self, sheet: &PriceSheet) -> PriceBook {
+        let mut book = self.clone();
+        for custom in &sheet.offers {
+            match book.offers.iter_mut().find(|o| o.has_id(&custom.id())) {
+                Some(existing) => merge_offer(existing, custom),
+                None => book.offers.push(custom.clone()),
+            }
+        }
+        book
+    }
+}
+
+fn merge_offer(existing: &mut Offer, custom: &Offer) {
+    for custom_region in &custom.regions {
+        let region =
+            match existing.regions.iter_mut().position(|r| r.region == custom_region.region) {
+                Some(i) => &mut existing.regions[i],
+                None => {
+                    existing.regions.push(RegionPrices {
+                        region: custom_region.region.clone(),
+                        on_demand: None,
+                        spot: None,
+                        reserved_1y: None,
+                        reserved_3y: None,
+                    });
+                    let last = existing.regions.len() - 1;
+                    &mut existing.regions[last]
+                }
+            };
+        for plan in Plan::ALL {
+            if let Some(price) = custom_region.price(plan) {
+                *region.price_mut(plan) = Some(price);
+            }
+        }
+    }
+    existing.source = format!("{} (prices overridden by: {})", existing.source, custom.source);
+    existing.as_of = custom.as_of.clone();
+}
+
+fn quote(
+    offer: &Offer,
+    accelerator: &Accelerator,
+    region: &RegionPrices,
+    plan: Plan,
+    price: UsdPerHour,
+) -> Quote {
+    let count = f64::from(offer.accelerator_count.max(1));
+    let per_accelerator = price.get() / count;
+    Quote {
+        offer: offer.id(),
+        provider: offer.provider.clone(),
+        instance_type: offer.instance_type.clone(),
+        accelerator: offer.accelerator.clone(),
+        accelerator_count: offer.accelerator_count,
+        region: region.region.clone(),
+        plan,
+        usd_per_hour: price.get(),
+        usd_per_accelerator_hour: per_accelerator,
+        usd_per_accelerator_memory_gb_hour: per_accelerator
+            / (accelerator.memory_bytes.get() / 1e9),
+        usd_per_dense_bf16_pflops_hour: accelerator
+            .dense
+            .sixteen_bit()
+            .map(|f| per_accelerator / (f.get() / 1e15)),
+        usd_per_memory_tbps_hour: per_accelerator
+            / (accelerator.memory_bandwidth_bytes_per_second.get() / 1e12),
+        source: offer.source.clone(),
+        as_of: offer.as_of.clone(),
+        estimate: offer.estimate,
+    }
+}

@@ -1,0 +1,392 @@
+//! A user's own price sheet: JSON in the bundled `offers.json` schema, or CSV with the columns
+//! `InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice` (the shape
+//! of SkyPilot's catalogues, so those files import as they are; extra columns are ignored).
+//!
+//! Errors point at the line and column to fix; nothing is half-imported.
+
+use serde::Deserialize;
+
+use super::{Offer, PriceBook, RegionPrices};
+use crate::error::{Error, Problem};
+use crate::units::UsdPerHour;
+
+/// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PriceSheet {
+    pub offers: Vec<Offer>,
+}
+
+const FIELD: &str = "prices";
+const COLUMNS: [&str; 8] = [
+    "InstanceType",
+    "AcceleratorName",
+    "AcceleratorCount",
+    "vCPUs",
+    "MemoryGiB",
+    "Region",
+    "Price",
+    "SpotPrice",
+];
+
+impl PriceSheet {
+    /// Parses a JSON sheet (`{"offers": [...]}`), checking every offer against `book`.
+    pub fn from_json(text: &str, book: &PriceBook) -> Result<PriceSheet, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            offers: Vec<Offer>,
+        }
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let file: File = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let (line, column) = (err.inner().line(), err.inner().column());
+            let path = err.path().to_string();
+            let why = strip_position(&err.inner().to_string());
+            sheet_error(
+                line,
+                column,
+                if path == "." || path == "?" { why } else { format!("{path}: {why}") },
+            )
+        })?;
+        for (i, offer) in file.offers.iter().enumerate() {
+            check_offer(offer, book).map_err(|why| {
+                Error::new(format!("{FIELD}.offers[{i}]"), Problem::Malformed(why))
+            })?;
+        }
+        Ok(PriceSheet { offers: file.offers })
+    }
+
+    /// Parses a CSV sheet. `source` and `as_of` describe the sheet (the engine has no clock); an
+    /// `InstanceType` written as `provider:instance` names its provider, one that matches exactly one
+    /// bundled offer overrides it, and any other becomes a `custom:` offer.
+    pub fn from_csv(
+        text: &str,
+        book: &PriceBook,
+        source: &str,
+        as_of: &str,
+    ) -> Result<PriceSheet, Error> {
+        let mut rows =
+            parse_csv(text).map_err(|(line, column, why)| sheet_error(line, column, why))?;
+        if rows.is_empty() {
+            return Err(sheet_error(
+                1,
+                1,
+                "the sheet is empty; the first line must name the columns".into(),
+            ));
+        }
+        let header = rows.remove(0);
+        let mut index = [0usize; COLUMNS.len()];
+        for (slot, name) in index.iter_mut().zip(COLUMNS) {
+            *slot =
+                header.cells.iter().position(|(_, cell)| cell.trim() == name).ok_or_else(|| {
+                    sheet_error(
+                        header.line,
+                        1,
+                        format!("missing column {name} (needs {})", COLUMNS.join(",")),
+                    )
+                })?;
+        }
+        let mut offers: Vec<Offer> = Vec::new();
+        for row in rows {
+            if row.cells.iter().all(|(_, cell)| cell.trim().is_empty()) {
+                continue;
+            }
+            let cell = |i: usize| -> (usize, &str) {
+                let column = index[i];
+                row.cells.get(column).map_or((column + 1, ""), |(c, text)| (*c, text.trim()))
+            };
+            let at = |i: usize, why: String| {
+                sheet_error(row.line, cell(i).0, format!("{}: {why}", COLUMNS[i]))
+            };
+
+            let instance = cell(0).1;
+            if instance.is_empty() {
+                return Err(at(0, "is empty".into()));
+            }
+            let accelerator = resolve_accelerator(cell(1).1, book).map_err(|why| at(1, why))?;
+            let count = parse_count(cell(2).1).map_err(|why| at(2, why))?;
+            let vcpus = optional(cell(3).1, |t| t.parse::<u32>().ok()).map_err(|why| at(3, why))?;
+            let memory_gib = optional(cell(4).1, positive).map_err(|why| at(4, why))?;
+            let region = cell(5).1;
+            if region.is_empty() {
+                return Err(at(5, "is empty".into()));
+            }
+            let on_demand = optional(cell(6).1, positive).map_err(|why| at(6, why))?;
+            let spot = optional(cell(7).1, positive).map_err(|why| at(7, why))?;
+            if on_demand.is_none() && spot.is_none() {
+                return Err(at(6, "a row needs Price or SpotPrice".into()));
+            }
+            let (provider, instance_type) = resolve_provider(instance, book);
+            let prices = RegionPrices {
+                region: region.to_owned(),
+                on_demand: on_demand.map(UsdPerHour::new),
+                spot: spot.map(UsdPerHour::new),
+                reserved_1y: None,
+                reserved_3y: None,
+            };
+            match offers
+                .iter_mut()
+                .find(|o| o.provider == provider && o.instance_type == instance_type)
+            {
+                Some(offer) => offer.regions.push(prices),
+                None => offers.push(Offer {
+                    provider,
+                    instance_type,
+                    accelerator,
+                    accelerator_count: count,
+                    vcpus,
+                    memory_gib,
+                    regions: vec![prices],
+                    source: source.to_owned(),
+                    as_of: as_of.to_owned(),
+                    estimate: false,
+                    note: None,
+                }),
+            }
+        }
+        Ok(PriceSheet { offers })
+    }
+}
+
+/// The CSV form of `offers` (on-demand and spot prices, one row per region); reads back with
+/// [`PriceSheet::from_csv`].
+pub fn offers_to_csv(offers: &[Offer]) -> String {
+    let mut out = COLUMNS.join(",");
+    out.push('\n');
+    for offer in offers {
+        for region in &offer.regions {
+            if region.on_demand.is_none() && region.spot.is_none() {
+                continue;
+            }
+            let cells = [
+                offer.id(),
+                offer.accelerator.clone(),
+                offer.accelerator_count.to_string(),
+                offer.vcpus.map(|v| v.to_string()).unwrap_or_default(),
+                offer.memory_gib.map(|m| m.to_string()).unwrap_or_default(),
+                region.region.clone(),
+                region.on_demand.map(|p| p.get().to_string()).unwrap_or_default(),
+                region.spot.map(|p| p.get().to_string()).unwrap_or_default(),
+            ];
+            let quoted: Vec<String> = cells.iter().map(|c| quote_csv(c)).collect();
+            out.push_str(&quoted.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn quote_csv(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_owned()
+    }
+}
+
+fn sheet_error(line: usize, column: usize, why: String) -> Error {
+    Error::new(FIELD, Problem::BadSheet { line, column, why })
+}
+
+fn strip_position(message: &str) -> String {
+    message.rfind(" at line ").map_or_else(|| message.to_owned(), |i| message[..i].to_owned())
+}
+
+fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
+    if book.accelerators.iter().all(|a| a.id != offer.accelerator) {
+        return Err(format!("unknown accelerator \"{}\"", offer.accelerator));
+    }
+    if offer.accelerator_count == 0 {
+        return Err("accelerator_count must be > 0".into());
+    }
+    for region in &offer.regions {
+        for plan in super::Plan::ALL {
+            if let Some(price) = region.price(plan)
+                && !(price.get().is_finite() && price.get() > 0.0)
+            {
+                return Err(format!(
+                    "{} {} price must be > 0 (leave out a price that is not sold)",
+                    region.region,
+                    plan.as_str()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Accelerator ids, or the names SkyPilot catalogues use.
+fn resolve_accelerator(name: &str, book: &PriceBook) -> Result<String, String> {
+    let lower = name.trim().to_ascii_lowercase();
+    if book.accelerators.iter().any(|a| a.id == lower) {
+        return Ok(lower);
+    }
+    let alias = match lower.as_str() {
+        "a100" => "a100-sxm-40gb",
+        "a100-80gb" => "a100-sxm-80gb",
+        "h100" | "h100-sxm5" => "h100-sxm",
+        "h100-mega" => "h100-sxm",
+        "h200" => "h200-sxm",
+        "b200" => "b200",
+        "gh200" => "gh200",
+        "l4" => "l4",
+        "l40s" => "l40s",
+        "a10g" => "a10g",
+        "a10" => "a10",
+        "t4" => "t4",
+        "v100" => "v100-16gb",
+        "v100-32gb" => "v100-32gb",
+        "rtx4090" | "rtx-4090" => "rtx-4090",
+        "mi300x" => "mi300x",
+        "tpu-v5e" | "tpuv5e" => "tpu-v5e",
+        "tpu-v5p" | "tpuv5p" => "tpu-v5p",
+        "trainium" | "trainium1" => "trainium1",
+        "inferentia2" => "inferentia2",
+        _ => "",
+    };
+    if !alias.is_empty() && book.accelerators.iter().any(|a| a.id == alias) {
+        Ok(alias.to_owned())
+    } else {
+        Err(format!("unknown accelerator \"{name}\" (use an id such as h100-sxm)"))
+    }
+}
+
+fn resolve_provider(instance: &str, book: &PriceBook) -> (String, String) {
+    if let Some((provider, instance_type)) = instance.split_once(':') {
+        return (provider.to_ascii_lowercase(), instance_type.to_owned());
+    }
+    let mut matches = book.offers.iter().filter(|o| o.instance_type.eq_ignore_ascii_case(instance));
+    match (matches.next(), matches.next()) {
+        (Some(only), None) => (only.provider.clone(), only.instance_type.clone()),
+        _ => ("custom".to_owned(), instance.to_owned()),
+    }
+}
+
+fn parse_count(text: &str) -> Result<u32, String> {
+    let value: f64 = text.parse().map_err(|_| format!("\"{text}\" is not a whole number"))?;
+    if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+        Ok(value as u32)
+    } else {
+        Err(format!("\"{text}\" must be a whole number of at least 1"))
+    }
+}
+
+fn positive(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0)
+}
+
+/// Empty is `None`; anything else must parse.
+fn optional<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse(text).map(Some).ok_or_else(|| format!("\"{text}\" is not a positive number"))
+}
+
+#[derive(Debug)]
+struct Row {
+    line: usize,
+    /// (1-based column where the cell starts, its text)
+    cells: Vec<(usize, String)>,
+}
+
+/// RFC 4180 CSV: commas, double-quoted cells with `""` escapes, CRLF or LF line ends.
+fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, usize, String)> {
+    let mut rows = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut chars = text.chars().peekable();
+    let (mut line, mut column) = (1usize, 1usize);
+    let mut row = Row { line, cells: Vec::new() };
+    let mut cell = String::new();
+    let mut cell_start = 1usize;
+    let mut quoted = false;
+    let mut quote_opened = (1usize, 1usize);
+    let mut at_cell_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    column += 1;
+                    cell.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    column = 0;
+                    cell.push('\n');
+                }
+                _ => cell.push(c),
+            }
+        } else {
+            match c {
+                '"' if at_cell_start => {
+                    quoted = true;
+                    quote_opened = (line, column);
+                }
+                '"' => {
+                    return Err((
+                        line,
+                        column,
+                        "a quote inside an unquoted cell; quote the whole cell".into(),
+                    ));
+                }
+                ',' => {
+                    row.cells.push((cell_start, std::mem::take(&mut cell)));
+                    cell_start = column + 1;
+                    at_cell_start = true;
+                    column += 1;
+                    continue;
+                }
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\n' => {
+                    row.cells.push((cell_start, std::mem::take(&mut cell)));
+                    rows.push(std::mem::replace(
+                        &mut row,
+                        Row { line: line + 1, cells: Vec::new() },
+                    ));
+                    line += 1;
+                    column = 1;
+                    cell_start = 1;
+                    at_cell_start = true;
+                    continue;
+                }
+                _ => cell.push(c),
+            }
+        }
+        at_cell_start = false;
+        column += 1;
+    }
+    if quoted {
+        let (line, column) = quote_opened;
+        return Err((line, column, "a quoted cell is never closed".into()));
+    }
+    if !cell.is_empty() || !row.cells.is_empty() {
+        row.cells.push((cell_start, cell));
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn csv_cells_quotes_and_line_ends() {
+        let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n1,,3\n").unwrap();
+        let cells: Vec<Vec<&str>> =
+            rows.iter().map(|r| r.cells.iter().map(|(_, c)| c.as_str()).collect()).collect();
+        assert_eq!(cells, [vec!["a", "b,c", "d\"e"], vec!["1", "", "3"]]);
+        assert_eq!(rows[1].line, 2);
+        assert_eq!(rows[1].cells[2].0, 4, "column of the third cell on line 2");
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_where_it_opens() {
+        let err = parse_csv("a,\"b\n").unwrap_err();
+        assert_eq!(err, (1, 3, "a quoted cell is never closed".to_owned()));
+    }
+}

@@ -1,0 +1,343 @@
+//! The bundled price book: coverage the catalogue promises, integrity of every record, and user
+//! price sheets (CSV and JSON) merged over it or rejected with the line and column.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use std::collections::BTreeSet;
+
+use mlcost::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
+use mlcost::{Plan, PriceBook, Problem, Scenario, estimate_with};
+
+fn book() -> &'static PriceBook {
+    PriceBook::bundled().unwrap()
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+#[test]
+fn every_promised_accelerator_is_there() {
+    let ids: BTreeSet<&str> = book().accelerators.iter().map(|a| a.id.as_str()).collect();
+    for id in [
+        "a100-sxm-40gb",
+        "a100-sxm-80gb",
+        "a100-pcie-80gb",
+        "h100-sxm",
+        "h100-pcie",
+        "h100-nvl",
+        "h800-sxm",
+        "h200-sxm",
+        "b200",
+        "gh200",
+        "l4",
+        "l40s",
+        "a10g",
+        "a10",
+        "t4",
+        "v100-16gb",
+        "v100-32gb",
+        "rtx-4090",
+        "mi250x",
+        "mi300x",
+        "gaudi2",
+        "tpu-v5e",
+        "tpu-v5p",
+        "trainium1",
+        "inferentia2",
+    ] {
+        assert!(ids.contains(id), "accelerator {id} missing");
+    }
+    assert_eq!(ids.len(), book().accelerators.len(), "accelerator ids are unique");
+}
+
+#[test]
+fn accelerators_are_plausible_and_dense_never_exceeds_sparse() {
+    for a in &book().accelerators {
+        assert!(!a.source.trim().is_empty() && is_iso_date(&a.as_of), "{}: source/as_of", a.id);
+        let gb = a.memory_bytes.get() / 1e9;
+        assert!((8.0..=300.0).contains(&gb), "{}: {gb} GB", a.id);
+        let tbps = a.memory_bandwidth_bytes_per_second.get() / 1e12;
+        assert!((0.1..=10.0).contains(&tbps), "{}: {tbps} TB/s", a.id);
+        if let Some(watts) = a.board_power_watts {
+            assert!((40.0..=1500.0).contains(&watts.get()), "{}: power", a.id);
+        }
+        let sixteen = a.dense.sixteen_bit().map_or(0.0, |f| f.get());
+        assert!(
+            sixteen >= 20e12,
+            "{}: 16-bit dense {sixteen} looks like a non-tensor figure",
+            a.id
+        );
+        let pairs = [
+            (a.dense.tf32, a.sparse.tf32),
+            (a.dense.bf16, a.sparse.bf16),
+            (a.dense.fp16, a.sparse.fp16),
+            (a.dense.fp8, a.sparse.fp8),
+            (a.dense.int8, a.sparse.int8),
+            (a.dense.fp4, a.sparse.fp4),
+        ];
+        for (dense, sparse) in pairs {
+            if let (Some(dense), Some(sparse)) = (dense, sparse) {
+                assert!(dense.get() <= sparse.get(), "{}: dense above sparse", a.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn offers_meet_the_promised_coverage() {
+    let offers = &book().offers;
+    assert!(offers.len() >= 80, "{} offers", offers.len());
+    let providers: BTreeSet<&str> = offers.iter().map(|o| o.provider.as_str()).collect();
+    for provider in ["aws", "gcp", "azure", "oracle"] {
+        assert!(providers.contains(provider), "no {provider} offers");
+    }
+    let gpu_clouds = ["lambda", "coreweave", "runpod", "nebius"]
+        .iter()
+        .filter(|p| providers.contains(*p))
+        .count();
+    assert!(gpu_clouds >= 3, "only {gpu_clouds} GPU clouds: {providers:?}");
+    let ids: BTreeSet<String> = offers.iter().map(|o| o.id()).collect();
+    assert_eq!(ids.len(), offers.len(), "offer ids are unique");
+    for id in ["aws:p5.48xlarge", "gcp:a3-highgpu-8g", "azure:standard_nd96isr_h100_v5"] {
+        assert!(ids.contains(id), "{id} missing");
+    }
+    for plan in Plan::ALL {
+        let filter = QuoteFilter { plan: Some(plan), ..QuoteFilter::default() };
+        assert!(book().quotes(&filter).len() >= 10, "few {} prices", plan.as_str());
+    }
+}
+
+#[test]
+fn every_offer_resolves_and_its_prices_are_ordered() {
+    let book = book();
+    for offer in &book.offers {
+        let id = offer.id();
+        assert_eq!(
+            offer.provider,
+            offer.provider.to_ascii_lowercase(),
+            "{id}: provider is lowercase"
+        );
+        book.accelerator(&offer.accelerator, "offer").unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert!(offer.accelerator_count >= 1, "{id}: count");
+        assert!(!offer.source.trim().is_empty() && is_iso_date(&offer.as_of), "{id}: source/as_of");
+        assert!(!offer.regions.is_empty(), "{id}: no regions");
+        for region in &offer.regions {
+            let prices: Vec<f64> =
+                Plan::ALL.iter().filter_map(|p| region.price(*p)).map(|p| p.get()).collect();
+            assert!(!prices.is_empty(), "{id} {}: no price", region.region);
+            assert!(prices.iter().all(|p| p.is_finite() && *p > 0.0), "{id}: a price is not > 0");
+            if let Some(on_demand) = region.on_demand.map(|p| p.get()) {
+                for plan in [Plan::Spot, Plan::Reserved1y, Plan::Reserved3y] {
+                    if let Some(price) = region.price(plan) {
+                        assert!(
+                            price.get() <= on_demand * 1.0001,
+                            "{id} {}: {} above on-demand",
+                            region.region,
+                            plan.as_str()
+                        );
+                    }
+                }
+            }
+            if let (Some(one), Some(three)) = (region.reserved_1y, region.reserved_3y) {
+                assert!(three.get() <= one.get() * 1.0001, "{id} {}: 3y above 1y", region.region);
+            }
+        }
+    }
+}
+
+#[test]
+fn storage_and_apis_cover_the_providers_people_compare() {
+    let book = book();
+    let providers: BTreeSet<&str> = book.storage.iter().map(|s| s.provider.as_str()).collect();
+    for provider in ["aws", "gcp", "azure", "oracle"] {
+        assert!(providers.contains(provider), "no {provider} storage prices");
+    }
+    for terms in &book.storage {
+        assert!(!terms.source.trim().is_empty() && is_iso_date(&terms.as_of), "{}", terms.provider);
+        let big_cloud = ["aws", "gcp", "azure", "oracle"].contains(&terms.provider.as_str());
+        assert!(
+            !big_cloud || !terms.egress_internet.is_empty(),
+            "{}: no egress tiers",
+            terms.provider
+        );
+        assert!(
+            terms.egress_internet.iter().all(|t| t.usd_per_gb >= 0.0 && t.usd_per_gb.is_finite())
+        );
+    }
+    assert!(book.apis.len() >= 20, "{} API models", book.apis.len());
+    let api_providers: BTreeSet<&str> = book.apis.iter().map(|m| m.provider.as_str()).collect();
+    for provider in ["openai", "anthropic", "google", "mistral", "deepseek"] {
+        assert!(api_providers.contains(provider), "no {provider} API prices");
+    }
+    for model in &book.apis {
+        assert!(model.input_per_million > 0.0 && model.output_per_million > 0.0, "{}", model.id);
+        assert!(!model.source.trim().is_empty() && is_iso_date(&model.as_of), "{}", model.id);
+    }
+}
+
+#[test]
+fn normalised_units_follow_from_the_datasheet() {
+    let quote = book()
+        .quotes(&QuoteFilter { plan: Some(Plan::OnDemand), ..QuoteFilter::default() })
+        .into_iter()
+        .find(|q| q.offer == "aws:p5.48xlarge")
+        .unwrap();
+    let per_gpu = quote.usd_per_hour / 8.0;
+    assert!((quote.usd_per_accelerator_hour - per_gpu).abs() < 1e-9);
+    assert!((quote.usd_per_accelerator_memory_gb_hour - per_gpu / 80.0).abs() < 1e-9);
+    assert!((quote.usd_per_memory_tbps_hour - per_gpu / 3.35).abs() < 1e-9);
+    let pflops = quote.usd_per_dense_bf16_pflops_hour.unwrap();
+    assert!((pflops - per_gpu / 0.9895).abs() < 1e-9);
+}
+
+#[test]
+fn csv_export_reads_back_to_the_same_prices() {
+    let book = book();
+    let csv = offers_to_csv(&book.offers);
+    let sheet = PriceSheet::from_csv(&csv, book, "round trip", "2026-11-29").unwrap();
+    let sold = |offer: &mlcost::pricing::Offer| {
+        offer.regions.iter().any(|r| r.on_demand.is_some() || r.spot.is_some())
+    };
+    assert_eq!(sheet.offers.len(), book.offers.iter().filter(|o| sold(o)).count());
+    for read in &sheet.offers {
+        let original = book.offer(&read.id(), "test").unwrap();
+        assert_eq!(read.accelerator, original.accelerator);
+        assert_eq!(read.accelerator_count, original.accelerator_count);
+        for region in &read.regions {
+            let before = original.regions.iter().find(|r| r.region == region.region).unwrap();
+            assert_eq!(region.on_demand, before.on_demand, "{} {}", read.id(), region.region);
+            assert_eq!(region.spot, before.spot, "{} {}", read.id(), region.region);
+        }
+    }
+}
+
+const HEADER: &str =
+    "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice";
+
+#[test]
+fn a_csv_sheet_overrides_a_bundled_offer_and_adds_its_own() {
+    let book = book();
+    let csv = format!(
+        "{HEADER}\np5.48xlarge,H100,8,192,2048,us-east-1,50.00,\nmy-box,h100-sxm,8,,,dc-1,12.5,\n"
+    );
+    let merged =
+        book.with_sheet(&PriceSheet::from_csv(&csv, book, "our contract", "2026-11-01").unwrap());
+    let p5 = merged.offer("aws:p5.48xlarge", "test").unwrap();
+    let east = p5.regions.iter().find(|r| r.region == "us-east-1").unwrap();
+    assert_eq!(east.on_demand.map(|p| p.get()), Some(50.0));
+    let bundled = book.offer("aws:p5.48xlarge", "test").unwrap();
+    let bundled_east = bundled.regions.iter().find(|r| r.region == "us-east-1").unwrap();
+    assert_eq!(east.spot, bundled_east.spot, "prices the sheet leaves out stay");
+    assert!(merged.offer("custom:my-box", "test").is_ok());
+
+    let scenario = Scenario::from_json(
+        r#"{"model": {"parameters": 7e9},
+            "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                         "precision": "bf16", "mfu": 0.4, "goodput": 1.0,
+                         "offer": "custom:my-box"}}"#,
+    )
+    .unwrap();
+    let report = estimate_with(&scenario, &merged).unwrap().training.unwrap();
+    assert!((report.price_per_accelerator_hour.get() - 12.5 / 8.0).abs() < 1e-12);
+}
+
+#[test]
+fn bad_csv_sheets_name_the_line_and_column() {
+    let book = book();
+    let cases = [
+        ("InstanceType,Price\nx,1\n", 1, 1, "missing column AcceleratorName"),
+        (
+            &format!("{HEADER}\nbox,h100-sxm,8,,,r,abc,\n") as &str,
+            2,
+            20,
+            "Price: \"abc\" is not a positive number",
+        ),
+        (
+            &format!("{HEADER}\nbox,h100-sxm,8,,,r,0,\n"),
+            2,
+            20,
+            "Price: \"0\" is not a positive number",
+        ),
+        (
+            &format!("{HEADER}\nbox,h9000,8,,,r,1,\n"),
+            2,
+            5,
+            "AcceleratorName: unknown accelerator \"h9000\"",
+        ),
+        (
+            &format!("{HEADER}\nbox,h100-sxm,eight,,,r,1,\n"),
+            2,
+            14,
+            "AcceleratorCount: \"eight\" is not a whole number",
+        ),
+        (&format!("{HEADER}\n\"box,h100-sxm,8,,,r,1,\n"), 2, 1, "a quoted cell is never closed"),
+        (
+            &format!("{HEADER}\nbox,h100-sxm,8,,,r,,\n"),
+            2,
+            20,
+            "Price: a row needs Price or SpotPrice",
+        ),
+        ("", 1, 1, "the sheet is empty"),
+    ];
+    for (csv, line, column, why) in cases {
+        let err = PriceSheet::from_csv(csv, book, "test", "2026-11-29").unwrap_err();
+        assert_eq!(err.field, "prices");
+        match &err.problem {
+            Problem::BadSheet { line: l, column: c, why: w } => {
+                assert_eq!((*l, *c), (line, column), "{csv:?}: {err}");
+                assert!(w.starts_with(why), "{csv:?}: {err}");
+            }
+            other => panic!("{csv:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn bad_json_sheets_are_rejected_with_a_position_or_field() {
+    let book = book();
+    let err = PriceSheet::from_json("{\"offers\": [ {\"provider\": 1} ]}", book).unwrap_err();
+    assert!(matches!(err.problem, Problem::BadSheet { line: 1, .. }), "{err}");
+    assert!(err.to_string().contains("offers[0].provider"), "{err}");
+    let zero_price = r#"{"offers": [{"provider": "me", "instance_type": "box", "accelerator": "h100-sxm",
+        "accelerator_count": 8, "regions": [{"region": "r", "on_demand": 0}],
+        "source": "mine", "as_of": "2026-11-29"}]}"#;
+    let err = PriceSheet::from_json(zero_price, book).unwrap_err();
+    assert_eq!(err.field, "prices.offers[0]");
+    assert!(err.to_string().contains("price must be > 0"), "{err}");
+}
+
+#[test]
+fn an_offer_prices_a_training_run_in_its_cheapest_region() {
+    let book = book();
+    let scenario = |plan: &str, region: &str| {
+        Scenario::from_json(&format!(
+            r#"{{"model": {{"parameters": 7e9}},
+                "training": {{"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                             "precision": "bf16", "mfu": 0.4, "goodput": 1.0,
+                             "offer": "aws:p5.48xlarge", "plan": "{plan}"{region}}}}}"#
+        ))
+        .unwrap()
+    };
+    let report = estimate_with(&scenario("on-demand", ""), book).unwrap().training.unwrap();
+    let used = report.offer.unwrap();
+    let offer = book.offer("aws:p5.48xlarge", "test").unwrap();
+    let cheapest = offer
+        .regions
+        .iter()
+        .filter_map(|r| r.on_demand)
+        .map(|p| p.get())
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(used.usd_per_instance_hour, mlcost::units::UsdPerHour::new(cheapest));
+    assert_eq!(used.plan, Plan::OnDemand);
+
+    let err = estimate_with(&scenario("on-demand", r#", "region": "mars-1""#), book).unwrap_err();
+    assert_eq!(err.field, "training.region");
+}

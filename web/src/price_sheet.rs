@@ -1,0 +1,116 @@
+//! The user's own price sheet: uploaded as CSV or JSON, kept in the browser's local storage so it
+//! survives reloads, and laid over the bundled price book. A sheet that does not parse is reported
+//! (line and column) and the bundled book stays in use; the sheet's text is kept, not dropped.
+
+use leptos::prelude::*;
+use mlcost::PriceBook;
+use mlcost::pricing::PriceSheet;
+use serde::{Deserialize, Serialize};
+
+const STORAGE_KEY: &str = "mlcost.price-sheet.v1";
+
+/// A sheet as the user gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSheet {
+    pub name: String,
+    pub text: String,
+    /// The day it was loaded: the `as_of` of a CSV sheet's prices (CSV has no date column).
+    pub loaded_on: String,
+}
+
+impl StoredSheet {
+    fn parse(&self, bundled: &PriceBook) -> Result<PriceSheet, String> {
+        let is_csv = self.name.to_ascii_lowercase().ends_with(".csv");
+        let sheet = if is_csv {
+            PriceSheet::from_csv(
+                &self.text,
+                bundled,
+                &format!("your sheet {}", self.name),
+                &self.loaded_on,
+            )
+        } else {
+            PriceSheet::from_json(&self.text, bundled)
+        };
+        sheet.map_err(|e| format!("{}: {e}", self.name))
+    }
+}
+
+/// The sheet in use (if any) and what became of it.
+#[derive(Debug, Clone, Copy)]
+pub struct UserSheet {
+    pub stored: RwSignal<Option<StoredSheet>>,
+    /// A problem with what local storage held, found at start-up.
+    pub storage_problem: RwSignal<Option<String>>,
+    /// The parsed sheet, or why it could not be parsed.
+    pub parsed: Memo<Option<Result<PriceSheet, String>>>,
+}
+
+impl UserSheet {
+    /// Reads the sheet kept in local storage, and keeps storage in step with later changes.
+    pub fn load() -> Self {
+        let (initial, problem) = match read_storage() {
+            Ok(sheet) => (sheet, None),
+            Err(why) => (None, Some(why)),
+        };
+        let stored = RwSignal::new(initial);
+        let parsed = Memo::new(move |_| {
+            stored.with(|sheet| {
+                let bundled = PriceBook::bundled().map_err(|e| e.to_string());
+                sheet.as_ref().map(|sheet| bundled.and_then(|b| sheet.parse(b)))
+            })
+        });
+        // Local storage is outside the reactive graph: this effect keeps it in step.
+        Effect::new(move |previous: Option<()>| {
+            let sheet = stored.get();
+            // The first run only reads what was loaded; writing it back would be a no-op.
+            if previous.is_some() {
+                write_storage(sheet.as_ref());
+            }
+        });
+        Self { stored, storage_problem: RwSignal::new(problem), parsed }
+    }
+
+    /// The bundled book with the sheet laid over it, or the bundled book alone.
+    pub fn book(&self) -> Memo<PriceBook> {
+        let parsed = self.parsed;
+        Memo::new(move |_| {
+            let bundled = PriceBook::bundled().cloned().unwrap_or_default();
+            match parsed.get() {
+                Some(Ok(sheet)) => bundled.with_sheet(&sheet),
+                _ => bundled,
+            }
+        })
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read_storage() -> Result<Option<StoredSheet>, String> {
+    let Some(text) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        // Set the unreadable entry aside under another key instead of losing it.
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(&format!("{STORAGE_KEY}.unreadable"), &text);
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
+        format!("The saved price sheet could not be read ({e}); it was set aside and the bundled prices are in use.")
+    })
+}
+
+fn write_storage(sheet: Option<&StoredSheet>) {
+    let Some(storage) = storage() else { return };
+    let _ = match sheet.map(serde_json::to_string) {
+        Some(Ok(json)) => storage.set_item(STORAGE_KEY, &json),
+        _ => storage.remove_item(STORAGE_KEY),
+    };
+}
+
+/// Today's date in the browser, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
