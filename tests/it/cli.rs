@@ -59,3 +59,79 @@ fn missing_file_is_not_an_input_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot read"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn catalog_offers_filter_sort_and_csv() {
+    let out = mlcost(
+        &[
+            "catalog",
+            "offers",
+            "--accelerator",
+            "h100-sxm",
+            "--plan",
+            "spot",
+            "--sort",
+            "accelerator-hour",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().is_some_and(|h| h.starts_with("offer,accelerators,region,plan,$/h,$/acc-h"))
+    );
+    let per_gpu: Vec<f64> = lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert!(cells[1].ends_with("h100-sxm") && cells[3] == "spot", "{line}");
+            cells[5].parse().expect("a number")
+        })
+        .collect();
+    assert!(per_gpu.len() >= 5, "{csv}");
+    assert!(per_gpu.windows(2).all(|w| w[0] <= w[1]), "not sorted: {per_gpu:?}");
+}
+
+#[test]
+fn catalog_json_lists_accelerators_with_sources() {
+    let out = mlcost(&["catalog", "accelerators", "--format", "json"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let list = list.as_array().expect("array");
+    assert!(list.len() >= 25);
+    assert!(list.iter().all(|a| a["source"].is_string() && a["as_of"].is_string()));
+}
+
+#[test]
+fn a_price_sheet_overrides_prices_and_a_bad_one_exits_2() {
+    let dir = std::env::temp_dir().join(format!("mlcost-cli-prices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let header =
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice";
+    let good = dir.join("ours.csv");
+    std::fs::write(&good, format!("{header}\np5.48xlarge,H100,8,192,2048,us-east-1,40,\n"))
+        .expect("write");
+    let scenario = r#"{"model": {"parameters": 7e9},
+        "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                     "precision": "bf16", "mfu": 0.4, "goodput": 1.0,
+                     "offer": "aws:p5.48xlarge", "region": "us-east-1"}}"#;
+    let prices = good.to_str().expect("utf-8 path");
+    let out = mlcost(&["estimate", "-", "--format", "json", "--prices", prices], scenario);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["training"]["price_per_accelerator_hour"].as_f64(), Some(5.0), "40 / 8 GPUs");
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("{header}\np5.48xlarge,H100,8,192,2048,us-east-1,-40,\n"))
+        .expect("write");
+    let out = mlcost(&["catalog", "offers", "--prices", bad.to_str().expect("utf-8 path")], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("prices: line 2, column 39: Price: \"-40\" is not a positive number"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

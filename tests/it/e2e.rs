@@ -75,6 +75,141 @@ async fn narrow_screen_renders_everything() {
     browser.close().await;
 }
 
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn catalog_filters_and_sorts_offers_with_normalised_prices() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_catalog(page).await;
+    let all = row_count(page).await;
+    assert!(all >= 100, "only {all} offer-regions listed");
+
+    page.find(Locator::Id("catalog.accelerator"))
+        .await
+        .expect("accelerator filter")
+        .select_by_value("h100-sxm")
+        .await
+        .expect("select h100-sxm");
+    let h100 = poll(
+        || async {
+            Some(row_count(page).await).filter(|n| *n < all && *n > 0).map(|n| n.to_string())
+        },
+        "the filter to apply",
+    )
+    .await;
+    let accelerators = column_texts(page, 2).await;
+    assert!(accelerators.iter().all(|a| a.ends_with("h100-sxm")), "{accelerators:?}");
+
+    // Sorting by on-demand $/accelerator-hour puts the cheapest first; unpriced rows last.
+    let on_demand = numbers(column_texts(page, 4).await);
+    assert!(on_demand.windows(2).all(|w| w[0] <= w[1]), "not sorted: {on_demand:?}");
+    page.find(Locator::Css("th button[title^='USD per accelerator-hour, spot']"))
+        .await
+        .expect("spot header")
+        .click()
+        .await
+        .expect("sort by spot");
+    let spot = numbers(column_texts(page, 5).await);
+    assert!(
+        spot.len() > 1 && spot.windows(2).all(|w| w[0] <= w[1]),
+        "not sorted by spot: {spot:?}"
+    );
+    assert_eq!(row_count(page).await.to_string(), h100);
+    browser.screenshot("catalog-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_catalog(page).await;
+    let p5_bundled = p5_on_demand(page).await;
+
+    let dir = std::env::temp_dir().join(format!("mlcost-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let good = dir.join("contract.csv");
+    std::fs::write(
+        &good,
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice\n\
+         p5.48xlarge,H100,8,192,2048,us-east-1,50.00,\n",
+    )
+    .expect("write sheet");
+    upload(page, &good).await;
+    let status = wait_for_text(page, ".sheet-status").await;
+    assert!(status.contains("Using contract.csv (1 offers)"), "{status}");
+    assert_eq!(p5_on_demand(page).await, "6.250", "50.00 / 8 GPUs");
+
+    page.refresh().await.expect("reload");
+    open_catalog(page).await;
+    let status = wait_for_text(page, ".sheet-status").await;
+    assert!(status.contains("contract.csv"), "sheet lost on reload: {status}");
+    assert_eq!(p5_on_demand(page).await, "6.250");
+
+    let bad = dir.join("broken.csv");
+    std::fs::write(
+        &bad,
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice\n\
+         p5.48xlarge,H100,8,192,2048,us-east-1,fifty,\n",
+    )
+    .expect("write sheet");
+    upload(page, &bad).await;
+    let message = wait_for_text(page, ".sheet .field-error").await;
+    assert!(message.contains("broken.csv: prices: line 2, column 39: Price"), "{message}");
+    assert!(message.contains("bundled prices are in use"), "{message}");
+    assert_eq!(p5_on_demand(page).await, p5_bundled);
+    browser.screenshot("catalog-bad-sheet-1280").await;
+    let _ = std::fs::remove_dir_all(dir);
+    browser.close().await;
+}
+
+async fn open_catalog(page: &Client) {
+    page.find(Locator::XPath("//nav/button[text()='Catalog']"))
+        .await
+        .expect("catalog tab")
+        .click()
+        .await
+        .expect("open catalog");
+    wait_for_text(page, "#catalog-table tbody tr").await;
+}
+
+async fn row_count(page: &Client) -> usize {
+    page.find_all(Locator::Css("#catalog-table tbody tr")).await.map_or(0, |rows| rows.len())
+}
+
+/// The text of the n-th cell (1-based, the row header counting as 1) of every row.
+async fn column_texts(page: &Client, n: usize) -> Vec<String> {
+    let script = format!(
+        "return [...document.querySelectorAll('#catalog-table tbody tr')]\
+         .map(r => r.children[{}].textContent.trim());",
+        n - 1
+    );
+    let value = page.execute(&script, vec![]).await.expect("read column");
+    value
+        .as_array()
+        .map(|cells| cells.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The priced cells of a column as numbers, in table order (unpriced "—" cells dropped).
+fn numbers(cells: Vec<String>) -> Vec<f64> {
+    cells.iter().filter_map(|c| c.parse().ok()).collect()
+}
+
+async fn p5_on_demand(page: &Client) -> String {
+    let script = "const row = [...document.querySelectorAll('#catalog-table tbody tr')]\
+        .find(r => r.children[0].textContent.startsWith('aws:p5.48xlarge') && r.children[2].textContent === 'us-east-1');\
+        return row ? row.children[3].textContent : '';";
+    let value = page.execute(script, vec![]).await.expect("read p5 row");
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+async fn upload(page: &Client, file: &Path) {
+    let input = page.find(Locator::Id("catalog.prices")).await.expect("file input");
+    input.send_keys(&file.display().to_string()).await.expect("choose file");
+}
+
 struct Browser {
     client: Client,
     _driver: KillOnDrop,

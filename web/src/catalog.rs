@@ -165,6 +165,7 @@ pub fn CatalogPage(book: Memo<PriceBook>, sheet: UserSheet) -> impl IntoView {
                 <p class="count">{move || format!("{} offer-regions", table.with(Vec::len))}</p>
                 <div class="scroll">
                 <table id="catalog-table">
+                    <caption>"Plan columns: USD per accelerator-hour. $/h and the per-unit columns: under the plan chosen above. Hover an offer for its source; open its date for the full citation."</caption>
                     <thead>
                         <tr>
                             {header("Offer", Column::Offer, "sort by offer id")}
