@@ -1,8 +1,9 @@
 //! Finds or installs the tools the app and its tests need, pinned to the versions the project uses.
 //!
-//! Tools cargo installs go into `.tools/` in the project (ignored by git), so nothing outside the
-//! checkout changes; a matching version already on `PATH` is used instead. Browser packages come from
-//! Debian's apt, which needs root: without it, the message says what to install.
+//! Tools cargo and npm install go into `.tools/` in the project (ignored by git), so nothing outside
+//! the checkout changes; a matching version already on `PATH` is used instead. Browser packages (and
+//! npm, if missing) come from Debian's apt, which needs root: without it, the message says what to
+//! install.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,9 @@ use crate::{output, project_root, run};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen's wasm-opt, from the npm registry: Debian's binaryen 108 breaks wasm-bindgen's externref
+/// table, 132 does not. Trunk.toml names the same version.
+const BINARYEN_VERSION: &str = "132";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Need {
@@ -27,7 +31,7 @@ pub struct Tools {
     wasm_bindgen_test_runner: PathBuf,
     chromedriver: Option<PathBuf>,
     chromium: Option<PathBuf>,
-    /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen.
+    /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen and wasm-opt.
     path: OsString,
 }
 
@@ -65,10 +69,16 @@ impl Tools {
 pub fn ensure(need: Need) -> Result<Tools, String> {
     let root = project_root();
     let local_bin = root.join(".tools").join("bin");
-    let path = prepend_path(&local_bin);
+    let npm_prefix = root.join(".tools").join("npm");
+    let npm_bin = npm_prefix.join("node_modules").join(".bin");
+    let path = prepend_path(&[&local_bin, &npm_bin]);
 
     ensure_wasm_target()?;
     let mut apt_packages = Vec::new();
+    let wasm_opt_ready = has_version(&find("wasm-opt", &npm_bin, &path), BINARYEN_VERSION);
+    if !wasm_opt_ready && which("npm", &path).is_none() {
+        apt_packages.push("npm");
+    }
     if need == Need::Everything {
         if which("chromium", &path).is_none() {
             apt_packages.push("chromium");
@@ -78,6 +88,22 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
         }
     }
     apt_install(&apt_packages)?;
+    if !wasm_opt_ready {
+        println!(
+            "xtask: installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm into {}",
+            npm_prefix.display()
+        );
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&npm_prefix)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+        if !has_version(&find("wasm-opt", &npm_bin, &path), BINARYEN_VERSION) {
+            return Err(format!(
+                "wasm-opt {BINARYEN_VERSION} is not in {} after installing",
+                npm_bin.display()
+            ));
+        }
+    }
 
     let trunk = find_or_install(
         "trunk",
@@ -166,9 +192,9 @@ fn which(name: &str, path: &OsString) -> Option<PathBuf> {
     std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
-fn prepend_path(dir: &Path) -> OsString {
+fn prepend_path(dirs: &[&Path]) -> OsString {
     let existing = std::env::var_os("PATH").unwrap_or_default();
-    let dirs = std::iter::once(dir.to_path_buf()).chain(std::env::split_paths(&existing));
+    let dirs = dirs.iter().map(|d| d.to_path_buf()).chain(std::env::split_paths(&existing));
     std::env::join_paths(dirs).unwrap_or(existing)
 }
 
