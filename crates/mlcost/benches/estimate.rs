@@ -2,7 +2,8 @@
 //! accelerator counts for its chart.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlcost::{Scenario, estimate};
+use mlcost::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
+use mlcost::{PriceBook, Scenario, estimate};
 
 fn training_estimate(c: &mut Criterion) {
     let scenario = Scenario::from_json(
@@ -18,5 +19,17 @@ fn training_estimate(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, training_estimate);
+/// The catalogue page re-lists every quote when a filter changes; a user's sheet is parsed on upload.
+fn price_book(c: &mut Criterion) {
+    let book = PriceBook::bundled().expect("bundled price book loads");
+    c.bench_function("pricing/quotes_all", |b| {
+        b.iter(|| book.quotes(std::hint::black_box(&QuoteFilter::default())))
+    });
+    let csv = offers_to_csv(&book.offers);
+    c.bench_function("pricing/csv_sheet_all_offers", |b| {
+        b.iter(|| PriceSheet::from_csv(std::hint::black_box(&csv), book, "bench", "2026-11-29"))
+    });
+}
+
+criterion_group!(benches, training_estimate, price_book);
 criterion_main!(benches);
