@@ -4,30 +4,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mlcost::pricing::QuoteFilter;
+use mlcost::pricing::{OfferRow, QuoteFilter};
+use mlcost::units::UsdPerHour;
 use mlcost::{Plan, PriceBook};
 use wasm_bindgen::JsCast;
 
 use crate::price_sheet::{StoredSheet, UserSheet, today};
-
-/// One offer in one region: what the table shows.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    offer: String,
-    accelerator: String,
-    accelerator_count: u32,
-    region: String,
-    /// USD per accelerator-hour under each plan, in `Plan::ALL` order.
-    per_accelerator: [Option<f64>; 4],
-    /// Under the chosen basis plan.
-    per_hour: Option<f64>,
-    per_memory_gb: Option<f64>,
-    per_pflops: Option<f64>,
-    per_tbps: Option<f64>,
-    source: String,
-    as_of: String,
-    estimate: bool,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Column {
@@ -41,67 +23,35 @@ enum Column {
 }
 
 impl Column {
-    fn key(self, row: &Row) -> Option<f64> {
+    fn key(self, row: &OfferRow) -> Option<f64> {
+        let basis = row.basis.as_ref();
         match self {
             Column::Offer | Column::Region => None,
-            Column::Plan(i) => row.per_accelerator[i],
-            Column::PerHour => row.per_hour,
-            Column::PerMemoryGb => row.per_memory_gb,
-            Column::PerPflops => row.per_pflops,
-            Column::PerTbps => row.per_tbps,
+            Column::Plan(i) => row.per_accelerator_hour[i].map(UsdPerHour::get),
+            Column::PerHour => basis.map(|q| q.usd_per_hour.get()),
+            Column::PerMemoryGb => basis.map(|q| q.usd_per_accelerator_memory_gb_hour),
+            Column::PerPflops => basis.and_then(|q| q.usd_per_dense_bf16_pflops_hour),
+            Column::PerTbps => basis.map(|q| q.usd_per_memory_tbps_hour),
         }
     }
 }
 
-fn rows(book: &PriceBook, accelerator: &str, provider: &str, basis: Plan) -> Vec<Row> {
+fn rows(book: &PriceBook, accelerator: &str, provider: &str, basis: Plan) -> Vec<OfferRow> {
     let filter = QuoteFilter {
         accelerator: (!accelerator.is_empty()).then(|| accelerator.to_owned()),
         provider: (!provider.is_empty()).then(|| provider.to_owned()),
         ..QuoteFilter::default()
     };
-    let mut rows: Vec<Row> = Vec::new();
-    for quote in book.quotes(&filter) {
-        let index = Plan::ALL.iter().position(|p| *p == quote.plan).unwrap_or(0);
-        let row = match rows.iter_mut().find(|r| r.offer == quote.offer && r.region == quote.region)
-        {
-            Some(row) => row,
-            None => {
-                rows.push(Row {
-                    offer: quote.offer.clone(),
-                    accelerator: quote.accelerator.clone(),
-                    accelerator_count: quote.accelerator_count,
-                    region: quote.region.clone(),
-                    per_accelerator: [None; 4],
-                    per_hour: None,
-                    per_memory_gb: None,
-                    per_pflops: None,
-                    per_tbps: None,
-                    source: quote.source.clone(),
-                    as_of: quote.as_of.clone(),
-                    estimate: quote.estimate,
-                });
-                let last = rows.len() - 1;
-                &mut rows[last]
-            }
-        };
-        row.per_accelerator[index] = Some(quote.usd_per_accelerator_hour);
-        if quote.plan == basis {
-            row.per_hour = Some(quote.usd_per_hour);
-            row.per_memory_gb = Some(quote.usd_per_accelerator_memory_gb_hour);
-            row.per_pflops = quote.usd_per_dense_bf16_pflops_hour;
-            row.per_tbps = Some(quote.usd_per_memory_tbps_hour);
-        }
-    }
-    rows
+    book.offer_rows(&filter, basis)
 }
 
-fn sort(rows: &mut [Row], column: Column) {
+fn sort(rows: &mut [OfferRow], column: Column) {
     match column {
         Column::Offer => rows.sort_by(|a, b| a.offer.cmp(&b.offer)),
         Column::Region => rows.sort_by(|a, b| a.region.cmp(&b.region)),
         // Missing prices sort last.
         _ => rows.sort_by(|a, b| {
-            let key = |r: &Row| column.key(r).unwrap_or(f64::INFINITY);
+            let key = |r: &OfferRow| column.key(r).unwrap_or(f64::INFINITY);
             key(a).total_cmp(&key(b))
         }),
     }
@@ -184,7 +134,10 @@ pub fn CatalogPage(book: Memo<PriceBook>, sheet: UserSheet) -> impl IntoView {
                     </thead>
                     <tbody>
                         {move || table.get().into_iter().map(|row| {
-                            let cells = row.per_accelerator.map(|p| money(p, 3));
+                            let cells = row.per_accelerator_hour.map(|p| money(p.map(UsdPerHour::get), 3));
+                            let [per_hour, per_memory_gb, per_pflops, per_tbps] =
+                                [Column::PerHour, Column::PerMemoryGb, Column::PerPflops, Column::PerTbps]
+                                    .map(|column| column.key(&row));
                             view! {
                                 <tr>
                                     <th scope="row" title=row.source.clone()>
@@ -193,10 +146,10 @@ pub fn CatalogPage(book: Memo<PriceBook>, sheet: UserSheet) -> impl IntoView {
                                     <td>{format!("{}× {}", row.accelerator_count, row.accelerator)}</td>
                                     <td>{row.region.clone()}</td>
                                     {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
-                                    <td class="num">{money(row.per_hour, 2)}</td>
-                                    <td class="num">{money(row.per_memory_gb, 4)}</td>
-                                    <td class="num">{money(row.per_pflops, 3)}</td>
-                                    <td class="num">{money(row.per_tbps, 3)}</td>
+                                    <td class="num">{money(per_hour, 2)}</td>
+                                    <td class="num">{money(per_memory_gb, 4)}</td>
+                                    <td class="num">{money(per_pflops, 3)}</td>
+                                    <td class="num">{money(per_tbps, 3)}</td>
                                     <td><details><summary>{row.as_of.clone()}</summary><p class="source">{row.source.clone()}</p></details></td>
                                 </tr>
                             }

@@ -13,6 +13,7 @@ mod input;
 mod price_sheet;
 
 use leptos::prelude::*;
+use mlcost::units::UsdPerHour;
 use mlcost::{
     Error, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
 };
@@ -72,7 +73,7 @@ impl Form {
                 precision,
                 mfu,
                 goodput,
-                price_per_accelerator_hour: Some(price),
+                price_per_accelerator_hour: Some(UsdPerHour::new(price)),
                 offer: None,
                 plan: None,
                 region: None,
@@ -105,10 +106,11 @@ impl Reader {
             self.number(field, text);
             return 0;
         };
-        if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+        // Range checks (a count of 0, say) are the engine's, so its message is the one shown.
+        if value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&value) {
             value as u32
         } else {
-            self.fail(field, "must be a whole number of at least 1".into());
+            self.fail(field, format!("\"{text}\" is not a whole number"));
             0
         }
     }

@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use mlcost::PriceBook;
-use mlcost::pricing::{Quote, QuoteFilter};
+use mlcost::pricing::{Quote, QuoteFilter, csv_cell};
 use serde::Serialize;
 
 use crate::Format;
@@ -34,8 +34,8 @@ pub enum SortBy {
 impl SortBy {
     fn key(self, quote: &Quote) -> f64 {
         match self {
-            Self::Hour => quote.usd_per_hour,
-            Self::AcceleratorHour => quote.usd_per_accelerator_hour,
+            Self::Hour => quote.usd_per_hour.get(),
+            Self::AcceleratorHour => quote.usd_per_accelerator_hour.get(),
             Self::MemoryGbHour => quote.usd_per_accelerator_memory_gb_hour,
             // Hardware without a 16-bit tensor rate sorts last.
             Self::PflopsHour => quote.usd_per_dense_bf16_pflops_hour.unwrap_or(f64::INFINITY),
@@ -104,8 +104,8 @@ pub fn render(
                         format!("{}x {}", q.accelerator_count, q.accelerator),
                         q.region.clone(),
                         q.plan.as_str().to_owned(),
-                        format!("{:.2}", q.usd_per_hour),
-                        format!("{:.3}", q.usd_per_accelerator_hour),
+                        format!("{:.2}", q.usd_per_hour.get()),
+                        format!("{:.3}", q.usd_per_accelerator_hour.get()),
                         format!("{:.4}", q.usd_per_accelerator_memory_gb_hour),
                         q.usd_per_dense_bf16_pflops_hour.map_or("-".into(), |p| format!("{p:.3}")),
                         format!("{:.3}", q.usd_per_memory_tbps_hour),
@@ -199,14 +199,6 @@ fn output<T: Serialize>(
             }
             out
         }
-    }
-}
-
-fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
     }
 }
 

@@ -18,6 +18,12 @@ pub enum Problem {
     Missing,
     NotFinite,
     MustBePositive,
+    /// A count below its minimum (a model has at least one parameter).
+    AtLeast(f64),
+    /// The field may not be combined with `other`.
+    Conflicts {
+        other: String,
+    },
     /// The value must lie in `(min, max]` (exclusive below, inclusive above).
     OutOfRange {
         min: f64,
@@ -26,6 +32,20 @@ pub enum Problem {
     UnknownAccelerator {
         id: String,
         known: Vec<String>,
+    },
+    UnknownOffer {
+        id: String,
+    },
+    /// The offer is not sold under this plan (in this region, when one is given).
+    NotSold {
+        offer: String,
+        plan: String,
+        region: Option<String>,
+    },
+    /// A scenario field disagrees with the offer it names.
+    OfferMismatch {
+        offer: String,
+        offer_has: String,
     },
     UnsupportedPrecision {
         accelerator: String,
@@ -37,7 +57,7 @@ pub enum Problem {
         column: usize,
         why: String,
     },
-    /// A result does not fit in an `f64`: the inputs are too large to mean anything.
+    /// A result overflows `f64` or underflows to zero: the inputs are too extreme to mean anything.
     ResultOutOfRange,
     /// The embedded pricing data failed to load; a build defect, never the user's fault.
     BadEmbeddedData(String),
@@ -58,12 +78,22 @@ impl fmt::Display for Error {
             Problem::Missing => write!(f, "is required"),
             Problem::NotFinite => write!(f, "must be a finite number"),
             Problem::MustBePositive => write!(f, "must be > 0"),
+            Problem::AtLeast(min) => write!(f, "must be at least {min}"),
+            Problem::Conflicts { other } => write!(f, "cannot be combined with {other}; give one"),
             Problem::OutOfRange { min, max } => {
                 write!(f, "must be greater than {min} and at most {max}")
             }
             Problem::UnknownAccelerator { id, known } => {
                 write!(f, "unknown accelerator \"{id}\" (known: {})", known.join(", "))
             }
+            Problem::UnknownOffer { id } => {
+                write!(f, "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)")
+            }
+            Problem::NotSold { offer, plan, region } => {
+                write!(f, "{offer} has no {plan} price")?;
+                region.as_ref().map_or(Ok(()), |r| write!(f, " in {r}"))
+            }
+            Problem::OfferMismatch { offer, offer_has } => write!(f, "{offer} has {offer_has}"),
             Problem::UnsupportedPrecision { accelerator, precision } => {
                 write!(f, "{accelerator} has no dense {precision} peak; choose another precision")
             }
@@ -71,7 +101,10 @@ impl fmt::Display for Error {
                 write!(f, "line {line}, column {column}: {why}")
             }
             Problem::ResultOutOfRange => {
-                write!(f, "result is too large to represent; check the inputs' magnitudes")
+                write!(
+                    f,
+                    "result is out of range (too large or too small to mean anything); check the inputs' magnitudes"
+                )
             }
             Problem::BadEmbeddedData(why) => write!(f, "embedded data is invalid: {why}"),
         }
@@ -79,3 +112,8 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// serde_json appends " at line L column C" to its messages; drop it where a field path says where.
+pub(crate) fn strip_position(message: &str) -> String {
+    message.rfind(" at line ").map_or_else(|| message.to_owned(), |i| message[..i].to_owned())
+}

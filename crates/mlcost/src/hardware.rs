@@ -17,8 +17,6 @@ use crate::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
 #[serde(deny_unknown_fields)]
 pub struct PeakThroughput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fp64: Option<FlopsPerSecond>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fp32: Option<FlopsPerSecond>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tf32: Option<FlopsPerSecond>,

@@ -5,6 +5,8 @@
 //! any input; results are always finite. Hardware figures come from `pricing-data/`, embedded at
 //! compile time.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod calibration;
 mod error;
 pub mod hardware;

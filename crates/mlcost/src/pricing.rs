@@ -18,7 +18,7 @@ use crate::units::UsdPerHour;
 
 mod sheet;
 
-pub use sheet::{PriceSheet, offers_to_csv};
+pub use sheet::{PriceSheet, csv_cell, offers_to_csv};
 
 const ACCELERATORS_JSON: &str = include_str!("../../../pricing-data/accelerators.json");
 const OFFERS_JSON: &str = include_str!("../../../pricing-data/offers.json");
@@ -71,9 +71,24 @@ pub struct RegionPrices {
     pub reserved_1y: Option<UsdPerHour>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_3y: Option<UsdPerHour>,
+    /// When these prices come from elsewhere than the offer's `source` (a user's sheet), their
+    /// date; absent, the offer's `as_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
 }
 
 impl RegionPrices {
+    fn empty(region: &str) -> Self {
+        Self {
+            region: region.to_owned(),
+            on_demand: None,
+            spot: None,
+            reserved_1y: None,
+            reserved_3y: None,
+            as_of: None,
+        }
+    }
+
     pub fn price(&self, plan: Plan) -> Option<UsdPerHour> {
         match plan {
             Plan::OnDemand => self.on_demand,
@@ -262,14 +277,31 @@ pub struct Quote {
     pub accelerator_count: u32,
     pub region: String,
     pub plan: Plan,
-    pub usd_per_hour: f64,
-    pub usd_per_accelerator_hour: f64,
+    /// Per instance-hour.
+    pub usd_per_hour: UsdPerHour,
+    pub usd_per_accelerator_hour: UsdPerHour,
     /// Per GB of accelerator memory per hour.
     pub usd_per_accelerator_memory_gb_hour: f64,
     /// Per dense 16-bit (BF16, or FP16 where there is no BF16) PFLOP/s for an hour.
     pub usd_per_dense_bf16_pflops_hour: Option<f64>,
     /// Per TB/s of accelerator memory bandwidth for an hour.
     pub usd_per_memory_tbps_hour: f64,
+    pub source: String,
+    pub as_of: String,
+    pub estimate: bool,
+}
+
+/// One offer in one region, with its price under every plan: a catalogue row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferRow {
+    pub offer: String,
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub region: String,
+    /// USD per accelerator-hour under each plan, in [`Plan::ALL`] order; `None` where not sold.
+    pub per_accelerator_hour: [Option<UsdPerHour>; 4],
+    /// The quote under the basis plan, with its normalised units; `None` where not sold.
+    pub basis: Option<Quote>,
     pub source: String,
     pub as_of: String,
     pub estimate: bool,
@@ -303,37 +335,28 @@ impl PriceBook {
     }
 
     pub fn offer(&self, id: &str, field: &str) -> Result<&Offer, Error> {
-        self.offers.iter().find(|o| o.has_id(id)).ok_or_else(|| {
-            Error::new(
-                field,
-                Problem::Malformed(format!(
-                    "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)"
-                )),
-            )
-        })
+        self.offers
+            .iter()
+            .find(|o| o.has_id(id))
+            .ok_or_else(|| Error::new(field, Problem::UnknownOffer { id: id.to_owned() }))
     }
 
     /// Every (offer, region, plan) price matching `filter`, in book order.
     pub fn quotes(&self, filter: &QuoteFilter) -> Vec<Quote> {
         let mut quotes = Vec::new();
-        for offer in &self.offers {
-            if filter.accelerator.as_ref().is_some_and(|a| *a != offer.accelerator)
-                || filter.provider.as_ref().is_some_and(|p| *p != offer.provider)
-            {
-                continue;
-            }
+        for offer in self.matching_offers(filter) {
             let Some(accelerator) = self.accelerators.iter().find(|a| a.id == offer.accelerator)
             else {
                 continue;
             };
-            for region in &offer.regions {
-                if filter.region.as_ref().is_some_and(|r| *r != region.region) {
-                    continue;
-                }
-                for plan in Plan::ALL {
-                    if filter.plan.is_some_and(|p| p != plan) {
-                        continue;
-                    }
+            for region in offer
+                .regions
+                .iter()
+                .filter(|r| filter.region.as_ref().is_none_or(|w| *w == r.region))
+            {
+                for plan in
+                    Plan::ALL.into_iter().filter(|p| filter.plan.is_none_or(|wanted| wanted == *p))
+                {
                     if let Some(price) = region.price(plan) {
                         quotes.push(quote(offer, accelerator, region, plan, price));
                     }
@@ -343,19 +366,65 @@ impl PriceBook {
         quotes
     }
 
-    /// The cheapest region for an offer under a plan, or the given region's price.
+    /// The cheapest region for an offer under a plan (or the given region): the region, its price
+    /// per instance-hour, and that price's date.
     pub fn price(
         &self,
         offer: &Offer,
         plan: Plan,
         region: Option<&str>,
-    ) -> Option<(String, UsdPerHour)> {
+    ) -> Option<(String, UsdPerHour, String)> {
         offer
             .regions
             .iter()
             .filter(|r| region.is_none_or(|wanted| wanted == r.region))
-            .filter_map(|r| r.price(plan).map(|p| (r.region.clone(), p)))
+            .filter_map(|r| r.price(plan).map(|p| (r, p)))
             .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))
+            .map(|(r, p)| {
+                (r.region.clone(), p, r.as_of.clone().unwrap_or_else(|| offer.as_of.clone()))
+            })
+    }
+
+    /// The catalogue's rows: each offer in each region with its price under every plan, and the
+    /// normalised units under `basis`.
+    pub fn offer_rows(&self, filter: &QuoteFilter, basis: Plan) -> Vec<OfferRow> {
+        let mut rows = Vec::new();
+        for offer in self.matching_offers(filter) {
+            let Some(accelerator) = self.accelerators.iter().find(|a| a.id == offer.accelerator)
+            else {
+                continue;
+            };
+            for region in offer
+                .regions
+                .iter()
+                .filter(|r| filter.region.as_ref().is_none_or(|w| *w == r.region))
+            {
+                let per_accelerator_hour = Plan::ALL
+                    .map(|plan| region.price(plan).map(|p| p / f64::from(offer.accelerator_count)));
+                let basis = region
+                    .price(basis)
+                    .map(|price| quote(offer, accelerator, region, basis, price));
+                rows.push(OfferRow {
+                    offer: offer.id(),
+                    accelerator: offer.accelerator.clone(),
+                    accelerator_count: offer.accelerator_count,
+                    region: region.region.clone(),
+                    per_accelerator_hour,
+                    basis,
+                    source: offer.source.clone(),
+                    as_of: region.as_of.clone().unwrap_or_else(|| offer.as_of.clone()),
+                    estimate: offer.estimate,
+                });
+            }
+        }
+        rows
+    }
+
+    fn matching_offers<'a>(&'a self, filter: &'a QuoteFilter) -> impl Iterator<Item = &'a Offer> {
+        self.offers.iter().filter(|offer| {
+            filter.accelerator.as_ref().is_none_or(|a| *a == offer.accelerator)
+                && filter.provider.as_ref().is_none_or(|p| *p == offer.provider)
+        })
     }
 
     /// The oldest `as_of` date of any record: how fresh the book is at worst.
@@ -386,29 +455,23 @@ impl PriceBook {
 
 fn merge_offer(existing: &mut Offer, custom: &Offer) {
     for custom_region in &custom.regions {
-        let region =
-            match existing.regions.iter_mut().position(|r| r.region == custom_region.region) {
-                Some(i) => &mut existing.regions[i],
-                None => {
-                    existing.regions.push(RegionPrices {
-                        region: custom_region.region.clone(),
-                        on_demand: None,
-                        spot: None,
-                        reserved_1y: None,
-                        reserved_3y: None,
-                    });
-                    let last = existing.regions.len() - 1;
-                    &mut existing.regions[last]
-                }
-            };
+        let index = match existing.regions.iter().position(|r| r.region == custom_region.region) {
+            Some(index) => index,
+            None => {
+                existing.regions.push(RegionPrices::empty(&custom_region.region));
+                existing.regions.len() - 1
+            }
+        };
+        let region = &mut existing.regions[index];
         for plan in Plan::ALL {
             if let Some(price) = custom_region.price(plan) {
                 *region.price_mut(plan) = Some(price);
             }
         }
+        // The region's prices now date from the sheet; the offer's other regions keep their date.
+        region.as_of = Some(custom_region.as_of.clone().unwrap_or_else(|| custom.as_of.clone()));
     }
-    existing.source = format!("{} (prices overridden by: {})", existing.source, custom.source);
-    existing.as_of = custom.as_of.clone();
+    existing.source = format!("{} (some prices from: {})", existing.source, custom.source);
 }
 
 fn quote(
@@ -418,8 +481,9 @@ fn quote(
     plan: Plan,
     price: UsdPerHour,
 ) -> Quote {
-    let count = f64::from(offer.accelerator_count.max(1));
-    let per_accelerator = price.get() / count;
+    // Counts are >= 1: the bundled book's tests and every sheet parser check it.
+    let per_accelerator = price / f64::from(offer.accelerator_count);
+    let usd = per_accelerator.get();
     Quote {
         offer: offer.id(),
         provider: offer.provider.clone(),
@@ -428,18 +492,17 @@ fn quote(
         accelerator_count: offer.accelerator_count,
         region: region.region.clone(),
         plan,
-        usd_per_hour: price.get(),
+        usd_per_hour: price,
         usd_per_accelerator_hour: per_accelerator,
-        usd_per_accelerator_memory_gb_hour: per_accelerator
-            / (accelerator.memory_bytes.get() / 1e9),
+        usd_per_accelerator_memory_gb_hour: usd / (accelerator.memory_bytes.get() / 1e9),
         usd_per_dense_bf16_pflops_hour: accelerator
             .dense
             .sixteen_bit()
-            .map(|f| per_accelerator / (f.get() / 1e15)),
-        usd_per_memory_tbps_hour: per_accelerator
+            .map(|f| usd / (f.get() / 1e15)),
+        usd_per_memory_tbps_hour: usd
             / (accelerator.memory_bandwidth_bytes_per_second.get() / 1e12),
         source: offer.source.clone(),
-        as_of: offer.as_of.clone(),
+        as_of: region.as_of.clone().unwrap_or_else(|| offer.as_of.clone()),
         estimate: offer.estimate,
     }
 }

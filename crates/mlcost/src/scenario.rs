@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, strip_position};
 use crate::pricing::Plan;
+use crate::units::UsdPerHour;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,7 +65,7 @@ pub struct Training {
     pub goodput: Option<f64>,
     /// USD per accelerator-hour. Give this, or an `offer` from the price book.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_per_accelerator_hour: Option<f64>,
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
     /// A price-book offer id (`aws:p5.48xlarge`); the price is its instance price over its count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
@@ -114,14 +115,6 @@ impl Scenario {
 fn missing_field_name(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next()
-}
-
-/// serde_json appends " at line L column C"; the field path already says where.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -17,8 +17,8 @@ pub(crate) fn estimate(
     training: &Training,
     book: &PriceBook,
 ) -> Result<TrainingReport, Error> {
-    positive("model.parameters", model.parameters)?;
-    positive("training.tokens", training.tokens)?;
+    at_least_one("model.parameters", model.parameters)?;
+    at_least_one("training.tokens", training.tokens)?;
     if training.accelerator_count == 0 {
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
     }
@@ -86,54 +86,84 @@ pub(crate) fn estimate(
 
 /// The price per accelerator-hour: typed in, or looked up from an offer under a plan.
 fn price(training: &Training, book: &PriceBook) -> Result<(UsdPerHour, Option<OfferUsed>), Error> {
-    let offer_id = match (&training.offer, training.price_per_accelerator_hour) {
-        (Some(_), Some(_)) => {
-            return Err(Error::new(
-                "training.offer",
-                Problem::Malformed(
-                    "give either an offer or price_per_accelerator_hour, not both".into(),
-                ),
-            ));
+    let Some(offer_id) = &training.offer else {
+        // Without an offer, the offer's settings mean nothing: refuse them rather than ignore them.
+        for (field, given) in [
+            ("training.plan", training.plan.is_some()),
+            ("training.region", training.region.is_some()),
+        ] {
+            if given {
+                let other = "price_per_accelerator_hour (plan and region choose an offer's price)"
+                    .to_owned();
+                return Err(Error::new(field, Problem::Conflicts { other }));
+            }
         }
-        (None, Some(price)) => {
-            positive("training.price_per_accelerator_hour", price)?;
-            return Ok((UsdPerHour::new(price), None));
-        }
-        (None, None) => {
-            return Err(Error::new("training.price_per_accelerator_hour", Problem::Missing));
-        }
-        (Some(id), None) => id,
+        let price = training
+            .price_per_accelerator_hour
+            .ok_or_else(|| Error::new("training.price_per_accelerator_hour", Problem::Missing))?;
+        positive("training.price_per_accelerator_hour", price.get())?;
+        return Ok((price, None));
     };
+    if training.price_per_accelerator_hour.is_some() {
+        return Err(Error::new(
+            "training.offer",
+            Problem::Conflicts { other: "price_per_accelerator_hour".into() },
+        ));
+    }
     let offer = book.offer(offer_id, "training.offer")?;
     if offer.accelerator != training.accelerator {
         return Err(Error::new(
             "training.accelerator",
-            Problem::Malformed(format!(
-                "{offer_id} has {}, not {}",
-                offer.accelerator, training.accelerator
-            )),
+            Problem::OfferMismatch { offer: offer.id(), offer_has: offer.accelerator.clone() },
         ));
     }
     let plan = training.plan.unwrap_or(Plan::OnDemand);
-    let (region, instance_price) =
+    if let Some(region) = &training.region
+        && offer.regions.iter().all(|r| r.region != *region)
+    {
+        let regions: Vec<&str> = offer.regions.iter().map(|r| r.region.as_str()).collect();
+        return Err(Error::new(
+            "training.region",
+            Problem::OfferMismatch {
+                offer: offer.id(),
+                offer_has: format!("only the regions {}", regions.join(", ")),
+            },
+        ));
+    }
+    let (region, instance_price, as_of) =
         book.price(offer, plan, training.region.as_deref()).ok_or_else(|| {
-            let field = if training.region.is_some() { "training.region" } else { "training.plan" };
-            let place = training.region.as_deref().map_or(String::new(), |r| format!(" in {r}"));
             Error::new(
-                field,
-                Problem::Malformed(format!("{offer_id} sells no {} price{place}", plan.as_str())),
+                "training.plan",
+                Problem::NotSold {
+                    offer: offer.id(),
+                    plan: plan.as_str().to_owned(),
+                    region: training.region.clone(),
+                },
             )
         })?;
-    let per_accelerator = instance_price / f64::from(offer.accelerator_count.max(1));
     let used = OfferUsed {
         id: offer.id(),
         plan,
         region,
         usd_per_instance_hour: instance_price,
         source: offer.source.clone(),
-        as_of: offer.as_of.clone(),
+        as_of,
     };
-    Ok((per_accelerator, Some(used)))
+    Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
+}
+
+/// Counts (parameters, tokens) below one mean nothing, and would let results underflow to zero.
+fn at_least_one(field: &str, value: f64) -> Result<f64, Error> {
+    if !value.is_finite() {
+        return Err(Error::new(field, Problem::NotFinite));
+    }
+    if value <= 0.0 {
+        return Err(Error::new(field, Problem::MustBePositive));
+    }
+    if value < 1.0 {
+        return Err(Error::new(field, Problem::AtLeast(1.0)));
+    }
+    Ok(value)
 }
 
 fn positive(field: &str, value: f64) -> Result<f64, Error> {
@@ -157,8 +187,12 @@ fn fraction(field: &str, value: f64) -> Result<f64, Error> {
     Ok(value)
 }
 
-/// Results that overflow `f64` (absurd inputs) become an error naming the result, never infinity.
-/// Underflow to zero cannot happen: every input is > 0 and at most ~1e308.
+/// Results that overflow `f64`, or underflow to zero (absurd inputs), become an error naming the
+/// result: never infinity, and never a cost of nothing.
 fn finite(field: &str, value: f64) -> Result<(), Error> {
-    if value.is_finite() { Ok(()) } else { Err(Error::new(field, Problem::ResultOutOfRange)) }
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::new(field, Problem::ResultOutOfRange))
+    }
 }

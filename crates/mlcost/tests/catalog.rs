@@ -190,8 +190,8 @@ fn normalised_units_follow_from_the_datasheet() {
         .into_iter()
         .find(|q| q.offer == "aws:p5.48xlarge")
         .unwrap();
-    let per_gpu = quote.usd_per_hour / 8.0;
-    assert!((quote.usd_per_accelerator_hour - per_gpu).abs() < 1e-9);
+    let per_gpu = quote.usd_per_hour.get() / 8.0;
+    assert!((quote.usd_per_accelerator_hour.get() - per_gpu).abs() < 1e-9);
     assert!((quote.usd_per_accelerator_memory_gb_hour - per_gpu / 80.0).abs() < 1e-9);
     assert!((quote.usd_per_memory_tbps_hour - per_gpu / 3.35).abs() < 1e-9);
     let pflops = quote.usd_per_dense_bf16_pflops_hour.unwrap();
@@ -340,4 +340,77 @@ fn an_offer_prices_a_training_run_in_its_cheapest_region() {
 
     let err = estimate_with(&scenario("on-demand", r#", "region": "mars-1""#), book).unwrap_err();
     assert_eq!(err.field, "training.region");
+}
+
+#[test]
+fn skypilot_rows_import_as_they_are() {
+    // SkyPilot writes whole vCPU counts as floats and lists CPU-only machines without an accelerator.
+    let csv = format!(
+        "{HEADER},GpuInfo\nm5.large,,,2.0,8.0,us-east-1,0.096,0.03,\np5.48xlarge,H100,8.0,192.0,2048.0,us-east-1,50.0,20.0,\"{{'Gpus': []}}\"\n"
+    );
+    let sheet = PriceSheet::from_csv(&csv, book(), "skypilot", "2026-11-29").unwrap();
+    assert_eq!(sheet.offers.len(), 1, "the CPU-only row is skipped");
+    assert_eq!(sheet.offers[0].id(), "aws:p5.48xlarge");
+    assert_eq!(sheet.offers[0].vcpus, Some(192));
+}
+
+#[test]
+fn a_sheet_row_that_contradicts_what_is_known_is_refused() {
+    let book = book();
+    let wrong_accelerator = format!("{HEADER}\np5.48xlarge,A100,8,192,2048,us-east-1,50,\n");
+    let err = PriceSheet::from_csv(&wrong_accelerator, book, "t", "2026-11-29").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("line 2, column 13: AcceleratorName: aws:p5.48xlarge has h100-sxm"),
+        "{err}"
+    );
+    let twice = format!("{HEADER}\nbox,h100-sxm,8,,,r,1,\nbox,h100-sxm,8,,,r,2,\n");
+    let err = PriceSheet::from_csv(&twice, book, "t", "2026-11-29").unwrap_err();
+    assert!(
+        err.to_string().contains("line 3, column 18: Region: custom:box in r is priced twice"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sheet_dates_only_the_prices_it_gives() {
+    let book = book();
+    let csv = format!("{HEADER}\np5.48xlarge,H100,8,192,2048,us-east-1,50,\n");
+    let merged = book.with_sheet(&PriceSheet::from_csv(&csv, book, "ours", "2020-01-01").unwrap());
+    let rows = merged.offer_rows(
+        &QuoteFilter { provider: Some("aws".into()), ..QuoteFilter::default() },
+        Plan::OnDemand,
+    );
+    for row in rows.iter().filter(|r| r.offer == "aws:p5.48xlarge") {
+        let from_sheet = row.region == "us-east-1";
+        assert_eq!(row.as_of == "2020-01-01", from_sheet, "{} {}", row.region, row.as_of);
+    }
+}
+
+#[test]
+fn offer_settings_without_an_offer_are_refused_and_unsold_plans_named() {
+    let book = book();
+    let with = |extra: &str| {
+        Scenario::from_json(&format!(
+            r#"{{"model": {{"parameters": 7e9}},
+                "training": {{"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                             "precision": "bf16", "mfu": 0.4, "goodput": 1.0, {extra}}}}}"#
+        ))
+        .unwrap()
+    };
+    let err = estimate_with(&with(r#""price_per_accelerator_hour": 2, "plan": "spot""#), book)
+        .unwrap_err();
+    assert_eq!(err.field, "training.plan");
+    let err = estimate_with(
+        &with(r#""offer": "aws:p5.48xlarge", "price_per_accelerator_hour": 2"#),
+        book,
+    )
+    .unwrap_err();
+    assert_eq!(err.field, "training.offer");
+    // RunPod sells no 3-year plan.
+    let err =
+        estimate_with(&with(r#""offer": "runpod:h100-sxm-1x", "plan": "3y""#), book).unwrap_err();
+    assert_eq!(err.to_string(), "training.plan: runpod:h100-sxm-1x has no 3y price");
+    let err = estimate_with(&with(r#""offer": "aws:p4d.24xlarge""#), book).unwrap_err();
+    assert_eq!(err.to_string(), "training.accelerator: aws:p4d.24xlarge has a100-sxm-40gb");
 }

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use super::{Offer, PriceBook, RegionPrices};
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, strip_position};
 use crate::units::UsdPerHour;
 
 /// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`].
@@ -55,9 +55,10 @@ impl PriceSheet {
         Ok(PriceSheet { offers: file.offers })
     }
 
-    /// Parses a CSV sheet. `source` and `as_of` describe the sheet (the engine has no clock); an
-    /// `InstanceType` written as `provider:instance` names its provider, one that matches exactly one
-    /// bundled offer overrides it, and any other becomes a `custom:` offer.
+    /// Parses a CSV sheet. `source` and `as_of` describe the sheet (the engine has no clock). An
+    /// `InstanceType` written as `provider:instance` names its provider; one that matches exactly one
+    /// bundled offer overrides it; any other becomes a `custom:` offer. Rows without an accelerator
+    /// (SkyPilot lists CPU-only machines) are skipped.
     pub fn from_csv(
         text: &str,
         book: &PriceBook,
@@ -77,7 +78,7 @@ impl PriceSheet {
         let mut index = [0usize; COLUMNS.len()];
         for (slot, name) in index.iter_mut().zip(COLUMNS) {
             *slot =
-                header.cells.iter().position(|(_, cell)| cell.trim() == name).ok_or_else(|| {
+                header.cells.iter().position(|cell| cell.text.trim() == name).ok_or_else(|| {
                     sheet_error(
                         header.line,
                         1,
@@ -87,47 +88,90 @@ impl PriceSheet {
         }
         let mut offers: Vec<Offer> = Vec::new();
         for row in rows {
-            if row.cells.iter().all(|(_, cell)| cell.trim().is_empty()) {
+            if row.cells.iter().all(|cell| cell.text.trim().is_empty()) {
                 continue;
             }
-            let cell = |i: usize| -> (usize, &str) {
-                let column = index[i];
-                row.cells.get(column).map_or((column + 1, ""), |(c, text)| (*c, text.trim()))
+            // A row too short for a column: point just past its last cell.
+            let past_end =
+                row.cells.last().map_or((row.line, 1), |c| (c.end_line, c.end_column + 1));
+            let cell = |i: usize| -> (usize, usize, &str) {
+                row.cells
+                    .get(index[i])
+                    .map_or((past_end.0, past_end.1, ""), |c| (c.line, c.column, c.text.trim()))
             };
             let at = |i: usize, why: String| {
-                sheet_error(row.line, cell(i).0, format!("{}: {why}", COLUMNS[i]))
+                let (line, column, _) = cell(i);
+                sheet_error(line, column, format!("{}: {why}", COLUMNS[i]))
             };
 
-            let instance = cell(0).1;
+            let instance = cell(0).2;
             if instance.is_empty() {
                 return Err(at(0, "is empty".into()));
             }
-            let accelerator = resolve_accelerator(cell(1).1, book).map_err(|why| at(1, why))?;
-            let count = parse_count(cell(2).1).map_err(|why| at(2, why))?;
-            let vcpus = optional(cell(3).1, |t| t.parse::<u32>().ok()).map_err(|why| at(3, why))?;
-            let memory_gib = optional(cell(4).1, positive).map_err(|why| at(4, why))?;
-            let region = cell(5).1;
+            let accelerator_name = cell(1).2;
+            if accelerator_name.is_empty() {
+                continue;
+            }
+            let count = parse_count(cell(2).2).map_err(|why| at(2, why))?;
+            if count == 0 {
+                continue;
+            }
+            let accelerator =
+                resolve_accelerator(accelerator_name, book).map_err(|why| at(1, why))?;
+            // SkyPilot writes whole vCPU counts as "8.0".
+            let vcpus = optional(cell(3).2, |t| parse_count(t).ok()).map_err(|why| at(3, why))?;
+            let memory_gib = optional(cell(4).2, positive).map_err(|why| at(4, why))?;
+            let region = cell(5).2;
             if region.is_empty() {
                 return Err(at(5, "is empty".into()));
             }
-            let on_demand = optional(cell(6).1, positive).map_err(|why| at(6, why))?;
-            let spot = optional(cell(7).1, positive).map_err(|why| at(7, why))?;
+            let on_demand = optional(cell(6).2, positive).map_err(|why| at(6, why))?;
+            let spot = optional(cell(7).2, positive).map_err(|why| at(7, why))?;
             if on_demand.is_none() && spot.is_none() {
                 return Err(at(6, "a row needs Price or SpotPrice".into()));
             }
             let (provider, instance_type) = resolve_provider(instance, book);
+            // What the row says of the machine must agree with what is known of it already.
+            let known = offers
+                .iter()
+                .chain(&book.offers)
+                .find(|o| o.provider == provider && o.instance_type == instance_type);
+            if let Some(known) = known {
+                if known.accelerator != accelerator {
+                    return Err(at(
+                        1,
+                        format!("{} has {}, not {accelerator}", known.id(), known.accelerator),
+                    ));
+                }
+                if known.accelerator_count != count {
+                    return Err(at(
+                        2,
+                        format!(
+                            "{} has {} accelerators, not {count}",
+                            known.id(),
+                            known.accelerator_count
+                        ),
+                    ));
+                }
+            }
             let prices = RegionPrices {
                 region: region.to_owned(),
                 on_demand: on_demand.map(UsdPerHour::new),
                 spot: spot.map(UsdPerHour::new),
                 reserved_1y: None,
                 reserved_3y: None,
+                as_of: None,
             };
             match offers
                 .iter_mut()
                 .find(|o| o.provider == provider && o.instance_type == instance_type)
             {
-                Some(offer) => offer.regions.push(prices),
+                Some(offer) => {
+                    if offer.regions.iter().any(|r| r.region == prices.region) {
+                        return Err(at(5, format!("{} in {region} is priced twice", offer.id())));
+                    }
+                    offer.regions.push(prices);
+                }
                 None => offers.push(Offer {
                     provider,
                     instance_type,
@@ -167,7 +211,7 @@ pub fn offers_to_csv(offers: &[Offer]) -> String {
                 region.on_demand.map(|p| p.get().to_string()).unwrap_or_default(),
                 region.spot.map(|p| p.get().to_string()).unwrap_or_default(),
             ];
-            let quoted: Vec<String> = cells.iter().map(|c| quote_csv(c)).collect();
+            let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
             out.push_str(&quoted.join(","));
             out.push('\n');
         }
@@ -175,7 +219,8 @@ pub fn offers_to_csv(offers: &[Offer]) -> String {
     out
 }
 
-fn quote_csv(cell: &str) -> String {
+/// A CSV cell, quoted when it must be (RFC 4180).
+pub fn csv_cell(cell: &str) -> String {
     if cell.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
@@ -185,10 +230,6 @@ fn quote_csv(cell: &str) -> String {
 
 fn sheet_error(line: usize, column: usize, why: String) -> Error {
     Error::new(FIELD, Problem::BadSheet { line, column, why })
-}
-
-fn strip_position(message: &str) -> String {
-    message.rfind(" at line ").map_or_else(|| message.to_owned(), |i| message[..i].to_owned())
 }
 
 fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
@@ -226,21 +267,11 @@ fn resolve_accelerator(name: &str, book: &PriceBook) -> Result<String, String> {
         "h100" | "h100-sxm5" => "h100-sxm",
         "h100-mega" => "h100-sxm",
         "h200" => "h200-sxm",
-        "b200" => "b200",
-        "gh200" => "gh200",
-        "l4" => "l4",
-        "l40s" => "l40s",
-        "a10g" => "a10g",
-        "a10" => "a10",
-        "t4" => "t4",
         "v100" => "v100-16gb",
-        "v100-32gb" => "v100-32gb",
-        "rtx4090" | "rtx-4090" => "rtx-4090",
-        "mi300x" => "mi300x",
-        "tpu-v5e" | "tpuv5e" => "tpu-v5e",
-        "tpu-v5p" | "tpuv5p" => "tpu-v5p",
-        "trainium" | "trainium1" => "trainium1",
-        "inferentia2" => "inferentia2",
+        "rtx4090" => "rtx-4090",
+        "tpuv5e" => "tpu-v5e",
+        "tpuv5p" => "tpu-v5p",
+        "trainium" => "trainium1",
         _ => "",
     };
     if !alias.is_empty() && book.accelerators.iter().any(|a| a.id == alias) {
@@ -261,12 +292,13 @@ fn resolve_provider(instance: &str, book: &PriceBook) -> (String, String) {
     }
 }
 
+/// A whole number, written as "8" or "8.0".
 fn parse_count(text: &str) -> Result<u32, String> {
     let value: f64 = text.parse().map_err(|_| format!("\"{text}\" is not a whole number"))?;
-    if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+    if value.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&value) {
         Ok(value as u32)
     } else {
-        Err(format!("\"{text}\" must be a whole number of at least 1"))
+        Err(format!("\"{text}\" is not a whole number"))
     }
 }
 
@@ -285,83 +317,114 @@ fn optional<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T
 #[derive(Debug)]
 struct Row {
     line: usize,
-    /// (1-based column where the cell starts, its text)
-    cells: Vec<(usize, String)>,
+    cells: Vec<Cell>,
+}
+
+/// A cell's text and where it starts and ends (1-based; a quoted cell may span lines).
+#[derive(Debug)]
+struct Cell {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    text: String,
 }
 
 /// RFC 4180 CSV: commas, double-quoted cells with `""` escapes, CRLF or LF line ends.
 fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, usize, String)> {
-    let mut rows = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Row { line: 1, cells: Vec::new() };
     let mut chars = text.chars().peekable();
-    let (mut line, mut column) = (1usize, 1usize);
-    let mut row = Row { line, cells: Vec::new() };
-    let mut cell = String::new();
-    let mut cell_start = 1usize;
-    let mut quoted = false;
-    let mut quote_opened = (1usize, 1usize);
-    let mut at_cell_start = true;
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut cell = Cell { line: 1, column: 1, end_line: 1, end_column: 0, text: String::new() };
+    // Where the reader is within a cell: before any text, inside quotes, after the closing quote,
+    // or in unquoted text.
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Quoted,
+        AfterQuote,
+        Bare,
+    }
+    let mut state = State::Start;
     while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    column += 1;
-                    cell.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    column = 0;
-                    cell.push('\n');
-                }
-                _ => cell.push(c),
+        column += 1;
+        match (&state, c) {
+            (State::Quoted, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                column += 1;
+                cell.text.push('"');
             }
-        } else {
-            match c {
-                '"' if at_cell_start => {
-                    quoted = true;
-                    quote_opened = (line, column);
-                }
-                '"' => {
-                    return Err((
+            (State::Quoted, '"') => state = State::AfterQuote,
+            (State::Quoted, '\n') => {
+                cell.text.push('\n');
+                line += 1;
+                column = 0;
+            }
+            (State::Quoted, c) => cell.text.push(c),
+            (_, ',') => {
+                cell.end_line = line;
+                cell.end_column = column - 1;
+                row.cells.push(std::mem::replace(
+                    &mut cell,
+                    Cell {
                         line,
-                        column,
-                        "a quote inside an unquoted cell; quote the whole cell".into(),
-                    ));
-                }
-                ',' => {
-                    row.cells.push((cell_start, std::mem::take(&mut cell)));
-                    cell_start = column + 1;
-                    at_cell_start = true;
-                    column += 1;
-                    continue;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    row.cells.push((cell_start, std::mem::take(&mut cell)));
-                    rows.push(std::mem::replace(
-                        &mut row,
-                        Row { line: line + 1, cells: Vec::new() },
-                    ));
-                    line += 1;
-                    column = 1;
-                    cell_start = 1;
-                    at_cell_start = true;
-                    continue;
-                }
-                _ => cell.push(c),
+                        column: column + 1,
+                        end_line: line,
+                        end_column: column,
+                        text: String::new(),
+                    },
+                ));
+                state = State::Start;
+            }
+            (_, '\r') if chars.peek() == Some(&'\n') => column -= 1,
+            (_, '\n') => {
+                cell.end_line = line;
+                cell.end_column = column - 1;
+                row.cells.push(std::mem::replace(
+                    &mut cell,
+                    Cell {
+                        line: line + 1,
+                        column: 1,
+                        end_line: line + 1,
+                        end_column: 0,
+                        text: String::new(),
+                    },
+                ));
+                rows.push(std::mem::replace(&mut row, Row { line: line + 1, cells: Vec::new() }));
+                line += 1;
+                column = 0;
+                state = State::Start;
+            }
+            (State::Start, '"') => state = State::Quoted,
+            (State::AfterQuote, _) => {
+                return Err((
+                    line,
+                    column,
+                    "text after a closing quote; quote the whole cell".into(),
+                ));
+            }
+            (State::Bare, '"') => {
+                return Err((
+                    line,
+                    column,
+                    "a quote inside an unquoted cell; quote the whole cell".into(),
+                ));
+            }
+            (_, c) => {
+                cell.text.push(c);
+                state = State::Bare;
             }
         }
-        at_cell_start = false;
-        column += 1;
     }
-    if quoted {
-        let (line, column) = quote_opened;
-        return Err((line, column, "a quoted cell is never closed".into()));
+    if state == State::Quoted {
+        return Err((cell.line, cell.column, "a quoted cell is never closed".into()));
     }
-    if !cell.is_empty() || !row.cells.is_empty() {
-        row.cells.push((cell_start, cell));
+    if !cell.text.is_empty() || !row.cells.is_empty() {
+        cell.end_line = line;
+        cell.end_column = column;
+        row.cells.push(cell);
         rows.push(row);
     }
     Ok(rows)
@@ -378,10 +441,30 @@ mod tests {
     fn csv_cells_quotes_and_line_ends() {
         let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n1,,3\n").unwrap();
         let cells: Vec<Vec<&str>> =
-            rows.iter().map(|r| r.cells.iter().map(|(_, c)| c.as_str()).collect()).collect();
+            rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect();
         assert_eq!(cells, [vec!["a", "b,c", "d\"e"], vec!["1", "", "3"]]);
         assert_eq!(rows[1].line, 2);
-        assert_eq!(rows[1].cells[2].0, 4, "column of the third cell on line 2");
+        assert_eq!(
+            (rows[1].cells[2].line, rows[1].cells[2].column),
+            (2, 4),
+            "third cell on line 2"
+        );
+    }
+
+    #[test]
+    fn a_cell_spanning_lines_moves_the_next_cells_position() {
+        let rows = parse_csv("\"a\nb\",c\n").unwrap();
+        let c = &rows[0].cells[1];
+        assert_eq!((c.line, c.column, c.text.as_str()), (2, 4, "c"));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_an_error() {
+        assert_eq!(
+            parse_csv("\"12\"5\n").unwrap_err(),
+            (1, 5, "text after a closing quote; quote the whole cell".into())
+        );
+        assert_eq!(parse_csv("1\"2\n").unwrap_err().0, 1);
     }
 
     #[test]
