@@ -15,7 +15,7 @@ mod price_sheet;
 use leptos::prelude::*;
 use mlcost::units::UsdPerHour;
 use mlcost::{
-    Error, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
+    Error, Method, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
 };
 
 pub use input::parse_quantity;
@@ -65,9 +65,14 @@ impl Form {
             return Err(read.errors);
         }
         Ok(Scenario {
-            model: Model { parameters },
+            model: Model::with_parameters(parameters),
             training: Some(Training {
-                tokens,
+                tokens: Some(tokens),
+                samples: None,
+                epochs: None,
+                method: Method::Full,
+                lora_rank: None,
+                activation_checkpointing: false,
                 accelerator: self.accelerator.get(),
                 accelerator_count,
                 precision,

@@ -10,16 +10,19 @@
 pub mod calibration;
 mod error;
 pub mod hardware;
+pub mod model;
 pub mod pricing;
 mod report;
 mod scenario;
 mod training;
 pub mod units;
+pub mod work;
 
 pub use error::{Error, Problem};
+pub use model::Model;
 pub use pricing::{Plan, PriceBook};
 pub use report::{Assumption, OfferUsed, Report, TrainingReport};
-pub use scenario::{Model, Precision, Scenario, Training};
+pub use scenario::{Method, Precision, Scenario, Training};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -14,8 +14,17 @@ pub struct Report {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingReport {
-    /// Model FLOPs for the whole run: 6 × parameters × tokens.
+    /// The model's name (a preset's, or "custom").
+    pub model: String,
+    /// Tokens processed over the run (absent for models that count samples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<f64>,
+    /// Model FLOPs for the whole run (6·N·D plus attention, as MFU counts them).
     pub flops: Flops,
+    /// FLOPs the hardware does: model FLOPs plus any recomputed forward pass.
+    pub hardware_flops: Flops,
+    /// Parameters the run updates (all, or LoRA's adapters).
+    pub trainable_parameters: f64,
     /// The MFU used: the scenario's, or the calibrated default.
     pub mfu: f64,
     /// The goodput used: the scenario's, or the modelled one.

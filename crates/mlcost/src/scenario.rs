@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem, strip_position};
+use crate::model::Model;
 use crate::pricing::Plan;
 use crate::units::UsdPerHour;
 
@@ -14,13 +15,6 @@ pub struct Scenario {
     pub model: Model,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<Training>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Model {
-    /// Parameters that take part in each token's computation (for a dense model, all of them).
-    pub parameters: f64,
 }
 
 /// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.
@@ -46,11 +40,40 @@ impl Precision {
     }
 }
 
+/// How the weights are trained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every weight is trained.
+    #[default]
+    Full,
+    /// Low-rank adapters on a frozen 16-bit base (Hu et al. 2021, arXiv 2106.09685).
+    Lora,
+    /// Low-rank adapters on a frozen 4-bit NF4 base (Dettmers et al. 2023, arXiv 2305.14314).
+    Qlora,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Training {
-    /// Tokens processed over the whole run (dataset tokens × epochs).
-    pub tokens: f64,
+    /// Tokens processed over the whole run (all epochs). Give this, or `samples` (and `epochs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<f64>,
+    /// Training examples in the dataset: sequences of the model's length, or images for models
+    /// described by FLOPs per sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<f64>,
+    /// Passes over the samples; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub method: Method,
+    /// Adapter rank for LoRA and QLoRA; 16 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lora_rank: Option<u32>,
+    /// Recompute activations in the backward pass instead of storing them.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub activation_checkpointing: bool,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
     pub accelerator_count: u32,
@@ -75,6 +98,10 @@ pub struct Training {
     /// The offer's region; absent, the cheapest region that sells the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 impl Scenario {
@@ -138,8 +165,9 @@ mod tests {
 
     #[test]
     fn missing_field_is_named_by_its_full_path() {
-        let err = Scenario::from_json(&VALID.replace(r#""tokens": 1e12,"#, "")).unwrap_err();
-        assert_eq!(err.to_string(), "training.tokens: is required");
+        let err =
+            Scenario::from_json(&VALID.replace(r#""accelerator": "h100-sxm","#, "")).unwrap_err();
+        assert_eq!(err.to_string(), "training.accelerator: is required");
     }
 
     #[test]

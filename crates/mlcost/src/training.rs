@@ -3,22 +3,20 @@
 
 use crate::calibration;
 use crate::error::{Error, Problem};
+use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
 use crate::report::{Assumption, OfferUsed, TrainingReport};
-use crate::scenario::{Model, Training};
-use crate::units::{Flops, Hours, UsdPerHour};
-
-/// Forward and backward pass of a dense transformer: 2 FLOPs per parameter per token forward, 4
-/// backward (Kaplan et al. 2020, arXiv 2001.08361, §2.1).
-const FLOPS_PER_PARAMETER_PER_TOKEN: f64 = 6.0;
+use crate::scenario::Training;
+use crate::units::{Hours, UsdPerHour};
+use crate::work::training_work;
 
 pub(crate) fn estimate(
     model: &Model,
     training: &Training,
     book: &PriceBook,
 ) -> Result<TrainingReport, Error> {
-    at_least_one("model.parameters", model.parameters)?;
-    at_least_one("training.tokens", training.tokens)?;
+    let model = model.resolve()?;
+    let work = training_work(&model, training)?;
     if training.accelerator_count == 0 {
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
     }
@@ -59,7 +57,7 @@ pub(crate) fn estimate(
         }
     };
 
-    let flops = Flops::new(FLOPS_PER_PARAMETER_PER_TOKEN * model.parameters * training.tokens);
+    let flops = work.model_flops;
     let count = f64::from(training.accelerator_count);
     let productive_hours = flops / (peak * mfu);
     let accelerator_hours = productive_hours / goodput;
@@ -71,7 +69,11 @@ pub(crate) fn estimate(
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     Ok(TrainingReport {
+        model: model.name,
+        tokens: work.tokens,
         flops,
+        hardware_flops: work.hardware_flops,
+        trainable_parameters: work.trainable_parameters,
         mfu,
         goodput,
         peak_flops_per_accelerator: peak,
@@ -150,20 +152,6 @@ fn price(training: &Training, book: &PriceBook) -> Result<(UsdPerHour, Option<Of
         as_of,
     };
     Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
-}
-
-/// Counts (parameters, tokens) below one mean nothing, and would let results underflow to zero.
-fn at_least_one(field: &str, value: f64) -> Result<f64, Error> {
-    if !value.is_finite() {
-        return Err(Error::new(field, Problem::NotFinite));
-    }
-    if value <= 0.0 {
-        return Err(Error::new(field, Problem::MustBePositive));
-    }
-    if value < 1.0 {
-        return Err(Error::new(field, Problem::AtLeast(1.0)));
-    }
-    Ok(value)
 }
 
 fn positive(field: &str, value: f64) -> Result<f64, Error> {

@@ -30,10 +30,13 @@ fn training(scenario: &mut Scenario) -> &mut mlcost::Training {
 fn each_bad_field_is_named() {
     type Edit = Box<dyn FnOnce(&mut Scenario)>;
     let cases: Vec<(&str, Edit)> = vec![
-        ("model.parameters: must be > 0", Box::new(|s| s.model.parameters = 0.0)),
-        ("model.parameters: must be at least 1", Box::new(|s| s.model.parameters = 0.5)),
-        ("training.tokens: must be > 0", Box::new(|s| training(s).tokens = -1.0)),
-        ("training.tokens: must be a finite number", Box::new(|s| training(s).tokens = f64::NAN)),
+        ("model.parameters: must be > 0", Box::new(|s| s.model.parameters = Some(0.0))),
+        ("model.parameters: must be at least 1", Box::new(|s| s.model.parameters = Some(0.5))),
+        ("training.tokens: must be > 0", Box::new(|s| training(s).tokens = Some(-1.0))),
+        (
+            "training.tokens: must be a finite number",
+            Box::new(|s| training(s).tokens = Some(f64::NAN)),
+        ),
         (
             "training.accelerator_count: must be > 0",
             Box::new(|s| training(s).accelerator_count = 0),
@@ -75,8 +78,8 @@ fn extreme_magnitudes_give_finite_results_or_a_named_error() {
         for tokens in magnitudes {
             for price in [f64::MIN_POSITIVE, 1.0, f64::MAX] {
                 let mut scenario = base();
-                scenario.model.parameters = parameters;
-                training(&mut scenario).tokens = tokens;
+                scenario.model.parameters = Some(parameters);
+                training(&mut scenario).tokens = Some(tokens);
                 training(&mut scenario).price_per_accelerator_hour = Some(UsdPerHour::new(price));
                 match estimate(&scenario) {
                     Ok(report) => {
@@ -97,7 +100,7 @@ fn extreme_magnitudes_give_finite_results_or_a_named_error() {
 fn cost_rises_with_tokens_and_falls_with_price() {
     let cost = |tokens: f64, price: f64| {
         let mut scenario = base();
-        training(&mut scenario).tokens = tokens;
+        training(&mut scenario).tokens = Some(tokens);
         training(&mut scenario).price_per_accelerator_hour = Some(UsdPerHour::new(price));
         estimate(&scenario).unwrap().training.unwrap().compute_cost_usd.get()
     };

@@ -1,0 +1,260 @@
+//! How much computing a training run is: tokens (or samples) times FLOPs per token, counted the way
+//! MFU is defined, and the FLOPs the hardware actually does when activations are recomputed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Problem};
+use crate::model::{ResolvedModel, Shape};
+use crate::scenario::{Method, Training};
+use crate::units::Flops;
+
+/// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
+/// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
+pub const DEFAULT_LORA_RANK: u32 = 16;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    /// Tokens processed over the run, for sequence models.
+    pub tokens: Option<f64>,
+    /// Model FLOPs: what MFU is measured against.
+    pub model_flops: Flops,
+    /// Model FLOPs plus the forward pass recomputed under activation checkpointing.
+    pub hardware_flops: Flops,
+    /// Parameters the run trains (all of them, or the adapters').
+    pub trainable_parameters: f64,
+}
+
+pub fn training_work(model: &ResolvedModel, training: &Training) -> Result<Work, Error> {
+    let epochs = match training.epochs {
+        Some(epochs) if !epochs.is_finite() => {
+            return Err(Error::new("training.epochs", Problem::NotFinite));
+        }
+        Some(epochs) if epochs <= 0.0 => {
+            return Err(Error::new("training.epochs", Problem::MustBePositive));
+        }
+        Some(epochs) => epochs,
+        None => 1.0,
+    };
+    if training.tokens.is_some() && (training.samples.is_some() || training.epochs.is_some()) {
+        return Err(Error::new(
+            "training.tokens",
+            Problem::Conflicts {
+                other: "samples and epochs (tokens already count every epoch)".into(),
+            },
+        ));
+    }
+    for (field, value) in
+        [("training.tokens", training.tokens), ("training.samples", training.samples)]
+    {
+        if let Some(value) = value {
+            at_least_one(field, value)?;
+        }
+    }
+    let rank = training.lora_rank.unwrap_or(DEFAULT_LORA_RANK);
+    if training.lora_rank.is_some() && training.method == Method::Full {
+        return Err(Error::new(
+            "training.lora_rank",
+            Problem::Conflicts { other: "method full".into() },
+        ));
+    }
+    if rank == 0 {
+        return Err(Error::new("training.lora_rank", Problem::MustBePositive));
+    }
+
+    // Models described by FLOPs per sample (CNNs) count samples, not tokens.
+    if let (None, Some(per_sample)) = (&model.shape, model.training_flops_per_sample) {
+        if training.method != Method::Full {
+            return Err(Error::new(
+                "training.method",
+                Problem::Malformed("LoRA and QLoRA need a transformer's shape (a preset or layers, hidden_size, ...)".into()),
+            ));
+        }
+        let samples = training.samples.ok_or_else(|| {
+            Error::new(
+                "training.samples",
+                Problem::Malformed("is required: this model counts samples, not tokens".into()),
+            )
+        })?;
+        let flops = Flops::new(per_sample * samples * epochs);
+        let hardware = if training.activation_checkpointing { flops * (4.0 / 3.0) } else { flops };
+        return Ok(Work {
+            tokens: None,
+            model_flops: flops,
+            hardware_flops: hardware,
+            trainable_parameters: model.parameters,
+        });
+    }
+
+    let tokens = match (training.tokens, training.samples) {
+        (Some(tokens), _) => tokens,
+        (None, Some(samples)) => {
+            let sequence =
+                model.shape.as_ref().map(|s| f64::from(s.sequence_length)).ok_or_else(|| {
+                    Error::new(
+                        "training.samples",
+                        Problem::Malformed(
+                            "needs model.sequence_length to count tokens; or give training.tokens"
+                                .into(),
+                        ),
+                    )
+                })?;
+            samples * sequence * epochs
+        }
+        (None, None) => return Err(Error::new("training.tokens", Problem::Missing)),
+    };
+    let attention = model.shape.as_ref().map_or(0.0, attention_flops_per_token);
+    let n = model.active_parameters;
+    let (per_token, recomputed, trainable) = match training.method {
+        // Forward 2N, backward 4N (gradients for activations and for weights).
+        Method::Full => (6.0 * n + attention, 2.0 * n + attention / 3.0, model.parameters),
+        // Frozen base: forward 2N and activation gradients 2N, but no weight gradients; adapters
+        // train in full (6 FLOPs per adapter parameter per token).
+        Method::Lora | Method::Qlora => {
+            let shape = model.shape.as_ref().ok_or_else(|| {
+                Error::new(
+                    "training.method",
+                    Problem::Malformed("LoRA and QLoRA need the model's shape (a preset or layers, hidden_size, ...)".into()),
+                )
+            })?;
+            let adapters = adapter_parameters(shape, rank);
+            (4.0 * n + 6.0 * adapters + attention, 2.0 * n + attention / 3.0, adapters)
+        }
+    };
+    let model_flops = Flops::new(per_token * tokens);
+    let hardware_flops = if training.activation_checkpointing {
+        Flops::new((per_token + recomputed) * tokens)
+    } else {
+        model_flops
+    };
+    Ok(Work { tokens: Some(tokens), model_flops, hardware_flops, trainable_parameters: trainable })
+}
+
+/// Attention's own FLOPs per token over forward and backward: for each layer, queries against keys
+/// (2·s·d_qk) and weights against values (2·s·d_v) forward, twice that backward — PaLM's
+/// 12·L·H·Q·T when d_qk = d_v (Chowdhery et al. 2022, arXiv 2204.02311, Appendix B). `s` is the
+/// attended length: the sequence, or the sliding window. Full (not causal-halved) counting, as PaLM.
+pub fn attention_flops_per_token(shape: &Shape) -> f64 {
+    let heads = f64::from(shape.attention_heads);
+    let widths = heads * (f64::from(shape.qk_head_dim) + f64::from(shape.v_head_dim));
+    6.0 * f64::from(shape.layers) * shape.attended_tokens() * widths
+}
+
+/// LoRA adapter parameters: rank × (inputs + outputs) of every attention and MLP projection in every
+/// layer, the QLoRA paper's choice of adapting all linear layers.
+pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
+    let h = f64::from(shape.hidden_size);
+    let q = f64::from(shape.attention_heads) * f64::from(shape.qk_head_dim);
+    let kv =
+        f64::from(shape.kv_heads) * (f64::from(shape.qk_head_dim) + f64::from(shape.v_head_dim));
+    let o = f64::from(shape.attention_heads) * f64::from(shape.v_head_dim);
+    let i = f64::from(shape.intermediate_size);
+    let attention = (h + q) + (2.0 * h + kv) + (o + h);
+    let mlp = if shape.gated_mlp { 3.0 * (h + i) } else { 2.0 * (h + i) };
+    f64::from(rank) * f64::from(shape.layers) * (attention + mlp)
+}
+
+fn at_least_one(field: &str, value: f64) -> Result<(), Error> {
+    if !value.is_finite() {
+        Err(Error::new(field, Problem::NotFinite))
+    } else if value <= 0.0 {
+        Err(Error::new(field, Problem::MustBePositive))
+    } else if value < 1.0 {
+        Err(Error::new(field, Problem::AtLeast(1.0)))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn training(json: &str) -> Training {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const BASE: &str = r#""accelerator": "h100-sxm", "accelerator_count": 8, "precision": "bf16",
+        "price_per_accelerator_hour": 2"#;
+
+    #[test]
+    fn a_bare_parameter_count_is_six_n_d() {
+        let model = Model::with_parameters(7e9).resolve().unwrap();
+        let work =
+            training_work(&model, &training(&format!(r#"{{"tokens": 1e12, {BASE}}}"#))).unwrap();
+        assert_eq!(work.model_flops, Flops::new(6.0 * 7e9 * 1e12));
+        assert_eq!(work.hardware_flops, work.model_flops);
+    }
+
+    #[test]
+    fn the_attention_term_follows_palm() {
+        // GPT-3 175B: 96 layers, width 12288, 2048 tokens: 12·L·d·s = 2.9e10 FLOPs per token.
+        let model =
+            Model { preset: Some("gpt-3-175b".into()), ..Model::default() }.resolve().unwrap();
+        let shape = model.shape.as_ref().unwrap();
+        let expected = 12.0 * 96.0 * 12288.0 * 2048.0;
+        assert!((attention_flops_per_token(shape) / expected - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn samples_times_sequence_length_are_tokens() {
+        let model =
+            Model { preset: Some("llama-2-7b".into()), ..Model::default() }.resolve().unwrap();
+        let work = training_work(
+            &model,
+            &training(&format!(r#"{{"samples": 1000, "epochs": 3, {BASE}}}"#)),
+        )
+        .unwrap();
+        assert_eq!(work.tokens, Some(1000.0 * 4096.0 * 3.0));
+    }
+
+    #[test]
+    fn lora_skips_weight_gradients_and_trains_few_parameters() {
+        let model =
+            Model { preset: Some("llama-2-7b".into()), ..Model::default() }.resolve().unwrap();
+        let full =
+            training_work(&model, &training(&format!(r#"{{"tokens": 1e9, {BASE}}}"#))).unwrap();
+        let lora = training_work(
+            &model,
+            &training(&format!(r#"{{"tokens": 1e9, "method": "lora", {BASE}}}"#)),
+        )
+        .unwrap();
+        let ratio = lora.model_flops.get() / full.model_flops.get();
+        assert!((0.66..0.75).contains(&ratio), "{ratio}");
+        // Rank 16 on every projection of Llama 2 7B: about 40M adapter parameters (0.6%).
+        assert!(
+            (3.5e7..4.5e7).contains(&lora.trainable_parameters),
+            "{}",
+            lora.trainable_parameters
+        );
+    }
+
+    #[test]
+    fn checkpointing_recomputes_the_forward_pass() {
+        let model = Model::with_parameters(7e9).resolve().unwrap();
+        let work = training_work(
+            &model,
+            &training(&format!(r#"{{"tokens": 1e12, "activation_checkpointing": true, {BASE}}}"#)),
+        )
+        .unwrap();
+        assert!((work.hardware_flops.get() / work.model_flops.get() - 8.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_cnn_counts_samples() {
+        let model =
+            Model { preset: Some("resnet-50".into()), ..Model::default() }.resolve().unwrap();
+        let err =
+            training_work(&model, &training(&format!(r#"{{"tokens": 1e9, {BASE}}}"#))).unwrap_err();
+        assert_eq!(err.field, "training.samples");
+        let work = training_work(
+            &model,
+            &training(&format!(r#"{{"samples": 1.28e6, "epochs": 90, {BASE}}}"#)),
+        )
+        .unwrap();
+        assert!((work.model_flops.get() / (2.28e10 * 1.28e6 * 90.0) - 1.0).abs() < 1e-12);
+    }
+}
