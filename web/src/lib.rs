@@ -15,7 +15,7 @@ mod price_sheet;
 use leptos::prelude::*;
 use mlcost::units::UsdPerHour;
 use mlcost::{
-    Error, Method, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
+    Error, Model, Precision, PriceBook, Problem, Report, Scenario, Training, TrainingReport,
 };
 
 pub use input::parse_quantity;
@@ -64,26 +64,12 @@ impl Form {
         if !read.errors.is_empty() {
             return Err(read.errors);
         }
-        Ok(Scenario {
-            model: Model::with_parameters(parameters),
-            training: Some(Training {
-                tokens: Some(tokens),
-                samples: None,
-                epochs: None,
-                method: Method::Full,
-                lora_rank: None,
-                activation_checkpointing: false,
-                accelerator: self.accelerator.get(),
-                accelerator_count,
-                precision,
-                mfu,
-                goodput,
-                price_per_accelerator_hour: Some(UsdPerHour::new(price)),
-                offer: None,
-                plan: None,
-                region: None,
-            }),
-        })
+        let mut training = Training::new(self.accelerator.get(), accelerator_count, precision);
+        training.tokens = Some(tokens);
+        training.mfu = mfu;
+        training.goodput = goodput;
+        training.price_per_accelerator_hour = Some(UsdPerHour::new(price));
+        Ok(Scenario { model: Model::with_parameters(parameters), training: Some(training) })
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod calibration;
 mod error;
 pub mod hardware;
+pub mod memory;
 pub mod model;
 pub mod pricing;
 mod report;
@@ -22,7 +23,7 @@ pub use error::{Error, Problem};
 pub use model::Model;
 pub use pricing::{Plan, PriceBook};
 pub use report::{Assumption, OfferUsed, Report, TrainingReport};
-pub use scenario::{Method, Precision, Scenario, Training};
+pub use scenario::{Method, Optimizer, Parallelism, Precision, Scenario, Training};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

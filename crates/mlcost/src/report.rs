@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::memory::{Layout, MemoryBreakdown};
 use crate::pricing::Plan;
-use crate::units::{Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
+use crate::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -25,6 +26,21 @@ pub struct TrainingReport {
     pub hardware_flops: Flops,
     /// Parameters the run updates (all, or LoRA's adapters).
     pub trainable_parameters: f64,
+    /// The parallel layout the estimate assumes.
+    pub layout: Layout,
+    /// Bytes on the busiest accelerator.
+    pub memory_per_accelerator_bytes: Bytes,
+    pub memory_breakdown: MemoryBreakdown,
+    pub fits_in_memory: bool,
+    /// The fewest accelerators (a power of two) on which a layout fits; absent if none up to 2^20.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_accelerators_to_fit: Option<u32>,
+    /// Optimizer steps, when the scenario gives a global batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<f64>,
+    /// What the estimate leaves out, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The MFU used: the scenario's, or the calibrated default.
     pub mfu: f64,
     /// The goodput used: the scenario's, or the modelled one.

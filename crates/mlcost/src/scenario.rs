@@ -53,6 +53,38 @@ pub enum Method {
     Qlora,
 }
 
+/// The optimizer: what it keeps per trained parameter sets most of training's memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Optimizer {
+    #[default]
+    #[serde(rename = "adamw")]
+    Adamw,
+    #[serde(rename = "adamw-8bit")]
+    Adamw8bit,
+    #[serde(rename = "sgd")]
+    Sgd,
+    #[serde(rename = "adafactor")]
+    Adafactor,
+}
+
+/// How the accelerators split the work. Absent degrees are 1, except `data`, which is whatever
+/// the accelerator count leaves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parallelism {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tensor: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert: Option<u32>,
+    /// ZeRO stage 0–3 (3 is what FSDP does); 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_stage: Option<u8>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Training {
@@ -74,6 +106,16 @@ pub struct Training {
     /// Recompute activations in the backward pass instead of storing them.
     #[serde(default, skip_serializing_if = "is_default")]
     pub activation_checkpointing: bool,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub optimizer: Optimizer,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub parallelism: Parallelism,
+    /// Sequences per accelerator per forward pass; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub micro_batch: Option<u32>,
+    /// Sequences per optimizer step across all data-parallel ranks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_batch: Option<u32>,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
     pub accelerator_count: u32,
@@ -98,6 +140,37 @@ pub struct Training {
     /// The offer's region; absent, the cheapest region that sells the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+impl Training {
+    /// A run on `accelerator_count` of `accelerator` with every optional setting absent (defaults).
+    pub fn new(
+        accelerator: impl Into<String>,
+        accelerator_count: u32,
+        precision: Precision,
+    ) -> Self {
+        Self {
+            tokens: None,
+            samples: None,
+            epochs: None,
+            method: Method::Full,
+            lora_rank: None,
+            activation_checkpointing: false,
+            optimizer: Optimizer::Adamw,
+            parallelism: Parallelism::default(),
+            micro_batch: None,
+            global_batch: None,
+            accelerator: accelerator.into(),
+            accelerator_count,
+            precision,
+            mfu: None,
+            goodput: None,
+            price_per_accelerator_hour: None,
+            offer: None,
+            plan: None,
+            region: None,
+        }
+    }
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

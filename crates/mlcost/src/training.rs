@@ -3,12 +3,16 @@
 
 use crate::calibration;
 use crate::error::{Error, Problem};
+use crate::memory::{Layout, Setup, training_memory};
 use crate::model::Model;
+use crate::model::ResolvedModel;
 use crate::pricing::{Plan, PriceBook};
 use crate::report::{Assumption, OfferUsed, TrainingReport};
+use crate::scenario::Method;
 use crate::scenario::Training;
+use crate::units::Bytes;
 use crate::units::{Hours, UsdPerHour};
-use crate::work::training_work;
+use crate::work::{DEFAULT_LORA_RANK, Work, training_work};
 
 pub(crate) fn estimate(
     model: &Model,
@@ -21,6 +25,25 @@ pub(crate) fn estimate(
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
     }
     let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
+    let layout = layout(training)?;
+    let setup = Setup {
+        precision: training.precision,
+        optimizer: training.optimizer,
+        method: training.method,
+        lora_rank: training.lora_rank.unwrap_or(DEFAULT_LORA_RANK),
+        micro_batch: positive_count("training.micro_batch", training.micro_batch.unwrap_or(1))?,
+        activation_checkpointing: training.activation_checkpointing,
+        adapter_parameters: if training.method == Method::Full {
+            0.0
+        } else {
+            work.trainable_parameters
+        },
+    };
+    let steps = optimizer_steps(training, &model, &work, layout, setup.micro_batch)?;
+    let memory = training_memory(&model, layout, &setup);
+    let capacity = accelerator.memory_bytes;
+    let fits_in_memory = memory.total() <= capacity;
+    let min_accelerators_to_fit = min_accelerators_to_fit(&model, layout, &setup, capacity);
     let (price, offer) = price(training, book)?;
     let peak = accelerator.dense.for_precision(training.precision).ok_or_else(|| {
         Error::new(
@@ -68,8 +91,19 @@ pub(crate) fn estimate(
     finite("training.accelerator_hours", accelerator_hours.get())?;
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
+    let mut notes = Vec::new();
+    if memory.activations.is_none() {
+        notes.push("activations are not counted in memory: give the model's shape (a preset, or layers, hidden_size, attention_heads and sequence_length)".to_owned());
+    }
     Ok(TrainingReport {
         model: model.name,
+        layout,
+        memory_per_accelerator_bytes: memory.total(),
+        memory_breakdown: memory,
+        fits_in_memory,
+        min_accelerators_to_fit,
+        steps,
+        notes,
         tokens: work.tokens,
         flops,
         hardware_flops: work.hardware_flops,
@@ -183,4 +217,107 @@ fn finite(field: &str, value: f64) -> Result<(), Error> {
     } else {
         Err(Error::new(field, Problem::ResultOutOfRange))
     }
+}
+
+/// The parallel layout: the scenario's degrees, with data parallelism taking what the accelerator
+/// count leaves.
+fn layout(training: &Training) -> Result<Layout, Error> {
+    let p = &training.parallelism;
+    let tensor = positive_count("training.parallelism.tensor", p.tensor.unwrap_or(1))?;
+    let pipeline = positive_count("training.parallelism.pipeline", p.pipeline.unwrap_or(1))?;
+    let expert = positive_count("training.parallelism.expert", p.expert.unwrap_or(1))?;
+    let zero_stage = p.zero_stage.unwrap_or(0);
+    if zero_stage > 3 {
+        return Err(Error::new(
+            "training.parallelism.zero_stage",
+            Problem::OutOfRange { min: -1.0, max: 3.0 },
+        ));
+    }
+    let count = training.accelerator_count;
+    let model_split = tensor.saturating_mul(pipeline);
+    if !count.is_multiple_of(model_split) {
+        return Err(Error::new(
+            "training.accelerator_count",
+            Problem::Malformed(format!(
+                "{count} is not a multiple of tensor × pipeline = {model_split}"
+            )),
+        ));
+    }
+    let data = count / model_split;
+    if let Some(given) = p.data
+        && given != data
+    {
+        return Err(Error::new(
+            "training.parallelism.data",
+            Problem::Malformed(format!(
+                "data × tensor × pipeline must equal the accelerator count ({count}); data would be {data}"
+            )),
+        ));
+    }
+    if !count.is_multiple_of(expert) {
+        return Err(Error::new(
+            "training.parallelism.expert",
+            Problem::Malformed(format!("{expert} does not divide the accelerator count ({count})")),
+        ));
+    }
+    Ok(Layout { data, tensor, pipeline, expert, zero_stage })
+}
+
+/// Optimizer steps over the run, when a global batch is given: it must split evenly over the
+/// data-parallel ranks' micro-batches.
+fn optimizer_steps(
+    training: &Training,
+    model: &ResolvedModel,
+    work: &Work,
+    layout: Layout,
+    micro_batch: u32,
+) -> Result<Option<f64>, Error> {
+    let Some(global) = training.global_batch else { return Ok(None) };
+    let global = positive_count("training.global_batch", global)?;
+    let per_step = u64::from(micro_batch) * u64::from(layout.data);
+    if !u64::from(global).is_multiple_of(per_step) {
+        return Err(Error::new(
+            "training.global_batch",
+            Problem::Malformed(format!(
+                "{global} is not a multiple of micro_batch × data parallelism = {per_step}"
+            )),
+        ));
+    }
+    let sequence = model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));
+    Ok(work.tokens.map(|tokens| tokens / (f64::from(global) * sequence)))
+}
+
+/// The fewest accelerators (a power of two, up to 2^20) on which some layout fits in memory: tensor
+/// parallelism up to 8 (one NVLink domain), pipeline parallelism up to the layer count, data
+/// parallelism the rest, with the scenario's ZeRO stage, optimizer and micro-batch.
+fn min_accelerators_to_fit(
+    model: &ResolvedModel,
+    scenario: Layout,
+    setup: &Setup,
+    capacity: Bytes,
+) -> Option<u32> {
+    let layers = model.shape.as_ref().map_or(1, |s| s.layers);
+    let heads = model.shape.as_ref().map_or(8, |s| s.attention_heads);
+    (0..=20).map(|power| 1u32 << power).find(|&count| {
+        let tensors =
+            [1u32, 2, 4, 8].into_iter().filter(|t| *t <= count && heads.is_multiple_of(*t));
+        tensors.into_iter().any(|tensor| {
+            let mut pipeline = 1;
+            while tensor * pipeline <= count && pipeline <= layers {
+                let data = count / (tensor * pipeline);
+                let expert = scenario.expert.min(data).max(1);
+                let layout =
+                    Layout { data, tensor, pipeline, expert, zero_stage: scenario.zero_stage };
+                if training_memory(model, layout, setup).total() <= capacity {
+                    return true;
+                }
+                pipeline *= 2;
+            }
+            false
+        })
+    })
+}
+
+fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
+    if value == 0 { Err(Error::new(field, Problem::MustBePositive)) } else { Ok(value) }
 }

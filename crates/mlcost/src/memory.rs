@@ -1,0 +1,236 @@
+//! Memory per accelerator while training: weights, gradients and optimizer states (sharded by
+//! tensor, pipeline and expert parallelism and by ZeRO), activations, and framework overhead.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ResolvedModel, Shape};
+use crate::scenario::{Method, Optimizer, Precision};
+use crate::units::Bytes;
+
+/// How the run is split across accelerators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub data: u32,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub expert: u32,
+    /// ZeRO stage (Rajbhandari et al. 2020, arXiv 1910.02054): 1 shards optimizer states across
+    /// data-parallel ranks, 2 also gradients, 3 (FSDP) also weights.
+    pub zero_stage: u8,
+}
+
+/// What else memory depends on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    pub precision: Precision,
+    pub optimizer: Optimizer,
+    pub method: Method,
+    pub lora_rank: u32,
+    pub micro_batch: u32,
+    pub activation_checkpointing: bool,
+    /// Adapter parameters (LoRA, QLoRA); 0 for full training.
+    pub adapter_parameters: f64,
+}
+
+/// Bytes per accelerator, by what they hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryBreakdown {
+    pub weights: Bytes,
+    pub gradients: Bytes,
+    pub optimizer_states: Bytes,
+    /// Absent when the model's shape is unknown (a bare parameter count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activations: Option<Bytes>,
+    pub framework_overhead: Bytes,
+}
+
+impl MemoryBreakdown {
+    pub fn total(&self) -> Bytes {
+        self.weights
+            + self.gradients
+            + self.optimizer_states
+            + self.activations.unwrap_or_default()
+            + self.framework_overhead
+    }
+}
+
+/// Estimate: the CUDA context (a few hundred MB on recent NVIDIA GPUs) and the caching allocator's
+/// fragmentation, which training frameworks commonly leave at around a gigabyte per process.
+pub const FRAMEWORK_OVERHEAD_BYTES: f64 = 1e9;
+
+/// NF4 weights with double-quantized constants: 4 bits plus 0.127 bits per parameter (QLoRA,
+/// Dettmers et al. 2023, arXiv 2305.14314, §3 "Double Quantization").
+const QLORA_BYTES_PER_PARAMETER: f64 = (4.0 + 0.127) / 8.0;
+
+/// Bytes of the weights and gradients as the matrix multiplications read them. FP8 training
+/// (Transformer Engine, DeepSeek-V3) keeps 16-bit weights and casts to FP8 per operation.
+fn working_bytes(precision: Precision) -> f64 {
+    match precision {
+        Precision::Fp32 => 4.0,
+        Precision::Bf16 | Precision::Fp16 | Precision::Fp8 => 2.0,
+    }
+}
+
+/// Optimizer bytes per trained parameter: an FP32 master copy when training in lower precision,
+/// plus the optimizer's own states. Mixed-precision Adam is the ZeRO paper's 12 (K = 12, §3.1):
+/// with 2 + 2 bytes of 16-bit weights and gradients, the 16 bytes per parameter before sharding.
+fn optimizer_bytes(optimizer: Optimizer, precision: Precision) -> f64 {
+    let master = if working_bytes(precision) < 4.0 { 4.0 } else { 0.0 };
+    let states = match optimizer {
+        // Two FP32 moments.
+        Optimizer::Adamw => 8.0,
+        // Two 8-bit moments (Dettmers et al. 2021, arXiv 2110.02861).
+        Optimizer::Adamw8bit => 2.0,
+        // One FP32 momentum buffer.
+        Optimizer::Sgd => 4.0,
+        // Factored second moments: a row and a column vector per matrix, negligible next to N.
+        Optimizer::Adafactor => 0.0,
+    };
+    master + states
+}
+
+pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {
+    let model_split = f64::from(layout.tensor) * f64::from(layout.pipeline);
+    let dense = model.parameters - model.expert_parameters;
+    // Parameters one accelerator holds before ZeRO: dense ones split by TP x PP, experts also by EP.
+    let held =
+        dense / model_split + model.expert_parameters / (model_split * f64::from(layout.expert));
+    let data = f64::from(layout.data);
+    let zero = |stage: u8| if layout.zero_stage >= stage { data } else { 1.0 };
+    let working = working_bytes(setup.precision);
+
+    let (weights, gradients, optimizer_states) = match setup.method {
+        Method::Full => (
+            held * working / zero(3),
+            held * working / zero(2),
+            held * optimizer_bytes(setup.optimizer, setup.precision) / zero(1),
+        ),
+        Method::Lora | Method::Qlora => {
+            let base =
+                if setup.method == Method::Qlora { QLORA_BYTES_PER_PARAMETER } else { working };
+            let adapters = setup.adapter_parameters * held / model.parameters;
+            (
+                (held * base + adapters * working) / zero(3),
+                adapters * working / zero(2),
+                adapters * optimizer_bytes(setup.optimizer, setup.precision) / zero(1),
+            )
+        }
+    };
+    let activations =
+        model.shape.as_ref().map(|shape| Bytes::new(activation_bytes(shape, layout, setup)));
+    MemoryBreakdown {
+        weights: Bytes::new(weights),
+        gradients: Bytes::new(gradients),
+        optimizer_states: Bytes::new(optimizer_states),
+        activations,
+        framework_overhead: Bytes::new(FRAMEWORK_OVERHEAD_BYTES),
+    }
+}
+
+/// Activation bytes on the busiest accelerator (the first pipeline stage, which holds `pipeline`
+/// micro-batches in flight under 1F1B: `layers` layers' worth in all).
+///
+/// Per layer, Korthikanti et al. 2022 (arXiv 2205.05198, §4.1) count s·b·h·(34 + 5·a·s/h) bytes with
+/// 16-bit activations: attention 11·sbh + 5·as²b, MLP 19·sbh, norms 4·sbh. Here: FlashAttention
+/// stores no s² scores (the 5·as²b term goes); with GQA the keys and values shrink to kv/heads of
+/// their size (4·sbh → 4·sbh·kv/heads); the MLP's 16·sbh (two 4h-wide tensors) becomes 4·sbi, or
+/// 6·sbi for a gated MLP (gate, up, product). Sequence parallelism with tensor parallelism divides
+/// it all by t (§4.2.2). Full checkpointing keeps only each layer's 2·sbh input, plus one layer's
+/// activations while it is recomputed. The loss adds FP32 logits, s·b·vocab·4 bytes, split by t.
+pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
+    let s = f64::from(shape.sequence_length);
+    let b = f64::from(setup.micro_batch);
+    let h = f64::from(shape.hidden_size);
+    let i = f64::from(shape.intermediate_size);
+    let kv_share = f64::from(shape.kv_heads) / f64::from(shape.attention_heads);
+    let mlp = if shape.gated_mlp { 6.0 * i } else { 4.0 * i };
+    let t = f64::from(layout.tensor);
+    let per_layer = s * b * (14.0 * h + 4.0 * kv_share * h + mlp) / t;
+    let layers = f64::from(shape.layers);
+    let stored = if setup.activation_checkpointing {
+        layers * 2.0 * s * b * h / t + per_layer
+    } else {
+        layers * per_layer
+    };
+    stored + s * b * f64::from(shape.vocab_size) * 4.0 / t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn setup() -> Setup {
+        Setup {
+            precision: Precision::Bf16,
+            optimizer: Optimizer::Adamw,
+            method: Method::Full,
+            lora_rank: 16,
+            micro_batch: 1,
+            activation_checkpointing: false,
+            adapter_parameters: 0.0,
+        }
+    }
+
+    const ONE: Layout = Layout { data: 1, tensor: 1, pipeline: 1, expert: 1, zero_stage: 0 };
+
+    #[test]
+    fn mixed_precision_adam_is_sixteen_bytes_per_parameter() {
+        // ZeRO (arXiv 1910.02054) §3.1: 2Ψ + 2Ψ + 12Ψ = 16Ψ bytes for Ψ parameters.
+        let model = Model::with_parameters(7.5e9).resolve().unwrap();
+        let memory = training_memory(&model, ONE, &setup());
+        let states = memory.weights + memory.gradients + memory.optimizer_states;
+        assert_eq!(states, Bytes::new(16.0 * 7.5e9));
+    }
+
+    #[test]
+    fn zero_stages_match_the_zero_paper() {
+        // ZeRO Figure 1: 7.5B parameters on 64 GPUs: 120 GB baseline, 31.4 GB (stage 1, Pos),
+        // 16.6 GB (stage 2, Pos+g), 1.9 GB (stage 3, Pos+g+p).
+        let model = Model::with_parameters(7.5e9).resolve().unwrap();
+        for (stage, gigabytes) in [(0, 120.0), (1, 31.4), (2, 16.6), (3, 1.9)] {
+            let layout = Layout { data: 64, zero_stage: stage, ..ONE };
+            let memory = training_memory(&model, layout, &setup());
+            let states = (memory.weights + memory.gradients + memory.optimizer_states).get() / 1e9;
+            assert!((states / gigabytes - 1.0).abs() < 0.02, "stage {stage}: {states} GB");
+        }
+    }
+
+    #[test]
+    fn korthikanti_activations_for_an_mha_gelu_model() {
+        // 34·sbh per layer without the s² term for a plain 4h MLP and full multi-head attention.
+        let model =
+            Model { preset: Some("gpt-3-175b".into()), ..Model::default() }.resolve().unwrap();
+        let shape = model.shape.unwrap();
+        let per_layer = 34.0 * 2048.0 * 12288.0;
+        let logits = 2048.0 * 50257.0 * 4.0;
+        let expected = 96.0 * per_layer + logits;
+        assert!((activation_bytes(&shape, ONE, &setup()) / expected - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn qlora_fits_a_65b_model_on_one_48gb_gpu() {
+        // QLoRA (arXiv 2305.14314) abstract: finetunes a 65B model on a single 48GB GPU.
+        let model =
+            Model { preset: Some("llama-2-70b".into()), ..Model::default() }.resolve().unwrap();
+        let scaled =
+            crate::model::ResolvedModel { parameters: 65.2e9, active_parameters: 65.2e9, ..model };
+        let shape = scaled.shape.clone().unwrap();
+        let adapters = crate::work::adapter_parameters(&shape, 16);
+        let memory = training_memory(
+            &scaled,
+            ONE,
+            &Setup {
+                method: Method::Qlora,
+                adapter_parameters: adapters,
+                activation_checkpointing: true,
+                micro_batch: 1,
+                ..setup()
+            },
+        );
+        assert!(memory.total().get() < 48e9, "{:?}", memory);
+    }
+}
