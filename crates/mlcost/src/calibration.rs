@@ -4,18 +4,6 @@
 //!
 //! [`Assumption`]: crate::report::Assumption
 
-/// Default model FLOPs utilisation.
-///
-/// Estimate: the middle of published steady-state MFU for large dense transformers on NVIDIA
-/// tensor-core GPUs in BF16: Llama 3 405B 38–43% on 16,384 H100 (The Llama 3 Herd of Models, arXiv
-/// 2407.21783, §3.3); DeepSeek-V3 about 35% on 2,048 H800 (derived from arXiv 2412.19437 Table 1:
-/// 6 × 37e9 × 14.8e12 FLOPs over 2.664M GPU-hours, a figure that already includes lost time); LLaMA-1
-/// 65B about 48% on 2,048 A100 (derived from arXiv 2302.13971 §2.4: 380 tokens/s/GPU).
-pub const DEFAULT_MFU: f64 = 0.40;
-pub const DEFAULT_MFU_SOURCE: &str = "estimate: middle of published steady-state MFU of large dense \
-    transformer runs (Llama 3 405B 38-43%, arXiv 2407.21783 §3.3; DeepSeek-V3 ~35%, arXiv 2412.19437 \
-    Table 1; LLaMA-1 65B ~48%, arXiv 2302.13971 §2.4)";
-
 /// Unexpected interruptions per accelerator-hour.
 ///
 /// The Llama 3 Herd of Models (arXiv 2407.21783) §3.3.4: 419 unexpected interruptions during a 54-day

@@ -11,6 +11,7 @@ pub mod calibration;
 mod error;
 pub mod hardware;
 pub mod memory;
+pub mod mfu;
 pub mod model;
 pub mod pricing;
 mod report;

@@ -59,12 +59,18 @@ pub(crate) fn estimate(
     let mfu = match training.mfu {
         Some(mfu) => fraction("training.mfu", mfu)?,
         None => {
-            assumptions.push(Assumption {
-                field: "training.mfu".into(),
-                value: calibration::DEFAULT_MFU,
-                source: calibration::DEFAULT_MFU_SOURCE.into(),
-            });
-            calibration::DEFAULT_MFU
+            let bf16_peak = accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
+            let recompute = work.hardware_flops.get() / work.model_flops.get();
+            let (mfu, source) = crate::mfu::default_mfu(
+                &accelerator.id,
+                training.precision,
+                model.active_parameters,
+                recompute,
+                bf16_peak,
+                peak.get(),
+            )?;
+            assumptions.push(Assumption { field: "training.mfu".into(), value: mfu, source });
+            mfu
         }
     };
     let goodput = match training.goodput {

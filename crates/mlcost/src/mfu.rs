@@ -1,0 +1,276 @@
+//! The default MFU: calibrated on published training runs, per accelerator generation, as a
+//! function of model scale.
+//!
+//! Why a trend in model size? Published runs on the same hardware differ most by it: the Llama 3.1
+//! family on H100 reached about 18%, 29% and 37% MFU (after failure losses) at 8B, 70B and 405B
+//! parameters (model card GPU-hours). Bigger matrices keep tensor cores busier per byte moved and
+//! per collective. Within a generation, MFU is fitted as a line in log10(active parameters); outside
+//! the fitted sizes it stays at the nearest end, never extrapolated.
+//!
+//! Each run's steady-state MFU is its model FLOPs (this engine's count, attention included) over its
+//! published accelerator-hours times the dense BF16 peak, divided by the goodput the engine models for
+//! its cluster size, so that default MFU and default goodput together reproduce the published hours.
+
+use std::sync::LazyLock;
+
+use crate::error::Error;
+use crate::pricing::PriceBook;
+use crate::scenario::{Precision, Scenario};
+
+/// A published training run with its accelerator-hours.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishedRun {
+    pub name: &'static str,
+    /// The run as a scenario, with `mfu` and `goodput` set to 1 (so it prices ideal hours).
+    pub scenario: &'static str,
+    pub accelerator_hours: f64,
+    pub source: &'static str,
+}
+
+/// LLaMA (Touvron et al. 2023, arXiv 2302.13971): shapes from Table 2 (MLP width 2/3·4h rounded up
+/// to a multiple of 256, §2.2), 2,048-token context, 2,048 A100-80GB (§2.4), tokens and GPU-hours
+/// from Table 15. Llama 3.1: the model card's H100-80GB GPU-hours for pre-training the 8B, 70B and
+/// 405B on 15T (15.6T for 405B, The Llama 3 Herd of Models §3.3) tokens, up to 16,384 GPUs.
+pub const PUBLISHED_RUNS: &[PublishedRun] = &[
+    PublishedRun {
+        name: "LLaMA-1 7B",
+        scenario: r#"{"model": {"parameters": 6.7e9, "layers": 32, "hidden_size": 4096, "intermediate_size": 11008,
+            "attention_heads": 32, "vocab_size": 32000, "sequence_length": 2048},
+            "training": {"tokens": 1.0e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 82_432.0,
+        source: "LLaMA (arXiv 2302.13971) Table 15",
+    },
+    PublishedRun {
+        name: "LLaMA-1 13B",
+        scenario: r#"{"model": {"parameters": 13.0e9, "layers": 40, "hidden_size": 5120, "intermediate_size": 13824,
+            "attention_heads": 40, "vocab_size": 32000, "sequence_length": 2048},
+            "training": {"tokens": 1.0e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 135_168.0,
+        source: "LLaMA (arXiv 2302.13971) Table 15",
+    },
+    PublishedRun {
+        name: "LLaMA-1 33B",
+        scenario: r#"{"model": {"parameters": 32.5e9, "layers": 60, "hidden_size": 6656, "intermediate_size": 17920,
+            "attention_heads": 52, "vocab_size": 32000, "sequence_length": 2048},
+            "training": {"tokens": 1.4e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 530_432.0,
+        source: "LLaMA (arXiv 2302.13971) Table 15",
+    },
+    PublishedRun {
+        name: "LLaMA-1 65B",
+        scenario: r#"{"model": {"parameters": 65.2e9, "layers": 80, "hidden_size": 8192, "intermediate_size": 22016,
+            "attention_heads": 64, "vocab_size": 32000, "sequence_length": 2048},
+            "training": {"tokens": 1.4e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 1_022_362.0,
+        source: "LLaMA (arXiv 2302.13971) Table 15",
+    },
+    PublishedRun {
+        name: "Llama 3.1 8B",
+        scenario: r#"{"model": {"preset": "llama-3.1-8b"},
+            "training": {"tokens": 15e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 1.46e6,
+        source: "Llama 3.1 model card (GPU-hours, H100-80GB); cluster size assumed 16,384 as for 405B",
+    },
+    PublishedRun {
+        name: "Llama 3.1 70B",
+        scenario: r#"{"model": {"preset": "llama-3.1-70b"},
+            "training": {"tokens": 15e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 7.0e6,
+        source: "Llama 3.1 model card (GPU-hours, H100-80GB); cluster size assumed 16,384 as for 405B",
+    },
+    PublishedRun {
+        name: "Llama 3.1 405B",
+        scenario: r#"{"model": {"preset": "llama-3.1-405b"},
+            "training": {"tokens": 15.6e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 30.84e6,
+        source: "Llama 3.1 model card (GPU-hours); The Llama 3 Herd of Models (arXiv 2407.21783) §3.3",
+    },
+];
+
+/// Accelerators grouped by the published runs that calibrate them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    /// NVIDIA Ampere: A100, A10, A10G.
+    Ampere,
+    /// NVIDIA Hopper and later: H100, H800, H200, GH200, B200; and every accelerator without runs
+    /// of its own (the most recent generation's trend is the nearest evidence).
+    Hopper,
+}
+
+impl Generation {
+    pub fn of(accelerator: &str) -> Generation {
+        if accelerator.starts_with("a100") || accelerator.starts_with("a10") {
+            Generation::Ampere
+        } else {
+            Generation::Hopper
+        }
+    }
+
+    /// Whether published runs on this very accelerator family calibrate it.
+    pub fn calibrates(accelerator: &str) -> bool {
+        ["a100", "h100", "h800", "h200", "gh200"]
+            .iter()
+            .any(|family| accelerator.starts_with(family))
+    }
+}
+
+/// A run reduced to what the fit needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunPoint {
+    pub generation: Generation,
+    pub log10_active_parameters: f64,
+    /// Steady-state MFU: ideal hours over published hours, over the modelled goodput.
+    pub mfu: f64,
+}
+
+/// MFU = intercept + slope · log10(active parameters), held flat beyond a decade outside the fitted
+/// range [min, max].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trend {
+    pub intercept: f64,
+    pub slope: f64,
+    pub min_log10: f64,
+    pub max_log10: f64,
+}
+
+impl Trend {
+    pub fn at(&self, active_parameters: f64) -> f64 {
+        let x = active_parameters
+            .log10()
+            .clamp(self.min_log10 - EXTRAPOLATION_DECADES, self.max_log10 + EXTRAPOLATION_DECADES);
+        (self.intercept + self.slope * x).clamp(MIN_MFU, MAX_MFU)
+    }
+}
+
+/// How far beyond the fitted model sizes the trend is followed.
+const EXTRAPOLATION_DECADES: f64 = 1.0;
+
+/// Bounds on any default: below 5% or above 60% no published large run sits.
+const MIN_MFU: f64 = 0.05;
+const MAX_MFU: f64 = 0.60;
+
+/// Least-squares line through the points (flat at their mean when they share one size).
+pub fn fit(points: &[RunPoint]) -> Option<Trend> {
+    let n = points.len() as f64;
+    if points.is_empty() {
+        return None;
+    }
+    let mean_x = points.iter().map(|p| p.log10_active_parameters).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.mfu).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.log10_active_parameters - mean_x).powi(2)).sum();
+    let sxy: f64 =
+        points.iter().map(|p| (p.log10_active_parameters - mean_x) * (p.mfu - mean_y)).sum();
+    let slope = if sxx > 1e-12 { sxy / sxx } else { 0.0 };
+    let (min, max) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+        (lo.min(p.log10_active_parameters), hi.max(p.log10_active_parameters))
+    });
+    Some(Trend { intercept: mean_y - slope * mean_x, slope, min_log10: min, max_log10: max })
+}
+
+/// Each published run's point, computed with this engine.
+pub fn run_points() -> Result<Vec<RunPoint>, Error> {
+    let book = PriceBook::bundled()?;
+    PUBLISHED_RUNS
+        .iter()
+        .map(|run| {
+            let scenario = Scenario::from_json(run.scenario)?;
+            let training = scenario
+                .training
+                .as_ref()
+                .ok_or_else(|| Error::new(run.name, crate::error::Problem::Missing))?;
+            let report = crate::estimate_with(&scenario, book)?;
+            let ideal = report.training.map_or(0.0, |t| t.accelerator_hours.get());
+            let goodput = crate::calibration::modelled_goodput(training.accelerator_count);
+            let model = scenario.model.resolve()?;
+            Ok(RunPoint {
+                generation: Generation::of(&training.accelerator),
+                log10_active_parameters: model.active_parameters.log10(),
+                mfu: ideal / (run.accelerator_hours * goodput),
+            })
+        })
+        .collect()
+}
+
+static TRENDS: LazyLock<Result<[Option<Trend>; 2], Error>> = LazyLock::new(|| {
+    let points = run_points()?;
+    let of = |generation: Generation| {
+        let group: Vec<RunPoint> =
+            points.iter().copied().filter(|p| p.generation == generation).collect();
+        fit(&group)
+    };
+    Ok([of(Generation::Ampere), of(Generation::Hopper)])
+});
+
+/// The calibrated default MFU for a run, and a sentence saying where it comes from.
+pub fn default_mfu(
+    accelerator: &str,
+    precision: Precision,
+    active_parameters: f64,
+    recompute_ratio: f64,
+    dense_bf16_peak: f64,
+    precision_peak: f64,
+) -> Result<(f64, String), Error> {
+    let trends = TRENDS.as_ref().map_err(Clone::clone)?;
+    let generation = Generation::of(accelerator);
+    let trend = match generation {
+        Generation::Ampere => trends[0],
+        Generation::Hopper => trends[1],
+    };
+    let Some(trend) = trend else {
+        return Err(Error::new("training.mfu", crate::error::Problem::Missing));
+    };
+    // The trend is in BF16 terms; other precisions are assumed to reach the same FLOP/s (no
+    // published dense FP8 run with GPU-hours calibrates FP8's real gain), and recomputation's extra
+    // FLOPs come out of the same hardware throughput.
+    let bf16 = trend.at(active_parameters);
+    let mfu = (bf16 * dense_bf16_peak / precision_peak / recompute_ratio).clamp(0.01, 1.0);
+    let group = match generation {
+        Generation::Ampere => "A100 runs (LLaMA-1 7B-65B, arXiv 2302.13971 Table 15)",
+        Generation::Hopper => "H100 runs (Llama 3.1 8B/70B/405B, model card GPU-hours)",
+    };
+    let mut source = format!(
+        "calibrated: MFU trend in model size fitted to published {group}, {:.1}% at {:.3e} active parameters",
+        bf16 * 100.0,
+        active_parameters
+    );
+    if !Generation::calibrates(accelerator) {
+        source.push_str("; no published run on this accelerator, so the Hopper trend is applied");
+    }
+    if precision != Precision::Bf16 && precision != Precision::Fp16 {
+        source.push_str(&format!("; {} assumed to reach BF16's FLOP/s", precision.as_str()));
+    }
+    if recompute_ratio > 1.0 {
+        source.push_str("; lowered by activation recomputation's extra FLOPs");
+    }
+    Ok((mfu, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_line_through_two_points() {
+        let points = [
+            RunPoint { generation: Generation::Hopper, log10_active_parameters: 10.0, mfu: 0.2 },
+            RunPoint { generation: Generation::Hopper, log10_active_parameters: 11.0, mfu: 0.4 },
+        ];
+        let trend = fit(&points).unwrap();
+        assert!((trend.at(10f64.powf(10.5)) - 0.3).abs() < 1e-12);
+        // Followed a decade beyond the fitted sizes, then held flat (and within bounds).
+        assert!((trend.at(1e9) - 0.05).abs() < 1e-12);
+        assert!((trend.at(1e6) - 0.05).abs() < 1e-12);
+        assert!((trend.at(1e12) - 0.6).abs() < 1e-12);
+        assert!((trend.at(1e15) - 0.6).abs() < 1e-12);
+    }
+}
