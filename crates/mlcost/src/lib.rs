@@ -7,13 +7,13 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-pub mod calibration;
 mod error;
 pub mod hardware;
 pub mod memory;
 pub mod mfu;
 pub mod model;
 pub mod pricing;
+pub mod reliability;
 mod report;
 mod scenario;
 mod training;

@@ -89,6 +89,13 @@ fn optimizer_bytes(optimizer: Optimizer, precision: Precision) -> f64 {
     master + states
 }
 
+/// Bytes of one checkpoint: the trained parameters' 16-bit (or FP32) weights and optimizer states
+/// (FP32 master copy and moments). Gradients are not saved; LoRA saves only its adapters.
+pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: f64) -> f64 {
+    trainable_parameters
+        * (working_bytes(setup.precision) + optimizer_bytes(setup.optimizer, setup.precision))
+}
+
 pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {
     let model_split = f64::from(layout.tensor) * f64::from(layout.pipeline);
     let dense = model.parameters - model.expert_parameters;

@@ -187,7 +187,13 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
                 .ok_or_else(|| Error::new(run.name, crate::error::Problem::Missing))?;
             let report = crate::estimate_with(&scenario, book)?;
             let ideal = report.training.map_or(0.0, |t| t.accelerator_hours.get());
-            let goodput = crate::calibration::modelled_goodput(training.accelerator_count);
+            // The goodput the engine models for this run, as the defaults would apply it.
+            let mut modelled = scenario.clone();
+            if let Some(t) = modelled.training.as_mut() {
+                t.goodput = None;
+            }
+            let goodput =
+                crate::estimate_with(&modelled, book)?.training.map_or(1.0, |t| t.goodput);
             let model = scenario.model.resolve()?;
             Ok(RunPoint {
                 generation: Generation::of(&training.accelerator),

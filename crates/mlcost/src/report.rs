@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::memory::{Layout, MemoryBreakdown};
 use crate::pricing::Plan;
+use crate::reliability::GoodputModel;
 use crate::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +39,8 @@ pub struct TrainingReport {
     /// Optimizer steps, when the scenario gives a global batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<f64>,
+    /// How goodput was modelled (interruptions, checkpoint interval), whether or not it was used.
+    pub reliability: GoodputModel,
     /// What the estimate leaves out, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Problem, strip_position};
 use crate::model::Model;
 use crate::pricing::Plan;
+use crate::reliability::Reliability;
 use crate::units::UsdPerHour;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
@@ -116,6 +117,9 @@ pub struct Training {
     /// Sequences per optimizer step across all data-parallel ranks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_batch: Option<u32>,
+    /// Failures, restarts, checkpoints and spot preemptions; defaults documented in `reliability`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub reliability: Reliability,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
     pub accelerator_count: u32,
@@ -160,6 +164,7 @@ impl Training {
             parallelism: Parallelism::default(),
             micro_batch: None,
             global_batch: None,
+            reliability: Reliability::default(),
             accelerator: accelerator.into(),
             accelerator_count,
             precision,

@@ -1,12 +1,12 @@
 //! Training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
-use crate::calibration;
 use crate::error::{Error, Problem};
-use crate::memory::{Layout, Setup, training_memory};
+use crate::memory::{Layout, Setup, checkpoint_bytes, training_memory};
 use crate::model::Model;
 use crate::model::ResolvedModel;
 use crate::pricing::{Plan, PriceBook};
+use crate::reliability::{self, DEFAULT_ACCELERATORS_PER_NODE};
 use crate::report::{Assumption, OfferUsed, TrainingReport};
 use crate::scenario::Method;
 use crate::scenario::Training;
@@ -73,19 +73,27 @@ pub(crate) fn estimate(
             mfu
         }
     };
+    let per_node = offer_node_size(training, book).unwrap_or(DEFAULT_ACCELERATORS_PER_NODE);
+    let nodes = training.accelerator_count.div_ceil(per_node);
+    let on_spot = training.offer.is_some() && training.plan == Some(Plan::Spot);
+    let reliability = reliability::goodput(
+        &training.reliability,
+        nodes,
+        checkpoint_bytes(&setup, work.trainable_parameters),
+        per_node,
+        on_spot,
+    )?;
     let goodput = match training.goodput {
         Some(goodput) => fraction("training.goodput", goodput)?,
         None => {
-            let goodput = calibration::modelled_goodput(training.accelerator_count);
             assumptions.push(Assumption {
                 field: "training.goodput".into(),
-                value: goodput,
-                source: calibration::GOODPUT_SOURCE.into(),
+                value: reliability.goodput,
+                source: reliability::GOODPUT_SOURCE.into(),
             });
-            goodput
+            reliability.goodput
         }
     };
-
     let flops = work.model_flops;
     let count = f64::from(training.accelerator_count);
     let productive_hours = flops / (peak * mfu);
@@ -109,6 +117,7 @@ pub(crate) fn estimate(
         fits_in_memory,
         min_accelerators_to_fit,
         steps,
+        reliability,
         notes,
         tokens: work.tokens,
         flops,
@@ -326,4 +335,10 @@ fn min_accelerators_to_fit(
 
 fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
     if value == 0 { Err(Error::new(field, Problem::MustBePositive)) } else { Ok(value) }
+}
+
+/// Accelerators per node: the named offer's machine, when there is one.
+fn offer_node_size(training: &Training, book: &PriceBook) -> Option<u32> {
+    let offer = book.offer(training.offer.as_deref()?, "training.offer").ok()?;
+    Some(offer.accelerator_count.max(1))
 }
