@@ -7,6 +7,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod costs;
 mod error;
 pub mod hardware;
 pub mod memory;
@@ -23,7 +24,7 @@ pub mod work;
 pub use error::{Error, Problem};
 pub use model::Model;
 pub use pricing::{Plan, PriceBook};
-pub use report::{Assumption, OfferUsed, Report, TrainingReport};
+pub use report::{Assumption, OfferUsed, PlanCost, Report, TrainingReport};
 pub use scenario::{Method, Optimizer, Parallelism, Precision, Scenario, Training};
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -54,6 +54,19 @@ pub struct TrainingReport {
     pub accelerator_hours: Hours,
     pub wall_clock_hours: Hours,
     pub compute_cost_usd: Usd,
+    /// Dataset and checkpoints stored over the run.
+    pub storage_cost_usd: Usd,
+    /// The dataset moved to compute (when it lives elsewhere) and the trained model downloaded.
+    pub egress_cost_usd: Usd,
+    pub dataset_bytes: Bytes,
+    pub checkpoint_storage_bytes: Bytes,
+    /// Accelerator energy including the data centre's overhead (PUE); absent without board power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_kwh: Option<f64>,
+    /// Compute, storage and egress.
+    pub total_cost_usd: Usd,
+    /// The same run under each plan the offer sells ("custom" for a typed price).
+    pub by_plan: std::collections::BTreeMap<String, PlanCost>,
     /// The price used, USD per accelerator-hour.
     pub price_per_accelerator_hour: UsdPerHour,
     /// Where that price came from, when the scenario named an offer.
@@ -61,6 +74,19 @@ pub struct TrainingReport {
     pub offer: Option<OfferUsed>,
     /// Every figure the engine supplied because the scenario left it out.
     pub assumptions: Vec<Assumption>,
+}
+
+/// A run's cost under one plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanCost {
+    pub accelerator_hours: Hours,
+    pub wall_clock_hours: Hours,
+    pub compute_cost_usd: Usd,
+    pub price_per_accelerator_hour: UsdPerHour,
+    pub goodput: f64,
+    /// The cheapest region selling the plan (or the scenario's region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// The price-book offer an estimate was priced with.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::costs::StorageSettings;
 use crate::error::{Error, Problem, strip_position};
 use crate::model::Model;
 use crate::pricing::Plan;
@@ -120,6 +121,12 @@ pub struct Training {
     /// Failures, restarts, checkpoints and spot preemptions; defaults documented in `reliability`.
     #[serde(default, skip_serializing_if = "is_default")]
     pub reliability: Reliability,
+    /// Dataset and checkpoint storage, and where the data lives.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub storage: StorageSettings,
+    /// Data-centre power usage effectiveness, for energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<f64>,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
     pub accelerator_count: u32,
@@ -165,6 +172,8 @@ impl Training {
             micro_batch: None,
             global_batch: None,
             reliability: Reliability::default(),
+            storage: StorageSettings::default(),
+            pue: None,
             accelerator: accelerator.into(),
             accelerator_count,
             precision,

@@ -1,16 +1,20 @@
 //! Training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
+use crate::costs::{self, ComputeSite};
 use crate::error::{Error, Problem};
 use crate::memory::{Layout, Setup, checkpoint_bytes, training_memory};
 use crate::model::Model;
 use crate::model::ResolvedModel;
 use crate::pricing::{Plan, PriceBook};
 use crate::reliability::{self, DEFAULT_ACCELERATORS_PER_NODE};
+use crate::report::PlanCost;
 use crate::report::{Assumption, OfferUsed, TrainingReport};
 use crate::scenario::Method;
+use crate::scenario::Precision;
 use crate::scenario::Training;
 use crate::units::Bytes;
+use crate::units::Usd;
 use crate::units::{Hours, UsdPerHour};
 use crate::work::{DEFAULT_LORA_RANK, Work, training_work};
 
@@ -76,10 +80,15 @@ pub(crate) fn estimate(
     let per_node = offer_node_size(training, book).unwrap_or(DEFAULT_ACCELERATORS_PER_NODE);
     let nodes = training.accelerator_count.div_ceil(per_node);
     let on_spot = training.offer.is_some() && training.plan == Some(Plan::Spot);
+    let reliability_inputs = ReliabilityInputs {
+        nodes,
+        checkpoint_bytes: checkpoint_bytes(&setup, work.trainable_parameters),
+        per_node,
+    };
     let reliability = reliability::goodput(
         &training.reliability,
         nodes,
-        checkpoint_bytes(&setup, work.trainable_parameters),
+        reliability_inputs.checkpoint_bytes,
         per_node,
         on_spot,
     )?;
@@ -109,6 +118,51 @@ pub(crate) fn estimate(
     if memory.activations.is_none() {
         notes.push("activations are not counted in memory: give the model's shape (a preset, or layers, hidden_size, attention_heads and sequence_length)".to_owned());
     }
+
+    let site = ComputeSite {
+        provider: offer.as_ref().and_then(|o| o.id.split_once(':')).map(|(provider, _)| provider),
+        region: offer.as_ref().map(|o| o.region.as_str()),
+    };
+    let epochs = training.epochs.unwrap_or(1.0);
+    let model_bytes =
+        work.trainable_parameters * if training.precision == Precision::Fp32 { 4.0 } else { 2.0 };
+    let side = costs::side_costs(
+        &training.storage,
+        book,
+        site,
+        work.tokens.map(|t| t / epochs),
+        reliability.checkpoint_bytes,
+        model_bytes,
+        wall_clock_hours.get(),
+        &mut assumptions,
+        &mut notes,
+    )?;
+    let pue = match training.pue {
+        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
+            return Err(Error::new(
+                "training.pue",
+                Problem::Malformed("must be a number ≥ 1".into()),
+            ));
+        }
+        Some(pue) => pue,
+        None => {
+            assumptions.push(Assumption {
+                field: "training.pue".into(),
+                value: costs::DEFAULT_PUE,
+                source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)".into(),
+            });
+            costs::DEFAULT_PUE
+        }
+    };
+    let energy_kwh = accelerator
+        .board_power_watts
+        .map(|watts| watts.get() / 1000.0 * accelerator_hours.get() * pue);
+    if energy_kwh.is_none() {
+        notes.push(format!("energy is not estimated: {} publishes no board power", accelerator.id));
+    }
+    let by_plan = by_plan(training, book, &offer, productive_hours, &reliability_inputs, goodput)?;
+    let total_cost_usd = compute_cost_usd + Usd::new(side.storage_cost_usd + side.egress_cost_usd);
+    finite("training.total_cost_usd", total_cost_usd.get())?;
     Ok(TrainingReport {
         model: model.name,
         layout,
@@ -129,6 +183,13 @@ pub(crate) fn estimate(
         accelerator_hours,
         wall_clock_hours,
         compute_cost_usd,
+        storage_cost_usd: Usd::new(side.storage_cost_usd),
+        egress_cost_usd: Usd::new(side.egress_cost_usd),
+        dataset_bytes: Bytes::new(side.dataset_bytes),
+        checkpoint_storage_bytes: Bytes::new(side.checkpoint_storage_bytes),
+        energy_kwh,
+        total_cost_usd,
+        by_plan,
         price_per_accelerator_hour: price,
         offer,
         assumptions,
@@ -341,4 +402,82 @@ fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
 fn offer_node_size(training: &Training, book: &PriceBook) -> Option<u32> {
     let offer = book.offer(training.offer.as_deref()?, "training.offer").ok()?;
     Some(offer.accelerator_count.max(1))
+}
+
+/// What goodput depends on besides the plan.
+#[derive(Debug, Clone, Copy)]
+struct ReliabilityInputs {
+    nodes: u32,
+    checkpoint_bytes: f64,
+    per_node: u32,
+}
+
+/// The same run under every plan the offer sells (cheapest region, or the scenario's), with spot's
+/// extra preemption loss; with a typed price, the one "custom" plan.
+fn by_plan(
+    training: &Training,
+    book: &PriceBook,
+    used: &Option<OfferUsed>,
+    productive_hours: Hours,
+    inputs: &ReliabilityInputs,
+    goodput: f64,
+) -> Result<std::collections::BTreeMap<String, PlanCost>, Error> {
+    let mut plans = std::collections::BTreeMap::new();
+    let count = f64::from(training.accelerator_count);
+    let Some(used) = used else {
+        let price = training.price_per_accelerator_hour.unwrap_or_default();
+        let hours = productive_hours / goodput;
+        plans.insert(
+            "custom".to_owned(),
+            PlanCost {
+                accelerator_hours: hours,
+                wall_clock_hours: hours / count,
+                compute_cost_usd: hours * price,
+                price_per_accelerator_hour: price,
+                goodput,
+                region: None,
+            },
+        );
+        return Ok(plans);
+    };
+    let offer = book.offer(&used.id, "training.offer")?;
+    let modelled = |on_spot: bool| {
+        reliability::goodput(
+            &training.reliability,
+            inputs.nodes,
+            inputs.checkpoint_bytes,
+            inputs.per_node,
+            on_spot,
+        )
+        .map(|m| m.goodput)
+    };
+    let (on_demand_model, spot_model) = (modelled(false)?, modelled(true)?);
+    for plan in Plan::ALL {
+        let Some((region, instance_price, _)) = book.price(offer, plan, training.region.as_deref())
+        else {
+            continue;
+        };
+        // A given goodput stands for the non-spot plans; spot loses what the model says it adds.
+        let base = if training.plan == Some(Plan::Spot) {
+            goodput * on_demand_model / spot_model
+        } else {
+            goodput
+        };
+        let plan_goodput =
+            if plan == Plan::Spot { base * spot_model / on_demand_model } else { base }.min(1.0);
+        let price = instance_price / f64::from(offer.accelerator_count);
+        let hours = productive_hours / plan_goodput;
+        plans.insert(
+            plan.as_str().to_owned(),
+            PlanCost {
+                accelerator_hours: hours,
+                wall_clock_hours: hours / count,
+                compute_cost_usd: hours * price,
+                price_per_accelerator_hour: price,
+                goodput: plan_goodput,
+                region: Some(region),
+            },
+        );
+    }
+    Ok(plans)
 }
