@@ -29,7 +29,7 @@ fn table_output_reads_from_a_file() {
     let out = mlcost(&["estimate", file.to_str().expect("utf-8 path")], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
-    assert!(table.contains("compute cost"), "{table}");
+    assert!(table.contains("Cost\n") && table.contains("  compute "), "{table}");
     assert!(
         table.contains("$5,33"),
         "DeepSeek-V3 pre-training at $2/GPU-hour is about $5.33M: {table}"

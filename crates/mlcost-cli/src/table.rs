@@ -3,34 +3,131 @@
 use std::fmt::Write;
 
 use mlcost::Report;
+use mlcost::units::Bytes;
 
 pub fn report(report: &Report) -> String {
     let mut out = String::new();
     if let Some(t) = &report.training {
-        let rows = [
-            ("training FLOPs", format!("{:.3e}", t.flops.get())),
-            ("MFU used", percent(t.mfu)),
-            ("goodput used", percent(t.goodput)),
+        let memory = &t.memory_breakdown;
+        let gb = |bytes: Bytes| format!("{:.1} GB", bytes.get() / 1e9);
+        let layout = &t.layout;
+        let sections: [(&str, Vec<(&str, String)>); 4] = [
             (
-                "dense peak / accelerator",
-                format!("{:.1} TFLOP/s", t.peak_flops_per_accelerator.get() / 1e12),
+                "Work",
+                vec![
+                    ("model", t.model.clone()),
+                    ("tokens", t.tokens.map_or("-".into(), |tokens| format!("{tokens:.3e}"))),
+                    ("model FLOPs", format!("{:.3e}", t.flops.get())),
+                    ("hardware FLOPs", format!("{:.3e}", t.hardware_flops.get())),
+                    ("trained parameters", format!("{:.3e}", t.trainable_parameters)),
+                ],
             ),
-            ("accelerator-hours", grouped(t.accelerator_hours.get())),
             (
-                "wall-clock",
-                format!(
-                    "{} h ({:.1} days)",
-                    grouped(t.wall_clock_hours.get()),
-                    t.wall_clock_hours.get() / 24.0
-                ),
+                "Memory per accelerator",
+                vec![
+                    (
+                        "layout",
+                        format!(
+                            "data {} x tensor {} x pipeline {} (expert {}, ZeRO {})",
+                            layout.data,
+                            layout.tensor,
+                            layout.pipeline,
+                            layout.expert,
+                            layout.zero_stage
+                        ),
+                    ),
+                    ("weights", gb(memory.weights)),
+                    ("gradients", gb(memory.gradients)),
+                    ("optimizer states", gb(memory.optimizer_states)),
+                    ("activations", memory.activations.map_or("not estimated".into(), gb)),
+                    ("framework overhead", gb(memory.framework_overhead)),
+                    ("total", gb(t.memory_per_accelerator_bytes)),
+                    ("fits", if t.fits_in_memory { "yes".into() } else { "no".into() }),
+                    (
+                        "fewest that fit",
+                        t.min_accelerators_to_fit
+                            .map_or("none up to 2^20".into(), |n| n.to_string()),
+                    ),
+                ],
             ),
-            ("price / accelerator-hour", format!("${:.4}", t.price_per_accelerator_hour.get())),
-            ("compute cost", format!("${}", grouped(t.compute_cost_usd.get()))),
+            (
+                "Time",
+                vec![
+                    (
+                        "dense peak / accelerator",
+                        format!("{:.1} TFLOP/s", t.peak_flops_per_accelerator.get() / 1e12),
+                    ),
+                    ("MFU used", percent(t.mfu)),
+                    ("goodput used", percent(t.goodput)),
+                    (
+                        "checkpoint every",
+                        format!(
+                            "{:.0} min ({:.1} interruptions/day)",
+                            t.reliability.checkpoint_interval_minutes,
+                            t.reliability.interruptions_per_hour * 24.0
+                        ),
+                    ),
+                    ("accelerator-hours", grouped(t.accelerator_hours.get())),
+                    (
+                        "wall-clock",
+                        format!(
+                            "{} h ({:.1} days)",
+                            grouped(t.wall_clock_hours.get()),
+                            t.wall_clock_hours.get() / 24.0
+                        ),
+                    ),
+                    (
+                        "energy",
+                        t.energy_kwh.map_or("-".into(), |kwh| format!("{} kWh", grouped(kwh))),
+                    ),
+                ],
+            ),
+            (
+                "Cost",
+                vec![
+                    (
+                        "price / accelerator-hour",
+                        format!("${:.4}", t.price_per_accelerator_hour.get()),
+                    ),
+                    ("compute", format!("${}", grouped(t.compute_cost_usd.get()))),
+                    ("storage", format!("${}", grouped(t.storage_cost_usd.get()))),
+                    ("egress", format!("${}", grouped(t.egress_cost_usd.get()))),
+                    ("total", format!("${}", grouped(t.total_cost_usd.get()))),
+                ],
+            ),
         ];
-        let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
-        out.push_str("Training\n");
-        for (label, value) in rows {
-            let _ = writeln!(out, "  {label:<width$}  {value}");
+        let width = sections
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|(label, _)| label.len()))
+            .max()
+            .unwrap_or(0);
+        for (title, rows) in sections {
+            let _ = writeln!(out, "{title}");
+            for (label, value) in rows {
+                let _ = writeln!(out, "  {label:<width$}  {value}");
+            }
+        }
+        if t.by_plan.len() > 1 {
+            let rows: Vec<Vec<String>> = t
+                .by_plan
+                .iter()
+                .map(|(plan, cost)| {
+                    vec![
+                        plan.clone(),
+                        cost.region.clone().unwrap_or_default(),
+                        format!("{:.3}", cost.price_per_accelerator_hour.get()),
+                        percent(cost.goodput),
+                        format!("{:.1}", cost.wall_clock_hours.get() / 24.0),
+                        grouped(cost.compute_cost_usd.get()),
+                    ]
+                })
+                .collect();
+            let _ = writeln!(out, "By plan");
+            let table =
+                columns(&["  plan", "region", "$/acc-h", "goodput", "days", "compute $"], &rows);
+            for line in table.lines() {
+                let _ = writeln!(out, "  {}", line.trim_start());
+            }
         }
         if let Some(offer) = &t.offer {
             let _ = writeln!(
@@ -48,6 +145,12 @@ pub fn report(report: &Report) -> String {
             out.push_str("Defaults used\n");
             for a in &t.assumptions {
                 let _ = writeln!(out, "  {} = {:.4}: {}", a.field, a.value, a.source);
+            }
+        }
+        if !t.notes.is_empty() {
+            out.push_str("Not included\n");
+            for note in &t.notes {
+                let _ = writeln!(out, "  {note}");
             }
         }
     }
