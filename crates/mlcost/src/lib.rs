@@ -16,6 +16,7 @@ pub mod model;
 pub mod pricing;
 pub mod reliability;
 mod report;
+pub mod rightsizing;
 mod scenario;
 mod training;
 pub mod units;
@@ -38,7 +39,13 @@ pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
 /// Estimates with a given price book (the bundled one with a user's sheet laid over it, say).
 pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
     let training = match &scenario.training {
-        Some(training) => Some(training::estimate(&scenario.model, training, book)?),
+        Some(training) => {
+            let mut report = training::estimate(&scenario.model, training, book)?;
+            report.rightsizing = Some(rightsizing::search(&scenario.model, training, book)?);
+            report.recommendation =
+                report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
+            Some(report)
+        }
         None => None,
     };
     if training.is_none() {

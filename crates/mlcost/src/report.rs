@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::memory::{Layout, MemoryBreakdown};
 use crate::pricing::Plan;
 use crate::reliability::GoodputModel;
+use crate::rightsizing::{Candidate, RightSizing};
 use crate::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +42,12 @@ pub struct TrainingReport {
     pub steps: Option<f64>,
     /// How goodput was modelled (interruptions, checkpoint interval), whether or not it was used.
     pub reliability: GoodputModel,
+    /// The cheapest (offer, count, plan) meeting `deadline_hours`, when a deadline is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Candidate>,
+    /// The run across offers, counts and plans: the Pareto front and how many were weighed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rightsizing: Option<RightSizing>,
     /// What the estimate leaves out, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,

@@ -124,6 +124,9 @@ pub struct Training {
     /// Dataset and checkpoint storage, and where the data lives.
     #[serde(default, skip_serializing_if = "is_default")]
     pub storage: StorageSettings,
+    /// Finish within this many wall-clock hours: asks for the cheapest offer, count and plan that do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_hours: Option<f64>,
     /// Data-centre power usage effectiveness, for energy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pue: Option<f64>,
@@ -174,6 +177,7 @@ impl Training {
             reliability: Reliability::default(),
             storage: StorageSettings::default(),
             pue: None,
+            deadline_hours: None,
             accelerator: accelerator.into(),
             accelerator_count,
             precision,

@@ -29,6 +29,11 @@ pub(crate) fn estimate(
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
     }
     let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
+    if let Some(deadline) = training.deadline_hours
+        && !(deadline.is_finite() && deadline > 0.0)
+    {
+        return Err(Error::new("training.deadline_hours", Problem::MustBePositive));
+    }
     let layout = layout(training)?;
     let setup = Setup {
         precision: training.precision,
@@ -172,6 +177,8 @@ pub(crate) fn estimate(
         min_accelerators_to_fit,
         steps,
         reliability,
+        recommendation: None,
+        rightsizing: None,
         notes,
         tokens: work.tokens,
         flops,

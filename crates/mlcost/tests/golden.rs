@@ -161,3 +161,51 @@ fn precision_selects_the_dense_peak() {
     assert!(within(bf16.peak_flops_per_accelerator.get(), 989.5e12, 1e-12));
     assert!(within(bf16.accelerator_hours.get(), 2.0 * fp8.accelerator_hours.get(), 1e-9));
 }
+
+/// Right-sizing: the recommendation meets the deadline, is the cheapest candidate that does, and
+/// costs what the engine says when its own scenario is estimated; the front has no dominated point.
+#[test]
+fn right_sizing_recommends_what_the_engine_reproduces() {
+    let json = r#"{"model": {"preset": "llama-3.1-8b"},
+        "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 64,
+                     "precision": "bf16", "price_per_accelerator_hour": 3.0, "deadline_hours": 720}}"#;
+    let report = training(json);
+    let sizing = report.rightsizing.as_ref().unwrap();
+    assert!(sizing.candidates_considered > 1000, "{}", sizing.candidates_considered);
+    let recommended = report.recommendation.clone().unwrap();
+    assert!(recommended.wall_clock_hours.get() <= 720.0);
+    for point in &sizing.pareto_front {
+        let dominated = sizing.pareto_front.iter().any(|other| {
+            other.compute_cost_usd <= point.compute_cost_usd
+                && other.wall_clock_hours <= point.wall_clock_hours
+                && (other.compute_cost_usd < point.compute_cost_usd
+                    || other.wall_clock_hours < point.wall_clock_hours)
+        });
+        assert!(!dominated, "{point:?} is dominated");
+    }
+    let cheaper_in_time = sizing
+        .pareto_front
+        .iter()
+        .filter(|c| c.wall_clock_hours.get() <= 720.0)
+        .any(|c| c.compute_cost_usd < recommended.compute_cost_usd);
+    assert!(!cheaper_in_time, "a cheaper front point meets the deadline");
+
+    let again = json
+        .replace(
+            r#""accelerator": "h100-sxm", "accelerator_count": 64"#,
+            &format!(
+                r#""accelerator": "{}", "accelerator_count": {}, "offer": "{}", "plan": "{}""#,
+                recommended.accelerator,
+                recommended.accelerator_count,
+                recommended.offer,
+                recommended.plan.as_str()
+            ),
+        )
+        .replace(r#""price_per_accelerator_hour": 3.0, "#, "");
+    let reproduced = training(&again);
+    assert!(
+        within(reproduced.compute_cost_usd.get(), recommended.compute_cost_usd.get(), 1e-9),
+        "{again}"
+    );
+    assert!(within(reproduced.wall_clock_hours.get(), recommended.wall_clock_hours.get(), 1e-9));
+}

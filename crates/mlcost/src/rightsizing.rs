@@ -1,0 +1,152 @@
+//! Right-sizing: the same training run on every offer, instance count and plan the price book has,
+//! as a cost-vs-time Pareto front, and the cheapest candidate that fits in memory and meets the
+//! deadline.
+//!
+//! Why not re-run the whole estimate per candidate? Work, MFU and memory depend on the accelerator,
+//! not on the offer or the count; only goodput changes with the cluster's size and the plan. So
+//! each accelerator is estimated once and each candidate costs a few multiplications.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::pricing::{Plan, PriceBook};
+use crate::reliability;
+use crate::scenario::Training;
+use crate::units::{Hours, Usd, UsdPerHour};
+
+/// Largest cluster considered, in accelerators.
+pub const MAX_ACCELERATORS: u32 = 65_536;
+
+/// One way to buy the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub offer: String,
+    pub plan: Plan,
+    pub region: String,
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub wall_clock_hours: Hours,
+    pub compute_cost_usd: Usd,
+    pub price_per_accelerator_hour: UsdPerHour,
+    pub goodput: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RightSizing {
+    /// Candidates no other candidate beats on both cost and wall-clock time, cheapest first.
+    pub pareto_front: Vec<Candidate>,
+    /// The cheapest candidate that meets `deadline_hours`; absent without a deadline or when none
+    /// meets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Candidate>,
+    /// How many (offer, count, plan) candidates were weighed.
+    pub candidates_considered: usize,
+}
+
+pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
+    let mut candidates = Vec::new();
+    for accelerator in &book.accelerators {
+        if accelerator.dense.for_precision(training.precision).is_none() {
+            continue;
+        }
+        let offers: Vec<_> =
+            book.offers.iter().filter(|o| o.accelerator == accelerator.id).collect();
+        if offers.is_empty() {
+            continue;
+        }
+        // The run on this accelerator at unit price, with the layout left to data parallelism.
+        let mut variant = training.clone();
+        variant.accelerator = accelerator.id.clone();
+        variant.accelerator_count = 8;
+        variant.offer = None;
+        variant.plan = None;
+        variant.region = None;
+        variant.price_per_accelerator_hour = Some(UsdPerHour::new(1.0));
+        variant.parallelism = crate::scenario::Parallelism {
+            zero_stage: training.parallelism.zero_stage,
+            ..Default::default()
+        };
+        variant.global_batch = None;
+        let Ok(report) = crate::training::estimate(model, &variant, book) else { continue };
+        let Some(min_fit) = report.min_accelerators_to_fit else { continue };
+        let productive = report.accelerator_hours * report.goodput;
+        for offer in offers {
+            let per_instance = offer.accelerator_count;
+            let mut instances = 1u32;
+            while instances.saturating_mul(per_instance) <= MAX_ACCELERATORS {
+                let count = instances * per_instance;
+                if count >= min_fit {
+                    for plan in Plan::ALL {
+                        let Some((region, price, _)) =
+                            book.price(offer, plan, training.region.as_deref())
+                        else {
+                            continue;
+                        };
+                        let goodput = match training.goodput {
+                            Some(given) => given,
+                            None => {
+                                reliability::goodput(
+                                    &training.reliability,
+                                    instances,
+                                    report.reliability.checkpoint_bytes,
+                                    per_instance,
+                                    plan == Plan::Spot,
+                                )?
+                                .goodput
+                            }
+                        };
+                        let hours = productive / goodput;
+                        let per_accelerator = price / f64::from(per_instance);
+                        candidates.push(Candidate {
+                            offer: offer.id(),
+                            plan,
+                            region,
+                            accelerator: accelerator.id.clone(),
+                            accelerator_count: count,
+                            wall_clock_hours: hours / f64::from(count),
+                            compute_cost_usd: hours * per_accelerator,
+                            price_per_accelerator_hour: per_accelerator,
+                            goodput,
+                        });
+                    }
+                }
+                instances *= 2;
+            }
+        }
+    }
+    let considered = candidates.len();
+    let recommendation = training.deadline_hours.and_then(|deadline| {
+        candidates
+            .iter()
+            .filter(|c| c.wall_clock_hours.get() <= deadline)
+            .min_by(|a, b| a.compute_cost_usd.get().total_cmp(&b.compute_cost_usd.get()))
+            .cloned()
+    });
+    Ok(RightSizing {
+        pareto_front: pareto_front(candidates),
+        recommendation,
+        candidates_considered: considered,
+    })
+}
+
+/// The candidates no other is at least as good as on both axes (and better on one), cheapest first.
+pub fn pareto_front(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| {
+        a.compute_cost_usd
+            .get()
+            .total_cmp(&b.compute_cost_usd.get())
+            .then(a.wall_clock_hours.get().total_cmp(&b.wall_clock_hours.get()))
+    });
+    let mut front: Vec<Candidate> = Vec::new();
+    for candidate in candidates {
+        // Sorted by cost: a candidate joins only if it is faster than everything cheaper.
+        if front
+            .last()
+            .is_none_or(|last| candidate.wall_clock_hours.get() < last.wall_clock_hours.get())
+        {
+            front.push(candidate);
+        }
+    }
+    front
+}
