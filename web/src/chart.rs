@@ -2,7 +2,7 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use mlcost::{PriceBook, Scenario};
+use mlcost::{PriceBook, Scenario, TrainingReport};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -34,7 +34,8 @@ pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
         .filter_map(|count| {
             let mut variant = scenario.clone();
             variant.training.as_mut()?.accelerator_count = count;
-            let report = mlcost::estimate_with(&variant, book).ok()?.training?;
+            let options = mlcost::Options { right_sizing: false };
+            let report = mlcost::estimate_with_options(&variant, book, options).ok()?.training?;
             Some(Point {
                 count,
                 cost_usd: report.compute_cost_usd.get(),
@@ -141,6 +142,107 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .border_style(BLACK.mix(0.3))
         .draw()
         .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// One point of the Pareto chart: days and dollars.
+type DaysCost = (f64, f64);
+
+#[component]
+pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let points = Memo::new(move |_| {
+        report.with(|r| {
+            r.as_ref().map(|t| {
+                let front: Vec<DaysCost> = t
+                    .rightsizing
+                    .as_ref()
+                    .map(|s| {
+                        s.pareto_front
+                            .iter()
+                            .map(|c| (c.wall_clock_hours.get() / 24.0, c.compute_cost_usd.get()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let current = (t.wall_clock_hours.get() / 24.0, t.compute_cost_usd.get());
+                let pick = t
+                    .recommendation
+                    .as_ref()
+                    .map(|c| (c.wall_clock_hours.get() / 24.0, c.compute_cost_usd.get()));
+                (front, current, pick)
+            })
+        })
+    });
+    let failure = RwSignal::new(None::<String>);
+    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
+    Effect::new(move |_| {
+        let Some((front, current, pick)) = points.get() else { return };
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw_pareto(canvas, &front, current, pick).err());
+        }
+    });
+    view! {
+        <canvas id="pareto-chart" node_ref=canvas width="720" height="360"
+            role="img" aria-label="Compute cost against wall-clock days for the cheapest offers, counts and plans">
+        </canvas>
+        <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
+        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+    }
+}
+
+const FRONT_COLOR: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
+
+fn draw_pareto(
+    canvas: web_sys::HtmlCanvasElement,
+    front: &[DaysCost],
+    current: DaysCost,
+    pick: Option<DaysCost>,
+) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let all = front.iter().chain(std::iter::once(&current)).chain(pick.iter());
+    let (min_days, max_days, min_cost, max_cost) = all
+        .fold((f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64), |(d0, d1, c0, c1), (d, c)| {
+            (d0.min(*d), d1.max(*d), c0.min(*c), c1.max(*c))
+        });
+    if !(min_days > 0.0 && min_cost > 0.0) {
+        return root.present().map_err(|e| e.to_string());
+    }
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(
+            (min_days * 0.7..max_days * 1.4).log_scale(),
+            (min_cost * 0.7..max_cost * 1.4).log_scale(),
+        )
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("wall-clock (days)")
+        .y_desc("compute cost (USD)")
+        .x_label_formatter(&|d| trimmed(*d))
+        .y_label_formatter(&|c| crate::format::usd(*c))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(front.iter().copied(), FRONT_COLOR.stroke_width(1)))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(front.iter().map(|p| Circle::new(*p, 4, FRONT_COLOR.filled())))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(std::iter::once(Circle::new(current, 7, COST_COLOR.stroke_width(2))))
+        .map_err(|e| e.to_string())?;
+    if let Some(pick) = pick {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(pick.0 * 0.93, pick.1 * 0.93), (pick.0 * 1.07, pick.1 * 1.07)],
+                TIME_COLOR.stroke_width(2),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
     root.present().map_err(|e| e.to_string())
 }
 

@@ -21,6 +21,11 @@ pub fn duration(hours: f64) -> String {
     }
 }
 
+/// Decimal gigabytes, as accelerator datasheets count memory.
+pub fn bytes(value: f64) -> String {
+    if value >= 1e12 { format!("{:.2} TB", value / 1e12) } else { format!("{:.1} GB", value / 1e9) }
+}
+
 pub fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }

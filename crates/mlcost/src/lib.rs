@@ -38,12 +38,31 @@ pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
 
 /// Estimates with a given price book (the bundled one with a user's sheet laid over it, say).
 pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
+    estimate_with_options(scenario, book, Options { right_sizing: true })
+}
+
+/// What to compute beyond the scenario itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Search every offer, count and plan for the Pareto front and a deadline's recommendation
+    /// (about a millisecond; sweeps that estimate many variants leave it out).
+    pub right_sizing: bool,
+}
+
+/// [`estimate_with`], choosing what to compute beyond the scenario itself.
+pub fn estimate_with_options(
+    scenario: &Scenario,
+    book: &PriceBook,
+    options: Options,
+) -> Result<Report, Error> {
     let training = match &scenario.training {
         Some(training) => {
             let mut report = training::estimate(&scenario.model, training, book)?;
-            report.rightsizing = Some(rightsizing::search(&scenario.model, training, book)?);
-            report.recommendation =
-                report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
+            if options.right_sizing {
+                report.rightsizing = Some(rightsizing::search(&scenario.model, training, book)?);
+                report.recommendation =
+                    report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
+            }
             Some(report)
         }
         None => None,

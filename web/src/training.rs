@@ -1,0 +1,619 @@
+//! The training page: every scenario input (advanced ones folded), the estimate with its memory
+//! breakdown and plan comparison, cost and time against accelerator count, and the cost-vs-time
+//! Pareto front across offers.
+//!
+//! The form keeps exactly what the user typed, one string per scenario field. Those strings become
+//! the scenario's JSON (numbers like "37B" read by `parse_quantity`) and the engine's own parser
+//! reads it, so every error, the form's or the engine's, names a field by the same dotted path.
+
+use leptos::prelude::*;
+use mlcost::{Error, PriceBook, Problem, Report, Scenario, TrainingReport};
+use serde_json::{Map, Value};
+
+use crate::{chart, format, parse_quantity};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Number,
+    Text,
+    /// A fixed list of (value, label).
+    Choice(&'static [(&'static str, &'static str)]),
+    Accelerator,
+    Preset,
+    Offer,
+}
+
+/// One scenario field as the form shows it.
+#[derive(Debug)]
+struct FieldSpec {
+    path: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    kind: Kind,
+    initial: &'static str,
+}
+
+const PRECISIONS: &[(&str, &str)] =
+    &[("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"), ("fp32", "fp32")];
+const PLANS: &[(&str, &str)] =
+    &[("on-demand", "on-demand"), ("spot", "spot"), ("1y", "1-year"), ("3y", "3-year")];
+const METHODS: &[(&str, &str)] = &[("full", "full"), ("lora", "LoRA"), ("qlora", "QLoRA")];
+const OPTIMIZERS: &[(&str, &str)] = &[
+    ("adamw", "AdamW"),
+    ("adamw-8bit", "AdamW 8-bit"),
+    ("sgd", "SGD"),
+    ("adafactor", "Adafactor"),
+];
+const YES_NO: &[(&str, &str)] = &[("", "no"), ("true", "yes")];
+const TIERS: &[(&str, &str)] = &[
+    ("", "object, standard (default)"),
+    ("object-infrequent", "object, infrequent"),
+    ("object-archive", "object, archive"),
+    ("block", "block"),
+];
+const PRICING: &[(&str, &str)] =
+    &[("price", "a price I type"), ("offer", "an offer from the catalogue")];
+
+/// Opens on DeepSeek-V3's pre-training (arXiv 2412.19437, Table 1: 14.8T tokens on 2,048 H800,
+/// priced by the report at $2 per GPU-hour; §3.2: 16-way pipeline and 64-way expert parallelism
+/// with ZeRO-1 data parallelism): a published run to compare with.
+const BASIC: &[FieldSpec] = &[
+    FieldSpec {
+        path: "model.preset",
+        label: "Model",
+        hint: "",
+        kind: Kind::Preset,
+        initial: "deepseek-v3",
+    },
+    FieldSpec {
+        path: "model.parameters",
+        label: "Parameters (overrides the preset)",
+        hint: "e.g. 7B",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.tokens",
+        label: "Training tokens",
+        hint: "e.g. 1.4T",
+        kind: Kind::Number,
+        initial: "14.8T",
+    },
+    FieldSpec {
+        path: "training.accelerator",
+        label: "Accelerator",
+        hint: "",
+        kind: Kind::Accelerator,
+        initial: "h800-sxm",
+    },
+    FieldSpec {
+        path: "training.accelerator_count",
+        label: "Accelerator count",
+        hint: "",
+        kind: Kind::Number,
+        initial: "2048",
+    },
+    FieldSpec {
+        path: "training.precision",
+        label: "Precision",
+        hint: "",
+        kind: Kind::Choice(PRECISIONS),
+        initial: "bf16",
+    },
+    FieldSpec {
+        path: "pricing",
+        label: "Priced with",
+        hint: "",
+        kind: Kind::Choice(PRICING),
+        initial: "price",
+    },
+    FieldSpec {
+        path: "training.price_per_accelerator_hour",
+        label: "Price per accelerator-hour (USD)",
+        hint: "",
+        kind: Kind::Number,
+        initial: "2.00",
+    },
+    FieldSpec { path: "training.offer", label: "Offer", hint: "", kind: Kind::Offer, initial: "" },
+    FieldSpec {
+        path: "training.plan",
+        label: "Plan",
+        hint: "",
+        kind: Kind::Choice(PLANS),
+        initial: "on-demand",
+    },
+    FieldSpec {
+        path: "training.deadline_hours",
+        label: "Deadline (hours, optional)",
+        hint: "e.g. 720",
+        kind: Kind::Number,
+        initial: "",
+    },
+];
+
+const ADVANCED: &[FieldSpec] = &[
+    FieldSpec {
+        path: "training.mfu",
+        label: "MFU",
+        hint: "empty: calibrated default",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.goodput",
+        label: "Goodput",
+        hint: "empty: modelled",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.method",
+        label: "Method",
+        hint: "",
+        kind: Kind::Choice(METHODS),
+        initial: "full",
+    },
+    FieldSpec {
+        path: "training.lora_rank",
+        label: "LoRA rank",
+        hint: "default 16",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.optimizer",
+        label: "Optimizer",
+        hint: "",
+        kind: Kind::Choice(OPTIMIZERS),
+        initial: "adamw",
+    },
+    FieldSpec {
+        path: "training.parallelism.tensor",
+        label: "Tensor parallel",
+        hint: "1",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.parallelism.pipeline",
+        label: "Pipeline parallel",
+        hint: "1",
+        kind: Kind::Number,
+        initial: "16",
+    },
+    FieldSpec {
+        path: "training.parallelism.expert",
+        label: "Expert parallel",
+        hint: "1",
+        kind: Kind::Number,
+        initial: "64",
+    },
+    FieldSpec {
+        path: "training.parallelism.zero_stage",
+        label: "ZeRO stage (3 = FSDP)",
+        hint: "0",
+        kind: Kind::Number,
+        initial: "1",
+    },
+    FieldSpec {
+        path: "training.micro_batch",
+        label: "Micro-batch (sequences)",
+        hint: "1",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.global_batch",
+        label: "Global batch (sequences)",
+        hint: "",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.activation_checkpointing",
+        label: "Activation checkpointing",
+        hint: "",
+        kind: Kind::Choice(YES_NO),
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.reliability.mtbf_hours_per_node",
+        label: "MTBF per node (hours)",
+        hint: "from Llama 3's failure rate",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.reliability.restart_minutes",
+        label: "Restart (minutes)",
+        hint: "15",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.reliability.checkpoint_interval_minutes",
+        label: "Checkpoint interval (minutes)",
+        hint: "Young/Daly optimum",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.reliability.checkpoint_write_gbps",
+        label: "Checkpoint write (GB/s per node)",
+        hint: "5",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.reliability.spot_preemptions_per_hour",
+        label: "Spot preemptions per node-hour",
+        hint: "0.00017",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.dataset_bytes",
+        label: "Dataset size (bytes)",
+        hint: "empty: 4 bytes per token",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.checkpoints_kept",
+        label: "Checkpoints kept",
+        hint: "2",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.tier",
+        label: "Storage tier",
+        hint: "",
+        kind: Kind::Choice(TIERS),
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.provider",
+        label: "Data's provider",
+        hint: "the offer's",
+        kind: Kind::Text,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.region",
+        label: "Data's region",
+        hint: "the offer's",
+        kind: Kind::Text,
+        initial: "",
+    },
+    FieldSpec { path: "training.pue", label: "PUE", hint: "1.10", kind: Kind::Number, initial: "" },
+];
+
+/// Fields written only when "Priced with" says so; the other mode's values stay in the form.
+const OFFER_ONLY: [&str; 2] = ["training.offer", "training.plan"];
+const PRICE_ONLY: [&str; 1] = ["training.price_per_accelerator_hour"];
+
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    spec: &'static FieldSpec,
+    value: RwSignal<String>,
+}
+
+fn fields(specs: &'static [FieldSpec]) -> Vec<Field> {
+    specs.iter().map(|spec| Field { spec, value: RwSignal::new(spec.initial.to_owned()) }).collect()
+}
+
+/// The scenario the form's strings describe, or every field that cannot be read.
+fn scenario(fields: &[Field]) -> Result<Scenario, Vec<Error>> {
+    let by_offer = fields.iter().any(|f| f.spec.path == "pricing" && f.value.get() == "offer");
+    let mut root = Value::Object(Map::new());
+    let mut errors = Vec::new();
+    for field in fields {
+        let path = field.spec.path;
+        let text = field.value.get();
+        let text = text.trim();
+        let skipped = path == "pricing"
+            || (by_offer && PRICE_ONLY.contains(&path))
+            || (!by_offer && OFFER_ONLY.contains(&path));
+        if skipped || text.is_empty() {
+            continue;
+        }
+        let value = match field.spec.kind {
+            Kind::Number => match parse_quantity(text) {
+                Some(number) => serde_json::Number::from_f64(number).map(Value::Number),
+                None => {
+                    errors.push(Error::new(
+                        path,
+                        Problem::Malformed(format!(
+                            "\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"
+                        )),
+                    ));
+                    None
+                }
+            },
+            Kind::Choice(_) if text == "true" => Some(Value::Bool(true)),
+            _ => Some(Value::String(text.to_owned())),
+        };
+        if let Some(value) = value {
+            insert(&mut root, path, value);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Whole numbers go to the engine as integers, so its parser checks counts itself.
+    let json = integers(root).to_string();
+    Scenario::from_json(&json).map_err(|e| vec![e])
+}
+
+fn insert(root: &mut Value, path: &str, value: Value) {
+    let mut node = root;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Value::Object(map) = node else { return };
+        if parts.peek().is_none() {
+            map.insert(part.to_owned(), value);
+            return;
+        }
+        node = map.entry(part.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn integers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Number((f as i64).into()),
+            _ => Value::Number(n),
+        },
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, integers(v))).collect())
+        }
+        other => other,
+    }
+}
+
+type Outcome = Result<(Scenario, Report), Vec<Error>>;
+
+#[component]
+pub fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
+    let basic = fields(BASIC);
+    let advanced = fields(ADVANCED);
+    let all: Vec<Field> = basic.iter().chain(&advanced).copied().collect();
+    let accelerator = all.iter().find(|f| f.spec.path == "training.accelerator").map(|f| f.value);
+    let pricing = all.iter().find(|f| f.spec.path == "pricing").map(|f| f.value);
+    let outcome = Memo::new(move |_| -> Outcome {
+        let scenario = scenario(&all)?;
+        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
+        Ok((scenario, report))
+    });
+    // The last estimate that worked stays on screen while the user fixes a field.
+    let last_good =
+        Memo::new(move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
+            Ok(good) => Some(good),
+            Err(_) => previous.cloned().flatten(),
+        });
+    let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
+    let paths: Vec<&str> = BASIC.iter().chain(ADVANCED).map(|s| s.path).collect();
+    let field_view = move |field: Field| {
+        let hidden = move || {
+            let mode = pricing.map(|p| p.get()).unwrap_or_default();
+            (mode == "offer" && PRICE_ONLY.contains(&field.spec.path))
+                || (mode != "offer" && OFFER_ONLY.contains(&field.spec.path))
+        };
+        view! {
+            <div class="field" class:hidden=hidden>
+                <FieldInput field=field book=book accelerator=accelerator />
+                {move || errors.get().into_iter().find(|e| e.field == field.spec.path).map(|e| {
+                    view! { <p class="field-error" role="alert">{e.to_string()}</p> }
+                })}
+            </div>
+        }
+    };
+
+    view! {
+        <main>
+            <section class="inputs" aria-label="Scenario">
+                <h2>"Training scenario"</h2>
+                {basic.into_iter().map(field_view).collect_view()}
+                <details class="advanced">
+                    <summary>"Advanced: efficiency, method, parallelism, reliability, storage"</summary>
+                    {advanced.into_iter().map(field_view).collect_view()}
+                </details>
+                {move || {
+                    let unplaced: Vec<_> = errors.get().into_iter().filter(|e| !paths.contains(&e.field.as_str())).collect();
+                    (!unplaced.is_empty()).then(|| view! {
+                        <div class="field-error" role="alert">
+                            {unplaced.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
+                        </div>
+                    })
+                }}
+            </section>
+            <div class="outputs">
+                <section class="results" aria-label="Estimate" aria-live="polite">
+                    <h2>"Estimate"</h2>
+                    {move || match last_good.get() {
+                        Some((_, Report { training: Some(t) })) => view! {
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) />
+                        }.into_any(),
+                        _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
+                    }}
+                </section>
+                <section class="chart" aria-label="Cost and time against accelerator count">
+                    <h2>"Cost and wall-clock time against accelerator count"</h2>
+                    <chart::CostTimeChart book=book
+                        scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
+                </section>
+                <section class="chart" aria-label="Cheapest ways to buy the run">
+                    <h2>"Cost against time across offers (Pareto front)"</h2>
+                    <chart::ParetoChart report=Signal::derive(move || last_good.get().and_then(|(_, r)| r.training)) />
+                </section>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn FieldInput(
+    field: Field,
+    book: Memo<PriceBook>,
+    accelerator: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let FieldSpec { path, label, hint, kind, .. } = *field.spec;
+    let value = field.value;
+    let on_change = move |ev| value.set(event_target_value(&ev));
+    let options = move || -> Vec<(String, String)> {
+        match kind {
+            Kind::Choice(choices) => {
+                choices.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect()
+            }
+            Kind::Accelerator => book
+                .with(|b| b.accelerators.iter().map(|a| (a.id.clone(), a.name.clone())).collect()),
+            Kind::Preset => {
+                let mut list = vec![(String::new(), "custom (parameters below)".to_owned())];
+                if let Ok(presets) = mlcost::model::presets() {
+                    list.extend(presets.iter().map(|p| (p.id.clone(), p.name.clone())));
+                }
+                list
+            }
+            Kind::Offer => {
+                let wanted = accelerator.map(|a| a.get()).unwrap_or_default();
+                let mut list = vec![(String::new(), "choose an offer".to_owned())];
+                book.with(|b| {
+                    list.extend(
+                        b.offers
+                            .iter()
+                            .filter(|o| o.accelerator == wanted)
+                            .map(|o| (o.id(), format!("{} ({}x)", o.id(), o.accelerator_count))),
+                    )
+                });
+                list
+            }
+            Kind::Number | Kind::Text => Vec::new(),
+        }
+    };
+    match kind {
+        Kind::Number | Kind::Text => view! {
+            <label for=path>{label}</label>
+            <input id=path type="text" autocomplete="off" placeholder=hint
+                inputmode=if kind == Kind::Number { "decimal" } else { "text" }
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        }
+        .into_any(),
+        _ => view! {
+            <label for=path>{label}</label>
+            <select id=path prop:value=move || value.get() on:change=on_change>
+                {move || options().into_iter().map(|(v, l)| {
+                    let selected = v == value.get_untracked();
+                    view! { <option value=v selected=selected>{l}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
+    let defaulted = |field: &str| {
+        report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.clone())
+    };
+    let days = |hours: f64| format::duration(hours);
+    let memory = report.memory_breakdown.clone();
+    let capacity_note = format!(
+        "{} per accelerator{}; fits on {} or more",
+        format::bytes(report.memory_per_accelerator_bytes.get()),
+        if report.fits_in_memory { "" } else { " — does not fit" },
+        report.min_accelerators_to_fit.map_or("none up to 2^20".to_owned(), |n| n.to_string())
+    );
+    let rows = [
+        ("training-total-cost", "Total cost", format::usd(report.total_cost_usd.get()), None),
+        ("training-compute-cost", "Compute", format::usd(report.compute_cost_usd.get()), None),
+        ("training-storage-cost", "Storage", format::usd(report.storage_cost_usd.get()), None),
+        ("training-egress-cost", "Egress", format::usd(report.egress_cost_usd.get()), None),
+        (
+            "training-accelerator-hours",
+            "Accelerator-hours",
+            format::count(report.accelerator_hours.get()),
+            None,
+        ),
+        ("training-wall-clock", "Wall-clock time", days(report.wall_clock_hours.get()), None),
+        ("training-flops", "Model FLOPs", format::scientific(report.flops.get()), None),
+        ("training-mfu", "MFU used", format::percent(report.mfu), defaulted("training.mfu")),
+        (
+            "training-goodput",
+            "Goodput used",
+            format::percent(report.goodput),
+            defaulted("training.goodput"),
+        ),
+        ("training-memory", "Memory", capacity_note, None),
+        (
+            "training-energy",
+            "Energy",
+            report.energy_kwh.map_or("—".to_owned(), |kwh| format!("{} kWh", format::count(kwh))),
+            defaulted("training.pue"),
+        ),
+    ];
+    let parts = [
+        ("weights", memory.weights.get()),
+        ("gradients", memory.gradients.get()),
+        ("optimizer", memory.optimizer_states.get()),
+        ("activations", memory.activations.map_or(0.0, |a| a.get())),
+        ("overhead", memory.framework_overhead.get()),
+    ];
+    let total = report.memory_per_accelerator_bytes.get().max(1.0);
+    view! {
+        {stale.then(|| view! { <p class="stale">"Showing the last valid estimate; fix the marked field to update it."</p> })}
+        <dl>
+            {rows.into_iter().map(|(id, label, value, default_source)| view! {
+                <dt>{label}</dt>
+                <dd id=id>
+                    {value}
+                    {default_source.map(|source| view! { <span class="default" title=source.clone()>" default"</span> })}
+                </dd>
+            }).collect_view()}
+        </dl>
+        <div class="memory-bar" role="img" aria-label="Memory per accelerator by what it holds">
+            {parts.into_iter().filter(|(_, b)| *b > 0.0).map(|(name, b)| {
+                let width = format!("width: {:.2}%", b / total * 100.0);
+                let title = format!("{name}: {}", format::bytes(b));
+                view! { <span class=format!("part {name}") style=width title=title.clone()>{name}</span> }
+            }).collect_view()}
+        </div>
+        {(report.by_plan.len() > 1).then(|| view! {
+            <table class="plans" id="training-plans">
+                <caption>"The same run under each plan the offer sells"</caption>
+                <thead><tr><th scope="col">"Plan"</th><th scope="col">"Region"</th><th scope="col">"$/acc-h"</th>
+                    <th scope="col">"Goodput"</th><th scope="col">"Wall-clock"</th><th scope="col">"Compute"</th></tr></thead>
+                <tbody>
+                    {report.by_plan.iter().map(|(plan, cost)| view! {
+                        <tr><th scope="row">{plan.clone()}</th><td>{cost.region.clone().unwrap_or_default()}</td>
+                            <td class="num">{format!("{:.3}", cost.price_per_accelerator_hour.get())}</td>
+                            <td class="num">{format::percent(cost.goodput)}</td>
+                            <td class="num">{format::duration(cost.wall_clock_hours.get())}</td>
+                            <td class="num">{format::usd(cost.compute_cost_usd.get())}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {report.recommendation.clone().map(|c| view! {
+            <p class="recommendation" id="training-recommendation">
+                "Cheapest within the deadline: "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
+                {format!(" — {} in {}", format::usd(c.compute_cost_usd.get()), format::duration(c.wall_clock_hours.get()))}
+            </p>
+        })}
+        {(!report.assumptions.is_empty()).then(|| view! {
+            <details class="assumptions">
+                <summary>"Defaults used and their sources"</summary>
+                <ul>
+                    {report.assumptions.iter().map(|a| view! {
+                        <li><code>{a.field.clone()}</code>" = "{format!("{:.3}", a.value)}": "{a.source.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
+        {(!report.notes.is_empty()).then(|| view! {
+            <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+        })}
+    }
+}
