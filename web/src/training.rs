@@ -600,6 +600,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
             <p class="recommendation" id="training-recommendation">
                 "Cheapest within the deadline: "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
                 {format!(" — {} in {}", format::usd(c.compute_cost_usd.get()), format::duration(c.wall_clock_hours.get()))}
+                {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
             </p>
         })}
         {(!report.assumptions.is_empty()).then(|| view! {

@@ -129,6 +129,20 @@ pub fn report(report: &Report) -> String {
                 let _ = writeln!(out, "  {}", line.trim_start());
             }
         }
+        if let Some(pick) = &t.recommendation {
+            let _ = writeln!(
+                out,
+                "Cheapest within the deadline: {}x {} on {} ({}, {}): ${} in {:.1} days{}",
+                pick.accelerator_count,
+                pick.accelerator,
+                pick.offer,
+                pick.plan.as_str(),
+                pick.region,
+                grouped(pick.compute_cost_usd.get()),
+                pick.wall_clock_hours.get() / 24.0,
+                if pick.mfu_calibrated { "" } else { " (MFU not calibrated for this accelerator)" }
+            );
+        }
         if let Some(offer) = &t.offer {
             let _ = writeln!(
                 out,

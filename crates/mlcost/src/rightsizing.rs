@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::mfu::Generation;
 use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
 use crate::reliability;
@@ -30,6 +31,9 @@ pub struct Candidate {
     pub compute_cost_usd: Usd,
     pub price_per_accelerator_hour: UsdPerHour,
     pub goodput: f64,
+    /// False when the default MFU for this accelerator is not calibrated on runs of its own
+    /// (see `mfu`): the time and cost are then less certain.
+    pub mfu_calibrated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +112,8 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
                             compute_cost_usd: hours * per_accelerator,
                             price_per_accelerator_hour: per_accelerator,
                             goodput,
+                            mfu_calibrated: training.mfu.is_some()
+                                || Generation::calibrates(&accelerator.id),
                         });
                     }
                 }
