@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::non_negative;
 use crate::error::{Error, Problem};
 use crate::pricing::{EgressTier, PriceBook, StorageTerms};
 use crate::report::Assumption;
@@ -220,16 +221,6 @@ pub fn tiered(tiers: &[EgressTier], gb: f64) -> Option<f64> {
         cost += (gb - covered) * last.usd_per_gb;
     }
     Some(cost)
-}
-
-fn non_negative(field: &str, value: f64) -> Result<f64, Error> {
-    if !value.is_finite() {
-        Err(Error::new(field, Problem::NotFinite))
-    } else if value < 0.0 {
-        Err(Error::new(field, Problem::Malformed("must be ≥ 0".into())))
-    } else {
-        Ok(value)
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod check;
 pub mod costs;
 mod error;
 pub mod hardware;

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::check::at_least_one;
 use crate::error::{Error, Problem};
 
 const MODELS_JSON: &str = include_str!("../../../pricing-data/models.json");
@@ -215,7 +216,7 @@ impl Model {
             ("model.training_flops_per_sample", self.training_flops_per_sample),
         ] {
             if let Some(value) = value {
-                positive_count(field, value)?;
+                at_least_one(field, value)?;
             }
         }
         for (field, value) in [
@@ -277,18 +278,6 @@ impl Model {
 fn override_u32(slot: &mut Option<u32>, value: Option<u32>) {
     if value.is_some() {
         *slot = value;
-    }
-}
-
-fn positive_count(field: &str, value: f64) -> Result<(), Error> {
-    if !value.is_finite() {
-        Err(Error::new(field, Problem::NotFinite))
-    } else if value <= 0.0 {
-        Err(Error::new(field, Problem::MustBePositive))
-    } else if value < 1.0 {
-        Err(Error::new(field, Problem::AtLeast(1.0)))
-    } else {
-        Ok(())
     }
 }
 

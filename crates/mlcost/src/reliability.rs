@@ -8,7 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Problem};
+use crate::check::{non_negative, positive};
+use crate::error::Error;
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -72,26 +73,21 @@ pub fn goodput(
     accelerators_per_node: u32,
     on_spot: bool,
 ) -> Result<GoodputModel, Error> {
-    let mtbf = positive(
-        "training.reliability.mtbf_hours_per_node",
+    let mtbf = or_default(
         settings.mtbf_hours_per_node,
         1.0 / (FAILURES_PER_ACCELERATOR_HOUR * f64::from(accelerators_per_node)),
+        |v| positive("training.reliability.mtbf_hours_per_node", v),
     )?;
-    let restart = non_negative(
-        "training.reliability.restart_minutes",
-        settings.restart_minutes,
-        DEFAULT_RESTART_MINUTES,
-    )?;
-    let write = positive(
-        "training.reliability.checkpoint_write_gbps",
-        settings.checkpoint_write_gbps,
-        DEFAULT_CHECKPOINT_WRITE_GBPS,
-    )?;
-    let spot = non_negative(
-        "training.reliability.spot_preemptions_per_hour",
-        settings.spot_preemptions_per_hour,
-        DEFAULT_SPOT_PREEMPTIONS_PER_HOUR,
-    )?;
+    let restart = or_default(settings.restart_minutes, DEFAULT_RESTART_MINUTES, |v| {
+        non_negative("training.reliability.restart_minutes", v)
+    })?;
+    let write = or_default(settings.checkpoint_write_gbps, DEFAULT_CHECKPOINT_WRITE_GBPS, |v| {
+        positive("training.reliability.checkpoint_write_gbps", v)
+    })?;
+    let spot =
+        or_default(settings.spot_preemptions_per_hour, DEFAULT_SPOT_PREEMPTIONS_PER_HOUR, |v| {
+            non_negative("training.reliability.spot_preemptions_per_hour", v)
+        })?;
     let nodes_f = f64::from(nodes.max(1));
     let interruptions = nodes_f / mtbf + if on_spot { nodes_f * spot } else { 0.0 };
     // Nodes write their shards in parallel.
@@ -99,8 +95,7 @@ pub fn goodput(
     let restart_hours = restart / 60.0;
     let interval_hours = match settings.checkpoint_interval_minutes {
         Some(minutes) => {
-            positive("training.reliability.checkpoint_interval_minutes", Some(minutes), minutes)?
-                / 60.0
+            positive("training.reliability.checkpoint_interval_minutes", minutes)? / 60.0
         }
         None if interruptions > 0.0 && stall_hours > 0.0 => {
             (2.0 * stall_hours / interruptions).sqrt()
@@ -125,22 +120,13 @@ pub const GOODPUT_SOURCE: &str = "model: Young/Daly checkpoint interval; interru
     GPUs per 54 days (Llama 3, arXiv 2407.21783 §3.3.4); estimated 15 min restart (calibrated to Llama \
     3's >90% effective training time) and 5 GB/s per node checkpoint writes";
 
-fn positive(field: &str, value: Option<f64>, default: f64) -> Result<f64, Error> {
-    match value {
-        None => Ok(default),
-        Some(v) if !v.is_finite() => Err(Error::new(field, Problem::NotFinite)),
-        Some(v) if v <= 0.0 => Err(Error::new(field, Problem::MustBePositive)),
-        Some(v) => Ok(v),
-    }
-}
-
-fn non_negative(field: &str, value: Option<f64>, default: f64) -> Result<f64, Error> {
-    match value {
-        None => Ok(default),
-        Some(v) if !v.is_finite() => Err(Error::new(field, Problem::NotFinite)),
-        Some(v) if v < 0.0 => Err(Error::new(field, Problem::Malformed("must be ≥ 0".into()))),
-        Some(v) => Ok(v),
-    }
+/// The given value, checked, or the default.
+fn or_default(
+    value: Option<f64>,
+    default: f64,
+    check: impl Fn(f64) -> Result<f64, Error>,
+) -> Result<f64, Error> {
+    value.map_or(Ok(default), check)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
+use crate::check::{fraction, positive};
 use crate::costs::{self, ComputeSite};
 use crate::error::{Error, Problem};
 use crate::memory::{Layout, Setup, checkpoint_bytes, training_memory};
@@ -269,27 +270,6 @@ fn price(training: &Training, book: &PriceBook) -> Result<(UsdPerHour, Option<Of
         as_of,
     };
     Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
-}
-
-fn positive(field: &str, value: f64) -> Result<f64, Error> {
-    if !value.is_finite() {
-        return Err(Error::new(field, Problem::NotFinite));
-    }
-    if value <= 0.0 {
-        return Err(Error::new(field, Problem::MustBePositive));
-    }
-    Ok(value)
-}
-
-/// A fraction in (0, 1].
-fn fraction(field: &str, value: f64) -> Result<f64, Error> {
-    if !value.is_finite() {
-        return Err(Error::new(field, Problem::NotFinite));
-    }
-    if value <= 0.0 || value > 1.0 {
-        return Err(Error::new(field, Problem::OutOfRange { min: 0.0, max: 1.0 }));
-    }
-    Ok(value)
 }
 
 /// Results that overflow `f64`, or underflow to zero (absurd inputs), become an error naming the

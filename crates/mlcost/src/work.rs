@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::at_least_one;
 use crate::error::{Error, Problem};
 use crate::model::{ResolvedModel, Shape};
 use crate::scenario::{Method, Training};
@@ -151,18 +152,6 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
     let attention = (h + q) + (2.0 * h + kv) + (o + h);
     let mlp = if shape.gated_mlp { 3.0 * (h + i) } else { 2.0 * (h + i) };
     f64::from(rank) * f64::from(shape.layers) * (attention + mlp)
-}
-
-fn at_least_one(field: &str, value: f64) -> Result<(), Error> {
-    if !value.is_finite() {
-        Err(Error::new(field, Problem::NotFinite))
-    } else if value <= 0.0 {
-        Err(Error::new(field, Problem::MustBePositive))
-    } else if value < 1.0 {
-        Err(Error::new(field, Problem::AtLeast(1.0)))
-    } else {
-        Ok(())
-    }
 }
 
 #[cfg(test)]
