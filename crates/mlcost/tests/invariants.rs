@@ -133,3 +133,84 @@ fn assert_all_numbers_finite(value: &serde_json::Value) {
         serde_json::Value::Bool(_) | serde_json::Value::String(_) => {}
     }
 }
+
+/// A small deterministic generator (64-bit LCG, Knuth's MMIX constants): property checks over many
+/// scenarios, the same ones on every run and platform.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() as usize) % items.len()]
+    }
+}
+
+fn random_scenario(rng: &mut Lcg) -> Scenario {
+    let preset = rng.pick(&[
+        "llama-2-7b",
+        "llama-3.1-70b",
+        "mixtral-8x7b",
+        "qwen2.5-7b",
+        "gpt-3-175b",
+        "deepseek-v3",
+    ]);
+    let accelerator = rng.pick(&["a100-sxm-80gb", "h100-sxm", "h200-sxm", "mi300x", "l40s"]);
+    let count = 1u32 << (rng.next() % 12);
+    let tokens = 1e9 * (1 + rng.next() % 10_000) as f64;
+    let price = 0.5 + (rng.next() % 1000) as f64 / 100.0;
+    let zero = rng.next() % 4;
+    let method = rng.pick(&["full", "lora", "qlora"]);
+    let checkpointing = rng.next().is_multiple_of(2);
+    Scenario::from_json(&format!(
+        r#"{{"model": {{"preset": "{preset}"}},
+            "training": {{"tokens": {tokens}, "accelerator": "{accelerator}", "accelerator_count": {count},
+                         "precision": "bf16", "method": "{method}", "activation_checkpointing": {checkpointing},
+                         "parallelism": {{"zero_stage": {zero}}}, "price_per_accelerator_hour": {price}}}}}"#
+    ))
+    .unwrap()
+}
+
+fn point(scenario: &Scenario) -> mlcost::TrainingReport {
+    let options = mlcost::Options { right_sizing: false };
+    mlcost::estimate_with_options(scenario, mlcost::PriceBook::bundled().unwrap(), options)
+        .unwrap()
+        .training
+        .unwrap()
+}
+
+#[test]
+fn properties_hold_across_many_scenarios() {
+    let mut rng = Lcg(2026);
+    for _ in 0..300 {
+        let scenario = random_scenario(&mut rng);
+        let base = point(&scenario);
+        let json = serde_json::to_value(&base).unwrap();
+        assert_all_numbers_finite(&json);
+        assert!(base.total_cost_usd.get() > 0.0 && base.compute_cost_usd.get() > 0.0);
+
+        let mut more_tokens = scenario.clone();
+        training(&mut more_tokens).tokens =
+            scenario.training.as_ref().and_then(|t| t.tokens).map(|t| t * 2.0);
+        assert!(point(&more_tokens).total_cost_usd > base.total_cost_usd, "{scenario:?}");
+
+        let mut cheaper = scenario.clone();
+        let price = training(&mut cheaper).price_per_accelerator_hour.unwrap();
+        training(&mut cheaper).price_per_accelerator_hour = Some(price * 0.5);
+        assert!(point(&cheaper).compute_cost_usd < base.compute_cost_usd, "{scenario:?}");
+
+        let zero = scenario.training.as_ref().and_then(|t| t.parallelism.zero_stage).unwrap_or(0);
+        if zero < 3 {
+            let mut sharded = scenario.clone();
+            training(&mut sharded).parallelism.zero_stage = Some(zero + 1);
+            assert!(
+                point(&sharded).memory_per_accelerator_bytes <= base.memory_per_accelerator_bytes,
+                "{scenario:?}"
+            );
+        }
+    }
+}
