@@ -135,3 +135,14 @@ fn a_price_sheet_overrides_prices_and_a_bad_one_exits_2() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_committed_schema_is_the_one_the_cli_prints() {
+    let out = mlcost(&["schema"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let committed = include_str!("../../docs/scenario.schema.json");
+    let committed: Value = serde_json::from_str(committed).expect("committed schema is JSON");
+    assert_eq!(printed, committed, "regenerate with: cargo run -p mlcost-cli -- schema > docs/scenario.schema.json");
+    assert!(printed["properties"]["training"].is_object(), "{printed}");
+}

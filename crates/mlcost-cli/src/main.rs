@@ -32,6 +32,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Print the JSON Schema of scenario files.
+    Schema,
     /// List the catalogue: accelerators, instance offers (with normalised prices), storage and
     /// transfer prices, or hosted-API token prices.
     Catalog {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = book(cli.prices.as_deref()).and_then(|book| match cli.command {
         Command::Estimate { file, format } => estimate(&book, &file, format),
+        Command::Schema => Ok(mlcost::scenario_schema()),
         Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
             let filter = QuoteFilter { accelerator, provider, region, plan };
             catalog::render(&book, list, &filter, sort, format).map_err(Failure::Input)

@@ -25,6 +25,7 @@ pub const DEFAULT_PUE: f64 = 1.10;
 const HOURS_PER_MONTH: f64 = 730.0;
 
 /// Where the training data lives and what is kept.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageSettings {
@@ -45,6 +46,7 @@ pub struct StorageSettings {
     pub region: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StorageTier {
     #[default]

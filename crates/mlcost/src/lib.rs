@@ -32,6 +32,13 @@ pub use scenario::{Method, Optimizer, Parallelism, Precision, Scenario, Training
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// The JSON Schema of a scenario: the one input format of the CLI, the JS API and the web app.
+#[cfg(feature = "schema")]
+pub fn scenario_schema() -> String {
+    let schema = schemars::schema_for!(Scenario);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
 /// Estimates every section the scenario has, with the bundled price book.
 pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
     estimate_with(scenario, PriceBook::bundled()?)

@@ -153,6 +153,7 @@ pub struct ResolvedModel {
 
 /// The model section of a scenario: a preset, a Hugging Face config, and/or explicit figures, which
 /// win over both.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Model {

@@ -26,6 +26,7 @@ const STORAGE_JSON: &str = include_str!("../../../pricing-data/storage.json");
 const APIS_JSON: &str = include_str!("../../../pricing-data/apis.json");
 
 /// How compute is bought.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Plan {
     #[serde(rename = "on-demand")]

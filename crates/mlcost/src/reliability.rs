@@ -36,6 +36,7 @@ pub const DEFAULT_SPOT_PREEMPTIONS_PER_HOUR: f64 = 0.125 / 730.0;
 const MIN_GOODPUT: f64 = 0.05;
 
 /// The scenario's reliability settings; each absent one takes its default.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reliability {

@@ -11,6 +11,7 @@ use crate::reliability::Reliability;
 use crate::units::UsdPerHour;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -20,6 +21,7 @@ pub struct Scenario {
 }
 
 /// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
@@ -43,6 +45,7 @@ impl Precision {
 }
 
 /// How the weights are trained.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
@@ -56,6 +59,7 @@ pub enum Method {
 }
 
 /// The optimizer: what it keeps per trained parameter sets most of training's memory.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Optimizer {
     #[default]
@@ -71,6 +75,7 @@ pub enum Optimizer {
 
 /// How the accelerators split the work. Absent degrees are 1, except `data`, which is whatever
 /// the accelerator count leaves.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parallelism {
@@ -87,6 +92,7 @@ pub struct Parallelism {
     pub zero_stage: Option<u8>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Training {
