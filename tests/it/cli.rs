@@ -143,6 +143,29 @@ fn the_committed_schema_is_the_one_the_cli_prints() {
     let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let committed = include_str!("../../docs/scenario.schema.json");
     let committed: Value = serde_json::from_str(committed).expect("committed schema is JSON");
-    assert_eq!(printed, committed, "regenerate with: cargo run -p mlcost-cli -- schema > docs/scenario.schema.json");
+    assert_eq!(
+        printed, committed,
+        "regenerate with: cargo run -p mlcost-cli -- schema > docs/scenario.schema.json"
+    );
     assert!(printed["properties"]["training"].is_object(), "{printed}");
+}
+
+#[test]
+fn a_toml_scenario_reads_like_its_json() {
+    let dir = std::env::temp_dir().join(format!("mlcost-cli-toml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("deepseek-v3.toml");
+    std::fs::write(
+        &file,
+        "[model]\nparameters = 37e9\n[training]\ntokens = 14.8e12\naccelerator = \"h800-sxm\"\n\
+         accelerator_count = 2048\nprecision = \"bf16\"\nmfu = 0.346\ngoodput = 1.0\n\
+         price_per_accelerator_hour = 2.0\n",
+    )
+    .expect("write scenario");
+    let from_toml =
+        mlcost(&["estimate", file.to_str().expect("utf-8 path"), "--format", "json"], "");
+    let from_json = mlcost(&["estimate", "-", "--format", "json"], DEEPSEEK_V3);
+    assert!(from_toml.status.success(), "{}", text(&from_toml.stderr));
+    assert_eq!(text(&from_toml.stdout), text(&from_json.stdout));
+    let _ = std::fs::remove_dir_all(dir);
 }

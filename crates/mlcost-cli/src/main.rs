@@ -26,7 +26,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Estimate the cost of a scenario (JSON); `-` reads standard input.
+    /// Estimate the cost of a scenario (JSON, or TOML for a .toml file); `-` reads standard input
+    /// (JSON).
     Estimate {
         file: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -123,7 +124,12 @@ fn book(prices: Option<&Path>) -> Result<PriceBook, Failure> {
 fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
     let text =
         read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;
-    let report = Scenario::from_json(&text)
+    let scenario = if file.to_ascii_lowercase().ends_with(".toml") {
+        Scenario::from_toml(&text)
+    } else {
+        Scenario::from_json(&text)
+    };
+    let report = scenario
         .and_then(|s| mlcost::estimate_with(&s, book))
         .map_err(|e| Failure::Input(e.to_string()))?;
     match format {

@@ -228,6 +228,26 @@ impl Scenario {
         })
     }
 
+    /// Parses a scenario written in TOML (the same fields as the JSON form). Errors name the field.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        let deserializer = toml::Deserializer::new(text);
+        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            let path = if path == "." || path == "?" { String::new() } else { path };
+            let message = err.inner().message().to_owned();
+            if let Some(name) = missing_field_name(&message) {
+                let field =
+                    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+                return Error::new(field, Problem::Missing);
+            }
+            // TOML syntax errors carry their own position; keep the whole text for them.
+            let text =
+                if path.is_empty() { err.inner().to_string().trim().to_owned() } else { message };
+            Error::new(path, Problem::Malformed(text))
+        })
+    }
+
     /// The scenario as pretty JSON, the format `from_json` reads.
     pub fn to_json(&self) -> String {
         // Serialising plain structs of numbers and strings cannot fail; an empty object is still
@@ -281,6 +301,27 @@ mod tests {
         let err = Scenario::from_json(&VALID.replace("\"tokens\"", "\"tokenz\"")).unwrap_err();
         assert_eq!(err.field, "training.tokenz");
         assert!(err.to_string().contains("unknown field"), "{err}");
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_reads_the_same_scenario_and_names_bad_fields() {
+        let toml = r#"
+            [model]
+            parameters = 7e9
+            [training]
+            tokens = 1e12
+            accelerator = "h100-sxm"
+            accelerator_count = 8
+            precision = "bf16"
+            price_per_accelerator_hour = 2.5
+        "#;
+        assert_eq!(Scenario::from_toml(toml).unwrap(), Scenario::from_json(VALID).unwrap());
+        let err = Scenario::from_toml(
+            &toml.replace("accelerator_count = 8", "accelerator_count = \"eight\""),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "training.accelerator_count");
     }
 
     #[test]
