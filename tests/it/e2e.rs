@@ -73,6 +73,48 @@ async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn an_offer_prices_every_plan_and_a_deadline_picks_the_cheapest() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    for (id, value) in [
+        ("model.preset", "llama-3.1-8b"),
+        ("training.accelerator", "h100-sxm"),
+        ("pricing", "offer"),
+        ("training.offer", "aws:p5.48xlarge"),
+    ] {
+        page.find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {id}: {e}"));
+    }
+    retype(page, "training.tokens", "1T").await;
+    retype(page, "training.accelerator_count", "64").await;
+    page.find(Locator::Css("details.advanced summary"))
+        .await
+        .expect("advanced")
+        .click()
+        .await
+        .expect("open");
+    retype(page, "training.parallelism.pipeline", "").await;
+    retype(page, "training.parallelism.expert", "").await;
+    let plans = wait_for_text(page, "#training-plans").await;
+    for plan in ["on-demand", "spot", "1y", "3y"] {
+        assert!(plans.contains(plan), "{plan} missing from {plans}");
+    }
+    retype(page, "training.deadline_hours", "720").await;
+    let pick = wait_for_text(page, "#training-recommendation").await;
+    assert!(pick.starts_with("Cheapest within the deadline:"), "{pick}");
+    let pareto = pixels(page, "pareto-chart").await;
+    assert!(pareto.inked > 2_000, "Pareto chart looks blank");
+    browser.screenshot("training-offer-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn narrow_screen_renders_everything() {
     let browser = Browser::start().await;
     let page = &browser.client;
@@ -334,8 +376,12 @@ struct ChartPixels {
 
 /// The chart canvas as an image, and how many of its pixels are not white.
 async fn chart_pixels(page: &Client) -> ChartPixels {
+    pixels(page, "cost-time-chart").await
+}
+
+async fn pixels(page: &Client, canvas_id: &str) -> ChartPixels {
     let script = r#"
-        const canvas = document.getElementById('cost-time-chart');
+        const canvas = document.getElementById(arguments[0]);
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         let inked = 0;
         for (let i = 0; i < data.length; i += 4) {
@@ -343,7 +389,7 @@ async fn chart_pixels(page: &Client) -> ChartPixels {
         }
         return [canvas.toDataURL(), inked];
     "#;
-    let value = page.execute(script, vec![]).await.expect("read canvas");
+    let value = page.execute(script, vec![json!(canvas_id)]).await.expect("read canvas");
     let (Some(url), Some(inked)) = (value[0].as_str(), value[1].as_u64()) else {
         panic!("unexpected canvas reading {value}")
     };

@@ -21,6 +21,8 @@ enum Kind {
     Accelerator,
     Preset,
     Offer,
+    /// A pasted JSON document (a Hugging Face config.json).
+    Json,
 }
 
 /// One scenario field as the form shows it.
@@ -132,6 +134,13 @@ const BASIC: &[FieldSpec] = &[
 ];
 
 const ADVANCED: &[FieldSpec] = &[
+    FieldSpec {
+        path: "model.hf_config",
+        label: "Hugging Face config.json (instead of a preset)",
+        hint: "paste the file's contents",
+        kind: Kind::Json,
+        initial: "",
+    },
     FieldSpec {
         path: "training.mfu",
         label: "MFU",
@@ -306,6 +315,9 @@ fn fields(specs: &'static [FieldSpec]) -> Vec<Field> {
 /// The scenario the form's strings describe, or every field that cannot be read.
 fn scenario(fields: &[Field]) -> Result<Scenario, Vec<Error>> {
     let by_offer = fields.iter().any(|f| f.spec.path == "pricing" && f.value.get() == "offer");
+    // A pasted config describes the model; the preset picker then stands aside.
+    let by_config =
+        fields.iter().any(|f| f.spec.path == "model.hf_config" && !f.value.get().trim().is_empty());
     let mut root = Value::Object(Map::new());
     let mut errors = Vec::new();
     for field in fields {
@@ -313,6 +325,7 @@ fn scenario(fields: &[Field]) -> Result<Scenario, Vec<Error>> {
         let text = field.value.get();
         let text = text.trim();
         let skipped = path == "pricing"
+            || (by_config && path == "model.preset")
             || (by_offer && PRICE_ONLY.contains(&path))
             || (!by_offer && OFFER_ONLY.contains(&path));
         if skipped || text.is_empty() {
@@ -332,6 +345,14 @@ fn scenario(fields: &[Field]) -> Result<Scenario, Vec<Error>> {
                 }
             },
             Kind::Choice(_) if text == "true" => Some(Value::Bool(true)),
+            Kind::Json => match serde_json::from_str::<Value>(text) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    errors
+                        .push(Error::new(path, Problem::Malformed(format!("not valid JSON: {e}"))));
+                    None
+                }
+            },
             _ => Some(Value::String(text.to_owned())),
         };
         if let Some(value) = value {
@@ -488,10 +509,17 @@ fn FieldInput(
                 });
                 list
             }
-            Kind::Number | Kind::Text => Vec::new(),
+            Kind::Number | Kind::Text | Kind::Json => Vec::new(),
         }
     };
     match kind {
+        Kind::Json => view! {
+            <label for=path>{label}</label>
+            <textarea id=path rows="4" placeholder=hint spellcheck="false"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
         Kind::Number | Kind::Text => view! {
             <label for=path>{label}</label>
             <input id=path type="text" autocomplete="off" placeholder=hint
