@@ -17,16 +17,28 @@ use crate::error::Error;
 use crate::pricing::PriceBook;
 use crate::scenario::{Precision, Scenario};
 
+/// What a published run is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Fitted: the default MFU trend passes through these.
+    Calibration,
+    /// Held out: never fitted, used only to check the trend's predictions.
+    Holdout,
+}
+
 /// A published training run with its accelerator-hours.
 #[derive(Debug, Clone, Copy)]
 pub struct PublishedRun {
     pub name: &'static str,
+    pub role: Role,
     /// The run as a scenario, with `mfu` and `goodput` set to 1 (so it prices ideal hours).
     pub scenario: &'static str,
     pub accelerator_hours: f64,
     pub source: &'static str,
 }
 
+/// Held out, never fitted: Llama 2 (Touvron et al. 2023, arXiv 2307.09288) Table 2, A100-80GB
+/// GPU-hours for pre-training the 7B, 13B and 70B on 2T tokens (4,096-token context).
 /// LLaMA (Touvron et al. 2023, arXiv 2302.13971): shapes from Table 2 (MLP width 2/3·4h rounded up
 /// to a multiple of 256, §2.2), 2,048-token context, 2,048 A100-80GB (§2.4), tokens and GPU-hours
 /// from Table 15. Llama 3.1: the model card's H100-80GB GPU-hours for pre-training the 8B, 70B and
@@ -34,6 +46,7 @@ pub struct PublishedRun {
 pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     PublishedRun {
         name: "LLaMA-1 7B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"parameters": 6.7e9, "layers": 32, "hidden_size": 4096, "intermediate_size": 11008,
             "attention_heads": 32, "vocab_size": 32000, "sequence_length": 2048},
             "training": {"tokens": 1.0e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
@@ -43,6 +56,7 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
     PublishedRun {
         name: "LLaMA-1 13B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"parameters": 13.0e9, "layers": 40, "hidden_size": 5120, "intermediate_size": 13824,
             "attention_heads": 40, "vocab_size": 32000, "sequence_length": 2048},
             "training": {"tokens": 1.0e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
@@ -52,6 +66,7 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
     PublishedRun {
         name: "LLaMA-1 33B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"parameters": 32.5e9, "layers": 60, "hidden_size": 6656, "intermediate_size": 17920,
             "attention_heads": 52, "vocab_size": 32000, "sequence_length": 2048},
             "training": {"tokens": 1.4e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
@@ -61,6 +76,7 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
     PublishedRun {
         name: "LLaMA-1 65B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"parameters": 65.2e9, "layers": 80, "hidden_size": 8192, "intermediate_size": 22016,
             "attention_heads": 64, "vocab_size": 32000, "sequence_length": 2048},
             "training": {"tokens": 1.4e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
@@ -69,7 +85,35 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
         source: "LLaMA (arXiv 2302.13971) Table 15",
     },
     PublishedRun {
+        name: "Llama 2 7B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"preset": "llama-2-7b"},
+            "training": {"tokens": 2e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 184_320.0,
+        source: "Llama 2 (arXiv 2307.09288) Table 2; cluster size assumed 2,048",
+    },
+    PublishedRun {
+        name: "Llama 2 13B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"preset": "llama-2-13b"},
+            "training": {"tokens": 2e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 368_640.0,
+        source: "Llama 2 (arXiv 2307.09288) Table 2; cluster size assumed 2,048",
+    },
+    PublishedRun {
+        name: "Llama 2 70B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"preset": "llama-2-70b"},
+            "training": {"tokens": 2e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 2048,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 1_720_320.0,
+        source: "Llama 2 (arXiv 2307.09288) Table 2; cluster size assumed 2,048",
+    },
+    PublishedRun {
         name: "Llama 3.1 8B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"preset": "llama-3.1-8b"},
             "training": {"tokens": 15e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
             "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
@@ -78,6 +122,7 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
     PublishedRun {
         name: "Llama 3.1 70B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"preset": "llama-3.1-70b"},
             "training": {"tokens": 15e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
             "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
@@ -86,6 +131,7 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
     PublishedRun {
         name: "Llama 3.1 405B",
+        role: Role::Calibration,
         scenario: r#"{"model": {"preset": "llama-3.1-405b"},
             "training": {"tokens": 15.6e12, "accelerator": "h100-sxm", "accelerator_count": 16384,
             "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
@@ -124,6 +170,7 @@ impl Generation {
 /// A run reduced to what the fit needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunPoint {
+    pub role: Role,
     pub generation: Generation,
     pub log10_active_parameters: f64,
     /// Steady-state MFU: ideal hours over published hours, over the modelled goodput.
@@ -196,6 +243,7 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
                 crate::estimate_with(&modelled, book)?.training.map_or(1.0, |t| t.goodput);
             let model = scenario.model.resolve()?;
             Ok(RunPoint {
+                role: run.role,
                 generation: Generation::of(&training.accelerator),
                 log10_active_parameters: model.active_parameters.log10(),
                 mfu: ideal / (run.accelerator_hours * goodput),
@@ -207,8 +255,11 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
 static TRENDS: LazyLock<Result<[Option<Trend>; 2], Error>> = LazyLock::new(|| {
     let points = run_points()?;
     let of = |generation: Generation| {
-        let group: Vec<RunPoint> =
-            points.iter().copied().filter(|p| p.generation == generation).collect();
+        let group: Vec<RunPoint> = points
+            .iter()
+            .copied()
+            .filter(|p| p.generation == generation && p.role == Role::Calibration)
+            .collect();
         fit(&group)
     };
     Ok([of(Generation::Ampere), of(Generation::Hopper)])
@@ -268,8 +319,18 @@ mod tests {
     #[test]
     fn a_line_through_two_points() {
         let points = [
-            RunPoint { generation: Generation::Hopper, log10_active_parameters: 10.0, mfu: 0.2 },
-            RunPoint { generation: Generation::Hopper, log10_active_parameters: 11.0, mfu: 0.4 },
+            RunPoint {
+                role: Role::Calibration,
+                generation: Generation::Hopper,
+                log10_active_parameters: 10.0,
+                mfu: 0.2,
+            },
+            RunPoint {
+                role: Role::Calibration,
+                generation: Generation::Hopper,
+                log10_active_parameters: 11.0,
+                mfu: 0.4,
+            },
         ];
         let trend = fit(&points).unwrap();
         assert!((trend.at(10f64.powf(10.5)) - 0.3).abs() < 1e-12);

@@ -77,10 +77,11 @@ fn llama1_65b_gpu_hours_from_its_throughput() {
     assert!(within(gpu_hours, 1_022_362.0, 0.02), "GPU-hours {gpu_hours}");
 }
 
-/// Every published run the default MFU is calibrated on is reproduced within ±15% of its published
-/// accelerator-hours with every default (MFU and goodput) applied.
+/// Every published run is reproduced within ±15% of its published accelerator-hours with every
+/// default (MFU and goodput) applied: the runs the default MFU is fitted on, and the held-out ones it
+/// never saw (Llama 2 7B −9%, 13B −15%, 70B −7%).
 #[test]
-fn calibration_runs_are_reproduced_with_the_defaults() {
+fn published_runs_are_reproduced_with_the_defaults() {
     for run in mfu::PUBLISHED_RUNS {
         let defaults = run.scenario.replace(r#""mfu": 1, "goodput": 1, "#, "");
         assert_ne!(
@@ -92,7 +93,7 @@ fn calibration_runs_are_reproduced_with_the_defaults() {
         let hours = report.accelerator_hours.get();
         let error = hours / run.accelerator_hours - 1.0;
         eprintln!(
-            "calibration {}: {hours:.0} vs {} ({:+.1}%)",
+            "reproduced {}: {hours:.0} vs {} ({:+.1}%)",
             run.name,
             run.accelerator_hours,
             error * 100.0
@@ -113,12 +114,18 @@ fn calibration_runs_are_reproduced_with_the_defaults() {
 #[test]
 fn each_run_is_predicted_by_a_trend_fitted_without_it() {
     let points = mfu::run_points().unwrap();
-    for (index, run) in mfu::PUBLISHED_RUNS.iter().enumerate() {
+    for (index, run) in
+        mfu::PUBLISHED_RUNS.iter().enumerate().filter(|(_, r)| r.role == mfu::Role::Calibration)
+    {
         let held_out = points[index];
         let others: Vec<_> = points
             .iter()
             .enumerate()
-            .filter(|(i, p)| *i != index && p.generation == held_out.generation)
+            .filter(|(i, p)| {
+                *i != index
+                    && p.generation == held_out.generation
+                    && p.role == mfu::Role::Calibration
+            })
             .map(|(_, p)| *p)
             .collect();
         let trend = mfu::fit(&others).unwrap();
