@@ -112,6 +112,45 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
         source: "Llama 2 (arXiv 2307.09288) Table 2; cluster size assumed 2,048",
     },
     PublishedRun {
+        name: "BLOOM 176B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"preset": "bloom-176b"},
+            "training": {"tokens": 366e9, "accelerator": "a100-sxm-80gb", "accelerator_count": 384,
+            "precision": "bf16", "activation_checkpointing": true, "parallelism": {"tensor": 4, "pipeline": 12},
+            "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 1_082_990.0,
+        source: "BLOOM (arXiv 2211.05100) and model card: 1,082,990 A100-80GB hours on 384 GPUs, recomputation on",
+    },
+    PublishedRun {
+        name: "Falcon 180B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"preset": "falcon-180b"},
+            "training": {"tokens": 3.5e12, "accelerator": "a100-sxm-40gb", "accelerator_count": 4096,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 7.0e6,
+        source: "The Falcon Series of Open Language Models (arXiv 2311.16867): ~7M A100-40GB hours, up to 4,096 GPUs",
+    },
+    PublishedRun {
+        name: "MPT-7B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"parameters": 6.7e9, "layers": 32, "hidden_size": 4096, "attention_heads": 32,
+            "intermediate_size": 16384, "vocab_size": 50432, "sequence_length": 2048},
+            "training": {"tokens": 1e12, "accelerator": "a100-sxm-40gb", "accelerator_count": 440,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 100_320.0,
+        source: "MosaicML MPT-7B announcement: 440 A100-40GB for 9.5 days (440 x 9.5 x 24)",
+    },
+    PublishedRun {
+        name: "StarCoderBase 15.5B",
+        role: Role::Holdout,
+        scenario: r#"{"model": {"parameters": 15.5e9, "layers": 40, "hidden_size": 6144, "attention_heads": 48,
+            "kv_heads": 1, "intermediate_size": 24576, "vocab_size": 49152, "sequence_length": 8192},
+            "training": {"tokens": 1e12, "accelerator": "a100-sxm-80gb", "accelerator_count": 512,
+            "precision": "bf16", "mfu": 1, "goodput": 1, "price_per_accelerator_hour": 1}}"#,
+        accelerator_hours: 320_256.0,
+        source: "StarCoder (arXiv 2305.06161): 320,256 A100-80GB hours on 512 GPUs",
+    },
+    PublishedRun {
         name: "Llama 3.1 8B",
         role: Role::Calibration,
         scenario: r#"{"model": {"preset": "llama-3.1-8b"},
@@ -252,8 +291,18 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
         .collect()
 }
 
-static TRENDS: LazyLock<Result<[Option<Trend>; 2], Error>> = LazyLock::new(|| {
+/// Per generation: the fitted trend, and the range of steady-state MFU over every published run
+/// (fitted or held out), to show how far real runs stray from the trend.
+type Calibrated = [(Option<Trend>, (f64, f64)); 2];
+
+static TRENDS: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
     let points = run_points()?;
+    let range = |generation: Generation| {
+        points
+            .iter()
+            .filter(|p| p.generation == generation)
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.mfu), hi.max(p.mfu)))
+    };
     let of = |generation: Generation| {
         let group: Vec<RunPoint> = points
             .iter()
@@ -262,7 +311,10 @@ static TRENDS: LazyLock<Result<[Option<Trend>; 2], Error>> = LazyLock::new(|| {
             .collect();
         fit(&group)
     };
-    Ok([of(Generation::Ampere), of(Generation::Hopper)])
+    Ok([
+        (of(Generation::Ampere), range(Generation::Ampere)),
+        (of(Generation::Hopper), range(Generation::Hopper)),
+    ])
 });
 
 /// The calibrated default MFU for a run, and a sentence saying where it comes from.
@@ -276,7 +328,7 @@ pub fn default_mfu(
 ) -> Result<(f64, String), Error> {
     let trends = TRENDS.as_ref().map_err(Clone::clone)?;
     let generation = Generation::of(accelerator);
-    let trend = match generation {
+    let (trend, (lowest, highest)) = match generation {
         Generation::Ampere => trends[0],
         Generation::Hopper => trends[1],
     };
@@ -293,9 +345,12 @@ pub fn default_mfu(
         Generation::Hopper => "H100 runs (Llama 3.1 8B/70B/405B, model card GPU-hours)",
     };
     let mut source = format!(
-        "calibrated: MFU trend in model size fitted to published {group}, {:.1}% at {:.3e} active parameters",
+        "calibrated: MFU trend in model size fitted to published {group}, {:.1}% at {:.3e} active \
+         parameters (published runs on this generation reached {:.0}-{:.0}%)",
         bf16 * 100.0,
-        active_parameters
+        active_parameters,
+        lowest * 100.0,
+        highest * 100.0
     );
     if !Generation::calibrates(accelerator) {
         source.push_str("; no published run on this accelerator, so the Hopper trend is applied");
