@@ -135,6 +135,104 @@ const BASIC: &[FieldSpec] = &[
 
 const ADVANCED: &[FieldSpec] = &[
     FieldSpec {
+        path: "model.active_parameters",
+        label: "Active parameters (MoE)",
+        hint: "defaults to parameters",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.layers",
+        label: "Layers",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.hidden_size",
+        label: "Hidden size",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.intermediate_size",
+        label: "MLP width",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.attention_heads",
+        label: "Attention heads",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.kv_heads",
+        label: "KV heads (GQA)",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.vocab_size",
+        label: "Vocabulary",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.sequence_length",
+        label: "Sequence length",
+        hint: "from the preset",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "model.training_flops_per_sample",
+        label: "Training FLOPs per sample (non-transformers)",
+        hint: "",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.samples",
+        label: "Samples (instead of tokens)",
+        hint: "clear tokens to use",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.epochs",
+        label: "Epochs (with samples)",
+        hint: "1",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.region",
+        label: "Region (with an offer)",
+        hint: "cheapest",
+        kind: Kind::Text,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.parallelism.data",
+        label: "Data parallel",
+        hint: "what the count leaves",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.storage.bytes_per_token",
+        label: "Dataset bytes per token",
+        hint: "4",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
         path: "model.hf_config",
         label: "Hugging Face config.json (instead of a preset)",
         hint: "paste the file's contents",
@@ -299,7 +397,7 @@ const ADVANCED: &[FieldSpec] = &[
 ];
 
 /// Fields written only when "Priced with" says so; the other mode's values stay in the form.
-const OFFER_ONLY: [&str; 2] = ["training.offer", "training.plan"];
+const OFFER_ONLY: [&str; 3] = ["training.offer", "training.plan", "training.region"];
 const PRICE_ONLY: [&str; 1] = ["training.price_per_accelerator_hour"];
 
 #[derive(Debug, Clone, Copy)]
@@ -549,7 +647,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
     let days = |hours: f64| format::duration(hours);
     let memory = report.memory_breakdown.clone();
     let capacity_note = format!(
-        "{} per accelerator{}; fits on {} or more",
+        "{} per accelerator{}; fewest that fit (with a suitable layout): {}",
         format::bytes(report.memory_per_accelerator_bytes.get()),
         if report.fits_in_memory { "" } else { " — does not fit" },
         report.min_accelerators_to_fit.map_or("none up to 2^20".to_owned(), |n| n.to_string())
@@ -626,7 +724,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
         })}
         {report.recommendation.clone().map(|c| view! {
             <p class="recommendation" id="training-recommendation">
-                "Cheapest within the deadline: "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
+                "Cheapest within the deadline (compute only): "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
                 {format!(" — {} in {}", format::usd(c.compute_cost_usd.get()), format::duration(c.wall_clock_hours.get()))}
                 {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
             </p>

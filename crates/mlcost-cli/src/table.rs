@@ -132,7 +132,7 @@ pub fn report(report: &Report) -> String {
         if let Some(pick) = &t.recommendation {
             let _ = writeln!(
                 out,
-                "Cheapest within the deadline: {}x {} on {} ({}, {}): ${} in {:.1} days{}",
+                "Cheapest within the deadline: {}x {} on {} ({}, {}): ${} compute in {:.1} days{}",
                 pick.accelerator_count,
                 pick.accelerator,
                 pick.offer,
@@ -202,8 +202,11 @@ fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
-/// Whole units with thousands separators: 2664000 → "2,664,000".
+/// Whole units with thousands separators: 2664000 → "2,664,000"; below 100, two decimals.
 fn grouped(value: f64) -> String {
+    if value.abs() < 100.0 {
+        return format!("{value:.2}");
+    }
     let digits = format!("{:.0}", value.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -224,5 +227,6 @@ mod tests {
         assert_eq!(grouped(2_664_000.4), "2,664,000");
         assert_eq!(grouped(999.0), "999");
         assert_eq!(grouped(1000.0), "1,000");
+        assert_eq!(grouped(4.2), "4.20");
     }
 }

@@ -153,6 +153,14 @@ pub fn side_costs(
         region.and_then(|r| of_provider().find(|t| t.region == r)).or_else(|| of_provider().next())
     };
 
+    if let (Some(provider), Some(region)) = (data_provider, data_region)
+        && book.storage.iter().any(|t| t.provider == provider)
+        && !book.storage.iter().any(|t| t.provider == provider && t.region == region)
+    {
+        notes.push(format!(
+            "no {provider} storage prices for {region}: priced with another of its regions"
+        ));
+    }
     let gigabytes = (dataset_bytes + checkpoint_storage_bytes) / 1e9;
     let months = wall_clock_hours / HOURS_PER_MONTH;
     let storage_cost_usd = match terms(data_provider, data_region)

@@ -70,6 +70,11 @@ pub fn estimate_with_options(
                 report.rightsizing = Some(rightsizing::search(&scenario.model, training, book)?);
                 report.recommendation =
                     report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
+                if let (Some(deadline), None) = (training.deadline_hours, &report.recommendation) {
+                    report.notes.push(format!(
+                        "no offer, count and plan in the price book finishes within the {deadline} h deadline"
+                    ));
+                }
             }
             Some(report)
         }

@@ -98,28 +98,32 @@ pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: f64) -> f64 {
 
 pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {
     let model_split = f64::from(layout.tensor) * f64::from(layout.pipeline);
-    let dense = model.parameters - model.expert_parameters;
-    // Parameters one accelerator holds before ZeRO: dense ones split by TP x PP, experts also by EP.
-    let held =
-        dense / model_split + model.expert_parameters / (model_split * f64::from(layout.expert));
+    let expert = f64::from(layout.expert);
     let data = f64::from(layout.data);
-    let zero = |stage: u8| if layout.zero_stage >= stage { data } else { 1.0 };
+    // Dense parameters are split by TP x PP and replicated over data parallelism; ZeRO shards their
+    // state over all `data` ranks. Routed experts are also split over `expert` ranks (a part of data
+    // parallelism), so each expert's state is replicated, and ZeRO-sharded, over data / expert ranks.
+    let dense = (model.parameters - model.expert_parameters) / model_split;
+    let experts = model.expert_parameters / (model_split * expert);
+    let zero = |stage: u8, replicas: f64| if layout.zero_stage >= stage { replicas } else { 1.0 };
+    let sharded = |per_parameter: f64, stage: u8| {
+        dense * per_parameter / zero(stage, data)
+            + experts * per_parameter / zero(stage, data / expert)
+    };
     let working = working_bytes(setup.precision);
+    let optimizer = optimizer_bytes(setup.optimizer, setup.precision);
 
     let (weights, gradients, optimizer_states) = match setup.method {
-        Method::Full => (
-            held * working / zero(3),
-            held * working / zero(2),
-            held * optimizer_bytes(setup.optimizer, setup.precision) / zero(1),
-        ),
+        Method::Full => (sharded(working, 3), sharded(working, 2), sharded(optimizer, 1)),
         Method::Lora | Method::Qlora => {
             let base =
                 if setup.method == Method::Qlora { QLORA_BYTES_PER_PARAMETER } else { working };
-            let adapters = setup.adapter_parameters * held / model.parameters;
+            // Adapters are spread like the weights they adapt; a small share, sharded with the rest.
+            let adapter_share = setup.adapter_parameters / model.parameters;
             (
-                (held * base + adapters * working) / zero(3),
-                adapters * working / zero(2),
-                adapters * optimizer_bytes(setup.optimizer, setup.precision) / zero(1),
+                sharded(base + adapter_share * working, 3),
+                sharded(adapter_share * working, 2),
+                sharded(adapter_share * optimizer, 1),
             )
         }
     };
@@ -141,18 +145,27 @@ pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> 
 /// 16-bit activations: attention 11·sbh + 5·as²b, MLP 19·sbh, norms 4·sbh. Here: FlashAttention
 /// stores no s² scores (the 5·as²b term goes); with GQA the keys and values shrink to kv/heads of
 /// their size (4·sbh → 4·sbh·kv/heads); the MLP's 16·sbh (two 4h-wide tensors) becomes 4·sbi, or
-/// 6·sbi for a gated MLP (gate, up, product). Sequence parallelism with tensor parallelism divides
+/// 6·sbi for a gated MLP (gate, up, product), for every expert a token is routed to; Q, K and V are
+/// sized from their heads (MLA's are wider than the hidden size). Sequence parallelism with tensor parallelism divides
 /// it all by t (§4.2.2). Full checkpointing keeps only each layer's 2·sbh input, plus one layer's
 /// activations while it is recomputed. The loss adds FP32 logits, s·b·vocab·4 bytes, split by t.
 pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
     let s = f64::from(shape.sequence_length);
     let b = f64::from(setup.micro_batch);
     let h = f64::from(shape.hidden_size);
-    let i = f64::from(shape.intermediate_size);
-    let kv_share = f64::from(shape.kv_heads) / f64::from(shape.attention_heads);
-    let mlp = if shape.gated_mlp { 6.0 * i } else { 4.0 * i };
+    let heads = f64::from(shape.attention_heads);
+    let kv = f64::from(shape.kv_heads);
+    let (qk, v) = (f64::from(shape.qk_head_dim), f64::from(shape.v_head_dim));
+    // Attention: its input, Q, K, V and the output projection's input (2 bytes per element each)
+    // and the dropout mask (1 byte): 11·h for multi-head attention with h = heads·d.
+    let attention = 2.0 * h + 2.0 * heads * qk + 2.0 * kv * (qk + v) + 2.0 * heads * v + h;
+    // MLP: input and dropout mask (3·h), then 4 (or 6 gated) bytes per element of each routed-to
+    // expert's width.
+    let width = shape.mlp_activation_width();
+    let mlp = 3.0 * h + if shape.gated_mlp { 6.0 * width } else { 4.0 * width };
+    let norms = 4.0 * h;
     let t = f64::from(layout.tensor);
-    let per_layer = s * b * (14.0 * h + 4.0 * kv_share * h + mlp) / t;
+    let per_layer = s * b * (attention + mlp + norms) / t;
     let layers = f64::from(shape.layers);
     let stored = if setup.activation_checkpointing {
         layers * 2.0 * s * b * h / t + per_layer

@@ -335,11 +335,14 @@ pub fn default_mfu(
     let Some(trend) = trend else {
         return Err(Error::new("training.mfu", crate::error::Problem::Missing));
     };
-    // The trend is in BF16 terms; other precisions are assumed to reach the same FLOP/s (no
-    // published dense FP8 run with GPU-hours calibrates FP8's real gain), and recomputation's extra
-    // FLOPs come out of the same hardware throughput.
+    // The trend is in BF16 terms. FP8 is assumed to reach the same FLOP/s as BF16 (no published
+    // dense FP8 run with GPU-hours calibrates its real gain); FP32, with no tensor-core peak to
+    // compare against, the same fraction of its own peak. Recomputation's extra FLOPs come out of
+    // the same hardware throughput.
     let bf16 = trend.at(active_parameters);
-    let mfu = (bf16 * dense_bf16_peak / precision_peak / recompute_ratio).clamp(0.01, 1.0);
+    let precision_scale =
+        if precision == Precision::Fp8 { dense_bf16_peak / precision_peak } else { 1.0 };
+    let mfu = (bf16 * precision_scale / recompute_ratio).clamp(0.01, 1.0);
     let group = match generation {
         Generation::Ampere => "A100 runs (LLaMA-1 7B-65B, arXiv 2302.13971 Table 15)",
         Generation::Hopper => "H100 runs (Llama 3.1 8B/70B/405B, model card GPU-hours)",
@@ -353,10 +356,20 @@ pub fn default_mfu(
         highest * 100.0
     );
     if !Generation::calibrates(accelerator) {
-        source.push_str("; no published run on this accelerator, so the Hopper trend is applied");
+        let trend = match generation {
+            Generation::Ampere => "A100",
+            Generation::Hopper => "H100",
+        };
+        source.push_str(&format!(
+            "; no published run on this accelerator, so the {trend} trend is applied"
+        ));
     }
-    if precision != Precision::Bf16 && precision != Precision::Fp16 {
-        source.push_str(&format!("; {} assumed to reach BF16's FLOP/s", precision.as_str()));
+    match precision {
+        Precision::Fp8 => source.push_str("; FP8 assumed to reach BF16's FLOP/s"),
+        Precision::Fp32 => {
+            source.push_str("; FP32 assumed to reach the same fraction of its own peak")
+        }
+        Precision::Bf16 | Precision::Fp16 => {}
     }
     if recompute_ratio > 1.0 {
         source.push_str("; lowered by activation recomputation's extra FLOPs");

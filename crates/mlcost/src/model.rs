@@ -127,9 +127,20 @@ pub struct Shape {
     pub sliding_window: Option<u32>,
     /// SwiGLU-style MLP with three matrices (gate, up, down) instead of two.
     pub gated_mlp: bool,
+    /// MoE: the width of one expert's MLP, and how many experts (routed and shared) each token uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experts_per_token: Option<(u32, u32)>,
 }
 
 impl Shape {
+    /// The MLP width a token's activations span: its experts' widths together (MoE), or the MLP's.
+    pub fn mlp_activation_width(&self) -> f64 {
+        match self.experts_per_token {
+            Some((width, experts)) => f64::from(width) * f64::from(experts),
+            None => f64::from(self.intermediate_size),
+        }
+    }
+
     /// Tokens each query attends to: the sequence, or the sliding window when shorter.
     pub fn attended_tokens(&self) -> f64 {
         f64::from(self.sliding_window.map_or(self.sequence_length, |w| w.min(self.sequence_length)))
@@ -195,10 +206,50 @@ impl Model {
 
     pub fn resolve(&self) -> Result<ResolvedModel, Error> {
         let mut base = match (&self.preset, &self.hf_config) {
-            (Some(id), _) => from_preset(preset(id, "model.preset")?),
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    "model.hf_config",
+                    Problem::Conflicts { other: "model.preset".into() },
+                ));
+            }
+            (Some(id), None) => from_preset(preset(id, "model.preset")?),
             (None, Some(config)) => from_hf_config(config)?,
             (None, None) => Partial::default(),
         };
+        if self.hf_config.is_some() && self.sequence_length.is_none() {
+            return Err(Error::new(
+                "model.sequence_length",
+                Problem::Malformed("is required with a config.json (its max_position_embeddings is the longest context, not the training length)".into()),
+            ));
+        }
+        // A mixture of experts' counts cannot be told apart from its shape alone (shared experts,
+        // dense first layers): ask for them.
+        if base.experts.is_some() {
+            if base.parameters.is_none() && self.parameters.is_none() {
+                return Err(Error::new(
+                    "model.parameters",
+                    Problem::Malformed("is required for a mixture-of-experts config.json".into()),
+                ));
+            }
+            if self.parameters.is_some() && self.active_parameters.is_none() {
+                return Err(Error::new(
+                    "model.active_parameters",
+                    Problem::Malformed(
+                        "is required when giving a mixture of experts' parameters".into(),
+                    ),
+                ));
+            }
+        }
+        if self.training_flops_per_sample.is_some()
+            && (base.shape.layers.is_some() || self.layers.is_some())
+        {
+            return Err(Error::new(
+                "model.training_flops_per_sample",
+                Problem::Conflicts {
+                    other: "a transformer shape (FLOPs are counted from it)".into(),
+                },
+            ));
+        }
         // Explicit figures win over the preset's or the config's.
         let shape = &mut base.shape;
         override_u32(&mut shape.layers, self.layers);
@@ -307,6 +358,8 @@ struct PartialShape {
     sequence_length: Option<u32>,
     sliding_window: Option<u32>,
     gated_mlp: Option<bool>,
+    /// MoE: one expert's MLP width and the experts (routed and shared) each token uses.
+    experts_per_token: Option<(u32, u32)>,
 }
 
 impl PartialShape {
@@ -329,6 +382,14 @@ impl PartialShape {
                 Problem::Malformed("is required once any of layers, hidden_size, attention_heads or sequence_length is given".into()),
             ));
         }
+        if let Some(kv) = self.kv_heads
+            && (kv == 0 || kv > self.attention_heads.unwrap_or(kv))
+        {
+            return Err(Error::new(
+                "model.kv_heads",
+                Problem::Malformed(format!("{kv} must be between 1 and attention_heads")),
+            ));
+        }
         let (layers, hidden, heads, sequence) = (
             self.layers.unwrap_or(1),
             self.hidden_size.unwrap_or(1),
@@ -347,13 +408,14 @@ impl PartialShape {
                 hidden * 4
             }),
             attention_heads: heads,
-            kv_heads: self.kv_heads.unwrap_or(heads).min(heads),
+            kv_heads: self.kv_heads.unwrap_or(heads),
             qk_head_dim: self.qk_head_dim.unwrap_or(head_dim),
             v_head_dim: self.v_head_dim.unwrap_or(head_dim),
             vocab_size: self.vocab_size.unwrap_or(0),
             sequence_length: sequence,
             sliding_window: self.sliding_window,
             gated_mlp: gated,
+            experts_per_token: self.experts_per_token,
         }))
     }
 }
@@ -380,6 +442,12 @@ fn from_preset(p: &ModelPreset) -> Partial {
             sequence_length: p.sequence_length.filter(|_| p.hidden_size.is_some()),
             sliding_window: p.sliding_window,
             gated_mlp: p.mlp.as_deref().map(|m| m == "gated"),
+            experts_per_token: p.experts_per_token.map(|k| {
+                (
+                    p.moe_intermediate_size.or(p.intermediate_size).unwrap_or(0),
+                    k + p.shared_experts.unwrap_or(0),
+                )
+            }),
         },
         training_flops_per_sample: p.training_flops_per_sample,
         source: Some(format!("{} ({})", p.source, p.as_of)),
@@ -434,6 +502,14 @@ fn from_hf_config(config: &Value) -> Result<Partial, Error> {
             .any(|f| architecture.contains(f));
     let experts = field(&["num_local_experts", "n_routed_experts", "num_experts"])?
         .zip(field(&["num_experts_per_tok"])?);
+    let (nope, rope, v_head) =
+        (field(&["qk_nope_head_dim"])?, field(&["qk_rope_head_dim"])?, field(&["v_head_dim"])?);
+    let qk_head_dim = match (nope, rope) {
+        (Some(nope), Some(rope)) => Some(nope + rope),
+        _ => field(&["head_dim"])?,
+    };
+    let moe_width = field(&["moe_intermediate_size"])?;
+    let shared = field(&["n_shared_experts", "num_shared_experts"])?.unwrap_or(0);
     Ok(Partial {
         name: Some(
             config.get("_name_or_path").and_then(Value::as_str).unwrap_or("config.json").to_owned(),
@@ -447,12 +523,20 @@ fn from_hf_config(config: &Value) -> Result<Partial, Error> {
             intermediate_size: field(&["intermediate_size", "ffn_dim", "n_inner"])?,
             attention_heads: Some(heads),
             kv_heads: field(&["num_key_value_heads", "num_kv_heads"])?,
-            qk_head_dim: field(&["head_dim"])?,
-            v_head_dim: field(&["head_dim"])?,
+            qk_head_dim,
+            v_head_dim: v_head.or(field(&["head_dim"])?),
             vocab_size: field(&["vocab_size"])?,
-            sequence_length: field(&["max_position_embeddings", "n_positions", "seq_length"])?,
+            // max_position_embeddings is the longest context, not the training sequence: the
+            // scenario states that itself (model.sequence_length).
+            sequence_length: None,
             sliding_window: field(&["sliding_window"])?,
             gated_mlp: Some(gated),
+            experts_per_token: experts.map(|(_, k)| {
+                (
+                    moe_width.or(field(&["intermediate_size"]).ok().flatten()).unwrap_or(0),
+                    k + shared,
+                )
+            }),
         },
         training_flops_per_sample: None,
         source: Some("the pasted config.json".into()),
@@ -557,13 +641,38 @@ mod tests {
                 "num_key_value_heads": 32, "vocab_size": 32000, "max_position_embeddings": 4096}"#,
         )
         .unwrap();
-        let model =
-            Model { hf_config: Some(config.clone()), ..Model::default() }.resolve().unwrap();
+        let err =
+            Model { hf_config: Some(config.clone()), ..Model::default() }.resolve().unwrap_err();
+        assert_eq!(err.field, "model.sequence_length");
+        let with = |config: Value| Model {
+            hf_config: Some(config),
+            sequence_length: Some(4096),
+            ..Model::default()
+        };
+        let model = with(config.clone()).resolve().unwrap();
         assert!((model.parameters / 6.74e9 - 1.0).abs() < 0.01, "{}", model.parameters);
         let mut broken = config;
         broken.as_object_mut().unwrap().remove("num_hidden_layers");
-        let err = Model { hf_config: Some(broken), ..Model::default() }.resolve().unwrap_err();
+        let err = with(broken).resolve().unwrap_err();
         assert_eq!(err.to_string(), "model.hf_config.num_hidden_layers: is required");
+    }
+
+    #[test]
+    fn a_moe_preset_overridden_needs_its_active_count() {
+        let err = Model {
+            preset: Some("mixtral-8x7b".into()),
+            parameters: Some(50e9),
+            ..Model::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert_eq!(err.field, "model.active_parameters");
+        let both = Model {
+            preset: Some("llama-2-7b".into()),
+            hf_config: Some(Value::Null),
+            ..Model::default()
+        };
+        assert_eq!(both.resolve().unwrap_err().field, "model.hf_config");
     }
 
     #[test]

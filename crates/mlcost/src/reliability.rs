@@ -66,19 +66,31 @@ pub struct GoodputModel {
     pub restart_minutes: f64,
 }
 
-/// Expected goodput for a job on `nodes` nodes whose checkpoints are `checkpoint_bytes`.
+/// The machines a job runs on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cluster {
+    pub nodes: u32,
+    pub accelerators_per_node: u32,
+    /// Accelerators in the nodes `mtbf_hours_per_node` describes (the scenario's own machines),
+    /// so a user's MTBF carries over to machines of other sizes as a per-accelerator failure rate.
+    pub mtbf_node_accelerators: u32,
+}
+
+/// Expected goodput for a job on `cluster` whose checkpoints are `checkpoint_bytes`.
 pub fn goodput(
     settings: &Reliability,
-    nodes: u32,
+    cluster: Cluster,
     checkpoint_bytes: f64,
-    accelerators_per_node: u32,
     on_spot: bool,
 ) -> Result<GoodputModel, Error> {
-    let mtbf = or_default(
-        settings.mtbf_hours_per_node,
-        1.0 / (FAILURES_PER_ACCELERATOR_HOUR * f64::from(accelerators_per_node)),
-        |v| positive("training.reliability.mtbf_hours_per_node", v),
-    )?;
+    let Cluster { nodes, accelerators_per_node, mtbf_node_accelerators } = cluster;
+    let failures_per_accelerator_hour = match settings.mtbf_hours_per_node {
+        Some(mtbf) => {
+            1.0 / (positive("training.reliability.mtbf_hours_per_node", mtbf)?
+                * f64::from(mtbf_node_accelerators.max(1)))
+        }
+        None => FAILURES_PER_ACCELERATOR_HOUR,
+    };
     let restart = or_default(settings.restart_minutes, DEFAULT_RESTART_MINUTES, |v| {
         non_negative("training.reliability.restart_minutes", v)
     })?;
@@ -90,7 +102,9 @@ pub fn goodput(
             non_negative("training.reliability.spot_preemptions_per_hour", v)
         })?;
     let nodes_f = f64::from(nodes.max(1));
-    let interruptions = nodes_f / mtbf + if on_spot { nodes_f * spot } else { 0.0 };
+    let accelerators = nodes_f * f64::from(accelerators_per_node.max(1));
+    let interruptions =
+        accelerators * failures_per_accelerator_hour + if on_spot { nodes_f * spot } else { 0.0 };
     // Nodes write their shards in parallel.
     let stall_hours = checkpoint_bytes / nodes_f / (write * 1e9) / 3600.0;
     let restart_hours = restart / 60.0;
@@ -137,6 +151,10 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    fn cluster(nodes: u32) -> Cluster {
+        Cluster { nodes, accelerators_per_node: 8, mtbf_node_accelerators: 8 }
+    }
+
     /// Llama 3 405B checkpoint: BF16 weights and FP32 Adam states (master, two moments), 14 bytes a
     /// parameter.
     const LLAMA3_405B_CHECKPOINT: f64 = 405e9 * 14.0;
@@ -145,16 +163,16 @@ mod tests {
     fn llama3_scale_run_keeps_over_ninety_percent() {
         // Llama 3 §3.3.4: "higher than 90% effective training time" on 16,384 H100 (2,048 nodes).
         let model =
-            goodput(&Reliability::default(), 2048, LLAMA3_405B_CHECKPOINT, 8, false).unwrap();
+            goodput(&Reliability::default(), cluster(2048), LLAMA3_405B_CHECKPOINT, false).unwrap();
         assert!((0.90..0.92).contains(&model.goodput), "{model:?}");
     }
 
     #[test]
     fn one_node_loses_almost_nothing_and_spot_loses_more() {
-        let on_demand = goodput(&Reliability::default(), 1, 7e9 * 14.0, 8, false).unwrap();
+        let on_demand = goodput(&Reliability::default(), cluster(1), 7e9 * 14.0, false).unwrap();
         assert!(on_demand.goodput > 0.995, "{on_demand:?}");
-        let spot = goodput(&Reliability::default(), 64, 70e9 * 14.0, 8, true).unwrap();
-        let same = goodput(&Reliability::default(), 64, 70e9 * 14.0, 8, false).unwrap();
+        let spot = goodput(&Reliability::default(), cluster(64), 70e9 * 14.0, true).unwrap();
+        let same = goodput(&Reliability::default(), cluster(64), 70e9 * 14.0, false).unwrap();
         assert!(spot.goodput < same.goodput);
     }
 
@@ -162,7 +180,7 @@ mod tests {
     fn goodput_falls_as_the_cluster_grows_and_stays_positive() {
         let mut previous = 1.0;
         for nodes in [1, 8, 64, 512, 4096, 32_768, u32::MAX] {
-            let model = goodput(&Reliability::default(), nodes, 1e12, 8, true).unwrap();
+            let model = goodput(&Reliability::default(), cluster(nodes), 1e12, true).unwrap();
             assert!(model.goodput <= previous && model.goodput > 0.0, "{nodes}: {model:?}");
             previous = model.goodput;
         }
@@ -172,11 +190,11 @@ mod tests {
     fn a_given_interval_is_used_and_a_bad_one_named() {
         let settings =
             Reliability { checkpoint_interval_minutes: Some(240.0), ..Reliability::default() };
-        let model = goodput(&settings, 2048, LLAMA3_405B_CHECKPOINT, 8, false).unwrap();
+        let model = goodput(&settings, cluster(2048), LLAMA3_405B_CHECKPOINT, false).unwrap();
         assert!((model.checkpoint_interval_minutes - 240.0).abs() < 1e-9);
         let bad = Reliability { restart_minutes: Some(-1.0), ..Reliability::default() };
         assert_eq!(
-            goodput(&bad, 1, 1.0, 8, false).unwrap_err().field,
+            goodput(&bad, cluster(1), 1.0, false).unwrap_err().field,
             "training.reliability.restart_minutes"
         );
     }

@@ -12,8 +12,9 @@ use crate::error::Error;
 use crate::mfu::Generation;
 use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
-use crate::reliability;
+use crate::reliability::{self, Cluster};
 use crate::scenario::Training;
+use crate::training::plan_goodput;
 use crate::units::{Hours, Usd, UsdPerHour};
 
 /// Largest cluster considered, in accelerators.
@@ -50,6 +51,12 @@ pub struct RightSizing {
 
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
     let mut candidates = Vec::new();
+    // The machines a user's MTBF describes: the scenario's offer's, or an eight-accelerator node.
+    let scenario_node = training
+        .offer
+        .as_deref()
+        .and_then(|id| book.offer(id, "training.offer").ok())
+        .map_or(reliability::DEFAULT_ACCELERATORS_PER_NODE, |o| o.accelerator_count);
     for accelerator in &book.accelerators {
         if accelerator.dense.for_precision(training.precision).is_none() {
             continue;
@@ -87,19 +94,26 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
                         else {
                             continue;
                         };
-                        let goodput = match training.goodput {
-                            Some(given) => given,
-                            None => {
-                                reliability::goodput(
-                                    &training.reliability,
-                                    instances,
-                                    report.reliability.checkpoint_bytes,
-                                    per_instance,
-                                    plan == Plan::Spot,
-                                )?
-                                .goodput
-                            }
+                        let model = |on_spot: bool| {
+                            reliability::goodput(
+                                &training.reliability,
+                                Cluster {
+                                    nodes: instances,
+                                    accelerators_per_node: per_instance,
+                                    mtbf_node_accelerators: scenario_node,
+                                },
+                                report.reliability.checkpoint_bytes,
+                                on_spot,
+                            )
+                            .map(|m| m.goodput)
                         };
+                        let goodput = plan_goodput(
+                            training.goodput,
+                            training.plan == Some(Plan::Spot),
+                            model(false)?,
+                            model(true)?,
+                            plan,
+                        );
                         let hours = productive / goodput;
                         let per_accelerator = price / f64::from(per_instance);
                         candidates.push(Candidate {

@@ -93,9 +93,8 @@ pub(crate) fn estimate(
     };
     let reliability = reliability::goodput(
         &training.reliability,
-        nodes,
+        reliability_inputs.cluster(),
         reliability_inputs.checkpoint_bytes,
-        per_node,
         on_spot,
     )?;
     let goodput = match training.goodput {
@@ -293,7 +292,7 @@ fn layout(training: &Training) -> Result<Layout, Error> {
     if zero_stage > 3 {
         return Err(Error::new(
             "training.parallelism.zero_stage",
-            Problem::OutOfRange { min: -1.0, max: 3.0 },
+            Problem::Malformed("must be 0, 1, 2 or 3".into()),
         ));
     }
     let count = training.accelerator_count;
@@ -317,10 +316,13 @@ fn layout(training: &Training) -> Result<Layout, Error> {
             )),
         ));
     }
-    if !count.is_multiple_of(expert) {
+    // Expert parallelism splits the experts across data-parallel ranks.
+    if !data.is_multiple_of(expert) {
         return Err(Error::new(
             "training.parallelism.expert",
-            Problem::Malformed(format!("{expert} does not divide the accelerator count ({count})")),
+            Problem::Malformed(format!(
+                "{expert} does not divide the data-parallel degree ({data})"
+            )),
         ));
     }
     Ok(Layout { data, tensor, pipeline, expert, zero_stage })
@@ -350,35 +352,48 @@ fn optimizer_steps(
     Ok(work.tokens.map(|tokens| tokens / (f64::from(global) * sequence)))
 }
 
-/// The fewest accelerators (a power of two, up to 2^20) on which some layout fits in memory: tensor
-/// parallelism up to 8 (one NVLink domain), pipeline parallelism up to the layer count, data
-/// parallelism the rest, with the scenario's ZeRO stage, optimizer and micro-batch.
+/// The fewest accelerators on which some layout fits in memory: data parallelism a power of two,
+/// tensor parallelism up to 8 (one NVLink domain) and dividing the heads, pipeline parallelism up to
+/// the layer count (at most 128 stages), expert parallelism as the scenario's where it divides the
+/// data degree — and the scenario's own layout — with its ZeRO stage, optimizer and micro-batch.
 fn min_accelerators_to_fit(
     model: &ResolvedModel,
     scenario: Layout,
     setup: &Setup,
     capacity: Bytes,
 ) -> Option<u32> {
-    let layers = model.shape.as_ref().map_or(1, |s| s.layers);
+    const MAX: u64 = 1 << 20;
+    let layers = model.shape.as_ref().map_or(1, |s| s.layers).min(128);
     let heads = model.shape.as_ref().map_or(8, |s| s.attention_heads);
-    (0..=20).map(|power| 1u32 << power).find(|&count| {
-        let tensors =
-            [1u32, 2, 4, 8].into_iter().filter(|t| *t <= count && heads.is_multiple_of(*t));
-        tensors.into_iter().any(|tensor| {
-            let mut pipeline = 1;
-            while tensor * pipeline <= count && pipeline <= layers {
-                let data = count / (tensor * pipeline);
-                let expert = scenario.expert.min(data).max(1);
-                let layout =
-                    Layout { data, tensor, pipeline, expert, zero_stage: scenario.zero_stage };
-                if training_memory(model, layout, setup).total() <= capacity {
-                    return true;
+    let mut layouts = vec![scenario];
+    for power in 0..=20 {
+        let data = 1u32 << power;
+        for tensor in [1u32, 2, 4, 8].into_iter().filter(|t| heads.is_multiple_of(*t)) {
+            for pipeline in 1..=layers {
+                if u64::from(data) * u64::from(tensor) * u64::from(pipeline) > MAX {
+                    break;
                 }
-                pipeline *= 2;
+                let expert = gcd(scenario.expert, data);
+                layouts.push(Layout {
+                    data,
+                    tensor,
+                    pipeline,
+                    expert,
+                    zero_stage: scenario.zero_stage,
+                });
             }
-            false
-        })
-    })
+        }
+    }
+    let count = |l: &Layout| u64::from(l.data) * u64::from(l.tensor) * u64::from(l.pipeline);
+    layouts.sort_by_key(count);
+    layouts
+        .iter()
+        .find(|layout| training_memory(model, **layout, setup).total() <= capacity)
+        .and_then(|layout| u32::try_from(count(layout)).ok())
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
 }
 
 fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
@@ -397,6 +412,41 @@ struct ReliabilityInputs {
     nodes: u32,
     checkpoint_bytes: f64,
     per_node: u32,
+}
+
+impl ReliabilityInputs {
+    fn cluster(&self) -> reliability::Cluster {
+        reliability::Cluster {
+            nodes: self.nodes,
+            accelerators_per_node: self.per_node,
+            mtbf_node_accelerators: self.per_node,
+        }
+    }
+}
+
+/// The goodput of the run under `plan`: a given goodput stands for the non-spot plans (and spot
+/// loses what the model says spot adds); otherwise the model's, with spot's preemptions on spot.
+pub(crate) fn plan_goodput(
+    given: Option<f64>,
+    scenario_on_spot: bool,
+    model_on_demand: f64,
+    model_spot: f64,
+    plan: Plan,
+) -> f64 {
+    let on_spot = plan == Plan::Spot;
+    match given {
+        None => {
+            if on_spot {
+                model_spot
+            } else {
+                model_on_demand
+            }
+        }
+        Some(given) => {
+            let base = if scenario_on_spot { given * model_on_demand / model_spot } else { given };
+            (if on_spot { base * model_spot / model_on_demand } else { base }).min(1.0)
+        }
+    }
 }
 
 /// The same run under every plan the offer sells (cheapest region, or the scenario's), with spot's
@@ -431,27 +481,21 @@ fn by_plan(
     let modelled = |on_spot: bool| {
         reliability::goodput(
             &training.reliability,
-            inputs.nodes,
+            inputs.cluster(),
             inputs.checkpoint_bytes,
-            inputs.per_node,
             on_spot,
         )
         .map(|m| m.goodput)
     };
     let (on_demand_model, spot_model) = (modelled(false)?, modelled(true)?);
+    let scenario_on_spot = training.plan == Some(Plan::Spot);
     for plan in Plan::ALL {
         let Some((region, instance_price, _)) = book.price(offer, plan, training.region.as_deref())
         else {
             continue;
         };
-        // A given goodput stands for the non-spot plans; spot loses what the model says it adds.
-        let base = if training.plan == Some(Plan::Spot) {
-            goodput * on_demand_model / spot_model
-        } else {
-            goodput
-        };
         let plan_goodput =
-            if plan == Plan::Spot { base * spot_model / on_demand_model } else { base }.min(1.0);
+            plan_goodput(training.goodput, scenario_on_spot, on_demand_model, spot_model, plan);
         let price = instance_price / f64::from(offer.accelerator_count);
         let hours = productive_hours / plan_goodput;
         plans.insert(
