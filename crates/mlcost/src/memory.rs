@@ -116,8 +116,17 @@ pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> 
     let (weights, gradients, optimizer_states) = match setup.method {
         Method::Full => (sharded(working, 3), sharded(working, 2), sharded(optimizer, 1)),
         Method::Lora | Method::Qlora => {
-            let base =
-                if setup.method == Method::Qlora { QLORA_BYTES_PER_PARAMETER } else { working };
+            // QLoRA quantizes the transformer blocks' linear layers; embeddings and the output
+            // layer stay 16-bit (QLoRA §3).
+            let base = if setup.method == Method::Qlora {
+                let embeddings = model.shape.as_ref().map_or(0.0, |s| {
+                    2.0 * f64::from(s.vocab_size) * f64::from(s.hidden_size) / model.parameters
+                });
+                let embeddings = embeddings.min(1.0);
+                (1.0 - embeddings) * QLORA_BYTES_PER_PARAMETER + embeddings * working
+            } else {
+                working
+            };
             // Adapters are spread like the weights they adapt; a small share, sharded with the rest.
             let adapter_share = setup.adapter_parameters / model.parameters;
             (

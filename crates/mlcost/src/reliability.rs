@@ -33,7 +33,7 @@ pub const DEFAULT_CHECKPOINT_WRITE_GBPS: f64 = 5.0;
 pub const DEFAULT_SPOT_PREEMPTIONS_PER_HOUR: f64 = 0.125 / 730.0;
 
 /// Below this the first-order model is meaningless (interruptions outpace checkpoints).
-const MIN_GOODPUT: f64 = 0.05;
+pub const MIN_GOODPUT: f64 = 0.05;
 
 /// The scenario's reliability settings; each absent one takes its default.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -120,6 +120,13 @@ pub(crate) fn estimate(
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = Vec::new();
+    if training.goodput.is_none() && reliability.goodput <= reliability::MIN_GOODPUT {
+        notes.push(format!(
+            "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",
+            reliability.interruptions_per_hour,
+            reliability::MIN_GOODPUT * 100.0
+        ));
+    }
     if memory.activations.is_none() {
         notes.push("activations are not counted in memory: give the model's shape (a preset, or layers, hidden_size, attention_heads and sequence_length)".to_owned());
     }
