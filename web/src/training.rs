@@ -551,7 +551,7 @@ pub fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
                 <section class="results" aria-label="Estimate" aria-live="polite">
                     <h2>"Estimate"</h2>
                     {move || match last_good.get() {
-                        Some((_, Report { training: Some(t) })) => view! {
+                        Some((_, Report { training: Some(t), .. })) => view! {
                             <TrainingResults report=t stale=outcome.with(Result::is_err) />
                         }.into_any(),
                         _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),

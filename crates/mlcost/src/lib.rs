@@ -19,6 +19,7 @@ pub mod reliability;
 mod report;
 pub mod rightsizing;
 mod scenario;
+pub mod serving;
 mod training;
 pub mod units;
 pub mod work;
@@ -80,8 +81,12 @@ pub fn estimate_with_options(
         }
         None => None,
     };
-    if training.is_none() {
+    let serving = match &scenario.serving {
+        Some(serving) => Some(serving::estimate(&scenario.model, serving, book)?),
+        None => None,
+    };
+    if training.is_none() && serving.is_none() {
         return Err(Error::new("training", Problem::Missing));
     }
-    Ok(Report { training })
+    Ok(Report { training, serving })
 }

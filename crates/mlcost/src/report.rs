@@ -7,12 +7,15 @@ use crate::memory::{Layout, MemoryBreakdown};
 use crate::pricing::Plan;
 use crate::reliability::GoodputModel;
 use crate::rightsizing::{Candidate, RightSizing};
+use crate::serving::ServingReport;
 use crate::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<TrainingReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<ServingReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ use crate::error::{Error, Problem, strip_position};
 use crate::model::Model;
 use crate::pricing::Plan;
 use crate::reliability::Reliability;
+use crate::serving::Serving;
 use crate::units::UsdPerHour;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
@@ -18,6 +19,8 @@ pub struct Scenario {
     pub model: Model,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<Training>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<Serving>,
 }
 
 /// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.

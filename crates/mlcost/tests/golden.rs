@@ -10,7 +10,7 @@ use mlcost::{Precision, Report, Scenario, TrainingReport, estimate, mfu};
 
 fn training(json: &str) -> TrainingReport {
     let scenario = Scenario::from_json(json).unwrap();
-    let Report { training } = estimate(&scenario).unwrap();
+    let Report { training, .. } = estimate(&scenario).unwrap();
     training.unwrap()
 }
 
