@@ -130,6 +130,11 @@ pub struct Shape {
     /// MoE: the width of one expert's MLP, and how many experts (routed and shared) each token uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experts_per_token: Option<(u32, u32)>,
+    /// Multi-head latent attention caches one compressed vector per layer and token instead of keys
+    /// and values per head: its width, kv_lora_rank + qk_rope_head_dim (DeepSeek-V2, arXiv
+    /// 2405.04434, §2.1.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mla_cache_width: Option<u32>,
 }
 
 impl Shape {
@@ -360,6 +365,7 @@ struct PartialShape {
     gated_mlp: Option<bool>,
     /// MoE: one expert's MLP width and the experts (routed and shared) each token uses.
     experts_per_token: Option<(u32, u32)>,
+    mla_cache_width: Option<u32>,
 }
 
 impl PartialShape {
@@ -416,6 +422,7 @@ impl PartialShape {
             sliding_window: self.sliding_window,
             gated_mlp: gated,
             experts_per_token: self.experts_per_token,
+            mla_cache_width: self.mla_cache_width,
         }))
     }
 }
@@ -442,6 +449,7 @@ fn from_preset(p: &ModelPreset) -> Partial {
             sequence_length: p.sequence_length.filter(|_| p.hidden_size.is_some()),
             sliding_window: p.sliding_window,
             gated_mlp: p.mlp.as_deref().map(|m| m == "gated"),
+            mla_cache_width: p.mla.as_ref().map(|m| m.kv_lora_rank + m.qk_rope_head_dim),
             experts_per_token: p.experts_per_token.map(|k| {
                 (
                     p.moe_intermediate_size.or(p.intermediate_size).unwrap_or(0),
@@ -531,6 +539,7 @@ fn from_hf_config(config: &Value) -> Result<Partial, Error> {
             sequence_length: None,
             sliding_window: field(&["sliding_window"])?,
             gated_mlp: Some(gated),
+            mla_cache_width: field(&["kv_lora_rank"])?.zip(rope).map(|(rank, rope)| rank + rope),
             experts_per_token: experts.map(|(_, k)| {
                 (
                     moe_width.or(field(&["intermediate_size"]).ok().flatten()).unwrap_or(0),

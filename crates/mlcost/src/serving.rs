@@ -258,13 +258,15 @@ pub fn estimate(
     let per_replica = tp * pp;
     let count = f64::from(per_replica);
     let weights = model.parameters * weight_format.bytes();
-    // Keys and values per token: 2 · layers · kv_heads · head_dim (DeepSeek's MLA caches its
-    // compressed latent instead; see the presets' notes).
-    let kv_per_token = 2.0
-        * f64::from(shape.layers)
-        * f64::from(shape.kv_heads)
-        * f64::from(shape.qk_head_dim.max(shape.v_head_dim))
-        * kv_format.bytes();
+    // Keys and values per token: 2 · layers · kv_heads · head_dim (GQA shrinks kv_heads), or MLA's
+    // one latent vector per layer.
+    let per_layer = match shape.mla_cache_width {
+        Some(width) => f64::from(width),
+        None => {
+            2.0 * f64::from(shape.kv_heads) * f64::from(shape.qk_head_dim.max(shape.v_head_dim))
+        }
+    };
+    let kv_per_token = f64::from(shape.layers) * per_layer * kv_format.bytes();
     let capacity = accelerator.memory_bytes.get() * count;
     let usable = capacity * MEMORY_UTILIZATION;
     let sequence_tokens = input + output;

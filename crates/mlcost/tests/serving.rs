@@ -102,3 +102,14 @@ fn a_tighter_slo_never_allows_a_bigger_batch() {
     assert!(at(20.0) <= at(50.0));
     assert!(at(1.0) == 0, "no batch decodes in 1 ms on one H100");
 }
+
+/// KV cache per token: Llama-3.1-8B's GQA (32 layers × 8 KV heads × 128 × 2 tensors × 2 bytes =
+/// 128 KiB) and DeepSeek-V3's MLA latent (61 layers × (512 + 64) × 2 bytes = 70 KB, DeepSeek-V2 §2.1.3).
+#[test]
+fn kv_cache_per_token_for_gqa_and_mla() {
+    let request = r#"{"accelerator": "h200-sxm", "tensor_parallel": 8, "input_tokens": 1000, "output_tokens": 100}"#;
+    let llama = serving(r#"{"preset": "llama-3.1-8b"}"#, request);
+    assert!((llama.kv_cache_bytes_per_token.get() - 131_072.0).abs() < 1e-6);
+    let deepseek = serving(r#"{"preset": "deepseek-v3"}"#, request);
+    assert!((deepseek.kv_cache_bytes_per_token.get() - 61.0 * 576.0 * 2.0).abs() < 1e-6);
+}
