@@ -169,3 +169,20 @@ fn a_toml_scenario_reads_like_its_json() {
     assert_eq!(text(&from_toml.stdout), text(&from_json.stdout));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_serving_scenario_prints_its_replica() {
+    let scenario = r#"{"model": {"preset": "llama-3.1-8b"},
+        "serving": {"accelerator": "h100-sxm", "weight_precision": "fp8", "input_tokens": 128,
+                    "output_tokens": 128, "slo": {"tpot_ms": 30}}}"#;
+    let out = mlcost(&["estimate", "-"], scenario);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("Serving (per replica)") && table.contains("max output tokens/s"),
+        "{table}"
+    );
+    let json = mlcost(&["estimate", "-", "--format", "json"], scenario);
+    let report: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(report["serving"]["batch_at_slo"].as_u64().is_some_and(|b| b > 1), "{report}");
+}

@@ -168,7 +168,37 @@ pub fn report(report: &Report) -> String {
             }
         }
     }
+    if let Some(serving) = &report.serving {
+        out.push_str(&serving_section(serving));
+    }
     out.trim_end().to_owned()
+}
+
+fn serving_section(s: &mlcost::serving::ServingReport) -> String {
+    let mut out = String::new();
+    let gb = |bytes: f64| format!("{:.1} GB", bytes / 1e9);
+    let rows = [
+        ("model", s.model.clone()),
+        ("accelerators per replica", s.accelerators_per_replica.to_string()),
+        ("weights", gb(s.weights_bytes.get())),
+        ("KV cache per token", format!("{:.1} KB", s.kv_cache_bytes_per_token.get() / 1e3)),
+        ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
+        ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
+        ("batch meeting the SLO", s.batch_at_slo.to_string()),
+        ("TTFT", format!("{:.1} ms", s.ttft_ms)),
+        ("TPOT", format!("{:.2} ms", s.tpot_ms)),
+        ("output tokens/s at the SLO", grouped(s.output_tokens_per_second_per_replica_at_slo)),
+        ("max output tokens/s", grouped(s.max_output_tokens_per_second_per_replica)),
+    ];
+    let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    out.push_str("Serving (per replica)\n");
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {label:<width$}  {value}");
+    }
+    for note in &s.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    out
 }
 
 /// Aligned columns under a header; the first column left-aligned, the rest right-aligned.
