@@ -2,6 +2,8 @@
 //! roofline for latency and throughput per replica. Traffic over a day, autoscaling and money come
 //! next.
 //!
+//! Tensor parallelism adds two all-reduces per layer over the accelerators' link.
+//!
 //! Prefill is compute-bound: every prompt token passes through every weight. Decode reads all the
 //! weights and every sequence's KV cache once per step, and is bandwidth-bound at small batch and
 //! compute-bound at large. Each phase takes the longer of its compute time and its memory time at
@@ -28,6 +30,10 @@ pub const DEFAULT_COMPUTE_EFFICIENCY: f64 = 0.46;
 /// Default fraction of memory bandwidth reached: llm-analysis's value, with which it reproduces a
 /// measured Llama-2-70B on 2×A100-80GB at 25.6 tokens/s (cli99/llm-analysis, examples/llama2).
 pub const DEFAULT_BANDWIDTH_EFFICIENCY: f64 = 0.9;
+
+/// Seconds one all-reduce takes however small: NCCL's small-message latency within an NVLink domain
+/// is on the order of ten microseconds. Estimate.
+pub const ALL_REDUCE_LATENCY_SECONDS: f64 = 10e-6;
 
 /// Number formats weights and KV caches are stored in.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -149,6 +155,9 @@ struct Replica<'a> {
     input: f64,
     uncached_input: f64,
     output: f64,
+    tensor_parallel: f64,
+    /// One direction of the accelerator-to-accelerator link, bytes/s (absent: no link known).
+    link_bytes_per_second: Option<f64>,
 }
 
 impl Replica<'_> {
@@ -169,6 +178,24 @@ impl Replica<'_> {
             * (2.0 * self.model.active_parameters
                 + self.attention_flops_per_token(self.input / 2.0));
         (flops / self.flops).max(self.weights / self.bandwidth)
+            + self.tensor_parallel_seconds(self.uncached_input)
+    }
+
+    /// Tensor parallelism's cost for `tokens` tokens passing every layer: two all-reduces of their
+    /// 16-bit activations per layer (after attention and after the MLP, Megatron-LM's layout), each a
+    /// ring moving 2(t−1)/t of the data over one direction of the link, plus a fixed latency.
+    fn tensor_parallel_seconds(&self, tokens: f64) -> f64 {
+        let (Some(link), Some(shape)) = (self.link_bytes_per_second, self.model.shape.as_ref())
+        else {
+            return 0.0;
+        };
+        let t = self.tensor_parallel;
+        if t <= 1.0 {
+            return 0.0;
+        }
+        let bytes = tokens * f64::from(shape.hidden_size) * 2.0;
+        2.0 * f64::from(shape.layers)
+            * (ALL_REDUCE_LATENCY_SECONDS + 2.0 * (t - 1.0) / t * bytes / link)
     }
 
     /// Seconds for one decode step with `batch` sequences at their mean context.
@@ -177,7 +204,7 @@ impl Replica<'_> {
         let bytes = self.weights + batch * self.kv_per_token * context;
         let flops =
             batch * (2.0 * self.model.active_parameters + self.attention_flops_per_token(context));
-        (bytes / self.bandwidth).max(flops / self.flops)
+        (bytes / self.bandwidth).max(flops / self.flops) + self.tensor_parallel_seconds(batch)
     }
 
     fn point(&self, batch: u32) -> BatchPoint {
@@ -287,6 +314,11 @@ pub fn estimate(
         input,
         uncached_input: input * (1.0 - hit),
         output,
+        tensor_parallel: f64::from(tp),
+        link_bytes_per_second: accelerator
+            .interconnect_bytes_per_second
+            .or(accelerator.pcie_bytes_per_second)
+            .map(|both_ways| both_ways.get() / 2.0),
     };
     let batches: Vec<u32> = (0..32)
         .map(|p| 1u32 << p)

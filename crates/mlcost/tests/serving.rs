@@ -113,3 +113,18 @@ fn kv_cache_per_token_for_gqa_and_mla() {
     let deepseek = serving(r#"{"preset": "deepseek-v3"}"#, request);
     assert!((deepseek.kv_cache_bytes_per_token.get() - 61.0 * 576.0 * 2.0).abs() < 1e-6);
 }
+
+#[test]
+fn tensor_parallelism_pays_for_its_all_reduces() {
+    let at = |tp: u32| {
+        serving(
+            r#"{"preset": "llama-3.1-70b"}"#,
+            &format!(r#"{{"accelerator": "h100-sxm", "tensor_parallel": {tp}, "input_tokens": 128, "output_tokens": 128}}"#),
+        )
+        .latency_vs_batch[0]
+        .tpot_ms
+    };
+    // Twice the accelerators read the weights twice as fast, but not quite: the all-reduces remain.
+    let (two, four) = (at(2), at(4));
+    assert!(four < two && four > two / 2.0, "tp2 {two} ms, tp4 {four} ms");
+}
