@@ -6,8 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::pricing::PriceBook;
 use crate::scenario::Precision;
 use crate::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
 
@@ -85,19 +83,9 @@ pub struct Accelerator {
     pub note: Option<String>,
 }
 
-/// Every accelerator in the bundled price book, in file order.
-pub fn accelerators() -> Result<&'static [Accelerator], Error> {
-    PriceBook::bundled().map(|book| book.accelerators.as_slice())
-}
-
-/// The bundled accelerator with this id; `field` names the scenario field the id came from.
-pub fn accelerator(id: &str, field: &str) -> Result<&'static Accelerator, Error> {
-    PriceBook::bundled()?.accelerator(id, field)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::pricing::PriceBook;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -106,14 +94,15 @@ mod tests {
 
     #[test]
     fn unknown_id_names_the_field_and_the_choices() {
-        let err = accelerator("h9000", "training.accelerator").unwrap_err();
+        let err =
+            PriceBook::bundled().unwrap().accelerator("h9000", "training.accelerator").unwrap_err();
         assert_eq!(err.field, "training.accelerator");
         assert!(err.to_string().contains("h100-sxm"), "{err}");
     }
 
     #[test]
     fn sixteen_bit_falls_back_to_fp16_where_there_is_no_bf16() {
-        let v100 = accelerator("v100-16gb", "test").unwrap();
+        let v100 = PriceBook::bundled().unwrap().accelerator("v100-16gb", "test").unwrap();
         assert_eq!(v100.dense.bf16, None);
         assert_eq!(v100.dense.sixteen_bit(), v100.dense.fp16);
     }

@@ -210,12 +210,13 @@ impl Replica<'_> {
     fn point(&self, batch: u32) -> BatchPoint {
         let b = f64::from(batch);
         let step = self.decode_seconds(b);
+        let prefill = self.prefill_seconds();
         // Continuous batching: each request's prompt is prefilled between decode steps, so per
         // request the replica spends prefill + output × step / batch.
-        let per_request = self.prefill_seconds() + self.output * step / b;
+        let per_request = prefill + self.output * step / b;
         BatchPoint {
             batch,
-            ttft_ms: (self.prefill_seconds() + step) * 1e3,
+            ttft_ms: (prefill + step) * 1e3,
             tpot_ms: step * 1e3,
             output_tokens_per_second: b * self.output / (b * per_request).max(f64::MIN_POSITIVE),
         }

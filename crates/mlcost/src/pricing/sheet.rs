@@ -330,6 +330,20 @@ struct Cell {
     text: String,
 }
 
+/// Ends `cell` just before the separator at `at`, and starts the next cell at `next`.
+fn close(cell: &mut Cell, at: (usize, usize), next: (usize, usize)) -> Cell {
+    cell.end_line = at.0;
+    cell.end_column = at.1 - 1;
+    let fresh = Cell {
+        line: next.0,
+        column: next.1,
+        end_line: next.0,
+        end_column: next.1 - 1,
+        text: String::new(),
+    };
+    std::mem::replace(cell, fresh)
+}
+
 /// RFC 4180 CSV: commas, double-quoted cells with `""` escapes, CRLF or LF line ends.
 fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -364,34 +378,12 @@ fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, usize, String)> {
             }
             (State::Quoted, c) => cell.text.push(c),
             (_, ',') => {
-                cell.end_line = line;
-                cell.end_column = column - 1;
-                row.cells.push(std::mem::replace(
-                    &mut cell,
-                    Cell {
-                        line,
-                        column: column + 1,
-                        end_line: line,
-                        end_column: column,
-                        text: String::new(),
-                    },
-                ));
+                row.cells.push(close(&mut cell, (line, column), (line, column + 1)));
                 state = State::Start;
             }
             (_, '\r') if chars.peek() == Some(&'\n') => column -= 1,
             (_, '\n') => {
-                cell.end_line = line;
-                cell.end_column = column - 1;
-                row.cells.push(std::mem::replace(
-                    &mut cell,
-                    Cell {
-                        line: line + 1,
-                        column: 1,
-                        end_line: line + 1,
-                        end_column: 0,
-                        text: String::new(),
-                    },
-                ));
+                row.cells.push(close(&mut cell, (line, column), (line + 1, 1)));
                 rows.push(std::mem::replace(&mut row, Row { line: line + 1, cells: Vec::new() }));
                 line += 1;
                 column = 0;
