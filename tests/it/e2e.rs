@@ -215,7 +215,10 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
 }
 
 async fn open_catalog(page: &Client) {
-    page.find(Locator::XPath("//nav/button[text()='Catalog']"))
+    // After a reload the wasm may still be loading: wait for the app to mount its navigation.
+    page.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//nav/button[text()='Catalog']"))
         .await
         .expect("catalog tab")
         .click()
