@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Problem};
 use crate::hardware::Accelerator;
+use crate::report::OfferUsed;
 use crate::units::UsdPerHour;
 
 mod sheet;
@@ -266,6 +267,92 @@ fn embedded<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, E
     serde_json::from_str(text).map_err(|e| {
         Error::new(format!("pricing-data/{name}"), Problem::BadEmbeddedData(e.to_string()))
     })
+}
+
+/// How a scenario section says what compute costs: a typed price per accelerator-hour, or an offer
+/// bought under a plan (on demand when absent), in a region (the cheapest selling it when absent).
+pub(crate) struct PriceChoice<'a> {
+    /// The scenario section the fields live in (`training`, `serving`), for error paths.
+    pub section: &'a str,
+    pub accelerator: &'a str,
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    pub offer: Option<&'a str>,
+    pub plan: Option<Plan>,
+    pub region: Option<&'a str>,
+}
+
+impl PriceChoice<'_> {
+    fn field(&self, name: &str) -> String {
+        format!("{}.{name}", self.section)
+    }
+
+    /// The price per accelerator-hour, and the offer it came from when one was named.
+    pub fn resolve(&self, book: &PriceBook) -> Result<(UsdPerHour, Option<OfferUsed>), Error> {
+        let Some(offer_id) = self.offer else {
+            // Without an offer, the offer's settings mean nothing: refuse them rather than ignore them.
+            for (name, given) in [("plan", self.plan.is_some()), ("region", self.region.is_some())]
+            {
+                if given {
+                    let other =
+                        "price_per_accelerator_hour (plan and region choose an offer's price)"
+                            .into();
+                    return Err(Error::new(self.field(name), Problem::Conflicts { other }));
+                }
+            }
+            let field = self.field("price_per_accelerator_hour");
+            let price = self
+                .price_per_accelerator_hour
+                .ok_or_else(|| Error::new(&field, Problem::Missing))?;
+            crate::check::positive(&field, price.get())?;
+            return Ok((price, None));
+        };
+        if self.price_per_accelerator_hour.is_some() {
+            return Err(Error::new(
+                self.field("offer"),
+                Problem::Conflicts { other: "price_per_accelerator_hour".into() },
+            ));
+        }
+        let offer = book.offer(offer_id, &self.field("offer"))?;
+        if offer.accelerator != self.accelerator {
+            return Err(Error::new(
+                self.field("accelerator"),
+                Problem::OfferMismatch { offer: offer.id(), offer_has: offer.accelerator.clone() },
+            ));
+        }
+        let plan = self.plan.unwrap_or(Plan::OnDemand);
+        if let Some(region) = self.region
+            && offer.regions.iter().all(|r| r.region != region)
+        {
+            let regions: Vec<&str> = offer.regions.iter().map(|r| r.region.as_str()).collect();
+            return Err(Error::new(
+                self.field("region"),
+                Problem::OfferMismatch {
+                    offer: offer.id(),
+                    offer_has: format!("only the regions {}", regions.join(", ")),
+                },
+            ));
+        }
+        let (region, instance_price, as_of) =
+            book.price(offer, plan, self.region).ok_or_else(|| {
+                Error::new(
+                    self.field("plan"),
+                    Problem::NotSold {
+                        offer: offer.id(),
+                        plan: plan.as_str().to_owned(),
+                        region: self.region.map(str::to_owned),
+                    },
+                )
+            })?;
+        let used = OfferUsed {
+            id: offer.id(),
+            plan,
+            region,
+            usd_per_instance_hour: instance_price,
+            source: offer.source.clone(),
+            as_of,
+        };
+        Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
+    }
 }
 
 /// A quote: one offer, in one region, under one plan, with the price in normalised units.

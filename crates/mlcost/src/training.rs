@@ -1,13 +1,13 @@
 //! Training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
-use crate::check::{fraction, positive};
+use crate::check::fraction;
 use crate::costs::{self, ComputeSite};
 use crate::error::{Error, Problem};
 use crate::memory::{Layout, Setup, checkpoint_bytes, training_memory};
 use crate::model::Model;
 use crate::model::ResolvedModel;
-use crate::pricing::{Plan, PriceBook};
+use crate::pricing::{Plan, PriceBook, PriceChoice};
 use crate::reliability::{self, DEFAULT_ACCELERATORS_PER_NODE};
 use crate::report::PlanCost;
 use crate::report::{Assumption, OfferUsed, TrainingReport};
@@ -15,8 +15,8 @@ use crate::scenario::Method;
 use crate::scenario::Precision;
 use crate::scenario::Training;
 use crate::units::Bytes;
+use crate::units::Hours;
 use crate::units::Usd;
-use crate::units::{Hours, UsdPerHour};
 use crate::work::{DEFAULT_LORA_RANK, Work, training_work};
 
 pub(crate) fn estimate(
@@ -54,7 +54,15 @@ pub(crate) fn estimate(
     let capacity = accelerator.memory_bytes;
     let fits_in_memory = memory.total() <= capacity;
     let min_accelerators_to_fit = min_accelerators_to_fit(&model, layout, &setup, capacity);
-    let (price, offer) = price(training, book)?;
+    let (price, offer) = PriceChoice {
+        section: "training",
+        accelerator: &training.accelerator,
+        price_per_accelerator_hour: training.price_per_accelerator_hour,
+        offer: training.offer.as_deref(),
+        plan: training.plan,
+        region: training.region.as_deref(),
+    }
+    .resolve(book)?;
     let peak = accelerator.dense.for_precision(training.precision).ok_or_else(|| {
         Error::new(
             "training.precision",
@@ -208,74 +216,6 @@ pub(crate) fn estimate(
         offer,
         assumptions,
     })
-}
-
-/// The price per accelerator-hour: typed in, or looked up from an offer under a plan.
-fn price(training: &Training, book: &PriceBook) -> Result<(UsdPerHour, Option<OfferUsed>), Error> {
-    let Some(offer_id) = &training.offer else {
-        // Without an offer, the offer's settings mean nothing: refuse them rather than ignore them.
-        for (field, given) in [
-            ("training.plan", training.plan.is_some()),
-            ("training.region", training.region.is_some()),
-        ] {
-            if given {
-                let other = "price_per_accelerator_hour (plan and region choose an offer's price)"
-                    .to_owned();
-                return Err(Error::new(field, Problem::Conflicts { other }));
-            }
-        }
-        let price = training
-            .price_per_accelerator_hour
-            .ok_or_else(|| Error::new("training.price_per_accelerator_hour", Problem::Missing))?;
-        positive("training.price_per_accelerator_hour", price.get())?;
-        return Ok((price, None));
-    };
-    if training.price_per_accelerator_hour.is_some() {
-        return Err(Error::new(
-            "training.offer",
-            Problem::Conflicts { other: "price_per_accelerator_hour".into() },
-        ));
-    }
-    let offer = book.offer(offer_id, "training.offer")?;
-    if offer.accelerator != training.accelerator {
-        return Err(Error::new(
-            "training.accelerator",
-            Problem::OfferMismatch { offer: offer.id(), offer_has: offer.accelerator.clone() },
-        ));
-    }
-    let plan = training.plan.unwrap_or(Plan::OnDemand);
-    if let Some(region) = &training.region
-        && offer.regions.iter().all(|r| r.region != *region)
-    {
-        let regions: Vec<&str> = offer.regions.iter().map(|r| r.region.as_str()).collect();
-        return Err(Error::new(
-            "training.region",
-            Problem::OfferMismatch {
-                offer: offer.id(),
-                offer_has: format!("only the regions {}", regions.join(", ")),
-            },
-        ));
-    }
-    let (region, instance_price, as_of) =
-        book.price(offer, plan, training.region.as_deref()).ok_or_else(|| {
-            Error::new(
-                "training.plan",
-                Problem::NotSold {
-                    offer: offer.id(),
-                    plan: plan.as_str().to_owned(),
-                    region: training.region.clone(),
-                },
-            )
-        })?;
-    let used = OfferUsed {
-        id: offer.id(),
-        plan,
-        region,
-        usd_per_instance_hour: instance_price,
-        source: offer.source.clone(),
-        as_of,
-    };
-    Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
 }
 
 /// Results that overflow `f64`, or underflow to zero (absurd inputs), become an error naming the
