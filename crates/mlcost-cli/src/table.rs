@@ -195,6 +195,83 @@ fn serving_section(s: &mlcost::serving::ServingReport) -> String {
     for (label, value) in rows {
         let _ = writeln!(out, "  {label:<width$}  {value}");
     }
+    if let Some(monthly) = s.monthly_cost_usd {
+        let dollars = |usd: f64| format!("${}", grouped(usd));
+        let per_million = |usd: Option<f64>| usd.map_or("—".into(), |v| format!("${v:.3}"));
+        let mut day = vec![
+            ("requests per day", s.requests_per_day.map_or("—".into(), grouped)),
+            ("peak replicas", s.replicas_peak.map_or("—".into(), |r| r.to_string())),
+            (
+                "replica-hours per day",
+                s.replica_hours_per_day.map_or("—".into(), |h| format!("{h:.1}")),
+            ),
+            ("utilization", s.utilization.map_or("—".into(), percent)),
+            ("monthly cost (autoscaled)", dollars(monthly.get())),
+            (
+                "monthly cost (static peak)",
+                s.static_peak_monthly_cost_usd.map_or("—".into(), |c| dollars(c.get())),
+            ),
+            ("per 1M input tokens", per_million(s.cost_per_million_input_tokens_usd)),
+            ("per 1M output tokens", per_million(s.cost_per_million_output_tokens_usd)),
+        ];
+        if let Some(mix) = &s.best_mix {
+            day.push((
+                "best committed mix",
+                format!(
+                    "{} replicas on {} + {} burst: {}",
+                    mix.committed_replicas,
+                    mix.committed_plan,
+                    mix.burst_plan,
+                    dollars(mix.monthly_cost_usd.get())
+                ),
+            ));
+        }
+        let width = day.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+        out.push_str("Serving (the day and the month)\n");
+        for (label, value) in day {
+            let _ = writeln!(out, "  {label:<width$}  {value}");
+        }
+        if !s.by_plan.is_empty() {
+            let rows: Vec<Vec<String>> = s
+                .by_plan
+                .iter()
+                .map(|(plan, cost)| {
+                    vec![
+                        plan.clone(),
+                        format!("{:.3}", cost.price_per_accelerator_hour.get()),
+                        dollars(cost.monthly_cost_usd.get()),
+                        if cost.committed {
+                            "peak, every hour".into()
+                        } else {
+                            "autoscaled".into()
+                        },
+                    ]
+                })
+                .collect();
+            out.push_str("By plan\n");
+            out.push_str(&columns(&["plan", "$/accel-h", "monthly", "billed"], &rows));
+            out.push('\n');
+        }
+        if !s.api_comparison.is_empty() {
+            let rows: Vec<Vec<String>> = s
+                .api_comparison
+                .iter()
+                .map(|api| {
+                    vec![
+                        api.id.clone(),
+                        dollars(api.monthly_cost_usd.get()),
+                        api.break_even_requests_per_day.map_or("never".into(), grouped),
+                    ]
+                })
+                .collect();
+            out.push_str("Hosted APIs for the same tokens\n");
+            out.push_str(&columns(
+                &["api", "monthly", "self-hosting cheaper above (requests/day)"],
+                &rows,
+            ));
+            out.push('\n');
+        }
+    }
     for note in &s.notes {
         let _ = writeln!(out, "  note: {note}");
     }

@@ -164,6 +164,8 @@ pub struct ResolvedModel {
     pub expert_parameters: f64,
     pub shape: Option<Shape>,
     pub training_flops_per_sample: Option<f64>,
+    /// Forward FLOPs per sample, for serving a model without a transformer shape.
+    pub inference_flops_per_sample: Option<f64>,
     pub source: Option<String>,
 }
 
@@ -327,6 +329,7 @@ impl Model {
             expert_parameters,
             shape,
             training_flops_per_sample: base.training_flops_per_sample,
+            inference_flops_per_sample: base.inference_flops_per_sample,
             source: base.source,
         })
     }
@@ -347,6 +350,7 @@ struct Partial {
     experts: Option<(u32, u32)>,
     shape: PartialShape,
     training_flops_per_sample: Option<f64>,
+    inference_flops_per_sample: Option<f64>,
     source: Option<String>,
 }
 
@@ -458,6 +462,7 @@ fn from_preset(p: &ModelPreset) -> Partial {
             }),
         },
         training_flops_per_sample: p.training_flops_per_sample,
+        inference_flops_per_sample: p.inference_flops_per_sample,
         source: Some(format!("{} ({})", p.source, p.as_of)),
     }
 }
@@ -548,6 +553,7 @@ fn from_hf_config(config: &Value) -> Result<Partial, Error> {
             }),
         },
         training_flops_per_sample: None,
+        inference_flops_per_sample: None,
         source: Some("the pasted config.json".into()),
     })
 }

@@ -1,0 +1,152 @@
+//! One replica's latency and throughput against batch size, from a roofline.
+//!
+//! Prefill is compute-bound: every prompt token passes through every weight. Decode reads all the
+//! weights and every sequence's KV cache once per step, and is bandwidth-bound at small batch and
+//! compute-bound at large. Each phase takes the longer of its compute time and its memory time at
+//! the engine's efficiency, so no estimate can beat the physical roofline. Tensor parallelism adds
+//! two all-reduces per layer over the accelerators' link; pipeline parallelism adds throughput (one
+//! micro-batch per stage in flight) but no speed to a single request.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Shape;
+
+/// Seconds one all-reduce takes however small: NCCL's small-message latency within an NVLink domain
+/// is on the order of ten microseconds. Estimate.
+pub const ALL_REDUCE_LATENCY_SECONDS: f64 = 10e-6;
+
+/// Latency and throughput of one replica at one batch size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BatchPoint {
+    pub batch: u32,
+    /// Time to first token (for a model without tokens: the request's latency).
+    pub ttft_ms: f64,
+    /// Time per output token after the first (0 for a model without tokens).
+    pub tpot_ms: f64,
+    /// 0 for a model without tokens.
+    pub output_tokens_per_second: f64,
+    pub requests_per_second: f64,
+}
+
+/// What a request asks of the replica.
+pub(super) enum Work<'a> {
+    /// A decoder: a prompt prefilled, then tokens generated one step at a time.
+    Tokens {
+        shape: &'a Shape,
+        active_parameters: f64,
+        kv_bytes_per_token: f64,
+        input: f64,
+        /// Prompt tokens not served from the prefix cache.
+        uncached_input: f64,
+        output: f64,
+    },
+    /// One forward pass per request (a CNN, an encoder used as a classifier).
+    Forward { flops_per_request: f64 },
+}
+
+pub(super) struct Replica<'a> {
+    pub work: Work<'a>,
+    /// FLOP/s and bytes/s of one pipeline stage (the tensor-parallel group) at the engine's
+    /// efficiency.
+    pub stage_flops: f64,
+    pub stage_bandwidth: f64,
+    pub pipeline: f64,
+    pub tensor_parallel: f64,
+    pub weights: f64,
+    /// One direction of the accelerator-to-accelerator link, bytes/s (absent: no link known).
+    pub link_bytes_per_second: Option<f64>,
+}
+
+impl Replica<'_> {
+    fn attention_flops_per_token(shape: &Shape, context: f64) -> f64 {
+        let span = shape.sliding_window.map_or(context, |w| context.min(f64::from(w)));
+        // Forward only: 2·s·(d_qk + d_v) per layer (PaLM's count, a third of training's).
+        2.0 * f64::from(shape.layers)
+            * span
+            * f64::from(shape.attention_heads)
+            * (f64::from(shape.qk_head_dim) + f64::from(shape.v_head_dim))
+    }
+
+    /// Tensor parallelism's cost for `tokens` tokens passing every layer: two all-reduces of their
+    /// 16-bit activations per layer (after attention and after the MLP, Megatron-LM's layout), each a
+    /// ring moving 2(t−1)/t of the data over one direction of the link, plus a fixed latency.
+    fn tensor_parallel_seconds(&self, shape: &Shape, tokens: f64) -> f64 {
+        let Some(link) = self.link_bytes_per_second else {
+            return 0.0;
+        };
+        let t = self.tensor_parallel;
+        if t <= 1.0 {
+            return 0.0;
+        }
+        let bytes = tokens * f64::from(shape.hidden_size) * 2.0;
+        2.0 * f64::from(shape.layers)
+            * (ALL_REDUCE_LATENCY_SECONDS + 2.0 * (t - 1.0) / t * bytes / link)
+    }
+
+    /// Latency and throughput with `batch` requests in flight.
+    pub fn point(&self, batch: u32) -> BatchPoint {
+        let b = f64::from(batch.max(1));
+        match &self.work {
+            Work::Tokens {
+                shape,
+                active_parameters,
+                kv_bytes_per_token,
+                input,
+                uncached_input,
+                output,
+            } => {
+                let per_token = |context: f64| {
+                    2.0 * active_parameters + Self::attention_flops_per_token(shape, context)
+                };
+                // One prompt passes the stages one after another: the whole model's FLOPs at one
+                // stage's speed.
+                let prefill = (uncached_input * per_token(input / 2.0) / self.stage_flops)
+                    .max(self.weights / self.stage_bandwidth)
+                    + self.tensor_parallel_seconds(shape, *uncached_input);
+                // One decode step of every sequence: each stage reads its weights once per
+                // micro-batch (one per stage in flight) and its layers' KV cache once.
+                let context = input + output / 2.0;
+                let bytes = self.weights + b * kv_bytes_per_token * context / self.pipeline;
+                let flops = b * per_token(context) / self.pipeline;
+                let step = (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
+                    + self.tensor_parallel_seconds(shape, b / self.pipeline);
+                // Continuous batching: each request's prompt is prefilled between decode steps, so
+                // per request the replica spends its prefill (overlapped across stages) plus its
+                // share of the steps.
+                let busy = prefill / self.pipeline + output * step / b;
+                BatchPoint {
+                    batch,
+                    ttft_ms: (prefill + step) * 1e3,
+                    tpot_ms: step * 1e3,
+                    output_tokens_per_second: output / busy,
+                    requests_per_second: 1.0 / busy,
+                }
+            }
+            Work::Forward { flops_per_request } => {
+                let latency = (b * flops_per_request / (self.stage_flops * self.pipeline))
+                    .max(self.weights / self.stage_bandwidth);
+                BatchPoint {
+                    batch,
+                    ttft_ms: latency * 1e3,
+                    tpot_ms: 0.0,
+                    output_tokens_per_second: 0.0,
+                    requests_per_second: b / latency,
+                }
+            }
+        }
+    }
+
+    /// The share of a request's replica time spent on its prompt (prefill) at `batch`: how the cost
+    /// splits between input and output tokens.
+    pub fn prefill_share(&self, batch: u32) -> f64 {
+        let point = self.point(batch);
+        match &self.work {
+            Work::Tokens { output, .. } => {
+                let decode = output * point.tpot_ms / 1e3 / f64::from(batch.max(1));
+                let busy = 1.0 / point.requests_per_second;
+                ((busy - decode) / busy).clamp(0.0, 1.0)
+            }
+            Work::Forward { .. } => 1.0,
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! Traffic over a day and the replicas an autoscaler runs for it, hour by hour.
+//!
+//! Why hourly? Cloud bills by the hour or finer, and a day's shape (night trough, afternoon peak)
+//! is what autoscaling saves on; finer steps would need per-minute traffic that nobody has before
+//! launch. Within an hour the rate is taken as steady; the policy's headroom (target utilisation)
+//! absorbs the variation inside it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{fraction, non_negative, positive};
+use crate::error::{Error, Problem};
+use crate::report::Assumption;
+
+/// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
+/// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
+/// `container-concurrency-target-percentage: "70"`).
+pub const DEFAULT_TARGET_UTILIZATION: f64 = 0.7;
+
+/// Minutes a replica no longer needed keeps running: Kubernetes' HorizontalPodAutoscaler waits out a
+/// 5-minute downscale stabilisation window by default (Kubernetes docs, Horizontal Pod Autoscaling,
+/// `--horizontal-pod-autoscaler-downscale-stabilization`).
+pub const SCALE_DOWN_MINUTES: f64 = 5.0;
+
+/// Seconds to start a serving replica on a node that already has its image, before the weights
+/// load: BentoML measured about 2 minutes of container and engine start for Llama 3.1 8B ("Cold-
+/// Starting LLMs on Kubernetes in Under 30 Seconds", 2025). A node that must first pull the image
+/// takes about 10 minutes in the same measurement: set `scale_up_minutes` for that case.
+pub const REPLICA_START_SECONDS: f64 = 120.0;
+
+/// Bytes per second a starting replica reads its weights at, from object storage or local disk.
+/// Estimate: 1 GB/s, the order of one cloud VM's network throughput to object storage.
+pub const WEIGHT_LOAD_BYTES_PER_SECOND: f64 = 1e9;
+
+/// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, a moderate daily
+/// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
+/// times, not the ratio), so the scenario should state its own.
+pub const DEFAULT_PEAK_TO_MEAN: f64 = 2.0;
+
+const HOURS: usize = 24;
+
+/// How a day's requests spread over its hours.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrafficShape {
+    /// The same rate every hour.
+    #[default]
+    Flat,
+    /// A smooth day: trough before dawn, peak at 14:00 (hours in the service's local time).
+    Diurnal,
+    /// Office hours, 09:00–17:00, with a low floor outside them.
+    BusinessHours,
+}
+
+impl TrafficShape {
+    /// The shape's hourly profile, peaking at 1: what the peak-to-mean ratio stretches or flattens.
+    fn profile(self) -> [f64; HOURS] {
+        let raw: [f64; HOURS] = std::array::from_fn(|hour| {
+            let h = hour as f64 + 0.5;
+            match self {
+                Self::Flat => 1.0,
+                Self::Diurnal => {
+                    let wave = (1.0 + (std::f64::consts::TAU * (h - 14.0) / 24.0).cos()) / 2.0;
+                    wave * wave
+                }
+                Self::BusinessHours => f64::from(u8::from((9..17).contains(&hour))),
+            }
+        });
+        // Hours are sampled at their middles, which miss the wave's crest: rescale to peak at 1.
+        let peak = raw.iter().copied().fold(0.0, f64::max);
+        raw.map(|p| p / peak)
+    }
+
+    /// The largest peak-to-mean ratio the shape can have before its quietest hour drops below zero.
+    pub fn max_peak_to_mean(self) -> f64 {
+        let profile = self.profile();
+        let mean = profile.iter().sum::<f64>() / HOURS as f64;
+        1.0 / mean
+    }
+}
+
+/// The autoscaling policy.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscaling {
+    /// Replicas kept running however quiet it is; 1 by default (0 with `scale_to_zero`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    /// Replicas never exceeded; traffic beyond them goes unserved (reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    /// Fraction of a replica's capacity at the SLO the autoscaler aims to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_utilization: Option<f64>,
+    /// Minutes from deciding to scale up to a new replica serving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up_minutes: Option<f64>,
+    /// Hours without traffic run no replica at all.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scale_to_zero: bool,
+}
+
+/// The policy with its defaults filled in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Policy {
+    pub min_replicas: f64,
+    pub max_replicas: Option<f64>,
+    pub target_utilization: f64,
+    pub scale_up_minutes: f64,
+}
+
+impl Policy {
+    pub fn new(
+        autoscaling: &Autoscaling,
+        weights_bytes: f64,
+        assumptions: &mut Vec<Assumption>,
+    ) -> Result<Self, Error> {
+        let min_replicas = match (autoscaling.min_replicas, autoscaling.scale_to_zero) {
+            (Some(n), true) if n > 0 => {
+                return Err(Error::new(
+                    "serving.autoscaling.min_replicas",
+                    Problem::Conflicts { other: "scale_to_zero".into() },
+                ));
+            }
+            (Some(n), _) => n,
+            (None, true) => 0,
+            (None, false) => 1,
+        };
+        let max_replicas = autoscaling.max_replicas;
+        if let Some(max) = max_replicas
+            && (max == 0 || max < min_replicas)
+        {
+            return Err(Error::new(
+                "serving.autoscaling.max_replicas",
+                Problem::AtLeast(f64::from(min_replicas.max(1))),
+            ));
+        }
+        let target_utilization = match autoscaling.target_utilization {
+            Some(u) => fraction("serving.autoscaling.target_utilization", u)?,
+            None => {
+                assumptions.push(Assumption {
+                    field: "serving.autoscaling.target_utilization".into(),
+                    value: DEFAULT_TARGET_UTILIZATION,
+                    source: "Knative Serving's default target utilisation (70%)".into(),
+                });
+                DEFAULT_TARGET_UTILIZATION
+            }
+        };
+        let scale_up_minutes = match autoscaling.scale_up_minutes {
+            Some(m) => non_negative("serving.autoscaling.scale_up_minutes", m)?,
+            None => {
+                let minutes =
+                    (REPLICA_START_SECONDS + weights_bytes / WEIGHT_LOAD_BYTES_PER_SECOND) / 60.0;
+                assumptions.push(Assumption {
+                    field: "serving.autoscaling.scale_up_minutes".into(),
+                    value: minutes,
+                    source:
+                        "estimate: 2 minutes to start a replica plus its weights read at 1 GB/s"
+                            .into(),
+                });
+                minutes
+            }
+        };
+        Ok(Self {
+            min_replicas: f64::from(min_replicas),
+            max_replicas: max_replicas.map(f64::from),
+            target_utilization,
+            scale_up_minutes,
+        })
+    }
+}
+
+/// The scenario's load, whichever way it was given.
+pub(super) struct Load<'a> {
+    pub requests_per_second: Option<f64>,
+    pub traffic: Option<&'a [f64]>,
+    pub daily_requests: Option<f64>,
+    pub shape: Option<TrafficShape>,
+    pub peak_to_mean: Option<f64>,
+}
+
+impl Load<'_> {
+    /// Mean requests per second in each hour of the day, or `None` when no load was given.
+    pub fn hourly(&self, assumptions: &mut Vec<Assumption>) -> Result<Option<[f64; HOURS]>, Error> {
+        let given = [
+            ("serving.requests_per_second", self.requests_per_second.is_some()),
+            ("serving.traffic", self.traffic.is_some()),
+            ("serving.daily_requests", self.daily_requests.is_some()),
+        ];
+        let mut named = given.iter().filter(|(_, is)| *is).map(|(field, _)| *field);
+        let (Some(first), second) = (named.next(), named.next()) else {
+            for (field, is) in [
+                ("serving.shape", self.shape.is_some()),
+                ("serving.peak_to_mean", self.peak_to_mean.is_some()),
+            ] {
+                if is {
+                    return Err(Error::new(
+                        field,
+                        Problem::Conflicts {
+                            other: "no daily_requests (a shape spreads a daily total)".into(),
+                        },
+                    ));
+                }
+            }
+            return Ok(None);
+        };
+        if let Some(second) = second {
+            return Err(Error::new(second, Problem::Conflicts { other: first.into() }));
+        }
+        if self.daily_requests.is_none() {
+            for (field, is) in [
+                ("serving.shape", self.shape.is_some()),
+                ("serving.peak_to_mean", self.peak_to_mean.is_some()),
+            ] {
+                if is {
+                    return Err(Error::new(
+                        field,
+                        Problem::Conflicts {
+                            other: format!("{first} (a shape spreads daily_requests)"),
+                        },
+                    ));
+                }
+            }
+        }
+        if let Some(rate) = self.requests_per_second {
+            return Ok(Some([positive("serving.requests_per_second", rate)?; HOURS]));
+        }
+        if let Some(traffic) = self.traffic {
+            if traffic.len() != HOURS {
+                return Err(Error::new(
+                    "serving.traffic",
+                    Problem::Malformed(format!(
+                        "needs 24 hourly request rates (requests/s, hour 0 first), got {}",
+                        traffic.len()
+                    )),
+                ));
+            }
+            let mut rates = [0.0; HOURS];
+            for (hour, (rate, given)) in rates.iter_mut().zip(traffic).enumerate() {
+                *rate = non_negative(&format!("serving.traffic[{hour}]"), *given)?;
+            }
+            if rates.iter().all(|r| *r == 0.0) {
+                return Err(Error::new(
+                    "serving.traffic",
+                    Problem::Malformed("has no requests in any hour".into()),
+                ));
+            }
+            return Ok(Some(rates));
+        }
+        let daily = positive("serving.daily_requests", self.daily_requests.unwrap_or_default())?;
+        let shape = self.shape.unwrap_or_default();
+        let ratio = match (self.peak_to_mean, shape) {
+            (Some(r), _) => r,
+            (None, TrafficShape::Flat) => 1.0,
+            (None, _) => {
+                assumptions.push(Assumption {
+                    field: "serving.peak_to_mean".into(),
+                    value: DEFAULT_PEAK_TO_MEAN,
+                    source: "estimate: a moderate daily swing".into(),
+                });
+                DEFAULT_PEAK_TO_MEAN
+            }
+        };
+        let max = shape.max_peak_to_mean();
+        if !ratio.is_finite()
+            || ratio < 1.0
+            || (shape == TrafficShape::Flat && (ratio - 1.0).abs() > 1e-12)
+        {
+            let why = if shape == TrafficShape::Flat {
+                "must be 1 for flat traffic (choose the diurnal or business-hours shape)".to_owned()
+            } else {
+                format!("must be between 1 and {max:.2} for this shape")
+            };
+            return Err(Error::new("serving.peak_to_mean", Problem::Malformed(why)));
+        }
+        if ratio > max + 1e-9 {
+            return Err(Error::new(
+                "serving.peak_to_mean",
+                Problem::Malformed(format!(
+                    "must be between 1 and {max:.2} for this shape (its quietest hour would need negative traffic)"
+                )),
+            ));
+        }
+        Ok(Some(spread(daily, shape, ratio)))
+    }
+}
+
+/// A daily total spread over the hours of a shape, stretched so the busiest hour is `ratio` times
+/// the mean: each hour is the mean plus the profile's deviation from its own mean, scaled.
+fn spread(daily: f64, shape: TrafficShape, ratio: f64) -> [f64; HOURS] {
+    let mean = daily / 86_400.0;
+    let profile = shape.profile();
+    let profile_mean = profile.iter().sum::<f64>() / HOURS as f64;
+    let scale = if profile_mean < 1.0 { (ratio - 1.0) / (1.0 - profile_mean) } else { 0.0 };
+    profile.map(|p| (mean * (1.0 + scale * (p - profile_mean))).max(0.0))
+}
+
+/// One hour of the autoscaled schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HourPlan {
+    pub hour: u32,
+    pub requests_per_second: f64,
+    /// Replicas serving this hour.
+    pub replicas: u32,
+    /// Replica-hours billed this hour: the serving replicas, plus ones starting early for the next
+    /// hour's rise (scale-up lag) and ones lingering after a fall (downscale window).
+    pub replica_hours: f64,
+    /// Requests served over what the serving replicas could serve at the SLO.
+    pub utilization: f64,
+}
+
+/// The day's schedule under the policy.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Schedule {
+    pub hours: Vec<HourPlan>,
+    pub peak_replicas: f64,
+    pub replica_hours: f64,
+    pub requests_per_day: f64,
+    pub unserved_requests_per_day: f64,
+}
+
+impl Schedule {
+    /// `capacity` is one replica's requests per second at the SLO.
+    pub fn new(rates: &[f64; HOURS], capacity: f64, policy: &Policy) -> Self {
+        let replicas: [f64; HOURS] = rates.map(|rate| {
+            let needed = (rate / (capacity * policy.target_utilization)).ceil();
+            let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
+            let wanted = needed.max(floor);
+            policy.max_replicas.map_or(wanted, |max| wanted.min(max))
+        });
+        let mut hours = Vec::with_capacity(HOURS);
+        let (mut replica_hours, mut served, mut unserved) = (0.0, 0.0, 0.0);
+        for hour in 0..HOURS {
+            let (now, next, before) = (
+                replicas[hour],
+                replicas[(hour + 1) % HOURS],
+                replicas[(hour + HOURS - 1) % HOURS],
+            );
+            // The day repeats: hour 23's successor is hour 0.
+            let billed = now
+                + (next - now).max(0.0) * policy.scale_up_minutes.min(60.0) / 60.0
+                + (before - now).max(0.0) * SCALE_DOWN_MINUTES / 60.0;
+            let rate = rates[hour];
+            let can_serve = now * capacity;
+            served += rate.min(can_serve) * 3600.0;
+            unserved += (rate - can_serve).max(0.0) * 3600.0;
+            replica_hours += billed;
+            hours.push(HourPlan {
+                hour: hour as u32,
+                requests_per_second: rate,
+                replicas: now.min(f64::from(u32::MAX)) as u32,
+                replica_hours: billed,
+                utilization: if can_serve > 0.0 { (rate / can_serve).min(1.0) } else { 0.0 },
+            });
+        }
+        Self {
+            hours,
+            peak_replicas: replicas.iter().copied().fold(0.0, f64::max),
+            replica_hours,
+            requests_per_day: served,
+            unserved_requests_per_day: unserved,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_shaped_day_keeps_its_total_and_peaks_at_the_ratio() {
+        for shape in [TrafficShape::Diurnal, TrafficShape::BusinessHours] {
+            let rates = spread(864_000.0, shape, 2.0);
+            let total: f64 = rates.iter().map(|r| r * 3600.0).sum();
+            assert!((total - 864_000.0).abs() < 1e-6, "{shape:?}: {total}");
+            let peak = rates.iter().copied().fold(0.0, f64::max);
+            assert!((peak / 10.0 - 2.0).abs() < 1e-9, "{shape:?}: {peak}");
+            assert!(rates.iter().all(|r| *r >= 0.0));
+        }
+    }
+
+    #[test]
+    fn replicas_follow_the_traffic_between_the_minimum_and_maximum() {
+        let policy = Policy {
+            min_replicas: 1.0,
+            max_replicas: Some(5.0),
+            target_utilization: 0.5,
+            scale_up_minutes: 0.0,
+        };
+        let mut rates = [1.0; HOURS];
+        rates[12] = 100.0;
+        rates[3] = 0.0;
+        let schedule = Schedule::new(&rates, 1.0, &policy);
+        assert_eq!(schedule.hours[0].replicas, 2, "1 request/s at half of 1 request/s each");
+        assert_eq!(schedule.hours[3].replicas, 1, "the minimum holds without traffic");
+        assert_eq!(schedule.hours[12].replicas, 5, "capped at the maximum");
+        assert!((schedule.unserved_requests_per_day - 95.0 * 3600.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_rise_is_paid_for_from_the_hour_before() {
+        let policy = Policy {
+            min_replicas: 0.0,
+            max_replicas: None,
+            target_utilization: 1.0,
+            scale_up_minutes: 30.0,
+        };
+        let mut rates = [0.0; HOURS];
+        rates[10] = 4.0;
+        let schedule = Schedule::new(&rates, 1.0, &policy);
+        assert!((schedule.hours[9].replica_hours - 2.0).abs() < 1e-12, "4 start 30 minutes early");
+        assert!((schedule.hours[10].replica_hours - 4.0).abs() < 1e-12);
+        let lingering = 4.0 * SCALE_DOWN_MINUTES / 60.0;
+        assert!((schedule.hours[11].replica_hours - lingering).abs() < 1e-12);
+    }
+}
