@@ -162,6 +162,8 @@ pub struct ResolvedModel {
     pub active_parameters: f64,
     /// Parameters held by routed experts (0 for dense models): what expert parallelism shards.
     pub expert_parameters: f64,
+    /// MoE: routed experts per layer, and how many of them each token uses.
+    pub routed_experts: Option<(u32, u32)>,
     pub shape: Option<Shape>,
     pub training_flops_per_sample: Option<f64>,
     /// Forward FLOPs per sample, for serving a model without a transformer shape.
@@ -327,6 +329,7 @@ impl Model {
             parameters,
             active_parameters,
             expert_parameters,
+            routed_experts: base.experts,
             shape,
             training_flops_per_sample: base.training_flops_per_sample,
             inference_flops_per_sample: base.inference_flops_per_sample,

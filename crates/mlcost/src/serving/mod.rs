@@ -36,10 +36,32 @@ use traffic::{Load, Policy, Schedule};
 /// and fragmentation.
 pub const MEMORY_UTILIZATION: f64 = 0.9;
 
-/// Default fraction of peak FLOP/s reached. Calibrated: TensorRT-LLM serves Llama-3.1-8B in FP8 on one
-/// H100 at 28,312 output tokens/s for 128/128-token requests (NVIDIA TensorRT-LLM performance
-/// overview), which takes 46% of the FP8 peak at 2·N FLOPs per token.
+/// Default fraction of peak FLOP/s reached on Hopper and every accelerator without serving
+/// measurements of its own. Calibrated: TensorRT-LLM serves Llama-3.1-8B in FP8 on one H100 at 28,312
+/// output tokens/s for 128/128-token requests (NVIDIA TensorRT-LLM docs, performance/perf-overview.md,
+/// throughput table), which this roofline reaches at 46% of the FP8 peak.
 pub const DEFAULT_COMPUTE_EFFICIENCY: f64 = 0.46;
+
+/// Default fraction of peak FLOP/s reached on Ampere (A100, A10, A10G). Calibrated: TensorRT-LLM
+/// v0.14 serves Llama-3.1-8B in FP16 on one A100-SXM4-80GB at 6,701.8 output tokens/s for 128/128
+/// (the same perf-overview page, v0.14.0 table), which this roofline reaches at 69% of the 16-bit
+/// peak. Why higher than Hopper's? Ampere's smaller peak is easier to feed: the same pattern as
+/// training, where A100 runs reach a larger share of peak than H100 runs (see `mfu`).
+pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: f64 = 0.69;
+
+/// The calibrated compute efficiency for an accelerator, with where it comes from.
+pub fn default_compute_efficiency(accelerator: &str) -> (f64, &'static str) {
+    match crate::mfu::Generation::of(accelerator) {
+        crate::mfu::Generation::Ampere => (
+            DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
+            "calibrated on TensorRT-LLM v0.14's Llama-3.1-8B FP16 max throughput on one A100 (NVIDIA perf overview)",
+        ),
+        crate::mfu::Generation::Hopper => (
+            DEFAULT_COMPUTE_EFFICIENCY,
+            "calibrated on TensorRT-LLM's Llama-3.1-8B FP8 max throughput on one H100 (NVIDIA perf overview)",
+        ),
+    }
+}
 
 /// Default fraction of memory bandwidth reached: llm-analysis's value, with which it reproduces a
 /// measured Llama-2-70B on 2×A100-80GB at 25.6 tokens/s (cli99/llm-analysis, examples/llama2).
@@ -297,12 +319,13 @@ pub fn estimate(
     let compute_efficiency = match serving.engine_efficiency.compute {
         Some(e) => fraction("serving.engine_efficiency.compute", e)?,
         None => {
+            let (value, source) = default_compute_efficiency(&accelerator.id);
             assumptions.push(Assumption {
                 field: "serving.engine_efficiency.compute".into(),
-                value: DEFAULT_COMPUTE_EFFICIENCY,
-                source: "calibrated on TensorRT-LLM's Llama-3.1-8B FP8 max throughput on one H100 (NVIDIA perf overview)".into(),
+                value,
+                source: source.into(),
             });
-            DEFAULT_COMPUTE_EFFICIENCY
+            value
         }
     };
     let bandwidth_efficiency = match serving.engine_efficiency.bandwidth {
@@ -430,6 +453,12 @@ pub fn estimate(
         pipeline: f64::from(pp),
         tensor_parallel: f64::from(tp),
         weights,
+        experts: model.routed_experts.filter(|(all, _)| *all > 0).map(|(all, per_token)| {
+            (
+                model.expert_parameters * weight_format.bytes(),
+                (f64::from(per_token) / f64::from(all)).min(1.0),
+            )
+        }),
         link_bytes_per_second: accelerator
             .interconnect_bytes_per_second
             .or(accelerator.pcie_bytes_per_second)

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::traffic::{Policy, Schedule};
+use super::traffic::{Policy, Schedule, transitions};
 use crate::pricing::{ApiModel, Plan};
 use crate::units::{Usd, UsdPerHour};
 
@@ -46,15 +46,16 @@ impl Billing {
             self.accelerators(schedule.peak_replicas) * 24.0 * self.burst
         } else {
             let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
-            let burst: f64 = schedule
-                .hours
-                .iter()
+            // Whole instances each hour, and the instances starting early or lingering as the
+            // count changes.
+            let instances: Vec<f64> =
+                schedule.hours.iter().map(|h| self.accelerators(f64::from(h.replicas))).collect();
+            let n = instances.len();
+            let burst: f64 = (0..n)
                 .map(|h| {
-                    // Whole instances for the replicas serving; the scale-up lead and downscale
-                    // window's extra replica-hours as they fall.
-                    let serving = f64::from(h.replicas);
-                    let transition = (h.replica_hours - serving) * self.accelerators_per_replica;
-                    (self.accelerators(serving) + transition - committed).max(0.0)
+                    let (now, next, before) =
+                        (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
+                    (now + transitions(now, next, before, schedule.lead) - committed).max(0.0)
                 })
                 .sum();
             let price = self.baseline.map_or(0.0, |(_, price)| price);
@@ -88,21 +89,24 @@ pub struct Mix {
 }
 
 /// The cheapest number of replicas to commit at `committed` USD per accelerator-hour with the rest
-/// bought at the billing's burst price. The cost is convex in the count (a line plus a sum of hinges at each hour's
-/// replica-hours), so the best whole count sits next to one of those hinges.
+/// bought at the billing's burst price. In accelerators the cost is convex (a line plus a hinge at
+/// each hour's billed accelerators), so the best count sits next to one of those hinges: try the
+/// replica counts on either side of each.
 pub(super) fn best_baseline(schedule: &Schedule, billing: Billing, committed: f64) -> (f64, f64) {
     let cost = |k: f64| {
         Billing { burst_is_committed: false, baseline: Some((k, committed)), ..billing }
             .monthly(schedule)
     };
-    let candidates = std::iter::once(0.0).chain(
-        schedule.hours.iter().flat_map(|h| [h.replica_hours.floor(), h.replica_hours.ceil()]),
-    );
+    let per_replica = billing.accelerators_per_replica.max(1.0);
+    let candidates = std::iter::once(0.0).chain(schedule.hours.iter().flat_map(|h| {
+        let accelerators = billing.accelerators(f64::from(h.replicas));
+        [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
+    }));
     let (replicas, cost) = candidates
         .map(|k| (k, cost(k)))
         .fold((0.0, cost(0.0)), |best, next| if next.1 < best.1 - 1e-9 { next } else { best });
     // Whole instances are committed: count every replica they hold.
-    ((billing.accelerators(replicas) / billing.accelerators_per_replica).floor(), cost)
+    ((billing.accelerators(replicas) / per_replica).floor(), cost)
 }
 
 /// A hosted API priced for the scenario's tokens.

@@ -53,6 +53,9 @@ pub(super) struct Replica<'a> {
     pub pipeline: f64,
     pub tensor_parallel: f64,
     pub weights: f64,
+    /// MoE: the bytes of routed experts' weights, and the share of one layer's routed experts a
+    /// single token uses (k of E). A step reads only the experts its tokens were routed to.
+    pub experts: Option<(f64, f64)>,
     /// One direction of the accelerator-to-accelerator link, bytes/s (absent: no link known).
     pub link_bytes_per_second: Option<f64>,
 }
@@ -83,6 +86,19 @@ impl Replica<'_> {
             * (ALL_REDUCE_LATENCY_SECONDS + 2.0 * (t - 1.0) / t * bytes / link)
     }
 
+    /// Weight bytes a pass over `tokens` tokens reads: all of a dense model; for a mixture of
+    /// experts, the shared weights and the routed experts at least one token picked, which with
+    /// uniform routing is 1 − (1 − k/E)^tokens of them.
+    fn weights_read(&self, tokens: f64) -> f64 {
+        match self.experts {
+            Some((expert_bytes, share)) => {
+                let hit = 1.0 - (1.0 - share).powf(tokens.max(1.0));
+                self.weights - expert_bytes * (1.0 - hit)
+            }
+            None => self.weights,
+        }
+    }
+
     /// Latency and throughput with `batch` requests in flight.
     pub fn point(&self, batch: u32) -> BatchPoint {
         let b = f64::from(batch.max(1));
@@ -99,24 +115,27 @@ impl Replica<'_> {
                     2.0 * active_parameters + Self::attention_flops_per_token(shape, context)
                 };
                 // One prompt passes the stages one after another: the whole model's FLOPs at one
-                // stage's speed.
-                let prefill = (uncached_input * per_token(input / 2.0) / self.stage_flops)
-                    .max(self.weights / self.stage_bandwidth)
+                // stage's speed, and alone, a read of the weights its tokens use.
+                let prefill_compute = uncached_input * per_token(input / 2.0) / self.stage_flops
                     + self.tensor_parallel_seconds(shape, *uncached_input);
+                let prefill_alone =
+                    prefill_compute.max(self.weights_read(*uncached_input) / self.stage_bandwidth);
                 // One decode step of every sequence: each stage reads its weights once per
                 // micro-batch (one per stage in flight) and its layers' KV cache once.
                 let context = input + output / 2.0;
-                let bytes = self.weights + b * kv_bytes_per_token * context / self.pipeline;
+                let micro_batch = b / self.pipeline;
+                let bytes = self.weights_read(micro_batch)
+                    + b * kv_bytes_per_token * context / self.pipeline;
                 let flops = b * per_token(context) / self.pipeline;
                 let step = (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
-                    + self.tensor_parallel_seconds(shape, b / self.pipeline);
-                // Continuous batching: each request's prompt is prefilled between decode steps, so
-                // per request the replica spends its prefill (overlapped across stages) plus its
-                // share of the steps.
-                let busy = prefill / self.pipeline + output * step / b;
+                    + self.tensor_parallel_seconds(shape, micro_batch);
+                // Continuous batching: prompts are prefilled in chunks alongside decode steps, which
+                // read the weights anyway, so per request the replica spends its prefill's compute
+                // (overlapped across stages) plus its share of the steps.
+                let busy = prefill_compute / self.pipeline + output * step / b;
                 BatchPoint {
                     batch,
-                    ttft_ms: (prefill + step) * 1e3,
+                    ttft_ms: (prefill_alone + step) * 1e3,
                     tpot_ms: step * 1e3,
                     output_tokens_per_second: output / busy,
                     requests_per_second: 1.0 / busy,

@@ -296,6 +296,13 @@ fn spread(daily: f64, shape: TrafficShape, ratio: f64) -> [f64; HOURS] {
     profile.map(|p| (mean * (1.0 + scale * (p - profile_mean))).max(0.0))
 }
 
+/// Extra units (replicas, or accelerators in whole instances) billed in an hour besides the `now`
+/// serving: the next hour's rise starts `lead` of an hour early, and a fall from the hour before
+/// lingers for the downscale window.
+pub(super) fn transitions(now: f64, next: f64, before: f64, lead: f64) -> f64 {
+    (next - now).max(0.0) * lead + (before - now).max(0.0) * SCALE_DOWN_MINUTES / 60.0
+}
+
 /// One hour of the autoscaled schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HourPlan {
@@ -314,6 +321,8 @@ pub struct HourPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Schedule {
     pub hours: Vec<HourPlan>,
+    /// Fraction of the hour before a rise that the new replicas run (the scale-up lead).
+    pub lead: f64,
     pub peak_replicas: f64,
     pub replica_hours: f64,
     pub requests_per_day: f64,
@@ -329,6 +338,9 @@ impl Schedule {
             let wanted = needed.max(floor);
             policy.max_replicas.map_or(wanted, |max| wanted.min(max))
         });
+        // A lead beyond what the downscale window leaves of the hour bills the whole hour anyway;
+        // capping it there also keeps more traffic from ever billing fewer replica-hours.
+        let lead = policy.scale_up_minutes.min(60.0 - SCALE_DOWN_MINUTES) / 60.0;
         let mut hours = Vec::with_capacity(HOURS);
         let (mut replica_hours, mut served, mut unserved) = (0.0, 0.0, 0.0);
         for hour in 0..HOURS {
@@ -338,9 +350,7 @@ impl Schedule {
                 replicas[(hour + HOURS - 1) % HOURS],
             );
             // The day repeats: hour 23's successor is hour 0.
-            let billed = now
-                + (next - now).max(0.0) * policy.scale_up_minutes.min(60.0) / 60.0
-                + (before - now).max(0.0) * SCALE_DOWN_MINUTES / 60.0;
+            let billed = now + transitions(now, next, before, lead);
             let rate = rates[hour];
             let can_serve = now * capacity;
             served += rate.min(can_serve) * 3600.0;
@@ -356,6 +366,7 @@ impl Schedule {
         }
         Self {
             hours,
+            lead,
             peak_replicas: replicas.iter().copied().fold(0.0, f64::max),
             replica_hours,
             requests_per_day: served,
