@@ -1,5 +1,5 @@
-//! How long one training estimate takes: the web app re-estimates on every keystroke and sweeps
-//! accelerator counts for its chart.
+//! How long one estimate takes: the web app re-estimates on every keystroke and sweeps accelerator
+//! counts (training) and daily volumes (serving) for its charts.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mlcost::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
@@ -19,6 +19,21 @@ fn training_estimate(c: &mut Criterion) {
     });
 }
 
+/// The serving page re-estimates on every keystroke: roofline, the day's schedule, every plan, the
+/// best committed mix and an API break-even search.
+fn serving_estimate(c: &mut Criterion) {
+    let scenario = Scenario::from_json(
+        r#"{"model": {"preset": "llama-3.3-70b"},
+            "serving": {"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8",
+                        "input_tokens": 1000, "output_tokens": 300, "slo": {"ttft_ms": 1000, "tpot_ms": 50},
+                        "daily_requests": 2e6, "shape": "diurnal", "peak_to_mean": 2,
+                        "offer": "aws:p5.48xlarge",
+                        "compare_apis": ["openai:gpt-4o-mini", "together:meta-llama/llama-3.3-70b-instruct-turbo"]}}"#,
+    )
+    .expect("benchmark scenario is valid");
+    c.bench_function("estimate/serving", |b| b.iter(|| estimate(std::hint::black_box(&scenario))));
+}
+
 /// The catalogue page re-lists every quote when a filter changes; a user's sheet is parsed on upload.
 fn price_book(c: &mut Criterion) {
     let book = PriceBook::bundled().expect("bundled price book loads");
@@ -31,5 +46,5 @@ fn price_book(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, training_estimate, price_book);
+criterion_group!(benches, training_estimate, serving_estimate, price_book);
 criterion_main!(benches);
