@@ -20,6 +20,44 @@ fn json_output_has_the_contract_keys_in_base_units() {
     assert!((gpu_hours / 2.664e6 - 1.0).abs() < 0.01, "{gpu_hours}");
 }
 
+/// Issue 5's output contract: dotted paths into the JSON, numbers in base units.
+#[test]
+fn serving_json_has_the_contract_keys() {
+    let scenario = r#"{"model": {"preset": "llama-3.3-70b"},
+        "serving": {"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8",
+                    "input_tokens": 1000, "output_tokens": 300, "slo": {"ttft_ms": 1000, "tpot_ms": 50},
+                    "daily_requests": 2e6, "shape": "diurnal", "peak_to_mean": 2,
+                    "offer": "aws:p5.48xlarge", "compare_apis": ["openai:gpt-4o"]}}"#;
+    let out = mlcost(&["estimate", "-", "--format", "json"], scenario);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let serving = &report["serving"];
+    for key in [
+        "weights_bytes",
+        "kv_cache_bytes_per_token",
+        "memory_per_accelerator_bytes",
+        "max_concurrent_sequences",
+        "ttft_ms",
+        "tpot_ms",
+        "max_output_tokens_per_second_per_replica",
+        "output_tokens_per_second_per_replica_at_slo",
+        "replicas_peak",
+        "replica_hours_per_day",
+        "accelerators_per_replica",
+        "utilization",
+        "monthly_cost_usd",
+        "static_peak_monthly_cost_usd",
+        "cost_per_million_output_tokens_usd",
+        "cost_per_million_input_tokens_usd",
+    ] {
+        assert!(serving[key].is_number(), "serving.{key} missing in {serving}");
+    }
+    assert!(serving["fits_in_memory"].is_boolean());
+    assert!(serving["by_plan"]["on-demand"]["monthly_cost_usd"].is_number(), "{serving}");
+    let api = &serving["api_comparison"][0];
+    assert!(api["monthly_cost_usd"].is_number() && api["break_even_requests_per_day"].is_number());
+}
+
 #[test]
 fn table_output_reads_from_a_file() {
     let dir = std::env::temp_dir().join(format!("mlcost-cli-test-{}", std::process::id()));
