@@ -121,7 +121,118 @@ async fn narrow_screen_renders_everything() {
     page.set_window_size(360, 800).await.expect("resize");
     wait_for_text(page, "#training-compute-cost").await;
     assert!(chart_pixels(page).await.inked > 2_000);
+    assert_nothing_overflows(page).await;
     browser.screenshot("training-360").await;
+
+    open_tab(page, "Serving").await;
+    wait_for_text(page, "#serving-monthly-cost").await;
+    wait_for_ink(page, "serving-api-chart").await;
+    assert_nothing_overflows(page).await;
+    browser.screenshot("serving-360").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_page_prices_the_example_and_follows_the_daily_volume() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_tab(page, "Serving").await;
+    let cost_before = wait_for_text(page, "#serving-monthly-cost").await;
+    assert!(cost_before.starts_with('$'), "no monthly cost: {cost_before}");
+    let fits = text_of(page, "#serving-fits").await;
+    assert!(fits.starts_with("yes"), "{fits}");
+    for part in ["weights", "kv-cache", "reserve"] {
+        let selector = format!("#serving-memory-bar .part.{part}");
+        page.find(Locator::Css(&selector)).await.unwrap_or_else(|e| panic!("{selector}: {e}"));
+    }
+    // Every default the engine filled in is listed with its source.
+    let defaults = wait_for_text(page, ".assumptions").await;
+    assert!(defaults.contains("serving.engine_efficiency.compute"), "{defaults}");
+    for chart in ["serving-latency-chart", "serving-api-chart"] {
+        wait_for_ink(page, chart).await;
+    }
+    let day_before = wait_for_ink(page, "serving-day-chart").await;
+    browser.screenshot("serving-1280").await;
+
+    // Ten times the requests need more replicas at the peak and more replica-hours.
+    retype(page, "serving.daily_requests", "20M").await;
+    let cost_after = wait_for_change(page, "#serving-monthly-cost", &cost_before).await;
+    assert!(
+        usd_amount(&cost_after) > usd_amount(&cost_before) * 2.0,
+        "{cost_before} -> {cost_after}"
+    );
+    poll(
+        || async {
+            let day = pixels(page, "serving-day-chart").await;
+            (day.data_url != day_before.data_url && day.inked > 2_000).then_some(String::new())
+        },
+        "the day chart to redraw",
+    )
+    .await;
+    browser.screenshot("serving-20m-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_bad_input_shows_by_the_field_and_keeps_the_last_result() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_tab(page, "Serving").await;
+    let cost_before = wait_for_text(page, "#serving-monthly-cost").await;
+
+    let daily = page.find(Locator::Id("serving.daily_requests")).await.expect("daily requests");
+    daily.send_keys("\u{E010}x").await.expect("type");
+    let message = wait_for_text(page, ".field-error").await;
+    assert_eq!(message, "serving.daily_requests: \"2Mx\" is not a number (e.g. 7B, 1.4T, 2048)");
+    let stale = wait_for_text(page, ".stale").await;
+    assert!(stale.contains("last valid estimate"), "{stale}");
+    assert_eq!(text_of(page, "#serving-monthly-cost").await, cost_before);
+    assert_eq!(daily.prop("value").await.ok().flatten().as_deref(), Some("2Mx"));
+
+    // The engine's own check: a diurnal day cannot peak at nine times its mean.
+    retype(page, "serving.daily_requests", "2M").await;
+    retype(page, "serving.peak_to_mean", "9").await;
+    let message = wait_for_text(page, ".field-error").await;
+    assert!(message.starts_with("serving.peak_to_mean: must be between 1 and"), "{message}");
+    assert_eq!(text_of(page, "#serving-monthly-cost").await, cost_before);
+    browser.screenshot("serving-error-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_compares_hosted_apis_with_their_break_even() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_tab(page, "Serving").await;
+    wait_for_text(page, "#serving-apis tbody tr").await;
+    // Together's Llama 3.3 70B costs more than self-hosting the example: it breaks even at a
+    // volume below today's. GPT-4o mini is cheaper per request than a busy replica: never.
+    let together = api_row(page, "Llama 3.3 70B Instruct Turbo (Together)").await;
+    assert!(together[1].starts_with('−'), "self-hosting should be cheaper: {together:?}");
+    let break_even = usd_amount(&format!("${}", together[2]));
+    assert!(break_even > 1e5 && break_even < 2e6, "{together:?}");
+    assert_eq!(api_row(page, "GPT-4o mini").await[2], "never");
+
+    // Ticking another API adds its row.
+    page.find(Locator::Css("#serving\\.compare_apis input[value='openai:gpt-4o']"))
+        .await
+        .expect("gpt-4o checkbox")
+        .click()
+        .await
+        .expect("tick gpt-4o");
+    poll(
+        || async {
+            let rows = page.find_all(Locator::Css("#serving-apis tbody tr")).await;
+            rows.is_ok_and(|r| r.len() == 3).then_some(String::new())
+        },
+        "a third API row",
+    )
+    .await;
+    wait_for_ink(page, "serving-api-chart").await;
+    browser.screenshot("serving-apis-1280").await;
     browser.close().await;
 }
 
@@ -215,16 +326,65 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
 }
 
 async fn open_catalog(page: &Client) {
+    open_tab(page, "Catalog").await;
+    wait_for_text(page, "#catalog-table tbody tr").await;
+}
+
+async fn open_tab(page: &Client, name: &str) {
     // After a reload the wasm may still be loading: wait for the app to mount its navigation.
     page.wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath("//nav/button[text()='Catalog']"))
+        .for_element(Locator::XPath(&format!("//nav/button[text()='{name}']")))
         .await
-        .expect("catalog tab")
+        .unwrap_or_else(|e| panic!("{name} tab: {e}"))
         .click()
         .await
-        .expect("open catalog");
-    wait_for_text(page, "#catalog-table tbody tr").await;
+        .unwrap_or_else(|e| panic!("open {name}: {e}"));
+}
+
+/// The cells after the row header of the API comparison's row for `name`.
+async fn api_row(page: &Client, name: &str) -> Vec<String> {
+    let script = "const row = [...document.querySelectorAll('#serving-apis tbody tr')]\
+        .find(r => r.children[0].textContent === arguments[0]);\
+        return row ? [...row.children].slice(1).map(c => c.textContent) : [];";
+    let value = page.execute(script, vec![json!(name)]).await.expect("read API row");
+    let cells: Vec<String> = value
+        .as_array()
+        .map(|cells| cells.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    assert_eq!(cells.len(), 3, "no row for {name}");
+    cells
+}
+
+/// "$57.26k" as 57260: money as the app prints it.
+fn usd_amount(text: &str) -> f64 {
+    let digits = text.trim().trim_start_matches('$');
+    let (number, scale) = match digits.chars().last() {
+        Some('k') => (&digits[..digits.len() - 1], 1e3),
+        Some('M') => (&digits[..digits.len() - 1], 1e6),
+        Some('B') => (&digits[..digits.len() - 1], 1e9),
+        Some('T') => (&digits[..digits.len() - 1], 1e12),
+        _ => (digits, 1.0),
+    };
+    number.parse::<f64>().unwrap_or_else(|_| panic!("not money: {text}")) * scale
+}
+
+/// Waits for a chart's effect to draw it: returns it once it is no longer blank.
+async fn wait_for_ink(page: &Client, canvas_id: &str) -> ChartPixels {
+    poll(
+        || async { (pixels(page, canvas_id).await.inked > 2_000).then_some(String::new()) },
+        canvas_id,
+    )
+    .await;
+    pixels(page, canvas_id).await
+}
+
+/// Fails if the page scrolls sideways: something is wider than the screen.
+async fn assert_nothing_overflows(page: &Client) {
+    let script = "const d = document.documentElement; return [d.scrollWidth, d.clientWidth];";
+    let widths = page.execute(script, vec![]).await.expect("measure");
+    let (scroll, client) = (widths[0].as_u64(), widths[1].as_u64());
+    assert!(scroll <= client, "the page is {scroll:?} px wide on a {client:?} px screen");
 }
 
 async fn row_count(page: &Client) -> usize {

@@ -1,6 +1,9 @@
 //! Numbers as people read them: "$5.33M", "54.2 days", "3.29e24".
 
 pub fn usd(value: f64) -> String {
+    if value < 0.0 {
+        return format!("−{}", usd(-value));
+    }
     let (scaled, suffix) = scale(value);
     if suffix.is_empty() { format!("${value:.2}") } else { format!("${scaled:.2}{suffix}") }
 }
@@ -57,6 +60,7 @@ mod tests {
     fn money_and_counts_scale() {
         assert_eq!(usd(5_328_000.0), "$5.33M");
         assert_eq!(usd(950.5), "$950.50");
+        assert_eq!(usd(-12_330.6), "−$12.33k");
         assert_eq!(count(2_664_000.0), "2.66M");
         assert_eq!(count(2048.0), "2048");
     }

@@ -1,44 +1,17 @@
 //! The training page: every scenario input (advanced ones folded), the estimate with its memory
 //! breakdown and plan comparison, cost and time against accelerator count, and the cost-vs-time
-//! Pareto front across offers.
-//!
-//! The form keeps exactly what the user typed, one string per scenario field. Those strings become
-//! the scenario's JSON (numbers like "37B" read by `parse_quantity`) and the engine's own parser
-//! reads it, so every error, the form's or the engine's, names a field by the same dotted path.
+//! Pareto front across offers. The form is `form::Form`'s table of scenario fields.
 
 use leptos::prelude::*;
-use mlcost::{Error, PriceBook, Problem, Report, Scenario, TrainingReport};
-use serde_json::{Map, Value};
+use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 
-use crate::{chart, format, parse_quantity};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Number,
-    Text,
-    /// A fixed list of (value, label).
-    Choice(&'static [(&'static str, &'static str)]),
-    Accelerator,
-    Preset,
-    Offer,
-    /// A pasted JSON document (a Hugging Face config.json).
-    Json,
-}
-
-/// One scenario field as the form shows it.
-#[derive(Debug)]
-struct FieldSpec {
-    path: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    kind: Kind,
-    initial: &'static str,
-}
+use crate::form::{
+    Alternative, FieldSpec, Form, FormSpec, Kind, PLANS, PRICING, ScenarioForm, Supersede,
+};
+use crate::{chart, format};
 
 const PRECISIONS: &[(&str, &str)] =
     &[("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"), ("fp32", "fp32")];
-const PLANS: &[(&str, &str)] =
-    &[("on-demand", "on-demand"), ("spot", "spot"), ("1y", "1-year"), ("3y", "3-year")];
 const METHODS: &[(&str, &str)] = &[("full", "full"), ("lora", "LoRA"), ("qlora", "QLoRA")];
 const OPTIMIZERS: &[(&str, &str)] = &[
     ("adamw", "AdamW"),
@@ -53,8 +26,6 @@ const TIERS: &[(&str, &str)] = &[
     ("object-archive", "object, archive"),
     ("block", "block"),
 ];
-const PRICING: &[(&str, &str)] =
-    &[("price", "a price I type"), ("offer", "an offer from the catalogue")];
 
 /// Opens on DeepSeek-V3's pre-training (arXiv 2412.19437, Table 1: 14.8T tokens on 2,048 H800,
 /// priced by the report at $2 per GPU-hour; §3.2: 16-way pipeline and 64-way expert parallelism
@@ -64,7 +35,7 @@ const BASIC: &[FieldSpec] = &[
         path: "model.preset",
         label: "Model",
         hint: "",
-        kind: Kind::Preset,
+        kind: Kind::Preset { custom: "custom (parameters below)" },
         initial: "deepseek-v3",
     },
     FieldSpec {
@@ -116,7 +87,13 @@ const BASIC: &[FieldSpec] = &[
         kind: Kind::Number,
         initial: "2.00",
     },
-    FieldSpec { path: "training.offer", label: "Offer", hint: "", kind: Kind::Offer, initial: "" },
+    FieldSpec {
+        path: "training.offer",
+        label: "Offer",
+        hint: "",
+        kind: Kind::Offer { accelerator: "training.accelerator" },
+        initial: "",
+    },
     FieldSpec {
         path: "training.plan",
         label: "Plan",
@@ -396,112 +373,32 @@ const ADVANCED: &[FieldSpec] = &[
     FieldSpec { path: "training.pue", label: "PUE", hint: "1.10", kind: Kind::Number, initial: "" },
 ];
 
-/// Fields written only when "Priced with" says so; the other mode's values stay in the form.
-const OFFER_ONLY: [&str; 3] = ["training.offer", "training.plan", "training.region"];
-const PRICE_ONLY: [&str; 1] = ["training.price_per_accelerator_hour"];
-
-#[derive(Debug, Clone, Copy)]
-struct Field {
-    spec: &'static FieldSpec,
-    value: RwSignal<String>,
-}
-
-fn fields(specs: &'static [FieldSpec]) -> Vec<Field> {
-    specs.iter().map(|spec| Field { spec, value: RwSignal::new(spec.initial.to_owned()) }).collect()
-}
-
-/// The scenario the form's strings describe, or every field that cannot be read.
-fn scenario(fields: &[Field]) -> Result<Scenario, Vec<Error>> {
-    let by_offer = fields.iter().any(|f| f.spec.path == "pricing" && f.value.get() == "offer");
-    // A pasted config describes the model; the preset picker then stands aside.
-    let by_config =
-        fields.iter().any(|f| f.spec.path == "model.hf_config" && !f.value.get().trim().is_empty());
-    let mut root = Value::Object(Map::new());
-    let mut errors = Vec::new();
-    for field in fields {
-        let path = field.spec.path;
-        let text = field.value.get();
-        let text = text.trim();
-        let skipped = path == "pricing"
-            || (by_config && path == "model.preset")
-            || (by_offer && PRICE_ONLY.contains(&path))
-            || (!by_offer && OFFER_ONLY.contains(&path));
-        if skipped || text.is_empty() {
-            continue;
-        }
-        let value = match field.spec.kind {
-            Kind::Number => match parse_quantity(text) {
-                Some(number) => serde_json::Number::from_f64(number).map(Value::Number),
-                None => {
-                    errors.push(Error::new(
-                        path,
-                        Problem::Malformed(format!(
-                            "\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"
-                        )),
-                    ));
-                    None
-                }
-            },
-            Kind::Choice(_) if text == "true" => Some(Value::Bool(true)),
-            Kind::Json => match serde_json::from_str::<Value>(text) {
-                Ok(value) => Some(value),
-                Err(e) => {
-                    errors
-                        .push(Error::new(path, Problem::Malformed(format!("not valid JSON: {e}"))));
-                    None
-                }
-            },
-            _ => Some(Value::String(text.to_owned())),
-        };
-        if let Some(value) = value {
-            insert(&mut root, path, value);
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    // Whole numbers go to the engine as integers, so its parser checks counts itself.
-    let json = integers(root).to_string();
-    Scenario::from_json(&json).map_err(|e| vec![e])
-}
-
-fn insert(root: &mut Value, path: &str, value: Value) {
-    let mut node = root;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        let Value::Object(map) = node else { return };
-        if parts.peek().is_none() {
-            map.insert(part.to_owned(), value);
-            return;
-        }
-        node = map.entry(part.to_owned()).or_insert_with(|| Value::Object(Map::new()));
-    }
-}
-
-fn integers(value: Value) -> Value {
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Number((f as i64).into()),
-            _ => Value::Number(n),
+/// The form: basic fields, then the advanced ones; "Priced with" picks which price fields are
+/// written, and a pasted config stands in for the preset.
+pub static FORM: FormSpec = FormSpec {
+    basic: BASIC,
+    advanced: ADVANCED,
+    alternatives: &[
+        Alternative {
+            choice: "pricing",
+            value: "offer",
+            paths: &["training.offer", "training.plan", "training.region"],
         },
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, integers(v))).collect())
-        }
-        other => other,
-    }
-}
+        Alternative {
+            choice: "pricing",
+            value: "price",
+            paths: &["training.price_per_accelerator_hour"],
+        },
+    ],
+    supersedes: &[Supersede { filled: "model.hf_config", replaces: &["model.preset"] }],
+};
 
 type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
 #[component]
-pub fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
-    let basic = fields(BASIC);
-    let advanced = fields(ADVANCED);
-    let all: Vec<Field> = basic.iter().chain(&advanced).copied().collect();
-    let accelerator = all.iter().find(|f| f.spec.path == "training.accelerator").map(|f| f.value);
-    let pricing = all.iter().find(|f| f.spec.path == "pricing").map(|f| f.value);
+pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let outcome = Memo::new(move |_| -> Outcome {
-        let scenario = scenario(&all)?;
+        let scenario = form.scenario()?;
         let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
         Ok((scenario, report))
     });
@@ -512,41 +409,20 @@ pub fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
             Err(_) => previous.cloned().flatten(),
         });
     let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
-    let paths: Vec<&str> = BASIC.iter().chain(ADVANCED).map(|s| s.path).collect();
-    let field_view = move |field: Field| {
-        let hidden = move || {
-            let mode = pricing.map(|p| p.get()).unwrap_or_default();
-            (mode == "offer" && PRICE_ONLY.contains(&field.spec.path))
-                || (mode != "offer" && OFFER_ONLY.contains(&field.spec.path))
-        };
-        view! {
-            <div class="field" class:hidden=hidden>
-                <FieldInput field=field book=book accelerator=accelerator />
-                {move || errors.get().into_iter().find(|e| e.field == field.spec.path).map(|e| {
-                    view! { <p class="field-error" role="alert">{e.to_string()}</p> }
-                })}
-            </div>
-        }
-    };
+    let defaults = Signal::derive(move || {
+        last_good.with(|good| {
+            good.as_ref()
+                .and_then(|(_, r)| r.training.as_ref())
+                .map(|t| t.assumptions.clone())
+                .unwrap_or_default()
+        })
+    });
 
     view! {
         <main>
-            <section class="inputs" aria-label="Scenario">
-                <h2>"Training scenario"</h2>
-                {basic.into_iter().map(field_view).collect_view()}
-                <details class="advanced">
-                    <summary>"Advanced: efficiency, method, parallelism, reliability, storage"</summary>
-                    {advanced.into_iter().map(field_view).collect_view()}
-                </details>
-                {move || {
-                    let unplaced: Vec<_> = errors.get().into_iter().filter(|e| !paths.contains(&e.field.as_str())).collect();
-                    (!unplaced.is_empty()).then(|| view! {
-                        <div class="field-error" role="alert">
-                            {unplaced.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
-                        </div>
-                    })
-                }}
-            </section>
+            <ScenarioForm form=form book=book errors=errors defaults=defaults
+                heading="Training scenario" intro=""
+                advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage" />
             <div class="outputs">
                 <section class="results" aria-label="Estimate" aria-live="polite">
                     <h2>"Estimate"</h2>
@@ -568,74 +444,6 @@ pub fn TrainingPage(book: Memo<PriceBook>) -> impl IntoView {
                 </section>
             </div>
         </main>
-    }
-}
-
-#[component]
-fn FieldInput(
-    field: Field,
-    book: Memo<PriceBook>,
-    accelerator: Option<RwSignal<String>>,
-) -> impl IntoView {
-    let FieldSpec { path, label, hint, kind, .. } = *field.spec;
-    let value = field.value;
-    let on_change = move |ev| value.set(event_target_value(&ev));
-    let options = move || -> Vec<(String, String)> {
-        match kind {
-            Kind::Choice(choices) => {
-                choices.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect()
-            }
-            Kind::Accelerator => book
-                .with(|b| b.accelerators.iter().map(|a| (a.id.clone(), a.name.clone())).collect()),
-            Kind::Preset => {
-                let mut list = vec![(String::new(), "custom (parameters below)".to_owned())];
-                if let Ok(presets) = mlcost::model::presets() {
-                    list.extend(presets.iter().map(|p| (p.id.clone(), p.name.clone())));
-                }
-                list
-            }
-            Kind::Offer => {
-                let wanted = accelerator.map(|a| a.get()).unwrap_or_default();
-                let mut list = vec![(String::new(), "choose an offer".to_owned())];
-                book.with(|b| {
-                    list.extend(
-                        b.offers
-                            .iter()
-                            .filter(|o| o.accelerator == wanted)
-                            .map(|o| (o.id(), format!("{} ({}x)", o.id(), o.accelerator_count))),
-                    )
-                });
-                list
-            }
-            Kind::Number | Kind::Text | Kind::Json => Vec::new(),
-        }
-    };
-    match kind {
-        Kind::Json => view! {
-            <label for=path>{label}</label>
-            <textarea id=path rows="4" placeholder=hint spellcheck="false"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
-        }
-        .into_any(),
-        Kind::Number | Kind::Text => view! {
-            <label for=path>{label}</label>
-            <input id=path type="text" autocomplete="off" placeholder=hint
-                inputmode=if kind == Kind::Number { "decimal" } else { "text" }
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-        }
-        .into_any(),
-        _ => view! {
-            <label for=path>{label}</label>
-            <select id=path prop:value=move || value.get() on:change=on_change>
-                {move || options().into_iter().map(|(v, l)| {
-                    let selected = v == value.get_untracked();
-                    view! { <option value=v selected=selected>{l}</option> }
-                }).collect_view()}
-            </select>
-        }
-        .into_any(),
     }
 }
 

@@ -1,0 +1,492 @@
+//! The scenario form every page uses: a table of scenario fields, each kept as exactly the string
+//! the user typed. Those strings become the scenario's JSON (numbers like "37B" read by
+//! `parse_quantity`) and the engine's own parser reads it, so every error, the form's or the
+//! engine's, names a field by the same dotted path and shows next to it.
+
+use leptos::prelude::*;
+use mlcost::{Assumption, Error, PriceBook, Problem, Scenario};
+use serde_json::{Map, Value};
+use wasm_bindgen::JsCast;
+
+use crate::parse_quantity;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Number,
+    /// Numbers separated by commas (24 hourly rates, say), written as a JSON array.
+    Numbers,
+    Text,
+    /// A fixed list of (value, label).
+    Choice(&'static [(&'static str, &'static str)]),
+    Accelerator,
+    /// A model preset; `custom` labels the empty option (what describes the model instead).
+    Preset {
+        custom: &'static str,
+    },
+    /// An offer selling the accelerator chosen in the field at this path.
+    Offer {
+        accelerator: &'static str,
+    },
+    /// Any number of the catalogue's hosted APIs, written as a JSON array of ids.
+    Apis,
+    /// A pasted JSON document (a Hugging Face config.json).
+    Json,
+}
+
+pub const PLANS: &[(&str, &str)] =
+    &[("on-demand", "on-demand"), ("spot", "spot"), ("1y", "1-year"), ("3y", "3-year")];
+/// How a section is priced: the choice behind its price fields' `Alternative`s.
+pub const PRICING: &[(&str, &str)] =
+    &[("price", "a price I type"), ("offer", "an offer from the catalogue")];
+
+/// One scenario field as the form shows it.
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub kind: Kind,
+    pub initial: &'static str,
+}
+
+/// Fields written only while a choice field (itself not part of the scenario) has `value`; the
+/// other modes' values stay in the form, hidden.
+#[derive(Debug)]
+pub struct Alternative {
+    pub choice: &'static str,
+    pub value: &'static str,
+    pub paths: &'static [&'static str],
+}
+
+/// A field that, once filled, makes others stand aside (a pasted config replaces the preset).
+#[derive(Debug)]
+pub struct Supersede {
+    pub filled: &'static str,
+    pub replaces: &'static [&'static str],
+}
+
+/// Everything a page's form is made of.
+#[derive(Debug)]
+pub struct FormSpec {
+    pub basic: &'static [FieldSpec],
+    pub advanced: &'static [FieldSpec],
+    pub alternatives: &'static [Alternative],
+    pub supersedes: &'static [Supersede],
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub spec: &'static FieldSpec,
+    pub value: RwSignal<String>,
+}
+
+/// A page's form: what the user typed, one signal per field. Made once by the app, so a page
+/// keeps its inputs when the user visits another tab and comes back.
+#[derive(Debug, Clone, Copy)]
+pub struct Form {
+    spec: &'static FormSpec,
+    fields: StoredValue<Vec<Field>>,
+}
+
+impl Form {
+    pub fn new(spec: &'static FormSpec) -> Self {
+        let fields = spec
+            .basic
+            .iter()
+            .chain(spec.advanced)
+            .map(|spec| Field { spec, value: RwSignal::new(spec.initial.to_owned()) })
+            .collect();
+        Self { spec, fields: StoredValue::new(fields) }
+    }
+
+    pub fn value(&self, path: &str) -> Option<RwSignal<String>> {
+        self.fields
+            .with_value(|fields| fields.iter().find(|f| f.spec.path == path).map(|f| f.value))
+    }
+
+    fn text(&self, path: &str) -> String {
+        self.value(path).map(|v| v.get()).unwrap_or_default()
+    }
+
+    /// Whether the field belongs to a mode its choice does not select (tracked).
+    fn chosen_away(&self, path: &str) -> bool {
+        let alternatives = self.spec.alternatives.iter();
+        let mut mine = alternatives.filter(|a| a.paths.contains(&path)).peekable();
+        mine.peek().is_some() && !mine.any(|a| self.text(a.choice) == a.value)
+    }
+
+    /// The filled field that makes this one stand aside, if any (tracked).
+    fn superseded_by(&self, path: &str) -> Option<&'static str> {
+        self.spec
+            .supersedes
+            .iter()
+            .find(|s| s.replaces.contains(&path) && !self.text(s.filled).trim().is_empty())
+            .map(|s| s.filled)
+    }
+
+    fn is_choice(&self, path: &str) -> bool {
+        self.spec.alternatives.iter().any(|a| a.choice == path)
+    }
+
+    /// Whether an error belongs next to the field at `path` (`serving.compare_apis[1]` does to
+    /// `serving.compare_apis`).
+    fn owns(path: &str, error: &Error) -> bool {
+        error.field.strip_prefix(path).is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+    }
+
+    /// The scenario the form's strings describe, or every field that cannot be read (tracked).
+    pub fn scenario(&self) -> Result<Scenario, Vec<Error>> {
+        let mut root = Value::Object(Map::new());
+        let mut errors = Vec::new();
+        for field in self.fields.get_value() {
+            let path = field.spec.path;
+            let text = field.value.get();
+            let text = text.trim();
+            let skipped = self.is_choice(path)
+                || self.chosen_away(path)
+                || self.superseded_by(path).is_some();
+            if skipped || text.is_empty() {
+                continue;
+            }
+            match json_value(field.spec.kind, text) {
+                Ok(value) => insert(&mut root, path, value),
+                Err(problem) => errors.push(Error::new(path, problem)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Whole numbers go to the engine as integers, so its parser checks counts itself.
+        let json = integers(root).to_string();
+        Scenario::from_json(&json).map_err(|e| vec![e])
+    }
+}
+
+fn not_a_number(text: &str) -> Problem {
+    Problem::Malformed(format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"))
+}
+
+fn json_value(kind: Kind, text: &str) -> Result<Value, Problem> {
+    let number = |text: &str| {
+        parse_quantity(text)
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| not_a_number(text))
+    };
+    match kind {
+        Kind::Number => number(text),
+        Kind::Numbers => text.split(',').map(|n| number(n.trim())).collect::<Result<_, _>>(),
+        Kind::Apis => Ok(Value::Array(
+            text.split(',').map(|id| Value::String(id.trim().to_owned())).collect(),
+        )),
+        Kind::Choice(_) if text == "true" => Ok(Value::Bool(true)),
+        Kind::Json => serde_json::from_str::<Value>(text)
+            .map_err(|e| Problem::Malformed(format!("not valid JSON: {e}"))),
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+fn insert(root: &mut Value, path: &str, value: Value) {
+    let mut node = root;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Value::Object(map) = node else { return };
+        if parts.peek().is_none() {
+            map.insert(part.to_owned(), value);
+            return;
+        }
+        node = map.entry(part.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn integers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Number((f as i64).into()),
+            _ => Value::Number(n),
+        },
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, integers(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(integers).collect()),
+        other => other,
+    }
+}
+
+/// The form's inputs: basic fields, the advanced ones folded, each with its error and, where the
+/// engine filled in a default, that default and its source.
+#[component]
+pub fn ScenarioForm(
+    form: Form,
+    book: Memo<PriceBook>,
+    errors: Signal<Vec<Error>>,
+    defaults: Signal<Vec<Assumption>>,
+    heading: &'static str,
+    intro: &'static str,
+    advanced_summary: &'static str,
+) -> impl IntoView {
+    let field_view = move |field: Field| {
+        let path = field.spec.path;
+        let superseded = move || form.superseded_by(path);
+        view! {
+            <div class="field" class:hidden=move || form.chosen_away(path) class:superseded=move || superseded().is_some()>
+                <FieldInput field=field book=book form=form />
+                {move || superseded().map(|by| view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> })}
+                {move || defaults.with(|all| all.iter().find(|a| a.field == path).map(|a| view! {
+                    <p class="hint">"Default used: "<span class="default" title=a.source.clone()>{format!("{}", a.value)}</span></p>
+                }))}
+                {move || errors.get().into_iter().find(|e| Form::owns(path, e)).map(|e| {
+                    view! { <p class="field-error" role="alert">{e.to_string()}</p> }
+                })}
+            </div>
+        }
+    };
+    let (basic, advanced) = form.fields.with_value(|fields| {
+        let split = form.spec.basic.len();
+        (fields[..split].to_vec(), fields[split..].to_vec())
+    });
+    let unplaced = move || {
+        let paths: Vec<&str> = form.fields.with_value(|f| f.iter().map(|f| f.spec.path).collect());
+        let unplaced: Vec<Error> = errors
+            .get()
+            .into_iter()
+            .filter(|e| !paths.iter().any(|path| Form::owns(path, e)))
+            .collect();
+        (!unplaced.is_empty()).then(|| {
+            view! {
+                <div class="field-error" role="alert">
+                    {unplaced.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="inputs" aria-label="Scenario">
+            <h2>{heading}</h2>
+            {(!intro.is_empty()).then(|| view! { <p class="hint">{intro}</p> })}
+            {basic.into_iter().map(field_view).collect_view()}
+            <details class="advanced">
+                <summary>{advanced_summary}</summary>
+                {advanced.into_iter().map(field_view).collect_view()}
+            </details>
+            {unplaced}
+        </section>
+    }
+}
+
+#[component]
+fn FieldInput(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView {
+    let FieldSpec { path, label, hint, kind, .. } = *field.spec;
+    let value = field.value;
+    let on_input = move |ev| value.set(event_target_value(&ev));
+    let options = move || -> Vec<(String, String)> {
+        match kind {
+            Kind::Choice(choices) => {
+                choices.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect()
+            }
+            Kind::Accelerator => book
+                .with(|b| b.accelerators.iter().map(|a| (a.id.clone(), a.name.clone())).collect()),
+            Kind::Preset { custom } => {
+                let mut list = vec![(String::new(), custom.to_owned())];
+                if let Ok(presets) = mlcost::model::presets() {
+                    list.extend(presets.iter().map(|p| (p.id.clone(), p.name.clone())));
+                }
+                list
+            }
+            Kind::Offer { accelerator } => {
+                let wanted = form.text(accelerator);
+                let mut list = vec![(String::new(), "choose an offer".to_owned())];
+                book.with(|b| {
+                    list.extend(
+                        b.offers
+                            .iter()
+                            .filter(|o| o.accelerator == wanted)
+                            .map(|o| (o.id(), format!("{} ({}x)", o.id(), o.accelerator_count))),
+                    )
+                });
+                list
+            }
+            Kind::Number | Kind::Numbers | Kind::Text | Kind::Json | Kind::Apis => Vec::new(),
+        }
+    };
+    match kind {
+        Kind::Json => view! {
+            <label for=path>{label}</label>
+            <textarea id=path rows="4" placeholder=hint spellcheck="false"
+                prop:value=move || value.get() on:input=on_input></textarea>
+        }
+        .into_any(),
+        Kind::Number | Kind::Numbers | Kind::Text => view! {
+            <label for=path>{label}</label>
+            <input id=path type="text" autocomplete="off" placeholder=hint
+                inputmode=if kind == Kind::Number { "decimal" } else { "text" }
+                prop:value=move || value.get() on:input=on_input />
+        }
+        .into_any(),
+        Kind::Apis => {
+            view! { <ApiChecklist path=path label=label value=value book=book /> }.into_any()
+        }
+        _ => view! {
+            <label for=path>{label}</label>
+            <select id=path prop:value=move || value.get() on:change=on_input>
+                {move || options().into_iter().map(|(v, l)| {
+                    let selected = v == value.get_untracked();
+                    view! { <option value=v selected=selected>{l}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+    }
+}
+
+/// One checkbox per hosted API; the field's string is the chosen ids, comma-separated, in the
+/// order they were ticked.
+#[component]
+fn ApiChecklist(
+    path: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    book: Memo<PriceBook>,
+) -> impl IntoView {
+    let chosen = move || -> Vec<String> {
+        value.with(|v| {
+            v.split(',').map(str::trim).filter(|id| !id.is_empty()).map(str::to_owned).collect()
+        })
+    };
+    let toggle = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let id = input.value();
+        let mut ids = chosen();
+        ids.retain(|other| *other != id);
+        if input.checked() {
+            ids.push(id);
+        }
+        value.set(ids.join(","));
+    };
+    view! {
+        <fieldset id=path class="apis">
+            <legend>{label}</legend>
+            <div class="checklist">
+                {move || book.with(|b| b.apis.iter().map(|api| {
+                    let id = api.id.clone();
+                    let checked = chosen().contains(&id);
+                    view! {
+                        <label class="check" title=id.clone()>
+                            <input type="checkbox" value=id.clone() prop:checked=checked on:change=toggle />
+                            {format!("{}: {}", api.provider, api.name)}
+                        </label>
+                    }
+                }).collect_view())}
+            </div>
+        </fieldset>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: FormSpec = FormSpec {
+        basic: &[
+            FieldSpec {
+                path: "model.parameters",
+                label: "",
+                hint: "",
+                kind: Kind::Number,
+                initial: "7B",
+            },
+            FieldSpec {
+                path: "serving.accelerator",
+                label: "",
+                hint: "",
+                kind: Kind::Text,
+                initial: "h100-sxm",
+            },
+            FieldSpec {
+                path: "serving.inference_flops_per_request",
+                label: "",
+                hint: "",
+                kind: Kind::Number,
+                initial: "14T",
+            },
+            FieldSpec {
+                path: "load",
+                label: "",
+                hint: "",
+                kind: Kind::Choice(&[]),
+                initial: "rate",
+            },
+            FieldSpec {
+                path: "serving.requests_per_second",
+                label: "",
+                hint: "",
+                kind: Kind::Number,
+                initial: "5",
+            },
+            FieldSpec {
+                path: "serving.daily_requests",
+                label: "",
+                hint: "",
+                kind: Kind::Number,
+                initial: "2M",
+            },
+        ],
+        advanced: &[FieldSpec {
+            path: "serving.traffic",
+            label: "",
+            hint: "",
+            kind: Kind::Numbers,
+            initial: "",
+        }],
+        alternatives: &[
+            Alternative { choice: "load", value: "rate", paths: &["serving.requests_per_second"] },
+            Alternative { choice: "load", value: "daily", paths: &["serving.daily_requests"] },
+        ],
+        supersedes: &[Supersede {
+            filled: "serving.traffic",
+            replaces: &["serving.requests_per_second", "serving.daily_requests"],
+        }],
+    };
+
+    #[test]
+    fn the_chosen_mode_is_written_and_a_filled_field_supersedes() {
+        let owner = Owner::new();
+        owner.set();
+        let form = Form::new(&SPEC);
+        let serving = form.scenario().unwrap().serving.unwrap();
+        assert_eq!((serving.requests_per_second, serving.daily_requests), (Some(5.0), None));
+
+        form.value("load").unwrap().set("daily".into());
+        let serving = form.scenario().unwrap().serving.unwrap();
+        assert_eq!((serving.requests_per_second, serving.daily_requests), (None, Some(2e6)));
+
+        form.value("serving.traffic").unwrap().set(vec!["1k"; 24].join(", "));
+        let serving = form.scenario().unwrap().serving.unwrap();
+        assert_eq!(serving.daily_requests, None);
+        assert_eq!(serving.traffic, Some(vec![1000.0; 24]));
+    }
+
+    #[test]
+    fn every_unreadable_field_is_named() {
+        let owner = Owner::new();
+        owner.set();
+        let form = Form::new(&SPEC);
+        form.value("serving.requests_per_second").unwrap().set("5x".into());
+        form.value("serving.traffic").unwrap().set("1, two".into());
+        let errors = form.scenario().unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["serving.traffic"], "traffic supersedes the rate");
+        assert!(errors[0].to_string().contains("\"two\" is not a number"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn errors_sit_by_their_field_and_its_list_items() {
+        let error = |field: &str| Error::new(field, Problem::Missing);
+        assert!(Form::owns("serving.compare_apis", &error("serving.compare_apis[1]")));
+        assert!(Form::owns("serving.slo", &error("serving.slo")));
+        assert!(!Form::owns("serving.slo", &error("serving.slo.ttft_ms")));
+    }
+}

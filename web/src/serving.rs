@@ -1,0 +1,507 @@
+//! The serving page: a model on a replica of accelerators, a day of traffic and a price, and what
+//! comes out — memory per accelerator, latency against batch, replicas hour by hour, the monthly
+//! bill under every plan, and hosted APIs priced for the same tokens with their break-even volume.
+//! The form is `form::Form`'s table of scenario fields, as on the training page.
+
+use leptos::prelude::*;
+use mlcost::serving::{ServingMemory, ServingReport};
+use mlcost::{Error, PriceBook, Report, Scenario};
+
+use crate::form::{
+    Alternative, FieldSpec, Form, FormSpec, Kind, PLANS, PRICING, ScenarioForm, Supersede,
+};
+use crate::{format, serving_charts};
+
+const WEIGHT_FORMATS: &[(&str, &str)] = &[
+    ("bf16", "bf16"),
+    ("fp16", "fp16"),
+    ("fp8", "fp8"),
+    ("int8", "int8"),
+    ("int4", "int4"),
+    ("fp4", "fp4"),
+    ("fp32", "fp32"),
+];
+const KV_FORMATS: &[(&str, &str)] = &[
+    ("", "the weights' (bf16 below 8-bit)"),
+    ("bf16", "bf16"),
+    ("fp16", "fp16"),
+    ("fp8", "fp8"),
+    ("int8", "int8"),
+    ("int4", "int4"),
+    ("fp4", "fp4"),
+    ("fp32", "fp32"),
+];
+const LOADS: &[(&str, &str)] =
+    &[("daily", "requests per day, with a shape"), ("rate", "a steady rate (requests/s)")];
+const SHAPES: &[(&str, &str)] = &[
+    ("flat", "flat"),
+    ("diurnal", "diurnal (peak at 14:00)"),
+    ("business-hours", "business hours (09:00–17:00)"),
+];
+const COMMITTED_PLANS: &[(&str, &str)] = &[("", "1-year"), ("3y", "3-year")];
+const YES_NO: &[(&str, &str)] = &[("", "no"), ("true", "yes")];
+
+const fn number(
+    path: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    initial: &'static str,
+) -> FieldSpec {
+    FieldSpec { path, label, hint, kind: Kind::Number, initial }
+}
+
+/// Opens on an example workload: a chat assistant on Llama 3.3 70B in FP8 across two H100s,
+/// 2M requests a day of 1,000 prompt and 300 generated tokens, priced on AWS's p5 on demand.
+const BASIC: &[FieldSpec] = &[
+    FieldSpec {
+        path: "model.preset",
+        label: "Model",
+        hint: "",
+        kind: Kind::Preset { custom: "custom (paste its config.json under Advanced)" },
+        initial: "llama-3.3-70b",
+    },
+    FieldSpec {
+        path: "serving.accelerator",
+        label: "Accelerator",
+        hint: "",
+        kind: Kind::Accelerator,
+        initial: "h100-sxm",
+    },
+    number("serving.tensor_parallel", "Accelerators per replica (tensor parallel)", "1", "2"),
+    FieldSpec {
+        path: "serving.weight_precision",
+        label: "Weight format",
+        hint: "",
+        kind: Kind::Choice(WEIGHT_FORMATS),
+        initial: "fp8",
+    },
+    number("serving.input_tokens", "Prompt tokens per request (mean)", "e.g. 1000", "1000"),
+    number("serving.output_tokens", "Generated tokens per request (mean)", "e.g. 300", "300"),
+    FieldSpec {
+        path: "load",
+        label: "Load given as",
+        hint: "",
+        kind: Kind::Choice(LOADS),
+        initial: "daily",
+    },
+    number("serving.daily_requests", "Requests per day", "e.g. 2M", "2M"),
+    FieldSpec {
+        path: "serving.shape",
+        label: "Shape of the day",
+        hint: "",
+        kind: Kind::Choice(SHAPES),
+        initial: "diurnal",
+    },
+    number("serving.peak_to_mean", "Peak-to-mean ratio (busiest hour over the mean)", "2", "2"),
+    number("serving.requests_per_second", "Requests per second", "e.g. 25", ""),
+    number("serving.slo.ttft_ms", "Time to first token target (ms)", "none", "1000"),
+    number("serving.slo.tpot_ms", "Time per output token target (ms)", "none", "50"),
+    FieldSpec {
+        path: "pricing",
+        label: "Priced with",
+        hint: "",
+        kind: Kind::Choice(PRICING),
+        initial: "offer",
+    },
+    number(
+        "serving.price_per_accelerator_hour",
+        "Price per accelerator-hour (USD)",
+        "e.g. 2.50",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.offer",
+        label: "Offer",
+        hint: "",
+        kind: Kind::Offer { accelerator: "serving.accelerator" },
+        initial: "aws:p5.48xlarge",
+    },
+    FieldSpec {
+        path: "serving.plan",
+        label: "Plan",
+        hint: "",
+        kind: Kind::Choice(PLANS),
+        initial: "on-demand",
+    },
+    FieldSpec {
+        path: "serving.compare_apis",
+        label: "Compare with hosted APIs",
+        hint: "",
+        kind: Kind::Apis,
+        initial: "openai:gpt-4o-mini,together:meta-llama/llama-3.3-70b-instruct-turbo",
+    },
+];
+
+const ADVANCED: &[FieldSpec] = &[
+    number("serving.pipeline_parallel", "Pipeline parallel (throughput, not speed)", "1", ""),
+    FieldSpec {
+        path: "serving.kv_cache_precision",
+        label: "KV cache format",
+        hint: "",
+        kind: Kind::Choice(KV_FORMATS),
+        initial: "",
+    },
+    number("serving.engine_efficiency.compute", "Engine compute efficiency", "calibrated", ""),
+    number("serving.engine_efficiency.bandwidth", "Engine bandwidth efficiency", "calibrated", ""),
+    number("serving.prefix_cache_hit_rate", "Prefix cache hit rate (0–1)", "0", ""),
+    FieldSpec {
+        path: "serving.traffic",
+        label: "24 hourly rates, requests/s (replace the load above)",
+        hint: "hour 0 first, comma-separated",
+        kind: Kind::Numbers,
+        initial: "",
+    },
+    number("serving.autoscaling.min_replicas", "Minimum replicas", "1", ""),
+    number("serving.autoscaling.max_replicas", "Maximum replicas", "no limit", ""),
+    number("serving.autoscaling.target_utilization", "Target utilisation (0–1)", "0.7", ""),
+    number(
+        "serving.autoscaling.scale_up_minutes",
+        "Scale-up lead time (minutes)",
+        "start + weight load",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.autoscaling.scale_to_zero",
+        label: "Scale to zero when idle",
+        hint: "",
+        kind: Kind::Choice(YES_NO),
+        initial: "",
+    },
+    FieldSpec {
+        path: "serving.region",
+        label: "Region (with an offer)",
+        hint: "cheapest",
+        kind: Kind::Text,
+        initial: "",
+    },
+    number("serving.committed_baseline.replicas", "Committed baseline replicas", "none", ""),
+    FieldSpec {
+        path: "serving.committed_baseline.plan",
+        label: "Committed baseline plan",
+        hint: "",
+        kind: Kind::Choice(COMMITTED_PLANS),
+        initial: "",
+    },
+    number(
+        "serving.committed_baseline.price_per_accelerator_hour",
+        "Committed price per accelerator-hour (USD)",
+        "",
+        "",
+    ),
+    FieldSpec {
+        path: "model.hf_config",
+        label: "Hugging Face config.json (instead of a preset)",
+        hint: "paste the file's contents",
+        kind: Kind::Json,
+        initial: "",
+    },
+];
+
+/// The form: "Load given as" and "Priced with" pick which fields are written; hourly rates replace
+/// the load above them, a pasted config the preset.
+pub static FORM: FormSpec = FormSpec {
+    basic: BASIC,
+    advanced: ADVANCED,
+    alternatives: &[
+        Alternative {
+            choice: "load",
+            value: "daily",
+            paths: &["serving.daily_requests", "serving.shape", "serving.peak_to_mean"],
+        },
+        Alternative { choice: "load", value: "rate", paths: &["serving.requests_per_second"] },
+        Alternative {
+            choice: "pricing",
+            value: "offer",
+            paths: &["serving.offer", "serving.plan", "serving.region"],
+        },
+        Alternative {
+            choice: "pricing",
+            value: "price",
+            paths: &[
+                "serving.price_per_accelerator_hour",
+                "serving.committed_baseline.price_per_accelerator_hour",
+            ],
+        },
+    ],
+    supersedes: &[
+        Supersede {
+            filled: "serving.traffic",
+            replaces: &[
+                "serving.daily_requests",
+                "serving.shape",
+                "serving.peak_to_mean",
+                "serving.requests_per_second",
+            ],
+        },
+        Supersede { filled: "model.hf_config", replaces: &["model.preset"] },
+    ],
+};
+
+/// A scenario and its serving report.
+pub type Estimate = (Scenario, ServingReport);
+
+#[component]
+pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
+    let outcome = Memo::new(move |_| -> Result<Estimate, Vec<Error>> {
+        let scenario = form.scenario()?;
+        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
+        match report {
+            Report { serving: Some(serving), .. } => Ok((scenario, serving)),
+            _ => Err(vec![Error::new("serving.accelerator", mlcost::Problem::Missing)]),
+        }
+    });
+    // The last estimate that worked stays on screen while the user fixes a field.
+    let last_good = Memo::new(move |previous: Option<&Option<Estimate>>| match outcome.get() {
+        Ok(good) => Some(good),
+        Err(_) => previous.cloned().flatten(),
+    });
+    let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
+    let defaults = Signal::derive(move || {
+        last_good.with(|good| good.as_ref().map(|(_, r)| r.assumptions.clone()).unwrap_or_default())
+    });
+    let estimate = Signal::derive(move || last_good.get());
+    let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
+
+    view! {
+        <main>
+            <ScenarioForm form=form book=book errors=errors defaults=defaults
+                heading="Serving scenario"
+                intro="An example workload to start from: a chat assistant on Llama 3.3 70B in FP8 across two H100s, 2M requests a day. Replace it with yours; results follow as you type."
+                advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic" />
+            <div class="outputs">
+                <section class="results" aria-label="Serving estimate" aria-live="polite">
+                    <h2>"Estimate"</h2>
+                    {move || match last_good.get() {
+                        Some((_, r)) => view! {
+                            <ServingResults report=r stale=outcome.with(Result::is_err) />
+                        }.into_any(),
+                        None => view! { <p>"Fill in the scenario to see what serving it costs."</p> }.into_any(),
+                    }}
+                </section>
+                <section class="chart" aria-label="Latency against batch size">
+                    <h2>"Latency against batch size (one replica)"</h2>
+                    <serving_charts::LatencyChart estimate=estimate />
+                </section>
+                <section class="chart" aria-label="Replicas over the day">
+                    <h2>"Replicas hour by hour"</h2>
+                    <serving_charts::DayChart report=report />
+                </section>
+                <section class="chart" aria-label="Self-hosting against hosted APIs">
+                    <h2>"Self-hosted against hosted APIs"</h2>
+                    {move || report.with(|r| r.as_ref().map(|r| view! { <ApiTable report=r.clone() /> }))}
+                    <serving_charts::ApiChart estimate=estimate book=book />
+                </section>
+            </div>
+        </main>
+    }
+}
+
+fn money(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), format::usd)
+}
+
+#[component]
+fn ServingResults(report: ServingReport, stale: bool) -> impl IntoView {
+    let per_replica = report.accelerators_per_replica;
+    let priced = report.price_per_accelerator_hour.map(|price| {
+        let offer = report.offer.as_ref().map_or_else(
+            || " (typed)".to_owned(),
+            |o| format!(" ({}, {}, {})", o.id, o.plan.as_str(), o.region),
+        );
+        format!("${:.3}{offer}", price.get())
+    });
+    let fits = if report.fits_in_memory {
+        format!("yes: {} full-length sequences at once", report.max_concurrent_sequences)
+    } else {
+        "no".to_owned()
+    };
+    let rows = [
+        (
+            "serving-monthly-cost",
+            "Monthly cost (autoscaled)",
+            money(report.monthly_cost_usd.map(|u| u.get())),
+        ),
+        (
+            "serving-static-cost",
+            "Monthly cost, peak replicas all day",
+            money(report.static_peak_monthly_cost_usd.map(|u| u.get())),
+        ),
+        (
+            "serving-cost-per-million-output",
+            "Per million generated tokens",
+            money(report.cost_per_million_output_tokens_usd),
+        ),
+        (
+            "serving-cost-per-million-input",
+            "Per million prompt tokens",
+            money(report.cost_per_million_input_tokens_usd),
+        ),
+        (
+            "serving-cost-per-thousand-requests",
+            "Per thousand requests",
+            money(report.cost_per_thousand_requests_usd),
+        ),
+        (
+            "serving-replicas-peak",
+            "Replicas at the peak",
+            report.replicas_peak.map_or("—".to_owned(), |n| {
+                format!(
+                    "{n} × {per_replica} accelerator{}",
+                    if per_replica == 1 { "" } else { "s" }
+                )
+            }),
+        ),
+        (
+            "serving-replica-hours",
+            "Replica-hours a day",
+            report.replica_hours_per_day.map_or("—".to_owned(), |h| format!("{h:.1}")),
+        ),
+        (
+            "serving-utilization",
+            "Utilisation",
+            report.utilization.map_or("—".to_owned(), format::percent),
+        ),
+        (
+            "serving-ttft",
+            "Time to first token",
+            format!("{:.0} ms at batch {}", report.ttft_ms, report.batch_at_slo.max(1)),
+        ),
+        ("serving-tpot", "Time per output token", format!("{:.1} ms", report.tpot_ms)),
+        (
+            "serving-throughput",
+            "Per replica at the target",
+            format!(
+                "{:.2} requests/s, {} tokens/s",
+                report.requests_per_second_per_replica_at_slo,
+                format::count(report.output_tokens_per_second_per_replica_at_slo)
+            ),
+        ),
+        ("serving-fits", "Fits in memory", fits),
+        ("serving-price", "Price per accelerator-hour", priced.unwrap_or_else(|| "—".to_owned())),
+    ];
+    view! {
+        {stale.then(|| view! { <p class="stale">"Showing the last valid estimate; fix the marked field to update it."</p> })}
+        <dl>
+            {rows.into_iter().map(|(id, label, value)| view! { <dt>{label}</dt><dd id=id>{value}</dd> }).collect_view()}
+        </dl>
+        <MemoryBar memory=report.memory />
+        {(!report.by_plan.is_empty()).then(|| view! {
+            <div class="scroll">
+            <table class="plans" id="serving-plans">
+                <caption>"The same day under each plan; committed plans pay for the peak every hour"</caption>
+                <thead><tr><th scope="col">"Plan"</th><th scope="col">"Region"</th><th scope="col">"$/acc-h"</th>
+                    <th scope="col">"Billed"</th><th scope="col">"Monthly"</th></tr></thead>
+                <tbody>
+                    {report.by_plan.iter().map(|(plan, cost)| view! {
+                        <tr><th scope="row">{plan.clone()}</th><td>{cost.region.clone().unwrap_or_default()}</td>
+                            <td class="num">{format!("{:.3}", cost.price_per_accelerator_hour.get())}</td>
+                            <td>{if cost.committed { "peak, all day" } else { "as scaled" }}</td>
+                            <td class="num">{format::usd(cost.monthly_cost_usd.get())}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        })}
+        {report.mix.clone().map(|m| view! {
+            <p id="serving-mix">{format!(
+                "Your committed baseline: {} replica{} on {} with {} above: {} a month",
+                m.committed_replicas, if m.committed_replicas == 1 { "" } else { "s" },
+                m.committed_plan, m.burst_plan, format::usd(m.monthly_cost_usd.get())
+            )}</p>
+        })}
+        {report.best_mix.clone().map(|m| view! {
+            <p class="recommendation" id="serving-best-mix">
+                "Cheapest commitment: "<strong>{format!(
+                    "{} replica{} on {} with {} above",
+                    m.committed_replicas, if m.committed_replicas == 1 { "" } else { "s" },
+                    m.committed_plan, m.burst_plan
+                )}</strong>{format!(" — {} a month", format::usd(m.monthly_cost_usd.get()))}
+            </p>
+        })}
+        {(!report.assumptions.is_empty()).then(|| view! {
+            <details class="assumptions" open>
+                <summary>"Defaults used and their sources"</summary>
+                <ul>
+                    {report.assumptions.iter().map(|a| view! {
+                        <li><code>{a.field.clone()}</code>" = "{format!("{:.3}", a.value)}": "{a.source.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
+        {(!report.notes.is_empty()).then(|| view! {
+            <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+        })}
+    }
+}
+
+/// One accelerator's memory: weights, the KV cache at the most sequences that fit, the runtime's
+/// reserve, and what is left.
+#[component]
+fn MemoryBar(memory: ServingMemory) -> impl IntoView {
+    let held = [
+        ("weights", "weights", memory.weights_bytes.get()),
+        ("kv-cache", "KV cache", memory.kv_cache_bytes.get()),
+        ("reserve", "runtime reserve", memory.runtime_reserve_bytes.get()),
+    ];
+    let capacity = memory.capacity_bytes.get();
+    let used: f64 = held.iter().map(|(_, _, b)| b).sum();
+    let free = (capacity - used).max(0.0);
+    // Weights that do not fit overflow the capacity: the bar then spans what was asked for.
+    let total = used.max(capacity).max(1.0);
+    let parts: Vec<_> = held.into_iter().chain([("free", "free", free)]).collect();
+    view! {
+        <p class="bar-caption">{format!("Memory per accelerator, of {}", format::bytes(capacity))}</p>
+        <div class="memory-bar" id="serving-memory-bar" role="img"
+            aria-label="Memory per accelerator: weights, KV cache, runtime reserve and free">
+            {parts.iter().filter(|(_, _, b)| *b > 0.0).map(|(class, name, b)| {
+                let share = b / total;
+                let width = format!("width: {:.2}%", share * 100.0);
+                let title = format!("{name}: {}", format::bytes(*b));
+                // Narrow parts go unlabelled inside the bar; the legend below names them all.
+                let label = (share > 0.15).then_some(*name);
+                view! { <span class=format!("part {class}") style=width title=title>{label}</span> }
+            }).collect_view()}
+        </div>
+        <ul class="legend">
+            {parts.into_iter().map(|(class, name, b)| view! {
+                <li><span class=format!("swatch {class}")></span>{format!("{name} {}", format::bytes(b))}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Each hosted API's monthly bill for the same tokens, against self-hosting.
+#[component]
+fn ApiTable(report: ServingReport) -> impl IntoView {
+    if report.api_comparison.is_empty() {
+        return view! { <p class="hint">"Tick hosted APIs in the scenario to compare them."</p> }
+            .into_any();
+    }
+    let self_hosted = money(report.monthly_cost_usd.map(|u| u.get()));
+    view! {
+        <p class="hint">{format!("Self-hosted: {self_hosted} a month. Break-even: the requests a day (same shape) above which self-hosting costs less.")}</p>
+        <div class="scroll">
+        <table id="serving-apis">
+            <thead><tr><th scope="col">"API"</th><th scope="col">"Monthly"</th>
+                <th scope="col">"Self-hosted − API"</th><th scope="col">"Break-even req/day"</th></tr></thead>
+            <tbody>
+                {report.api_comparison.iter().map(|api| {
+                    let break_even = match api.break_even_requests_per_day {
+                        None => "never".to_owned(),
+                        Some(v) if v <= 0.0 => "any volume".to_owned(),
+                        Some(v) => format::count(v),
+                    };
+                    let source = format!("{} (as of {})", api.source, api.as_of);
+                    view! {
+                        <tr><th scope="row" title=source>{api.name.clone()}</th>
+                            <td class="num">{format::usd(api.monthly_cost_usd.get())}</td>
+                            <td class="num">{format::usd(api.self_hosted_minus_api_usd.get())}</td>
+                            <td class="num">{break_even}</td></tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }
+    .into_any()
+}

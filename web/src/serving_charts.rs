@@ -1,0 +1,516 @@
+//! The serving page's charts: latency against batch, replicas over the day, and monthly cost
+//! against daily volume for self-hosting and each hosted API.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use mlcost::serving::{BatchPoint, HourPlan, Serving, ServingReport};
+use mlcost::{PriceBook, Scenario};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+use crate::format;
+use crate::serving::Estimate;
+
+const TTFT_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
+const TPOT_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+const MARK_COLOR: RGBColor = RGBColor(0x57, 0x60, 0x6a);
+const API_COLORS: [RGBColor; 5] = [
+    RGBColor(0xd9, 0x5f, 0x02),
+    RGBColor(0x2a, 0x9d, 0x8f),
+    RGBColor(0x7b, 0x5e, 0xa7),
+    RGBColor(0xb4, 0x23, 0x18),
+    RGBColor(0x8c, 0x6d, 0x1f),
+];
+
+/// Volumes the self-hosted curve is evaluated at.
+const SWEEP_POINTS: usize = 30;
+
+type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
+
+/// A canvas kept in step with `data`: the canvas is outside the reactive graph, so an effect
+/// redraws it.
+fn canvas_chart<T>(
+    id: &'static str,
+    label: &'static str,
+    data: Memo<T>,
+    draw: Draw<T>,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let canvas = NodeRef::<Canvas>::new();
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let data = data.get();
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw(canvas, &data).err());
+        }
+    });
+    view! {
+        <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
+        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+    }
+}
+
+fn blank(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), String> {
+    root.present().map_err(|e| e.to_string())
+}
+
+/// The latency curve, the SLO's two targets and the largest batch meeting them.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Latency {
+    curve: Vec<BatchPoint>,
+    ttft_target: Option<f64>,
+    tpot_target: Option<f64>,
+    batch_at_slo: u32,
+}
+
+#[component]
+pub fn LatencyChart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        estimate.with(|e| {
+            e.as_ref().map_or_else(Latency::default, |(scenario, report)| {
+                let slo = scenario.serving.as_ref().map(|s| s.slo).unwrap_or_default();
+                Latency {
+                    curve: report.latency_vs_batch.clone(),
+                    ttft_target: slo.ttft_ms,
+                    tpot_target: slo.tpot_ms,
+                    batch_at_slo: report.batch_at_slo,
+                }
+            })
+        })
+    });
+    view! {
+        {canvas_chart("serving-latency-chart",
+            "Time to first token and time per output token against batch size, with the targets",
+            data, draw_latency)}
+        <p class="hint">"Dashed: the targets. The grey line marks the largest batch meeting both."</p>
+    }
+}
+
+fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<(), String> {
+    let root = CanvasBackend::with_canvas_object(canvas)
+        .ok_or("canvas has no 2D context")?
+        .into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let Some(largest) = data.curve.last().map(|p| f64::from(p.batch)) else {
+        return blank(&root);
+    };
+    // Models without tokens have no time per output token: nothing to put on a log axis.
+    let latencies = data.curve.iter().flat_map(|p| [p.ttft_ms, p.tpot_ms]);
+    let all = latencies.chain(data.ttft_target).chain(data.tpot_target).filter(|ms| *ms > 0.0);
+    let (low, high) = all.fold((f64::INFINITY, 0.0f64), |(lo, hi), ms| (lo.min(ms), hi.max(ms)));
+    if !(low > 0.0 && high.is_finite()) {
+        return blank(&root);
+    }
+    let x_range = (0.8..largest.max(2.0) * 1.25).log_scale().base(2.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        // Headroom above the highest line keeps the legend off the curves and targets.
+        .build_cartesian_2d(x_range, (low * 0.7..high * 4.0).log_scale())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("batch (sequences in flight)")
+        .y_desc("milliseconds")
+        .x_label_formatter(&|b| format!("{b:.0}"))
+        .y_label_formatter(&|ms| trimmed(*ms))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let series = [
+        (
+            "time to first token",
+            TTFT_COLOR,
+            data.ttft_target,
+            (|p| p.ttft_ms) as fn(&BatchPoint) -> f64,
+        ),
+        ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms),
+    ];
+    for (name, color, target, metric) in series {
+        let points: Vec<(f64, f64)> = data
+            .curve
+            .iter()
+            .map(|p| (f64::from(p.batch), metric(p)))
+            .filter(|(_, ms)| *ms > 0.0)
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+        chart
+            .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
+            .map_err(|e| e.to_string())?;
+        if let Some(target) = target {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.8, target), (largest.max(2.0) * 1.25, target)],
+                    6,
+                    4,
+                    color.stroke_width(1),
+                ))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    if data.batch_at_slo > 0 {
+        let batch = f64::from(data.batch_at_slo);
+        chart
+            .draw_series(LineSeries::new(
+                [(batch, low * 0.7), (batch, high * 4.0)],
+                MARK_COLOR.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(format!("largest batch meeting the targets: {}", data.batch_at_slo))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MARK_COLOR.stroke_width(1)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// The autoscaled day and the replicas a static fleet keeps for its peak.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Day {
+    hours: Vec<HourPlan>,
+    peak: u32,
+}
+
+#[component]
+pub fn DayChart(report: Signal<Option<ServingReport>>) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        report.with(|r| {
+            r.as_ref().map_or_else(Day::default, |r| Day {
+                hours: r.hourly.clone(),
+                peak: r.replicas_peak.unwrap_or(0),
+            })
+        })
+    });
+    view! {
+        {canvas_chart("serving-day-chart",
+            "Replica-hours billed each hour of the day (bars), the static peak (dashed) and requests per second (line)",
+            data, draw_day)}
+        {move || data.with(|d| d.hours.is_empty()).then(|| view! {
+            <p class="hint">"Give a load and a price to see the day."</p>
+        })}
+    }
+}
+
+fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String> {
+    let root = CanvasBackend::with_canvas_object(canvas)
+        .ok_or("canvas has no 2D context")?
+        .into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    if data.hours.is_empty() {
+        return blank(&root);
+    }
+    let most = data.hours.iter().map(|h| h.replica_hours).fold(f64::from(data.peak), f64::max);
+    let busiest = data.hours.iter().map(|h| h.requests_per_second).fold(0.0, f64::max);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .right_y_label_area_size(70)
+        .build_cartesian_2d(0.0..24.0, 0.0..(most * 1.3).max(1.0))
+        .map_err(|e| e.to_string())?
+        .set_secondary_coord(0.0..24.0, 0.0..(busiest * 1.3).max(1e-9));
+    chart
+        .configure_mesh()
+        .x_desc("hour of the day")
+        .y_desc("replicas")
+        .x_labels(13)
+        .x_label_formatter(&|h| format!("{h:.0}"))
+        .y_label_formatter(&|r| trimmed(*r))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("requests/s")
+        .y_label_formatter(&|r| trimmed(*r))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(data.hours.iter().map(|h| {
+            let hour = f64::from(h.hour);
+            Rectangle::new(
+                [(hour + 0.1, 0.0), (hour + 0.9, h.replica_hours)],
+                TTFT_COLOR.mix(0.6).filled(),
+            )
+        }))
+        .map_err(|e| e.to_string())?
+        .label("replica-hours billed (autoscaled)")
+        .legend(|(x, y)| {
+            Rectangle::new([(x, y - 5), (x + 16, y + 5)], TTFT_COLOR.mix(0.6).filled())
+        });
+    let peak = f64::from(data.peak);
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(0.0, peak), (24.0, peak)],
+            6,
+            4,
+            MARK_COLOR.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label(format!("static fleet for the peak: {}", data.peak))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MARK_COLOR.stroke_width(2)));
+    chart
+        .draw_secondary_series(LineSeries::new(
+            data.hours.iter().map(|h| (f64::from(h.hour) + 0.5, h.requests_per_second)),
+            TPOT_COLOR.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("requests/s (right axis)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TPOT_COLOR.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Self-hosting's monthly cost at one daily volume (same day shape).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VolumeCost {
+    pub requests_per_day: f64,
+    pub monthly_usd: f64,
+}
+
+/// A hosted API: its bill grows in proportion to the volume.
+#[derive(Debug, Clone, PartialEq)]
+struct ApiLine {
+    name: String,
+    monthly_usd_per_daily_request: f64,
+    break_even: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Volumes {
+    self_hosted: Vec<VolumeCost>,
+    current: Option<VolumeCost>,
+    apis: Vec<ApiLine>,
+}
+
+/// The load scaled by `factor`, however it was given.
+fn scale_load(serving: &mut Serving, factor: f64) {
+    if let Some(daily) = serving.daily_requests.as_mut() {
+        *daily *= factor;
+    }
+    if let Some(rate) = serving.requests_per_second.as_mut() {
+        *rate *= factor;
+    }
+    if let Some(traffic) = serving.traffic.as_mut() {
+        traffic.iter_mut().for_each(|rate| *rate *= factor);
+    }
+}
+
+/// Self-hosting's monthly cost from 1/30 of the smallest to 30 times the largest of today's volume
+/// and the break-even volumes, evaluated by the engine at `SWEEP_POINTS` volumes spaced evenly on
+/// a log scale.
+pub fn volume_sweep(
+    scenario: &Scenario,
+    report: &ServingReport,
+    book: &PriceBook,
+) -> Vec<VolumeCost> {
+    let Some(current) = report.requests_per_day.filter(|v| *v > 0.0) else {
+        return Vec::new();
+    };
+    let marks = report.api_comparison.iter().filter_map(|a| a.break_even_requests_per_day);
+    let (low, high) =
+        marks.filter(|v| *v > 0.0).fold((current, current), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (low, high) = (low / 30.0, high * 30.0);
+    (0..SWEEP_POINTS)
+        .filter_map(|i| {
+            let volume = low * (high / low).powf(i as f64 / (SWEEP_POINTS - 1) as f64);
+            let mut variant = scenario.clone();
+            let serving = variant.serving.as_mut()?;
+            scale_load(serving, volume / current);
+            serving.compare_apis.clear();
+            // The engine's break-even volumes ignore max_replicas (beyond it requests would go
+            // unserved), so the curve they sit on does too.
+            serving.autoscaling.max_replicas = None;
+            let cost = mlcost::estimate_with(&variant, book).ok()?.serving?.monthly_cost_usd?;
+            Some(VolumeCost { requests_per_day: volume, monthly_usd: cost.get() })
+        })
+        .collect()
+}
+
+#[component]
+pub fn ApiChart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        estimate.with(|e| {
+            let Some((scenario, report)) = e else { return Volumes::default() };
+            let current = report
+                .requests_per_day
+                .zip(report.monthly_cost_usd)
+                .map(|(v, c)| VolumeCost { requests_per_day: v, monthly_usd: c.get() });
+            let Some(now) = current.filter(|c| c.requests_per_day > 0.0) else {
+                return Volumes::default();
+            };
+            Volumes {
+                self_hosted: book.with(|b| volume_sweep(scenario, report, b)),
+                current,
+                apis: report
+                    .api_comparison
+                    .iter()
+                    .map(|a| ApiLine {
+                        name: a.name.clone(),
+                        monthly_usd_per_daily_request: a.monthly_cost_usd.get()
+                            / now.requests_per_day,
+                        break_even: a.break_even_requests_per_day.filter(|v| *v > 0.0),
+                    })
+                    .collect(),
+            }
+        })
+    });
+    view! {
+        {canvas_chart("serving-api-chart",
+            "Monthly cost against requests per day: self-hosted and each hosted API, break-even points marked",
+            data, draw_apis)}
+        <p class="hint">"Both axes logarithmic. The ring is today's volume; dots mark where self-hosting becomes cheaper."</p>
+    }
+}
+
+fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), String> {
+    let root = CanvasBackend::with_canvas_object(canvas)
+        .ok_or("canvas has no 2D context")?
+        .into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (Some(first), Some(last)) = (data.self_hosted.first(), data.self_hosted.last()) else {
+        return blank(&root);
+    };
+    let (low, high) = (first.requests_per_day, last.requests_per_day);
+    let api_costs =
+        data.apis.iter().flat_map(|a| [low, high].map(|v| v * a.monthly_usd_per_daily_request));
+    let costs = data.self_hosted.iter().map(|p| p.monthly_usd).chain(api_costs);
+    let (cheapest, dearest) = costs
+        .filter(|c| *c > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), c| (lo.min(c), hi.max(c)));
+    if !(cheapest > 0.0 && dearest.is_finite()) {
+        return blank(&root);
+    }
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d((low..high).log_scale(), (cheapest * 0.7..dearest * 1.4).log_scale())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("requests per day")
+        .y_desc("USD per month")
+        .x_label_formatter(&|v| format::count(*v))
+        .y_label_formatter(&|c| format::usd(*c))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(
+            data.self_hosted.iter().map(|p| (p.requests_per_day, p.monthly_usd)),
+            TTFT_COLOR.stroke_width(3),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("self-hosted (autoscaled)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TTFT_COLOR.stroke_width(3)));
+    if let Some(now) = data.current {
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (now.requests_per_day, now.monthly_usd),
+                7,
+                TTFT_COLOR.stroke_width(2),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
+    for (api, color) in data.apis.iter().zip(API_COLORS.iter().cycle()) {
+        let cost = |v: f64| v * api.monthly_usd_per_daily_request;
+        let color = *color;
+        chart
+            .draw_series(LineSeries::new(
+                [(low, cost(low)), (high, cost(high))],
+                color.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(match api.break_even {
+                Some(v) => format!("{} (break-even {}/day)", api.name, format::count(v)),
+                None => format!("{} (never cheaper to self-host)", api.name),
+            })
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+        chart
+            .draw_series(api.break_even.map(|v| Circle::new((v, cost(v)), 6, color.filled())))
+            .map_err(|e| e.to_string())?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Axis labels: 100, 10, 1, 0.1 rather than 100.000, 10.000, 1.000, 0.100.
+fn trimmed(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> (Scenario, ServingReport, &'static PriceBook) {
+        let scenario = Scenario::from_json(
+            r#"{"model": {"preset": "llama-3.3-70b"},
+                "serving": {"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8",
+                            "input_tokens": 1000, "output_tokens": 300, "daily_requests": 2000000,
+                            "shape": "diurnal", "peak_to_mean": 2, "slo": {"ttft_ms": 1000, "tpot_ms": 50},
+                            "offer": "aws:p5.48xlarge",
+                            "compare_apis": ["together:meta-llama/llama-3.3-70b-instruct-turbo"]}}"#,
+        )
+        .unwrap();
+        let book = PriceBook::bundled().unwrap();
+        let report = mlcost::estimate_with(&scenario, book).unwrap().serving.unwrap();
+        (scenario, report, book)
+    }
+
+    #[test]
+    fn the_sweep_spans_today_and_crosses_the_api_at_its_break_even() {
+        let (scenario, report, book) = example();
+        let sweep = volume_sweep(&scenario, &report, book);
+        assert_eq!(sweep.len(), SWEEP_POINTS);
+        let api = &report.api_comparison[0];
+        let break_even = api.break_even_requests_per_day.unwrap();
+        let per_request = api.monthly_cost_usd.get() / report.requests_per_day.unwrap();
+        // Dearer than the API below the break-even, cheaper above it.
+        for point in &sweep {
+            let api_cost = point.requests_per_day * per_request;
+            if point.requests_per_day < break_even * 0.9 {
+                assert!(point.monthly_usd > api_cost, "{point:?}");
+            } else if point.requests_per_day > break_even * 1.1 {
+                assert!(point.monthly_usd < api_cost, "{point:?}");
+            }
+        }
+        let today = report.requests_per_day.unwrap();
+        assert!(
+            sweep[0].requests_per_day < today && today < sweep[SWEEP_POINTS - 1].requests_per_day
+        );
+    }
+
+    #[test]
+    fn scaling_keeps_the_way_the_load_was_given() {
+        let mut serving = example().0.serving.unwrap();
+        serving.traffic = Some(vec![2.0; 24]);
+        scale_load(&mut serving, 10.0);
+        assert_eq!(serving.daily_requests, Some(2e7));
+        assert_eq!(serving.traffic, Some(vec![20.0; 24]));
+        assert_eq!(serving.requests_per_second, None);
+    }
+}
