@@ -177,19 +177,33 @@ pub fn report(report: &Report) -> String {
 fn serving_section(s: &mlcost::serving::ServingReport) -> String {
     let mut out = String::new();
     let gb = |bytes: f64| format!("{:.1} GB", bytes / 1e9);
-    let rows = [
+    // A model without tokens (a CNN) answers requests: show its latency and request rates.
+    let tokens = s.max_output_tokens_per_second_per_replica > 0.0 || !s.fits_in_memory;
+    let mut rows = vec![
         ("model", s.model.clone()),
         ("accelerators per replica", s.accelerators_per_replica.to_string()),
         ("weights", gb(s.weights_bytes.get())),
-        ("KV cache per token", format!("{:.1} KB", s.kv_cache_bytes_per_token.get() / 1e3)),
-        ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
-        ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
-        ("batch meeting the SLO", s.batch_at_slo.to_string()),
-        ("TTFT", format!("{:.1} ms", s.ttft_ms)),
-        ("TPOT", format!("{:.2} ms", s.tpot_ms)),
-        ("output tokens/s at the SLO", grouped(s.output_tokens_per_second_per_replica_at_slo)),
-        ("max output tokens/s", grouped(s.max_output_tokens_per_second_per_replica)),
     ];
+    if tokens {
+        rows.extend([
+            ("KV cache per token", format!("{:.1} KB", s.kv_cache_bytes_per_token.get() / 1e3)),
+            ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
+            ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
+            ("batch meeting the SLO", s.batch_at_slo.to_string()),
+            ("TTFT", format!("{:.1} ms", s.ttft_ms)),
+            ("TPOT", format!("{:.2} ms", s.tpot_ms)),
+            ("output tokens/s at the SLO", grouped(s.output_tokens_per_second_per_replica_at_slo)),
+            ("max output tokens/s", grouped(s.max_output_tokens_per_second_per_replica)),
+        ]);
+    } else {
+        rows.extend([
+            ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
+            ("batch meeting the SLO", s.batch_at_slo.to_string()),
+            ("latency", format!("{:.1} ms", s.ttft_ms)),
+            ("requests/s at the SLO", grouped(s.requests_per_second_per_replica_at_slo)),
+            ("max requests/s", grouped(s.max_requests_per_second_per_replica)),
+        ]);
+    }
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     out.push_str("Serving (per replica)\n");
     for (label, value) in rows {
@@ -197,7 +211,8 @@ fn serving_section(s: &mlcost::serving::ServingReport) -> String {
     }
     if let Some(monthly) = s.monthly_cost_usd {
         let dollars = |usd: f64| format!("${}", grouped(usd));
-        let per_million = |usd: Option<f64>| usd.map_or("—".into(), |v| format!("${v:.3}"));
+        let per_million =
+            |usd: Option<f64>| usd.map_or("—".into(), |v| format!("${}", significant(v)));
         let mut day = vec![
             ("requests per day", s.requests_per_day.map_or("—".into(), grouped)),
             ("peak replicas", s.replicas_peak.map_or("—".into(), |r| r.to_string())),
@@ -211,14 +226,17 @@ fn serving_section(s: &mlcost::serving::ServingReport) -> String {
                 "monthly cost (static peak)",
                 s.static_peak_monthly_cost_usd.map_or("—".into(), |c| dollars(c.get())),
             ),
-            ("per 1M input tokens", per_million(s.cost_per_million_input_tokens_usd)),
-            ("per 1M output tokens", per_million(s.cost_per_million_output_tokens_usd)),
         ];
+        if tokens {
+            day.push(("per 1M input tokens", per_million(s.cost_per_million_input_tokens_usd)));
+            day.push(("per 1M output tokens", per_million(s.cost_per_million_output_tokens_usd)));
+        }
+        day.push(("per 1,000 requests", per_million(s.cost_per_thousand_requests_usd)));
         if let Some(mix) = &s.best_mix {
             day.push((
                 "best committed mix",
                 format!(
-                    "{} replicas on {} + {} burst: {}",
+                    "{} replica(s) on {} + {} burst: {}",
                     mix.committed_replicas,
                     mix.committed_plan,
                     mix.burst_plan,
@@ -305,6 +323,13 @@ pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Three significant digits, however small: $0.000144 stays readable.
+fn significant(value: f64) -> String {
+    let decimals =
+        if value > 0.0 { (2.0 - value.log10().floor()).clamp(2.0, 9.0) as usize } else { 2 };
+    format!("{value:.decimals$}")
+}
+
 fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
@@ -327,7 +352,14 @@ fn grouped(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::{grouped, significant};
+
+    #[test]
+    fn small_money_keeps_three_significant_digits() {
+        assert_eq!(significant(0.000_144_4), "0.000144");
+        assert_eq!(significant(0.715), "0.715");
+        assert_eq!(significant(12.5), "12.50");
+    }
 
     #[test]
     fn groups_thousands() {
