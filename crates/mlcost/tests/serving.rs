@@ -405,9 +405,35 @@ fn properties_hold_across_many_serving_scenarios() {
         if let Some(tighter_cost) = tighter.monthly_cost_usd {
             assert!(tighter_cost >= monthly, "a tighter SLO cost less: {preset} tpot {tpot}");
         }
-        // Stated physical ceilings: no batch decodes faster than the replica's peak FLOP/s allow.
+        // The physical roofline at 100% efficiency: no batch generates faster than the replica's
+        // densest peak allows at 2 FLOPs per active parameter, nor faster than its memory
+        // bandwidth reads the active weights once per step.
+        let hardware = mlcost::PriceBook::bundled().unwrap().accelerator(accelerator, "").unwrap();
+        let active = mlcost::Model { preset: Some(preset.into()), ..Default::default() }
+            .resolve()
+            .unwrap()
+            .active_parameters;
+        let bytes_per_parameter = match weights {
+            "bf16" => 2.0,
+            "fp8" => 1.0,
+            _ => 0.5,
+        };
+        let d = &hardware.dense;
+        let densest = [d.fp32, d.tf32, d.bf16, d.fp16, d.fp8, d.int8, d.int4, d.fp4]
+            .into_iter()
+            .flatten()
+            .map(|f| f.get())
+            .fold(0.0, f64::max);
+        let accelerators = f64::from(base.accelerators_per_replica);
+        let bandwidth = hardware.memory_bandwidth_bytes_per_second.get() * accelerators;
         for point in &base.latency_vs_batch {
-            assert!(point.output_tokens_per_second.is_finite() && point.ttft_ms > 0.0);
+            let compute_bound = accelerators * densest / (2.0 * active);
+            let bandwidth_bound =
+                f64::from(point.batch) * bandwidth / (active * bytes_per_parameter);
+            assert!(
+                point.output_tokens_per_second <= compute_bound.min(bandwidth_bound),
+                "{preset} on {tp}×{accelerator} {weights}: {point:?} beats the roofline"
+            );
         }
     }
     assert!(priced_cases > 50, "only {priced_cases} scenarios were priced");
