@@ -224,3 +224,20 @@ fn a_serving_scenario_prints_its_replica() {
     let report: Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert!(report["serving"]["batch_at_slo"].as_u64().is_some_and(|b| b > 1), "{report}");
 }
+
+#[test]
+fn a_link_opens_the_same_estimate_and_a_damaged_one_is_refused() {
+    let link = mlcost(&["link", "-", "--base", "https://wiki.example/mlcost/"], DEEPSEEK_V3);
+    assert!(link.status.success(), "{}", text(&link.stderr));
+    let link = text(&link.stdout).trim().to_owned();
+    assert!(link.starts_with("https://wiki.example/mlcost/#s=2."), "{link}");
+    let from_link = mlcost(&["estimate", &link, "--format", "json"], "");
+    let from_file = mlcost(&["estimate", "-", "--format", "json"], DEEPSEEK_V3);
+    assert!(from_link.status.success(), "{}", text(&from_link.stderr));
+    assert_eq!(from_link.stdout, from_file.stdout);
+
+    let damaged = &link[..link.len() - 9];
+    let out = mlcost(&["estimate", damaged], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("link: the link's data"), "{}", text(&out.stderr));
+}

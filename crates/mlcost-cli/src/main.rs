@@ -1,7 +1,7 @@
 //! `mlcost`: estimates from scenario files, and the price catalogue. Exit status: 0 success, 2 invalid
 //! input (the error, naming the field, on stderr), 1 anything else (such as an unreadable file).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,11 +27,18 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Estimate the cost of a scenario (JSON, or TOML for a .toml file); `-` reads standard input
-    /// (JSON).
+    /// (JSON); a web app link (`...#s=2.…`) is read as the scenario it holds.
     Estimate {
         file: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Print the web app link that opens a scenario file.
+    Link {
+        file: String,
+        /// Where the app is served.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        base: String,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -78,6 +85,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = book(cli.prices.as_deref()).and_then(|book| match cli.command {
         Command::Estimate { file, format } => estimate(&book, &file, format),
+        Command::Link { file, base } => {
+            let scenario = read_scenario(&file)?;
+            Ok(format!("{}#s={}", base.trim_end_matches('#'), mlcost::share::encode(&scenario)))
+        }
         Command::Schema => Ok(mlcost::scenario_schema()),
         Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
             let filter = QuoteFilter { accelerator, provider, region, plan };
@@ -86,8 +97,15 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(output) => {
-            println!("{output}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{output}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("mlcost: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(Failure::Input(message)) => {
             eprintln!("{message}");
@@ -121,7 +139,11 @@ fn book(prices: Option<&Path>) -> Result<PriceBook, Failure> {
     Ok(bundled.with_sheet(&sheet))
 }
 
-fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
+/// A scenario from a file (JSON, or TOML by extension), standard input, or an app link.
+fn read_scenario(file: &str) -> Result<Scenario, Failure> {
+    if let Some((_, payload)) = file.split_once("#s=") {
+        return mlcost::share::decode(payload).map_err(|e| Failure::Input(format!("link: {e}")));
+    }
     let text =
         read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;
     let scenario = if file.to_ascii_lowercase().ends_with(".toml") {
@@ -129,8 +151,11 @@ fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Fail
     } else {
         Scenario::from_json(&text)
     };
-    let report = scenario
-        .and_then(|s| mlcost::estimate_with(&s, book))
+    scenario.map_err(|e| Failure::Input(e.to_string()))
+}
+
+fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
+    let report = mlcost::estimate_with(&read_scenario(file)?, book)
         .map_err(|e| Failure::Input(e.to_string()))?;
     match format {
         // A report is plain numbers and strings; serialising it cannot fail.

@@ -20,6 +20,7 @@ mod report;
 pub mod rightsizing;
 mod scenario;
 pub mod serving;
+pub mod share;
 mod training;
 pub mod units;
 pub mod work;
