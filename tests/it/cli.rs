@@ -241,3 +241,16 @@ fn a_link_opens_the_same_estimate_and_a_damaged_one_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("link: the link's data"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn csv_output_has_every_figure_under_its_json_key() {
+    let out = mlcost(&["estimate", "-", "--format", "csv"], DEEPSEEK_V3);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("key,value\n"), "{csv}");
+    let json = mlcost(&["estimate", "-", "--format", "json"], DEEPSEEK_V3);
+    let report: Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    let cost = report["training"]["compute_cost_usd"].to_string();
+    assert!(csv.contains(&format!("\ntraining.compute_cost_usd,{cost}\n")), "{csv}");
+    assert!(csv.contains("\ntraining.by_plan.custom.accelerator_hours,"), "{csv}");
+}

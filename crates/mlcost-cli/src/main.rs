@@ -161,7 +161,7 @@ fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Fail
         // A report is plain numbers and strings; serialising it cannot fail.
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::report(&report)),
-        Format::Csv => Err(Failure::Input("estimate prints json or table".into())),
+        Format::Csv => Ok(report.to_csv().trim_end().to_owned()),
     }
 }
 
