@@ -1,0 +1,436 @@
+//! Scheduling on a fixed cluster: which job runs when and on which accelerators, and what owning the
+//! cluster costs against renting the same work on demand or on spot.
+//!
+//! The scheduler is a list scheduler with conservative backfilling (Mu'alem & Feitelson 2001,
+//! "Utilization, predictability, workloads, and user runtime estimates in scheduling the IBM SP2
+//! with backfilling", IEEE TPDS 12(6)): jobs are taken in queue order, earliest deadline first by
+//! default, and each is reserved at the earliest time, not before its earliest start, at which its
+//! accelerators stay free for its whole run. A job later in the queue may start in a gap before an
+//! earlier one (backfilling), but never delays a reservation already made.
+//!
+//! Known limits:
+//! - No preemption: a job, once started, runs to its end on the same accelerators.
+//! - No elasticity: a job runs on exactly the accelerators it asks for, never more or fewer.
+//! - Run time is independent of placement: which accelerators a job gets (one node or several,
+//!   contiguous lanes or not) does not change how long it takes; topology is not modelled.
+//! - Greedy, not optimal: placing jobs one by one in queue order can miss a deadline that another
+//!   order would meet (meeting every deadline with rigid parallel jobs is NP-hard in general).
+//! - Run times are taken as exact; real jobs end early or late and a real scheduler re-plans.
+
+mod lanes;
+mod profile;
+mod sizing;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Assumption;
+use crate::check::{non_negative, positive};
+use crate::error::{Error, Problem, strip_position};
+use crate::units::{Hours, Usd, UsdPerHour};
+
+pub use lanes::LaneRange;
+pub use sizing::{ClusterSizing, MAX_SIZES_EVALUATED, SizeOutcome, best_cluster_size};
+
+use lanes::Placed;
+use profile::CapacityProfile;
+
+/// Extra run time a spot run loses to preemptions when the input gives none: 10%. Estimate, not a
+/// measurement: redone work and restarts cost a few percent at AWS's typical GPU interruption bands
+/// (see `reliability`), and waiting for spot capacity to come back, which no public source
+/// quantifies, is the rest. Give `spot_overhead` for your own workload.
+pub const DEFAULT_SPOT_OVERHEAD: f64 = 0.1;
+
+/// A cluster, the jobs to run on it, and what renting instead would cost.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleInput {
+    pub cluster: Cluster,
+    /// Renting one accelerator-hour on demand: what owning is compared against.
+    pub on_demand_price_per_accelerator_hour: UsdPerHour,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_price_per_accelerator_hour: Option<UsdPerHour>,
+    /// Fraction of extra run time a spot run loses to preemptions (0.1: 10% longer);
+    /// [`DEFAULT_SPOT_OVERHEAD`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_overhead: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub order: QueueOrder,
+    pub jobs: Vec<Job>,
+}
+
+/// Accelerators owned or committed to, billed for every hour of the horizon, busy or idle.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub accelerators: u32,
+    /// The committed or amortised cost of one accelerator-hour.
+    pub price_per_accelerator_hour: UsdPerHour,
+}
+
+/// One job: it runs for `hours` on exactly `accelerators`, without interruption.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// Tells jobs apart in the report and on the chart: unique.
+    pub name: String,
+    pub accelerators: u32,
+    /// Run time on `accelerators`.
+    pub hours: f64,
+    /// When the job can start at the earliest (its data is ready, say), hours from the horizon's start.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub earliest_start_hours: f64,
+    /// When it must have finished, hours from the horizon's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_hours: Option<f64>,
+    /// Among jobs with the same deadline (or none), higher goes first; 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+}
+
+/// The order jobs are queued in; each then takes the earliest gap that fits it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueOrder {
+    /// Earliest deadline first (jobs without one last), then higher priority, earliest start,
+    /// name. With one machine and every job ready at once, it meets every deadline any order meets
+    /// (Jackson 1955).
+    #[default]
+    Edf,
+    /// First come, first served: by earliest start, ties in list order.
+    Fifo,
+}
+
+/// What the scheduler did and what it costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleReport {
+    /// The cluster size scheduled on.
+    pub accelerators: u32,
+    pub order: QueueOrder,
+    /// Every job, in input order.
+    pub jobs: Vec<JobOutcome>,
+    /// When the last placed job ends: the horizon the cluster is billed for.
+    pub makespan_hours: Hours,
+    pub busy_accelerator_hours: f64,
+    /// Busy accelerator-hours over the cluster's accelerator-hours in the makespan (0 when nothing runs).
+    pub utilization: f64,
+    /// Jobs that run but finish after their deadline.
+    pub deadline_misses: Vec<String>,
+    /// Jobs needing more accelerators than the cluster has: not run.
+    pub unschedulable: Vec<String>,
+    /// The cluster for the makespan: accelerators × makespan × its price.
+    pub cluster_cost_usd: Usd,
+    /// The unschedulable jobs on demand: what owning costs on top of the cluster to run everything.
+    pub unschedulable_on_demand_cost_usd: Usd,
+    /// Every job rented on demand, accelerators × hours each: no waiting, no idle time.
+    pub on_demand_cost_usd: Usd,
+    /// Every job on spot, each run `spot_overhead` longer; absent without a spot price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_cost_usd: Option<Usd>,
+    /// The spot overhead used: the input's, or [`DEFAULT_SPOT_OVERHEAD`].
+    pub spot_overhead: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
+    /// What the numbers leave out, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One job's fate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOutcome {
+    pub name: String,
+    pub accelerators: u32,
+    /// Where and when it runs; absent when it needs more accelerators than the cluster has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<Placement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_hours: Option<Hours>,
+    /// Absent when the job has no deadline; false when it ends late or cannot run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met_deadline: Option<bool>,
+}
+
+/// A job's slot: a Gantt chart draws one bar per lane range, from `start_hours` to `end_hours`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub start_hours: Hours,
+    pub end_hours: Hours,
+    /// Hours between its earliest start and its start.
+    pub wait_hours: Hours,
+    /// The accelerators it runs on, in index order; together they hold `accelerators` lanes.
+    pub lanes: Vec<LaneRange>,
+}
+
+impl ScheduleInput {
+    /// Parses an input from JSON. Errors name the field (`jobs[2].hours`).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let path = err.path().to_string();
+            // "." is the root; "?" is a syntax error before any field was reached.
+            let path = if path == "." || path == "?" { String::new() } else { path };
+            let inner = err.inner();
+            let message = inner.to_string();
+            // serde reports a missing field at its parent; point at the field itself.
+            if let Some(name) =
+                message.strip_prefix("missing field `").and_then(|r| r.split('`').next())
+            {
+                let field =
+                    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+                return Error::new(field, Problem::Missing);
+            }
+            let message = if inner.is_syntax() || inner.is_eof() {
+                message
+            } else {
+                strip_position(&message)
+            };
+            Error::new(path, Problem::Malformed(message))
+        })
+    }
+}
+
+/// Schedules every job on the input's cluster.
+pub fn schedule(input: &ScheduleInput) -> Result<ScheduleReport, Error> {
+    let checked = validate(input)?;
+    run(input, input.cluster.accelerators, &checked)
+}
+
+/// What validation resolves once, for any number of cluster sizes.
+struct Checked {
+    spot_overhead: f64,
+    assumptions: Vec<Assumption>,
+    /// Indices into `jobs`, in queue order.
+    queue: Vec<usize>,
+}
+
+fn validate(input: &ScheduleInput) -> Result<Checked, Error> {
+    if input.cluster.accelerators == 0 {
+        return Err(Error::new("cluster.accelerators", Problem::MustBePositive));
+    }
+    positive("cluster.price_per_accelerator_hour", input.cluster.price_per_accelerator_hour.get())?;
+    positive(
+        "on_demand_price_per_accelerator_hour",
+        input.on_demand_price_per_accelerator_hour.get(),
+    )?;
+    if let Some(price) = input.spot_price_per_accelerator_hour {
+        positive("spot_price_per_accelerator_hour", price.get())?;
+    }
+    if let Some(overhead) = input.spot_overhead {
+        non_negative("spot_overhead", overhead)?;
+    }
+    if input.jobs.is_empty() {
+        return Err(Error::new("jobs", Problem::Missing));
+    }
+    let mut names: Vec<(&str, usize)> = Vec::with_capacity(input.jobs.len());
+    for (index, job) in input.jobs.iter().enumerate() {
+        let field = |name: &str| format!("jobs[{index}].{name}");
+        if job.name.trim().is_empty() {
+            return Err(Error::new(field("name"), Problem::Missing));
+        }
+        names.push((&job.name, index));
+        if job.accelerators == 0 {
+            return Err(Error::new(field("accelerators"), Problem::MustBePositive));
+        }
+        positive(&field("hours"), job.hours)?;
+        non_negative(&field("earliest_start_hours"), job.earliest_start_hours)?;
+        if let Some(deadline) = job.deadline_hours {
+            if !deadline.is_finite() {
+                return Err(Error::new(field("deadline_hours"), Problem::NotFinite));
+            }
+            if deadline <= job.earliest_start_hours {
+                return Err(Error::new(
+                    field("deadline_hours"),
+                    Problem::Malformed("must be after earliest_start_hours".into()),
+                ));
+            }
+        }
+    }
+    // Sorted by name then index, a repeat sits right after its first use: one pass finds it.
+    names.sort_unstable();
+    if let Some(pair) = names.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(Error::new(
+            format!("jobs[{}].name", pair[1].1),
+            Problem::Malformed(format!(
+                "repeats jobs[{}].name \"{}\"; names tell jobs apart",
+                pair[0].1, pair[0].0
+            )),
+        ));
+    }
+    let mut assumptions = Vec::new();
+    let spot_overhead = input.spot_overhead.unwrap_or(DEFAULT_SPOT_OVERHEAD);
+    if input.spot_overhead.is_none() && input.spot_price_per_accelerator_hour.is_some() {
+        assumptions.push(Assumption {
+            field: "spot_overhead".into(),
+            value: DEFAULT_SPOT_OVERHEAD,
+            source:
+                "estimate: redone work, restarts and waiting for spot capacity after preemptions"
+                    .into(),
+        });
+    }
+    Ok(Checked { spot_overhead, assumptions, queue: queue(input) })
+}
+
+fn queue(input: &ScheduleInput) -> Vec<usize> {
+    let jobs = &input.jobs;
+    let mut queue: Vec<usize> = (0..jobs.len()).collect();
+    let key = |index: usize| {
+        jobs.get(index).map_or((f64::INFINITY, 0, f64::INFINITY, ""), |job| {
+            (
+                job.deadline_hours.unwrap_or(f64::INFINITY),
+                job.priority.unwrap_or(0),
+                job.earliest_start_hours,
+                job.name.as_str(),
+            )
+        })
+    };
+    // Stable sorts with total orders: the same queue on every run and platform.
+    match input.order {
+        QueueOrder::Edf => queue.sort_by(|&a, &b| {
+            let (a, b) = (key(a), key(b));
+            a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.total_cmp(&b.2)).then(a.3.cmp(b.3))
+        }),
+        QueueOrder::Fifo => queue.sort_by(|&a, &b| key(a).2.total_cmp(&key(b).2)),
+    }
+    queue
+}
+
+/// Schedules a validated input on `accelerators` (the input's cluster, or a size being weighed).
+fn run(
+    input: &ScheduleInput,
+    accelerators: u32,
+    checked: &Checked,
+) -> Result<ScheduleReport, Error> {
+    let mut profile = CapacityProfile::new(accelerators);
+    let mut placed: Vec<Placed> = Vec::with_capacity(input.jobs.len());
+    for (rank, &index) in checked.queue.iter().enumerate() {
+        let Some(job) = input.jobs.get(index) else { continue };
+        if job.accelerators > accelerators {
+            continue;
+        }
+        let Some(start) =
+            profile.earliest_fit(job.accelerators, job.hours, job.earliest_start_hours)
+        else {
+            continue;
+        };
+        let end = start + job.hours;
+        // A run too short to register at this time of the horizon, or a horizon past f64, would
+        // make the job take no time or end never.
+        if !(end.is_finite() && end > start) {
+            return Err(Error::new(format!("jobs[{index}].hours"), Problem::ResultOutOfRange));
+        }
+        profile.reserve(job.accelerators, start, end);
+        placed.push(Placed { job: index, rank, accelerators: job.accelerators, start, end });
+    }
+    let mut lanes = lanes::assign(accelerators, input.jobs.len(), &placed)?;
+    let mut slots: Vec<Option<(f64, f64)>> = vec![None; input.jobs.len()];
+    for p in &placed {
+        if let Some(slot) = slots.get_mut(p.job) {
+            *slot = Some((p.start, p.end));
+        }
+    }
+
+    let mut report = ScheduleReport {
+        accelerators,
+        order: input.order,
+        jobs: Vec::with_capacity(input.jobs.len()),
+        makespan_hours: Hours::new(0.0),
+        busy_accelerator_hours: 0.0,
+        utilization: 0.0,
+        deadline_misses: Vec::new(),
+        unschedulable: Vec::new(),
+        cluster_cost_usd: Usd::new(0.0),
+        unschedulable_on_demand_cost_usd: Usd::new(0.0),
+        on_demand_cost_usd: Usd::new(0.0),
+        spot_cost_usd: None,
+        spot_overhead: checked.spot_overhead,
+        assumptions: checked.assumptions.clone(),
+        notes: Vec::new(),
+    };
+    let on_demand = input.on_demand_price_per_accelerator_hour;
+    let mut makespan = 0.0_f64;
+    let mut accelerator_hours = 0.0;
+    let mut unschedulable_accelerator_hours = 0.0;
+    for ((job, slot), job_lanes) in input.jobs.iter().zip(slots).zip(lanes.iter_mut()) {
+        let work = f64::from(job.accelerators) * job.hours;
+        accelerator_hours += work;
+        let placement = slot.map(|(start, end)| Placement {
+            start_hours: Hours::new(start),
+            end_hours: Hours::new(end),
+            wait_hours: Hours::new(start - job.earliest_start_hours),
+            lanes: std::mem::take(job_lanes),
+        });
+        let met_deadline =
+            job.deadline_hours.map(|deadline| slot.is_some_and(|(_, end)| end <= deadline));
+        match slot {
+            Some((_, end)) => {
+                makespan = makespan.max(end);
+                report.busy_accelerator_hours += work;
+                if met_deadline == Some(false) {
+                    report.deadline_misses.push(job.name.clone());
+                }
+            }
+            None => {
+                unschedulable_accelerator_hours += work;
+                report.unschedulable.push(job.name.clone());
+                report.notes.push(format!(
+                    "{} needs {} accelerators and the cluster has {accelerators}: it cannot run here",
+                    job.name, job.accelerators
+                ));
+            }
+        }
+        if job
+            .deadline_hours
+            .is_some_and(|deadline| deadline - job.earliest_start_hours < job.hours)
+        {
+            report.notes.push(format!(
+                "{}'s deadline comes less than its run time after its earliest start: no schedule meets it",
+                job.name
+            ));
+        }
+        report.jobs.push(JobOutcome {
+            name: job.name.clone(),
+            accelerators: job.accelerators,
+            placement,
+            deadline_hours: job.deadline_hours.map(Hours::new),
+            met_deadline,
+        });
+    }
+    let capacity_hours = f64::from(accelerators) * makespan;
+    report.makespan_hours = Hours::new(makespan);
+    report.utilization =
+        if capacity_hours > 0.0 { report.busy_accelerator_hours / capacity_hours } else { 0.0 };
+    report.cluster_cost_usd = Hours::new(capacity_hours) * input.cluster.price_per_accelerator_hour;
+    report.unschedulable_on_demand_cost_usd =
+        Hours::new(unschedulable_accelerator_hours) * on_demand;
+    report.on_demand_cost_usd = Hours::new(accelerator_hours) * on_demand;
+    report.spot_cost_usd = input
+        .spot_price_per_accelerator_hour
+        .map(|spot| Hours::new(accelerator_hours * (1.0 + checked.spot_overhead)) * spot);
+    check_finite(&report)?;
+    Ok(report)
+}
+
+/// Results past `f64` (absurd inputs) become an error naming the result, never infinity.
+fn check_finite(report: &ScheduleReport) -> Result<(), Error> {
+    let results = [
+        ("makespan_hours", report.makespan_hours.get()),
+        ("busy_accelerator_hours", report.busy_accelerator_hours),
+        ("utilization", report.utilization),
+        ("cluster_cost_usd", report.cluster_cost_usd.get()),
+        ("unschedulable_on_demand_cost_usd", report.unschedulable_on_demand_cost_usd.get()),
+        ("on_demand_cost_usd", report.on_demand_cost_usd.get()),
+        ("spot_cost_usd", report.spot_cost_usd.map_or(0.0, Usd::get)),
+    ];
+    match results.into_iter().find(|(_, value)| !value.is_finite()) {
+        Some((field, _)) => Err(Error::new(field, Problem::ResultOutOfRange)),
+        None => Ok(()),
+    }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
