@@ -230,7 +230,7 @@ pub fn ScenarioForm(
         let superseded = move || form.superseded_by(path);
         view! {
             <div class="field" class:hidden=move || form.chosen_away(path) class:superseded=move || superseded().is_some()>
-                <FieldInput field=field book=book form=form />
+                {field_input(field, book, form)}
                 {move || superseded().map(|by| view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> })}
                 {move || defaults.with(|all| all.iter().find(|a| a.field == path).map(|a| view! {
                     <p class="hint">"Default used: "<span class="default" title=a.source.clone()>{format!("{}", a.value)}</span></p>
@@ -274,8 +274,7 @@ pub fn ScenarioForm(
     }
 }
 
-#[component]
-fn FieldInput(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView {
+fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let FieldSpec { path, label, hint, kind, .. } = *field.spec;
     let value = field.value;
     let on_input = move |ev| value.set(event_target_value(&ev));
@@ -323,9 +322,7 @@ fn FieldInput(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView 
                 prop:value=move || value.get() on:input=on_input />
         }
         .into_any(),
-        Kind::Apis => {
-            view! { <ApiChecklist path=path label=label value=value book=book /> }.into_any()
-        }
+        Kind::Apis => api_checklist(path, label, value, book).into_any(),
         _ => view! {
             <label for=path>{label}</label>
             <select id=path prop:value=move || value.get() on:change=on_input>
@@ -341,8 +338,7 @@ fn FieldInput(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView 
 
 /// One checkbox per hosted API; the field's string is the chosen ids, comma-separated, in the
 /// order they were ticked.
-#[component]
-fn ApiChecklist(
+fn api_checklist(
     path: &'static str,
     label: &'static str,
     value: RwSignal<String>,

@@ -13,6 +13,7 @@ mod form;
 mod format;
 mod input;
 mod price_sheet;
+mod results;
 mod serving;
 mod serving_charts;
 mod training;

@@ -4,12 +4,13 @@
 //! The form is `form::Form`'s table of scenario fields, as on the training page.
 
 use leptos::prelude::*;
-use mlcost::serving::{ServingMemory, ServingReport};
+use mlcost::serving::{Mix, ServingReport};
 use mlcost::{Error, PriceBook, Report, Scenario};
 
 use crate::form::{
     Alternative, FieldSpec, Form, FormSpec, Kind, PLANS, PRICING, ScenarioForm, Supersede,
 };
+use crate::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use crate::{format, serving_charts};
 
 const WEIGHT_FORMATS: &[(&str, &str)] = &[
@@ -273,23 +274,23 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Estimate"</h2>
                     {move || match last_good.get() {
                         Some((_, r)) => view! {
-                            <ServingResults report=r stale=outcome.with(Result::is_err) />
+                            {serving_results(r, outcome.with(Result::is_err))}
                         }.into_any(),
                         None => view! { <p>"Fill in the scenario to see what serving it costs."</p> }.into_any(),
                     }}
                 </section>
                 <section class="chart" aria-label="Latency against batch size">
                     <h2>"Latency against batch size (one replica)"</h2>
-                    <serving_charts::LatencyChart estimate=estimate />
+                    {serving_charts::latency_chart(estimate)}
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
                     <h2>"Replicas hour by hour"</h2>
-                    <serving_charts::DayChart report=report />
+                    {serving_charts::day_chart(report)}
                 </section>
                 <section class="chart" aria-label="Self-hosting against hosted APIs">
                     <h2>"Self-hosted against hosted APIs"</h2>
-                    {move || report.with(|r| r.as_ref().map(|r| view! { <ApiTable report=r.clone() /> }))}
-                    <serving_charts::ApiChart estimate=estimate book=book />
+                    {move || report.with(|r| r.as_ref().map(api_table))}
+                    {serving_charts::api_chart(estimate, book)}
                 </section>
             </div>
         </main>
@@ -300,74 +301,80 @@ fn money(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), format::usd)
 }
 
-#[component]
-fn ServingResults(report: ServingReport, stale: bool) -> impl IntoView {
-    let per_replica = report.accelerators_per_replica;
-    let priced = report.price_per_accelerator_hour.map(|price| {
-        let offer = report.offer.as_ref().map_or_else(
-            || " (typed)".to_owned(),
-            |o| format!(" ({}, {}, {})", o.id, o.plan.as_str(), o.region),
-        );
-        format!("${:.3}{offer}", price.get())
-    });
+fn plural(count: u32, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
+fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
+    let priced = report.price_per_accelerator_hour.map_or_else(
+        || "—".to_owned(),
+        |price| {
+            let offer = report.offer.as_ref().map_or_else(
+                || " (typed)".to_owned(),
+                |o| format!(" ({}, {}, {})", o.id, o.plan.as_str(), o.region),
+            );
+            format!("${:.3}{offer}", price.get())
+        },
+    );
     let fits = if report.fits_in_memory {
         format!("yes: {} full-length sequences at once", report.max_concurrent_sequences)
     } else {
         "no".to_owned()
     };
-    let rows = [
-        (
+    let rows = vec![
+        KeyNumber::new(
             "serving-monthly-cost",
             "Monthly cost (autoscaled)",
             money(report.monthly_cost_usd.map(|u| u.get())),
         ),
-        (
+        KeyNumber::new(
             "serving-static-cost",
             "Monthly cost, peak replicas all day",
             money(report.static_peak_monthly_cost_usd.map(|u| u.get())),
         ),
-        (
+        KeyNumber::new(
             "serving-cost-per-million-output",
             "Per million generated tokens",
             money(report.cost_per_million_output_tokens_usd),
         ),
-        (
+        KeyNumber::new(
             "serving-cost-per-million-input",
             "Per million prompt tokens",
             money(report.cost_per_million_input_tokens_usd),
         ),
-        (
+        KeyNumber::new(
             "serving-cost-per-thousand-requests",
             "Per thousand requests",
             money(report.cost_per_thousand_requests_usd),
         ),
-        (
+        KeyNumber::new(
             "serving-replicas-peak",
             "Replicas at the peak",
             report.replicas_peak.map_or("—".to_owned(), |n| {
-                format!(
-                    "{n} × {per_replica} accelerator{}",
-                    if per_replica == 1 { "" } else { "s" }
-                )
+                format!("{n} × {}", plural(report.accelerators_per_replica, "accelerator"))
             }),
         ),
-        (
+        KeyNumber::new(
             "serving-replica-hours",
             "Replica-hours a day",
             report.replica_hours_per_day.map_or("—".to_owned(), |h| format!("{h:.1}")),
         ),
-        (
+        KeyNumber::new(
             "serving-utilization",
             "Utilisation",
             report.utilization.map_or("—".to_owned(), format::percent),
         ),
-        (
+        KeyNumber::new(
             "serving-ttft",
             "Time to first token",
             format!("{:.0} ms at batch {}", report.ttft_ms, report.batch_at_slo.max(1)),
         ),
-        ("serving-tpot", "Time per output token", format!("{:.1} ms", report.tpot_ms)),
-        (
+        KeyNumber::new(
+            "serving-tpot",
+            "Time per output token",
+            format!("{:.1} ms", report.tpot_ms),
+        ),
+        KeyNumber::new(
             "serving-throughput",
             "Per replica at the target",
             format!(
@@ -376,132 +383,97 @@ fn ServingResults(report: ServingReport, stale: bool) -> impl IntoView {
                 format::count(report.output_tokens_per_second_per_replica_at_slo)
             ),
         ),
-        ("serving-fits", "Fits in memory", fits),
-        ("serving-price", "Price per accelerator-hour", priced.unwrap_or_else(|| "—".to_owned())),
+        KeyNumber::new("serving-fits", "Fits in memory", fits),
+        KeyNumber::new("serving-price", "Price per accelerator-hour", priced),
     ];
-    view! {
-        {stale.then(|| view! { <p class="stale">"Showing the last valid estimate; fix the marked field to update it."</p> })}
-        <dl>
-            {rows.into_iter().map(|(id, label, value)| view! { <dt>{label}</dt><dd id=id>{value}</dd> }).collect_view()}
-        </dl>
-        <MemoryBar memory=report.memory />
-        {(!report.by_plan.is_empty()).then(|| view! {
-            <div class="scroll">
-            <table class="plans" id="serving-plans">
-                <caption>"The same day under each plan; committed plans pay for the peak every hour"</caption>
-                <thead><tr><th scope="col">"Plan"</th><th scope="col">"Region"</th><th scope="col">"$/acc-h"</th>
-                    <th scope="col">"Billed"</th><th scope="col">"Monthly"</th></tr></thead>
-                <tbody>
-                    {report.by_plan.iter().map(|(plan, cost)| view! {
-                        <tr><th scope="row">{plan.clone()}</th><td>{cost.region.clone().unwrap_or_default()}</td>
-                            <td class="num">{format!("{:.3}", cost.price_per_accelerator_hour.get())}</td>
-                            <td>{if cost.committed { "peak, all day" } else { "as scaled" }}</td>
-                            <td class="num">{format::usd(cost.monthly_cost_usd.get())}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-        })}
-        {report.mix.clone().map(|m| view! {
-            <p id="serving-mix">{format!(
-                "Your committed baseline: {} replica{} on {} with {} above: {} a month",
-                m.committed_replicas, if m.committed_replicas == 1 { "" } else { "s" },
-                m.committed_plan, m.burst_plan, format::usd(m.monthly_cost_usd.get())
-            )}</p>
-        })}
-        {report.best_mix.clone().map(|m| view! {
-            <p class="recommendation" id="serving-best-mix">
-                "Cheapest commitment: "<strong>{format!(
-                    "{} replica{} on {} with {} above",
-                    m.committed_replicas, if m.committed_replicas == 1 { "" } else { "s" },
-                    m.committed_plan, m.burst_plan
-                )}</strong>{format!(" — {} a month", format::usd(m.monthly_cost_usd.get()))}
-            </p>
-        })}
-        {(!report.assumptions.is_empty()).then(|| view! {
-            <details class="assumptions" open>
-                <summary>"Defaults used and their sources"</summary>
-                <ul>
-                    {report.assumptions.iter().map(|a| view! {
-                        <li><code>{a.field.clone()}</code>" = "{format!("{:.3}", a.value)}": "{a.source.clone()}</li>
-                    }).collect_view()}
-                </ul>
-            </details>
-        })}
-        {(!report.notes.is_empty()).then(|| view! {
-            <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-        })}
-    }
-}
-
-/// One accelerator's memory: weights, the KV cache at the most sequences that fit, the runtime's
-/// reserve, and what is left.
-#[component]
-fn MemoryBar(memory: ServingMemory) -> impl IntoView {
+    let memory = report.memory;
     let held = [
-        ("weights", "weights", memory.weights_bytes.get()),
-        ("kv-cache", "KV cache", memory.kv_cache_bytes.get()),
-        ("reserve", "runtime reserve", memory.runtime_reserve_bytes.get()),
+        memory.weights_bytes.get(),
+        memory.kv_cache_bytes.get(),
+        memory.runtime_reserve_bytes.get(),
     ];
     let capacity = memory.capacity_bytes.get();
-    let used: f64 = held.iter().map(|(_, _, b)| b).sum();
-    let free = (capacity - used).max(0.0);
-    // Weights that do not fit overflow the capacity: the bar then spans what was asked for.
-    let total = used.max(capacity).max(1.0);
-    let parts: Vec<_> = held.into_iter().chain([("free", "free", free)]).collect();
+    let part = |class, name, bytes| MemoryPart { class, name, bytes };
+    let parts = vec![
+        part("weights", "weights", held[0]),
+        part("kv-cache", "KV cache", held[1]),
+        part("reserve", "runtime reserve", held[2]),
+        // Weights that do not fit leave nothing free: the bar then spans what was asked for.
+        part("free", "free", (capacity - held.iter().sum::<f64>()).max(0.0)),
+    ];
+    let plans = report
+        .by_plan
+        .iter()
+        .map(|(plan, cost)| Row {
+            header: plan.clone(),
+            title: None,
+            cells: vec![
+                Cell::text(cost.region.clone().unwrap_or_default()),
+                Cell::number(format!("{:.3}", cost.price_per_accelerator_hour.get())),
+                Cell::text(if cost.committed { "peak, all day" } else { "as scaled" }),
+                Cell::number(format::usd(cost.monthly_cost_usd.get())),
+            ],
+        })
+        .collect();
+    let mix = |m: &Mix| {
+        format!(
+            "{} on {} with {} above: {} a month",
+            plural(m.committed_replicas, "replica"),
+            m.committed_plan,
+            m.burst_plan,
+            format::usd(m.monthly_cost_usd.get())
+        )
+    };
     view! {
-        <p class="bar-caption">{format!("Memory per accelerator, of {}", format::bytes(capacity))}</p>
-        <div class="memory-bar" id="serving-memory-bar" role="img"
-            aria-label="Memory per accelerator: weights, KV cache, runtime reserve and free">
-            {parts.iter().filter(|(_, _, b)| *b > 0.0).map(|(class, name, b)| {
-                let share = b / total;
-                let width = format!("width: {:.2}%", share * 100.0);
-                let title = format!("{name}: {}", format::bytes(*b));
-                // Narrow parts go unlabelled inside the bar; the legend below names them all.
-                let label = (share > 0.15).then_some(*name);
-                view! { <span class=format!("part {class}") style=width title=title>{label}</span> }
-            }).collect_view()}
-        </div>
-        <ul class="legend">
-            {parts.into_iter().map(|(class, name, b)| view! {
-                <li><span class=format!("swatch {class}")></span>{format!("{name} {}", format::bytes(b))}</li>
-            }).collect_view()}
-        </ul>
+        {results::stale_notice(stale)}
+        {results::key_numbers(rows)}
+        {results::memory_bar("serving-memory-bar",
+            format!("Memory per accelerator, of {}", format::bytes(capacity)), parts)}
+        {(!report.by_plan.is_empty()).then(|| results::table(
+            "serving-plans",
+            "The same day under each plan; committed plans pay for the peak every hour",
+            &["Plan", "Region", "$/acc-h", "Billed", "Monthly"],
+            plans,
+        ))}
+        {report.mix.as_ref().map(|m| view! { <p id="serving-mix">"Your committed baseline: "{mix(m)}</p> })}
+        {report.best_mix.as_ref().map(|m| view! {
+            <p class="recommendation" id="serving-best-mix">"Cheapest commitment: "{mix(m)}</p>
+        })}
+        {results::assumptions(&report.assumptions)}
+        {results::notes(&report.notes)}
     }
 }
 
 /// Each hosted API's monthly bill for the same tokens, against self-hosting.
-#[component]
-fn ApiTable(report: ServingReport) -> impl IntoView {
+fn api_table(report: &ServingReport) -> impl IntoView + use<> {
     if report.api_comparison.is_empty() {
         return view! { <p class="hint">"Tick hosted APIs in the scenario to compare them."</p> }
             .into_any();
     }
-    let self_hosted = money(report.monthly_cost_usd.map(|u| u.get()));
+    let rows = report
+        .api_comparison
+        .iter()
+        .map(|api| Row {
+            header: api.name.clone(),
+            title: Some(format!("{} (as of {})", api.source, api.as_of)),
+            cells: vec![
+                Cell::number(format::usd(api.monthly_cost_usd.get())),
+                Cell::number(format::usd(api.self_hosted_minus_api_usd.get())),
+                Cell::number(match api.break_even_requests_per_day {
+                    None => "never".to_owned(),
+                    Some(v) if v <= 0.0 => "any volume".to_owned(),
+                    Some(v) => format::count(v),
+                }),
+            ],
+        })
+        .collect();
     view! {
-        <p class="hint">{format!("Self-hosted: {self_hosted} a month. Break-even: the requests a day (same shape) above which self-hosting costs less.")}</p>
-        <div class="scroll">
-        <table id="serving-apis">
-            <thead><tr><th scope="col">"API"</th><th scope="col">"Monthly"</th>
-                <th scope="col">"Self-hosted − API"</th><th scope="col">"Break-even req/day"</th></tr></thead>
-            <tbody>
-                {report.api_comparison.iter().map(|api| {
-                    let break_even = match api.break_even_requests_per_day {
-                        None => "never".to_owned(),
-                        Some(v) if v <= 0.0 => "any volume".to_owned(),
-                        Some(v) => format::count(v),
-                    };
-                    let source = format!("{} (as of {})", api.source, api.as_of);
-                    view! {
-                        <tr><th scope="row" title=source>{api.name.clone()}</th>
-                            <td class="num">{format::usd(api.monthly_cost_usd.get())}</td>
-                            <td class="num">{format::usd(api.self_hosted_minus_api_usd.get())}</td>
-                            <td class="num">{break_even}</td></tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-        </div>
+        <p class="hint">{format!(
+            "Self-hosted: {} a month. Break-even: the requests a day (same shape) above which self-hosting costs less.",
+            money(report.monthly_cost_usd.map(|u| u.get()))
+        )}</p>
+        {results::table("serving-apis", "Hosted APIs for the same tokens; hover a name for its price's source",
+            &["API", "Monthly", "Self-hosted − API", "Break-even req/day"], rows)}
     }
     .into_any()
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use mlcost::serving::{BatchPoint, HourPlan, Serving, ServingReport};
 use mlcost::{PriceBook, Scenario};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use crate::format;
@@ -65,8 +66,7 @@ struct Latency {
     batch_at_slo: u32,
 }
 
-#[component]
-pub fn LatencyChart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
+pub fn latency_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
     let data = Memo::new(move |_| {
         estimate.with(|e| {
             e.as_ref().map_or_else(Latency::default, |(scenario, report)| {
@@ -84,7 +84,7 @@ pub fn LatencyChart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
         {canvas_chart("serving-latency-chart",
             "Time to first token and time per output token against batch size, with the targets",
             data, draw_latency)}
-        <p class="hint">"Dashed: the targets. The grey line marks the largest batch meeting both."</p>
+        <p class="hint">"Faint lines: the targets. The grey line marks the largest batch meeting both."</p>
     }
 }
 
@@ -144,12 +144,11 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
             .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
             .map_err(|e| e.to_string())?;
         if let Some(target) = target {
+            let faint = color.mix(0.5).stroke_width(2);
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     [(0.8, target), (largest.max(2.0) * 1.25, target)],
-                    6,
-                    4,
-                    color.stroke_width(1),
+                    faint,
                 ))
                 .map_err(|e| e.to_string())?;
         }
@@ -182,8 +181,7 @@ struct Day {
     peak: u32,
 }
 
-#[component]
-pub fn DayChart(report: Signal<Option<ServingReport>>) -> impl IntoView {
+pub fn day_chart(report: Signal<Option<ServingReport>>) -> impl IntoView {
     let data = Memo::new(move |_| {
         report.with(|r| {
             r.as_ref().map_or_else(Day::default, |r| Day {
@@ -194,7 +192,7 @@ pub fn DayChart(report: Signal<Option<ServingReport>>) -> impl IntoView {
     });
     view! {
         {canvas_chart("serving-day-chart",
-            "Replica-hours billed each hour of the day (bars), the static peak (dashed) and requests per second (line)",
+            "Replica-hours billed each hour of the day (bars) and the replicas a static fleet keeps for the peak (dashed)",
             data, draw_day)}
         {move || data.with(|d| d.hours.is_empty()).then(|| view! {
             <p class="hint">"Give a load and a price to see the day."</p>
@@ -202,6 +200,9 @@ pub fn DayChart(report: Signal<Option<ServingReport>>) -> impl IntoView {
     }
 }
 
+/// Drawn with plotters' elements in pixels rather than a `ChartBuilder`: a linear chart would be
+/// the app's only linear-by-linear one, and its generic axis code alone would add about 5 KB
+/// (gzip) to the download; bars on a grid need little of it.
 fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String> {
     let root = CanvasBackend::with_canvas_object(canvas)
         .ok_or("canvas has no 2D context")?
@@ -210,70 +211,80 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     if data.hours.is_empty() {
         return blank(&root);
     }
+    let (width, height) = root.dim_in_pixel();
+    let (left, right, top, bottom) = (60, width as i32 - 20, 70, height as i32 - 50);
     let most = data.hours.iter().map(|h| h.replica_hours).fold(f64::from(data.peak), f64::max);
-    let busiest = data.hours.iter().map(|h| h.requests_per_second).fold(0.0, f64::max);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .right_y_label_area_size(70)
-        .build_cartesian_2d(0.0..24.0, 0.0..(most * 1.3).max(1.0))
-        .map_err(|e| e.to_string())?
-        .set_secondary_coord(0.0..24.0, 0.0..(busiest * 1.3).max(1e-9));
-    chart
-        .configure_mesh()
-        .x_desc("hour of the day")
-        .y_desc("replicas")
-        .x_labels(13)
-        .x_label_formatter(&|h| format!("{h:.0}"))
-        .y_label_formatter(&|r| trimmed(*r))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_secondary_axes()
-        .y_desc("requests/s")
-        .y_label_formatter(&|r| trimmed(*r))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    chart
-        .draw_series(data.hours.iter().map(|h| {
-            let hour = f64::from(h.hour);
-            Rectangle::new(
-                [(hour + 0.1, 0.0), (hour + 0.9, h.replica_hours)],
-                TTFT_COLOR.mix(0.6).filled(),
-            )
-        }))
-        .map_err(|e| e.to_string())?
-        .label("replica-hours billed (autoscaled)")
-        .legend(|(x, y)| {
-            Rectangle::new([(x, y - 5), (x + 16, y + 5)], TTFT_COLOR.mix(0.6).filled())
-        });
-    let peak = f64::from(data.peak);
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, peak), (24.0, peak)],
-            6,
-            4,
-            MARK_COLOR.stroke_width(2),
+    // Whole replicas per gridline, about five lines up the axis.
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
+        .into_iter()
+        .find(|step| most / step <= 5.0)
+        .unwrap_or((most / 5.0).ceil());
+    let ceiling = ((most * 1.05) / step).ceil().max(1.0) * step;
+    let x = |hour: f64| left + (f64::from(right - left) * hour / 24.0) as i32;
+    let y = |replicas: f64| bottom - (f64::from(bottom - top) * replicas / ceiling) as i32;
+    let font = FontDesc::new(FontFamily::SansSerif, 14.0, FontStyle::Normal).color(&BLACK);
+    let anchored = |h, v| font.pos(Pos::new(h, v));
+    let fail = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let grid = BLACK.mix(0.12);
+    let mut replicas = 0.0;
+    while replicas <= ceiling {
+        let at = y(replicas);
+        root.draw(&PathElement::new([(left, at), (right, at)], grid)).map_err(fail)?;
+        root.draw(&Text::new(
+            trimmed(replicas),
+            (left - 8, at),
+            anchored(HPos::Right, VPos::Center),
         ))
-        .map_err(|e| e.to_string())?
-        .label(format!("static fleet for the peak: {}", data.peak))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MARK_COLOR.stroke_width(2)));
-    chart
-        .draw_secondary_series(LineSeries::new(
-            data.hours.iter().map(|h| (f64::from(h.hour) + 0.5, h.requests_per_second)),
-            TPOT_COLOR.stroke_width(2),
+        .map_err(fail)?;
+        replicas += step;
+    }
+    for hour in (0..=24).step_by(2) {
+        let at = x(f64::from(hour));
+        root.draw(&PathElement::new([(at, top), (at, bottom)], grid)).map_err(fail)?;
+        root.draw(&Text::new(
+            hour.to_string(),
+            (at, bottom + 6),
+            anchored(HPos::Center, VPos::Top),
         ))
-        .map_err(|e| e.to_string())?
-        .label("requests/s (right axis)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TPOT_COLOR.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
+        .map_err(fail)?;
+    }
+    let bar = TTFT_COLOR.mix(0.6).filled();
+    for h in &data.hours {
+        let hour = f64::from(h.hour);
+        root.draw(&Rectangle::new(
+            [(x(hour + 0.1), y(h.replica_hours)), (x(hour + 0.9), bottom)],
+            bar,
+        ))
+        .map_err(fail)?;
+    }
+    let peak = y(f64::from(data.peak));
+    let dashed = MARK_COLOR.stroke_width(2);
+    for dash in (left..right).step_by(10) {
+        root.draw(&PathElement::new([(dash, peak), ((dash + 6).min(right), peak)], dashed))
+            .map_err(fail)?;
+    }
+    root.draw(&PathElement::new([(left, top), (left, bottom), (right, bottom)], BLACK))
+        .map_err(fail)?;
+    root.draw(&Text::new(
+        "hour of the day",
+        ((left + right) / 2, bottom + 28),
+        anchored(HPos::Center, VPos::Top),
+    ))
+    .map_err(fail)?;
+    root.draw(&Text::new("replicas", (left, top - 10), anchored(HPos::Center, VPos::Bottom)))
+        .map_err(fail)?;
+    // The legend, above the plot.
+    root.draw(&Rectangle::new([(left, 12), (left + 16, 24)], bar)).map_err(fail)?;
+    root.draw(&Text::new(
+        "replica-hours billed, autoscaled",
+        (left + 24, 18),
+        anchored(HPos::Left, VPos::Center),
+    ))
+    .map_err(fail)?;
+    root.draw(&PathElement::new([(left, 40), (left + 16, 40)], dashed)).map_err(fail)?;
+    let label = format!("a static fleet for the peak: {} replicas", data.peak);
+    root.draw(&Text::new(label, (left + 24, 40), anchored(HPos::Left, VPos::Center)))
+        .map_err(fail)?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -343,8 +354,7 @@ pub fn volume_sweep(
         .collect()
 }
 
-#[component]
-pub fn ApiChart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> impl IntoView {
+pub fn api_chart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> impl IntoView {
     let data = Memo::new(move |_| {
         estimate.with(|e| {
             let Some((scenario, report)) = e else { return Volumes::default() };

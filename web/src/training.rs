@@ -8,6 +8,7 @@ use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 use crate::form::{
     Alternative, FieldSpec, Form, FormSpec, Kind, PLANS, PRICING, ScenarioForm, Supersede,
 };
+use crate::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use crate::{chart, format};
 
 const PRECISIONS: &[(&str, &str)] =
@@ -488,48 +489,36 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
             defaulted("training.pue"),
         ),
     ];
-    let parts = [
-        ("weights", memory.weights.get()),
-        ("gradients", memory.gradients.get()),
-        ("optimizer", memory.optimizer_states.get()),
-        ("activations", memory.activations.map_or(0.0, |a| a.get())),
-        ("overhead", memory.framework_overhead.get()),
+    let part = |class, name, bytes| MemoryPart { class, name, bytes };
+    let parts = vec![
+        part("weights", "weights", memory.weights.get()),
+        part("gradients", "gradients", memory.gradients.get()),
+        part("optimizer", "optimizer", memory.optimizer_states.get()),
+        part("activations", "activations", memory.activations.map_or(0.0, |a| a.get())),
+        part("overhead", "overhead", memory.framework_overhead.get()),
     ];
-    let total = report.memory_per_accelerator_bytes.get().max(1.0);
     view! {
-        {stale.then(|| view! { <p class="stale">"Showing the last valid estimate; fix the marked field to update it."</p> })}
-        <dl>
-            {rows.into_iter().map(|(id, label, value, default_source)| view! {
-                <dt>{label}</dt>
-                <dd id=id>
-                    {value}
-                    {default_source.map(|source| view! { <span class="default" title=source.clone()>" default"</span> })}
-                </dd>
-            }).collect_view()}
-        </dl>
-        <div class="memory-bar" role="img" aria-label="Memory per accelerator by what it holds">
-            {parts.into_iter().filter(|(_, b)| *b > 0.0).map(|(name, b)| {
-                let width = format!("width: {:.2}%", b / total * 100.0);
-                let title = format!("{name}: {}", format::bytes(b));
-                view! { <span class=format!("part {name}") style=width title=title.clone()>{name}</span> }
-            }).collect_view()}
-        </div>
-        {(report.by_plan.len() > 1).then(|| view! {
-            <table class="plans" id="training-plans">
-                <caption>"The same run under each plan the offer sells"</caption>
-                <thead><tr><th scope="col">"Plan"</th><th scope="col">"Region"</th><th scope="col">"$/acc-h"</th>
-                    <th scope="col">"Goodput"</th><th scope="col">"Wall-clock"</th><th scope="col">"Compute"</th></tr></thead>
-                <tbody>
-                    {report.by_plan.iter().map(|(plan, cost)| view! {
-                        <tr><th scope="row">{plan.clone()}</th><td>{cost.region.clone().unwrap_or_default()}</td>
-                            <td class="num">{format!("{:.3}", cost.price_per_accelerator_hour.get())}</td>
-                            <td class="num">{format::percent(cost.goodput)}</td>
-                            <td class="num">{format::duration(cost.wall_clock_hours.get())}</td>
-                            <td class="num">{format::usd(cost.compute_cost_usd.get())}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        })}
+        {results::stale_notice(stale)}
+        {results::key_numbers(rows.into_iter().map(|(id, label, value, default_source)| {
+            KeyNumber { id, label, value, default_source }
+        }).collect())}
+        {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
+        {(report.by_plan.len() > 1).then(|| results::table(
+            "training-plans",
+            "The same run under each plan the offer sells",
+            &["Plan", "Region", "$/acc-h", "Goodput", "Wall-clock", "Compute"],
+            report.by_plan.iter().map(|(plan, cost)| Row {
+                header: plan.clone(),
+                title: None,
+                cells: vec![
+                    Cell::text(cost.region.clone().unwrap_or_default()),
+                    Cell::number(format!("{:.3}", cost.price_per_accelerator_hour.get())),
+                    Cell::number(format::percent(cost.goodput)),
+                    Cell::number(format::duration(cost.wall_clock_hours.get())),
+                    Cell::number(format::usd(cost.compute_cost_usd.get())),
+                ],
+            }).collect(),
+        ))}
         {report.recommendation.clone().map(|c| view! {
             <p class="recommendation" id="training-recommendation">
                 "Cheapest within the deadline (compute only): "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
@@ -537,18 +526,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
                 {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
             </p>
         })}
-        {(!report.assumptions.is_empty()).then(|| view! {
-            <details class="assumptions">
-                <summary>"Defaults used and their sources"</summary>
-                <ul>
-                    {report.assumptions.iter().map(|a| view! {
-                        <li><code>{a.field.clone()}</code>" = "{format!("{:.3}", a.value)}": "{a.source.clone()}</li>
-                    }).collect_view()}
-                </ul>
-            </details>
-        })}
-        {(!report.notes.is_empty()).then(|| view! {
-            <ul class="notes">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-        })}
+        {results::assumptions(&report.assumptions)}
+        {results::notes(&report.notes)}
     }
 }
