@@ -112,7 +112,7 @@ pub struct ScheduleReport {
     pub order: QueueOrder,
     /// Every job, in input order.
     pub jobs: Vec<JobOutcome>,
-    /// When the last placed job ends: the horizon the cluster is billed for.
+    /// When the last placed job ends, from hour 0: the horizon the cluster is billed for.
     pub makespan_hours: Hours,
     pub busy_accelerator_hours: f64,
     /// Busy accelerator-hours over the cluster's accelerator-hours in the makespan (0 when nothing runs).

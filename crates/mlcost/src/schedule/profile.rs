@@ -48,6 +48,8 @@ impl CapacityProfile {
         for step in self.steps.iter_mut().take(to).skip(from) {
             step.free = step.free.saturating_sub(need);
         }
+        // A step that changes nothing only lengthens every later search.
+        self.steps.dedup_by(|later, earlier| later.free == earlier.free);
     }
 
     /// The index of the step beginning at `time`, splitting the step in force then if none does.
