@@ -246,8 +246,8 @@ pub struct UtilizationReport {
     pub accelerators: Vec<AcceleratorUsage>,
     /// How many accelerators the work needs.
     pub load: Load,
-    /// Hours of the day (0–23, on the file's clock) in which every accelerator was idle on every day
-    /// observed; empty unless every hour of the day was observed.
+    /// Hours of the day (0–23, on the file's clock) in which every accelerator's mean utilisation
+    /// was below the idle threshold on every day observed; empty unless all 24 were observed.
     pub idle_hours_of_day: Vec<u8>,
     /// Largest saving first; savings overlap, so they do not add up.
     pub recommendations: Vec<Recommendation>,
