@@ -23,7 +23,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use advice::{Load, MIG_PROFILES_80GB, MIG_PROFILES_A100_40GB, MIG_PROFILES_H200, MigProfile};
+pub use advice::{
+    Load, MIG_MEMORY_HEADROOM, MIG_PROFILES_80GB, MIG_PROFILES_A100_40GB, MIG_PROFILES_H200,
+    MigProfile, SMALLER_ACCELERATOR_MEMORY_HEADROOM, SMALLER_ACCELERATORS,
+};
 pub use import::{BadRow, FIELD, Format, Monitoring, Sample, import};
 
 use crate::PriceBook;
