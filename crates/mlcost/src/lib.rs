@@ -19,10 +19,12 @@ pub mod reliability;
 mod report;
 pub mod rightsizing;
 mod scenario;
+pub mod schedule;
 pub mod serving;
 pub mod share;
 mod training;
 pub mod units;
+pub mod utilization;
 pub mod work;
 
 pub use error::{Error, Problem};
