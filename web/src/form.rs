@@ -459,7 +459,7 @@ mod tests {
         let serving = form.scenario().unwrap().serving.unwrap();
         assert_eq!((serving.requests_per_second, serving.daily_requests), (None, Some(2e6)));
 
-        form.value("serving.traffic").unwrap().set(vec!["1k"; 24].join(", "));
+        form.value("serving.traffic").unwrap().set(["1k"; 24].join(", "));
         let serving = form.scenario().unwrap().serving.unwrap();
         assert_eq!(serving.daily_requests, None);
         assert_eq!(serving.traffic, Some(vec![1000.0; 24]));
