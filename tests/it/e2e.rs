@@ -208,21 +208,21 @@ async fn serving_compares_hosted_apis_with_their_break_even() {
     let page = &browser.client;
     open_tab(page, "Serving").await;
     wait_for_text(page, "#serving-apis tbody tr").await;
-    // Together's Llama 3.3 70B costs more than self-hosting the example: it breaks even at a
-    // volume below today's. GPT-4o mini is cheaper per request than a busy replica: never.
-    let together = api_row(page, "Llama 3.3 70B Instruct Turbo (Together)").await;
-    assert!(together[1].starts_with('−'), "self-hosting should be cheaper: {together:?}");
-    let break_even = usd_amount(&format!("${}", together[2]));
-    assert!(break_even > 1e5 && break_even < 2e6, "{together:?}");
-    assert_eq!(api_row(page, "GPT-4o mini").await[2], "never");
+    // GPT-4o costs more than self-hosting the example: it breaks even at a volume below today's.
+    // DeepSeek's own API is cheaper per request than a busy replica set: never.
+    let gpt = api_row(page, "GPT-4o").await;
+    assert!(gpt[1].starts_with('−'), "self-hosting should be cheaper: {gpt:?}");
+    let break_even = usd_amount(&format!("${}", gpt[2]));
+    assert!(break_even > 1e5 && break_even < 2e6, "{gpt:?}");
+    assert_eq!(api_row(page, "DeepSeek-V3 (deepseek-chat)").await[2], "never");
 
     // Ticking another API adds its row.
-    page.find(Locator::Css("#serving\\.compare_apis input[value='openai:gpt-4o']"))
+    page.find(Locator::Css("#serving\\.compare_apis input[value='openai:gpt-4o-mini']"))
         .await
-        .expect("gpt-4o checkbox")
+        .expect("gpt-4o-mini checkbox")
         .click()
         .await
-        .expect("tick gpt-4o");
+        .expect("tick gpt-4o-mini");
     poll(
         || async {
             let rows = page.find_all(Locator::Css("#serving-apis tbody tr")).await;

@@ -65,6 +65,7 @@ pub fn CostTimeChart(scenario: Signal<Option<Scenario>>, book: Memo<PriceBook>) 
         <canvas id="cost-time-chart" node_ref=canvas width="720" height="360"
             role="img" aria-label="Compute cost (left axis) and wall-clock days (right axis) against accelerator count">
         </canvas>
+        {crate::share::chart_png("cost-time-chart", "mlcost-cost-and-time.png")}
         {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }
 }
@@ -185,6 +186,7 @@ pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
         <canvas id="pareto-chart" node_ref=canvas width="720" height="360"
             role="img" aria-label="Compute cost against wall-clock days for the cheapest offers, counts and plans">
         </canvas>
+        {crate::share::chart_png("pareto-chart", "mlcost-pareto.png")}
         <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
         {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }

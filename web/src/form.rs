@@ -8,6 +8,7 @@ use mlcost::{Assumption, Error, PriceBook, Problem, Scenario};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 
+use crate::input::quantity_text;
 use crate::parse_quantity;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -99,6 +100,63 @@ impl Form {
         Self { spec, fields: StoredValue::new(fields) }
     }
 
+    /// A form whose `model.*` fields are `other`'s own signals: the app's scenario has one model,
+    /// whichever page edits it.
+    ///
+    /// The other form's model fields this one does not show come along unseen (after the shown
+    /// ones), so both pages estimate the very same model.
+    pub fn sharing_model(spec: &'static FormSpec, other: &Form) -> Self {
+        let mut fields: Vec<Field> = spec
+            .basic
+            .iter()
+            .chain(spec.advanced)
+            .map(|spec| {
+                let shared = spec.path.starts_with("model.").then(|| other.value(spec.path));
+                let value =
+                    shared.flatten().unwrap_or_else(|| RwSignal::new(spec.initial.to_owned()));
+                Field { spec, value }
+            })
+            .collect();
+        let unseen: Vec<Field> = other.fields.with_value(|theirs| {
+            theirs
+                .iter()
+                .filter(|f| f.spec.path.starts_with("model."))
+                .filter(|f| fields.iter().all(|mine| mine.spec.path != f.spec.path))
+                .copied()
+                .collect()
+        });
+        fields.extend(unseen);
+        Self { spec, fields: StoredValue::new(fields) }
+    }
+
+    /// The fields the page shows: basic, then advanced (shared ones it does not show come after).
+    fn shown(&self) -> Vec<Field> {
+        let count = self.spec.basic.len() + self.spec.advanced.len();
+        self.fields.with_value(|fields| fields[..count.min(fields.len())].to_vec())
+    }
+
+    /// Fills the fields of the scenario's `sections` (`model`, `training`, `serving`) from its
+    /// JSON: each field takes the value at its path (empty when absent, so the engine's default
+    /// applies), and each mode choice the mode whose fields the scenario has.
+    pub fn load(&self, scenario: &Value, sections: &[&str]) {
+        let in_sections = |path: &str| sections.iter().any(|s| path.split('.').next() == Some(*s));
+        for field in self.fields.get_value() {
+            let path = field.spec.path;
+            if self.is_choice(path) {
+                let mut modes = self.spec.alternatives.iter().filter(|a| a.choice == path);
+                let present = modes.find(|a| {
+                    a.paths.iter().any(|p| in_sections(p) && lookup(scenario, p).is_some())
+                });
+                if let Some(mode) = present {
+                    field.value.set(mode.value.to_owned());
+                }
+            } else if in_sections(path) {
+                let text = lookup(scenario, path).map(|v| field_text(field.spec.kind, v));
+                field.value.set(text.unwrap_or_default());
+            }
+        }
+    }
+
     pub fn value(&self, path: &str) -> Option<RwSignal<String>> {
         self.fields
             .with_value(|fields| fields.iter().find(|f| f.spec.path == path).map(|f| f.value))
@@ -159,6 +217,27 @@ impl Form {
         // Whole numbers go to the engine as integers, so its parser checks counts itself.
         let json = integers(root).to_string();
         Scenario::from_json(&json).map_err(|e| vec![e])
+    }
+}
+
+/// The value at a dotted path of a JSON object.
+pub fn lookup<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(root, |node, part| node.get(part)).filter(|v| !v.is_null())
+}
+
+/// What a field shows for a scenario value: the inverse of `json_value`.
+fn field_text(kind: Kind, value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.as_f64().map(quantity_text).unwrap_or_default(),
+        Value::String(text) => text.clone(),
+        Value::Bool(true) => "true".to_owned(),
+        Value::Bool(false) => String::new(),
+        Value::Array(items) => {
+            let separator = if kind == Kind::Apis { "," } else { ", " };
+            items.iter().map(|item| field_text(kind, item)).collect::<Vec<_>>().join(separator)
+        }
+        Value::Object(_) => serde_json::to_string_pretty(value).unwrap_or_default(),
+        Value::Null => String::new(),
     }
 }
 
@@ -241,12 +320,13 @@ pub fn ScenarioForm(
             </div>
         }
     };
-    let (basic, advanced) = form.fields.with_value(|fields| {
-        let split = form.spec.basic.len();
-        (fields[..split].to_vec(), fields[split..].to_vec())
-    });
+    let (basic, advanced) = {
+        let mut shown = form.shown();
+        let advanced = shown.split_off(form.spec.basic.len().min(shown.len()));
+        (shown, advanced)
+    };
     let unplaced = move || {
-        let paths: Vec<&str> = form.fields.with_value(|f| f.iter().map(|f| f.spec.path).collect());
+        let paths: Vec<&str> = form.shown().iter().map(|f| f.spec.path).collect();
         let unplaced: Vec<Error> = errors
             .get()
             .into_iter()
@@ -476,6 +556,31 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["serving.traffic"], "traffic supersedes the rate");
         assert!(errors[0].to_string().contains("\"two\" is not a number"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_loaded_scenario_reads_back_as_itself() {
+        let owner = Owner::new();
+        owner.set();
+        let form = Form::new(&SPEC);
+        let json: Value = serde_json::from_str(
+            r#"{"model": {"parameters": 70e9}, "serving": {"accelerator": "a100-sxm-80gb",
+                "inference_flops_per_request": 1.5e12, "daily_requests": 3.3e6}}"#,
+        )
+        .unwrap();
+        form.load(&json, &["model", "serving"]);
+        assert_eq!(
+            form.value("load").unwrap().get_untracked(),
+            "daily",
+            "the mode follows the fields"
+        );
+        assert_eq!(form.value("serving.requests_per_second").unwrap().get_untracked(), "");
+        let serving = form.scenario().unwrap().serving.unwrap();
+        assert_eq!(serving.daily_requests, Some(3.3e6));
+        assert_eq!(serving.inference_flops_per_request, Some(1.5e12));
+        let shared = Form::sharing_model(&SPEC, &form);
+        shared.value("model.parameters").unwrap().set("8B".into());
+        assert_eq!(form.value("model.parameters").unwrap().get_untracked(), "8B", "one model");
     }
 
     #[test]

@@ -29,6 +29,20 @@ pub fn parse_quantity(text: &str) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
+/// Text `parse_quantity` reads back as exactly `value`: from a million up, a suffix ("14.8T") when
+/// that round-trips; otherwise the plain shortest decimal ("2048").
+pub fn quantity_text(value: f64) -> String {
+    for (suffix, scale) in [("T", 1e12), ("B", 1e9), ("M", 1e6)] {
+        if value.abs() >= scale {
+            let text = format!("{}{suffix}", value / scale);
+            if parse_quantity(&text) == Some(value) {
+                return text;
+            }
+        }
+    }
+    format!("{value}")
+}
+
 /// "1e" is not "1 exa"-less-something: a trailing `e` after digits is only a suffix when nothing follows.
 fn is_exponent_form(text: &str) -> bool {
     text.parse::<f64>().is_ok()
@@ -36,7 +50,17 @@ fn is_exponent_form(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_quantity;
+    use super::{parse_quantity, quantity_text};
+
+    #[test]
+    fn quantities_print_short_and_read_back_exactly() {
+        for (value, text) in [(14.8e12, "14.8T"), (2048.0, "2048"), (0.46, "0.46"), (7e9, "7B")] {
+            assert_eq!(quantity_text(value), text);
+            assert_eq!(parse_quantity(&quantity_text(value)), Some(value));
+        }
+        let awkward = 1.0 / 3.0 * 1e9;
+        assert_eq!(parse_quantity(&quantity_text(awkward)), Some(awkward));
+    }
 
     #[test]
     fn plain_scientific_and_suffixed_numbers() {

@@ -16,6 +16,8 @@ mod price_sheet;
 mod results;
 mod serving;
 mod serving_charts;
+mod share;
+mod state;
 mod training;
 
 use leptos::prelude::*;
@@ -29,36 +31,123 @@ enum Page {
     Catalog,
 }
 
+impl Page {
+    const ALL: [Page; 3] = [Page::Training, Page::Serving, Page::Catalog];
+
+    fn name(self) -> &'static str {
+        match self {
+            Page::Training => "training",
+            Page::Serving => "serving",
+            Page::Catalog => "catalog",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Page::Training => "Training",
+            Page::Serving => "Serving",
+            Page::Catalog => "Catalog",
+        }
+    }
+}
+
+/// How the page was opened: `?embed` shows one page compactly for an iframe, `page=serving`
+/// chooses it.
+#[derive(Debug, Clone, Copy)]
+struct Opening {
+    embed: bool,
+    page: Page,
+}
+
+impl Opening {
+    fn from_url() -> Self {
+        let query = window().location().search().unwrap_or_default();
+        let params: Vec<(&str, &str)> = query
+            .trim_start_matches('?')
+            .split('&')
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .collect();
+        let page = params
+            .iter()
+            .find(|(key, _)| *key == "page")
+            .and_then(|(_, value)| Page::ALL.into_iter().find(|p| p.name() == *value))
+            .unwrap_or(Page::Training);
+        Self { embed: params.iter().any(|(key, _)| *key == "embed"), page }
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let page = RwSignal::new(Page::Training);
+    let opening = Opening::from_url();
+    let page = RwSignal::new(opening.page);
     let sheet = price_sheet::UserSheet::load();
     let book = sheet.book();
     // The forms live as long as the app, so switching tabs never loses what the user typed.
-    let training_form = form::Form::new(&training::FORM);
-    let serving_form = form::Form::new(&serving::FORM);
-    let tab = move |target: Page, label: &'static str| {
+    let app = state::AppScenario::new();
+    let (training_form, serving_form) = (app.training, app.serving);
+    let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
+    // The address bar always holds the current scenario's link (an effect: the URL is outside
+    // the reactive graph).
+    Effect::new(move |_| {
+        if let Some(scenario) = app.scenario() {
+            state::write_url(&scenario);
+        }
+    });
+    if opening.embed
+        && let Some(body) = document().body()
+    {
+        let _ = body.class_list().add_1("embed");
+    }
+    let tab = move |target: Page| {
         view! {
             <button type="button" class="tab" aria-current=move || (page.get() == target).then_some("page")
-                on:click=move |_| page.set(target)>{label}</button>
+                on:click=move |_| page.set(target)>{target.label()}</button>
         }
     };
+    let shown = move || match page.get() {
+        Page::Training => {
+            view! { <training::TrainingPage book=book form=training_form /> }.into_any()
+        }
+        Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
+        Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+    };
+    let banner = move || {
+        link_problem.get().map(|problem| {
+            view! {
+                <div class="banner" role="alert">
+                    <p>{format!("This link could not be opened: {problem}. The defaults are shown instead.")}</p>
+                    <button type="button" on:click=move |_| link_problem.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    };
+    if opening.embed {
+        let full_app = move || {
+            app.scenario().map(|s| state::link_to(&s).replace("?embed&", "?").replace("?embed", ""))
+        };
+        return view! {
+            {banner}
+            <p class="embed-bar">
+                <strong>"mlcost"</strong>
+                <a href=full_app target="_blank" rel="noopener">"Open in full app"</a>
+            </p>
+            {shown}
+        }
+        .into_any();
+    }
     view! {
         <header>
             <h1>"mlcost"</h1>
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
-            <nav aria-label="Pages">
-                {tab(Page::Training, "Training")}{tab(Page::Serving, "Serving")}{tab(Page::Catalog, "Catalog")}
-            </nav>
+            <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>
+            <share::SharePanel app=app page=page book=book />
         </header>
-        {move || match page.get() {
-            Page::Training => view! { <training::TrainingPage book=book form=training_form /> }.into_any(),
-            Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
-            Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
-        }}
+        {banner}
+        {shown}
         <footer>{move || book.with(|b| format!(
             "Prices and hardware figures as of {} at the oldest; every figure's source is in its tooltip.",
             b.oldest_as_of()
         ))}</footer>
     }
+    .into_any()
 }

@@ -51,24 +51,25 @@ const fn number(
     FieldSpec { path, label, hint, kind: Kind::Number, initial }
 }
 
-/// Opens on an example workload: a chat assistant on Llama 3.3 70B in FP8 across two H100s,
-/// 2M requests a day of 1,000 prompt and 300 generated tokens, priced on AWS's p5 on demand.
+/// Opens on an example workload for the app's model (DeepSeek-V3, the training page's published
+/// run): a chat assistant in FP8 on one 8×H200 replica set, 2M requests a day of 1,000 prompt and
+/// 300 generated tokens, priced on Azure's ND H200 v5 on demand, against DeepSeek's own API.
 const BASIC: &[FieldSpec] = &[
     FieldSpec {
         path: "model.preset",
         label: "Model",
         hint: "",
         kind: Kind::Preset { custom: "custom (paste its config.json under Advanced)" },
-        initial: "llama-3.3-70b",
+        initial: "deepseek-v3",
     },
     FieldSpec {
         path: "serving.accelerator",
         label: "Accelerator",
         hint: "",
         kind: Kind::Accelerator,
-        initial: "h100-sxm",
+        initial: "h200-sxm",
     },
-    number("serving.tensor_parallel", "Accelerators per replica (tensor parallel)", "1", "2"),
+    number("serving.tensor_parallel", "Accelerators per replica (tensor parallel)", "1", "8"),
     FieldSpec {
         path: "serving.weight_precision",
         label: "Weight format",
@@ -115,7 +116,7 @@ const BASIC: &[FieldSpec] = &[
         label: "Offer",
         hint: "",
         kind: Kind::Offer { accelerator: "serving.accelerator" },
-        initial: "aws:p5.48xlarge",
+        initial: "azure:standard_nd96isr_h200_v5",
     },
     FieldSpec {
         path: "serving.plan",
@@ -129,7 +130,7 @@ const BASIC: &[FieldSpec] = &[
         label: "Compare with hosted APIs",
         hint: "",
         kind: Kind::Apis,
-        initial: "openai:gpt-4o-mini,together:meta-llama/llama-3.3-70b-instruct-turbo",
+        initial: "deepseek:deepseek-chat,openai:gpt-4o",
     },
 ];
 
@@ -267,7 +268,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
         <main>
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario"
-                intro="An example workload to start from: a chat assistant on Llama 3.3 70B in FP8 across two H100s, 2M requests a day. Replace it with yours; results follow as you type."
+                intro="An example workload to start from: a chat assistant on the app's model in FP8 on eight H200s, 2M requests a day. The model is shared with the training page. Replace it all with yours; results follow as you type."
                 advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic" />
             <div class="outputs">
                 <section class="results" aria-label="Serving estimate" aria-live="polite">

@@ -49,6 +49,7 @@ where
     });
     view! {
         <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
+        {crate::share::chart_png(id, "mlcost-chart.png")}
         {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }
 }

@@ -1,0 +1,151 @@
+//! Getting a scenario out of the app and back in: its link, an embed snippet for a wiki, the
+//! scenario as JSON (the CLI's format), the results as CSV, each chart as PNG, and importing a
+//! scenario file.
+//!
+//! Everything happens in the page: downloads are made from in-memory blobs, so nothing is sent
+//! anywhere.
+
+use leptos::prelude::*;
+use mlcost::{PriceBook, Scenario};
+use wasm_bindgen::JsCast;
+
+use crate::Page;
+use crate::state::{self, AppScenario};
+
+/// What the panel shows below its buttons.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Nothing,
+    Link(String),
+    Embed(String),
+    Imported(String),
+    Problem(String),
+}
+
+#[component]
+pub fn SharePanel(app: AppScenario, page: RwSignal<Page>, book: Memo<PriceBook>) -> impl IntoView {
+    let shown = RwSignal::new(Shown::Nothing);
+    let scenario = move || app.scenario();
+    let copy_link = move |_| {
+        let Some(scenario) = scenario() else { return };
+        let link = state::link_to(&scenario);
+        copy_to_clipboard(&link);
+        shown.set(Shown::Link(link));
+    };
+    let embed = move |_| {
+        let Some(scenario) = scenario() else { return };
+        let link = state::link_to(&scenario);
+        let (base, fragment) = link.split_once('#').unwrap_or((&link, ""));
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let source =
+            format!("{base}{separator}embed&page={}#{fragment}", page.get_untracked().name());
+        let snippet = format!(
+            "<iframe src=\"{}\" title=\"mlcost: what this model costs\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\"></iframe>",
+            source.replace('&', "&amp;").replace('"', "&quot;")
+        );
+        copy_to_clipboard(&snippet);
+        shown.set(Shown::Embed(snippet));
+    };
+    let export_json = move |_| {
+        if let Some(scenario) = scenario() {
+            download_text("mlcost-scenario.json", "application/json", &scenario.to_json());
+        }
+    };
+    let export_csv = move |_| {
+        let Some(scenario) = scenario() else { return };
+        match book.with(|b| mlcost::estimate_with(&scenario, b)) {
+            Ok(report) => download_text("mlcost-results.csv", "text/csv", &report.to_csv()),
+            Err(error) => shown.set(Shown::Problem(format!("No results to export: {error}"))),
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let name = file.name();
+        input.set_value("");
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let outcome = match text.ok().and_then(|t| t.as_string()) {
+                None => Err(format!("{name}: could not be read as text")),
+                Some(text) => Scenario::from_json(&text).map_err(|e| format!("{name}: {e}")),
+            };
+            match outcome {
+                Ok(scenario) => {
+                    app.load(&scenario);
+                    shown.set(Shown::Imported(format!("Opened {name}.")));
+                }
+                Err(problem) => shown.set(Shown::Problem(format!(
+                    "{problem}. Nothing was changed; the file was not opened."
+                ))),
+            }
+        });
+    };
+    view! {
+        <div class="share" role="group" aria-label="Share and export">
+            <button type="button" id="copy-link" on:click=copy_link>"Copy link"</button>
+            <button type="button" id="copy-embed" on:click=embed>"Copy embed snippet"</button>
+            <button type="button" id="export-json" on:click=export_json>"Scenario JSON"</button>
+            <button type="button" id="export-csv" on:click=export_csv>"Results CSV"</button>
+            <label class="import">"Open a scenario file"
+                <input id="import-scenario" type="file" accept=".json,application/json" on:change=import />
+            </label>
+        </div>
+        {move || match shown.get() {
+            Shown::Nothing => None,
+            Shown::Link(link) => Some(view! {
+                <p class="share-out"><label for="share-link">"Link to this scenario (copied)"</label>
+                <input id="share-link" type="text" readonly prop:value=link /></p>
+            }.into_any()),
+            Shown::Embed(snippet) => Some(view! {
+                <p class="share-out"><label for="embed-snippet">"Embed in a wiki page (copied)"</label>
+                <textarea id="embed-snippet" rows="3" readonly prop:value=snippet></textarea></p>
+            }.into_any()),
+            Shown::Imported(message) => Some(view! { <p class="share-out hint" role="status">{message}</p> }.into_any()),
+            Shown::Problem(problem) => Some(view! {
+                <p class="share-out field-error" id="import-error" role="alert">{problem}</p>
+            }.into_any()),
+        }}
+    }
+}
+
+/// A "PNG" button that downloads the canvas `canvas_id` as an image.
+pub fn chart_png(canvas_id: &'static str, file: &'static str) -> impl IntoView {
+    let save = move |_| {
+        let canvas = document()
+            .get_element_by_id(canvas_id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        if let Some(url) = canvas.and_then(|c| c.to_data_url().ok()) {
+            download_url(file, &url);
+        }
+    };
+    view! { <button type="button" class="png" on:click=save>"Save chart as PNG"</button> }
+}
+
+/// Best effort: browsers may refuse the clipboard (no permission, no focus); the text is on screen
+/// to copy by hand either way.
+fn copy_to_clipboard(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
+fn download_text(file: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(file, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn download_url(file: &str, url: &str) {
+    let Ok(anchor) = document().create_element("a") else { return };
+    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
+    anchor.set_href(url);
+    anchor.set_download(file);
+    anchor.click();
+}

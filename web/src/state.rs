@@ -1,0 +1,96 @@
+//! The app's one scenario: the training and serving forms share the model, and together they are
+//! what a link, a saved scenario or an exported file holds.
+//!
+//! The URL keeps up: every valid change replaces the fragment with the scenario's link
+//! (`#s=2.…`, see `mlcost::share`), without adding history entries, so the address bar can be
+//! copied at any moment. Opening a link fills the forms; a link that cannot be read says why and
+//! the app opens its defaults.
+
+use leptos::prelude::*;
+use mlcost::Scenario;
+use mlcost::share::{self, LinkError};
+
+use crate::form::Form;
+use crate::{serving, training};
+
+/// The fragment's key: `#s=<link payload>`.
+const FRAGMENT: &str = "#s=";
+
+#[derive(Debug, Clone, Copy)]
+pub struct AppScenario {
+    pub training: Form,
+    pub serving: Form,
+}
+
+impl AppScenario {
+    pub fn new() -> Self {
+        let training = Form::new(&training::FORM);
+        let serving = Form::sharing_model(&serving::FORM, &training);
+        Self { training, serving }
+    }
+
+    /// The model with every section whose fields read (tracked); `None` while neither does.
+    pub fn scenario(&self) -> Option<Scenario> {
+        match (self.training.scenario().ok(), self.serving.scenario().ok()) {
+            (Some(training), Some(serving)) => {
+                Some(Scenario { serving: serving.serving, ..training })
+            }
+            (training, serving) => training.or(serving),
+        }
+    }
+
+    /// Fills both forms from a scenario; a section it lacks keeps what its page had.
+    pub fn load(&self, scenario: &Scenario) {
+        let Ok(json) = serde_json::to_value(scenario) else { return };
+        let has = |section: &str| json.get(section).is_some_and(|v| !v.is_null());
+        self.training.load(&json, &["model"]);
+        if has("training") {
+            self.training.load(&json, &["training"]);
+        }
+        if has("serving") {
+            self.serving.load(&json, &["serving"]);
+        }
+    }
+
+    /// Loads the scenario in the page's URL, if it has one; `Err` says why it could not be read.
+    pub fn load_from_url(&self) -> Result<(), LinkError> {
+        let Some(payload) = current_fragment() else { return Ok(()) };
+        self.load(&share::decode(&payload)?);
+        Ok(())
+    }
+}
+
+impl Default for AppScenario {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The link payload in the address bar, if any.
+fn current_fragment() -> Option<String> {
+    let hash = window().location().hash().ok()?;
+    hash.strip_prefix(FRAGMENT).map(str::to_owned)
+}
+
+/// Writes a scenario's link into the address bar in place (no new history entry).
+pub fn write_url(scenario: &Scenario) {
+    let payload = share::encode(scenario);
+    if current_fragment().as_deref() == Some(payload.as_str()) {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{FRAGMENT}{payload}")),
+        );
+    }
+}
+
+/// The full link to the app showing `scenario`, from the page's own address.
+pub fn link_to(scenario: &Scenario) -> String {
+    let location = window().location();
+    let base = location.href().unwrap_or_default();
+    let base = base.split('#').next().unwrap_or_default();
+    format!("{base}{FRAGMENT}{}", share::encode(scenario))
+}
