@@ -41,7 +41,7 @@ impl AppScenario {
 
     /// Fills both forms from a scenario; a section it lacks keeps what its page had.
     pub fn load(&self, scenario: &Scenario) {
-        let Ok(json) = serde_json::to_value(scenario) else { return };
+        let json = scenario.to_value();
         let has = |section: &str| json.get(section).is_some_and(|v| !v.is_null());
         self.training.load(&json, &["model"]);
         if has("training") {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::check::at_least_one;
 use crate::error::{Error, Problem};
 
-const MODELS_JSON: &str = include_str!("../../../pricing-data/models.json");
+const MODELS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"));
 
 /// Multi-head latent attention (DeepSeek-V2/V3): queries and keys carry a rotary part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,10 +21,10 @@ mod sheet;
 
 pub use sheet::{PriceSheet, csv_cell, offers_to_csv};
 
-const ACCELERATORS_JSON: &str = include_str!("../../../pricing-data/accelerators.json");
-const OFFERS_JSON: &str = include_str!("../../../pricing-data/offers.json");
-const STORAGE_JSON: &str = include_str!("../../../pricing-data/storage.json");
-const APIS_JSON: &str = include_str!("../../../pricing-data/apis.json");
+const ACCELERATORS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/accelerators.json"));
+const OFFERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/offers.json"));
+const STORAGE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/storage.json"));
+const APIS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
 
 /// How compute is bought.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

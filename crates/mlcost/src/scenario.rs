@@ -253,9 +253,15 @@ impl Scenario {
 
     /// The scenario as pretty JSON, the format `from_json` reads.
     pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// The scenario as a JSON value. Why through a value, even for text? Every front end then
+    /// serialises a scenario with one serializer, which keeps the web bundle small.
+    pub fn to_value(&self) -> serde_json::Value {
         // Serialising plain structs of numbers and strings cannot fail; an empty object is still
-        // valid JSON should a future field break that.
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| String::from("{}"))
+        // a scenario's shape should a future field break that.
+        serde_json::to_value(self).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
     }
 }
 

@@ -76,7 +76,7 @@ impl std::error::Error for LinkError {}
 
 /// The link payload for a scenario (without the `#s=` the app puts before it).
 pub fn encode(scenario: &Scenario) -> String {
-    let json = serde_json::to_string(scenario).unwrap_or_else(|_| String::from("{}"));
+    let json = scenario.to_value().to_string();
     let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
 }
