@@ -11,6 +11,7 @@ mod check;
 pub mod costs;
 mod error;
 pub mod hardware;
+mod json;
 pub mod memory;
 pub mod mfu;
 pub mod model;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::costs::StorageSettings;
-use crate::error::{Error, Problem, strip_position};
+use crate::error::Error;
 use crate::model::Model;
 use crate::pricing::Plan;
 use crate::reliability::Reliability;
@@ -208,27 +208,7 @@ impl Scenario {
     /// Parses a scenario from JSON. Errors name the field (`training.accelerator_count: invalid
     /// type ...`), never just a line and column.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            // "." is the root; "?" is a syntax error before any field was reached.
-            let path = if path == "." || path == "?" { String::new() } else { path };
-            let inner = err.inner();
-            let message = inner.to_string();
-            // serde reports a missing field at its parent; point at the field itself.
-            if let Some(name) = missing_field_name(&message) {
-                let field =
-                    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-                return Error::new(field, Problem::Missing);
-            }
-            // A syntax error has no field to name, so its line and column are the only pointer.
-            let message = if inner.is_syntax() || inner.is_eof() {
-                message
-            } else {
-                strip_position(&message)
-            };
-            Error::new(path, Problem::Malformed(message))
-        })
+        crate::json::from_json(text)
     }
 
     /// Parses a scenario written in TOML (the same fields as the JSON form). Errors name the field.
@@ -242,12 +222,12 @@ impl Scenario {
             if let Some(name) = missing_field_name(&message) {
                 let field =
                     if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-                return Error::new(field, Problem::Missing);
+                return Error::new(field, crate::error::Problem::Missing);
             }
             // TOML syntax errors carry their own position; keep the whole text for them.
             let text =
                 if path.is_empty() { err.inner().to_string().trim().to_owned() } else { message };
-            Error::new(path, Problem::Malformed(text))
+            Error::new(path, crate::error::Problem::Malformed(text))
         })
     }
 
@@ -265,7 +245,7 @@ impl Scenario {
     }
 }
 
-fn missing_field_name(message: &str) -> Option<&str> {
+pub(crate) fn missing_field_name(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("missing field `")?;
     rest.split('`').next()
 }
@@ -282,6 +262,28 @@ mod tests {
         "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
                      "precision": "bf16", "price_per_accelerator_hour": 2.5}
     }"#;
+
+    #[test]
+    fn errors_name_the_path_of_the_value_key_or_object_at_fault() {
+        let field = |json: &str| Scenario::from_json(json).unwrap_err().field;
+        assert_eq!(field(r#"{"model": {"parameters": "many"}}"#), "model.parameters");
+        assert_eq!(
+            field(r#"{"model": {}, "serving": {"accelerator": "h100-sxm", "traffic": [1, "x"]}}"#),
+            "serving.traffic[1]"
+        );
+        assert_eq!(
+            field(r#"{"model": {}, "serving": {"tensor_parallel": 2}}"#),
+            "serving.accelerator"
+        );
+        assert_eq!(field("{\n  \"model\": {\n    \"bogus\": 3}}"), "model.bogus");
+        assert_eq!(field(r#"{"model": {}, "training": 5}"#), "training");
+        assert_eq!(field(r#"{"training": {"tokens": 1}}"#), "training.accelerator");
+        assert_eq!(field("{}"), "model");
+        assert_eq!(
+            field(r#"{"model": {"preset": "a\"b"}, "serving": {"weight_precision": "fp2"}}"#),
+            "serving.weight_precision"
+        );
+    }
 
     #[test]
     fn parses_and_round_trips() {

@@ -36,16 +36,15 @@ impl PriceSheet {
         struct File {
             offers: Vec<Offer>,
         }
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let file: File = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let (line, column) = (err.inner().line(), err.inner().column());
-            let path = err.path().to_string();
-            let why = strip_position(&err.inner().to_string());
-            sheet_error(
-                line,
-                column,
-                if path == "." || path == "?" { why } else { format!("{path}: {why}") },
-            )
+        let file: File = serde_json::from_str(text).map_err(|err| {
+            let (line, column) = (err.line(), err.column());
+            let why = strip_position(&err.to_string());
+            let path = if err.is_syntax() || err.is_eof() {
+                String::new()
+            } else {
+                crate::json::path_at(text, line, column)
+            };
+            sheet_error(line, column, if path.is_empty() { why } else { format!("{path}: {why}") })
         })?;
         for (i, offer) in file.offers.iter().enumerate() {
             check_offer(offer, book).map_err(|why| {

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Assumption;
 use crate::check::{non_negative, positive};
-use crate::error::{Error, Problem, strip_position};
+use crate::error::{Error, Problem};
 use crate::units::{Hours, Usd, UsdPerHour};
 
 pub use lanes::LaneRange;
@@ -168,28 +168,7 @@ pub struct Placement {
 impl ScheduleInput {
     /// Parses an input from JSON. Errors name the field (`jobs[2].hours`).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            // "." is the root; "?" is a syntax error before any field was reached.
-            let path = if path == "." || path == "?" { String::new() } else { path };
-            let inner = err.inner();
-            let message = inner.to_string();
-            // serde reports a missing field at its parent; point at the field itself.
-            if let Some(name) =
-                message.strip_prefix("missing field `").and_then(|r| r.split('`').next())
-            {
-                let field =
-                    if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-                return Error::new(field, Problem::Missing);
-            }
-            let message = if inner.is_syntax() || inner.is_eof() {
-                message
-            } else {
-                strip_position(&message)
-            };
-            Error::new(path, Problem::Malformed(message))
-        })
+        crate::json::from_json(text)
     }
 }
 
