@@ -129,11 +129,11 @@ pub fn memory_bar(id: &'static str, caption: String, parts: Vec<MemoryPart>) -> 
         <div class="memory-bar" id=id role="img" aria-label="Memory per accelerator by what it holds">
             {parts.iter().map(|part| {
                 let share = part.bytes / total;
-                let width = format!("width: {:.2}%", share * 100.0);
+                let width = format!("{:.2}%", share * 100.0);
                 let title = format!("{}: {}", part.name, format::bytes(part.bytes));
                 // Narrow parts go unlabelled inside the bar; the legend names them all.
                 let label = (share > 0.15).then_some(part.name);
-                view! { <span class=format!("part {}", part.class) style=width title=title>{label}</span> }
+                view! { <span class=format!("part {}", part.class) style:width=width title=title>{label}</span> }
             }).collect_view()}
         </div>
         <ul class="legend">

@@ -6,6 +6,7 @@
 //! and its steps are code that clippy checks.
 
 mod bundle;
+mod csp;
 mod prices;
 mod tools;
 
@@ -24,7 +25,9 @@ commands:
   prices [--max-age-days N]
                      list price-book records older than N days (default 180) and offers
                      naming unknown accelerators
-  bundle-size        print the size of dist/ (raw and gzip, per file)";
+  bundle-size        print the size of dist/ (raw and gzip, per file)
+  csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file and
+                     add the Content-Security-Policy to index.html";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("prices") => prices::report(&args[1..]),
         Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
+        Some("csp") => csp::apply(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
