@@ -325,6 +325,219 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
     browser.close().await;
 }
 
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn saved_scenarios_survive_a_reload_and_can_be_renamed_duplicated_and_deleted() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    save_as(page, "Llama baseline").await;
+    page.refresh().await.expect("reload");
+    open_tab(page, "Compare").await;
+    assert_eq!(wait_for_names(page, 1).await, ["Llama baseline"]);
+    let stored = stored_list(page).await;
+    assert_eq!(stored[0]["name"], "Llama baseline");
+    assert!(stored[0]["scenario"]["training"]["accelerator_count"].is_number(), "{stored}");
+    assert!(stored[0]["saved_at"].as_str().is_some_and(|t| t.starts_with("20")), "{stored}");
+
+    // Duplicate, rename the copy from the keyboard, then delete it.
+    click(page, "#saved-list button[aria-label='Duplicate Llama baseline']").await;
+    assert_eq!(wait_for_names(page, 2).await, ["Llama baseline", "Llama baseline (2)"]);
+    click(page, "#saved-list button[aria-label='Rename Llama baseline (2)']").await;
+    let input = page
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".rename-form input"))
+        .await
+        .expect("rename input");
+    // End, Backspace over the old name, the new one, Enter.
+    let keys = format!("\u{E010}{}More GPUs\u{E007}", "\u{E003}".repeat(20));
+    input.send_keys(&keys).await.expect("type");
+    poll(
+        || async {
+            let names = saved_names(page).await;
+            (names == ["Llama baseline", "More GPUs"]).then(|| names.join(","))
+        },
+        "the rename",
+    )
+    .await;
+    click(page, "#saved-list button[aria-label='Delete More GPUs']").await;
+    assert_eq!(wait_for_names(page, 1).await, ["Llama baseline"]);
+    poll(
+        || async { (stored_list(page).await.as_array()?.len() == 1).then(String::new) },
+        "storage to drop the deleted entry",
+    )
+    .await;
+
+    // Open loads the scenario into the forms and shows it.
+    click(page, "#saved-list button[aria-label='Open Llama baseline']").await;
+    wait_for_text(page, "#training-compute-cost").await;
+    assert_eq!(text_of(page, "nav button[aria-current='page']").await, "Training");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn unreadable_saved_scenarios_are_reported_and_set_aside_not_lost() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    page.execute("localStorage.setItem('mlcost.saved.v1', '{not json');", vec![])
+        .await
+        .expect("write storage");
+    page.refresh().await.expect("reload");
+    let problem = wait_for_text(page, "#saved-problem").await;
+    assert!(problem.contains("could not be read"), "{problem}");
+    assert!(problem.contains("set aside"), "{problem}");
+    assert_eq!(set_aside(page).await, ["{not json"]);
+
+    // Saving still works, and replaces the unreadable content.
+    save_as(page, "after the mess").await;
+    let stored = poll(
+        || async {
+            Some(stored_list(page).await.to_string()).filter(|s| s.contains("after the mess"))
+        },
+        "the save to reach storage",
+    )
+    .await;
+
+    // One stale entry among good ones: the good ones load, the stale one is named and kept.
+    let mut list: serde_json::Value = serde_json::from_str(&stored).expect("stored JSON");
+    let entries = list.as_array_mut().expect("a list");
+    entries.push(json!({"name": "stale", "scenario": {"model": {"parameters": "lots"}}}));
+    let text = list.to_string();
+    page.execute("localStorage.setItem('mlcost.saved.v1', arguments[0]);", vec![json!(text)])
+        .await
+        .expect("write storage");
+    page.refresh().await.expect("reload");
+    let problem = wait_for_text(page, "#saved-problem").await;
+    assert!(problem.contains("entry 2: \u{201c}stale\u{201d} no longer reads"), "{problem}");
+    assert!(set_aside(page).await.contains(&text), "the stale entry was not set aside");
+    open_tab(page, "Compare").await;
+    assert_eq!(wait_for_names(page, 1).await, ["after the mess"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn compare_shows_two_saved_scenarios_side_by_side() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let cost_before = wait_for_text(page, "#training-compute-cost").await;
+    save_as(page, "2048 GPUs").await;
+    retype(page, "training.accelerator_count", "4096").await;
+    wait_for_change(page, "#training-compute-cost", &cost_before).await;
+    save_as(page, "4096 GPUs").await;
+    open_tab(page, "Compare").await;
+    wait_for_names(page, 2).await;
+    for checkbox in page.find_all(Locator::Css("#saved-list input[type=checkbox]")).await.unwrap() {
+        checkbox.click().await.expect("tick");
+    }
+    let cell = "#compare-table td[data-key='training-total-cost'][data-col='1']";
+    let percent = wait_for_text(page, &format!("{cell} .diff-pct")).await;
+    let number = percent.trim_matches(['(', ')', '%']).trim_start_matches('+');
+    assert!(percent.starts_with("(+"), "not more expensive: {percent}");
+    assert!(number.parse::<f64>().is_ok_and(|p| p > 0.0), "{percent}");
+    assert!(text_of(page, &format!("{cell} .diff")).await.starts_with("+$"));
+    let header = text_of(page, "#compare-table thead").await;
+    assert!(header.contains("2048 GPUs") && header.contains("4096 GPUs"), "{header}");
+    wait_for_ink(page, "compare-chart").await;
+    browser.screenshot("compare-1280").await;
+    page.execute("document.getElementById('compare-chart').scrollIntoView();", vec![])
+        .await
+        .expect("scroll to the chart");
+    browser.screenshot("compare-chart-1280").await;
+
+    page.set_window_size(360, 800).await.expect("resize");
+    wait_for_ink(page, "compare-chart").await;
+    assert_nothing_overflows(page).await;
+    browser.screenshot("compare-360").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn saved_names_are_shown_as_text_never_as_markup() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let name = r#"<img src=x onerror="window.__xss=1">"#;
+    save_as(page, name).await;
+    save_as(page, "plain").await;
+    open_tab(page, "Compare").await;
+    assert_eq!(wait_for_names(page, 2).await, [name, "plain"]);
+    for checkbox in page.find_all(Locator::Css("#saved-list input[type=checkbox]")).await.unwrap() {
+        checkbox.click().await.expect("tick");
+    }
+    wait_for_text(page, "#compare-table thead").await;
+    let script = "return [typeof window.__xss, document.querySelectorAll('main img, header img').length, \
+        document.querySelector('#saved-list .saved-name').textContent, \
+        document.querySelector('#compare-table thead').textContent];";
+    let seen = page.execute(script, vec![]).await.expect("inspect the page");
+    assert_eq!(seen[0], "undefined", "the name ran as markup");
+    assert_eq!(seen[1], 0, "an img element was created");
+    assert!(seen[2].as_str().is_some_and(|t| t.contains("<img")), "{seen}");
+    assert!(seen[3].as_str().is_some_and(|t| t.contains("<img")), "{seen}");
+    browser.close().await;
+}
+
+/// Saves the app's scenario under `name` from the header and waits for the confirmation.
+async fn save_as(page: &Client, name: &str) {
+    retype(page, "save-name", name).await;
+    click(page, "#save-scenario").await;
+    poll(
+        || async { Some(text_of(page, "#save-status").await).filter(|t| t.contains(name)) },
+        "the save to be confirmed",
+    )
+    .await;
+}
+
+async fn click(page: &Client, selector: &str) {
+    page.find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+}
+
+/// The names in the saved list, as text.
+async fn saved_names(page: &Client) -> Vec<String> {
+    let script =
+        "return [...document.querySelectorAll('#saved-list .saved-name')].map(n => n.textContent);";
+    let value = page.execute(script, vec![]).await.expect("read the saved list");
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+async fn wait_for_names(page: &Client, count: usize) -> Vec<String> {
+    let names = poll(
+        || async {
+            let names = saved_names(page).await;
+            (names.len() == count).then(|| serde_json::to_string(&names).unwrap_or_default())
+        },
+        &format!("{count} saved scenarios"),
+    )
+    .await;
+    serde_json::from_str(&names).unwrap_or_default()
+}
+
+/// The saved scenarios as local storage holds them.
+async fn stored_list(page: &Client) -> serde_json::Value {
+    let value = page
+        .execute("return localStorage.getItem('mlcost.saved.v1');", vec![])
+        .await
+        .expect("read storage");
+    value.as_str().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
+}
+
+/// What was set aside, oldest first.
+async fn set_aside(page: &Client) -> Vec<String> {
+    let script = "return Object.keys(localStorage).filter(k => k.startsWith('mlcost.saved.v1.set-aside.'))\
+        .sort().map(k => localStorage.getItem(k));";
+    let value = page.execute(script, vec![]).await.expect("read storage");
+    serde_json::from_value(value).unwrap_or_default()
+}
+
 async fn open_catalog(page: &Client) {
     open_tab(page, "Catalog").await;
     wait_for_text(page, "#catalog-table tbody tr").await;

@@ -9,11 +9,13 @@
 
 mod catalog;
 mod chart;
+mod compare;
 mod form;
 mod format;
 mod input;
 mod price_sheet;
 mod results;
+mod saved;
 mod serving;
 mod serving_charts;
 mod share;
@@ -29,16 +31,18 @@ enum Page {
     Training,
     Serving,
     Catalog,
+    Compare,
 }
 
 impl Page {
-    const ALL: [Page; 3] = [Page::Training, Page::Serving, Page::Catalog];
+    const ALL: [Page; 4] = [Page::Training, Page::Serving, Page::Catalog, Page::Compare];
 
     fn name(self) -> &'static str {
         match self {
             Page::Training => "training",
             Page::Serving => "serving",
             Page::Catalog => "catalog",
+            Page::Compare => "compare",
         }
     }
 
@@ -47,6 +51,7 @@ impl Page {
             Page::Training => "Training",
             Page::Serving => "Serving",
             Page::Catalog => "Catalog",
+            Page::Compare => "Compare",
         }
     }
 }
@@ -82,6 +87,7 @@ pub fn App() -> impl IntoView {
     let page = RwSignal::new(opening.page);
     let sheet = price_sheet::UserSheet::load();
     let book = sheet.book();
+    let saved = saved::SavedScenarios::load();
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
@@ -110,6 +116,9 @@ pub fn App() -> impl IntoView {
         }
         Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
         Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+        Page::Compare => {
+            view! { <compare::ComparePage saved=saved app=app page=page book=book /> }.into_any()
+        }
     };
     let banner = move || {
         link_problem.get().map(|problem| {
@@ -141,6 +150,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
             <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>
             <share::SharePanel app=app page=page book=book />
+            <saved::SaveAs app=app saved=saved />
         </header>
         {banner}
         {shown}

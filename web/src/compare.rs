@@ -1,0 +1,349 @@
+//! The compare page: the saved scenarios, and two to four of them side by side — their key figures,
+//! each one's difference from the first, and their costs as grouped bars.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use mlcost::{PriceBook, Report};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+use crate::Page;
+use crate::format;
+use crate::saved::{SavedPanel, SavedScenarios};
+use crate::state::AppScenario;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Usd,
+    Count,
+    Hours,
+    Share,
+}
+
+impl Unit {
+    fn show(self, value: f64) -> String {
+        match self {
+            Unit::Usd => format::usd(value),
+            Unit::Count => format::count(value),
+            Unit::Hours => format::duration(value),
+            Unit::Share => format::percent(value),
+        }
+    }
+
+    /// A difference, signed: "+$1.20M", "−3.0 h", "+4.1 pp".
+    fn difference(self, delta: f64) -> String {
+        let size = match self {
+            Unit::Share => format!("{:.1} pp", delta.abs() * 100.0),
+            _ => self.show(delta.abs()),
+        };
+        format!("{}{size}", sign(delta))
+    }
+}
+
+fn sign(value: f64) -> &'static str {
+    if value > 0.0 {
+        "+"
+    } else if value < 0.0 {
+        "−"
+    } else {
+        "±"
+    }
+}
+
+#[derive(Debug)]
+struct Figure {
+    key: &'static str,
+    label: &'static str,
+    unit: Unit,
+    read: fn(&Report) -> Option<f64>,
+}
+
+const FIGURES: [Figure; 8] = [
+    Figure {
+        key: "training-total-cost",
+        label: "Training: total cost",
+        unit: Unit::Usd,
+        read: |r| r.training.as_ref().map(|t| t.total_cost_usd.get()),
+    },
+    Figure {
+        key: "training-compute-cost",
+        label: "Training: compute cost",
+        unit: Unit::Usd,
+        read: |r| r.training.as_ref().map(|t| t.compute_cost_usd.get()),
+    },
+    Figure {
+        key: "training-accelerator-hours",
+        label: "Training: accelerator-hours",
+        unit: Unit::Count,
+        read: |r| r.training.as_ref().map(|t| t.accelerator_hours.get()),
+    },
+    Figure {
+        key: "training-wall-clock",
+        label: "Training: wall-clock",
+        unit: Unit::Hours,
+        read: |r| r.training.as_ref().map(|t| t.wall_clock_hours.get()),
+    },
+    Figure {
+        key: "serving-monthly-cost",
+        label: "Serving: monthly cost",
+        unit: Unit::Usd,
+        read: |r| r.serving.as_ref()?.monthly_cost_usd.map(|u| u.get()),
+    },
+    Figure {
+        key: "serving-cost-per-million-output",
+        label: "Serving: per million output tokens",
+        unit: Unit::Usd,
+        read: |r| r.serving.as_ref()?.cost_per_million_output_tokens_usd,
+    },
+    Figure {
+        key: "serving-replicas-peak",
+        label: "Serving: replicas at the peak",
+        unit: Unit::Count,
+        read: |r| r.serving.as_ref()?.replicas_peak.map(f64::from),
+    },
+    Figure {
+        key: "serving-utilization",
+        label: "Serving: utilisation",
+        unit: Unit::Share,
+        read: |r| r.serving.as_ref()?.utilization,
+    },
+];
+
+/// The chart's groups: what each bar of a scenario costs.
+const GROUPS: [&str; 4] = ["training compute", "storage", "egress", "serving, monthly"];
+
+fn bars(report: &Report) -> [f64; 4] {
+    let training = report.training.as_ref();
+    let part = |read: fn(&mlcost::TrainingReport) -> f64| training.map_or(0.0, read);
+    [
+        part(|t| t.compute_cost_usd.get()),
+        part(|t| t.storage_cost_usd.get()),
+        part(|t| t.egress_cost_usd.get()),
+        report.serving.as_ref().and_then(|s| s.monthly_cost_usd).map_or(0.0, |u| u.get()),
+    ]
+}
+
+/// One compared scenario: its name and its figures (in `FIGURES` order) and bars, or why it
+/// could not be estimated.
+#[derive(Debug, Clone, PartialEq)]
+struct Column {
+    name: String,
+    estimate: Result<(Vec<Option<f64>>, [f64; 4]), String>,
+}
+
+impl Column {
+    fn figure(&self, index: usize) -> Option<f64> {
+        self.estimate.as_ref().ok().and_then(|(figures, _)| figures[index])
+    }
+}
+
+#[component]
+pub fn ComparePage(
+    saved: SavedScenarios,
+    app: AppScenario,
+    page: RwSignal<Page>,
+    book: Memo<PriceBook>,
+) -> impl IntoView {
+    let columns = Memo::new(move |_| {
+        let chosen: Vec<_> = saved.selected.with(|ids| {
+            saved.list.with(|list| {
+                ids.iter().filter_map(|id| list.iter().find(|s| s.id == *id).cloned()).collect()
+            })
+        });
+        book.with(|book| {
+            chosen
+                .into_iter()
+                .map(|entry| Column {
+                    name: entry.name,
+                    estimate: mlcost::estimate_with(&entry.scenario, book)
+                        .map(|r| (FIGURES.iter().map(|f| (f.read)(&r)).collect(), bars(&r)))
+                        .map_err(|e| e.to_string()),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let canvas = NodeRef::<Canvas>::new();
+    let failure = RwSignal::new(None::<String>);
+    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
+    Effect::new(move |_| {
+        let columns = columns.get();
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw(canvas, &columns).err());
+        }
+    });
+    let few = move || columns.with(|c| c.len() < 2);
+    view! {
+        <main class="compare">
+            <section aria-labelledby="saved-heading">
+                <h2 id="saved-heading">"Saved scenarios"</h2>
+                <SavedPanel saved=saved app=app page=page />
+            </section>
+            <section aria-labelledby="compare-heading" class="comparison">
+                <h2 id="compare-heading">"Side by side"</h2>
+                {move || few().then(|| view! {
+                    <p class="hint" id="compare-hint">"Tick two to four saved scenarios to compare them."</p>
+                })}
+                {move || columns.with(|c| (!c.is_empty()).then(|| table(c)))}
+                <div class:hidden=few>
+                    <canvas id="compare-chart" node_ref=canvas width="720" height="360" role="img"
+                        aria-label="Training compute, storage and egress cost and monthly serving cost, one bar per compared scenario">
+                    </canvas>
+                    {crate::share::chart_png("compare-chart", "mlcost-compare.png")}
+                </div>
+                {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+            </section>
+        </main>
+    }
+}
+
+fn table(columns: &[Column]) -> impl IntoView + use<> {
+    let first = columns[0].clone();
+    let header = columns
+        .iter()
+        .map(|column| {
+            let problem = column.estimate.as_ref().err().cloned();
+            view! {
+                <th scope="col">
+                    <span class="compare-name">{column.name.clone()}</span>
+                    {problem.map(|p| view! { <span class="field-error compare-error">{p}</span> })}
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = FIGURES
+        .iter()
+        .enumerate()
+        .map(|(index, figure)| {
+            let base = first.figure(index);
+            let cells = columns
+                .iter()
+                .enumerate()
+                .map(|(col, column)| {
+                    let value = column.figure(index);
+                    let shown = value.map_or("—".to_owned(), |v| figure.unit.show(v));
+                    let change = (col > 0).then(|| {
+                        let (by, percent) = match (base, value) {
+                            (Some(base), Some(value)) => {
+                                let delta = value - base;
+                                let percent = (base.abs() > 0.0).then(|| {
+                                    format!("{}{:.1}%", sign(delta), (delta / base * 100.0).abs())
+                                });
+                                (figure.unit.difference(delta), percent)
+                            }
+                            _ => ("—".to_owned(), None),
+                        };
+                        let percent = percent.unwrap_or_else(|| "—".to_owned());
+                        view! {
+                            <span class="change">
+                                <span class="diff">{by}</span>" "
+                                <span class="diff-pct">"("{percent}")"</span>
+                            </span>
+                        }
+                    });
+                    view! {
+                        <td class="num" data-key=figure.key data-col=col.to_string()>
+                            <span class="value">{shown}</span>{change}
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{figure.label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="scroll">
+            <table id="compare-table" class="plans">
+                <caption>"Key figures; after the first scenario, each one's difference from the first."</caption>
+                <thead><tr><th scope="col">"Figure"</th>{header}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+const COLORS: [RGBColor; 4] = [
+    RGBColor(0x1f, 0x6f, 0xb4),
+    RGBColor(0xd9, 0x5f, 0x02),
+    RGBColor(0x2a, 0x9d, 0x8f),
+    RGBColor(0x7b, 0x5e, 0xa7),
+];
+
+/// The group a label position names: groups span [g, g + 1), labelled at their middle.
+fn group_label(x: f64) -> String {
+    let group = x.floor();
+    let middle = (x - group - 0.5).abs() < 1e-6;
+    let name = GROUPS.get(group as usize).filter(|_| middle && group >= 0.0);
+    name.map_or_else(String::new, |n| (*n).to_owned())
+}
+
+fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let series: Vec<(&str, [f64; 4])> = columns
+        .iter()
+        .filter_map(|c| c.estimate.as_ref().ok().map(|(_, bars)| (c.name.as_str(), *bars)))
+        .collect();
+    if columns.len() < 2 || series.is_empty() {
+        return root.present().map_err(|e| e.to_string());
+    }
+    let top = series.iter().flat_map(|(_, bars)| *bars).fold(1.0, f64::max) * 1.15;
+    let width = 0.8 / series.len() as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..GROUPS.len() as f64, 0.0..top)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .x_labels(2 * GROUPS.len() + 1)
+        .x_label_formatter(&|x| group_label(*x))
+        .y_desc("USD")
+        .y_label_formatter(&|y| format::usd(*y))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (i, (name, bars)) in series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let left = 0.1 + i as f64 * width;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(group, cost)| {
+                let x = group as f64 + left;
+                Rectangle::new([(x, 0.0), (x + width * 0.9, *cost)], color.filled())
+            }))
+            .map_err(|e| e.to_string())?
+            .label(*name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_carry_their_sign_and_unit() {
+        assert_eq!(Unit::Usd.difference(1_200_000.0), "+$1.20M");
+        assert_eq!(Unit::Hours.difference(-3.0), "−3.0 h");
+        assert_eq!(Unit::Share.difference(0.041), "+4.1 pp");
+        assert_eq!(Unit::Count.difference(0.0), "±0");
+    }
+
+    #[test]
+    fn groups_are_labelled_at_their_middle_only() {
+        assert_eq!(group_label(0.5), "training compute");
+        assert_eq!(group_label(3.5), "serving, monthly");
+        assert_eq!(group_label(1.0), "");
+        assert_eq!(group_label(4.5), "");
+    }
+}

@@ -1,0 +1,425 @@
+//! Saved scenarios: named copies of the app's scenario, kept in the browser's local storage so they
+//! survive reloads, to open again or compare side by side.
+//!
+//! Storage holds one key, `mlcost.saved.v1`: a JSON list of `{name, saved_at, scenario}`, the
+//! scenario in the CLI's format. Whatever there cannot be read (not JSON, not a list, an entry
+//! without a name or whose scenario no longer parses) is never dropped: the key's whole text is
+//! first copied to `mlcost.saved.v1.set-aside.<time>`, the problem is shown, and the entries that
+//! do read load as usual. Names are only ever shown as text.
+
+use leptos::prelude::*;
+use mlcost::Scenario;
+use serde_json::{Value, json};
+
+use crate::Page;
+use crate::state::AppScenario;
+
+pub const KEY: &str = "mlcost.saved.v1";
+/// How many scenarios the comparison shows side by side.
+pub const MAX_COMPARED: usize = 4;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    /// Tells entries apart while their names change (in memory only, never stored).
+    pub id: u64,
+    pub name: String,
+    /// When it was saved, ISO 8601 in UTC.
+    pub saved_at: String,
+    pub scenario: Scenario,
+}
+
+/// The saved scenarios, what went wrong reading or writing them, and which are being compared.
+#[derive(Debug, Clone, Copy)]
+pub struct SavedScenarios {
+    pub list: RwSignal<Vec<Saved>>,
+    pub problem: RwSignal<Option<String>>,
+    /// The entries ticked for comparison, by id, in the order they were ticked.
+    pub selected: RwSignal<Vec<u64>>,
+    next_id: StoredValue<u64>,
+}
+
+impl SavedScenarios {
+    /// Reads what local storage holds, sets aside what cannot be read, and keeps storage in step
+    /// with later changes.
+    pub fn load() -> Self {
+        let text = storage().and_then(|s| s.get_item(KEY).ok().flatten());
+        let (entries, problems) = text.as_deref().map(parse).unwrap_or_default();
+        // Whether the list may be written back: not while unreadable content could not be kept.
+        let mut writable = true;
+        let problem = (!problems.is_empty()).then(|| {
+            let aside = format!("{KEY}.set-aside.{}", now());
+            let text = text.as_deref().unwrap_or_default();
+            writable = storage().is_some_and(|s| s.set_item(&aside, text).is_ok());
+            let what = problems.join("; ");
+            if writable {
+                format!(
+                    "Some saved scenarios could not be read ({what}). What storage held was set aside under the key \u{201c}{aside}\u{201d}; the scenarios that could be read are listed."
+                )
+            } else {
+                format!(
+                    "Some saved scenarios could not be read ({what}), and storage had no room to set them aside: they are left as they were, and new saves are not kept until that is resolved."
+                )
+            }
+        });
+        let count = entries.len() as u64;
+        let list = entries
+            .into_iter()
+            .zip(0..)
+            .map(|((name, saved_at, scenario), id)| Saved { id, name, saved_at, scenario })
+            .collect();
+        let saved = Self {
+            list: RwSignal::new(list),
+            problem: RwSignal::new(problem),
+            selected: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(count),
+        };
+        let rewrite = writable && !problems.is_empty();
+        // Local storage is outside the reactive graph: this effect keeps it in step. Its first run
+        // writes only to replace content that was just set aside.
+        Effect::new(move |previous: Option<()>| {
+            let json = saved.list.with(|list| to_json(list));
+            if writable
+                && (previous.is_some() || rewrite)
+                && storage().is_none_or(|s| s.set_item(KEY, &json).is_err())
+            {
+                saved.problem.set(Some(
+                    "Saved scenarios could not be written to this browser's storage (is it full or disabled?); they last until the page is closed.".to_owned(),
+                ));
+            }
+        });
+        saved
+    }
+
+    fn fresh_id(&self) -> u64 {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        id
+    }
+
+    fn names_except(&self, except: Option<u64>) -> Vec<String> {
+        self.list.with_untracked(|list| {
+            list.iter().filter(|s| Some(s.id) != except).map(|s| s.name.clone()).collect()
+        })
+    }
+
+    /// Saves a scenario under `name` (or a numbered variant of it if taken); returns the name used.
+    pub fn save(&self, name: &str, scenario: Scenario) -> String {
+        let name = unique_name(&self.names_except(None), name);
+        let entry = Saved { id: self.fresh_id(), name: name.clone(), saved_at: now(), scenario };
+        self.list.update(|list| list.push(entry));
+        name
+    }
+
+    pub fn rename(&self, id: u64, name: &str) {
+        let name = unique_name(&self.names_except(Some(id)), name);
+        self.list.update(|list| {
+            if let Some(entry) = list.iter_mut().find(|s| s.id == id) {
+                entry.name = name;
+            }
+        });
+    }
+
+    /// A copy of the entry right after it, under a numbered name.
+    pub fn duplicate(&self, id: u64) {
+        let Some(at) = self.list.with_untracked(|list| list.iter().position(|s| s.id == id)) else {
+            return;
+        };
+        let mut copy = self.list.with_untracked(|list| list[at].clone());
+        copy.name = unique_name(&self.names_except(None), &copy.name);
+        copy.id = self.fresh_id();
+        copy.saved_at = now();
+        self.list.update(|list| list.insert(at + 1, copy));
+    }
+
+    /// Removes the entry; returns it and where it was, to put it back.
+    pub fn delete(&self, id: u64) -> Option<(usize, Saved)> {
+        let at = self.list.with_untracked(|list| list.iter().position(|s| s.id == id))?;
+        let mut removed = None;
+        self.list.update(|list| removed = Some((at, list.remove(at))));
+        self.selected.update(|ids| ids.retain(|other| *other != id));
+        removed
+    }
+
+    fn restore(&self, (at, entry): (usize, Saved)) {
+        self.list.update(|list| list.insert(at.min(list.len()), entry));
+    }
+
+    fn toggle(&self, id: u64, ticked: bool) {
+        self.selected.update(|ids| {
+            ids.retain(|other| *other != id);
+            if ticked && ids.len() < MAX_COMPARED {
+                ids.push(id);
+            }
+        });
+    }
+}
+
+/// A stored entry as read: name, when it was saved, scenario.
+type Entry = (String, String, Scenario);
+
+/// Reads storage's text: the entries that read, and what is wrong with the rest.
+fn parse(text: &str) -> (Vec<Entry>, Vec<String>) {
+    let items = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => return (Vec::new(), vec!["it is not a list".to_owned()]),
+        Err(e) => return (Vec::new(), vec![format!("it is not JSON: {e}")]),
+    };
+    let mut problems = Vec::new();
+    let entries = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            read_entry(item).map_err(|why| problems.push(format!("entry {}: {why}", i + 1))).ok()
+        })
+        .collect();
+    (entries, problems)
+}
+
+fn read_entry(item: &Value) -> Result<Entry, String> {
+    let text = |key: &str| item.get(key).and_then(Value::as_str);
+    let name = text("name").ok_or("it has no name")?;
+    let scenario = item.get("scenario").filter(|s| s.is_object()).ok_or("it has no scenario")?;
+    let scenario = Scenario::from_json(&scenario.to_string())
+        .map_err(|e| format!("\u{201c}{name}\u{201d} no longer reads: {e}"))?;
+    Ok((name.to_owned(), text("saved_at").unwrap_or_default().to_owned(), scenario))
+}
+
+fn to_json(list: &[Saved]) -> String {
+    let items = list.iter().map(
+        |s| json!({"name": s.name, "saved_at": s.saved_at, "scenario": s.scenario.to_value()}),
+    );
+    Value::Array(items.collect()).to_string()
+}
+
+/// `wanted` (trimmed; a placeholder if empty) if no entry has that name, else the first free
+/// "name (n)", counting on from a number the name already ends with.
+fn unique_name(taken: &[String], wanted: &str) -> String {
+    let wanted = match wanted.trim() {
+        "" => "Untitled scenario",
+        name => name,
+    };
+    if !taken.iter().any(|t| t == wanted) {
+        return wanted.to_owned();
+    }
+    let numbered = wanted
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .and_then(|(base, n)| Some((base, n.parse::<u32>().ok()?)));
+    let (base, from) = numbered.unwrap_or((wanted, 1));
+    (from + 1..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| wanted.to_owned())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn now() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// "2025-03-01 14:05 UTC" from an ISO timestamp.
+fn when(iso: &str) -> String {
+    match iso.get(..16) {
+        Some(minutes) => format!("saved {} UTC", minutes.replace('T', " ")),
+        None => String::new(),
+    }
+}
+
+/// The header's "Save as…" control, and any problem with what storage held.
+#[component]
+pub fn SaveAs(app: AppScenario, saved: SavedScenarios) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let message = match app.scenario() {
+            Some(scenario) => {
+                let used = saved.save(&name.get_untracked(), scenario);
+                name.set(String::new());
+                format!("Saved as \u{201c}{used}\u{201d}; see Compare.")
+            }
+            None => "Nothing to save: fix the marked fields first.".to_owned(),
+        };
+        status.set(Some(message));
+    };
+    view! {
+        <form class="save-as" on:submit=save>
+            <label for="save-name">"Save as…"</label>
+            <input id="save-name" type="text" autocomplete="off" placeholder="name this scenario"
+                prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            <button type="submit" id="save-scenario">"Save"</button>
+            <span class="hint" id="save-status" role="status">{move || status.get()}</span>
+        </form>
+        {move || saved.problem.get().map(|problem| view! {
+            <div class="banner" role="alert">
+                <p id="saved-problem">{problem}</p>
+                <button type="button" on:click=move |_| saved.problem.set(None)>"Dismiss"</button>
+            </div>
+        })}
+    }
+}
+
+/// The list of saved scenarios: tick to compare, open, rename, duplicate, delete.
+#[component]
+pub fn SavedPanel(saved: SavedScenarios, app: AppScenario, page: RwSignal<Page>) -> impl IntoView {
+    let editing = RwSignal::new(None::<u64>);
+    let draft = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<String>);
+    let undo = RwSignal::new(None::<(usize, Saved)>);
+    let say = move |message: String| {
+        undo.set(None);
+        status.set(Some(message));
+    };
+    let row = move |entry: Saved| {
+        let Saved { id, name, saved_at, scenario } = entry;
+        let check = format!("compare-{id}");
+        let ticked = move || saved.selected.with(|ids| ids.contains(&id));
+        let full = move || !ticked() && saved.selected.with(|ids| ids.len() >= MAX_COMPARED);
+        let open = {
+            let name = name.clone();
+            move |_| {
+                app.load(&scenario);
+                say(format!("Opened \u{201c}{name}\u{201d}."));
+                page.set(if scenario.training.is_some() { Page::Training } else { Page::Serving });
+            }
+        };
+        let start_rename = {
+            let name = name.clone();
+            move |_| {
+                draft.set(name.clone());
+                editing.set(Some(id));
+                request_animation_frame(move || {
+                    if let Some(input) = document().get_element_by_id(&format!("rename-{id}")) {
+                        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input)
+                            .focus();
+                    }
+                });
+            }
+        };
+        let delete = {
+            let name = name.clone();
+            move |_| {
+                let removed = saved.delete(id);
+                say(format!("Deleted \u{201c}{name}\u{201d}."));
+                undo.set(removed);
+            }
+        };
+        let label = |verb: &str| format!("{verb} {name}");
+        let (open_label, rename_label, copy_label, delete_label) =
+            (label("Open"), label("Rename"), label("Duplicate"), label("Delete"));
+        let new_name_label = format!("New name for {name}");
+        let actions = move || {
+            if editing.get() == Some(id) {
+                let submit = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    saved.rename(id, &draft.get_untracked());
+                    editing.set(None);
+                };
+                let escape = move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        editing.set(None);
+                    }
+                };
+                view! {
+                    <form class="rename-form" on:submit=submit>
+                        <label for=format!("rename-{id}") class="sr-only">{new_name_label.clone()}</label>
+                        <input id=format!("rename-{id}") type="text" autocomplete="off" prop:value=draft
+                            on:input=move |ev| draft.set(event_target_value(&ev)) on:keydown=escape />
+                        <button type="submit">"Rename"</button>
+                        <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <span class="actions">
+                        <button type="button" class="open" aria-label=open_label.clone() on:click=open.clone()>"Open"</button>
+                        <button type="button" class="rename" aria-label=rename_label.clone() on:click=start_rename.clone()>"Rename"</button>
+                        <button type="button" class="duplicate" aria-label=copy_label.clone() on:click=move |_| saved.duplicate(id)>"Duplicate"</button>
+                        <button type="button" class="delete" aria-label=delete_label.clone() on:click=delete.clone()>"Delete"</button>
+                    </span>
+                }
+                .into_any()
+            }
+        };
+        view! {
+            <li class="saved-item">
+                <span class="pick">
+                    <input type="checkbox" id=check.clone() prop:checked=ticked prop:disabled=full
+                        on:change=move |ev| saved.toggle(id, event_target_checked(&ev)) />
+                    <label for=check class="saved-name">{name}</label>
+                    <span class="hint">{when(&saved_at)}</span>
+                </span>
+                {actions}
+            </li>
+        }
+    };
+    view! {
+        <p class="hint">"Tick two to four to compare them. Saved in this browser only."</p>
+        {move || saved.list.with(Vec::is_empty).then(|| view! {
+            <p class="hint" id="saved-empty">"Nothing saved yet: name the scenario under \u{201c}Save as…\u{201d} at the top."</p>
+        })}
+        <ul id="saved-list" class="saved-list">{move || saved.list.get().into_iter().map(row).collect_view()}</ul>
+        <p class="hint" role="status">
+            {move || status.get()}
+            {move || undo.get().is_some().then(|| view! {
+                " "<button type="button" id="undo-delete" on:click=move |_| {
+                    if let Some(entry) = undo.get_untracked() {
+                        saved.restore(entry);
+                    }
+                    undo.set(None);
+                    status.set(None);
+                }>"Undo"</button>
+            })}
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCENARIO: &str = r#"{"model": {"parameters": 7e9},
+        "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 96,
+                     "precision": "bf16", "price_per_accelerator_hour": 2.0}}"#;
+
+    #[test]
+    fn taken_names_get_the_next_number() {
+        let taken: Vec<String> = ["run", "run (2)", "other"].map(str::to_owned).to_vec();
+        assert_eq!(unique_name(&taken, " new "), "new");
+        assert_eq!(unique_name(&taken, "run"), "run (3)");
+        assert_eq!(unique_name(&taken, "run (2)"), "run (3)");
+        assert_eq!(unique_name(&taken, ""), "Untitled scenario");
+    }
+
+    #[test]
+    fn readable_entries_load_and_the_rest_are_named() {
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let good = json!({"name": "a", "saved_at": "2025-01-01T00:00:00.000Z", "scenario": scenario.to_value()});
+        let stale = json!({"name": "b", "scenario": {"model": {"parameters": 7e9}, "training": {"tokens": "x"}}});
+        let text = Value::Array(vec![good, json!(3), stale]).to_string();
+        let (entries, problems) = parse(&text);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].2, scenario);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("entry 2: it has no name"), "{problems:?}");
+        assert!(
+            problems[1].starts_with("entry 3: \u{201c}b\u{201d} no longer reads"),
+            "{problems:?}"
+        );
+        assert!(parse("{not json").1[0].starts_with("it is not JSON"));
+        assert_eq!(parse("{}").1, ["it is not a list"]);
+    }
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let entry = Saved { id: 7, name: "<b>x</b>".into(), saved_at: "t".into(), scenario };
+        let (entries, problems) = parse(&to_json(std::slice::from_ref(&entry)));
+        assert!(problems.is_empty());
+        assert_eq!(entries, [(entry.name, entry.saved_at, entry.scenario)]);
+    }
+}
