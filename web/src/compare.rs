@@ -208,6 +208,7 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
                     {problem.map(|p| view! { <span class="field-error compare-error">{p}</span> })}
                 </th>
             }
+            .into_any()
         })
         .collect_view();
     let rows = FIGURES
@@ -245,9 +246,10 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
                             <span class="value">{shown}</span>{change}
                         </td>
                     }
+                    .into_any()
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{figure.label}</th>{cells}</tr> }
+            view! { <tr><th scope="row">{figure.label}</th>{cells}</tr> }.into_any()
         })
         .collect_view();
     view! {

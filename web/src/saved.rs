@@ -7,6 +7,8 @@
 //! first copied to `mlcost.saved.v1.set-aside.<time>`, the problem is shown, and the entries that
 //! do read load as usual. Names are only ever shown as text.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use leptos::prelude::*;
 use mlcost::Scenario;
 use serde_json::{Value, json};
@@ -35,7 +37,13 @@ pub struct SavedScenarios {
     pub problem: RwSignal<Option<String>>,
     /// The entries ticked for comparison, by id, in the order they were ticked.
     pub selected: RwSignal<Vec<u64>>,
-    next_id: StoredValue<u64>,
+}
+
+/// The next entry's id (a plain counter: cheaper in the bundle than a reactive value).
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+fn fresh_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
 impl SavedScenarios {
@@ -61,17 +69,14 @@ impl SavedScenarios {
                 )
             }
         });
-        let count = entries.len() as u64;
         let list = entries
             .into_iter()
-            .zip(0..)
-            .map(|((name, saved_at, scenario), id)| Saved { id, name, saved_at, scenario })
+            .map(|(name, saved_at, scenario)| Saved { id: fresh_id(), name, saved_at, scenario })
             .collect();
         let saved = Self {
             list: RwSignal::new(list),
             problem: RwSignal::new(problem),
             selected: RwSignal::new(Vec::new()),
-            next_id: StoredValue::new(count),
         };
         let rewrite = writable && !problems.is_empty();
         // Local storage is outside the reactive graph: this effect keeps it in step. Its first run
@@ -90,12 +95,6 @@ impl SavedScenarios {
         saved
     }
 
-    fn fresh_id(&self) -> u64 {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
-        id
-    }
-
     fn names_except(&self, except: Option<u64>) -> Vec<String> {
         self.list.with_untracked(|list| {
             list.iter().filter(|s| Some(s.id) != except).map(|s| s.name.clone()).collect()
@@ -105,7 +104,7 @@ impl SavedScenarios {
     /// Saves a scenario under `name` (or a numbered variant of it if taken); returns the name used.
     pub fn save(&self, name: &str, scenario: Scenario) -> String {
         let name = unique_name(&self.names_except(None), name);
-        let entry = Saved { id: self.fresh_id(), name: name.clone(), saved_at: now(), scenario };
+        let entry = Saved { id: fresh_id(), name: name.clone(), saved_at: now(), scenario };
         self.list.update(|list| list.push(entry));
         name
     }
@@ -126,7 +125,7 @@ impl SavedScenarios {
         };
         let mut copy = self.list.with_untracked(|list| list[at].clone());
         copy.name = unique_name(&self.names_except(None), &copy.name);
-        copy.id = self.fresh_id();
+        copy.id = fresh_id();
         copy.saved_at = now();
         self.list.update(|list| list.insert(at + 1, copy));
     }
@@ -356,6 +355,7 @@ pub fn SavedPanel(saved: SavedScenarios, app: AppScenario, page: RwSignal<Page>)
                 {actions}
             </li>
         }
+        .into_any()
     };
     view! {
         <p class="hint">"Tick two to four to compare them. Saved in this browser only."</p>
