@@ -81,9 +81,47 @@ impl Opening {
     }
 }
 
+/// A panic stops the app (the wasm traps): say so on the page, with a way back, instead of leaving
+/// a page that silently stopped updating. Built with plain DOM calls, since the reactive system
+/// may be what failed. The reset link drops the scenario from the URL; saved scenarios stay.
+pub fn show_panics_in_the_page() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let document = document();
+        if document.get_element_by_id("panic-banner").is_some() {
+            return;
+        }
+        let (Ok(banner), Ok(text), Ok(reset), Some(body)) = (
+            document.create_element("div"),
+            document.create_element("p"),
+            document.create_element("a"),
+            document.body(),
+        ) else {
+            return;
+        };
+        banner.set_id("panic-banner");
+        banner.set_class_name("banner");
+        let _ = banner.set_attribute("role", "alert");
+        text.set_text_content(Some(
+            "mlcost hit an internal error and stopped updating. Reset reopens it with the defaults; your saved scenarios are kept.",
+        ));
+        let location = window().location();
+        let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+        let _ = reset.set_attribute("href", &here.replace("simulate-panic", ""));
+        reset.set_text_content(Some("Reset"));
+        let _ = banner.append_child(&text);
+        let _ = banner.append_child(&reset);
+        let _ = body.prepend_with_node_1(&banner);
+    }));
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let opening = Opening::from_url();
+    // A way to see the error banner on purpose (and for the end-to-end test to check it).
+    if window().location().search().unwrap_or_default().contains("simulate-panic") {
+        panic!("simulated by ?simulate-panic");
+    }
     let page = RwSignal::new(opening.page);
     let sheet = price_sheet::UserSheet::load();
     let book = sheet.book();
