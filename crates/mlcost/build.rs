@@ -8,7 +8,9 @@ const FILES: [&str; 5] =
     ["accelerators.json", "offers.json", "storage.json", "apis.json", "models.json"];
 
 fn main() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../pricing-data");
+    // Read at run time: a build script binary may be reused from another checkout of the crate.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let data = Path::new(&manifest).join("../../pricing-data");
     let out = std::env::var("OUT_DIR").unwrap_or_default();
     let browser = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
     for file in FILES {
