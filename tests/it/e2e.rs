@@ -13,6 +13,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+mod sharing;
+
 const IGNORED: &str = "needs the built app and chromedriver: run by `cargo xtask test`";
 
 #[tokio::test]
@@ -632,12 +634,18 @@ async fn p5_on_demand(page: &Client) -> String {
 }
 
 async fn upload(page: &Client, file: &Path) {
-    let input = page.find(Locator::Id("catalog.prices")).await.expect("file input");
+    upload_to(page, "catalog.prices", file).await;
+}
+
+async fn upload_to(page: &Client, input_id: &str, file: &Path) {
+    let input = page.find(Locator::Id(input_id)).await.expect("file input");
     input.send_keys(&file.display().to_string()).await.expect("choose file");
 }
 
 struct Browser {
     client: Client,
+    /// `host:port` the app is served at.
+    site: String,
     _driver: KillOnDrop,
 }
 
@@ -678,7 +686,7 @@ impl Browser {
             .await
             .expect("chromedriver session");
         client.goto(&format!("http://{site}/")).await.expect("open the app");
-        Self { client, _driver: driver }
+        Self { client, site, _driver: driver }
     }
 
     /// Saves a PNG for people to look at (a test artifact, not committed).

@@ -1,10 +1,10 @@
 //! Cost and wall-clock time against accelerator count, for the scenario on screen.
 
+use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Scenario, TrainingReport};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 /// One accelerator count and what the run costs and takes with it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +78,7 @@ const COST_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
 const TIME_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
 
 fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
@@ -117,17 +117,13 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
             points.iter().map(|p| (f64::from(p.count), p.cost_usd)),
             COST_COLOR.stroke_width(2),
         ))
-        .map_err(|e| e.to_string())?
-        .label("compute cost")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], COST_COLOR.stroke_width(2)));
+        .map_err(|e| e.to_string())?;
     chart
         .draw_secondary_series(LineSeries::new(
             points.iter().map(|p| (f64::from(p.count), p.wall_clock_days)),
             TIME_COLOR.stroke_width(2),
         ))
-        .map_err(|e| e.to_string())?
-        .label("wall-clock days")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TIME_COLOR.stroke_width(2)));
+        .map_err(|e| e.to_string())?;
     chart
         .draw_series(
             points
@@ -136,13 +132,11 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
                 .map(|p| Circle::new((f64::from(p.count), p.cost_usd), 6, COST_COLOR.filled())),
         )
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperMiddle)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    crate::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        crate::legend::Corner::Middle,
+        &[("compute cost".into(), COST_COLOR, true), ("wall-clock days".into(), TIME_COLOR, true)],
+    )?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -200,7 +194,7 @@ fn draw_pareto(
     current: DaysCost,
     pick: Option<DaysCost>,
 ) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let all = front.iter().chain(std::iter::once(&current)).chain(pick.iter());

@@ -1,11 +1,11 @@
 //! The compare page: the saved scenarios, and two to four of them side by side — their key figures,
 //! each one's difference from the first, and their costs as grouped bars.
 
+use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Report};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 use crate::Page;
 use crate::format;
@@ -279,7 +279,7 @@ fn group_label(x: f64) -> String {
 }
 
 fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("canvas has no 2D context")?;
+    let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let series: Vec<(&str, [f64; 4])> = columns
@@ -307,7 +307,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
         .y_label_formatter(&|y| format::usd(*y))
         .draw()
         .map_err(|e| e.to_string())?;
-    for (i, (name, bars)) in series.iter().enumerate() {
+    for (i, (_, bars)) in series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         let left = 0.1 + i as f64 * width;
         chart
@@ -315,17 +315,18 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
                 let x = group as f64 + left;
                 Rectangle::new([(x, 0.0), (x + width * 0.9, *cost)], color.filled())
             }))
-            .map_err(|e| e.to_string())?
-            .label(*name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+            .map_err(|e| e.to_string())?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let legend: Vec<crate::legend::LegendItem> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
+        .collect();
+    crate::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        crate::legend::Corner::Right,
+        &legend,
+    )?;
     root.present().map_err(|e| e.to_string())
 }
 

@@ -7,12 +7,14 @@
 //! input. Every result derives from those strings through memos; effects only sync with the world
 //! outside the reactive graph (the chart's canvas, the browser's storage).
 
+mod canvas;
 mod catalog;
 mod chart;
 mod compare;
 mod form;
 mod format;
 mod input;
+mod legend;
 mod price_sheet;
 mod results;
 mod saved;

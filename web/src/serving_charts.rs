@@ -1,13 +1,13 @@
 //! The serving page's charts: latency against batch, replicas over the day, and monthly cost
 //! against daily volume for self-hosting and each hosted API.
 
+use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::serving::{BatchPoint, HourPlan, Serving, ServingReport};
 use mlcost::{PriceBook, Scenario};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
 
 use crate::format;
 use crate::serving::Estimate;
@@ -54,7 +54,7 @@ where
     }
 }
 
-fn blank(root: &DrawingArea<CanvasBackend, plotters::coord::Shift>) -> Result<(), String> {
+fn blank(root: &DrawingArea<ChartCanvas, plotters::coord::Shift>) -> Result<(), String> {
     root.present().map_err(|e| e.to_string())
 }
 
@@ -90,9 +90,7 @@ pub fn latency_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
 }
 
 fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<(), String> {
-    let root = CanvasBackend::with_canvas_object(canvas)
-        .ok_or("canvas has no 2D context")?
-        .into_drawing_area();
+    let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let Some(largest) = data.curve.last().map(|p| f64::from(p.batch)) else {
         return blank(&root);
@@ -129,7 +127,9 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         ),
         ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms),
     ];
+    let mut legend: Vec<crate::legend::LegendItem> = Vec::new();
     for (name, color, target, metric) in series {
+        legend.push((name.to_owned(), color, true));
         let points: Vec<(f64, f64)> = data
             .curve
             .iter()
@@ -138,9 +138,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
             .collect();
         chart
             .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+            .map_err(|e| e.to_string())?;
         chart
             .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
             .map_err(|e| e.to_string())?;
@@ -161,17 +159,18 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
                 [(batch, low * 0.7), (batch, high * 4.0)],
                 MARK_COLOR.stroke_width(1),
             ))
-            .map_err(|e| e.to_string())?
-            .label(format!("largest batch meeting the targets: {}", data.batch_at_slo))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], MARK_COLOR.stroke_width(1)));
+            .map_err(|e| e.to_string())?;
+        legend.push((
+            format!("largest batch meeting the targets: {}", data.batch_at_slo),
+            MARK_COLOR,
+            true,
+        ));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    crate::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        crate::legend::Corner::Left,
+        &legend,
+    )?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -205,9 +204,7 @@ pub fn day_chart(report: Signal<Option<ServingReport>>) -> impl IntoView {
 /// the app's only linear-by-linear one, and its generic axis code alone would add about 5 KB
 /// (gzip) to the download; bars on a grid need little of it.
 fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String> {
-    let root = CanvasBackend::with_canvas_object(canvas)
-        .ok_or("canvas has no 2D context")?
-        .into_drawing_area();
+    let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     if data.hours.is_empty() {
         return blank(&root);
@@ -391,9 +388,7 @@ pub fn api_chart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> i
 }
 
 fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), String> {
-    let root = CanvasBackend::with_canvas_object(canvas)
-        .ok_or("canvas has no 2D context")?
-        .into_drawing_area();
+    let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let (Some(first), Some(last)) = (data.self_hosted.first(), data.self_hosted.last()) else {
         return blank(&root);
@@ -427,9 +422,9 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
             data.self_hosted.iter().map(|p| (p.requests_per_day, p.monthly_usd)),
             TTFT_COLOR.stroke_width(3),
         ))
-        .map_err(|e| e.to_string())?
-        .label("self-hosted (autoscaled)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], TTFT_COLOR.stroke_width(3)));
+        .map_err(|e| e.to_string())?;
+    let mut legend: Vec<crate::legend::LegendItem> =
+        vec![("self-hosted (autoscaled)".into(), TTFT_COLOR, true)];
     if let Some(now) = data.current {
         chart
             .draw_series(std::iter::once(Circle::new(
@@ -447,23 +442,24 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
                 [(low, cost(low)), (high, cost(high))],
                 color.stroke_width(2),
             ))
-            .map_err(|e| e.to_string())?
-            .label(match api.break_even {
+            .map_err(|e| e.to_string())?;
+        legend.push((
+            match api.break_even {
                 Some(v) => format!("{} (break-even {}/day)", api.name, format::count(v)),
                 None => format!("{} (never cheaper to self-host)", api.name),
-            })
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)));
+            },
+            color,
+            true,
+        ));
         chart
             .draw_series(api.break_even.map(|v| Circle::new((v, cost(v)), 6, color.filled())))
             .map_err(|e| e.to_string())?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    crate::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        crate::legend::Corner::Left,
+        &legend,
+    )?;
     root.present().map_err(|e| e.to_string())
 }
 

@@ -14,7 +14,7 @@ pub const POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eva
 
 const RECORDER: &str = "window.mlcostCspViolations = [];\n\
 document.addEventListener('securitypolicyviolation', (e) => \
-window.mlcostCspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));\n";
+window.mlcostCspViolations.push(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));\n";
 
 /// Rewrites `index.html` in Trunk's staging directory (`$TRUNK_STAGING_DIR`).
 pub fn apply(args: &[String]) -> Result<(), String> {

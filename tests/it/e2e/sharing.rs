@@ -1,0 +1,254 @@
+//! The app as people pass it around: links, files, embeds; and what keeps it safe to do so (a
+//! strict CSP, nothing fetched after load, a visible error instead of a frozen page).
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use super::{Browser, open_tab, poll, retype, serve, text_of, upload_to, wait_for_text};
+
+/// The page's address once the app has written the current scenario's link into it.
+async fn link_in_address_bar(page: &fantoccini::Client, containing: &str) -> String {
+    poll(
+        || async {
+            let url = page.current_url().await.ok()?.to_string();
+            (url.contains("#s=2.") && url.contains(containing)).then_some(url)
+        },
+        "the scenario's link in the address bar",
+    )
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_link_restores_the_whole_scenario() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let before = link_in_address_bar(page, "").await;
+    retype(page, "training.accelerator_count", "4096").await;
+    let cost = poll(
+        || async {
+            let text = text_of(page, "#training-compute-cost").await;
+            let url = page.current_url().await.ok()?.to_string();
+            (url != before).then_some(text)
+        },
+        "the link to follow the change",
+    )
+    .await;
+    open_tab(page, "Serving").await;
+    retype(page, "serving.daily_requests", "5M").await;
+    let serving_cost = wait_for_text(page, "#serving-monthly-cost").await;
+    let link = poll(
+        || async {
+            let url = page.current_url().await.ok()?.to_string();
+            let cost = text_of(page, "#serving-monthly-cost").await;
+            (cost != serving_cost || url.contains("#s=2.")).then_some(url)
+        },
+        "the serving change in the link",
+    )
+    .await;
+
+    // A fresh page from the link alone.
+    page.goto("about:blank").await.expect("leave");
+    page.goto(&link).await.expect("open the link");
+    wait_for_text(page, "#training-compute-cost").await;
+    let count = page.find(Locator::Id("training.accelerator_count")).await.expect("count");
+    assert_eq!(count.prop("value").await.ok().flatten().as_deref(), Some("4096"));
+    assert_eq!(text_of(page, "#training-compute-cost").await, cost);
+    open_tab(page, "Serving").await;
+    let daily = page.find(Locator::Id("serving.daily_requests")).await.expect("daily");
+    assert_eq!(daily.prop("value").await.ok().flatten().as_deref(), Some("5M"));
+    assert!(text_of(page, ".banner").await.is_empty(), "a good link raises no banner");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_damaged_link_says_why_and_opens_the_defaults() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let default_cost = wait_for_text(page, "#training-compute-cost").await;
+    let link = link_in_address_bar(page, "").await;
+    let damaged = &link[..link.len() - 7];
+    for (url, why) in [
+        (damaged.to_owned(), "the link's data"),
+        (format!("http://{}/#s=9.abc", browser.site), "version \"9\""),
+    ] {
+        page.goto("about:blank").await.expect("leave");
+        page.goto(&url).await.expect("open the damaged link");
+        let banner = wait_for_text(page, ".banner").await;
+        assert!(banner.contains("could not be opened") && banner.contains(why), "{banner}");
+        assert_eq!(wait_for_text(page, "#training-compute-cost").await, default_cost);
+    }
+    browser.screenshot("damaged-link-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_scenario_file_opens_and_a_bad_one_is_refused() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let dir = std::env::temp_dir().join(format!("mlcost-e2e-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The format `mlcost estimate` reads.
+    let good = dir.join("llama.json");
+    let scenario = json!({
+        "model": {"preset": "llama-3.1-8b"},
+        "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 64,
+                     "precision": "bf16", "price_per_accelerator_hour": 2.5}
+    });
+    std::fs::write(&good, scenario.to_string()).expect("write scenario");
+    upload_to(page, "import-scenario", &good).await;
+    poll(
+        || async {
+            let count = page.find(Locator::Id("training.accelerator_count")).await.ok()?;
+            let value = count.prop("value").await.ok().flatten()?;
+            (value == "64").then_some(value)
+        },
+        "the imported count",
+    )
+    .await;
+    let preset = page.find(Locator::Id("model.preset")).await.expect("preset");
+    assert_eq!(preset.prop("value").await.ok().flatten().as_deref(), Some("llama-3.1-8b"));
+
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, r#"{"model": {}, "training": {"tokens": "lots"}}"#).expect("write");
+    upload_to(page, "import-scenario", &bad).await;
+    let message = wait_for_text(page, "#import-error").await;
+    assert!(message.starts_with("broken.json: training"), "{message}");
+    assert!(message.contains("Nothing was changed"), "{message}");
+    let count = page.find(Locator::Id("training.accelerator_count")).await.expect("count");
+    assert_eq!(count.prop("value").await.ok().flatten().as_deref(), Some("64"));
+    let _ = std::fs::remove_dir_all(dir);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn embed_mode_renders_in_an_iframe_on_another_site() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let link = link_in_address_bar(page, "").await;
+    let fragment = link.split_once('#').map(|(_, f)| f).unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("mlcost-e2e-wiki-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = format!("http://{}/?embed&page=serving#{fragment}", browser.site);
+    std::fs::write(
+        dir.join("index.html"),
+        format!(
+            "<!doctype html><title>Team wiki</title><h1>Our serving plan</h1>\
+             <iframe src=\"{}\" width=\"100%\" height=\"700\" style=\"border:0\"></iframe>",
+            src.replace('&', "&amp;")
+        ),
+    )
+    .expect("write the wiki page");
+    let wiki = serve(dir.clone());
+    page.goto(&format!("http://{wiki}/")).await.expect("open the wiki page");
+    let frame = page
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("iframe"))
+        .await
+        .expect("the iframe");
+    frame.enter_frame().await.expect("enter the iframe");
+    let cost = wait_for_text(page, "#serving-monthly-cost").await;
+    assert!(cost.starts_with('$'), "{cost}");
+    assert!(text_of(page, "header").await.is_empty(), "embed mode drops the header");
+    let full = page.find(Locator::LinkText("Open in full app")).await.expect("full app link");
+    let href = full.attr("href").await.ok().flatten().unwrap_or_default();
+    assert!(!href.contains("embed") && href.contains("#s=2."), "{href}");
+    page.enter_parent_frame().await.expect("back to the wiki");
+    browser.screenshot("embed-in-wiki-1280").await;
+    let _ = std::fs::remove_dir_all(dir);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let loaded = resources(page).await;
+    assert!(!loaded.is_empty());
+    assert!(loaded.iter().all(|url| url.contains(&browser.site)), "{loaded:?}");
+    retype(page, "training.accelerator_count", "512").await;
+    for tab in ["Serving", "Catalog", "Compare", "Training"] {
+        open_tab(page, tab).await;
+        poll(|| async { Some(text_of(page, "main").await).filter(|t| !t.is_empty()) }, tab).await;
+    }
+    retype(page, "training.accelerator_count", "1024").await;
+    wait_for_text(page, "#training-compute-cost").await;
+    assert_eq!(resources(page).await, loaded, "something was fetched after load");
+    let violations = page.execute("return window.mlcostCspViolations;", vec![]).await;
+    assert_eq!(violations.ok(), Some(json!([])), "CSP violations reported");
+    browser.close().await;
+}
+
+/// Every resource the page has fetched, by URL.
+async fn resources(page: &fantoccini::Client) -> Vec<String> {
+    let script = "return performance.getEntriesByType('resource').map(e => e.name);";
+    let value = page.execute(script, vec![]).await.expect("read resources");
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_panic_shows_a_banner_with_a_way_back() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    page.goto(&format!("http://{}/?simulate-panic", browser.site)).await.expect("open");
+    let banner = wait_for_text(page, "#panic-banner").await;
+    assert!(banner.contains("internal error"), "{banner}");
+    let reset = page.find(Locator::LinkText("Reset")).await.expect("reset link");
+    reset.click().await.expect("reset");
+    wait_for_text(page, "#training-compute-cost").await;
+    assert!(text_of(page, "#panic-banner").await.is_empty());
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_keyboard_reaches_every_input() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    for tab in ["Training", "Serving"] {
+        open_tab(page, tab).await;
+        // Unfold the advanced inputs, as a keyboard user does with Enter on the summary.
+        let _ = page
+            .execute("document.querySelectorAll('details').forEach(d => d.open = true);", vec![])
+            .await;
+        let wanted = page
+            .execute(
+                "return [...document.querySelectorAll('main input, main select, main textarea')]\
+                 .filter(e => e.offsetParent !== null && e.id).map(e => e.id);",
+                vec![],
+            )
+            .await
+            .expect("list inputs");
+        let wanted: Vec<String> = serde_json::from_value(wanted).unwrap_or_default();
+        assert!(wanted.len() > 10, "{wanted:?}");
+        page.execute("document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.ok();
+        let body = page.find(Locator::Css("body")).await.expect("body");
+        let mut reached = std::collections::BTreeSet::new();
+        for _ in 0..400 {
+            body.send_keys("\u{E004}").await.ok();
+            let id = page.execute("return document.activeElement.id;", vec![]).await;
+            if let Some(id) = id.ok().and_then(|v| v.as_str().map(str::to_owned)) {
+                reached.insert(id);
+            }
+            if wanted.iter().all(|id| reached.contains(id)) {
+                break;
+            }
+        }
+        let missed: Vec<&String> = wanted.iter().filter(|id| !reached.contains(*id)).collect();
+        assert!(missed.is_empty(), "{tab}: Tab never reaches {missed:?}");
+    }
+    browser.close().await;
+}
