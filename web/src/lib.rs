@@ -83,6 +83,39 @@ impl Opening {
     }
 }
 
+/// Light or dark: the system's preference until the user picks, then the pick, kept in local
+/// storage. The switch sets `data-theme` on `<html>`, which the stylesheet reads.
+#[component]
+fn ThemeSwitch() -> impl IntoView {
+    const KEY: &str = "mlcost.theme";
+    let storage = window().local_storage().ok().flatten();
+    let stored = storage.as_ref().and_then(|s| s.get_item(KEY).ok().flatten());
+    let prefers_dark = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let dark = RwSignal::new(stored.map_or(prefers_dark, |theme| theme == "dark"));
+    // The theme lives on <html>, outside the reactive graph.
+    Effect::new(move |previous: Option<()>| {
+        let theme = if dark.get() { "dark" } else { "light" };
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", theme);
+        }
+        if previous.is_some()
+            && let Some(storage) = &storage
+        {
+            let _ = storage.set_item(KEY, theme);
+        }
+    });
+    view! {
+        <button type="button" class="theme" aria-pressed=move || dark.get().to_string()
+            on:click=move |_| dark.update(|d| *d = !*d)>
+            {move || if dark.get() { "Light theme" } else { "Dark theme" }}
+        </button>
+    }
+}
+
 /// A panic stops the app (the wasm traps): say so on the page, with a way back, instead of leaving
 /// a page that silently stopped updating. Built with plain DOM calls, since the reactive system
 /// may be what failed. The reset link drops the scenario from the URL; saved scenarios stay.
@@ -186,6 +219,7 @@ pub fn App() -> impl IntoView {
     }
     view! {
         <header>
+            <ThemeSwitch />
             <h1>"mlcost"</h1>
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
             <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>

@@ -252,3 +252,28 @@ async fn the_keyboard_reaches_every_input() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_dark_theme_is_chosen_and_kept() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let theme = || async {
+        let value = page.execute("return document.documentElement.dataset.theme;", vec![]).await;
+        value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    };
+    assert_eq!(theme().await, "light", "headless Chromium prefers light");
+    page.find(Locator::Css("button.theme")).await.expect("switch").click().await.expect("click");
+    poll(|| async { (theme().await == "dark").then_some(String::new()) }, "the dark theme").await;
+    let background = page
+        .execute("return getComputedStyle(document.documentElement).backgroundColor;", vec![])
+        .await
+        .expect("background");
+    assert_eq!(background, json!("rgb(13, 17, 23)"));
+    browser.screenshot("training-dark-1280").await;
+    page.refresh().await.expect("reload");
+    wait_for_text(page, "#training-compute-cost").await;
+    assert_eq!(theme().await, "dark", "the choice survives a reload");
+    browser.close().await;
+}
