@@ -13,6 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+mod performance;
 mod sharing;
 
 const IGNORED: &str = "needs the built app and chromedriver: run by `cargo xtask test`";

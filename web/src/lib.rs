@@ -83,6 +83,13 @@ impl Opening {
     }
 }
 
+/// A Performance API mark, for the budgets `cargo xtask test` reports.
+pub fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Light or dark: the system's preference until the user picks, then the pick, kept in local
 /// storage. The switch sets `data-theme` on `<html>`, which the stylesheet reads.
 #[component]

@@ -3,4 +3,6 @@
 fn main() {
     mlcost_web::show_panics_in_the_page();
     leptos::mount::mount_to_body(mlcost_web::App);
+    // The first render is on screen: mark it for the performance budget (Performance API).
+    mlcost_web::mark("mlcost-first-render");
 }

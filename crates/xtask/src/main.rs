@@ -128,6 +128,11 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     bundle::report(&root.join("dist"))?;
+    // Measured by the end-to-end run (tests/it/e2e/performance.rs): reported, not asserted.
+    let performance = root.join("target/e2e-artifacts/performance.txt");
+    if let Ok(figures) = std::fs::read_to_string(&performance) {
+        println!("\nxtask: performance in headless Chromium (loopback)\n{figures}");
+    }
     steps.summary();
     println!("xtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())

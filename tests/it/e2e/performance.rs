@@ -1,0 +1,74 @@
+//! The app's time budgets, measured in the browser with the Performance API: first render (the
+//! app's `mlcost-first-render` mark, from navigation start, on loopback) and input change to every
+//! number and chart updated (from the input event until the effects that redraw the charts have
+//! run). Measured, not asserted: the figures go to `target/e2e-artifacts/performance.txt`, which
+//! `cargo xtask test` prints.
+
+use std::path::Path;
+
+use super::{Browser, open_tab, wait_for_text};
+
+const CHANGES: usize = 40;
+
+/// Alternates a field between two values `CHANGES` times and returns each change's milliseconds:
+/// from dispatching the input event until a macrotask after it (Leptos runs its effects, the
+/// charts' redraws among them, as microtasks before that).
+const MEASURE: &str = r#"
+const [id, a, b, changes] = arguments;
+const done = arguments[arguments.length - 1];
+const input = document.getElementById(id);
+const channel = new MessageChannel();
+const times = [];
+let start = 0;
+channel.port1.onmessage = () => {
+  times.push(performance.now() - start);
+  if (times.length >= changes) { done(times); return; }
+  requestAnimationFrame(() => setTimeout(change, 0));
+};
+function change() {
+  start = performance.now();
+  input.value = times.length % 2 ? a : b;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  channel.port2.postMessage(0);
+}
+change();
+"#;
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn first_render_and_update_times_are_measured() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let first = page
+        .execute("return performance.getEntriesByName('mlcost-first-render')[0].startTime;", vec![])
+        .await
+        .expect("read the first-render mark");
+    let first_render = first.as_f64().expect("the app marks its first render");
+    let mut lines = vec![format!("first render: {first_render:.0} ms after navigation start")];
+    for (tab, id, a, b) in [
+        ("Training", "training.accelerator_count", "2048", "4096"),
+        ("Serving", "serving.daily_requests", "2M", "3M"),
+    ] {
+        open_tab(page, tab).await;
+        wait_for_text(page, "main").await;
+        let value = page
+            .execute_async(MEASURE, vec![id.into(), a.into(), b.into(), CHANGES.into()])
+            .await
+            .expect("measure updates");
+        let mut times: Vec<f64> = serde_json::from_value(value).expect("a list of times");
+        assert_eq!(times.len(), CHANGES);
+        assert!(times.iter().all(|t| t.is_finite() && *t >= 0.0), "{times:?}");
+        times.sort_by(f64::total_cmp);
+        lines.push(format!(
+            "{tab} page, input change to numbers and charts updated: median {:.1} ms, p90 {:.1} ms, max {:.1} ms ({CHANGES} changes)",
+            times[CHANGES / 2],
+            times[CHANGES * 9 / 10],
+            times[CHANGES - 1],
+        ));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("artifact dir");
+    std::fs::write(dir.join("performance.txt"), lines.join("\n") + "\n").expect("write");
+    browser.close().await;
+}
