@@ -179,6 +179,9 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
 struct Day {
     hours: Vec<HourPlan>,
     peak: u32,
+    /// USD an hour of one replica costs at the scenario's price (before whole-instance rounding):
+    /// the right-hand axis turns replica-hours into dollars per hour.
+    usd_per_replica_hour: Option<f64>,
 }
 
 pub fn day_chart(report: Signal<Option<ServingReport>>) -> impl IntoView {
@@ -187,12 +190,15 @@ pub fn day_chart(report: Signal<Option<ServingReport>>) -> impl IntoView {
             r.as_ref().map_or_else(Day::default, |r| Day {
                 hours: r.hourly.clone(),
                 peak: r.replicas_peak.unwrap_or(0),
+                usd_per_replica_hour: r
+                    .price_per_accelerator_hour
+                    .map(|p| p.get() * f64::from(r.accelerators_per_replica)),
             })
         })
     });
     view! {
         {canvas_chart("serving-day-chart",
-            "Replica-hours billed each hour of the day (bars) and the replicas a static fleet keeps for the peak (dashed)",
+            "Replica-hours billed each hour of the day (bars, with their cost per hour on the right axis) and the replicas a static fleet keeps for the peak (dashed)",
             data, draw_day)}
         {move || data.with(|d| d.hours.is_empty()).then(|| view! {
             <p class="hint">"Give a load and a price to see the day."</p>
@@ -210,7 +216,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
         return blank(&root);
     }
     let (width, height) = root.dim_in_pixel();
-    let (left, right, top, bottom) = (60, width as i32 - 20, 70, height as i32 - 50);
+    let (left, right, top, bottom) = (60, width as i32 - 80, 70, height as i32 - 50);
     let most = data.hours.iter().map(|h| h.replica_hours).fold(f64::from(data.peak), f64::max);
     // Whole replicas per gridline, about five lines up the axis.
     let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
@@ -234,6 +240,11 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
             anchored(HPos::Right, VPos::Center),
         ))
         .map_err(fail)?;
+        if let Some(usd) = data.usd_per_replica_hour {
+            let cost = format::usd(replicas * usd);
+            root.draw(&Text::new(cost, (right + 8, at), anchored(HPos::Left, VPos::Center)))
+                .map_err(fail)?;
+        }
         replicas += step;
     }
     for hour in (0..=24).step_by(2) {
@@ -271,6 +282,14 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     .map_err(fail)?;
     root.draw(&Text::new("replicas", (left, top - 10), anchored(HPos::Center, VPos::Bottom)))
         .map_err(fail)?;
+    if data.usd_per_replica_hour.is_some() {
+        root.draw(&Text::new(
+            "USD / hour",
+            (right, top - 10),
+            anchored(HPos::Center, VPos::Bottom),
+        ))
+        .map_err(fail)?;
+    }
     // The legend, above the plot.
     root.draw(&Rectangle::new([(left, 12), (left + 16, 24)], bar)).map_err(fail)?;
     root.draw(&Text::new(

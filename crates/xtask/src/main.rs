@@ -61,6 +61,9 @@ fn serve(args: &[String]) -> Result<(), String> {
     run(tools.trunk().args(["serve", "--port", &port]))
 }
 
+/// The end-to-end test that measures the app's time budgets (run on its own).
+const PERFORMANCE_TEST: &str = "e2e::performance::first_render_and_update_times_are_measured";
+
 fn test() -> Result<(), String> {
     let started = Instant::now();
     let tools = tools::ensure(tools::Need::Everything)?;
@@ -125,6 +128,24 @@ fn test() -> Result<(), String> {
             "it",
             "--",
             "--ignored",
+            "--skip",
+            PERFORMANCE_TEST,
+        ]),
+    )?;
+    // Alone, so the other browsers' load does not skew the times.
+    steps.run(
+        "performance in headless Chromium",
+        tools.e2e_env(&mut cargo(), &root.join("dist")).args([
+            "test",
+            "--locked",
+            "-p",
+            "mlcost-tests",
+            "--test",
+            "it",
+            "--",
+            "--ignored",
+            "--exact",
+            PERFORMANCE_TEST,
         ]),
     )?;
     bundle::report(&root.join("dist"))?;
