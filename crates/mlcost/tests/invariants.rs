@@ -1,9 +1,13 @@
 //! Behaviour every estimate must have, whatever the input: named errors, no panic, no NaN or infinity.
 
+mod common;
+
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::units::UsdPerHour;
 use mlcost::{Error, Scenario, estimate};
@@ -119,35 +123,6 @@ fn more_accelerators_finish_sooner_but_lose_more_to_failures() {
     let (small, large) = (run(64), run(4096));
     assert!(large.wall_clock_hours < small.wall_clock_hours);
     assert!(large.compute_cost_usd > small.compute_cost_usd);
-}
-
-fn assert_all_numbers_finite(value: &serde_json::Value) {
-    match value {
-        serde_json::Value::Number(n) => {
-            assert!(n.as_f64().is_some_and(f64::is_finite), "{n}")
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(assert_all_numbers_finite),
-        serde_json::Value::Object(map) => map.values().for_each(assert_all_numbers_finite),
-        // serde_json writes NaN and infinity as null: a null anywhere in a report is a failure.
-        serde_json::Value::Null => panic!("null in a report (NaN or infinity?)"),
-        serde_json::Value::Bool(_) | serde_json::Value::String(_) => {}
-    }
-}
-
-/// A small deterministic generator (64-bit LCG, Knuth's MMIX constants): property checks over many
-/// scenarios, the same ones on every run and platform.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 =
-            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() as usize) % items.len()]
-    }
 }
 
 fn random_scenario(rng: &mut Lcg) -> Scenario {

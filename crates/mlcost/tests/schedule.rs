@@ -5,10 +5,14 @@
 // exactly once: equality is the property under test, not an accident of rounding.
 #![allow(clippy::float_cmp)]
 
+mod common;
+
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::schedule::{
     Cluster, Job, MAX_SIZES_EVALUATED, QueueOrder, ScheduleInput, ScheduleReport,
@@ -121,43 +125,6 @@ fn assert_valid(input: &ScheduleInput, report: &ScheduleReport) {
     let cluster_cost = f64::from(cluster) * makespan * CLUSTER_PRICE;
     assert!((report.cluster_cost_usd.get() - cluster_cost).abs() <= 1e-9 * cluster_cost);
     assert_all_numbers_finite(&serde_json::to_value(report).unwrap());
-}
-
-fn assert_all_numbers_finite(value: &serde_json::Value) {
-    match value {
-        serde_json::Value::Number(n) => {
-            assert!(n.as_f64().is_some_and(f64::is_finite), "{n}")
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(assert_all_numbers_finite),
-        serde_json::Value::Object(map) => map.values().for_each(assert_all_numbers_finite),
-        // serde_json writes NaN and infinity as null: a null anywhere in a report is a failure.
-        serde_json::Value::Null => panic!("null in a report (NaN or infinity?)"),
-        serde_json::Value::Bool(_) | serde_json::Value::String(_) => {}
-    }
-}
-
-/// A small deterministic generator (64-bit LCG, Knuth's MMIX constants): property checks over many
-/// queues, the same ones on every run and platform.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 =
-            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// Fisher–Yates.
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i as u64 + 1) as usize);
-        }
-    }
 }
 
 #[test]

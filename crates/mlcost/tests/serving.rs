@@ -1,10 +1,14 @@
 //! Serving: memory verdicts, the roofline no estimate may beat, and published serving benchmarks
 //! (±30% with the calibrated defaults). Each figure names its source.
 
+mod common;
+
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::serving::ServingReport;
 use mlcost::{Scenario, estimate};
@@ -318,31 +322,6 @@ fn bad_serving_fields_are_named() {
         );
         let error = estimate(&Scenario::from_json(&json).unwrap()).unwrap_err();
         assert_eq!(error.field, field, "{edit}: {error}");
-    }
-}
-
-/// A small deterministic generator (64-bit LCG, Knuth's MMIX constants).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 =
-            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() as usize) % items.len()]
-    }
-}
-
-fn assert_all_numbers_finite(value: &serde_json::Value) {
-    match value {
-        serde_json::Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite), "{n}"),
-        serde_json::Value::Array(items) => items.iter().for_each(assert_all_numbers_finite),
-        serde_json::Value::Object(map) => map.values().for_each(assert_all_numbers_finite),
-        serde_json::Value::Null => panic!("null in a report (NaN or infinity?)"),
-        serde_json::Value::Bool(_) | serde_json::Value::String(_) => {}
     }
 }
 
