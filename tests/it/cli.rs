@@ -254,3 +254,41 @@ fn csv_output_has_every_figure_under_its_json_key() {
     assert!(csv.contains(&format!("\ntraining.compute_cost_usd,{cost}\n")), "{csv}");
     assert!(csv.contains("\ntraining.by_plan.custom.accelerator_hours,"), "{csv}");
 }
+
+#[test]
+fn utilization_finds_the_idle_accelerators_in_a_monitoring_export() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/samples/nvidia-smi-8xh100-day.csv");
+    let out = mlcost(&["utilization", sample, "--price", "6.88", "--format", "json"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(report["accelerators"].as_array().map(Vec::len), Some(8));
+    let titles: Vec<&str> = report["recommendations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["title"].as_str())
+        .collect();
+    assert!(titles.iter().any(|t| t.starts_with("Consolidate")), "{titles:?}");
+
+    let out = mlcost(&["utilization", "-", "--price", "2"], "time,gpu\n1,2\n");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).starts_with("-: "), "{}", text(&out.stderr));
+}
+
+#[test]
+fn schedule_places_a_queue_and_sizes_the_cluster() {
+    let queue = r#"{"cluster": {"accelerators": 64, "price_per_accelerator_hour": 2.5},
+        "on_demand_price_per_accelerator_hour": 6.88,
+        "jobs": [{"name": "pretrain", "accelerators": 48, "hours": 100, "deadline_hours": 150},
+                 {"name": "finetune", "accelerators": 16, "hours": 20, "deadline_hours": 40},
+                 {"name": "eval", "accelerators": 8, "hours": 4}]}"#;
+    let out = mlcost(&["schedule", "-", "--format", "json"], queue);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert!(report["schedule"]["makespan_hours"].as_f64().is_some_and(|h| h >= 100.0));
+    assert!(report["cluster_sizing"]["best"].as_u64().is_some_and(|n| (48..=64).contains(&n)));
+    let bad = queue.replace("\"hours\": 100", "\"hours\": -1");
+    let out = mlcost(&["schedule", "-"], &bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("jobs[0].hours"), "{}", text(&out.stderr));
+}

@@ -40,6 +40,27 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080/")]
         base: String,
     },
+    /// Find underused accelerators in monitoring data: nvidia-smi
+    /// (--query-gpu=timestamp,index,name,utilization.gpu,memory.used,memory.total --format=csv)
+    /// or DCGM (timestamp,gpu,DCGM_FI_DEV_GPU_UTIL,DCGM_FI_DEV_FB_USED) CSV; `-` reads standard input.
+    Utilization {
+        file: String,
+        /// What one accelerator costs per hour, USD.
+        #[arg(long)]
+        price: f64,
+        /// What a smaller accelerator would cost per hour, USD (prices the "smaller card" move).
+        #[arg(long)]
+        alternative_price: Option<f64>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Schedule a queue of jobs on a fixed cluster (JSON: cluster, prices, jobs) and find the
+    /// cluster size that costs least; `-` reads standard input.
+    Schedule {
+        file: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the JSON Schema of scenario files.
     Schema,
     /// List the catalogue: accelerators, instance offers (with normalised prices), storage and
@@ -89,6 +110,10 @@ fn main() -> ExitCode {
             let scenario = read_scenario(&file)?;
             Ok(format!("{}#s={}", base.trim_end_matches('#'), mlcost::share::encode(&scenario)))
         }
+        Command::Utilization { file, price, alternative_price, format } => {
+            utilization(&file, price, alternative_price, format)
+        }
+        Command::Schedule { file, format } => schedule(&file, format),
         Command::Schema => Ok(mlcost::scenario_schema()),
         Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
             let filter = QuoteFilter { accelerator, provider, region, plan };
@@ -162,6 +187,48 @@ fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Fail
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::report(&report)),
         Format::Csv => Ok(report.to_csv().trim_end().to_owned()),
+    }
+}
+
+fn read_text(file: &str) -> Result<String, Failure> {
+    read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))
+}
+
+fn utilization(
+    file: &str,
+    price: f64,
+    alternative_price: Option<f64>,
+    format: Format,
+) -> Result<String, Failure> {
+    use mlcost::units::UsdPerHour;
+    use mlcost::utilization::{Settings, analyze, import};
+    let monitoring =
+        import(&read_text(file)?).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    let settings = Settings {
+        alternative_price_per_accelerator_hour: alternative_price.map(UsdPerHour::new),
+        ..Settings::new(UsdPerHour::new(price))
+    };
+    let report = analyze(&monitoring, &settings).map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
+        Format::Table => Ok(table::utilization(&report, &monitoring)),
+        Format::Csv => Err(Failure::Input("utilization prints json or table".into())),
+    }
+}
+
+fn schedule(file: &str, format: Format) -> Result<String, Failure> {
+    use mlcost::schedule::{ScheduleInput, best_cluster_size, schedule};
+    let input =
+        ScheduleInput::from_json(&read_text(file)?).map_err(|e| Failure::Input(e.to_string()))?;
+    let report = schedule(&input).map_err(|e| Failure::Input(e.to_string()))?;
+    let sizing = best_cluster_size(&input, None).map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(
+            &serde_json::json!({ "schedule": report, "cluster_sizing": sizing }),
+        )
+        .unwrap_or_default()),
+        Format::Table => Ok(table::schedule(&report, &sizing)),
+        Format::Csv => Err(Failure::Input("schedule prints json or table".into())),
     }
 }
 

@@ -296,6 +296,100 @@ fn serving_section(s: &mlcost::serving::ServingReport) -> String {
     out
 }
 
+/// Monitoring data's idle and underused time, per accelerator and in total, and the moves.
+pub fn utilization(
+    r: &mlcost::utilization::UtilizationReport,
+    monitoring: &mlcost::utilization::Monitoring,
+) -> String {
+    let mut out = String::new();
+    let hours = |h: mlcost::units::Hours| format!("{:.1}", h.get());
+    let dollars = |usd: mlcost::units::Usd| format!("${}", grouped(usd.get()));
+    let mut rows: Vec<Vec<String>> = r
+        .accelerators
+        .iter()
+        .map(|a| {
+            vec![
+                a.gpu.to_string(),
+                hours(a.usage.covered_hours),
+                format!("{:.1}%", a.usage.mean_utilization_percent),
+                hours(a.usage.idle_hours),
+                hours(a.usage.underused_hours),
+                dollars(a.usage.unused_capacity_cost),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        hours(r.total.covered_hours),
+        format!("{:.1}%", r.total.mean_utilization_percent),
+        hours(r.total.idle_hours),
+        hours(r.total.underused_hours),
+        dollars(r.total.unused_capacity_cost),
+    ]);
+    out.push_str(&columns(
+        &["gpu", "hours", "mean util", "idle h", "underused h", "unused capacity"],
+        &rows,
+    ));
+    out.push_str("\nRecommendations (savings overlap; per month)\n");
+    if r.recommendations.is_empty() {
+        out.push_str("  none: the accelerators are busy\n");
+    }
+    for rec in &r.recommendations {
+        let saving = rec.monthly_saving_usd.map_or("—".into(), dollars);
+        let _ = writeln!(out, "  {saving:>10}  {}\n              {}", rec.title, rec.reasoning);
+    }
+    for bad in &monitoring.bad_rows {
+        let _ = writeln!(out, "  skipped line {}: {}", bad.line, bad.reason);
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    out.trim_end().to_owned()
+}
+
+/// A queue scheduled on a fixed cluster, and the cluster size that costs least.
+pub fn schedule(
+    r: &mlcost::schedule::ScheduleReport,
+    sizing: &mlcost::schedule::ClusterSizing,
+) -> String {
+    let mut out = String::new();
+    let rows: Vec<Vec<String>> = r
+        .jobs
+        .iter()
+        .map(|job| {
+            let (start, end) = job.placement.as_ref().map_or(("—".into(), "—".into()), |p| {
+                (format!("{:.1}", p.start_hours.get()), format!("{:.1}", p.end_hours.get()))
+            });
+            let deadline = match job.met_deadline {
+                Some(true) => "met",
+                Some(false) => "MISSED",
+                None => "",
+            };
+            vec![job.name.clone(), job.accelerators.to_string(), start, end, deadline.into()]
+        })
+        .collect();
+    out.push_str(&columns(&["job", "accelerators", "start h", "end h", "deadline"], &rows));
+    let dollars = |usd: mlcost::units::Usd| format!("${}", grouped(usd.get()));
+    let _ = write!(
+        out,
+        "\n\nOn {} accelerators: makespan {:.1} h, utilisation {}, cluster cost {}\n\
+         The same jobs on demand: {}",
+        r.accelerators,
+        r.makespan_hours.get(),
+        percent(r.utilization),
+        dollars(r.cluster_cost_usd),
+        dollars(r.on_demand_cost_usd),
+    );
+    if let Some(spot) = r.spot_cost_usd {
+        let _ = write!(out, "; on spot: {}", dollars(spot));
+    }
+    let _ = write!(out, "\nCluster size: {}", sizing.why);
+    for note in &r.notes {
+        let _ = write!(out, "\n  note: {note}");
+    }
+    out
+}
+
 /// Aligned columns under a header; the first column left-aligned, the rest right-aligned.
 pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
