@@ -26,13 +26,86 @@ pub fn key_numbers(rows: Vec<KeyNumber>) -> impl IntoView {
         <dl>
             {rows.into_iter().map(|row| view! {
                 <dt>{row.label}</dt>
-                <dd id=row.id>
-                    {row.value}
+                <dd>
+                    <span id=row.id>{row.value}</span>
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
+                    {how(row.id).map(|text| view! {
+                        <details class="how"><summary>"how?"</summary>{text}</details>
+                    })}
                 </dd>
             }).collect_view()}
         </dl>
     }
+}
+
+/// How each key number is computed, in a line, shown on demand. One table, so the pages cannot
+/// describe the same figure two ways.
+fn how(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "training-total-cost" => "Compute + storage + egress.",
+        "training-compute-cost" => "Accelerator-hours × the price per accelerator-hour.",
+        "training-storage-cost" => {
+            "The dataset and the checkpoints kept, at the storage tier's $/GB-month, for the run's wall-clock time."
+        }
+        "training-egress-cost" => {
+            "The dataset moved to the compute's region when it lives elsewhere, and the trained model downloaded, at the provider's transfer prices."
+        }
+        "training-accelerator-hours" => {
+            "Hardware FLOPs ÷ (dense peak at the precision × MFU), then ÷ goodput: time lost to failures, restarts and checkpoints is billed too."
+        }
+        "training-wall-clock" => "Accelerator-hours ÷ the accelerator count.",
+        "training-flops" => {
+            "6 × active parameters × tokens plus attention (PaLM's count); recomputed activations count as hardware FLOPs, not here."
+        }
+        "training-mfu" => {
+            "The scenario's, or the trend fitted to published runs on this accelerator generation at this model size."
+        }
+        "training-goodput" => {
+            "Checkpoints every Young/Daly interval (from write time and failure rate); the time failures, restarts and spot preemptions cost, as a share of the run."
+        }
+        "training-memory" => {
+            "Weights, gradients and optimizer states split by ZeRO, tensor, pipeline and expert parallelism, activations by sequence and micro-batch (Korthikanti et al.), and framework overhead, on the busiest accelerator."
+        }
+        "training-energy" => "Accelerator-hours × board power × PUE.",
+        "serving-monthly-cost" => {
+            "Each hour's replicas in whole instances, plus those starting early for a rise and lingering after a fall, × the price, over a 730-hour month; a committed plan pays for the peak every hour."
+        }
+        "serving-static-cost" => "The peak's replicas every hour of the month, at the same price.",
+        "serving-cost-per-million-output" => {
+            "The monthly cost's share spent generating (decode time per request) ÷ the output tokens served in a month."
+        }
+        "serving-cost-per-million-input" => {
+            "The monthly cost's share spent on prompts (prefill time per request) ÷ the prompt tokens served in a month."
+        }
+        "serving-cost-per-thousand-requests" => {
+            "The monthly cost ÷ requests served in a month × 1,000."
+        }
+        "serving-replicas-peak" => {
+            "The busiest hour's requests/s ÷ (one replica's requests/s at the targets × the target utilisation), rounded up, within the minimum and maximum."
+        }
+        "serving-replica-hours" => {
+            "Replicas each hour, plus replicas starting early for the next hour's rise and lingering after a fall."
+        }
+        "serving-utilization" => {
+            "Requests served ÷ what the billed replica-hours could serve at the targets."
+        }
+        "serving-ttft" => {
+            "One prompt's prefill (its FLOPs at the efficiency-scaled peak, or one read of the weights, whichever is longer) plus one decode step."
+        }
+        "serving-tpot" => {
+            "One decode step at this batch: the longer of reading the weights and KV cache at the scaled bandwidth and its FLOPs at the scaled peak, plus tensor-parallel all-reduces."
+        }
+        "serving-throughput" => {
+            "At the largest batch meeting the targets: each request costs its prefill compute plus its share of the decode steps."
+        }
+        "serving-fits" => {
+            "The weights at their format and the KV cache within 90% of memory (vLLM's default); the rest holds this many full-length sequences."
+        }
+        "serving-price" => {
+            "The offer's price under the plan in the cheapest region selling it (or the typed price), per accelerator."
+        }
+        _ => return None,
+    })
 }
 
 pub fn stale_notice(stale: bool) -> impl IntoView {

@@ -277,3 +277,30 @@ async fn the_dark_theme_is_chosen_and_kept() {
     assert_eq!(theme().await, "dark", "the choice survives a reload");
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn every_key_number_says_how_it_was_computed_on_demand() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    for tab in ["Training", "Serving"] {
+        open_tab(page, tab).await;
+        wait_for_text(page, "main dl").await;
+        let missing = page
+            .execute(
+                "return [...document.querySelectorAll('main dl dd')]\
+                 .filter(dd => !dd.querySelector('details.how')).map(dd => dd.textContent);",
+                vec![],
+            )
+            .await
+            .expect("list key numbers");
+        assert_eq!(missing, json!([]), "{tab}: key numbers without a how");
+    }
+    open_tab(page, "Training").await;
+    let how = page.find(Locator::Css("dd details.how summary")).await.expect("a how");
+    how.click().await.expect("open it");
+    let text = wait_for_text(page, "dd details.how[open]").await;
+    assert!(text.contains("Compute + storage + egress"), "{text}");
+    browser.close().await;
+}
