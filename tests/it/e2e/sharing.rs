@@ -304,3 +304,54 @@ async fn every_key_number_says_how_it_was_computed_on_demand() {
     assert!(text.contains("Compute + storage + egress"), "{text}");
     browser.close().await;
 }
+
+/// WCAG 2.1 contrast of every visible text element against its effective background: at least
+/// 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold). Returns the failures.
+const CONTRAST: &str = r#"
+const parse = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => {
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+};
+const background = (el) => {
+  for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+  }
+  return parse(getComputedStyle(document.documentElement).backgroundColor).slice(0, 3);
+};
+const failures = [];
+for (const el of document.querySelectorAll('h1,h2,p,label,dt,dd,span,button,th,td,summary,a,legend,li,option,input,select')) {
+  if (!el.offsetParent || !el.textContent.trim() && !el.value) continue;
+  if (el.closest('canvas, svg, .swatch')) continue;
+  const style = getComputedStyle(el);
+  if (parseFloat(style.opacity) < 1) continue;
+  const fg = parse(style.color).slice(0, 3), bg = background(el);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+  const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+  if (ratio < needed) failures.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+}
+return [...new Set(failures)].slice(0, 20);
+"#;
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn text_has_sufficient_contrast_in_both_themes() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    for theme in ["light", "dark"] {
+        page.execute("document.documentElement.dataset.theme = arguments[0];", vec![json!(theme)])
+            .await
+            .expect("set the theme");
+        for tab in ["Training", "Serving", "Catalog", "Compare"] {
+            open_tab(page, tab).await;
+            wait_for_text(page, "main").await;
+            let failures = page.execute(CONTRAST, vec![]).await.expect("measure contrast");
+            assert_eq!(failures, json!([]), "{theme} theme, {tab} page: low contrast");
+        }
+    }
+    browser.close().await;
+}
