@@ -291,7 +291,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="Self-hosting against hosted APIs">
                     <h2>"Self-hosted against hosted APIs"</h2>
                     {move || report.with(|r| r.as_ref().map(api_table))}
-                    {serving_charts::api_chart(estimate, book)}
+                    {serving_charts::api_chart(estimate)}
                 </section>
             </div>
         </main>

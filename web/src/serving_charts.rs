@@ -4,8 +4,7 @@
 use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use mlcost::serving::{BatchPoint, HourPlan, Serving, ServingReport};
-use mlcost::{PriceBook, Scenario};
+use mlcost::serving::{BatchPoint, HourPlan, ServingReport};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -22,9 +21,6 @@ const API_COLORS: [RGBColor; 5] = [
     RGBColor(0xb4, 0x23, 0x18),
     RGBColor(0x8c, 0x6d, 0x1f),
 ];
-
-/// Volumes the self-hosted curve is evaluated at.
-const SWEEP_POINTS: usize = 30;
 
 type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
 
@@ -305,9 +301,9 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     root.present().map_err(|e| e.to_string())
 }
 
-/// Self-hosting's monthly cost at one daily volume (same day shape).
+/// Self-hosting's monthly cost at one daily volume (same day shape), in chart units.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VolumeCost {
+struct VolumeCost {
     pub requests_per_day: f64,
     pub monthly_usd: f64,
 }
@@ -327,54 +323,11 @@ struct Volumes {
     apis: Vec<ApiLine>,
 }
 
-/// The load scaled by `factor`, however it was given.
-fn scale_load(serving: &mut Serving, factor: f64) {
-    if let Some(daily) = serving.daily_requests.as_mut() {
-        *daily *= factor;
-    }
-    if let Some(rate) = serving.requests_per_second.as_mut() {
-        *rate *= factor;
-    }
-    if let Some(traffic) = serving.traffic.as_mut() {
-        traffic.iter_mut().for_each(|rate| *rate *= factor);
-    }
-}
-
-/// Self-hosting's monthly cost from 1/30 of the smallest to 30 times the largest of today's volume
-/// and the break-even volumes, evaluated by the engine at `SWEEP_POINTS` volumes spaced evenly on
-/// a log scale.
-pub fn volume_sweep(
-    scenario: &Scenario,
-    report: &ServingReport,
-    book: &PriceBook,
-) -> Vec<VolumeCost> {
-    let Some(current) = report.requests_per_day.filter(|v| *v > 0.0) else {
-        return Vec::new();
-    };
-    let marks = report.api_comparison.iter().filter_map(|a| a.break_even_requests_per_day);
-    let (low, high) =
-        marks.filter(|v| *v > 0.0).fold((current, current), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let (low, high) = (low / 30.0, high * 30.0);
-    (0..SWEEP_POINTS)
-        .filter_map(|i| {
-            let volume = low * (high / low).powf(i as f64 / (SWEEP_POINTS - 1) as f64);
-            let mut variant = scenario.clone();
-            let serving = variant.serving.as_mut()?;
-            scale_load(serving, volume / current);
-            serving.compare_apis.clear();
-            // The engine's break-even volumes ignore max_replicas (beyond it requests would go
-            // unserved), so the curve they sit on does too.
-            serving.autoscaling.max_replicas = None;
-            let cost = mlcost::estimate_with(&variant, book).ok()?.serving?.monthly_cost_usd?;
-            Some(VolumeCost { requests_per_day: volume, monthly_usd: cost.get() })
-        })
-        .collect()
-}
-
-pub fn api_chart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> impl IntoView {
+/// The engine's cost-against-volume curve (`ServingReport::cost_vs_volume`) with a line per API.
+pub fn api_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
     let data = Memo::new(move |_| {
         estimate.with(|e| {
-            let Some((scenario, report)) = e else { return Volumes::default() };
+            let Some((_, report)) = e else { return Volumes::default() };
             let current = report
                 .requests_per_day
                 .zip(report.monthly_cost_usd)
@@ -383,7 +336,14 @@ pub fn api_chart(estimate: Signal<Option<Estimate>>, book: Memo<PriceBook>) -> i
                 return Volumes::default();
             };
             Volumes {
-                self_hosted: book.with(|b| volume_sweep(scenario, report, b)),
+                self_hosted: report
+                    .cost_vs_volume
+                    .iter()
+                    .map(|p| VolumeCost {
+                        requests_per_day: p.requests_per_day,
+                        monthly_usd: p.monthly_cost_usd.get(),
+                    })
+                    .collect(),
                 current,
                 apis: report
                     .api_comparison
@@ -486,57 +446,4 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
 fn trimmed(value: f64) -> String {
     let text = format!("{value:.3}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn example() -> (Scenario, ServingReport, &'static PriceBook) {
-        let scenario = Scenario::from_json(
-            r#"{"model": {"preset": "llama-3.3-70b"},
-                "serving": {"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8",
-                            "input_tokens": 1000, "output_tokens": 300, "daily_requests": 2000000,
-                            "shape": "diurnal", "peak_to_mean": 2, "slo": {"ttft_ms": 1000, "tpot_ms": 50},
-                            "offer": "aws:p5.48xlarge",
-                            "compare_apis": ["together:meta-llama/llama-3.3-70b-instruct-turbo"]}}"#,
-        )
-        .unwrap();
-        let book = PriceBook::bundled().unwrap();
-        let report = mlcost::estimate_with(&scenario, book).unwrap().serving.unwrap();
-        (scenario, report, book)
-    }
-
-    #[test]
-    fn the_sweep_spans_today_and_crosses_the_api_at_its_break_even() {
-        let (scenario, report, book) = example();
-        let sweep = volume_sweep(&scenario, &report, book);
-        assert_eq!(sweep.len(), SWEEP_POINTS);
-        let api = &report.api_comparison[0];
-        let break_even = api.break_even_requests_per_day.unwrap();
-        let per_request = api.monthly_cost_usd.get() / report.requests_per_day.unwrap();
-        // Dearer than the API below the break-even, cheaper above it.
-        for point in &sweep {
-            let api_cost = point.requests_per_day * per_request;
-            if point.requests_per_day < break_even * 0.9 {
-                assert!(point.monthly_usd > api_cost, "{point:?}");
-            } else if point.requests_per_day > break_even * 1.1 {
-                assert!(point.monthly_usd < api_cost, "{point:?}");
-            }
-        }
-        let today = report.requests_per_day.unwrap();
-        assert!(
-            sweep[0].requests_per_day < today && today < sweep[SWEEP_POINTS - 1].requests_per_day
-        );
-    }
-
-    #[test]
-    fn scaling_keeps_the_way_the_load_was_given() {
-        let mut serving = example().0.serving.unwrap();
-        serving.traffic = Some(vec![2.0; 24]);
-        scale_load(&mut serving, 10.0);
-        assert_eq!(serving.daily_requests, Some(2e7));
-        assert_eq!(serving.traffic, Some(vec![20.0; 24]));
-        assert_eq!(serving.requests_per_second, None);
-    }
 }

@@ -3,7 +3,6 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Problem, strip_position};
-use crate::scenario::missing_field_name;
 
 /// Parses `text`. An error names the field at fault (`training.accelerator_count: invalid type
 /// ...`), or, for a syntax error, keeps serde_json's line and column.
@@ -22,6 +21,12 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
         }
         Error::new(path, Problem::Malformed(strip_position(&message)))
     })
+}
+
+/// The field serde names in "missing field `name`".
+pub(crate) fn missing_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
 }
 
 /// The dotted path (`training.parallelism.tensor`, `serving.traffic[3]`) of the JSON token that

@@ -219,7 +219,7 @@ impl Scenario {
             let path = err.path().to_string();
             let path = if path == "." || path == "?" { String::new() } else { path };
             let message = err.inner().message().to_owned();
-            if let Some(name) = missing_field_name(&message) {
+            if let Some(name) = crate::json::missing_field_name(&message) {
                 let field =
                     if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
                 return Error::new(field, crate::error::Problem::Missing);
@@ -243,11 +243,6 @@ impl Scenario {
         // a scenario's shape should a future field break that.
         serde_json::to_value(self).unwrap_or_else(|_| serde_json::Value::Object(Default::default()))
     }
-}
-
-pub(crate) fn missing_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("missing field `")?;
-    rest.split('`').next()
 }
 
 #[cfg(test)]

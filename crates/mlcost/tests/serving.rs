@@ -437,3 +437,34 @@ fn properties_hold_across_many_serving_scenarios() {
         }
     }
 }
+
+/// The cost-against-volume curve spans today's volume and crosses each API at its break-even.
+#[test]
+fn the_cost_curve_spans_today_and_crosses_the_api_at_its_break_even() {
+    let report = serving(
+        r#"{"preset": "llama-3.3-70b"}"#,
+        r#"{"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8",
+            "input_tokens": 1000, "output_tokens": 300, "daily_requests": 2000000,
+            "shape": "diurnal", "peak_to_mean": 2, "slo": {"ttft_ms": 1000, "tpot_ms": 50},
+            "offer": "aws:p5.48xlarge",
+            "compare_apis": ["together:meta-llama/llama-3.3-70b-instruct-turbo"]}"#,
+    );
+    let curve = &report.cost_vs_volume;
+    assert_eq!(curve.len(), mlcost::serving::COST_CURVE_POINTS);
+    let api = &report.api_comparison[0];
+    let break_even = api.break_even_requests_per_day.unwrap();
+    let per_request = api.monthly_cost_usd.get() / report.requests_per_day.unwrap();
+    // Dearer than the API below the break-even, cheaper above it.
+    for point in curve {
+        let api_cost = point.requests_per_day * per_request;
+        if point.requests_per_day < break_even * 0.9 {
+            assert!(point.monthly_cost_usd.get() > api_cost, "{point:?}");
+        } else if point.requests_per_day > break_even * 1.1 {
+            assert!(point.monthly_cost_usd.get() < api_cost, "{point:?}");
+        }
+    }
+    let today = report.requests_per_day.unwrap();
+    assert!(curve[0].requests_per_day < today && today < curve[curve.len() - 1].requests_per_day);
+    // More traffic never costs less.
+    assert!(curve.windows(2).all(|w| w[1].monthly_cost_usd >= w[0].monthly_cost_usd), "{curve:?}");
+}

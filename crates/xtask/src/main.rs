@@ -117,37 +117,17 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     steps.run("release build of the app (trunk)", tools.trunk().args(["build", "--release"]))?;
-    steps.run(
-        "end-to-end tests in headless Chromium",
-        tools.e2e_env(&mut cargo(), &root.join("dist")).args([
-            "test",
-            "--locked",
-            "-p",
-            "mlcost-tests",
-            "--test",
-            "it",
-            "--",
-            "--ignored",
-            "--skip",
-            PERFORMANCE_TEST,
-        ]),
-    )?;
+    // The built app's end-to-end tests, selected by `filter` (arguments to the test harness).
+    let e2e = |filter: [&str; 2]| {
+        let mut command = cargo();
+        tools.e2e_env(&mut command, &root.join("dist"));
+        command.args(["test", "--locked", "-p", "mlcost-tests", "--test", "it", "--", "--ignored"]);
+        command.args(filter);
+        command
+    };
+    steps.run("end-to-end tests in headless Chromium", &mut e2e(["--skip", PERFORMANCE_TEST]))?;
     // Alone, so the other browsers' load does not skew the times.
-    steps.run(
-        "performance in headless Chromium",
-        tools.e2e_env(&mut cargo(), &root.join("dist")).args([
-            "test",
-            "--locked",
-            "-p",
-            "mlcost-tests",
-            "--test",
-            "it",
-            "--",
-            "--ignored",
-            "--exact",
-            PERFORMANCE_TEST,
-        ]),
-    )?;
+    steps.run("performance in headless Chromium", &mut e2e(["--exact", PERFORMANCE_TEST]))?;
     bundle::report(&root.join("dist"))?;
     // Measured by the end-to-end run (tests/it/e2e/performance.rs): reported, not asserted.
     let performance = root.join("target/e2e-artifacts/performance.txt");

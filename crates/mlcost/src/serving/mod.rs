@@ -20,7 +20,7 @@ mod money;
 mod replica;
 mod traffic;
 
-pub use money::{ApiComparison, HOURS_PER_MONTH, Mix, ServingPlanCost};
+pub use money::{ApiComparison, HOURS_PER_MONTH, Mix, ServingPlanCost, VolumeCost};
 pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint};
 pub use traffic::{
     Autoscaling, DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION, HourPlan, REPLICA_START_SECONDS,
@@ -71,6 +71,9 @@ pub const DEFAULT_BANDWIDTH_EFFICIENCY: f64 = 0.9;
 /// vision models gain little throughput and activation memory, which this model does not size,
 /// becomes the limit.
 pub const MAX_BATCH_WITHOUT_KV_CACHE: u32 = 256;
+
+/// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
+pub const COST_CURVE_POINTS: usize = 30;
 
 /// Number formats weights and KV caches are stored in.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -281,6 +284,10 @@ pub struct ServingReport {
     pub best_mix: Option<Mix>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_comparison: Vec<ApiComparison>,
+    /// The self-hosted monthly cost at other daily volumes with the same day shape (not capped
+    /// by max_replicas, like the break-evens that sit on it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cost_vs_volume: Vec<VolumeCost>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_accelerator_hour: Option<UsdPerHour>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -555,6 +562,7 @@ pub fn estimate(
         mix: None,
         best_mix: None,
         api_comparison: Vec::new(),
+        cost_vs_volume: Vec::new(),
         price_per_accelerator_hour: None,
         offer: None,
         assumptions: Vec::new(),
@@ -615,6 +623,11 @@ fn price_the_day(
     let accelerators = f64::from(report.accelerators_per_replica);
     let schedule = Schedule::new(rates, capacity, &policy);
     let plan = offer.as_ref().map(|o| o.plan);
+    // The offer priced, looked up once for its instance size, its other plans and a commitment.
+    let sold = match &offer {
+        Some(used) => Some(book.offer(&used.id, "serving.offer")?),
+        None => None,
+    };
     let burst_is_committed = plan.is_some_and(plan_is_committed);
     let baseline = match &serving.committed_baseline {
         None => None,
@@ -634,19 +647,18 @@ fn price_the_day(
                     Problem::Malformed("must be 1y or 3y".into()),
                 ));
             }
-            let committed_price = match (&offer, baseline.price_per_accelerator_hour) {
+            let committed_price = match (sold, baseline.price_per_accelerator_hour) {
                 (_, Some(typed)) => {
                     positive("serving.committed_baseline.price_per_accelerator_hour", typed.get())?
                 }
-                (Some(used), None) => {
-                    let sold = book.offer(&used.id, "serving.offer")?;
+                (Some(sold), None) => {
                     let (_, instance, _) = book
                         .price(sold, committed_plan, serving.region.as_deref())
                         .ok_or_else(|| {
                             Error::new(
                                 "serving.committed_baseline.plan",
                                 Problem::NotSold {
-                                    offer: used.id.clone(),
+                                    offer: sold.id(),
                                     plan: committed_plan.as_str().into(),
                                     region: serving.region.clone(),
                                 },
@@ -672,8 +684,8 @@ fn price_the_day(
             Some((f64::from(baseline.replicas), committed_price))
         }
     };
-    let accelerators_per_instance = match &offer {
-        Some(used) => f64::from(book.offer(&used.id, "serving.offer")?.accelerator_count),
+    let accelerators_per_instance = match sold {
+        Some(sold) => f64::from(sold.accelerator_count),
         None => 1.0,
     };
     let billing = Billing {
@@ -692,8 +704,7 @@ fn price_the_day(
 
     // Plans the offer sells, and the cheapest commitment with burst above it.
     let mut best_mix: Option<Mix> = None;
-    if let Some(used) = &offer {
-        let sold = book.offer(&used.id, "serving.offer")?;
+    if let (Some(used), Some(sold)) = (&offer, sold) {
         let per_accelerator = |plan: Plan| {
             book.price(sold, plan, serving.region.as_deref())
                 .map(|(region, p, _)| (region, p.get() / f64::from(sold.accelerator_count)))
@@ -756,6 +767,15 @@ fn price_the_day(
     }
     report.best_mix = best_mix;
 
+    // The same day at other volumes: for break-evens and the cost-against-volume curve.
+    let scaled = Scaled {
+        rates,
+        requests_per_day: rates.iter().sum::<f64>() * 3600.0,
+        capacity,
+        // Not capped: beyond max_replicas, requests would go unserved rather than cost more.
+        policy: Policy { max_replicas: None, ..policy },
+        billing,
+    };
     if let Work::Tokens { input, output, .. } = replica.work {
         let share = replica.prefill_share(report.batch_at_slo);
         if served_per_month > 0.0 {
@@ -765,14 +785,6 @@ fn price_the_day(
                 Some(monthly * (1.0 - share) / (served_per_month * output / 1e6));
         }
         let request = Request { input, output, prefix_cache_hit_rate };
-        let scaled = Scaled {
-            rates,
-            requests_per_day: rates.iter().sum::<f64>() * 3600.0,
-            capacity,
-            // Break-even volumes are not capped: beyond max_replicas, requests would go unserved.
-            policy: Policy { max_replicas: None, ..policy },
-            billing,
-        };
         for (i, id) in serving.compare_apis.iter().enumerate() {
             let api = book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
                 Error::new(
@@ -803,6 +815,12 @@ fn price_the_day(
             ),
         ));
     }
+    // From 1/30 of the smallest to 30 times the largest of today's volume and the break-evens.
+    let marks = report.api_comparison.iter().filter_map(|a| a.break_even_requests_per_day);
+    let today = scaled.requests_per_day;
+    let (low, high) =
+        marks.filter(|v| *v > 0.0).fold((today, today), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    report.cost_vs_volume = scaled.curve(low / 30.0, high * 30.0, COST_CURVE_POINTS);
     if served_per_month > 0.0 {
         report.cost_per_thousand_requests_usd = Some(monthly / served_per_month * 1e3);
     }

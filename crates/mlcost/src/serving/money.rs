@@ -125,6 +125,13 @@ pub struct ApiComparison {
     pub as_of: String,
 }
 
+/// The self-hosted monthly cost at one daily volume.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VolumeCost {
+    pub requests_per_day: f64,
+    pub monthly_cost_usd: Usd,
+}
+
 /// Token counts per request, for pricing an API.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Request {
@@ -159,6 +166,20 @@ impl Scaled<'_> {
         let factor = requests_per_day / self.requests_per_day;
         let rates = self.rates.map(|r| r * factor);
         self.billing.monthly(&Schedule::new(&rates, self.capacity, &self.policy))
+    }
+
+    /// The monthly cost at `points` daily volumes from `low` to `high`, evenly spaced on a log scale.
+    pub fn curve(&self, low: f64, high: f64, points: usize) -> Vec<VolumeCost> {
+        if !(low > 0.0 && high > low && points > 1) {
+            return Vec::new();
+        }
+        (0..points)
+            .map(|i| {
+                let requests_per_day = low * (high / low).powf(i as f64 / (points - 1) as f64);
+                let monthly_cost_usd = Usd::new(self.monthly_at(requests_per_day));
+                VolumeCost { requests_per_day, monthly_cost_usd }
+            })
+            .collect()
     }
 
     /// The daily volume above which self-hosting costs less than `api_per_request` USD a request.
