@@ -33,6 +33,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Search what to change in a scenario and how much each change saves: the Pareto front,
+    /// recommendations (best first, each with the whole scenario it recommends), the savings
+    /// waterfall and what-ifs (quantization, pruning, distillation, LoRA, batching, caching).
+    Optimize {
+        file: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Combine only these recommendation ids in the waterfall (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        accept: Option<Vec<String>>,
+        /// The student model preset for the distillation what-if.
+        #[arg(long)]
+        student: Option<String>,
+        /// Tokens the distillation what-if generates and trains on.
+        #[arg(long)]
+        distillation_tokens: Option<f64>,
+    },
     /// Print the web app link that opens a scenario file.
     Link {
         file: String,
@@ -106,6 +123,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = book(cli.prices.as_deref()).and_then(|book| match cli.command {
         Command::Estimate { file, format } => estimate(&book, &file, format),
+        Command::Optimize { file, format, accept, student, distillation_tokens } => {
+            let settings =
+                mlcost::optimize::Settings { accepted: accept, student, distillation_tokens };
+            optimize(&book, &file, &settings, format)
+        }
         Command::Link { file, base } => {
             let scenario = read_scenario(&file)?;
             Ok(format!("{}#s={}", base.trim_end_matches('#'), mlcost::share::encode(&scenario)))
@@ -187,6 +209,21 @@ fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Fail
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::report(&report)),
         Format::Csv => Ok(report.to_csv().trim_end().to_owned()),
+    }
+}
+
+fn optimize(
+    book: &PriceBook,
+    file: &str,
+    settings: &mlcost::optimize::Settings,
+    format: Format,
+) -> Result<String, Failure> {
+    let advice = mlcost::optimize::optimize(&read_scenario(file)?, book, settings)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&advice).unwrap_or_default()),
+        Format::Table => Ok(table::advice(&advice)),
+        Format::Csv => Ok(table::advice_csv(&advice)),
     }
 }
 

@@ -444,6 +444,150 @@ fn grouped(value: f64) -> String {
     if value < 0.0 { format!("-{out}") } else { out }
 }
 
+fn per(period: mlcost::optimize::Period) -> &'static str {
+    match period {
+        mlcost::optimize::Period::Run => "run",
+        mlcost::optimize::Period::Month => "month",
+    }
+}
+
+/// The advisor: recommendations best first, the waterfall, the Pareto front and the what-ifs.
+pub fn advice(a: &mlcost::optimize::Advice) -> String {
+    let mut out = String::new();
+    for c in &a.current {
+        let _ = writeln!(out, "Now ({:?}): ${} a {}", c.section, grouped(c.cost_usd), per(c.per));
+    }
+    let _ = writeln!(out, "\nRecommendations ({} configurations weighed)", a.candidates_considered);
+    for (i, r) in a.recommendations.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {} — saves ${} a {}\n   trade-off: {}\n   why: {}",
+            i + 1,
+            r.title,
+            grouped(r.saving_usd),
+            per(r.per),
+            r.tradeoff,
+            r.why
+        );
+    }
+    for w in &a.waterfall {
+        if w.steps.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\nWaterfall ({:?}), per {}: ${}",
+            w.section,
+            per(w.per),
+            grouped(w.start_usd)
+        );
+        for s in &w.steps {
+            let _ = writeln!(
+                out,
+                "  − ${}  {}  → ${}",
+                grouped(s.saving_usd),
+                s.title,
+                grouped(s.cost_after_usd)
+            );
+        }
+    }
+    let rows: Vec<Vec<String>> = a
+        .pareto_front
+        .iter()
+        .map(|p| {
+            vec![
+                p.label.clone(),
+                format!("${}", grouped(p.cost_usd)),
+                p.wall_clock_hours.map_or_else(
+                    || format!("{:.0} ms", p.latency_ms.unwrap_or(0.0)),
+                    |h| format!("{h:.0} h"),
+                ),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        let _ =
+            writeln!(out, "\nPareto front\n{}", columns(&["configuration", "cost", "time"], &rows));
+    }
+    let w = &a.what_ifs;
+    if !w.quantization.is_empty() {
+        let rows: Vec<Vec<String>> = w
+            .quantization
+            .iter()
+            .map(|q| {
+                vec![
+                    format!("{:?}", q.weight_precision).to_uppercase(),
+                    if q.fits_in_memory { "yes".into() } else { "no".into() },
+                    format!("{:.0}", q.output_tokens_per_second_per_replica),
+                    q.monthly_cost_usd.map_or("—".into(), |c| format!("${}", grouped(c))),
+                    q.change_percent.map_or("—".into(), |c| format!("{c:+.0}%")),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nWhat if the weights were quantized?\n{}",
+            columns(&["weights", "fits", "tokens/s/replica", "monthly", "change"], &rows)
+        );
+    }
+    for p in &w.pruning {
+        let _ = writeln!(
+            out,
+            "Pruning {}: {}",
+            p.kind,
+            p.change_percent.map_or("—".into(), |c| format!("{c:+.0}% a month")),
+        );
+    }
+    if let Some(d) = &w.distillation {
+        let _ = writeln!(
+            out,
+            "Distil into {}: one-off ${} (teacher ${} + training ${}), saves ${} a month, payback {}",
+            d.student,
+            grouped(d.one_off_usd),
+            grouped(d.teacher_generation_usd),
+            grouped(d.student_training_usd),
+            grouped(d.monthly_saving_usd),
+            d.payback_days.map_or("never".into(), |days| format!("{days:.0} days")),
+        );
+    }
+    for f in &w.fine_tuning {
+        let _ = writeln!(
+            out,
+            "Fine-tune {:?}: ${}, {:.1} GB per accelerator{}",
+            f.method,
+            grouped(f.total_cost_usd),
+            f.memory_per_accelerator_bytes / 1e9,
+            if f.fits_in_memory { "" } else { " (does not fit)" }
+        );
+    }
+    for note in &a.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out.trim_end().to_owned()
+}
+
+/// Recommendations as CSV: one row each, best first.
+pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let mut out =
+        String::from("id,section,per,title,saving_usd,saving_percent,cost_usd,tradeoff\n");
+    for r in &a.recommendations {
+        let _ = writeln!(
+            out,
+            "{},{:?},{},{},{:.2},{:.2},{:.2},{}",
+            r.id,
+            r.section,
+            per(r.per),
+            quote(&r.title),
+            r.saving_usd,
+            r.saving_percent,
+            r.cost_usd,
+            quote(&r.tradeoff)
+        );
+    }
+    out.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{grouped, significant};

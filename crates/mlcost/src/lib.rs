@@ -15,6 +15,7 @@ mod json;
 pub mod memory;
 pub mod mfu;
 pub mod model;
+pub mod optimize;
 pub mod pricing;
 pub mod reliability;
 mod report;

@@ -13,7 +13,7 @@ use crate::mfu::Generation;
 use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
 use crate::reliability::{self, Cluster};
-use crate::scenario::Training;
+use crate::scenario::{Precision, Training};
 use crate::training::plan_goodput;
 use crate::units::{Hours, Usd, UsdPerHour};
 
@@ -28,6 +28,11 @@ pub struct Candidate {
     pub region: String,
     pub accelerator: String,
     pub accelerator_count: u32,
+    pub precision: Precision,
+    /// Whether the run recomputes activations to fit (the search tries both when the scenario
+    /// does not already).
+    #[serde(default)]
+    pub activation_checkpointing: bool,
     pub wall_clock_hours: Hours,
     pub compute_cost_usd: Usd,
     pub price_per_accelerator_hour: UsdPerHour,
@@ -50,15 +55,49 @@ pub struct RightSizing {
 }
 
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
+    let (candidates, considered) = candidates(
+        model,
+        training,
+        book,
+        &[training.precision],
+        &[training.activation_checkpointing],
+    )?;
+    let recommendation = training.deadline_hours.and_then(|deadline| {
+        candidates
+            .iter()
+            .filter(|c| c.wall_clock_hours.get() <= deadline)
+            .min_by(|a, b| a.compute_cost_usd.get().total_cmp(&b.compute_cost_usd.get()))
+            .cloned()
+    });
+    Ok(RightSizing {
+        pareto_front: pareto_front(candidates),
+        recommendation,
+        candidates_considered: considered,
+    })
+}
+
+/// Every (accelerator, precision, offer, count, plan) the run fits on, and how many were weighed.
+pub fn candidates(
+    model: &Model,
+    training: &Training,
+    book: &PriceBook,
+    precisions: &[Precision],
+    recompute: &[bool],
+) -> Result<(Vec<Candidate>, usize), Error> {
     let mut candidates = Vec::new();
+    let mut considered = 0usize;
     // The machines a user's MTBF describes: the scenario's offer's, or an eight-accelerator node.
     let scenario_node = training
         .offer
         .as_deref()
         .and_then(|id| book.offer(id, "training.offer").ok())
         .map_or(reliability::DEFAULT_ACCELERATORS_PER_NODE, |o| o.accelerator_count);
-    for accelerator in &book.accelerators {
-        if accelerator.dense.for_precision(training.precision).is_none() {
+    let choices = precisions.iter().flat_map(|p| recompute.iter().map(move |r| (*p, *r)));
+    let choices: Vec<(Precision, bool)> = choices.collect();
+    for (accelerator, &(precision, checkpointing)) in
+        book.accelerators.iter().flat_map(|a| choices.iter().map(move |c| (a, c)))
+    {
+        if accelerator.dense.for_precision(precision).is_none() {
             continue;
         }
         let offers: Vec<_> =
@@ -70,6 +109,8 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
         let mut variant = training.clone();
         variant.accelerator = accelerator.id.clone();
         variant.accelerator_count = 8;
+        variant.precision = precision;
+        variant.activation_checkpointing = checkpointing;
         variant.offer = None;
         variant.plan = None;
         variant.region = None;
@@ -89,6 +130,7 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
                 let count = instances * per_instance;
                 if count >= min_fit {
                     for plan in Plan::ALL {
+                        considered += 1;
                         let Some((region, price, _)) =
                             book.price(offer, plan, training.region.as_deref())
                         else {
@@ -122,6 +164,8 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
                             region,
                             accelerator: accelerator.id.clone(),
                             accelerator_count: count,
+                            precision,
+                            activation_checkpointing: checkpointing,
                             wall_clock_hours: hours / f64::from(count),
                             compute_cost_usd: hours * per_accelerator,
                             price_per_accelerator_hour: per_accelerator,
@@ -135,19 +179,7 @@ pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<Ri
             }
         }
     }
-    let considered = candidates.len();
-    let recommendation = training.deadline_hours.and_then(|deadline| {
-        candidates
-            .iter()
-            .filter(|c| c.wall_clock_hours.get() <= deadline)
-            .min_by(|a, b| a.compute_cost_usd.get().total_cmp(&b.compute_cost_usd.get()))
-            .cloned()
-    });
-    Ok(RightSizing {
-        pareto_front: pareto_front(candidates),
-        recommendation,
-        candidates_considered: considered,
-    })
+    Ok((candidates, considered))
 }
 
 /// The candidates no other is at least as good as on both axes (and better on one), cheapest first.

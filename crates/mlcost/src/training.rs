@@ -228,6 +228,61 @@ fn finite(field: &str, value: f64) -> Result<(), Error> {
     }
 }
 
+/// A layout on which the run fits at its accelerator count, fewest model-parallel splits first
+/// and, among those, the lowest ZeRO stage at least the scenario's: the layout the advisor writes
+/// into a scenario it moves to other hardware. `None` when no layout fits.
+pub(crate) fn fitting_parallelism(
+    model: &Model,
+    training: &Training,
+    book: &PriceBook,
+) -> Option<crate::scenario::Parallelism> {
+    let resolved = model.resolve().ok()?;
+    let work = training_work(&resolved, training).ok()?;
+    let capacity =
+        book.accelerator(&training.accelerator, "training.accelerator").ok()?.memory_bytes;
+    let setup = Setup {
+        precision: training.precision,
+        optimizer: training.optimizer,
+        method: training.method,
+        lora_rank: training.lora_rank.unwrap_or(DEFAULT_LORA_RANK),
+        micro_batch: training.micro_batch.unwrap_or(1).max(1),
+        activation_checkpointing: training.activation_checkpointing,
+        adapter_parameters: if training.method == Method::Full {
+            0.0
+        } else {
+            work.trainable_parameters
+        },
+    };
+    let heads = resolved.shape.as_ref().map_or(8, |s| s.attention_heads);
+    let layers = resolved.shape.as_ref().map_or(1, |s| s.layers);
+    let count = training.accelerator_count;
+    let lowest_zero = training.parallelism.zero_stage.unwrap_or(0);
+    let mut splits: Vec<(u32, u32)> = [1u32, 2, 4, 8]
+        .into_iter()
+        .filter(|t| heads.is_multiple_of(*t))
+        .flat_map(|t| (0..8).map(move |p| (t, 1u32 << p)))
+        .filter(|(t, p)| *p <= layers && count.is_multiple_of(t * p))
+        .collect();
+    splits.sort_by_key(|(t, p)| (t * p, *p));
+    for (tensor, pipeline) in splits {
+        for zero_stage in lowest_zero..=3 {
+            let parallelism = crate::scenario::Parallelism {
+                data: None,
+                tensor: (tensor > 1).then_some(tensor),
+                pipeline: (pipeline > 1).then_some(pipeline),
+                expert: training.parallelism.expert,
+                zero_stage: (zero_stage > 0).then_some(zero_stage),
+            };
+            let variant = Training { parallelism, ..training.clone() };
+            let Ok(layout) = layout(&variant) else { continue };
+            if training_memory(&resolved, layout, &setup).total() <= capacity {
+                return Some(parallelism);
+            }
+        }
+    }
+    None
+}
+
 /// The parallel layout: the scenario's degrees, with data parallelism taking what the accelerator
 /// count leaves.
 fn layout(training: &Training) -> Result<Layout, Error> {

@@ -18,6 +18,7 @@ use crate::units::{Bytes, Usd, UsdPerHour};
 
 mod money;
 mod replica;
+pub mod search;
 mod traffic;
 
 pub use money::{ApiComparison, HOURS_PER_MONTH, Mix, ServingPlanCost, VolumeCost};
@@ -155,6 +156,10 @@ pub struct Serving {
     pub inference_flops_per_request: Option<f64>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub slo: Slo,
+    /// The most requests the engine batches at once (vLLM's `max_num_seqs`); the largest batch that
+    /// meets the SLO and fits in memory when absent. A smaller cap trades throughput for latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch: Option<u32>,
     /// Load, one of three ways: a steady rate (requests/s) ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_second: Option<f64>,
@@ -303,6 +308,18 @@ pub fn estimate(
     serving: &Serving,
     book: &PriceBook,
 ) -> Result<ServingReport, Error> {
+    estimate_with_speedup(model, serving, book, 1.0)
+}
+
+/// [`estimate`] with the replica's compute and memory both `speedup` times faster: how the
+/// advisor prices a technique whose measured end-to-end gain is published (2:4 sparsity) but
+/// which the roofline does not model.
+pub(crate) fn estimate_with_speedup(
+    model: &Model,
+    serving: &Serving,
+    book: &PriceBook,
+    speedup: f64,
+) -> Result<ServingReport, Error> {
     let model = model.resolve()?;
     let accelerator = book.accelerator(&serving.accelerator, "serving.accelerator")?;
     let tp = serving.tensor_parallel.unwrap_or(1);
@@ -352,6 +369,202 @@ pub fn estimate(
     } else {
         StoragePrecision::Bf16
     });
+    let Sized {
+        mut replica,
+        fits,
+        max_concurrent,
+        weights,
+        kv_per_token,
+        per_sequence,
+        capacity,
+        usable,
+    } = size(
+        &model,
+        serving,
+        accelerator,
+        weight_format,
+        kv_format,
+        tp,
+        pp,
+        compute_efficiency,
+        bandwidth_efficiency,
+        hit,
+    )?;
+    replica.stage_flops *= speedup;
+    replica.stage_bandwidth *= speedup;
+    let count = f64::from(tp * pp);
+    let per_replica = tp * pp;
+    let largest = max_concurrent.max(1);
+    let batches: Vec<u32> = (0..32)
+        .map(|p| 1u32 << p)
+        .take_while(|b| *b <= largest)
+        .chain(std::iter::once(largest))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let curve: Vec<BatchPoint> = batches.iter().map(|b| replica.point(*b)).collect();
+    for (field, value) in
+        [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
+    {
+        if let Some(value) = value {
+            positive(field, value)?;
+        }
+    }
+    if serving.max_batch == Some(0) {
+        return Err(Error::new("serving.max_batch", Problem::MustBePositive));
+    }
+    let batch_at_slo = largest_batch_meeting(
+        &replica,
+        &serving.slo,
+        serving.max_batch.map_or(largest, |cap| cap.min(largest)),
+    );
+    let shown = replica.point(batch_at_slo.max(1));
+    let best = |metric: fn(&BatchPoint) -> f64| {
+        if fits { curve.iter().map(metric).fold(0.0, f64::max) } else { 0.0 }
+    };
+    let servable = fits && batch_at_slo > 0;
+    let at_slo = |metric: fn(&BatchPoint) -> f64| if servable { metric(&shown) } else { 0.0 };
+    let mut notes = Vec::new();
+    if batch_at_slo == 0 {
+        notes.push("no batch meets the SLO, not even one request at a time: latencies shown are for batch 1".to_owned());
+    }
+    if !fits {
+        notes.push("the weights and one full-length sequence's KV cache do not fit: add tensor parallelism or a smaller format".to_owned());
+    }
+    if matches!(replica.work, Work::Forward { .. }) {
+        notes.push(format!("batches of at most {MAX_BATCH_WITHOUT_KV_CACHE} requests (estimate; activation memory is not sized)"));
+    }
+    let kv_total = f64::from(max_concurrent) * per_sequence;
+    let mut report = ServingReport {
+        model: model.name.clone(),
+        accelerators_per_replica: per_replica,
+        weights_bytes: Bytes::new(weights),
+        kv_cache_bytes_per_token: Bytes::new(kv_per_token),
+        memory_per_accelerator_bytes: Bytes::new((weights + kv_total) / count),
+        memory: ServingMemory {
+            weights_bytes: Bytes::new(weights / count),
+            kv_cache_bytes: Bytes::new(kv_total / count),
+            runtime_reserve_bytes: Bytes::new((capacity - usable) / count),
+            capacity_bytes: accelerator.memory_bytes,
+        },
+        fits_in_memory: fits,
+        max_concurrent_sequences: max_concurrent,
+        ttft_ms: shown.ttft_ms,
+        tpot_ms: shown.tpot_ms,
+        batch_at_slo,
+        max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
+        output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),
+        max_requests_per_second_per_replica: best(|p| p.requests_per_second),
+        requests_per_second_per_replica_at_slo: at_slo(|p| p.requests_per_second),
+        latency_vs_batch: curve,
+        compute_efficiency,
+        bandwidth_efficiency,
+        hourly: Vec::new(),
+        requests_per_day: None,
+        unserved_requests_per_day: None,
+        replicas_peak: None,
+        replica_hours_per_day: None,
+        utilization: None,
+        monthly_cost_usd: None,
+        static_peak_monthly_cost_usd: None,
+        cost_per_million_output_tokens_usd: None,
+        cost_per_million_input_tokens_usd: None,
+        cost_per_thousand_requests_usd: None,
+        by_plan: BTreeMap::new(),
+        mix: None,
+        best_mix: None,
+        api_comparison: Vec::new(),
+        cost_vs_volume: Vec::new(),
+        price_per_accelerator_hour: None,
+        offer: None,
+        assumptions: Vec::new(),
+        notes,
+    };
+    let load = Load {
+        requests_per_second: serving.requests_per_second,
+        traffic: serving.traffic.as_deref(),
+        daily_requests: serving.daily_requests,
+        shape: serving.shape,
+        peak_to_mean: serving.peak_to_mean,
+    };
+    let rates = load.hourly(&mut assumptions)?;
+    let policy = Policy::new(&serving.autoscaling, weights, &mut assumptions)?;
+    let pricing = PriceChoice {
+        section: "serving",
+        accelerator: &serving.accelerator,
+        price_per_accelerator_hour: serving.price_per_accelerator_hour,
+        offer: serving.offer.as_deref(),
+        plan: serving.plan,
+        region: serving.region.as_deref(),
+    };
+    match rates {
+        Some(rates) if servable => {
+            let (price, offer) = pricing.resolve(book)?;
+            price_the_day(&mut report, serving, book, &rates, &replica, policy, price, offer, hit)?;
+        }
+        Some(_) => report
+            .notes
+            .push("not priced: the replica cannot serve these requests (see above)".into()),
+        None => {
+            if serving.price_per_accelerator_hour.is_some() || serving.offer.is_some() {
+                return Err(Error::new(
+                    "serving.requests_per_second",
+                    Problem::Malformed("a load is needed to price serving: requests_per_second, traffic, or daily_requests".into()),
+                ));
+            }
+        }
+    }
+    report.assumptions = assumptions;
+    Ok(report)
+}
+
+/// The largest batch up to `largest` whose latencies meet the SLO (`largest` without one); 0 when
+/// not even one request at a time does. Latency grows with batch, so a binary search finds it.
+fn largest_batch_meeting(replica: &Replica<'_>, slo: &Slo, largest: u32) -> u32 {
+    let meets = |p: &BatchPoint| {
+        slo.ttft_ms.is_none_or(|t| p.ttft_ms <= t) && slo.tpot_ms.is_none_or(|t| p.tpot_ms <= t)
+    };
+    if !meets(&replica.point(1)) {
+        return 0;
+    }
+    if slo.ttft_ms.is_none() && slo.tpot_ms.is_none() {
+        return largest;
+    }
+    let (mut low, mut high) = (1u32, largest);
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if meets(&replica.point(middle)) { low = middle } else { high = middle - 1 }
+    }
+    low
+}
+
+/// One replica's hardware and formats, resolved into a roofline: what an estimate and the
+/// optimizer's search share.
+struct Sized<'a> {
+    pub replica: Replica<'a>,
+    pub fits: bool,
+    pub max_concurrent: u32,
+    pub weights: f64,
+    pub kv_per_token: f64,
+    pub per_sequence: f64,
+    /// Memory of the replica's accelerators, and the share the engine uses.
+    pub capacity: f64,
+    pub usable: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn size<'a>(
+    model: &'a crate::model::ResolvedModel,
+    serving: &Serving,
+    accelerator: &crate::hardware::Accelerator,
+    weight_format: StoragePrecision,
+    kv_format: StoragePrecision,
+    tp: u32,
+    pp: u32,
+    compute_efficiency: f64,
+    bandwidth_efficiency: f64,
+    hit: f64,
+) -> Result<Sized<'a>, Error> {
     // FP8 weights run FP8 matrix multiplications where the hardware has them; narrower formats are
     // weight-only quantization, computed in 16-bit.
     let peak = match weight_format {
@@ -369,8 +582,7 @@ pub fn estimate(
         )
     })?;
 
-    let per_replica = tp * pp;
-    let count = f64::from(per_replica);
+    let count = f64::from(tp * pp);
     let weights = model.parameters * weight_format.bytes();
     let capacity = accelerator.memory_bytes.get() * count;
     let usable = capacity * MEMORY_UTILIZATION;
@@ -471,139 +683,16 @@ pub fn estimate(
             .or(accelerator.pcie_bytes_per_second)
             .map(|both_ways| both_ways.get() / 2.0),
     };
-    let largest = max_concurrent.max(1);
-    let batches: Vec<u32> = (0..32)
-        .map(|p| 1u32 << p)
-        .take_while(|b| *b <= largest)
-        .chain(std::iter::once(largest))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let curve: Vec<BatchPoint> = batches.iter().map(|b| replica.point(*b)).collect();
-    let meets = |p: &BatchPoint| {
-        serving.slo.ttft_ms.is_none_or(|t| p.ttft_ms <= t)
-            && serving.slo.tpot_ms.is_none_or(|t| p.tpot_ms <= t)
-    };
-    for (field, value) in
-        [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
-    {
-        if let Some(value) = value {
-            positive(field, value)?;
-        }
-    }
-    let has_slo = serving.slo.ttft_ms.is_some() || serving.slo.tpot_ms.is_some();
-    // Latency grows with batch: binary-search the largest batch still meeting the SLO (or take the
-    // largest that fits without one).
-    let batch_at_slo = if !meets(&replica.point(1)) {
-        0
-    } else if !has_slo {
-        largest
-    } else {
-        let (mut low, mut high) = (1u32, largest);
-        while low < high {
-            let middle = low + (high - low).div_ceil(2);
-            if meets(&replica.point(middle)) { low = middle } else { high = middle - 1 }
-        }
-        low
-    };
-    let shown = replica.point(batch_at_slo.max(1));
-    let best = |metric: fn(&BatchPoint) -> f64| {
-        if fits { curve.iter().map(metric).fold(0.0, f64::max) } else { 0.0 }
-    };
-    let servable = fits && batch_at_slo > 0;
-    let at_slo = |metric: fn(&BatchPoint) -> f64| if servable { metric(&shown) } else { 0.0 };
-    let mut notes = Vec::new();
-    if batch_at_slo == 0 {
-        notes.push("no batch meets the SLO, not even one request at a time: latencies shown are for batch 1".to_owned());
-    }
-    if !fits {
-        notes.push("the weights and one full-length sequence's KV cache do not fit: add tensor parallelism or a smaller format".to_owned());
-    }
-    if matches!(replica.work, Work::Forward { .. }) {
-        notes.push(format!("batches of at most {MAX_BATCH_WITHOUT_KV_CACHE} requests (estimate; activation memory is not sized)"));
-    }
-    let kv_total = f64::from(max_concurrent) * per_sequence;
-    let mut report = ServingReport {
-        model: model.name.clone(),
-        accelerators_per_replica: per_replica,
-        weights_bytes: Bytes::new(weights),
-        kv_cache_bytes_per_token: Bytes::new(kv_per_token),
-        memory_per_accelerator_bytes: Bytes::new((weights + kv_total) / count),
-        memory: ServingMemory {
-            weights_bytes: Bytes::new(weights / count),
-            kv_cache_bytes: Bytes::new(kv_total / count),
-            runtime_reserve_bytes: Bytes::new((capacity - usable) / count),
-            capacity_bytes: accelerator.memory_bytes,
-        },
-        fits_in_memory: fits,
-        max_concurrent_sequences: max_concurrent,
-        ttft_ms: shown.ttft_ms,
-        tpot_ms: shown.tpot_ms,
-        batch_at_slo,
-        max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
-        output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),
-        max_requests_per_second_per_replica: best(|p| p.requests_per_second),
-        requests_per_second_per_replica_at_slo: at_slo(|p| p.requests_per_second),
-        latency_vs_batch: curve,
-        compute_efficiency,
-        bandwidth_efficiency,
-        hourly: Vec::new(),
-        requests_per_day: None,
-        unserved_requests_per_day: None,
-        replicas_peak: None,
-        replica_hours_per_day: None,
-        utilization: None,
-        monthly_cost_usd: None,
-        static_peak_monthly_cost_usd: None,
-        cost_per_million_output_tokens_usd: None,
-        cost_per_million_input_tokens_usd: None,
-        cost_per_thousand_requests_usd: None,
-        by_plan: BTreeMap::new(),
-        mix: None,
-        best_mix: None,
-        api_comparison: Vec::new(),
-        cost_vs_volume: Vec::new(),
-        price_per_accelerator_hour: None,
-        offer: None,
-        assumptions: Vec::new(),
-        notes,
-    };
-    let load = Load {
-        requests_per_second: serving.requests_per_second,
-        traffic: serving.traffic.as_deref(),
-        daily_requests: serving.daily_requests,
-        shape: serving.shape,
-        peak_to_mean: serving.peak_to_mean,
-    };
-    let rates = load.hourly(&mut assumptions)?;
-    let policy = Policy::new(&serving.autoscaling, weights, &mut assumptions)?;
-    let pricing = PriceChoice {
-        section: "serving",
-        accelerator: &serving.accelerator,
-        price_per_accelerator_hour: serving.price_per_accelerator_hour,
-        offer: serving.offer.as_deref(),
-        plan: serving.plan,
-        region: serving.region.as_deref(),
-    };
-    match rates {
-        Some(rates) if servable => {
-            let (price, offer) = pricing.resolve(book)?;
-            price_the_day(&mut report, serving, book, &rates, &replica, policy, price, offer, hit)?;
-        }
-        Some(_) => report
-            .notes
-            .push("not priced: the replica cannot serve these requests (see above)".into()),
-        None => {
-            if serving.price_per_accelerator_hour.is_some() || serving.offer.is_some() {
-                return Err(Error::new(
-                    "serving.requests_per_second",
-                    Problem::Malformed("a load is needed to price serving: requests_per_second, traffic, or daily_requests".into()),
-                ));
-            }
-        }
-    }
-    report.assumptions = assumptions;
-    Ok(report)
+    Ok(Sized {
+        replica,
+        fits,
+        max_concurrent,
+        weights,
+        kv_per_token,
+        per_sequence,
+        capacity,
+        usable,
+    })
 }
 
 /// Fills in the day's schedule and its money.

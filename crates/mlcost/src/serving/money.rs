@@ -41,27 +41,38 @@ impl Billing {
 
     /// USD a month for the schedule.
     pub fn monthly(&self, schedule: &Schedule) -> f64 {
-        let daily = if self.burst_is_committed {
+        if self.burst_is_committed {
             // Committed capacity is sized for the peak and paid every hour.
-            self.accelerators(schedule.peak_replicas) * 24.0 * self.burst
-        } else {
-            let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
-            // Whole instances each hour, and the instances starting early or lingering as the
-            // count changes.
-            let instances: Vec<f64> =
-                schedule.hours.iter().map(|h| self.accelerators(f64::from(h.replicas))).collect();
-            let n = instances.len();
-            let burst: f64 = (0..n)
-                .map(|h| {
-                    let (now, next, before) =
-                        (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
-                    (now + transitions(now, next, before, schedule.lead) - committed).max(0.0)
-                })
-                .sum();
-            let price = self.baseline.map_or(0.0, |(_, price)| price);
-            burst * self.burst + committed * 24.0 * price
-        };
-        daily * DAYS_PER_MONTH
+            return self.accelerators(schedule.peak_replicas) * 24.0 * self.burst * DAYS_PER_MONTH;
+        }
+        let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
+        let price = self.baseline.map_or(0.0, |(_, price)| price);
+        self.monthly_over(&self.hourly_accelerators(schedule), committed, price)
+    }
+
+    /// Accelerators billed each hour: whole instances, plus the instances starting early or
+    /// lingering as the count changes. On the stack: the advisor's search bills hundreds of
+    /// thousands of schedules.
+    fn hourly_accelerators(&self, schedule: &Schedule) -> ([f64; 24], usize) {
+        let mut instances = [0.0; 24];
+        let n = schedule.hours.len().min(instances.len());
+        for (slot, h) in instances.iter_mut().zip(&schedule.hours) {
+            *slot = self.accelerators(f64::from(h.replicas));
+        }
+        let mut billed = [0.0; 24];
+        for (h, slot) in billed.iter_mut().enumerate().take(n) {
+            let (now, next, before) =
+                (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
+            *slot = now + transitions(now, next, before, schedule.lead);
+        }
+        (billed, n)
+    }
+
+    /// USD a month with `committed` accelerators at `price` around the clock and the hours' rest
+    /// at the burst price.
+    fn monthly_over(&self, (billed, n): &([f64; 24], usize), committed: f64, price: f64) -> f64 {
+        let burst: f64 = billed[..*n].iter().map(|b| (b - committed).max(0.0)).sum();
+        (burst * self.burst + committed * 24.0 * price) * DAYS_PER_MONTH
     }
 }
 
@@ -93,18 +104,30 @@ pub struct Mix {
 /// each hour's billed accelerators), so the best count sits next to one of those hinges: try the
 /// replica counts on either side of each.
 pub(super) fn best_baseline(schedule: &Schedule, billing: Billing, committed: f64) -> (f64, f64) {
-    let cost = |k: f64| {
-        Billing { burst_is_committed: false, baseline: Some((k, committed)), ..billing }
-            .monthly(schedule)
-    };
+    let hourly = billing.hourly_accelerators(schedule);
+    let cost = |k: f64| billing.monthly_over(&hourly, billing.accelerators(k), committed);
     let per_replica = billing.accelerators_per_replica.max(1.0);
-    let candidates = std::iter::once(0.0).chain(schedule.hours.iter().flat_map(|h| {
-        let accelerators = billing.accelerators(f64::from(h.replicas));
-        [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
-    }));
-    let (replicas, cost) = candidates
-        .map(|k| (k, cost(k)))
-        .fold((0.0, cost(0.0)), |best, next| if next.1 < best.1 - 1e-9 { next } else { best });
+    let mut counts: Vec<f64> = std::iter::once(0.0)
+        .chain(schedule.hours.iter().flat_map(|h| {
+            let accelerators = billing.accelerators(f64::from(h.replicas));
+            [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
+        }))
+        .collect();
+    counts.sort_by(f64::total_cmp);
+    counts.dedup();
+    // Convex along the sorted counts: binary-search the first whose successor costs no less (the
+    // smallest count among equal costs, as a person would commit).
+    let (mut low, mut high) = (0, counts.len() - 1);
+    while low < high {
+        let middle = (low + high) / 2;
+        if cost(counts[middle]) <= cost(counts[middle + 1]) + 1e-9 {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    let replicas = counts[low];
+    let cost = cost(replicas);
     // Whole instances are committed: count every replica they hold.
     ((billing.accelerators(replicas) / per_replica).floor(), cost)
 }

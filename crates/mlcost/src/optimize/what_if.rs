@@ -1,0 +1,390 @@
+//! What-ifs: the techniques that cut cost, each priced by the engine on the scenario as it stands
+//! (same hardware, layout and plan), with its published quality cost beside it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::{self, Model};
+use crate::pricing::PriceBook;
+use crate::scenario::{Method, Precision, Scenario, Training};
+use crate::serving::search::FORMATS;
+use crate::serving::{self, Serving, ServingReport, StoragePrecision};
+use crate::{Report, estimate_with_options};
+
+use super::{Settings, quality};
+
+/// Days in an average month (365.25 / 12), for payback periods.
+const DAYS_PER_MONTH: f64 = 30.44;
+
+/// Measured end-to-end speed-up of 2:4 sparsity in serving: Llama-3-8B pruned with SparseGPT, on
+/// vLLM, 97.6 s against 123.7 s dense (HPC-AI Tech blog, "Explore 2:4 Semi-Structured Sparsity
+/// with 1.27× speedup"). One measurement, not a law: shown as the published figure it is.
+pub const TWO_FOUR_SPEEDUP: f64 = 123.7 / 97.6;
+
+/// Prefix-cache hit rates the what-if prices.
+const HIT_RATES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 0.9];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WhatIfs {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quantization: Vec<QuantizationWhatIf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pruning: Vec<PruningWhatIf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distillation: Option<DistillationWhatIf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fine_tuning: Vec<FineTuneWhatIf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub batching: Vec<BatchWhatIf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_cache: Vec<CacheWhatIf>,
+    /// The published quality and speed figures behind the fine-tuning, batching and caching rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// The serving scenario with weights in another format, on the same hardware.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuantizationWhatIf {
+    pub weight_precision: StoragePrecision,
+    pub fits_in_memory: bool,
+    pub memory_per_accelerator_bytes: f64,
+    pub output_tokens_per_second_per_replica: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas_peak: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<f64>,
+    /// Against the scenario as it stands, percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_percent: Option<f64>,
+    pub quality: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PruningWhatIf {
+    /// `2:4` or `unstructured`.
+    pub kind: String,
+    /// Whether the accelerator runs this sparsity faster than dense.
+    pub accelerated: bool,
+    pub speedup: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_percent: Option<f64>,
+    pub note: String,
+}
+
+/// Serving a smaller student distilled from the model: a one-off cost against a monthly saving.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistillationWhatIf {
+    pub student: String,
+    pub student_parameters: f64,
+    pub tokens: f64,
+    /// The teacher generating `tokens` at its largest batch, on the scenario's serving hardware.
+    pub teacher_generation_usd: f64,
+    /// Training the student on `tokens`.
+    pub student_training_usd: f64,
+    pub one_off_usd: f64,
+    pub teacher_monthly_usd: f64,
+    pub student_monthly_usd: f64,
+    pub monthly_saving_usd: f64,
+    /// Days of the monthly saving that repay the one-off cost; absent when the student saves
+    /// nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payback_days: Option<f64>,
+    pub quality: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FineTuneWhatIf {
+    pub method: Method,
+    pub trainable_parameters: f64,
+    pub memory_per_accelerator_bytes: f64,
+    pub fits_in_memory: bool,
+    pub wall_clock_hours: f64,
+    pub total_cost_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchWhatIf {
+    pub max_batch: u32,
+    pub ttft_ms: f64,
+    pub tpot_ms: f64,
+    pub output_tokens_per_second_per_replica: f64,
+    pub replicas_peak: u32,
+    pub monthly_cost_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CacheWhatIf {
+    pub hit_rate: f64,
+    pub requests_per_second_per_replica: f64,
+    pub monthly_cost_usd: f64,
+}
+
+fn estimate(scenario: &Scenario, book: &PriceBook) -> Option<Report> {
+    estimate_with_options(scenario, book, crate::Options { right_sizing: false }).ok()
+}
+
+fn serving_report(
+    scenario: &Scenario,
+    serving: Serving,
+    book: &PriceBook,
+) -> Option<ServingReport> {
+    estimate(&Scenario { serving: Some(serving), training: None, ..scenario.clone() }, book)?
+        .serving
+}
+
+fn change(cost: Option<f64>, base: Option<f64>) -> Option<f64> {
+    match (cost, base) {
+        (Some(c), Some(b)) if b > 0.0 => Some((c / b - 1.0) * 100.0),
+        _ => None,
+    }
+}
+
+pub(super) fn what_ifs(
+    scenario: &Scenario,
+    base: &Report,
+    book: &PriceBook,
+    settings: &Settings,
+    notes: &mut Vec<String>,
+) -> Result<WhatIfs, Error> {
+    let mut out = WhatIfs::default();
+    if let (Some(serving), Some(now)) = (&scenario.serving, &base.serving) {
+        let base_cost = now.monthly_cost_usd.map(|c| c.get());
+        let resolved = scenario.model.resolve()?;
+        let mut formats = FORMATS.to_vec();
+        if !formats.contains(&serving.weight_precision) {
+            formats.insert(0, serving.weight_precision);
+        }
+        for format in formats {
+            let variant = Serving { weight_precision: format, ..serving.clone() };
+            let Some(r) = serving_report(scenario, variant, book) else { continue };
+            let cost = r.monthly_cost_usd.map(|c| c.get());
+            out.quantization.push(QuantizationWhatIf {
+                weight_precision: format,
+                fits_in_memory: r.fits_in_memory,
+                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes.get(),
+                output_tokens_per_second_per_replica: r.output_tokens_per_second_per_replica_at_slo,
+                replicas_peak: r.replicas_peak,
+                monthly_cost_usd: cost,
+                change_percent: change(cost, base_cost),
+                quality: quality::weights(format, resolved.parameters).into(),
+            });
+        }
+
+        // 2:4 sparsity runs faster only on sparse tensor cores; unstructured never does on GPUs.
+        let accelerated = book
+            .accelerators
+            .iter()
+            .find(|a| a.id == serving.accelerator)
+            .is_some_and(|a| a.sparse.sixteen_bit().is_some() || a.sparse.fp8.is_some());
+        let sparse_cost = if accelerated {
+            serving::estimate_with_speedup(&scenario.model, serving, book, TWO_FOUR_SPEEDUP)
+                .ok()
+                .and_then(|r| r.monthly_cost_usd.map(|c| c.get()))
+        } else {
+            base_cost
+        };
+        out.pruning.push(PruningWhatIf {
+            kind: "2:4".into(),
+            accelerated,
+            speedup: if accelerated { TWO_FOUR_SPEEDUP } else { 1.0 },
+            monthly_cost_usd: sparse_cost,
+            change_percent: change(sparse_cost, base_cost),
+            note: if accelerated {
+                quality::TWO_FOUR_SPARSITY.into()
+            } else {
+                format!(
+                    "{} has no sparse tensor cores: 2:4 pruning saves nothing here. {}",
+                    serving.accelerator,
+                    quality::TWO_FOUR_SPARSITY
+                )
+            },
+        });
+        out.pruning.push(PruningWhatIf {
+            kind: "unstructured".into(),
+            accelerated: false,
+            speedup: 1.0,
+            monthly_cost_usd: base_cost,
+            change_percent: change(base_cost, base_cost),
+            note: quality::UNSTRUCTURED_SPARSITY.into(),
+        });
+
+        if base_cost.is_some() {
+            // Batch caps up to the one the SLO allows.
+            let mut cap = 1u32;
+            while cap <= now.batch_at_slo.max(1) {
+                let variant = Serving { max_batch: Some(cap), ..serving.clone() };
+                if let Some(r) = serving_report(scenario, variant, book)
+                    && let (Some(cost), Some(peak)) = (r.monthly_cost_usd, r.replicas_peak)
+                {
+                    out.batching.push(BatchWhatIf {
+                        max_batch: r.batch_at_slo,
+                        ttft_ms: r.ttft_ms,
+                        tpot_ms: r.tpot_ms,
+                        output_tokens_per_second_per_replica: r
+                            .output_tokens_per_second_per_replica_at_slo,
+                        replicas_peak: peak,
+                        monthly_cost_usd: cost.get(),
+                    });
+                }
+                if cap == now.batch_at_slo.max(1) {
+                    break;
+                }
+                cap = cap.saturating_mul(2).min(now.batch_at_slo.max(1));
+            }
+            if resolved.shape.is_some() {
+                for hit in HIT_RATES {
+                    let variant = Serving { prefix_cache_hit_rate: Some(hit), ..serving.clone() };
+                    if let Some(r) = serving_report(scenario, variant, book)
+                        && let Some(cost) = r.monthly_cost_usd
+                    {
+                        out.prefix_cache.push(CacheWhatIf {
+                            hit_rate: hit,
+                            requests_per_second_per_replica: r
+                                .requests_per_second_per_replica_at_slo,
+                            monthly_cost_usd: cost.get(),
+                        });
+                    }
+                }
+            }
+            out.sources.push(quality::BATCHING.into());
+            match distillation(scenario, serving, now, book, settings) {
+                Ok(found) => out.distillation = found,
+                Err(message) => notes.push(format!("distillation what-if: {message}")),
+            }
+        }
+    }
+    if let Some(training) = &scenario.training {
+        for method in [Method::Full, Method::Lora, Method::Qlora] {
+            let variant = Training { method, ..training.clone() };
+            let Some(r) = estimate(
+                &Scenario { training: Some(variant), serving: None, ..scenario.clone() },
+                book,
+            )
+            .and_then(|r| r.training) else {
+                continue;
+            };
+            out.fine_tuning.push(FineTuneWhatIf {
+                method,
+                trainable_parameters: r.trainable_parameters,
+                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes.get(),
+                fits_in_memory: r.fits_in_memory,
+                wall_clock_hours: r.wall_clock_hours.get(),
+                total_cost_usd: r.total_cost_usd.get(),
+            });
+        }
+        if !out.fine_tuning.is_empty() {
+            out.sources.push(quality::LORA.into());
+        }
+    }
+    Ok(out)
+}
+
+/// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's
+/// active parameters.
+fn student(
+    teacher_active: f64,
+    settings: &Settings,
+) -> Result<&'static model::ModelPreset, String> {
+    if let Some(id) = &settings.student {
+        return model::preset(id, "optimize.student").map_err(|e| e.to_string());
+    }
+    model::presets()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .filter(|p| p.layers.is_some() && p.active_parameters.is_none())
+        .filter(|p| p.parameters <= teacher_active / 4.0)
+        .max_by(|a, b| a.parameters.total_cmp(&b.parameters))
+        .ok_or_else(|| "no preset is small enough to be a student of this model".to_owned())
+}
+
+fn distillation(
+    scenario: &Scenario,
+    serving: &Serving,
+    now: &ServingReport,
+    book: &PriceBook,
+    settings: &Settings,
+) -> Result<Option<DistillationWhatIf>, String> {
+    let teacher = scenario.model.resolve().map_err(|e| e.to_string())?;
+    if teacher.shape.is_none() {
+        return Ok(None);
+    }
+    let student = student(teacher.active_parameters, settings)?;
+    let tokens = match settings.distillation_tokens {
+        Some(t) if t.is_finite() && t > 0.0 => t,
+        Some(_) => return Err("optimize.distillation_tokens: must be > 0".into()),
+        None => quality::DEFAULT_DISTILLATION_TOKENS,
+    };
+    let (Some(price), Some(teacher_monthly)) =
+        (now.price_per_accelerator_hour, now.monthly_cost_usd)
+    else {
+        return Ok(None);
+    };
+    // The teacher writes the tokens offline, at its largest batch.
+    let per_second = now.max_output_tokens_per_second_per_replica;
+    if per_second <= 0.0 {
+        return Ok(None);
+    }
+    let generation =
+        tokens / per_second / 3600.0 * f64::from(now.accelerators_per_replica) * price.get();
+    let student_model = Model { preset: Some(student.id.clone()), ..Model::default() };
+    let student_scenario = Scenario {
+        model: student_model.clone(),
+        training: None,
+        serving: Some(Serving {
+            tensor_parallel: None,
+            pipeline_parallel: None,
+            ..serving.clone()
+        }),
+    };
+    let student_monthly = estimate(&student_scenario, book)
+        .and_then(|r| r.serving)
+        .and_then(|s| s.monthly_cost_usd)
+        .ok_or("the student cannot serve this load on this hardware")?
+        .get();
+    // The student trains on the scenario's training hardware, or an instance of the serving one.
+    let mut training = match &scenario.training {
+        Some(t) => Training { method: Method::Full, ..t.clone() },
+        None => {
+            let count = serving
+                .offer
+                .as_deref()
+                .and_then(|id| book.offer(id, "serving.offer").ok())
+                .map_or(8, |o| o.accelerator_count);
+            let mut t = Training::new(serving.accelerator.clone(), count, Precision::Bf16);
+            if serving.price_per_accelerator_hour.is_some() {
+                t.price_per_accelerator_hour = serving.price_per_accelerator_hour;
+            } else {
+                t.offer = serving.offer.clone();
+            }
+            t
+        }
+    };
+    training.tokens = Some(tokens);
+    training.samples = None;
+    training.epochs = None;
+    training.lora_rank = None;
+    training.parallelism = crate::scenario::Parallelism::default();
+    training.global_batch = None;
+    let student_training =
+        estimate(&Scenario { model: student_model, training: Some(training), serving: None }, book)
+            .and_then(|r| r.training)
+            .ok_or("the student's training run cannot be estimated on this hardware")?;
+    let one_off = generation + student_training.total_cost_usd.get();
+    let saving = teacher_monthly.get() - student_monthly;
+    Ok(Some(DistillationWhatIf {
+        student: student.id.clone(),
+        student_parameters: student.parameters,
+        tokens,
+        teacher_generation_usd: generation,
+        student_training_usd: student_training.total_cost_usd.get(),
+        one_off_usd: one_off,
+        teacher_monthly_usd: teacher_monthly.get(),
+        student_monthly_usd: student_monthly,
+        monthly_saving_usd: saving,
+        payback_days: (saving > 0.0).then(|| one_off / (saving / DAYS_PER_MONTH)),
+        quality: quality::DISTILLATION.into(),
+    }))
+}

@@ -1,0 +1,344 @@
+//! The optimizer's serving search: every offer × tensor/pipeline layout × weight format × batch cap
+//! × plan (and committed baseline with burst above it) that serves the scenario's load within its
+//! SLO.
+//!
+//! Why not run [`estimate`](super::estimate) per candidate? A replica's roofline depends on the
+//! accelerator, the format and the layout, not on the offer or the plan; the day's schedule depends
+//! on the batch cap, not on the price. So each (accelerator, format, layout) is sized once, each
+//! batch cap scheduled once, and a candidate costs one bill: about a microsecond, where an estimate
+//! takes tens.
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::pricing::{Plan, PriceBook};
+
+use super::money::{Billing, best_baseline, plan_is_committed};
+use super::traffic::{Load, Policy, Schedule};
+use super::{
+    CommittedBaseline, EngineEfficiency, Serving, StoragePrecision, default_compute_efficiency,
+    largest_batch_meeting, size,
+};
+
+/// The weight formats searched, widest first.
+pub const FORMATS: [StoragePrecision; 5] = [
+    StoragePrecision::Bf16,
+    StoragePrecision::Fp8,
+    StoragePrecision::Int8,
+    StoragePrecision::Int4,
+    StoragePrecision::Fp4,
+];
+
+/// Pipeline depths searched once a replica spans a whole instance.
+const PIPELINE_DEPTHS: [u32; 3] = [1, 2, 4];
+
+/// How a candidate is billed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Billed {
+    /// Every replica on one plan (`None`: the scenario's typed price).
+    Plan(Option<Plan>),
+    /// `replicas` committed on `committed` around the clock, the rest on `burst`.
+    Mix { committed: Plan, replicas: u32, burst: Plan },
+}
+
+/// One feasible way to serve the load. Compact (no strings) so a search keeps them all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Index into the price book's offers; `None` for the scenario's own accelerator at its typed
+    /// price.
+    pub offer: Option<usize>,
+    pub accelerator: usize,
+    pub tensor_parallel: u32,
+    pub pipeline_parallel: u32,
+    pub weight_precision: StoragePrecision,
+    /// The batch the replica runs at; `batch_capped` when it is below what the SLO and memory allow
+    /// (the scenario then needs `max_batch`).
+    pub batch: u32,
+    pub batch_capped: bool,
+    pub billed: Billed,
+    pub monthly_cost_usd: f64,
+    /// A request's latency at the batch: first token plus the rest of the output.
+    pub request_latency_ms: f64,
+    pub ttft_ms: f64,
+    pub tpot_ms: f64,
+    pub replicas_peak: u32,
+}
+
+#[derive(Debug)]
+pub struct Search {
+    /// Every candidate that fits, meets the SLO and serves the whole load.
+    pub feasible: Vec<Candidate>,
+    /// Configurations evaluated, feasible or not.
+    pub considered: usize,
+}
+
+/// One (accelerator, format, layout) sized: the batch caps worth trying and their schedules.
+struct Rung {
+    batch: u32,
+    capped: bool,
+    ttft_ms: f64,
+    tpot_ms: f64,
+    schedule: Schedule,
+}
+
+pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
+    let resolved = model.resolve()?;
+    let mut throwaway = Vec::new();
+    let load = Load {
+        requests_per_second: serving.requests_per_second,
+        traffic: serving.traffic.as_deref(),
+        daily_requests: serving.daily_requests,
+        shape: serving.shape,
+        peak_to_mean: serving.peak_to_mean,
+    };
+    let Some(rates) = load.hourly(&mut throwaway)? else {
+        return Err(Error::new(
+            "serving.requests_per_second",
+            crate::error::Problem::Malformed(
+                "a load is needed to optimise serving: requests_per_second, traffic, or daily_requests"
+                    .into(),
+            ),
+        ));
+    };
+    let hit = serving.prefix_cache_hit_rate.unwrap_or(0.0);
+    let output = serving.output_tokens.unwrap_or(1.0);
+    let mut formats = FORMATS.to_vec();
+    if !formats.contains(&serving.weight_precision) {
+        formats.insert(0, serving.weight_precision);
+    }
+    let mut feasible = Vec::new();
+    let mut considered = 0usize;
+
+    for (accelerator_index, accelerator) in book.accelerators.iter().enumerate() {
+        let offers: Vec<(usize, u32)> = book
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.accelerator == accelerator.id)
+            .map(|(i, o)| (i, o.accelerator_count))
+            .collect();
+        let typed_here =
+            serving.price_per_accelerator_hour.is_some() && serving.accelerator == accelerator.id;
+        if offers.is_empty() && !typed_here {
+            continue;
+        }
+        // Prices per accelerator-hour for each offer and plan, looked up once.
+        let prices: Vec<[Option<f64>; 4]> = offers
+            .iter()
+            .map(|(i, count)| {
+                Plan::ALL.map(|plan| {
+                    book.price(&book.offers[*i], plan, serving.region.as_deref())
+                        .map(|(_, p, _)| p.get() / f64::from(*count))
+                })
+            })
+            .collect();
+        let widest_instance = offers.iter().map(|(_, c)| *c).max().unwrap_or(8).max(1);
+        // The user's engine efficiencies describe their accelerator; others get the defaults.
+        let efficiency = if accelerator.id == serving.accelerator {
+            serving.engine_efficiency
+        } else {
+            EngineEfficiency::default()
+        };
+        let compute =
+            efficiency.compute.unwrap_or_else(|| default_compute_efficiency(&accelerator.id).0);
+        let bandwidth = efficiency.bandwidth.unwrap_or(super::DEFAULT_BANDWIDTH_EFFICIENCY);
+        for &format in &formats {
+            let kv = serving.kv_cache_precision.unwrap_or(if format.bytes() >= 1.0 {
+                format
+            } else {
+                StoragePrecision::Bf16
+            });
+            let mut tp = 1u32;
+            while tp <= widest_instance.max(if typed_here { 8 } else { 1 }) {
+                for pp in PIPELINE_DEPTHS {
+                    // Deeper pipelines only once the tensor-parallel group fills an instance.
+                    if pp > 1 && tp < widest_instance {
+                        continue;
+                    }
+                    considered += 1;
+                    let Ok(sized) = size(
+                        &resolved,
+                        serving,
+                        accelerator,
+                        format,
+                        kv,
+                        tp,
+                        pp,
+                        compute,
+                        bandwidth,
+                        hit,
+                    ) else {
+                        continue;
+                    };
+                    if !sized.fits {
+                        continue;
+                    }
+                    let Ok(policy) =
+                        Policy::new(&serving.autoscaling, sized.weights, &mut throwaway)
+                    else {
+                        continue;
+                    };
+                    throwaway.clear();
+                    let ceiling =
+                        serving.max_batch.unwrap_or(u32::MAX).min(sized.max_concurrent.max(1));
+                    let at_slo = largest_batch_meeting(&sized.replica, &serving.slo, ceiling);
+                    if at_slo == 0 {
+                        continue;
+                    }
+                    // Batch caps: powers of two below what the SLO allows, and that batch itself.
+                    let rungs: Vec<Rung> = (0..32)
+                        .map(|p| 1u32 << p)
+                        .take_while(|b| *b < at_slo)
+                        .chain(std::iter::once(at_slo))
+                        .map(|batch| {
+                            let point = sized.replica.point(batch);
+                            Rung {
+                                batch,
+                                capped: batch < at_slo,
+                                ttft_ms: point.ttft_ms,
+                                tpot_ms: point.tpot_ms,
+                                schedule: Schedule::new(&rates, point.requests_per_second, &policy),
+                            }
+                        })
+                        .filter(|r| r.schedule.unserved_requests_per_day <= 0.0)
+                        .collect();
+                    let per_replica = f64::from(tp * pp);
+                    let mut push =
+                        |offer: Option<usize>, billed: Billed, rung: &Rung, cost: f64| {
+                            feasible.push(Candidate {
+                                offer,
+                                accelerator: accelerator_index,
+                                tensor_parallel: tp,
+                                pipeline_parallel: pp,
+                                weight_precision: format,
+                                batch: rung.batch,
+                                batch_capped: rung.capped,
+                                billed,
+                                monthly_cost_usd: cost,
+                                request_latency_ms: rung.ttft_ms
+                                    + rung.tpot_ms * (output - 1.0).max(0.0),
+                                ttft_ms: rung.ttft_ms,
+                                tpot_ms: rung.tpot_ms,
+                                replicas_peak: rung.schedule.peak_replicas.min(f64::from(u32::MAX))
+                                    as u32,
+                            });
+                        };
+                    for rung in &rungs {
+                        if typed_here && tp <= 8 {
+                            let price = serving.price_per_accelerator_hour.map_or(0.0, |p| p.get());
+                            let billing = Billing {
+                                burst: price,
+                                burst_is_committed: false,
+                                baseline: None,
+                                accelerators_per_replica: per_replica,
+                                accelerators_per_instance: 1.0,
+                            };
+                            considered += 1;
+                            push(None, Billed::Plan(None), rung, billing.monthly(&rung.schedule));
+                        }
+                        for ((offer, count), price) in offers.iter().zip(&prices) {
+                            // Tensor parallelism stays within an instance's link.
+                            if tp > *count || (pp > 1 && tp != *count) {
+                                continue;
+                            }
+                            let billing = |burst: f64, committed: bool| Billing {
+                                burst,
+                                burst_is_committed: committed,
+                                baseline: None,
+                                accelerators_per_replica: per_replica,
+                                accelerators_per_instance: f64::from(*count),
+                            };
+                            for (plan, p) in Plan::ALL.iter().zip(price) {
+                                let Some(p) = p else { continue };
+                                considered += 1;
+                                let cost =
+                                    billing(*p, plan_is_committed(*plan)).monthly(&rung.schedule);
+                                push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
+                            }
+                            for burst_plan in [Plan::OnDemand, Plan::Spot] {
+                                let Some(burst) = price[plan_index(burst_plan)] else { continue };
+                                for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
+                                    let Some(committed) = price[plan_index(committed_plan)] else {
+                                        continue;
+                                    };
+                                    considered += 1;
+                                    let (replicas, cost) = best_baseline(
+                                        &rung.schedule,
+                                        billing(burst, false),
+                                        committed,
+                                    );
+                                    if replicas >= 1.0 {
+                                        push(
+                                            Some(*offer),
+                                            Billed::Mix {
+                                                committed: committed_plan,
+                                                replicas: replicas as u32,
+                                                burst: burst_plan,
+                                            },
+                                            rung,
+                                            cost,
+                                        );
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                tp *= 2;
+            }
+        }
+    }
+    feasible.retain(|c| c.monthly_cost_usd.is_finite() && c.request_latency_ms.is_finite());
+    Ok(Search { feasible, considered })
+}
+
+fn plan_index(plan: Plan) -> usize {
+    Plan::ALL.iter().position(|p| *p == plan).unwrap_or(0)
+}
+
+impl Candidate {
+    /// The scenario's serving section changed to this candidate: what `estimate` prices the same.
+    pub fn apply(&self, serving: &Serving, book: &PriceBook) -> Serving {
+        let accelerator = book
+            .accelerators
+            .get(self.accelerator)
+            .map_or_else(|| serving.accelerator.clone(), |a| a.id.clone());
+        let mut next = serving.clone();
+        if accelerator != serving.accelerator {
+            next.engine_efficiency = EngineEfficiency::default();
+        }
+        next.accelerator = accelerator;
+        next.tensor_parallel = Some(self.tensor_parallel);
+        next.pipeline_parallel = (self.pipeline_parallel > 1).then_some(self.pipeline_parallel);
+        next.weight_precision = self.weight_precision;
+        next.max_batch = if self.batch_capped { Some(self.batch) } else { serving.max_batch };
+        match self.offer {
+            None => {
+                next.offer = None;
+                next.plan = None;
+                next.region = None;
+                next.committed_baseline = None;
+            }
+            Some(index) => {
+                let offer = &book.offers[index];
+                let (plan, baseline) = match self.billed {
+                    Billed::Plan(plan) => (plan.unwrap_or(Plan::OnDemand), None),
+                    Billed::Mix { committed, replicas, burst } => (
+                        burst,
+                        Some(CommittedBaseline {
+                            replicas,
+                            plan: Some(committed),
+                            price_per_accelerator_hour: None,
+                        }),
+                    ),
+                };
+                next.price_per_accelerator_hour = None;
+                next.offer = Some(offer.id());
+                next.plan = Some(plan);
+                // The region stays the scenario's (the cheapest selling each plan when absent),
+                // as the search priced it.
+                next.committed_baseline = baseline;
+            }
+        }
+        next
+    }
+}
