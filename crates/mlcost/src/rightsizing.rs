@@ -20,6 +20,11 @@ use crate::units::{Hours, Usd, UsdPerHour};
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
 
+/// The largest global batch, in tokens, a cluster is sized for when the scenario gives none:
+/// Llama 3 405B's final batch of 16M tokens (Llama 3 paper, §3.4.1, "Initial Pre-Training").
+/// Beyond one sequence per data-parallel rank at that batch, more accelerators cannot help.
+pub const MAX_GLOBAL_BATCH_TOKENS: f64 = 16e6;
+
 /// One way to buy the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
@@ -86,6 +91,16 @@ pub fn candidates(
 ) -> Result<(Vec<Candidate>, usize), Error> {
     let mut candidates = Vec::new();
     let mut considered = 0usize;
+    // Data-parallel ranks each need at least a micro-batch of the global batch.
+    let micro_batch = training.micro_batch.unwrap_or(1).max(1);
+    let max_data_parallel = match (training.global_batch, model.resolve()?.shape) {
+        (Some(batch), _) => (batch / micro_batch).max(1),
+        (None, Some(shape)) => (MAX_GLOBAL_BATCH_TOKENS
+            / (f64::from(shape.sequence_length.max(1)) * f64::from(micro_batch)))
+        .floor()
+        .max(1.0) as u32,
+        (None, None) => MAX_ACCELERATORS,
+    };
     // The machines a user's MTBF describes: the scenario's offer's, or an eight-accelerator node.
     let scenario_node = training
         .offer
@@ -126,7 +141,9 @@ pub fn candidates(
         for offer in offers {
             let per_instance = offer.accelerator_count;
             let mut instances = 1u32;
-            while instances.saturating_mul(per_instance) <= MAX_ACCELERATORS {
+            // The model-parallel split the smallest fit needs, times the ranks the batch allows.
+            let largest = min_fit.saturating_mul(max_data_parallel).min(MAX_ACCELERATORS);
+            while instances.saturating_mul(per_instance) <= largest.max(per_instance) {
                 let count = instances * per_instance;
                 if count >= min_fit {
                     for plan in Plan::ALL {

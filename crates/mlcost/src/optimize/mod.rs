@@ -351,7 +351,11 @@ fn recommendation(id: &str, section: Section, start: f64, found: Applied) -> Rec
     }
 }
 
+/// A signed whole percentage; changes that round to nothing read "±0%", not "−0%".
 fn percent(fraction: f64) -> String {
+    if (fraction * 100.0).abs() < 0.5 {
+        return "±0%".into();
+    }
     format!("{:+.0}%", fraction * 100.0).replace('-', "−")
 }
 

@@ -48,6 +48,9 @@ pub struct WhatIfs {
 pub struct QuantizationWhatIf {
     pub weight_precision: StoragePrecision,
     pub fits_in_memory: bool,
+    /// The weights' share of each accelerator's memory.
+    pub weights_per_accelerator_bytes: f64,
+    /// Weights and the KV cache the rest of the memory holds.
     pub memory_per_accelerator_bytes: f64,
     pub output_tokens_per_second_per_replica: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +167,7 @@ pub(super) fn what_ifs(
             out.quantization.push(QuantizationWhatIf {
                 weight_precision: format,
                 fits_in_memory: r.fits_in_memory,
+                weights_per_accelerator_bytes: r.memory.weights_bytes.get(),
                 memory_per_accelerator_bytes: r.memory_per_accelerator_bytes.get(),
                 output_tokens_per_second_per_replica: r.output_tokens_per_second_per_replica_at_slo,
                 replicas_peak: r.replicas_peak,
