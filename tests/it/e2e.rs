@@ -13,6 +13,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+mod optimize;
 mod performance;
 mod sharing;
 
@@ -138,6 +139,15 @@ async fn narrow_screen_renders_everything() {
     wait_for_text(page, "#catalog-table tbody tr").await;
     assert_nothing_overflows(page).await;
     browser.screenshot("catalog-360").await;
+
+    // The Optimize page with a sample open: its tables scroll in their boxes, its panels stack.
+    open_tab(page, "Optimize").await;
+    click(page, "#sample-nvidia-smi").await;
+    wait_for_text(page, "#waste-total").await;
+    wait_for_text(page, "#queue-makespan").await;
+    wait_for_ink(page, "queue-gantt").await;
+    assert_nothing_overflows(page).await;
+    browser.screenshot("optimize-360").await;
     browser.close().await;
 }
 

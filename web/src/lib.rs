@@ -15,7 +15,9 @@ mod form;
 mod format;
 mod input;
 mod legend;
+mod optimize;
 mod price_sheet;
+mod queue;
 mod results;
 mod saved;
 mod serving;
@@ -23,6 +25,7 @@ mod serving_charts;
 mod share;
 mod state;
 mod training;
+mod waste;
 
 use leptos::prelude::*;
 
@@ -34,10 +37,12 @@ enum Page {
     Serving,
     Catalog,
     Compare,
+    Optimize,
 }
 
 impl Page {
-    const ALL: [Page; 4] = [Page::Training, Page::Serving, Page::Catalog, Page::Compare];
+    const ALL: [Page; 5] =
+        [Page::Training, Page::Serving, Page::Catalog, Page::Compare, Page::Optimize];
 
     fn name(self) -> &'static str {
         match self {
@@ -45,6 +50,7 @@ impl Page {
             Page::Serving => "serving",
             Page::Catalog => "catalog",
             Page::Compare => "compare",
+            Page::Optimize => "optimize",
         }
     }
 
@@ -54,6 +60,7 @@ impl Page {
             Page::Serving => "Serving",
             Page::Catalog => "Catalog",
             Page::Compare => "Compare",
+            Page::Optimize => "Optimize",
         }
     }
 }
@@ -171,6 +178,7 @@ pub fn App() -> impl IntoView {
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
+    let optimize = optimize::OptimizeState::new();
     let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
     // The address bar always holds the current scenario's link (an effect: the URL is outside
     // the reactive graph).
@@ -199,6 +207,7 @@ pub fn App() -> impl IntoView {
         Page::Compare => {
             view! { <compare::ComparePage saved=saved app=app page=page book=book /> }.into_any()
         }
+        Page::Optimize => view! { <optimize::OptimizePage book=book state=optimize /> }.into_any(),
     };
     let banner = move || {
         link_problem.get().map(|problem| {

@@ -178,9 +178,15 @@ async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
     assert!(!loaded.is_empty());
     assert!(loaded.iter().all(|url| url.contains(&browser.site)), "{loaded:?}");
     retype(page, "training.accelerator_count", "512").await;
-    for tab in ["Serving", "Catalog", "Compare", "Training"] {
+    for tab in ["Serving", "Catalog", "Compare", "Optimize", "Training"] {
         open_tab(page, tab).await;
         poll(|| async { Some(text_of(page, "main").await).filter(|t| !t.is_empty()) }, tab).await;
+        if tab == "Optimize" {
+            // Its charts and tables appear once data is open.
+            super::click(page, "#sample-dcgm").await;
+            wait_for_text(page, "#waste-total").await;
+            super::wait_for_ink(page, "waste-time-chart").await;
+        }
     }
     retype(page, "training.accelerator_count", "1024").await;
     wait_for_text(page, "#training-compute-cost").await;
@@ -218,7 +224,7 @@ async fn the_keyboard_reaches_every_input() {
     let browser = Browser::start().await;
     let page = &browser.client;
     wait_for_text(page, "#training-compute-cost").await;
-    for tab in ["Training", "Serving"] {
+    for tab in ["Training", "Serving", "Optimize"] {
         open_tab(page, tab).await;
         // Unfold the advanced inputs, as a keyboard user does with Enter on the summary.
         let _ = page
@@ -346,9 +352,14 @@ async fn text_has_sufficient_contrast_in_both_themes() {
         page.execute("document.documentElement.dataset.theme = arguments[0];", vec![json!(theme)])
             .await
             .expect("set the theme");
-        for tab in ["Training", "Serving", "Catalog", "Compare"] {
+        for tab in ["Training", "Serving", "Catalog", "Compare", "Optimize"] {
             open_tab(page, tab).await;
             wait_for_text(page, "main").await;
+            if tab == "Optimize" {
+                // Check the results too, not only the empty panel.
+                super::click(page, "#sample-dcgm").await;
+                wait_for_text(page, "#waste-total").await;
+            }
             let failures = page.execute(CONTRAST, vec![]).await.expect("measure contrast");
             assert_eq!(failures, json!([]), "{theme} theme, {tab} page: low contrast");
         }

@@ -1,0 +1,221 @@
+//! The Optimize page: where paid-for accelerator time goes unused (from monitoring data) and how a
+//! queue of jobs fits a cluster. Both panels run the engine on what the user typed; this module
+//! holds what they share: fields that fall back to a sourced default when left empty, the cheapest
+//! price the book has for an accelerator, and a canvas kept in step with its data.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use mlcost::pricing::QuoteFilter;
+use mlcost::{Error, Plan, PriceBook, Problem};
+
+use crate::input::parse_quantity;
+
+/// The page's inputs, made once by the app so that they outlive the page.
+#[derive(Debug, Clone, Copy)]
+pub struct OptimizeState {
+    pub waste: crate::waste::WasteInputs,
+    pub queue: crate::queue::QueueInputs,
+}
+
+impl OptimizeState {
+    pub fn new() -> Self {
+        Self { waste: crate::waste::WasteInputs::new(), queue: crate::queue::QueueInputs::new() }
+    }
+}
+
+#[component]
+pub fn OptimizePage(book: Memo<PriceBook>, state: OptimizeState) -> impl IntoView {
+    view! {
+        <main class="optimize">
+            // The advisor panel (web/src/advisor.rs) goes here.
+            <section aria-labelledby="waste-heading">
+                <h2 id="waste-heading">"Unused accelerator time, from monitoring data"</h2>
+                <crate::waste::WastePanel book=book inputs=state.waste />
+            </section>
+            <section aria-labelledby="queue-heading">
+                <h2 id="queue-heading">"A job queue on a fixed cluster"</h2>
+                <crate::queue::QueuePanel book=book inputs=state.queue />
+            </section>
+        </main>
+    }
+}
+
+/// What an empty field stands for, and where that comes from (shown while the field is empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fallback {
+    pub value: f64,
+    /// "default: $2.95/h, the cheapest on-demand price in the price book (…)".
+    pub note: String,
+    /// The full source, for the tooltip.
+    pub source: String,
+}
+
+/// The cheapest price per accelerator-hour the book has for `accelerator` under `plan`, as a
+/// fallback naming its offer, region and date.
+pub fn cheapest(book: &PriceBook, accelerator: &str, plan: Plan) -> Option<Fallback> {
+    let filter = QuoteFilter {
+        accelerator: Some(accelerator.to_owned()),
+        plan: Some(plan),
+        ..QuoteFilter::default()
+    };
+    let price = |q: &mlcost::pricing::Quote| q.usd_per_accelerator_hour.get();
+    let quote = book.quotes(&filter).into_iter().min_by(|a, b| price(a).total_cmp(&price(b)))?;
+    let plan = match plan {
+        Plan::OnDemand => "on-demand",
+        Plan::Spot => "spot",
+        Plan::Reserved1y => "1-year committed",
+        Plan::Reserved3y => "3-year committed",
+    };
+    Some(Fallback {
+        value: price(&quote),
+        note: format!(
+            "default: ${:.2}/h, the cheapest {plan} price per accelerator in the price book ({} in {}, as of {}{})",
+            price(&quote),
+            quote.offer,
+            quote.region,
+            quote.as_of,
+            if quote.estimate { ", an estimate" } else { "" }
+        ),
+        source: quote.source,
+    })
+}
+
+/// A field's number: what was typed, else its fallback; `None` when both are missing.
+pub fn number_or(
+    field: &str,
+    text: &str,
+    fallback: Option<&Fallback>,
+) -> Result<Option<f64>, Error> {
+    if text.trim().is_empty() {
+        return Ok(fallback.map(|f| f.value));
+    }
+    parse_quantity(text).map(Some).ok_or_else(|| {
+        let why = format!("\"{}\" is not a number (e.g. 2.5, 64, 1.2k)", text.trim());
+        Error::new(field, Problem::Malformed(why))
+    })
+}
+
+/// The message for `id` among `errors`, if any.
+pub fn error_for(errors: &[Error], id: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == id).map(ToString::to_string)
+}
+
+/// A labelled text input for a number. While it is empty, the default it falls back to is shown
+/// under it with its source; an error for it (by `id`, the engine's field path) shows under that.
+pub fn number_field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    fallback: Signal<Option<Fallback>>,
+    errors: Signal<Vec<Error>>,
+) -> impl IntoView {
+    let placeholder =
+        move || fallback.with(|f| f.as_ref().map_or_else(String::new, |f| format!("{}", f.value)));
+    let note = move || {
+        let empty = value.with(|v| v.trim().is_empty());
+        fallback.get().filter(|_| empty).map(|f| {
+            view! { <p class="hint fallback" title=f.source>{f.note}</p> }
+        })
+    };
+    view! {
+        <label for=id>{label}</label>
+        <input id=id type="text" inputmode="decimal" autocomplete="off" placeholder=placeholder
+            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        {note}
+        {move || errors.with(|e| error_for(e, id)).map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+    }
+}
+
+/// A select of the book's accelerators (plus an empty choice labelled `none`).
+pub fn accelerator_select(
+    id: &'static str,
+    label: &'static str,
+    none: &'static str,
+    value: RwSignal<String>,
+    book: Memo<PriceBook>,
+) -> impl IntoView {
+    let options = move || {
+        let mut list = vec![(String::new(), none.to_owned())];
+        book.with(|b| list.extend(b.accelerators.iter().map(|a| (a.id.clone(), a.name.clone()))));
+        list.into_iter()
+            .map(|(v, l)| {
+                let selected = v == value.get_untracked();
+                view! { <option value=v selected=selected>{l}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <label for=id>{label}</label>
+        <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+            {options}
+        </select>
+    }
+}
+
+type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
+
+/// A chart kept in step with `data`: the canvas is outside the reactive graph, so an effect redraws
+/// it; a PNG button under it.
+pub fn chart<T>(
+    id: &'static str,
+    label: &'static str,
+    data: Memo<T>,
+    draw: Draw<T>,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let canvas = NodeRef::<Canvas>::new();
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let data = data.get();
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw(canvas, &data).err());
+        }
+    });
+    view! {
+        <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
+        {crate::share::chart_png(id, "mlcost-chart.png")}
+        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+    }
+}
+
+/// Colours for series told apart by a legend (GPUs, jobs): distinct on the charts' white.
+pub const PALETTE: [plotters::style::RGBColor; 8] = {
+    use plotters::style::RGBColor;
+    [
+        RGBColor(0x1f, 0x6f, 0xb4),
+        RGBColor(0xd9, 0x5f, 0x02),
+        RGBColor(0x2a, 0x9d, 0x8f),
+        RGBColor(0x7b, 0x5e, 0xa7),
+        RGBColor(0xb4, 0x23, 0x18),
+        RGBColor(0x8c, 0x6d, 0x1f),
+        RGBColor(0xd1, 0x4b, 0x8f),
+        RGBColor(0x57, 0x60, 0x6a),
+    ]
+};
+
+/// The last `Ok` of `result`: what to keep showing while the inputs are being fixed.
+pub fn last_good<T>(result: Memo<Option<Result<T, Vec<Error>>>>) -> Memo<Option<T>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |previous: Option<&Option<T>>| match result.get() {
+        Some(Ok(value)) => Some(value),
+        Some(Err(_)) => previous.cloned().flatten(),
+        None => None,
+    })
+}
+
+/// The errors of `result`, for the fields to show.
+pub fn errors_of<T>(result: Memo<Option<Result<T, Vec<Error>>>>) -> Signal<Vec<Error>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        result.with(|r| match r {
+            Some(Err(errors)) => errors.clone(),
+            _ => Vec::new(),
+        })
+    })
+}
