@@ -76,7 +76,7 @@ fn the_nvidia_smi_sample_imports_without_a_bad_row() {
     let monitoring = import(NVIDIA_SMI_DAY).unwrap();
     assert_eq!(monitoring.format, Format::NvidiaSmi);
     assert_eq!(monitoring.bad_rows, vec![]);
-    assert_eq!(monitoring.samples.len(), 11_520);
+    assert_eq!(monitoring.samples.len(), 2_304);
     assert_eq!(monitoring.names.len(), 8);
     assert_eq!(monitoring.names.get(&0).map(String::as_str), Some("NVIDIA H100 80GB HBM3"));
     let first = monitoring.samples[0];
