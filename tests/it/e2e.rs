@@ -572,6 +572,14 @@ async fn open_tab(page: &Client, name: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("open {name}: {e}"));
+    if name == "Optimize" {
+        // The page is a module of its own, loaded after the app's first render: wait for it.
+        page.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("#optimize-root main"))
+            .await
+            .unwrap_or_else(|e| panic!("the Optimize page's module: {e}"));
+    }
 }
 
 /// The cells after the row header of the API comparison's row for `name`.

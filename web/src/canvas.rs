@@ -21,6 +21,12 @@ pub struct ChartCanvas {
     context: CanvasRenderingContext2d,
 }
 
+impl std::fmt::Debug for ChartCanvas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChartCanvas")
+    }
+}
+
 impl ChartCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, String> {
         let context = canvas

@@ -7,32 +7,31 @@
 //! input. Every result derives from those strings through memos; effects only sync with the world
 //! outside the reactive graph (the chart's canvas, the browser's storage).
 
-mod canvas;
+// Public: the Optimize page's module (web/optimize) builds on them.
+pub mod canvas;
 mod catalog;
 mod chart;
 mod compare;
 mod form;
-mod format;
-mod input;
-mod legend;
-mod optimize;
-mod price_sheet;
-mod queue;
-mod results;
+pub mod format;
+pub mod input;
+pub mod legend;
+mod optimize_host;
+pub mod price_sheet;
+pub mod results;
 mod saved;
 mod serving;
-mod serving_charts;
-mod share;
-mod state;
+pub mod serving_charts;
+pub mod share;
+pub mod state;
 mod training;
-mod waste;
 
 use leptos::prelude::*;
 
 pub use input::parse_quantity;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Page {
+pub enum Page {
     Training,
     Serving,
     Catalog,
@@ -178,7 +177,7 @@ pub fn App() -> impl IntoView {
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
-    let optimize = optimize::OptimizeState::new();
+    let optimize = optimize_host::OptimizeHost::start(app, page);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
     // The address bar always holds the current scenario's link (an effect: the URL is outside
     // the reactive graph).
@@ -207,7 +206,7 @@ pub fn App() -> impl IntoView {
         Page::Compare => {
             view! { <compare::ComparePage saved=saved app=app page=page book=book /> }.into_any()
         }
-        Page::Optimize => view! { <optimize::OptimizePage book=book state=optimize /> }.into_any(),
+        Page::Optimize => optimize.status().into_any(),
     };
     let banner = move || {
         link_problem.get().map(|problem| {
@@ -230,6 +229,7 @@ pub fn App() -> impl IntoView {
                 <a href=full_app target="_blank" rel="noopener">"Open in full app"</a>
             </p>
             {shown}
+            {optimize.host()}
         }
         .into_any();
     }
@@ -244,6 +244,7 @@ pub fn App() -> impl IntoView {
         </header>
         {banner}
         {shown}
+        {optimize.host()}
         <footer>{move || book.with(|b| format!(
             "Prices and hardware figures as of {} at the oldest; every figure's source is in its tooltip.",
             b.oldest_as_of()

@@ -22,11 +22,11 @@ const API_COLORS: [RGBColor; 5] = [
     RGBColor(0x8c, 0x6d, 0x1f),
 ];
 
-type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
+pub type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
 
 /// A canvas kept in step with `data`: the canvas is outside the reactive graph, so an effect
 /// redraws it.
-fn canvas_chart<T>(
+pub fn canvas_chart<T>(
     id: &'static str,
     label: &'static str,
     data: Memo<T>,

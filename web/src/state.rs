@@ -16,6 +16,10 @@ use crate::{serving, training};
 /// The fragment's key: `#s=<link payload>`.
 const FRAGMENT: &str = "#s=";
 
+/// The window event asking the app to load the link in the address bar and show the page its
+/// `detail` names (sent by the Optimize page's module, which shares no memory with the app).
+pub const OPEN_LINK_EVENT: &str = "mlcost-open-link";
+
 #[derive(Debug, Clone, Copy)]
 pub struct AppScenario {
     pub training: Form,

@@ -28,7 +28,8 @@ pub fn optimize(scenario: JsValue, settings: JsValue) -> Result<JsValue, JsValue
         serde_wasm_bindgen::from_value(settings)
             .map_err(|err| js_error(&format!("settings: {err}"), "settings"))?
     };
-    let book = mlcost::PriceBook::bundled().map_err(|err| js_error(&err.to_string(), &err.field))?;
+    let book =
+        mlcost::PriceBook::bundled().map_err(|err| js_error(&err.to_string(), &err.field))?;
     let advice = mlcost::optimize::optimize(&scenario, book, &settings)
         .map_err(|err| js_error(&err.to_string(), &err.field))?;
     to_js(&advice)

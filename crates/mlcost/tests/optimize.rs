@@ -83,14 +83,22 @@ fn check(scenario: &Scenario, advice: &Advice) {
         assert!(r.saving_usd > 0.0 && r.saving_percent > 0.0, "{}", r.id);
         assert!((r.saving_percent - r.saving_usd / before * 100.0).abs() < 1e-6, "{}", r.id);
         assert_eq!(r.per, if r.section == Section::Training { Period::Run } else { Period::Month });
-        // Constraints: fits, meets the deadline and the SLO, serves every request.
-        if let (Some(t), Some(rt)) = (&reread.training, &report.training) {
+        // The other section is left as it was.
+        match r.section {
+            Section::Training => assert_eq!(reread.serving, scenario.serving, "{}", r.id),
+            Section::Serving => assert_eq!(reread.training, scenario.training, "{}", r.id),
+        }
+        // Constraints of the section changed: fits, meets the deadline and the SLO, serves every
+        // request.
+        if let (Section::Training, Some(t), Some(rt)) =
+            (r.section, &reread.training, &report.training)
+        {
             assert!(rt.fits_in_memory, "{}", r.id);
             if let Some(deadline) = t.deadline_hours {
                 assert!(rt.wall_clock_hours.get() <= deadline, "{}", r.id);
             }
         }
-        if let Some(s) = &report.serving {
+        if let (Section::Serving, Some(s)) = (r.section, &report.serving) {
             assert!(s.fits_in_memory && s.batch_at_slo > 0, "{}", r.id);
             assert!(s.unserved_requests_per_day.unwrap_or(0.0) <= 0.0, "{}", r.id);
             let slo = reread.serving.as_ref().unwrap().slo;
@@ -172,6 +180,17 @@ fn a_typed_price_and_both_sections_are_advised_too() {
     let spot = both.recommendations.iter().find(|r| r.id == "training-plan").unwrap();
     assert!(spot.title.contains("-minute checkpoint interval"), "{}", spot.title);
     assert!(!spot.title.contains('{'), "{}", spot.title);
+}
+
+#[test]
+fn a_training_run_that_does_not_fit_does_not_hold_back_serving_advice() {
+    let training = scenario(TRAINING);
+    let serving = scenario(SERVING);
+    let both = Scenario { training: training.training, ..serving };
+    let advice = optimize(&both, book(), &Settings::default()).unwrap();
+    check(&both, &advice);
+    assert!(advice.recommendations.iter().any(|r| r.section == Section::Serving));
+    assert!(advice.pareto_front.iter().any(|p| p.section == Section::Serving));
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 mod bundle;
 mod csp;
+mod module;
 mod prices;
 mod tools;
 
@@ -27,7 +28,10 @@ commands:
                      naming unknown accelerators
   bundle-size        print the size of dist/ (raw and gzip, per file)
   csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file and
-                     add the Content-Security-Policy to index.html";
+                     add the Content-Security-Policy to index.html
+  optimize-module [DIR]
+                     (Trunk's post-build hook) build the Optimize page's wasm module into
+                     DIR/optimize";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         Some("prices") => prices::report(&args[1..]),
         Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
         Some("csp") => csp::apply(&args[1..]),
+        Some("optimize-module") => module::build(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -96,6 +101,8 @@ fn test() -> Result<(), String> {
             "mlcost-wasm",
             "-p",
             "mlcost-web",
+            "-p",
+            "mlcost-web-optimize",
             "--lib",
             "--bins",
             "--tests",

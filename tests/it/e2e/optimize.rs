@@ -208,3 +208,77 @@ fn hours(text: &str) -> f64 {
     let value: f64 = number.parse().unwrap_or_else(|_| panic!("not a duration: {text}"));
     if unit == "days" { value * 24.0 } else { value }
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn optimize_the_advisor_ranks_savings_and_opens_what_it_recommends() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    // The serving page's example (DeepSeek-V3 on H200s, on demand) is the app's scenario.
+    wait_for_text(page, "nav").await;
+    open_tab(page, "Serving").await;
+    wait_for_text(page, "#serving-monthly-cost").await;
+    open_optimize(page).await;
+    wait_for_text(page, "ol.recommendations li").await;
+    let titles = page
+        .execute(
+            "return [...document.querySelectorAll('ol.recommendations li h4')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .expect("titles");
+    let titles: Vec<String> = serde_json::from_value(titles).unwrap_or_default();
+    assert!(!titles.is_empty());
+    // Each says what it saves, largest first.
+    let savings = page
+        .execute(
+            "return [...document.querySelectorAll('ol.recommendations li .saving')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .expect("savings");
+    let savings: Vec<String> = serde_json::from_value(savings).unwrap_or_default();
+    assert_eq!(savings.len(), titles.len());
+    let percents: Vec<f64> = savings
+        .iter()
+        .map(|s| {
+            let open = s.rfind('(').expect("a percentage");
+            s[open + 1..].trim_end_matches(')').trim_end_matches('%').parse().expect("a number")
+        })
+        .collect();
+    assert!(percents.windows(2).all(|w| w[0] >= w[1]), "{savings:?}");
+    assert!(percents.iter().all(|p| *p > 0.0), "{savings:?}");
+    wait_for_ink(page, "advisor-waterfall-chart").await;
+    wait_for_ink(page, "advisor-pareto-chart").await;
+    assert!(count(page, "#whatif-quantization tbody tr").await >= 5);
+    assert!(!text_of(page, "#whatif-pruning").await.is_empty());
+
+    // Unticking a recommendation takes it out of the waterfall.
+    let before = pixels(page, "advisor-waterfall-chart").await.data_url;
+    click(page, "ol.recommendations li input[type=checkbox]").await;
+    poll(
+        || async {
+            (pixels(page, "advisor-waterfall-chart").await.data_url != before).then(String::new)
+        },
+        "the waterfall redrawn",
+    )
+    .await;
+
+    // "Open this scenario" loads it into the app and shows its page.
+    let link_before = page.current_url().await.expect("url").to_string();
+    click(page, "ol.recommendations li button").await;
+    poll(
+        || async {
+            let url = page.current_url().await.ok()?.to_string();
+            (url != link_before).then_some(url)
+        },
+        "the recommended scenario's link",
+    )
+    .await;
+    let current = page
+        .execute("return document.querySelector('nav [aria-current=page]').textContent;", vec![])
+        .await
+        .expect("current tab");
+    assert!(current == json!("Serving") || current == json!("Training"), "{current}");
+    browser.close().await;
+}

@@ -174,6 +174,16 @@ async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
     let browser = Browser::start().await;
     let page = &browser.client;
     wait_for_text(page, "#training-compute-cost").await;
+    // The app's own files include the Optimize page's module, fetched right after first render.
+    poll(
+        || async {
+            let script = "return performance.getEntriesByName('mlcost-optimize-loaded').length;";
+            let marks = page.execute(script, vec![]).await.ok()?;
+            (marks.as_u64() == Some(1)).then(String::new)
+        },
+        "the Optimize page's module",
+    )
+    .await;
     let loaded = resources(page).await;
     assert!(!loaded.is_empty());
     assert!(loaded.iter().all(|url| url.contains(&browser.site)), "{loaded:?}");

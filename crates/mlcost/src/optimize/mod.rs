@@ -396,7 +396,7 @@ fn apply(
     let (Some(before), Some(cost)) = (cost_of(report, which), cost_of(&after, which)) else {
         return Ok(None);
     };
-    if !keeps_constraints(&next, &after) || cost >= before - 0.005 {
+    if !keeps_constraints(which, &next, &after) || cost >= before - 0.005 {
         return Ok(None);
     }
     let title = match &after.training {
@@ -444,25 +444,23 @@ enum Changed {
     Serving(Serving),
 }
 
-/// The scenario's constraints, checked on the engine's estimate: it fits, meets the deadline and
-/// the SLO, and serves every request.
-fn keeps_constraints(scenario: &Scenario, report: &Report) -> bool {
-    let training_ok = match (&scenario.training, &report.training) {
-        (Some(t), Some(r)) => {
-            r.fits_in_memory && t.deadline_hours.is_none_or(|d| r.wall_clock_hours.get() <= d)
-        }
-        (None, None) => true,
-        _ => false,
-    };
-    let serving_ok = match &report.serving {
-        Some(r) => {
+/// The section's constraints, checked on the engine's estimate: it fits, meets the deadline or
+/// the SLO, and serves every request. Only the section a move changes: a training run that does
+/// not fit says nothing about how to serve.
+fn keeps_constraints(section: Section, scenario: &Scenario, report: &Report) -> bool {
+    match section {
+        Section::Training => match (&scenario.training, &report.training) {
+            (Some(t), Some(r)) => {
+                r.fits_in_memory && t.deadline_hours.is_none_or(|d| r.wall_clock_hours.get() <= d)
+            }
+            _ => false,
+        },
+        Section::Serving => report.serving.as_ref().is_some_and(|r| {
             r.fits_in_memory
                 && r.batch_at_slo > 0
                 && r.unserved_requests_per_day.unwrap_or(0.0) <= 0.0
-        }
-        None => scenario.serving.is_none(),
-    };
-    training_ok && serving_ok
+        }),
+    }
 }
 
 fn plan_words(plan: Plan) -> &'static str {
@@ -784,7 +782,7 @@ fn front(
                 };
                 let Ok(report) = estimate(&next, book) else { continue };
                 let Some(t) = &report.training else { continue };
-                if !keeps_constraints(&next, &report) {
+                if !keeps_constraints(section, &next, &report) {
                     continue;
                 }
                 points.push(ParetoPoint {
@@ -827,7 +825,7 @@ fn front(
                 let Ok(report) = estimate(&next, book) else { continue };
                 let Some(s) = &report.serving else { continue };
                 let Some(cost) = s.monthly_cost_usd else { continue };
-                if !keeps_constraints(&next, &report) {
+                if !keeps_constraints(section, &next, &report) {
                     continue;
                 }
                 let name = book.accelerators.get(c.accelerator).map_or("?", |a| a.name.as_str());

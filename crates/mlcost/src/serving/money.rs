@@ -104,32 +104,53 @@ pub struct Mix {
 /// each hour's billed accelerators), so the best count sits next to one of those hinges: try the
 /// replica counts on either side of each.
 pub(super) fn best_baseline(schedule: &Schedule, billing: Billing, committed: f64) -> (f64, f64) {
-    let hourly = billing.hourly_accelerators(schedule);
-    let cost = |k: f64| billing.monthly_over(&hourly, billing.accelerators(k), committed);
-    let per_replica = billing.accelerators_per_replica.max(1.0);
-    let mut counts: Vec<f64> = std::iter::once(0.0)
-        .chain(schedule.hours.iter().flat_map(|h| {
-            let accelerators = billing.accelerators(f64::from(h.replicas));
-            [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
-        }))
-        .collect();
-    counts.sort_by(f64::total_cmp);
-    counts.dedup();
-    // Convex along the sorted counts: binary-search the first whose successor costs no less (the
-    // smallest count among equal costs, as a person would commit).
-    let (mut low, mut high) = (0, counts.len() - 1);
-    while low < high {
-        let middle = (low + high) / 2;
-        if cost(counts[middle]) <= cost(counts[middle + 1]) + 1e-9 {
-            high = middle;
-        } else {
-            low = middle + 1;
-        }
+    BaselineSearch::new(schedule, &billing).best(&billing, committed)
+}
+
+/// What [`best_baseline`] needs from a schedule and an instance size, worked out once: the
+/// optimizer's search weighs several commitments and burst prices against the same day.
+pub(super) struct BaselineSearch {
+    hourly: ([f64; 24], usize),
+    /// Replica counts worth committing, ascending.
+    counts: Vec<f64>,
+}
+
+impl BaselineSearch {
+    /// `billing`'s prices do not matter here, only its replica and instance sizes.
+    pub fn new(schedule: &Schedule, billing: &Billing) -> Self {
+        let per_replica = billing.accelerators_per_replica.max(1.0);
+        let mut counts: Vec<f64> = std::iter::once(0.0)
+            .chain(schedule.hours.iter().flat_map(|h| {
+                let accelerators = billing.accelerators(f64::from(h.replicas));
+                [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
+            }))
+            .collect();
+        counts.sort_unstable_by(f64::total_cmp);
+        counts.dedup();
+        Self { hourly: billing.hourly_accelerators(schedule), counts }
     }
-    let replicas = counts[low];
-    let cost = cost(replicas);
-    // Whole instances are committed: count every replica they hold.
-    ((billing.accelerators(replicas) / per_replica).floor(), cost)
+
+    /// The replicas to commit at `committed` USD per accelerator-hour, with the rest at `billing`'s
+    /// burst price, and the monthly cost.
+    pub fn best(&self, billing: &Billing, committed: f64) -> (f64, f64) {
+        let cost = |k: f64| billing.monthly_over(&self.hourly, billing.accelerators(k), committed);
+        let counts = &self.counts;
+        // Convex along the sorted counts: binary-search the first whose successor costs no less
+        // (the smallest count among equal costs, as a person would commit).
+        let (mut low, mut high) = (0, counts.len().saturating_sub(1));
+        while low < high {
+            let middle = (low + high) / 2;
+            if cost(counts[middle]) <= cost(counts[middle + 1]) + 1e-9 {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        let replicas = counts.get(low).copied().unwrap_or(0.0);
+        let per_replica = billing.accelerators_per_replica.max(1.0);
+        // Whole instances are committed: count every replica they hold.
+        ((billing.accelerators(replicas) / per_replica).floor(), cost(replicas))
+    }
 }
 
 /// A hosted API priced for the scenario's tokens.

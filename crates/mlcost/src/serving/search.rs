@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
 
-use super::money::{Billing, best_baseline, plan_is_committed};
+use super::money::{BaselineSearch, Billing, plan_is_committed};
 use super::traffic::{Load, Policy, Schedule};
 use super::{
     CommittedBaseline, EngineEfficiency, Serving, StoragePrecision, default_compute_efficiency,
@@ -254,6 +254,9 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                     billing(*p, plan_is_committed(*plan)).monthly(&rung.schedule);
                                 push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
                             }
+                            // The day against this instance size, shared by every commitment.
+                            let baselines =
+                                BaselineSearch::new(&rung.schedule, &billing(0.0, false));
                             for burst_plan in [Plan::OnDemand, Plan::Spot] {
                                 let Some(burst) = price[plan_index(burst_plan)] else { continue };
                                 for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
@@ -261,11 +264,8 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                         continue;
                                     };
                                     considered += 1;
-                                    let (replicas, cost) = best_baseline(
-                                        &rung.schedule,
-                                        billing(burst, false),
-                                        committed,
-                                    );
+                                    let (replicas, cost) =
+                                        baselines.best(&billing(burst, false), committed);
                                     if replicas >= 1.0 {
                                         push(
                                             Some(*offer),

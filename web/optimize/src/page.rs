@@ -1,14 +1,14 @@
-//! The Optimize page: where paid-for accelerator time goes unused (from monitoring data) and how a
-//! queue of jobs fits a cluster. Both panels run the engine on what the user typed; this module
-//! holds what they share: fields that fall back to a sourced default when left empty, the cheapest
-//! price the book has for an accelerator, and a canvas kept in step with its data.
+//! The Optimize page: what to change in the app's scenario (the advisor), where paid-for
+//! accelerator time goes unused (from monitoring data) and how a queue of jobs fits a cluster. The
+//! panels run the engine on what the user typed; this module holds what they share: fields that
+//! fall back to a sourced default when left empty, the cheapest price the book has for an
+//! accelerator, and the charts' canvas.
 
-use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::pricing::QuoteFilter;
 use mlcost::{Error, Plan, PriceBook, Problem};
 
-use crate::input::parse_quantity;
+use mlcost_web::input::parse_quantity;
 
 /// The page's inputs, made once by the app so that they outlive the page.
 #[derive(Debug, Clone, Copy)]
@@ -24,10 +24,17 @@ impl OptimizeState {
 }
 
 #[component]
-pub fn OptimizePage(book: Memo<PriceBook>, state: OptimizeState) -> impl IntoView {
+pub fn OptimizePage(
+    book: Memo<PriceBook>,
+    state: OptimizeState,
+    scenario: RwSignal<Option<mlcost::Scenario>>,
+) -> impl IntoView {
     view! {
         <main class="optimize">
-            // The advisor panel (web/src/advisor.rs) goes here.
+            <section aria-labelledby="advisor-heading">
+                <h2 id="advisor-heading">"What to change, and what it saves"</h2>
+                <crate::advisor::Advisor scenario=scenario book=book />
+            </section>
             <section aria-labelledby="waste-heading">
                 <h2 id="waste-heading">"Unused accelerator time, from monitoring data"</h2>
                 <crate::waste::WastePanel book=book inputs=state.waste />
@@ -152,33 +159,8 @@ pub fn accelerator_select(
     }
 }
 
-type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
-
-/// A chart kept in step with `data`: the canvas is outside the reactive graph, so an effect redraws
-/// it; a PNG button under it.
-pub fn chart<T>(
-    id: &'static str,
-    label: &'static str,
-    data: Memo<T>,
-    draw: Draw<T>,
-) -> impl IntoView
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-{
-    let canvas = NodeRef::<Canvas>::new();
-    let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let data = data.get();
-        if let Some(canvas) = canvas.get() {
-            failure.set(draw(canvas, &data).err());
-        }
-    });
-    view! {
-        <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
-        {crate::share::chart_png(id, "mlcost-chart.png")}
-        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
-    }
-}
+/// The app's chart helper: a canvas kept in step with its data, with a PNG button.
+pub use mlcost_web::serving_charts::canvas_chart as chart;
 
 /// Colours for series told apart by a legend (GPUs, jobs): distinct on the charts' white.
 pub const PALETTE: [plotters::style::RGBColor; 8] = {

@@ -15,13 +15,13 @@ use mlcost::{Error, Plan, PriceBook, Problem};
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::canvas::ChartCanvas;
-use crate::format;
-use crate::legend::{Corner, LegendItem, draw_legend};
-use crate::optimize::{
+use crate::page::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
     number_or,
 };
+use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::format;
+use mlcost_web::legend::{Corner, LegendItem, draw_legend};
 
 /// The shipped samples (docs/samples, written by its generate.py): button id, label, file name,
 /// text, and the accelerator when the file does not name it (the generator's stated hardware).
@@ -30,14 +30,14 @@ const SAMPLES: [(&str, &str, &str, &str, Option<&str>); 2] = [
         "sample-nvidia-smi",
         "Sample: 8×H100, one day (nvidia-smi)",
         "nvidia-smi-8xh100-day.csv",
-        include_str!("../../docs/samples/nvidia-smi-8xh100-day.csv"),
+        include_str!("../../../docs/samples/nvidia-smi-8xh100-day.csv"),
         None,
     ),
     (
         "sample-dcgm",
         "Sample: 4×A100 80GB, one week (DCGM)",
         "dcgm-4xa100-week.csv",
-        include_str!("../../docs/samples/dcgm-4xa100-week.csv"),
+        include_str!("../../../docs/samples/dcgm-4xa100-week.csv"),
         Some("a100-sxm-80gb"),
     ),
 ];
@@ -415,7 +415,7 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
         } else {
             view! { <ol id="waste-recommendations">{recommendations}</ol> }.into_any()
         }}
-        {crate::results::notes(&r.notes)}
+        {mlcost_web::results::notes(&r.notes)}
     }
 }
 

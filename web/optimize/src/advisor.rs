@@ -1,0 +1,473 @@
+//! The advisor on the Optimize page: what to change in the app's scenario and what each change
+//! saves (the engine's `optimize`), the savings waterfall of the changes the user accepts, the
+//! cost-vs-time or cost-vs-latency Pareto front, and the what-ifs with their published quality
+//! cost.
+
+use leptos::prelude::*;
+use mlcost::PriceBook;
+use mlcost::optimize::{
+    Advice, Current, ParetoPoint, Period, Section, Settings, Waterfall, optimize,
+};
+use plotters::prelude::*;
+
+use mlcost::Scenario;
+use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::format;
+use mlcost_web::serving_charts::canvas_chart;
+
+const SAVING_COLOR: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
+const TOTAL_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
+const NOW_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+
+fn per(period: Period) -> &'static str {
+    match period {
+        Period::Run => "the run",
+        Period::Month => "a month",
+    }
+}
+
+fn section_name(section: Section) -> &'static str {
+    match section {
+        Section::Training => "Training",
+        Section::Serving => "Serving",
+    }
+}
+
+#[component]
+pub fn Advisor(scenario: RwSignal<Option<Scenario>>, book: Memo<PriceBook>) -> impl IntoView {
+    // Recommendation ids the waterfall combines; every one until the user unticks some.
+    let rejected = RwSignal::new(Vec::<String>::new());
+    let loaded = RwSignal::new(None::<String>);
+    let advice = Memo::new(move |_| {
+        let scenario = scenario.get()?;
+        let rejected = rejected.get();
+        let settings = Settings {
+            accepted: (!rejected.is_empty()).then(|| {
+                [
+                    "training-right-size",
+                    "training-fp8",
+                    "training-plan",
+                    "serving-right-size",
+                    "serving-quantize",
+                    "serving-commitment",
+                    "serving-plan",
+                ]
+                .into_iter()
+                .filter(|id| !rejected.contains(&(*id).to_owned()))
+                .map(str::to_owned)
+                .collect()
+            }),
+            ..Settings::default()
+        };
+        Some(book.with(|b| optimize(&scenario, b, &settings)).map_err(|e| e.to_string()))
+    });
+    let body = move || {
+        match advice.get() {
+        None => view! {
+            <p class="hint">"Fill in the Training or Serving page (or open a link): the advisor searches what to change in that scenario."</p>
+        }
+        .into_any(),
+        Some(Err(why)) => view! { <p class="field-error" role="alert">{why}</p> }.into_any(),
+        Some(Ok(a)) => advice_view(a, rejected, loaded).into_any(),
+    }
+    };
+    let fronts = Memo::new(move |_| match advice.get() {
+        Some(Ok(a)) => (a.pareto_front, a.current),
+        _ => (Vec::new(), Vec::new()),
+    });
+    let falls = Memo::new(move |_| match advice.get() {
+        Some(Ok(a)) => a.waterfall.into_iter().filter(|w| !w.steps.is_empty()).collect(),
+        _ => Vec::<Waterfall>::new(),
+    });
+    view! {
+        <div class="advisor">
+            {body}
+            <h3>"Savings waterfall"</h3>
+            <p class="hint">"From the scenario as it stands to every recommendation ticked above, each step priced on top of the ones before it."</p>
+            {canvas_chart("advisor-waterfall-chart", "Savings waterfall: the current cost, what each accepted change saves, and the cost after all of them", falls, draw_waterfall)}
+            <h3>"Pareto front"</h3>
+            <p class="hint">"Configurations no other beats on both cost and time (training) or request latency (serving); the orange point is the scenario as it stands."</p>
+            {canvas_chart("advisor-pareto-chart", "Pareto front of cost against time or latency", fronts, draw_front)}
+            {move || loaded.get().map(|what| view! { <p class="status" role="status">{what}</p> })}
+        </div>
+    }
+}
+
+fn advice_view(
+    a: Advice,
+    rejected: RwSignal<Vec<String>>,
+    loaded: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let now = a
+        .current
+        .iter()
+        .map(|c| {
+            let time = match (c.wall_clock_hours, c.latency_ms) {
+                (Some(h), _) => format!(", {} wall-clock", format::duration(h)),
+                (_, Some(ms)) => format!(", {ms:.0} ms a request"),
+                _ => String::new(),
+            };
+            view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(c.cost_usd), per(c.per))}</li> }
+        })
+        .collect_view();
+    let recommendations = a
+        .recommendations
+        .into_iter()
+        .map(|r| {
+            let id = r.id.clone();
+            let checked = {
+                let id = id.clone();
+                move || !rejected.with(|list| list.contains(&id))
+            };
+            let toggle = {
+                let id = id.clone();
+                move |_| {
+                    rejected.update(|list| {
+                        if let Some(i) = list.iter().position(|x| *x == id) {
+                            list.remove(i);
+                        } else {
+                            list.push(id.clone());
+                        }
+                    })
+                }
+            };
+            let scenario = r.scenario.clone();
+            let title = r.title.clone();
+            let page = if r.section == Section::Training { "training" } else { "serving" };
+            let open = move |_| {
+                crate::open_in_app(&scenario, page);
+                loaded.set(Some(format!("Opened on the {page} page: {title}")));
+            };
+            view! {
+                <li class="recommendation" id=format!("rec-{id}")>
+                    <h4>{r.title}</h4>
+                    <p class="saving">{format!("saves {} for {} ({:.0}%)", format::usd(r.saving_usd), per(r.per), r.saving_percent)}</p>
+                    <p><strong>"Trade-off: "</strong>{r.tradeoff}</p>
+                    <p><strong>"Why: "</strong>{r.why}</p>
+                    <label><input type="checkbox" prop:checked=checked on:change=toggle />" combine in the waterfall"</label>
+                    <button type="button" on:click=open>"Open this scenario"</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let none = a.notes.iter().map(|n| view! { <p class="hint">{n.clone()}</p> }).collect_view();
+    view! {
+        <ul class="current">{now}</ul>
+        <p class="hint">{format!("{} configurations weighed; every saving below is the engine's own estimate of the scenario it recommends.", a.candidates_considered)}</p>
+        <ol class="recommendations">{recommendations}</ol>
+        {none}
+        {what_ifs(a.what_ifs)}
+    }
+}
+
+/// A table: header cells, then rows of cells.
+fn table(
+    id: &'static str,
+    caption: &'static str,
+    header: &[&'static str],
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
+    let header = header.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view();
+    let rows = rows
+        .into_iter()
+        .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
+        .collect_view();
+    view! {
+        <div class="scroll">
+            <table id=id class="plans"><caption>{caption}</caption><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>
+        </div>
+    }
+}
+
+fn change(percent: Option<f64>) -> String {
+    percent.map_or("—".into(), |p| if p.abs() < 0.5 { "±0%".into() } else { format!("{p:+.0}%") })
+}
+
+fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
+    let money = |v: Option<f64>| v.map_or("—".into(), format::usd);
+    let quantization = (!w.quantization.is_empty()).then(|| {
+        let rows = w
+            .quantization
+            .iter()
+            .map(|q| {
+                vec![
+                    format!("{:?}", q.weight_precision).to_uppercase(),
+                    format::bytes(q.weights_per_accelerator_bytes),
+                    if q.fits_in_memory { "yes".into() } else { "no".into() },
+                    format!("{:.0}", q.output_tokens_per_second_per_replica),
+                    money(q.monthly_cost_usd),
+                    change(q.change_percent),
+                    q.quality.clone(),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-quantization",
+            "Quantization: the same hardware with weights in each format",
+            &[
+                "weights",
+                "weights per accelerator",
+                "fits",
+                "tokens/s per replica",
+                "a month",
+                "change",
+                "published quality cost",
+            ],
+            rows,
+        )
+    });
+    let pruning = (!w.pruning.is_empty()).then(|| {
+        let rows = w
+            .pruning
+            .iter()
+            .map(|p| {
+                vec![
+                    p.kind.clone(),
+                    format!("{:.2}×", p.speedup),
+                    money(p.monthly_cost_usd),
+                    change(p.change_percent),
+                    p.note.clone(),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-pruning",
+            "Pruning: speed only where the hardware has sparse tensor cores",
+            &["sparsity", "speed-up", "a month", "change", "published figures"],
+            rows,
+        )
+    });
+    let distillation = w.distillation.as_ref().map(|d| {
+        let payback = d.payback_days.map_or("never: the student saves nothing".into(), |days| format!("{days:.0} days"));
+        view! {
+            <h4>"Distillation into "{d.student.clone()}</h4>
+            <p id="whatif-distillation">{format!(
+                "One-off {} (the teacher writing {} tokens: {}; training the student: {}); serving then costs {} instead of {} a month, saving {}. Payback: {payback}.",
+                format::usd(d.one_off_usd), format::count(d.tokens), format::usd(d.teacher_generation_usd),
+                format::usd(d.student_training_usd), format::usd(d.student_monthly_usd),
+                format::usd(d.teacher_monthly_usd), format::usd(d.monthly_saving_usd))}</p>
+            <p class="hint">{d.quality.clone()}</p>
+        }
+    });
+    let fine_tuning = (!w.fine_tuning.is_empty()).then(|| {
+        let rows = w
+            .fine_tuning
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("{:?}", f.method),
+                    format::count(f.trainable_parameters),
+                    format::bytes(f.memory_per_accelerator_bytes),
+                    if f.fits_in_memory { "yes".into() } else { "no".into() },
+                    format::duration(f.wall_clock_hours),
+                    format::usd(f.total_cost_usd),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-finetuning",
+            "Fine-tuning: full against LoRA and QLoRA on the training page's hardware",
+            &[
+                "method",
+                "trained parameters",
+                "memory per accelerator",
+                "fits",
+                "wall-clock",
+                "cost",
+            ],
+            rows,
+        )
+    });
+    let batching = (!w.batching.is_empty()).then(|| {
+        let rows = w
+            .batching
+            .iter()
+            .map(|b| {
+                vec![
+                    b.max_batch.to_string(),
+                    format!("{:.0} ms", b.ttft_ms),
+                    format!("{:.1} ms", b.tpot_ms),
+                    format!("{:.0}", b.output_tokens_per_second_per_replica),
+                    b.replicas_peak.to_string(),
+                    format::usd(b.monthly_cost_usd),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-batching",
+            "Continuous batching: the most requests batched at once",
+            &[
+                "batch",
+                "first token",
+                "per token",
+                "tokens/s per replica",
+                "peak replicas",
+                "a month",
+            ],
+            rows,
+        )
+    });
+    let caching = (!w.prefix_cache.is_empty()).then(|| {
+        let rows = w
+            .prefix_cache
+            .iter()
+            .map(|c| {
+                vec![
+                    format::percent(c.hit_rate),
+                    format!("{:.2}", c.requests_per_second_per_replica),
+                    format::usd(c.monthly_cost_usd),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-cache",
+            "Prefix caching: share of prompt tokens served from the cache",
+            &["hit rate", "requests/s per replica", "a month"],
+            rows,
+        )
+    });
+    let sources =
+        w.sources.iter().map(|s| view! { <p class="hint">{s.clone()}</p> }).collect_view();
+    view! {
+        <h3>"What if…"</h3>
+        {quantization}
+        {pruning}
+        {distillation}
+        {fine_tuning}
+        {batching}
+        {caching}
+        {sources}
+    }
+}
+
+fn draw_waterfall(
+    canvas: web_sys::HtmlCanvasElement,
+    falls: &Vec<Waterfall>,
+) -> Result<(), String> {
+    let root = ChartCanvas::new(canvas)?.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    // A panel per section: a run's dollars and a month's do not add up.
+    if !falls.is_empty() {
+        for (area, w) in root.split_evenly((1, falls.len())).iter().zip(falls) {
+            draw_one_waterfall(area, w)?;
+        }
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+fn draw_one_waterfall(
+    area: &DrawingArea<ChartCanvas, plotters::coord::Shift>,
+    w: &Waterfall,
+) -> Result<(), String> {
+    let bars = w.steps.len() + 2;
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(10)
+        .y_label_area_size(80)
+        .caption(format!("{} cost for {}", section_name(w.section), per(w.per)), ("sans-serif", 16))
+        .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd * 1.08)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc("USD")
+        .y_label_formatter(&|v| format::usd(*v))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    // Floating bars: the start and end from zero, each saving hanging from the cost before it.
+    let mut spans = vec![(0.0, w.start_usd, TOTAL_COLOR)];
+    let mut level = w.start_usd;
+    for step in &w.steps {
+        spans.push((level - step.saving_usd, level, SAVING_COLOR));
+        level -= step.saving_usd;
+    }
+    spans.push((0.0, w.end_usd, TOTAL_COLOR));
+    chart
+        .draw_series(spans.iter().enumerate().map(|(i, (low, high, color))| {
+            Rectangle::new([(i as f64 + 0.15, *low), (i as f64 + 0.85, *high)], color.filled())
+        }))
+        .map_err(|e| e.to_string())?;
+    // Each bar's amount above it.
+    let style = ("sans-serif", 12).into_font().color(&BLACK);
+    let amounts = std::iter::once(format::usd(w.start_usd))
+        .chain(w.steps.iter().map(|s| format!("−{}", format::usd(s.saving_usd))))
+        .chain(std::iter::once(format::usd(w.end_usd)));
+    chart
+        .draw_series(amounts.zip(&spans).enumerate().map(|(i, (text, (_, high, _)))| {
+            Text::new(text, (i as f64 + 0.15, high + w.start_usd * 0.01), style.clone())
+        }))
+        .map_err(|e| e.to_string())?;
+    mlcost_web::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        mlcost_web::legend::Corner::Right,
+        &[("cost".into(), TOTAL_COLOR, false), ("saving".into(), SAVING_COLOR, false)],
+    )
+}
+
+type Front = (Vec<ParetoPoint>, Vec<Current>);
+
+fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> Result<(), String> {
+    let root = ChartCanvas::new(canvas)?.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    // Serving's front when there is one (the page's usual question), else training's.
+    let section = if front.iter().any(|p| p.section == Section::Serving) {
+        Section::Serving
+    } else {
+        Section::Training
+    };
+    let points: Vec<(f64, f64)> = front
+        .iter()
+        .filter(|p| p.section == section)
+        .filter_map(|p| p.wall_clock_hours.or(p.latency_ms).map(|t| (t, p.cost_usd)))
+        .filter(|(t, c)| *t > 0.0 && *c > 0.0)
+        .collect();
+    if points.is_empty() {
+        return root.present().map_err(|e| e.to_string());
+    }
+    let now = current
+        .iter()
+        .find(|c| c.section == section)
+        .and_then(|c| c.wall_clock_hours.or(c.latency_ms).map(|t| (t, c.cost_usd)))
+        .filter(|(t, c)| *t > 0.0 && *c > 0.0);
+    let all = || points.iter().chain(now.iter());
+    let (t_low, t_high) =
+        all().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+    let (c_low, c_high) =
+        all().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let x_desc =
+        if section == Section::Serving { "request latency, ms" } else { "wall-clock, hours" };
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(
+            (t_low * 0.8..t_high * 1.25).log_scale(),
+            (c_low * 0.8..c_high * 1.25).log_scale(),
+        )
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(if section == Section::Serving { "USD a month" } else { "USD for the run" })
+        .y_label_formatter(&|v| format::usd(*v))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(points.iter().copied(), TOTAL_COLOR.stroke_width(2)))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(points.iter().map(|p| Circle::new(*p, 4, TOTAL_COLOR.filled())))
+        .map_err(|e| e.to_string())?;
+    if let Some(now) = now {
+        chart
+            .draw_series(std::iter::once(Circle::new(now, 6, NOW_COLOR.filled())))
+            .map_err(|e| e.to_string())?;
+    }
+    mlcost_web::legend::draw_legend(
+        &chart.plotting_area().strip_coord_spec(),
+        mlcost_web::legend::Corner::Right,
+        &[("Pareto front".into(), TOTAL_COLOR, true), ("now".into(), NOW_COLOR, false)],
+    )?;
+    root.present().map_err(|e| e.to_string())
+}
