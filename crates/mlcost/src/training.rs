@@ -364,34 +364,45 @@ fn min_accelerators_to_fit(
     setup: &Setup,
     capacity: Bytes,
 ) -> Option<u32> {
-    const MAX: u64 = 1 << 20;
+    const MAX_POWER: u32 = 20;
     let layers = model.shape.as_ref().map_or(1, |s| s.layers).min(128);
     let heads = model.shape.as_ref().map_or(8, |s| s.attention_heads);
-    let mut layouts = vec![scenario];
-    for power in 0..=20 {
-        let data = 1u32 << power;
-        for tensor in [1u32, 2, 4, 8].into_iter().filter(|t| heads.is_multiple_of(*t)) {
-            for pipeline in 1..=layers {
-                if u64::from(data) * u64::from(tensor) * u64::from(pipeline) > MAX {
-                    break;
-                }
-                let expert = gcd(scenario.expert, data);
-                layouts.push(Layout {
-                    data,
-                    tensor,
-                    pipeline,
-                    expert,
-                    zero_stage: scenario.zero_stage,
-                });
+    let fits = |l: &Layout| training_memory(model, *l, setup).total() <= capacity;
+    let count = |l: &Layout| u64::from(l.data) * u64::from(l.tensor) * u64::from(l.pipeline);
+    let mut best = fits(&scenario).then(|| count(&scenario));
+    for tensor in [1u32, 2, 4, 8].into_iter().filter(|t| heads.is_multiple_of(*t)) {
+        for pipeline in 1..=layers {
+            let split = u64::from(tensor) * u64::from(pipeline);
+            if split > 1 << MAX_POWER {
+                break;
             }
+            // Nothing at this split can beat a fit already found with as few accelerators.
+            if best.is_some_and(|b| split >= b) {
+                continue;
+            }
+            let at = |power: u32| Layout {
+                data: 1 << power,
+                tensor,
+                pipeline,
+                expert: gcd(scenario.expert, 1 << power),
+                zero_stage: scenario.zero_stage,
+            };
+            // Memory never grows with the data degree (ZeRO and experts shard over it): search
+            // the smallest power of two that fits.
+            let highest = (0..=MAX_POWER).rev().find(|p| split << p <= 1 << MAX_POWER)?;
+            if !fits(&at(highest)) {
+                continue;
+            }
+            let (mut low, mut high) = (0, highest);
+            while low < high {
+                let middle = (low + high) / 2;
+                if fits(&at(middle)) { high = middle } else { low = middle + 1 }
+            }
+            let found = count(&at(low));
+            best = Some(best.map_or(found, |b| b.min(found)));
         }
     }
-    let count = |l: &Layout| u64::from(l.data) * u64::from(l.tensor) * u64::from(l.pipeline);
-    layouts.sort_by_key(count);
-    layouts
-        .iter()
-        .find(|layout| training_memory(model, **layout, setup).total() <= capacity)
-        .and_then(|layout| u32::try_from(count(layout)).ok())
+    best.and_then(|c| u32::try_from(c).ok())
 }
 
 fn gcd(a: u32, b: u32) -> u32 {

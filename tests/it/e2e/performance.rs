@@ -67,6 +67,28 @@ async fn first_render_and_update_times_are_measured() {
             times[CHANGES - 1],
         ));
     }
+    // The advisor on the serving example (with the training page's scenario too): the whole
+    // search and its re-estimates, against the configurations it weighed.
+    open_tab(page, "Optimize").await;
+    wait_for_text(page, "#advisor-considered").await;
+    let value = page
+        .execute(
+            "const m = performance.getEntriesByName('mlcost-advisor', 'measure');\
+             const n = document.getElementById('advisor-considered').dataset.configurations;\
+             return [m[m.length - 1].duration, Number(n)];",
+            vec![],
+        )
+        .await
+        .expect("read the advisor's measure");
+    let (Some(took), Some(configurations)) = (value[0].as_f64(), value[1].as_f64()) else {
+        panic!("unexpected advisor reading {value}")
+    };
+    assert!(configurations > 0.0 && took.is_finite(), "{value}");
+    lines.push(format!(
+        "Optimize page, the advisor in wasm: {took:.1} ms for {configurations:.0} configurations weighed, \
+         re-estimates and what-ifs included ({:.1} ms per 100,000 configurations at most)",
+        took / configurations * 1e5
+    ));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-artifacts");
     std::fs::create_dir_all(&dir).expect("artifact dir");
     std::fs::write(dir.join("performance.txt"), lines.join("\n") + "\n").expect("write");

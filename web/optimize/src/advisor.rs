@@ -59,7 +59,18 @@ pub fn Advisor(scenario: RwSignal<Option<Scenario>>, book: Memo<PriceBook>) -> i
             }),
             ..Settings::default()
         };
-        Some(book.with(|b| optimize(&scenario, b, &settings)).map_err(|e| e.to_string()))
+        mlcost_web::mark("mlcost-advisor-start");
+        let advice = book.with(|b| optimize(&scenario, b, &settings)).map_err(|e| e.to_string());
+        mlcost_web::mark("mlcost-advisor-end");
+        // For the performance report: how long a whole search and its re-estimates take here.
+        if let Some(performance) = window().performance() {
+            let _ = performance.measure_with_start_mark_and_end_mark(
+                "mlcost-advisor",
+                "mlcost-advisor-start",
+                "mlcost-advisor-end",
+            );
+        }
+        Some(advice)
     });
     let body = move || {
         match advice.get() {
@@ -153,7 +164,7 @@ fn advice_view(
     let none = a.notes.iter().map(|n| view! { <p class="hint">{n.clone()}</p> }).collect_view();
     view! {
         <ul class="current">{now}</ul>
-        <p class="hint">{format!("{} configurations weighed; every saving below is the engine's own estimate of the scenario it recommends.", a.candidates_considered)}</p>
+        <p class="hint" id="advisor-considered" data-configurations=a.candidates_considered.to_string()>{format!("{} configurations weighed; every saving below is the engine's own estimate of the scenario it recommends.", a.candidates_considered)}</p>
         <ol class="recommendations">{recommendations}</ol>
         {none}
         {what_ifs(a.what_ifs)}

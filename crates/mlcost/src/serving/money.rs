@@ -119,14 +119,38 @@ impl BaselineSearch {
     /// `billing`'s prices do not matter here, only its replica and instance sizes.
     pub fn new(schedule: &Schedule, billing: &Billing) -> Self {
         let per_replica = billing.accelerators_per_replica.max(1.0);
-        let mut counts: Vec<f64> = std::iter::once(0.0)
-            .chain(schedule.hours.iter().flat_map(|h| {
-                let accelerators = billing.accelerators(f64::from(h.replicas));
-                [(accelerators / per_replica).floor(), (accelerators / per_replica).ceil()]
-            }))
-            .collect();
-        counts.sort_unstable_by(f64::total_cmp);
-        counts.dedup();
+        // The day's distinct replica counts, ascending (integers: a cheap sort).
+        let mut replicas: Vec<u32> = schedule.hours.iter().map(|h| h.replicas).collect();
+        replicas.sort_unstable();
+        replicas.dedup();
+        // Around each, the replicas whole instances hold: floors and ceilings each ascend, since
+        // packing into instances never decreases; merged, they are the counts worth trying.
+        let held = |r: &u32| billing.accelerators(f64::from(*r)) / per_replica;
+        let floors: Vec<f64> = replicas.iter().map(|r| held(r).floor()).collect();
+        let ceilings: Vec<f64> = replicas.iter().map(|r| held(r).ceil()).collect();
+        let mut counts = Vec::with_capacity(1 + 2 * replicas.len());
+        counts.push(0.0);
+        let (mut f, mut c) = (0, 0);
+        while f < floors.len() || c < ceilings.len() {
+            let next = match (floors.get(f), ceilings.get(c)) {
+                (Some(a), Some(b)) if a <= b => {
+                    f += 1;
+                    *a
+                }
+                (Some(a), None) => {
+                    f += 1;
+                    *a
+                }
+                (_, Some(b)) => {
+                    c += 1;
+                    *b
+                }
+                (None, None) => break,
+            };
+            if counts.last().is_none_or(|last| *last < next) {
+                counts.push(next);
+            }
+        }
         Self { hourly: billing.hourly_accelerators(schedule), counts }
     }
 

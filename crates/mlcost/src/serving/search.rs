@@ -223,6 +223,9 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                             });
                         };
                     for rung in &rungs {
+                        // The day against each instance size, shared by the offers of that size
+                        // and every commitment.
+                        let mut baselines: Vec<(u32, BaselineSearch)> = Vec::new();
                         if typed_here && tp <= 8 {
                             let price = serving.price_per_accelerator_hour.map_or(0.0, |p| p.get());
                             let billing = Billing {
@@ -254,9 +257,16 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                     billing(*p, plan_is_committed(*plan)).monthly(&rung.schedule);
                                 push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
                             }
-                            // The day against this instance size, shared by every commitment.
-                            let baselines =
-                                BaselineSearch::new(&rung.schedule, &billing(0.0, false));
+                            let at = match baselines.iter().position(|(size, _)| size == count) {
+                                Some(at) => at,
+                                None => {
+                                    let search =
+                                        BaselineSearch::new(&rung.schedule, &billing(0.0, false));
+                                    baselines.push((*count, search));
+                                    baselines.len() - 1
+                                }
+                            };
+                            let baseline = &baselines[at].1;
                             for burst_plan in [Plan::OnDemand, Plan::Spot] {
                                 let Some(burst) = price[plan_index(burst_plan)] else { continue };
                                 for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
@@ -265,7 +275,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                     };
                                     considered += 1;
                                     let (replicas, cost) =
-                                        baselines.best(&billing(burst, false), committed);
+                                        baseline.best(&billing(burst, false), committed);
                                     if replicas >= 1.0 {
                                         push(
                                             Some(*offer),
