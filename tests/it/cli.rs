@@ -292,3 +292,52 @@ fn schedule_places_a_queue_and_sizes_the_cluster() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("jobs[0].hours"), "{}", text(&out.stderr));
 }
+
+/// Issue 7's contract: `mlcost optimize FILE --format json` prints `pareto_front` and
+/// `recommendations` (best first, each with its whole scenario), and `mlcost estimate` accepts
+/// each recommended scenario and prices it as claimed.
+#[test]
+fn optimize_prints_the_front_and_recommendations_that_estimate_reproduces() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/serve-llama-3.1-70b.json");
+    let out = mlcost(&["optimize", example, "--format", "json"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let advice: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let front = advice["pareto_front"].as_array().expect("pareto_front");
+    assert!(!front.is_empty());
+    for point in front {
+        assert!(point["cost_usd"].is_number() && point["latency_ms"].is_number(), "{point}");
+        assert!(point["scenario"]["serving"].is_object(), "{point}");
+    }
+    let recommendations = advice["recommendations"].as_array().expect("recommendations");
+    assert!(!recommendations.is_empty());
+    let mut previous = f64::INFINITY;
+    for r in recommendations {
+        for key in ["title", "tradeoff"] {
+            assert!(r[key].as_str().is_some_and(|s| !s.is_empty()), "{key} in {r}");
+        }
+        let percent = r["saving_percent"].as_f64().expect("saving_percent");
+        assert!(percent > 0.0 && percent <= previous, "best first: {r}");
+        previous = percent;
+        let scenario = serde_json::to_string(&r["scenario"]).expect("scenario");
+        let estimated = mlcost(&["estimate", "-", "--format", "json"], &scenario);
+        assert!(estimated.status.success(), "{}", text(&estimated.stderr));
+        let report: Value = serde_json::from_slice(&estimated.stdout).expect("JSON");
+        let cost = report["serving"]["monthly_cost_usd"].as_f64().expect("a monthly cost");
+        let claimed = r["cost_usd"].as_f64().expect("cost_usd");
+        assert!((cost - claimed).abs() <= 1e-6 * claimed, "{cost} vs {claimed}");
+    }
+    // CSV: one row per recommendation under a header.
+    let csv = mlcost(&["optimize", example, "--format", "csv"], "");
+    assert!(csv.status.success());
+    let csv = text(&csv.stdout);
+    assert!(csv.starts_with("id,section,per,title,saving_usd,saving_percent,cost_usd,tradeoff"));
+    assert_eq!(csv.lines().count(), recommendations.len() + 1);
+}
+
+#[test]
+fn optimize_settings_errors_exit_2_naming_the_field() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/serve-llama-3.1-70b.json");
+    let out = mlcost(&["optimize", example, "--distillation-tokens=-5"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("optimize.distillation_tokens"), "{}", text(&out.stderr));
+}

@@ -40,6 +40,11 @@ fn searches(c: &mut Criterion) {
     c.bench_function("optimize/serving_advice", |b| {
         b.iter(|| optimize(&serving, book, &Settings::default()))
     });
+    // The scenario the end-to-end performance run times in the browser (wasm against native).
+    let both = scenario("fine-tune-and-serve-llama-3.1-8b.json");
+    c.bench_function("optimize/advice_8b", |b| {
+        b.iter(|| optimize(&both, book, &Settings::default()))
+    });
     let training = scenario("train-llama-3.1-8b.json");
     let advice = optimize(&training, book, &Settings::default()).expect("optimizes");
     println!("training advice: {} configurations weighed", advice.candidates_considered);

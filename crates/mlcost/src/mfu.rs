@@ -278,8 +278,12 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
             if let Some(t) = modelled.training.as_mut() {
                 t.goodput = None;
             }
-            let goodput =
-                crate::estimate_with(&modelled, book)?.training.map_or(1.0, |t| t.goodput);
+            // Only the goodput is needed: no right-sizing sweep (this runs once per program, on
+            // the first estimate, and the web app's first render waits for it).
+            let options = crate::Options { right_sizing: false };
+            let goodput = crate::estimate_with_options(&modelled, book, options)?
+                .training
+                .map_or(1.0, |t| t.goodput);
             let model = scenario.model.resolve()?;
             Ok(RunPoint {
                 role: run.role,

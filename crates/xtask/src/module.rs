@@ -20,10 +20,11 @@ pub fn build(args: &[String]) -> Result<(), String> {
         })?,
         _ => return Err(format!("optimize-module: expected at most one directory, got {args:?}")),
     };
-    // Trunk's profile: a release build gets the web bundle's profile and wasm-opt, as the app.
+    // Trunk's profile: a release build gets the module's profile (speed over size: it runs the
+    // advisor's searches and loads after the first render) and wasm-opt.
     let release = std::env::var("TRUNK_PROFILE").map_or(true, |p| p != "debug");
     let root = project_root();
-    let (profile, folder) = if release { ("web-release", "web-release") } else { ("dev", "debug") };
+    let (profile, folder) = if release { ("web-module", "web-module") } else { ("dev", "debug") };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run(Command::new(cargo).current_dir(&root).args([
         "build",
@@ -45,7 +46,7 @@ pub fn build(args: &[String]) -> Result<(), String> {
     if release {
         let optimized = out.join(format!("{ARTIFACT}_bg.wasm"));
         run(Command::new("wasm-opt")
-            .arg("-Oz")
+            .arg("-O3")
             .args(wasm_opt_features(&root)?)
             .arg(&optimized)
             .arg("-o")
