@@ -3,11 +3,9 @@
 //! sheet over the bundled one.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use mlcost::pricing::{OfferRow, QuoteFilter};
 use mlcost::units::UsdPerHour;
 use mlcost::{Plan, PriceBook};
-use wasm_bindgen::JsCast;
 
 use crate::price_sheet::{StoredSheet, UserSheet, today};
 
@@ -170,15 +168,9 @@ fn money(value: Option<f64>, decimals: usize) -> String {
 #[component]
 fn SheetUpload(sheet: UserSheet) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let text = text.ok().and_then(|t| t.as_string()).unwrap_or_default();
-            sheet.stored.set(Some(StoredSheet { name: file.name(), text, loaded_on: today() }));
+        crate::share::read_picked_file(&ev, move |name, text| {
+            let text = text.unwrap_or_default();
+            sheet.stored.set(Some(StoredSheet { name, text, loaded_on: today() }));
         });
     };
     view! {

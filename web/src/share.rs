@@ -59,16 +59,8 @@ pub fn SharePanel(app: AppScenario, page: RwSignal<Page>, book: Memo<PriceBook>)
         }
     };
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        let name = file.name();
-        input.set_value("");
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let outcome = match text.ok().and_then(|t| t.as_string()) {
+        read_picked_file(&ev, move |name, text| {
+            let outcome = match text {
                 None => Err(format!("{name}: could not be read as text")),
                 Some(text) => Scenario::from_json(&text).map_err(|e| format!("{name}: {e}")),
             };
@@ -148,4 +140,23 @@ fn download_url(file: &str, url: &str) {
     anchor.set_href(url);
     anchor.set_download(file);
     anchor.click();
+}
+
+/// Reads the file picked in the `<input type="file">` an event came from, then calls `then` with
+/// its name and text (`None` when it is not text). The input is cleared, so picking the same file
+/// again reads it again.
+pub fn read_picked_file(
+    ev: &leptos::ev::Event,
+    then: impl FnOnce(String, Option<String>) + 'static,
+) {
+    let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+    input.set_value("");
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        then(file.name(), text.ok().and_then(|t| t.as_string()));
+    });
 }

@@ -13,7 +13,6 @@ use mlcost::utilization::{
 };
 use mlcost::{Error, Plan, PriceBook, Problem};
 use plotters::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::page::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
@@ -146,19 +145,9 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
         }
     };
     let pick_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        let name = file.name();
-        input.set_value("");
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            match text.ok().and_then(|t| t.as_string()) {
-                Some(text) => open(name, &text, None),
-                None => problem.set(Some(format!("{name} could not be read as text."))),
-            }
+        mlcost_web::share::read_picked_file(&ev, move |name, text| match text {
+            Some(text) => open(name, &text, None),
+            None => problem.set(Some(format!("{name} could not be read as text."))),
         });
     };
 

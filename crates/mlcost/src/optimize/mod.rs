@@ -463,6 +463,24 @@ fn keeps_constraints(section: Section, scenario: &Scenario, report: &Report) -> 
     }
 }
 
+/// The cheapest plan other than `current` in a report's by-plan costs that `allowed` keeps, when
+/// it costs less than `now`.
+fn cheaper_plan<T>(
+    by_plan: &std::collections::BTreeMap<String, T>,
+    current: Plan,
+    now: f64,
+    cost: impl Fn(&T) -> f64,
+    allowed: impl Fn(&T) -> bool,
+) -> Option<Plan> {
+    by_plan
+        .iter()
+        .filter_map(|(name, c)| Plan::parse(name).map(|p| (p, c)))
+        .filter(|(p, c)| *p != current && allowed(c))
+        .min_by(|a, b| cost(a.1).total_cmp(&cost(b.1)))
+        .filter(|(_, c)| cost(c) < now)
+        .map(|(plan, _)| plan)
+}
+
 fn plan_words(plan: Plan) -> &'static str {
     match plan {
         Plan::OnDemand => "on demand",
@@ -503,18 +521,13 @@ fn training_move(
         }
         "training-plan" => {
             let offer = now.offer.as_ref()?;
-            let (plan, cost) = now
-                .by_plan
-                .iter()
-                .filter_map(|(name, c)| Plan::parse(name).map(|p| (p, c)))
-                .filter(|(p, _)| *p != offer.plan)
-                .filter(|(_, c)| {
-                    training.deadline_hours.is_none_or(|d| c.wall_clock_hours.get() <= d)
-                })
-                .min_by(|a, b| a.1.compute_cost_usd.get().total_cmp(&b.1.compute_cost_usd.get()))?;
-            if cost.compute_cost_usd.get() >= now.compute_cost_usd.get() {
-                return None;
-            }
+            let plan = cheaper_plan(
+                &now.by_plan,
+                offer.plan,
+                now.compute_cost_usd.get(),
+                |c| c.compute_cost_usd.get(),
+                |c| training.deadline_hours.is_none_or(|d| c.wall_clock_hours.get() <= d),
+            )?;
             let next = Training { plan: Some(plan), region: None, ..training.clone() };
             let (title, risk, why) = match plan {
                 Plan::Spot => {
@@ -729,15 +742,13 @@ fn serving_move(
         }
         "serving-plan" => {
             let offer = now.offer.as_ref()?;
-            let (plan, cost) = now
-                .by_plan
-                .iter()
-                .filter_map(|(name, c)| Plan::parse(name).map(|p| (p, c)))
-                .filter(|(p, _)| *p != offer.plan)
-                .min_by(|a, b| a.1.monthly_cost_usd.get().total_cmp(&b.1.monthly_cost_usd.get()))?;
-            if cost.monthly_cost_usd.get() >= now.monthly_cost_usd?.get() {
-                return None;
-            }
+            let plan = cheaper_plan(
+                &now.by_plan,
+                offer.plan,
+                now.monthly_cost_usd?.get(),
+                |c| c.monthly_cost_usd.get(),
+                |_| true,
+            )?;
             let mut next = serving.clone();
             next.plan = Some(plan);
             next.committed_baseline = None;

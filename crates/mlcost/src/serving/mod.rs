@@ -209,6 +209,19 @@ pub struct CommittedBaseline {
     pub price_per_accelerator_hour: Option<UsdPerHour>,
 }
 
+impl Serving {
+    /// The section's load fields, for the day's hourly rates.
+    fn load(&self) -> Load<'_> {
+        Load {
+            requests_per_second: self.requests_per_second,
+            traffic: self.traffic.as_deref(),
+            daily_requests: self.daily_requests,
+            shape: self.shape,
+            peak_to_mean: self.peak_to_mean,
+        }
+    }
+}
+
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
@@ -480,14 +493,7 @@ pub(crate) fn estimate_with_speedup(
         assumptions: Vec::new(),
         notes,
     };
-    let load = Load {
-        requests_per_second: serving.requests_per_second,
-        traffic: serving.traffic.as_deref(),
-        daily_requests: serving.daily_requests,
-        shape: serving.shape,
-        peak_to_mean: serving.peak_to_mean,
-    };
-    let rates = load.hourly(&mut assumptions)?;
+    let rates = serving.load().hourly(&mut assumptions)?;
     let policy = Policy::new(&serving.autoscaling, weights, &mut assumptions)?;
     let pricing = PriceChoice {
         section: "serving",

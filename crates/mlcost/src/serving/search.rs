@@ -13,7 +13,7 @@ use crate::model::Model;
 use crate::pricing::{Plan, PriceBook};
 
 use super::money::{BaselineSearch, Billing, plan_is_committed};
-use super::traffic::{Load, Policy, Schedule};
+use super::traffic::{Policy, Schedule};
 use super::{
     CommittedBaseline, EngineEfficiency, Serving, StoragePrecision, default_compute_efficiency,
     largest_batch_meeting, size,
@@ -83,14 +83,7 @@ struct Rung {
 pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
     let resolved = model.resolve()?;
     let mut throwaway = Vec::new();
-    let load = Load {
-        requests_per_second: serving.requests_per_second,
-        traffic: serving.traffic.as_deref(),
-        daily_requests: serving.daily_requests,
-        shape: serving.shape,
-        peak_to_mean: serving.peak_to_mean,
-    };
-    let Some(rates) = load.hourly(&mut throwaway)? else {
+    let Some(rates) = serving.load().hourly(&mut throwaway)? else {
         return Err(Error::new(
             "serving.requests_per_second",
             crate::error::Problem::Malformed(
