@@ -250,6 +250,7 @@ async fn optimize_the_advisor_ranks_savings_and_opens_what_it_recommends() {
     assert!(percents.iter().all(|p| *p > 0.0), "{savings:?}");
     wait_for_ink(page, "advisor-waterfall-chart").await;
     wait_for_ink(page, "advisor-pareto-chart").await;
+    browser.screenshot("optimize-advisor-1280").await;
     assert!(count(page, "#whatif-quantization tbody tr").await >= 5);
     assert!(!text_of(page, "#whatif-pruning").await.is_empty());
 

@@ -460,6 +460,9 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
     chart
         .configure_mesh()
         .x_desc(x_desc)
+        // A log axis over decades crowds its labels: a few, in whole units.
+        .x_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_desc(if section == Section::Serving { "USD a month" } else { "USD for the run" })
         .y_label_formatter(&|v| format::usd(*v))
         .draw()

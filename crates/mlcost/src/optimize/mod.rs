@@ -381,7 +381,8 @@ fn apply(
             else {
                 return Ok(None);
             };
-            serving_move(id, serving, now, book, found)
+            let moe = scenario.model.resolve().is_ok_and(|m| m.routed_experts.is_some());
+            serving_move(id, serving, now, book, found, moe)
         }
     };
     let Some((section, title, tradeoff, why)) = changed else { return Ok(None) };
@@ -630,6 +631,7 @@ fn serving_move(
     now: &ServingReport,
     book: &PriceBook,
     found: &serving_search::Search,
+    moe: bool,
 ) -> Move<Changed> {
     let billed_now = match (&now.offer, &serving.committed_baseline) {
         (None, _) => None,
@@ -697,7 +699,10 @@ fn serving_move(
                     format!(
                         "Quantize weights to {format} and serve on {layout} per replica ({offer}){batch}"
                     ),
-                    format!("quality: {}", quality::weights(best.weight_precision, parameters)),
+                    format!(
+                        "quality: {}",
+                        quality::weights(best.weight_precision, parameters, moe)
+                    ),
                     format!(
                         "narrower weights free memory for the KV cache and cut the bytes each decode step reads; the cheapest {format} layout meeting the SLO"
                     ),

@@ -4,15 +4,19 @@
 use crate::scenario::Precision;
 use crate::serving::StoragePrecision;
 
-/// The published quality cost of serving weights in `format`, for a model of `parameters`.
-pub fn weights(format: StoragePrecision, parameters: f64) -> &'static str {
+/// The published quality cost of serving weights in `format`, from the published model nearest a
+/// model of `parameters` (a mixture of experts when `moe`): what was measured, on what.
+pub fn weights(format: StoragePrecision, parameters: f64, moe: bool) -> &'static str {
     let large = parameters >= 30e9;
     match format {
+        StoragePrecision::Fp8 if moe => {
+            "FP8 keeps ~99.1% of 16-bit accuracy on a mixture of experts: Mixtral-8x22B-Instruct OpenLLM v1 79.15 → 78.47 (Neural Magic model card Mixtral-8x22B-Instruct-v0.1-FP8)"
+        }
         StoragePrecision::Fp32 | StoragePrecision::Bf16 | StoragePrecision::Fp16 => {
             "16-bit or wider: the reference quality"
         }
         StoragePrecision::Fp8 if large => {
-            "FP8 keeps ~99.5% of 16-bit accuracy at 70B: Llama-3-70B-Instruct OpenLLM v1 79.51 → 79.16, with an FP8 KV cache 79.00 (Neural Magic model card Meta-Llama-3-70B-Instruct-FP8-KV)"
+            "FP8 keeps ~99.5% of 16-bit accuracy, measured at 70B: Llama-3-70B-Instruct OpenLLM v1 79.51 → 79.16, with an FP8 KV cache 79.00 (Neural Magic model card Meta-Llama-3-70B-Instruct-FP8-KV)"
         }
         StoragePrecision::Fp8 => {
             "FP8 keeps ~99.3% of 16-bit accuracy: Llama-3-8B-Instruct OpenLLM v1 68.71 → 68.22, GSM8K the largest drop 75.96 → 73.99 (Neural Magic model card Meta-Llama-3-8B-Instruct-FP8)"
@@ -21,10 +25,10 @@ pub fn weights(format: StoragePrecision, parameters: f64) -> &'static str {
             "INT8 W8A8 loses 1–3% on Llama-3.1 (Kurtic et al. 2024, \"Give Me BF16 or Give Me Death?\", arXiv 2411.02355); SmoothQuant's LLaMA-65B WikiText-2 perplexity 6.17 → 6.20 (SmoothQuant, Table 6)"
         }
         StoragePrecision::Int4 if large => {
-            "INT4 weight-only at 70B: Llama-2-70B WikiText-2 perplexity 3.32 → 3.41 with AWQ (AWQ paper, Table 4); Llama-3.1-70B-Instruct keeps 99.8% of its OpenLLM score with GPTQ W4A16 (Neural Magic model card)"
+            "INT4 weight-only, measured at 70B: Llama-2-70B WikiText-2 perplexity 3.32 → 3.41 with AWQ (AWQ paper, Table 4); Llama-3.1-70B-Instruct keeps 99.8% of its OpenLLM score with GPTQ W4A16 (Neural Magic model card)"
         }
         StoragePrecision::Int4 => {
-            "INT4 weight-only at 7–8B: Llama-2-7B WikiText-2 perplexity 5.47 → 5.60 with AWQ, 5.73 with plain rounding (AWQ paper, Table 4); Llama-3.1-8B-Instruct keeps 97.5% of its OpenLLM score with GPTQ W4A16 (Neural Magic model card)"
+            "INT4 weight-only, measured at 7–8B: Llama-2-7B WikiText-2 perplexity 5.47 → 5.60 with AWQ, 5.73 with plain rounding (AWQ paper, Table 4); Llama-3.1-8B-Instruct keeps 97.5% of its OpenLLM score with GPTQ W4A16 (Neural Magic model card)"
         }
         StoragePrecision::Fp4 => {
             "FP4 (NVFP4): DeepSeek-R1 FP8 → FP4 MMLU 90.8 → 90.7, MATH-500 95.4 → 94.2 (nvidia/DeepSeek-R1-FP4 model card); runs natively only on Blackwell, elsewhere as weight-only"

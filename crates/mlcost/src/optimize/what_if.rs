@@ -173,7 +173,12 @@ pub(super) fn what_ifs(
                 replicas_peak: r.replicas_peak,
                 monthly_cost_usd: cost,
                 change_percent: change(cost, base_cost),
-                quality: quality::weights(format, resolved.parameters).into(),
+                quality: quality::weights(
+                    format,
+                    resolved.parameters,
+                    resolved.routed_experts.is_some(),
+                )
+                .into(),
             });
         }
 
