@@ -377,6 +377,9 @@ fn distillation(
     training.lora_rank = None;
     training.parallelism = crate::scenario::Parallelism::default();
     training.global_batch = None;
+    // On a layout it fits in: the smallest split, as the advisor's moves choose.
+    training.parallelism = crate::training::fitting_parallelism(&student_model, &training, book)
+        .ok_or("the student does not fit in memory on the training hardware")?;
     let student_training =
         estimate(&Scenario { model: student_model, training: Some(training), serving: None }, book)
             .and_then(|r| r.training)
