@@ -299,6 +299,10 @@ fn bad_settings_name_their_field() {
     let bad = Settings { distillation_tokens: Some(-1.0), ..Settings::default() };
     let error = optimize(&scenario, book(), &bad).unwrap_err().to_string();
     assert!(error.starts_with("optimize.distillation_tokens"), "{error}");
+    let accepted = Settings { accepted: Some(vec!["serving-magic".into()]), ..Settings::default() };
+    let error = optimize(&scenario, book(), &accepted).unwrap_err().to_string();
+    assert!(error.starts_with("optimize.accepted[0]"), "{error}");
+    assert!(error.contains("serving-commitment"), "{error}");
     let unknown = Settings { student: Some("gpt-9".into()), ..Settings::default() };
     let error = optimize(&scenario, book(), &unknown).unwrap_err().to_string();
     assert!(error.starts_with("optimize.student"), "{error}");

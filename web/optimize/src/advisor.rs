@@ -43,19 +43,12 @@ pub fn Advisor(scenario: RwSignal<Option<Scenario>>, book: Memo<PriceBook>) -> i
         let rejected = rejected.get();
         let settings = Settings {
             accepted: (!rejected.is_empty()).then(|| {
-                [
-                    "training-right-size",
-                    "training-fp8",
-                    "training-plan",
-                    "serving-right-size",
-                    "serving-quantize",
-                    "serving-commitment",
-                    "serving-plan",
-                ]
-                .into_iter()
-                .filter(|id| !rejected.contains(&(*id).to_owned()))
-                .map(str::to_owned)
-                .collect()
+                mlcost::optimize::TRAINING_MOVES
+                    .into_iter()
+                    .chain(mlcost::optimize::SERVING_MOVES)
+                    .filter(|id| !rejected.contains(&(*id).to_owned()))
+                    .map(str::to_owned)
+                    .collect()
             }),
             ..Settings::default()
         };

@@ -150,9 +150,10 @@ pub struct Advice {
     pub notes: Vec<String>,
 }
 
-/// The order moves compose in: hardware, then precision, then how it is bought.
-const TRAINING_MOVES: [&str; 3] = ["training-right-size", "training-fp8", "training-plan"];
-const SERVING_MOVES: [&str; 4] =
+/// Recommendation ids, in the order moves compose: hardware, then precision, then how it is
+/// bought.
+pub const TRAINING_MOVES: [&str; 3] = ["training-right-size", "training-fp8", "training-plan"];
+pub const SERVING_MOVES: [&str; 4] =
     ["serving-right-size", "serving-quantize", "serving-commitment", "serving-plan"];
 
 /// Stands in a title for the checkpoint interval the changed scenario's estimate picks.
@@ -184,6 +185,15 @@ pub fn optimize(
     }
     if let Some(id) = &settings.student {
         crate::model::preset(id, "optimize.student")?;
+    }
+    for (i, id) in settings.accepted.iter().flatten().enumerate() {
+        if !TRAINING_MOVES.contains(&id.as_str()) && !SERVING_MOVES.contains(&id.as_str()) {
+            let known = [&TRAINING_MOVES[..], &SERVING_MOVES[..]].concat().join(", ");
+            return Err(Error::new(
+                format!("optimize.accepted[{i}]"),
+                Problem::Malformed(format!("unknown recommendation \"{id}\" (known: {known})")),
+            ));
+        }
     }
     let base = estimate(scenario, book)?;
     let mut considered = 0;
@@ -239,6 +249,8 @@ pub fn optimize(
         // The waterfall: the accepted moves, each re-derived on the scenario the ones before left.
         let mut steps = Vec::new();
         let mut cost = start;
+        // The sections are priced apart: the other section's changes in `combined` leave this
+        // section's estimate as `base` has it.
         let mut report = base.clone();
         for id in moves {
             let accepted = settings.accepted.as_ref().is_none_or(|a| a.iter().any(|x| x == id));
