@@ -289,17 +289,10 @@ fn modified_date(path: &Path) -> String {
     civil_date(seconds / 86_400)
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
+/// Days since 1970-01-01 as YYYY-MM-DD.
 fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) =
+        mlcost::utilization::civil_from_days(i64::try_from(days).unwrap_or(i64::MAX / 2));
     format!("{year:04}-{month:02}-{day:02}")
 }
 

@@ -5,23 +5,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mlcost::units::{Bytes, UsdPerHour};
 use mlcost::utilization::{Settings, analyze, import};
 
-/// 100,000 DCGM rows: 8 GPUs, 12,500 one-minute samples each.
-fn hundred_thousand_rows() -> String {
-    let mut text = String::from("timestamp,gpu,DCGM_FI_DEV_GPU_UTIL,DCGM_FI_DEV_FB_USED\n");
-    for row in 0..100_000u64 {
-        let (minute, gpu) = (row / 8, row % 8);
-        let utilization = (minute * 7 + gpu * 13) % 101;
-        text.push_str(&format!(
-            "{},{gpu},{utilization},{}\n",
-            1_714_564_800 + minute * 60,
-            1000 + gpu * 100
-        ));
-    }
-    text
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn utilization(c: &mut Criterion) {
-    let text = hundred_thousand_rows();
+    let text = common::hundred_thousand_dcgm_rows();
     c.bench_function("utilization/import_100k_rows", |b| {
         b.iter(|| import(std::hint::black_box(&text)))
     });

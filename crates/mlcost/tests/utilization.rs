@@ -1,6 +1,8 @@
 //! Utilisation analysis: both monitoring formats import (the shipped samples without a bad row), bad
 //! input is reported by line or named, and the analysis's figures add up and stay finite.
 
+mod common;
+
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
@@ -203,16 +205,7 @@ fn empty_header_only_and_unknown_files_are_named() {
 /// 100,000 rows (8 GPUs, 12,500 minutes) import and analyse (benches/utilization.rs times them).
 #[test]
 fn a_hundred_thousand_rows_import_and_analyse() {
-    let mut text = String::from("timestamp,gpu,DCGM_FI_DEV_GPU_UTIL,DCGM_FI_DEV_FB_USED\n");
-    for row in 0..100_000u64 {
-        let (minute, gpu) = (row / 8, row % 8);
-        let util = (minute * 7 + gpu * 13) % 101;
-        text.push_str(&format!(
-            "{},{gpu},{util},{}\n",
-            1_714_564_800 + minute * 60,
-            1000 + gpu * 100
-        ));
-    }
+    let text = common::hundred_thousand_dcgm_rows();
     let monitoring = import(&text).unwrap();
     assert_eq!(monitoring.samples.len(), 100_000);
     assert!(monitoring.bad_rows.is_empty());

@@ -435,21 +435,11 @@ fn series(r: &UtilizationReport) -> Series {
     }
 }
 
-/// Seconds since 1970 on the file's clock as `YYYY-MM-DD HH:MM` (civil calendar, H. Hinnant's
-/// days-to-date algorithm).
+/// Seconds since 1970 on the file's clock as `YYYY-MM-DD HH:MM` (the engine's civil calendar).
 fn clock(seconds: f64) -> String {
     let minutes = (seconds / 60.0).floor() as i64;
-    let days = minutes.div_euclid(1440);
+    let (year, month, day) = mlcost::utilization::civil_from_days(minutes.div_euclid(1440));
     let minute = minutes.rem_euclid(1440);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year}-{month:02}-{day:02} {:02}:{:02}", minute / 60, minute % 60)
 }
 

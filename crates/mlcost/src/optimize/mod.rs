@@ -162,6 +162,16 @@ const CHECKPOINT_INTERVAL: &str = "{checkpoint-interval}";
 /// Largest Pareto front re-estimated and returned per section (evenly thinned beyond).
 pub const MAX_FRONT_POINTS: usize = 40;
 
+/// The scenario with only `section`: a move changes one section, and estimating the other again
+/// would be work thrown away.
+fn only(section: Section, scenario: &Scenario) -> Scenario {
+    let (training, serving) = match section {
+        Section::Training => (scenario.training.clone(), None),
+        Section::Serving => (None, scenario.serving.clone()),
+    };
+    Scenario { model: scenario.model.clone(), training, serving }
+}
+
 /// Estimates without the right-sizing sweep: the advisor does its own.
 fn estimate(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
     estimate_with_options(scenario, book, Options { right_sizing: false })
@@ -241,23 +251,31 @@ pub fn optimize(
         let Some(start) = cost_of(&base, section) else { continue };
         advice.current.push(current(&base, scenario, section, start));
         advice.pareto_front.extend(front(scenario, book, &searched, section));
+        // Each move on the scenario as it stands: the recommendations.
+        let mut on_base: Vec<(&str, Applied)> = Vec::new();
         for id in moves {
             if let Some(found) = apply(id, scenario, &base, book, &searched)? {
-                advice.recommendations.push(recommendation(id, section, start, found));
+                advice.recommendations.push(recommendation(id, section, start, found.clone()));
+                on_base.push((id, found));
             }
         }
         // The waterfall: the accepted moves, each re-derived on the scenario the ones before left.
+        // Sections are priced apart, so until a step changes this section a move finds what it
+        // found on the scenario as it stands.
         let mut steps = Vec::new();
         let mut cost = start;
-        // The sections are priced apart: the other section's changes in `combined` leave this
-        // section's estimate as `base` has it.
         let mut report = base.clone();
         for id in moves {
             let accepted = settings.accepted.as_ref().is_none_or(|a| a.iter().any(|x| x == id));
             if !accepted {
                 continue;
             }
-            if let Some(found) = apply(id, &combined, &report, book, &searched)?
+            let found = if steps.is_empty() {
+                on_base.iter().find(|(done, _)| done == id).map(|(_, found)| found.clone())
+            } else {
+                apply(id, &combined, &report, book, &searched)?
+            };
+            if let Some(found) = found
                 && found.cost < cost - 0.005
             {
                 steps.push(WaterfallStep {
@@ -267,7 +285,10 @@ pub fn optimize(
                     cost_after_usd: found.cost,
                 });
                 cost = found.cost;
-                combined = found.scenario;
+                match section {
+                    Section::Training => combined.training = found.scenario.training,
+                    Section::Serving => combined.serving = found.scenario.serving,
+                }
                 report = found.report;
                 any_step = true;
             }
@@ -337,7 +358,9 @@ fn current(report: &Report, scenario: &Scenario, section: Section, cost: f64) ->
     }
 }
 
-/// A move applied: the changed scenario, its estimate, and how to describe it.
+/// A move applied: the changed scenario, the estimate of its changed section, and how to
+/// describe it.
+#[derive(Clone)]
 struct Applied {
     scenario: Scenario,
     report: Report,
@@ -404,8 +427,8 @@ fn apply(
         Changed::Serving(s) => next.serving = Some(s),
     }
     // Every figure shown is the engine's own estimate of the changed scenario.
-    let Ok(after) = estimate(&next, book) else { return Ok(None) };
     let which = if id.starts_with("training") { Section::Training } else { Section::Serving };
+    let Ok(after) = estimate(&only(which, &next), book) else { return Ok(None) };
     let (Some(before), Some(cost)) = (cost_of(report, which), cost_of(&after, which)) else {
         return Ok(None);
     };
@@ -808,7 +831,7 @@ fn front(
                     training: Some(training_scenario(&scenario.model, training, &c, book)),
                     ..scenario.clone()
                 };
-                let Ok(report) = estimate(&next, book) else { continue };
+                let Ok(report) = estimate(&only(section, &next), book) else { continue };
                 let Some(t) = &report.training else { continue };
                 if !keeps_constraints(section, &next, &report) {
                     continue;
@@ -850,7 +873,7 @@ fn front(
             for c in thin(front) {
                 let next_serving = c.apply(serving, book);
                 let next = Scenario { serving: Some(next_serving.clone()), ..scenario.clone() };
-                let Ok(report) = estimate(&next, book) else { continue };
+                let Ok(report) = estimate(&only(section, &next), book) else { continue };
                 let Some(s) = &report.serving else { continue };
                 let Some(cost) = s.monthly_cost_usd else { continue };
                 if !keeps_constraints(section, &next, &report) {

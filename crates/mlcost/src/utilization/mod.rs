@@ -28,6 +28,7 @@ pub use advice::{
     MigProfile, SMALLER_ACCELERATOR_MEMORY_HEADROOM, SMALLER_ACCELERATORS,
 };
 pub use import::{BadRow, FIELD, Format, Monitoring, Sample, import};
+pub use timestamp::civil_from_days;
 
 use crate::PriceBook;
 use crate::check;

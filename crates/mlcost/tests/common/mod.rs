@@ -40,3 +40,19 @@ impl Lcg {
         }
     }
 }
+
+/// 100,000 DCGM rows: 8 GPUs, 12,500 one-minute samples each (the importer's large-file test and
+/// its benchmark read the same file).
+pub fn hundred_thousand_dcgm_rows() -> String {
+    let mut text = String::from("timestamp,gpu,DCGM_FI_DEV_GPU_UTIL,DCGM_FI_DEV_FB_USED\n");
+    for row in 0..100_000u64 {
+        let (minute, gpu) = (row / 8, row % 8);
+        let utilization = (minute * 7 + gpu * 13) % 101;
+        text.push_str(&format!(
+            "{},{gpu},{utilization},{}\n",
+            1_714_564_800 + minute * 60,
+            1000 + gpu * 100
+        ));
+    }
+    text
+}
