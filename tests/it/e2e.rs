@@ -321,6 +321,34 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
     assert!(status.contains("Using contract.csv (1 offers)"), "{status}");
     assert_eq!(p5_on_demand(page).await, "6.250", "50.00 / 8 GPUs");
 
+    // The Training page (the app's own module, with its own copy of the sheet) prices with it
+    // at once.
+    open_tab(page, "Training").await;
+    for (id, value) in [
+        ("training.accelerator", "h100-sxm"),
+        ("pricing", "offer"),
+        ("training.offer", "aws:p5.48xlarge"),
+    ] {
+        page.find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {id}: {e}"));
+    }
+    // The region is among the advanced inputs.
+    click(page, "details.advanced summary").await;
+    retype(page, "training.region", "us-east-1").await;
+    poll(
+        || async {
+            let plans = text_of(page, "#training-plans").await;
+            plans.contains("6.250").then_some(plans)
+        },
+        "the sheet's price on the Training page",
+    )
+    .await;
+    open_catalog(page).await;
+
     page.refresh().await.expect("reload");
     open_catalog(page).await;
     let status = wait_for_text(page, ".sheet-status").await;
@@ -387,6 +415,16 @@ async fn saved_scenarios_survive_a_reload_and_can_be_renamed_duplicated_and_dele
         "storage to drop the deleted entry",
     )
     .await;
+
+    // The header's "Save as…" belongs to the app's module, this list to the deferred one; each
+    // has its own copy. The app's copy saw the delete: the name is free again and the deleted
+    // entry is not written back. This list sees the new save.
+    save_as(page, "More GPUs").await;
+    assert_eq!(wait_for_names(page, 2).await, ["Llama baseline", "More GPUs"]);
+    let stored = stored_list(page).await;
+    let names: Vec<&str> =
+        stored.as_array().expect("a list").iter().filter_map(|e| e["name"].as_str()).collect();
+    assert_eq!(names, ["Llama baseline", "More GPUs"]);
 
     // Open loads the scenario into the forms and shows it.
     click(page, "#saved-list button[aria-label='Open Llama baseline']").await;
@@ -562,6 +600,10 @@ async fn open_catalog(page: &Client) {
     wait_for_text(page, "#catalog-table tbody tr").await;
 }
 
+/// The page on show: the app's own pages are its `<main>`; each deferred page is the `<main>` in
+/// its host element, which stays (hidden) after another tab opens.
+const SHOWN_PAGE: &str = "body > main, body > div:not([hidden]) > main";
+
 async fn open_tab(page: &Client, name: &str) {
     // After a reload the wasm may still be loading: wait for the app to mount its navigation.
     page.wait()
@@ -572,13 +614,13 @@ async fn open_tab(page: &Client, name: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("open {name}: {e}"));
-    if name == "Optimize" {
-        // The page is a module of its own, loaded after the app's first render: wait for it.
+    if ["Catalog", "Compare", "Optimize"].contains(&name) {
+        // These pages are a module of their own, loaded after the app's first render: wait for it.
         page.wait()
             .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css("#optimize-root main"))
+            .for_element(Locator::Css(&format!("#{}-root main", name.to_lowercase())))
             .await
-            .unwrap_or_else(|e| panic!("the Optimize page's module: {e}"));
+            .unwrap_or_else(|e| panic!("the {name} page's module: {e}"));
     }
 }
 

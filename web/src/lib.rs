@@ -1,29 +1,29 @@
 //! The mlcost web app: a training page (scenario form, estimate, chart of cost and time against
-//! accelerator count), a serving page (memory, latency against batch, replicas over a day, monthly
-//! cost against hosted APIs) and a catalogue page (every offer, normalised, with the user's own price
-//! sheet laid over the bundled one). Everything runs in the browser; there is no server.
+//! accelerator count) and a serving page (memory, latency against batch, replicas over a day,
+//! monthly cost against hosted APIs), with sharing, saving and export in the header. The
+//! Optimize, Catalog and Compare pages are a second wasm module (`web/deferred`) the app loads
+//! after its first render ([`deferred`]). Everything runs in the browser; there is no server.
 //!
 //! State: forms keep exactly what the user typed (one string per field), so a typo never loses
 //! input. Every result derives from those strings through memos; effects only sync with the world
 //! outside the reactive graph (the chart's canvas, the browser's storage).
 
-// Public: the Optimize page's module (web/optimize) builds on them.
+// Public: the deferred pages' module (web/deferred) builds on them.
 pub mod canvas;
-mod catalog;
 mod chart;
-mod compare;
+mod deferred;
 mod form;
 pub mod format;
 pub mod input;
 pub mod legend;
-mod optimize_host;
 pub mod price_sheet;
 pub mod results;
-mod saved;
+pub mod saved;
 mod serving;
 pub mod serving_charts;
 pub mod share;
 pub mod state;
+pub mod storage;
 mod training;
 
 use leptos::prelude::*;
@@ -42,6 +42,9 @@ pub enum Page {
 impl Page {
     const ALL: [Page; 5] =
         [Page::Training, Page::Serving, Page::Catalog, Page::Compare, Page::Optimize];
+
+    /// The pages in the deferred module, in the order of its hosts.
+    const DEFERRED: [Page; 3] = [Page::Catalog, Page::Compare, Page::Optimize];
 
     fn name(self) -> &'static str {
         match self {
@@ -101,7 +104,7 @@ pub fn mark(name: &str) {
 #[component]
 fn ThemeSwitch() -> impl IntoView {
     const KEY: &str = "mlcost.theme";
-    let storage = window().local_storage().ok().flatten();
+    let storage = storage::local();
     let stored = storage.as_ref().and_then(|s| s.get_item(KEY).ok().flatten());
     let prefers_dark = window()
         .match_media("(prefers-color-scheme: dark)")
@@ -177,7 +180,7 @@ pub fn App() -> impl IntoView {
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
-    let optimize = optimize_host::OptimizeHost::start(app, page);
+    let deferred = deferred::DeferredPages::start(app, page);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
     // The address bar always holds the current scenario's link (an effect: the URL is outside
     // the reactive graph).
@@ -202,11 +205,7 @@ pub fn App() -> impl IntoView {
             view! { <training::TrainingPage book=book form=training_form /> }.into_any()
         }
         Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
-        Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
-        Page::Compare => {
-            view! { <compare::ComparePage saved=saved app=app page=page book=book /> }.into_any()
-        }
-        Page::Optimize => optimize.status().into_any(),
+        deferred_page => deferred.status(deferred_page).into_any(),
     };
     let banner = move || {
         link_problem.get().map(|problem| {
@@ -214,6 +213,17 @@ pub fn App() -> impl IntoView {
                 <div class="banner" role="alert">
                     <p>{format!("This link could not be opened: {problem}. The defaults are shown instead.")}</p>
                     <button type="button" on:click=move |_| link_problem.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    };
+    // Found when the app read storage at start-up, before the Catalog (which shows the sheet) loads.
+    let sheet_problem = move || {
+        sheet.storage_problem.get().map(|problem| {
+            view! {
+                <div class="banner" role="alert">
+                    <p id="sheet-problem">{problem}</p>
+                    <button type="button" on:click=move |_| sheet.storage_problem.set(None)>"Dismiss"</button>
                 </div>
             }
         })
@@ -229,7 +239,7 @@ pub fn App() -> impl IntoView {
                 <a href=full_app target="_blank" rel="noopener">"Open in full app"</a>
             </p>
             {shown}
-            {optimize.host()}
+            {deferred.hosts()}
         }
         .into_any();
     }
@@ -239,12 +249,13 @@ pub fn App() -> impl IntoView {
             <h1>"mlcost"</h1>
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
             <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>
-            <share::SharePanel app=app page=page book=book />
+            <share::SharePanel app=app page=page />
             <saved::SaveAs app=app saved=saved />
         </header>
         {banner}
+        {sheet_problem}
         {shown}
-        {optimize.host()}
+        {deferred.hosts()}
         <footer>{move || book.with(|b| format!(
             "Prices and hardware figures as of {} at the oldest; every figure's source is in its tooltip.",
             b.oldest_as_of()

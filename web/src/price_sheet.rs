@@ -7,6 +7,8 @@ use mlcost::PriceBook;
 use mlcost::pricing::PriceSheet;
 use serde::{Deserialize, Serialize};
 
+use crate::storage;
+
 const STORAGE_KEY: &str = "mlcost.price-sheet.v1";
 
 /// A sheet as the user gave it.
@@ -19,6 +21,11 @@ pub struct StoredSheet {
 }
 
 impl StoredSheet {
+    /// The sheet's prices, checked against the bundled book's accelerators.
+    fn read(&self) -> Result<PriceSheet, String> {
+        PriceBook::bundled().map_err(|e| e.to_string()).and_then(|bundled| self.parse(bundled))
+    }
+
     fn parse(&self, bundled: &PriceBook) -> Result<PriceSheet, String> {
         let is_csv = self.name.to_ascii_lowercase().ends_with(".csv");
         let sheet = if is_csv {
@@ -53,12 +60,7 @@ impl UserSheet {
             Err(why) => (None, Some(why)),
         };
         let stored = RwSignal::new(initial);
-        let parsed = Memo::new(move |_| {
-            stored.with(|sheet| {
-                let bundled = PriceBook::bundled().map_err(|e| e.to_string());
-                sheet.as_ref().map(|sheet| bundled.and_then(|b| sheet.parse(b)))
-            })
-        });
+        let parsed = Memo::new(move |_| stored.with(|sheet| sheet.as_ref().map(StoredSheet::read)));
         // Local storage is outside the reactive graph: this effect keeps it in step.
         Effect::new(move |previous: Option<()>| {
             let sheet = stored.get();
@@ -67,33 +69,44 @@ impl UserSheet {
                 write_storage(sheet.as_ref());
             }
         });
+        // The other module's catalogue may change the sheet: take it up here too.
+        storage::on_change(STORAGE_KEY, move || {
+            let now = read_storage().ok().flatten();
+            if stored.with_untracked(|sheet| *sheet != now) {
+                stored.set(now);
+            }
+        });
         Self { stored, storage_problem: RwSignal::new(problem), parsed }
     }
 
     /// The bundled book with the sheet laid over it, or the bundled book alone.
     pub fn book(&self) -> Memo<PriceBook> {
         let parsed = self.parsed;
-        Memo::new(move |_| {
-            let bundled = PriceBook::bundled().cloned().unwrap_or_default();
-            match parsed.get() {
-                Some(Ok(sheet)) => bundled.with_sheet(&sheet),
-                _ => bundled,
-            }
-        })
+        Memo::new(move |_| parsed.with(|sheet| laid_over_bundled(sheet.as_ref())))
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// The book as the sheet in storage makes it now: for one-off uses outside the reactive graph.
+pub fn book_now() -> PriceBook {
+    let sheet = read_storage().ok().flatten().map(|sheet| sheet.read());
+    laid_over_bundled(sheet.as_ref())
+}
+
+fn laid_over_bundled(sheet: Option<&Result<PriceSheet, String>>) -> PriceBook {
+    let bundled = PriceBook::bundled().cloned().unwrap_or_default();
+    match sheet {
+        Some(Ok(sheet)) => bundled.with_sheet(sheet),
+        _ => bundled,
+    }
 }
 
 fn read_storage() -> Result<Option<StoredSheet>, String> {
-    let Some(text) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+    let Some(text) = storage::read(STORAGE_KEY) else {
         return Ok(None);
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
         // Set the unreadable entry aside under another key instead of losing it.
-        if let Some(storage) = storage() {
+        if let Some(storage) = storage::local() {
             let _ = storage.set_item(&format!("{STORAGE_KEY}.unreadable"), &text);
             let _ = storage.remove_item(STORAGE_KEY);
         }
@@ -102,11 +115,9 @@ fn read_storage() -> Result<Option<StoredSheet>, String> {
 }
 
 fn write_storage(sheet: Option<&StoredSheet>) {
-    let Some(storage) = storage() else { return };
-    let _ = match sheet.map(serde_json::to_string) {
-        Some(Ok(json)) => storage.set_item(STORAGE_KEY, &json),
-        _ => storage.remove_item(STORAGE_KEY),
-    };
+    let json = sheet.and_then(|sheet| serde_json::to_string(sheet).ok());
+    // A sheet the browser will not keep still applies until the page closes.
+    let _ = storage::write(STORAGE_KEY, json.as_deref());
 }
 
 /// Today's date in the browser, `YYYY-MM-DD`.

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use mlcost::Scenario;
 use serde_json::{Value, json};
 
-use crate::Page;
 use crate::state::AppScenario;
+use crate::storage;
 
 pub const KEY: &str = "mlcost.saved.v1";
 /// How many scenarios the comparison shows side by side.
@@ -50,14 +50,14 @@ impl SavedScenarios {
     /// Reads what local storage holds, sets aside what cannot be read, and keeps storage in step
     /// with later changes.
     pub fn load() -> Self {
-        let text = storage().and_then(|s| s.get_item(KEY).ok().flatten());
+        let text = storage::read(KEY);
         let (entries, problems) = text.as_deref().map(parse).unwrap_or_default();
         // Whether the list may be written back: not while unreadable content could not be kept.
         let mut writable = true;
         let problem = (!problems.is_empty()).then(|| {
             let aside = format!("{KEY}.set-aside.{}", now());
             let text = text.as_deref().unwrap_or_default();
-            writable = storage().is_some_and(|s| s.set_item(&aside, text).is_ok());
+            writable = storage::local().is_some_and(|s| s.set_item(&aside, text).is_ok());
             let what = problems.join("; ");
             if writable {
                 format!(
@@ -85,14 +85,38 @@ impl SavedScenarios {
             let json = saved.list.with(|list| to_json(list));
             if writable
                 && (previous.is_some() || rewrite)
-                && storage().is_none_or(|s| s.set_item(KEY, &json).is_err())
+                && storage::write(KEY, Some(&json)).is_err()
             {
                 saved.problem.set(Some(
                     "Saved scenarios could not be written to this browser's storage (is it full or disabled?); they last until the page is closed.".to_owned(),
                 ));
             }
         });
+        storage::on_change(KEY, move || saved.reload());
         saved
+    }
+
+    /// Re-reads storage after a write by either module. Entries that did not change keep their
+    /// ids, and with them their ticks in the comparison.
+    fn reload(&self) {
+        let (entries, _) = storage::read(KEY).as_deref().map(parse).unwrap_or_default();
+        let fresh: Vec<Saved> = self.list.with_untracked(|old| {
+            let mut unclaimed: Vec<&Saved> = old.iter().collect();
+            entries
+                .into_iter()
+                .map(|(name, saved_at, scenario)| {
+                    let same = unclaimed.iter().position(|s| {
+                        s.name == name && s.saved_at == saved_at && s.scenario == scenario
+                    });
+                    let id = same.map_or_else(fresh_id, |at| unclaimed.swap_remove(at).id);
+                    Saved { id, name, saved_at, scenario }
+                })
+                .collect()
+        });
+        if self.list.with_untracked(|old| *old != fresh) {
+            self.selected.update(|ids| ids.retain(|id| fresh.iter().any(|s| s.id == *id)));
+            self.list.set(fresh);
+        }
     }
 
     fn names_except(&self, except: Option<u64>) -> Vec<String> {
@@ -139,11 +163,11 @@ impl SavedScenarios {
         removed
     }
 
-    fn restore(&self, (at, entry): (usize, Saved)) {
+    pub fn restore(&self, (at, entry): (usize, Saved)) {
         self.list.update(|list| list.insert(at.min(list.len()), entry));
     }
 
-    fn toggle(&self, id: u64, ticked: bool) {
+    pub fn toggle(&self, id: u64, ticked: bool) {
         self.selected.update(|ids| {
             ids.retain(|other| *other != id);
             if ticked && ids.len() < MAX_COMPARED {
@@ -211,20 +235,8 @@ fn unique_name(taken: &[String], wanted: &str) -> String {
         .unwrap_or_else(|| wanted.to_owned())
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn now() -> String {
     js_sys::Date::new_0().to_iso_string().into()
-}
-
-/// "2025-03-01 14:05 UTC" from an ISO timestamp.
-fn when(iso: &str) -> String {
-    match iso.get(..16) {
-        Some(minutes) => format!("saved {} UTC", minutes.replace('T', " ")),
-        None => String::new(),
-    }
 }
 
 /// The header's "Save as…" control, and any problem with what storage held.
@@ -258,123 +270,6 @@ pub fn SaveAs(app: AppScenario, saved: SavedScenarios) -> impl IntoView {
                 <button type="button" on:click=move |_| saved.problem.set(None)>"Dismiss"</button>
             </div>
         })}
-    }
-}
-
-/// The list of saved scenarios: tick to compare, open, rename, duplicate, delete.
-#[component]
-pub fn SavedPanel(saved: SavedScenarios, app: AppScenario, page: RwSignal<Page>) -> impl IntoView {
-    let editing = RwSignal::new(None::<u64>);
-    let draft = RwSignal::new(String::new());
-    let status = RwSignal::new(None::<String>);
-    let undo = RwSignal::new(None::<(usize, Saved)>);
-    let say = move |message: String| {
-        undo.set(None);
-        status.set(Some(message));
-    };
-    let row = move |entry: Saved| {
-        let Saved { id, name, saved_at, scenario } = entry;
-        let check = format!("compare-{id}");
-        let ticked = move || saved.selected.with(|ids| ids.contains(&id));
-        let full = move || !ticked() && saved.selected.with(|ids| ids.len() >= MAX_COMPARED);
-        let open = {
-            let name = name.clone();
-            move |_| {
-                app.load(&scenario);
-                say(format!("Opened \u{201c}{name}\u{201d}."));
-                page.set(if scenario.training.is_some() { Page::Training } else { Page::Serving });
-            }
-        };
-        let start_rename = {
-            let name = name.clone();
-            move |_| {
-                draft.set(name.clone());
-                editing.set(Some(id));
-                request_animation_frame(move || {
-                    if let Some(input) = document().get_element_by_id(&format!("rename-{id}")) {
-                        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input)
-                            .focus();
-                    }
-                });
-            }
-        };
-        let delete = {
-            let name = name.clone();
-            move |_| {
-                let removed = saved.delete(id);
-                say(format!("Deleted \u{201c}{name}\u{201d}."));
-                undo.set(removed);
-            }
-        };
-        let label = |verb: &str| format!("{verb} {name}");
-        let (open_label, rename_label, copy_label, delete_label) =
-            (label("Open"), label("Rename"), label("Duplicate"), label("Delete"));
-        let new_name_label = format!("New name for {name}");
-        let actions = move || {
-            if editing.get() == Some(id) {
-                let submit = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    saved.rename(id, &draft.get_untracked());
-                    editing.set(None);
-                };
-                let escape = move |ev: leptos::ev::KeyboardEvent| {
-                    if ev.key() == "Escape" {
-                        editing.set(None);
-                    }
-                };
-                view! {
-                    <form class="rename-form" on:submit=submit>
-                        <label for=format!("rename-{id}") class="sr-only">{new_name_label.clone()}</label>
-                        <input id=format!("rename-{id}") type="text" autocomplete="off" prop:value=draft
-                            on:input=move |ev| draft.set(event_target_value(&ev)) on:keydown=escape />
-                        <button type="submit">"Rename"</button>
-                        <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
-                    </form>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <span class="actions">
-                        <button type="button" class="open" aria-label=open_label.clone() on:click=open.clone()>"Open"</button>
-                        <button type="button" class="rename" aria-label=rename_label.clone() on:click=start_rename.clone()>"Rename"</button>
-                        <button type="button" class="duplicate" aria-label=copy_label.clone() on:click=move |_| saved.duplicate(id)>"Duplicate"</button>
-                        <button type="button" class="delete" aria-label=delete_label.clone() on:click=delete.clone()>"Delete"</button>
-                    </span>
-                }
-                .into_any()
-            }
-        };
-        view! {
-            <li class="saved-item">
-                <span class="pick">
-                    <input type="checkbox" id=check.clone() prop:checked=ticked prop:disabled=full
-                        on:change=move |ev| saved.toggle(id, event_target_checked(&ev)) />
-                    <label for=check class="saved-name">{name}</label>
-                    <span class="hint">{when(&saved_at)}</span>
-                </span>
-                {actions}
-            </li>
-        }
-        .into_any()
-    };
-    view! {
-        <p class="hint">"Tick two to four to compare them. Saved in this browser only."</p>
-        {move || saved.list.with(Vec::is_empty).then(|| view! {
-            <p class="hint" id="saved-empty">"Nothing saved yet: name the scenario under \u{201c}Save as…\u{201d} at the top."</p>
-        })}
-        <ul id="saved-list" class="saved-list">{move || saved.list.get().into_iter().map(row).collect_view()}</ul>
-        <p class="hint" role="status">
-            {move || status.get()}
-            {move || undo.get().is_some().then(|| view! {
-                " "<button type="button" id="undo-delete" on:click=move |_| {
-                    if let Some(entry) = undo.get_untracked() {
-                        saved.restore(entry);
-                    }
-                    undo.set(None);
-                    status.set(None);
-                }>"Undo"</button>
-            })}
-        </p>
     }
 }
 

@@ -6,7 +6,7 @@
 //! anywhere.
 
 use leptos::prelude::*;
-use mlcost::{PriceBook, Scenario};
+use mlcost::Scenario;
 use wasm_bindgen::JsCast;
 
 use crate::Page;
@@ -23,7 +23,7 @@ enum Shown {
 }
 
 #[component]
-pub fn SharePanel(app: AppScenario, page: RwSignal<Page>, book: Memo<PriceBook>) -> impl IntoView {
+pub fn SharePanel(app: AppScenario, page: RwSignal<Page>) -> impl IntoView {
     let shown = RwSignal::new(Shown::Nothing);
     let scenario = move || app.scenario();
     let copy_link = move |_| {
@@ -53,8 +53,8 @@ pub fn SharePanel(app: AppScenario, page: RwSignal<Page>, book: Memo<PriceBook>)
     };
     let export_csv = move |_| {
         let Some(scenario) = scenario() else { return };
-        match book.with(|b| mlcost::estimate_with(&scenario, b)) {
-            Ok(report) => download_text("mlcost-results.csv", "text/csv", &report.to_csv()),
+        match crate::deferred::results_csv(&scenario) {
+            Ok(csv) => download_text("mlcost-results.csv", "text/csv", &csv),
             Err(error) => shown.set(Shown::Problem(format!("No results to export: {error}"))),
         }
     };

@@ -1,6 +1,6 @@
-//! Builds the Optimize page's wasm module (`web/optimize`) into Trunk's staging directory, as
-//! `optimize/mlcost_web_optimize.js` and its `_bg.wasm`, which the app loads after its first
-//! render (`web/src/optimize_host.rs`). A Trunk post-build hook, so `trunk serve` and `trunk
+//! Builds the deferred pages' wasm module (`web/deferred`) into Trunk's staging directory, as
+//! `deferred/mlcost_web_deferred.js` and its `_bg.wasm`, which the app loads after its first
+//! render (`web/src/deferred.rs`). A Trunk post-build hook, so `trunk serve` and `trunk
 //! build` both get it, with the same wasm-bindgen and wasm-opt Trunk uses (found on `PATH`, where
 //! `cargo xtask` puts the installed ones).
 
@@ -9,16 +9,16 @@ use std::process::Command;
 
 use crate::{project_root, run};
 
-const PACKAGE: &str = "mlcost-web-optimize";
-const ARTIFACT: &str = "mlcost_web_optimize";
+const PACKAGE: &str = "mlcost-web-deferred";
+const ARTIFACT: &str = "mlcost_web_deferred";
 
 pub fn build(args: &[String]) -> Result<(), String> {
     let dir = match args {
         [dir] => dir.clone(),
         [] => std::env::var("TRUNK_STAGING_DIR").map_err(|_| {
-            "optimize-module: run as a Trunk hook, or give the directory".to_owned()
+            "deferred-module: run as a Trunk hook, or give the directory".to_owned()
         })?,
-        _ => return Err(format!("optimize-module: expected at most one directory, got {args:?}")),
+        _ => return Err(format!("deferred-module: expected at most one directory, got {args:?}")),
     };
     // Trunk's profile: a release build gets the module's profile (speed over size: it runs the
     // advisor's searches and loads after the first render) and wasm-opt.
@@ -38,7 +38,7 @@ pub fn build(args: &[String]) -> Result<(), String> {
         profile,
     ]))?;
     let wasm = root.join(format!("target/{}/{folder}/{ARTIFACT}.wasm", crate::tools::WASM_TARGET));
-    let out = Path::new(&dir).join("optimize");
+    let out = Path::new(&dir).join(crate::bundle::AFTER_FIRST_RENDER);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out)
@@ -60,9 +60,9 @@ pub fn build(args: &[String]) -> Result<(), String> {
 fn wasm_opt_features(root: &Path) -> Result<Vec<String>, String> {
     const ATTRIBUTE: &str = "data-wasm-opt-params=\"";
     let html = std::fs::read_to_string(root.join("web/index.html"))
-        .map_err(|e| format!("optimize-module: cannot read web/index.html: {e}"))?;
-    let start = html.find(ATTRIBUTE).ok_or("optimize-module: index.html has no wasm-opt params")?
+        .map_err(|e| format!("deferred-module: cannot read web/index.html: {e}"))?;
+    let start = html.find(ATTRIBUTE).ok_or("deferred-module: index.html has no wasm-opt params")?
         + ATTRIBUTE.len();
-    let length = html[start..].find('"').ok_or("optimize-module: unterminated wasm-opt params")?;
+    let length = html[start..].find('"').ok_or("deferred-module: unterminated wasm-opt params")?;
     Ok(html[start..start + length].split_whitespace().map(str::to_owned).collect())
 }

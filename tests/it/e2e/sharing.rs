@@ -6,7 +6,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-use super::{Browser, open_tab, poll, retype, serve, text_of, upload_to, wait_for_text};
+use super::{
+    Browser, SHOWN_PAGE, open_tab, poll, retype, serve, text_of, upload_to, wait_for_text,
+};
 
 /// The page's address once the app has written the current scenario's link into it.
 async fn link_in_address_bar(page: &fantoccini::Client, containing: &str) -> String {
@@ -127,6 +129,92 @@ async fn a_scenario_file_opens_and_a_bad_one_is_refused() {
     browser.close().await;
 }
 
+/// Keeps what the page downloads (scenario JSON, results CSV) in `window.mlcostDownloads` as
+/// blobs, and stops the browser saving them: the test reads them back from the page.
+const CAPTURE_DOWNLOADS: &str = "window.mlcostDownloads = [];
+const create = URL.createObjectURL;
+URL.createObjectURL = (blob) => { window.mlcostDownloads.push(blob); return create.call(URL, blob); };
+HTMLAnchorElement.prototype.click = function () {};";
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn exported_json_and_csv_read_back_and_the_json_reopens_the_scenario() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    retype(page, "training.accelerator_count", "4096").await;
+    open_tab(page, "Serving").await;
+    retype(page, "serving.daily_requests", "3M").await;
+    open_tab(page, "Training").await;
+    let total = poll(
+        || async {
+            let url = page.current_url().await.ok()?.to_string();
+            let total = text_of(page, "#training-total-cost").await;
+            // The link follows the last edit once both sections read.
+            (url.contains("#s=2.") && !total.is_empty()).then_some(total)
+        },
+        "the estimate",
+    )
+    .await;
+    // The CSV is written by the deferred pages' module: wait for it like a user would.
+    poll(
+        || async {
+            let script = "return performance.getEntriesByName('mlcost-deferred-loaded').length;";
+            let marks = page.execute(script, vec![]).await.ok()?;
+            (marks.as_u64() == Some(1)).then(String::new)
+        },
+        "the deferred pages' module",
+    )
+    .await;
+    page.execute(CAPTURE_DOWNLOADS, vec![]).await.expect("capture downloads");
+    super::click(page, "#export-json").await;
+    super::click(page, "#export-csv").await;
+    let script = "const done = arguments[arguments.length - 1];
+        Promise.all(window.mlcostDownloads.map(b => b.text())).then(done);";
+    let files = page.execute_async(script, vec![]).await.expect("read the downloads");
+    let files: Vec<String> = serde_json::from_value(files).expect("two texts");
+    assert_eq!(files.len(), 2, "{files:?}");
+    let (json_text, csv) = (&files[0], &files[1]);
+
+    // The JSON is the CLI's format, with both sections as typed.
+    let scenario = mlcost::Scenario::from_json(json_text).expect("the CLI reads the export");
+    let training = scenario.training.as_ref().expect("training section");
+    assert_eq!(training.accelerator_count, 4096, "{json_text}");
+    assert!(scenario.serving.is_some(), "{json_text}");
+    // The CSV has every figure under its JSON path; its total is the one on the page.
+    assert!(csv.starts_with("key,value\n"), "{csv}");
+    let row = |key: &str| {
+        csv.lines()
+            .find_map(|line| line.strip_prefix(&format!("{key},")))
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no {key} row in {csv}"))
+    };
+    let shown = super::usd_amount(&total);
+    let exported = row("training.total_cost_usd");
+    assert!((exported / shown - 1.0).abs() < 0.01, "CSV {exported} against page {total}");
+    assert!(row("serving.monthly_cost_usd") > 0.0);
+
+    // Importing the exported file restores what was exported.
+    retype(page, "training.accelerator_count", "8192").await;
+    let dir = std::env::temp_dir().join(format!("mlcost-e2e-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("mlcost-scenario.json");
+    std::fs::write(&file, json_text).expect("write the export");
+    upload_to(page, "import-scenario", &file).await;
+    poll(
+        || async {
+            let count = page.find(Locator::Id("training.accelerator_count")).await.ok()?;
+            let value = count.prop("value").await.ok().flatten()?;
+            (value == "4096").then_some(value)
+        },
+        "the imported count",
+    )
+    .await;
+    assert_eq!(wait_for_text(page, "#training-total-cost").await, total);
+    let _ = std::fs::remove_dir_all(dir);
+    browser.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn embed_mode_renders_in_an_iframe_on_another_site() {
@@ -174,14 +262,14 @@ async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
     let browser = Browser::start().await;
     let page = &browser.client;
     wait_for_text(page, "#training-compute-cost").await;
-    // The app's own files include the Optimize page's module, fetched right after first render.
+    // The app's own files include the deferred pages' module, fetched right after first render.
     poll(
         || async {
-            let script = "return performance.getEntriesByName('mlcost-optimize-loaded').length;";
+            let script = "return performance.getEntriesByName('mlcost-deferred-loaded').length;";
             let marks = page.execute(script, vec![]).await.ok()?;
             (marks.as_u64() == Some(1)).then(String::new)
         },
-        "the Optimize page's module",
+        "the deferred pages' module",
     )
     .await;
     let loaded = resources(page).await;
@@ -190,7 +278,8 @@ async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
     retype(page, "training.accelerator_count", "512").await;
     for tab in ["Serving", "Catalog", "Compare", "Optimize", "Training"] {
         open_tab(page, tab).await;
-        poll(|| async { Some(text_of(page, "main").await).filter(|t| !t.is_empty()) }, tab).await;
+        poll(|| async { Some(text_of(page, SHOWN_PAGE).await).filter(|t| !t.is_empty()) }, tab)
+            .await;
         if tab == "Optimize" {
             // Its charts and tables appear once data is open.
             super::click(page, "#sample-dcgm").await;
@@ -364,7 +453,7 @@ async fn text_has_sufficient_contrast_in_both_themes() {
             .expect("set the theme");
         for tab in ["Training", "Serving", "Catalog", "Compare", "Optimize"] {
             open_tab(page, tab).await;
-            wait_for_text(page, "main").await;
+            wait_for_text(page, SHOWN_PAGE).await;
             if tab == "Optimize" {
                 // Check the results too, not only the empty panel.
                 super::click(page, "#sample-dcgm").await;

@@ -1,16 +1,15 @@
 //! The compare page: the saved scenarios, and two to four of them side by side — their key figures,
 //! each one's difference from the first, and their costs as grouped bars.
 
-use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Report};
+use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::format;
+use mlcost_web::saved::SavedScenarios;
 use plotters::prelude::*;
 
-use crate::Page;
-use crate::format;
-use crate::saved::{SavedPanel, SavedScenarios};
-use crate::state::AppScenario;
+use crate::saved_list::SavedPanel;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Unit {
@@ -138,12 +137,7 @@ impl Column {
 }
 
 #[component]
-pub fn ComparePage(
-    saved: SavedScenarios,
-    app: AppScenario,
-    page: RwSignal<Page>,
-    book: Memo<PriceBook>,
-) -> impl IntoView {
+pub fn ComparePage(saved: SavedScenarios, book: Memo<PriceBook>) -> impl IntoView {
     let columns = Memo::new(move |_| {
         let chosen: Vec<_> = saved.selected.with(|ids| {
             saved.list.with(|list| {
@@ -176,7 +170,7 @@ pub fn ComparePage(
         <main class="compare">
             <section aria-labelledby="saved-heading">
                 <h2 id="saved-heading">"Saved scenarios"</h2>
-                <SavedPanel saved=saved app=app page=page />
+                <SavedPanel saved=saved />
             </section>
             <section aria-labelledby="compare-heading" class="comparison">
                 <h2 id="compare-heading">"Side by side"</h2>
@@ -188,7 +182,7 @@ pub fn ComparePage(
                     <canvas id="compare-chart" node_ref=canvas width="720" height="360" role="img"
                         aria-label="Training compute, storage and egress cost and monthly serving cost, one bar per compared scenario">
                     </canvas>
-                    {crate::share::chart_png("compare-chart", "mlcost-compare.png")}
+                    {mlcost_web::share::chart_png("compare-chart", "mlcost-compare.png")}
                 </div>
                 {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
             </section>
@@ -317,14 +311,14 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
             }))
             .map_err(|e| e.to_string())?;
     }
-    let legend: Vec<crate::legend::LegendItem> = series
+    let legend: Vec<mlcost_web::legend::LegendItem> = series
         .iter()
         .enumerate()
         .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
         .collect();
-    crate::legend::draw_legend(
+    mlcost_web::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        crate::legend::Corner::Right,
+        mlcost_web::legend::Corner::Right,
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())

@@ -1,0 +1,96 @@
+//! The pages that need not be in the app's first render, as a second wasm module: the Catalog
+//! (every offer, normalised, and the user's price sheet), Compare (the saved scenarios side by
+//! side) and Optimize (the advisor, the utilisation importer, the scheduler). The app loads it
+//! after its own first render, so they do not weigh on the bundle every page waits for. Why a
+//! module and not pages of the app? See ARCHITECTURE.md.
+//!
+//! The two modules share no memory; they talk through the page. The app's scenario is in the
+//! address bar (`#s=…`, kept up to date by the app), so [`refresh`] reads it from there; "open
+//! this scenario" (from the advisor or a saved scenario) writes a link there and tells the app
+//! with a window event, which loads it into its forms and shows the page. Saved scenarios and the
+//! price sheet are in local storage, which both modules read and write (`mlcost_web::storage`).
+
+mod advisor;
+mod catalog;
+mod compare;
+mod page;
+mod queue;
+mod saved_list;
+mod waste;
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use mlcost::Scenario;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The scenario the advisor works on, set from the address bar by `refresh`.
+    static SCENARIO: Cell<Option<RwSignal<Option<Scenario>>>> = const { Cell::new(None) };
+}
+
+/// Mounts the page the app names (`catalog`, `compare` or `optimize`) into `root`, once per page;
+/// later showings call [`refresh`].
+#[wasm_bindgen]
+pub fn mount(root: web_sys::HtmlElement, page: &str) {
+    mlcost_web::show_panics_in_the_page();
+    let page = page.to_owned();
+    let handle = leptos::mount::mount_to(root, move || {
+        // Each page keeps its own copy of the price sheet and saved scenarios; storage keeps the
+        // copies in step.
+        let sheet = mlcost_web::price_sheet::UserSheet::load();
+        let book = sheet.book();
+        match page.as_str() {
+            "catalog" => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+            "compare" => {
+                let saved = mlcost_web::saved::SavedScenarios::load();
+                view! { <compare::ComparePage saved=saved book=book /> }.into_any()
+            }
+            _ => {
+                let scenario = RwSignal::new(from_address_bar());
+                SCENARIO.with(|cell| cell.set(Some(scenario)));
+                let state = page::OptimizeState::new();
+                view! { <page::OptimizePage book=book state=state scenario=scenario /> }.into_any()
+            }
+        }
+    });
+    // The page lives as long as the app; its host element is hidden, not removed, between visits.
+    handle.forget();
+}
+
+/// Re-reads the scenario from the address bar: the app calls this each time the page is shown.
+#[wasm_bindgen]
+pub fn refresh() {
+    if let Some(signal) = SCENARIO.with(Cell::get) {
+        let now = from_address_bar();
+        if signal.with_untracked(|s| *s != now) {
+            signal.set(now);
+        }
+    }
+}
+
+/// The app's "Results CSV": the report of the scenario in `link` (a link's payload), priced with
+/// the user's sheet, as CSV; `Err` says why there is none.
+#[wasm_bindgen]
+pub fn results_csv(link: &str) -> Result<String, String> {
+    let scenario = mlcost::share::decode(link).map_err(|e| e.to_string())?;
+    let book = mlcost_web::price_sheet::book_now();
+    mlcost::estimate_with(&scenario, &book).map(|report| report.to_csv()).map_err(|e| e.to_string())
+}
+
+fn from_address_bar() -> Option<Scenario> {
+    let hash = window().location().hash().ok()?;
+    mlcost::share::decode(hash.strip_prefix("#s=")?).ok()
+}
+
+/// Puts `scenario` in the address bar and asks the app to load it and show `page`.
+pub(crate) fn open_in_app(scenario: &Scenario, page: &str) {
+    mlcost_web::state::write_url(scenario);
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(page));
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(mlcost_web::state::OPEN_LINK_EVENT, &init)
+    {
+        let _ = window().dispatch_event(&event);
+    }
+}

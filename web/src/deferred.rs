@@ -1,0 +1,170 @@
+//! The Catalog, Compare and Optimize pages live in a second wasm module (`web/deferred`), so that
+//! what they need (the offers table, the comparison, the advisor's searches, the utilisation
+//! importer, the scheduler and their charts) is not part of what every first render waits for.
+//! Right after the first render the app fetches and compiles that module in the background, so
+//! the pages open at once and work offline like the rest; opening a tab mounts its page (once)
+//! into a host element that outlives tab switches.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::Page;
+use crate::state::{AppScenario, OPEN_LINK_EVENT};
+
+/// Where Trunk's post-build hook puts the module (`cargo xtask deferred-module`), relative to the
+/// page.
+const MODULE_PATH: &str = "deferred/mlcost_web_deferred.js";
+
+#[wasm_bindgen(inline_js = r#"
+let loading = null;
+let module = null;
+const mounted = new Set();
+export function deferred_load(url) {
+  if (!loading) {
+    loading = import(url).then(async (m) => { await m.default(); module = m; });
+  }
+  return loading;
+}
+export function deferred_results_csv(link) {
+  if (!module) throw new Error("the export is still loading; try again in a moment");
+  return module.results_csv(link);
+}
+export function deferred_show(root, page) {
+  if (!module) return false;
+  if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
+  return true;
+}
+"#)]
+extern "C" {
+    fn deferred_load(url: &str) -> js_sys::Promise;
+    #[wasm_bindgen(catch)]
+    fn deferred_results_csv(link: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DeferredPages {
+    load: RwSignal<Load>,
+    /// One host element per page of `Page::DEFERRED`, in its order.
+    roots: [NodeRef<Div>; Page::DEFERRED.len()],
+    page: RwSignal<Page>,
+}
+
+impl DeferredPages {
+    pub fn start(app: AppScenario, page: RwSignal<Page>) -> Self {
+        let load = RwSignal::new(Load::Loading);
+        let roots = Page::DEFERRED.map(|_| NodeRef::<Div>::new());
+        // Effects run after the first render: the module's download does not delay it.
+        Effect::new(move |started: Option<()>| {
+            if started.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = match module_url() {
+                        Some(url) => wasm_bindgen_futures::JsFuture::from(deferred_load(&url))
+                            .await
+                            .map(|_| Load::Ready)
+                            .unwrap_or_else(|e| Load::Failed(describe(&e))),
+                        None => Load::Failed("the page's address cannot be read".into()),
+                    };
+                    if result == Load::Ready {
+                        // For the tests: from here on the app fetches nothing.
+                        crate::mark("mlcost-deferred-loaded");
+                    }
+                    load.set(result);
+                });
+            }
+        });
+        // The module is a separate program: show its page by calling into it (outside the graph).
+        Effect::new(move |_| {
+            let shown = page.get();
+            let at = Page::DEFERRED.iter().position(|p| *p == shown);
+            if load.get() == Load::Ready
+                && let Some(host) = at.and_then(|at| roots[at].get())
+                && let Err(e) = deferred_show(&host, shown.name())
+            {
+                load.set(Load::Failed(describe(&e)));
+            }
+        });
+        // "Open this scenario" in the module: load the link it wrote and show its page.
+        let listener = window_event_listener_untyped(OPEN_LINK_EVENT, move |event| {
+            let target = event
+                .dyn_ref::<web_sys::CustomEvent>()
+                .and_then(|e| e.detail().as_string())
+                .and_then(|name| Page::ALL.into_iter().find(|p| p.name() == name));
+            if app.load_from_url().is_ok()
+                && let Some(target) = target
+            {
+                page.set(target);
+            }
+        });
+        // The app lives as long as the page: the listener too.
+        std::mem::forget(listener);
+        Self { load, roots, page }
+    }
+
+    /// The elements the module mounts its pages into (`#catalog-root`, …): always in the page,
+    /// each hidden while another page is shown.
+    pub fn hosts(self) -> impl IntoView {
+        let page = self.page;
+        Page::DEFERRED
+            .into_iter()
+            .zip(self.roots)
+            .map(|(target, root)| {
+                view! {
+                    <div id=format!("{}-root", target.name()) node_ref=root
+                        hidden=move || page.get() != target></div>
+                }
+            })
+            .collect_view()
+    }
+
+    /// What a deferred page's tab shows above the module: its loading state or why it failed.
+    pub fn status(self, page: Page) -> impl IntoView {
+        let load = self.load;
+        move || {
+            match load.get() {
+            Load::Loading => Some(
+                view! { <p class="hint" role="status">{format!("Loading the {} page…", page.label())}</p> }
+                    .into_any(),
+            ),
+            Load::Failed(why) => Some(
+                view! {
+                    <p class="field-error" role="alert">
+                        {format!("The {} page could not be loaded: {why}", page.label())}
+                    </p>
+                }
+                .into_any(),
+            ),
+            Load::Ready => None,
+        }
+        }
+    }
+}
+
+/// The results of `scenario` as CSV (`Report::to_csv`, which writes every figure through the
+/// report's serializer: code the first render has no use for, so the module runs it). `Err` says
+/// why there are none, such as the module still loading.
+pub fn results_csv(scenario: &mlcost::Scenario) -> Result<String, String> {
+    deferred_results_csv(&mlcost::share::encode(scenario)).map_err(|e| describe(&e))
+}
+
+fn module_url() -> Option<String> {
+    let base = document().base_uri().ok().flatten()?;
+    web_sys::Url::new_with_base(MODULE_PATH, &base).ok().map(|u| u.href())
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
