@@ -271,16 +271,16 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
                 .training
                 .as_ref()
                 .ok_or_else(|| Error::new(run.name, crate::error::Problem::Missing))?;
-            let report = crate::estimate_with(&scenario, book)?;
+            // Only hours and goodput are needed: no right-sizing sweep (this runs once per
+            // program, on the first estimate, and the web app's first render waits for it).
+            let options = crate::Options { right_sizing: false };
+            let report = crate::estimate_with_options(&scenario, book, options)?;
             let ideal = report.training.map_or(0.0, |t| t.accelerator_hours.get());
             // The goodput the engine models for this run, as the defaults would apply it.
             let mut modelled = scenario.clone();
             if let Some(t) = modelled.training.as_mut() {
                 t.goodput = None;
             }
-            // Only the goodput is needed: no right-sizing sweep (this runs once per program, on
-            // the first estimate, and the web app's first render waits for it).
-            let options = crate::Options { right_sizing: false };
             let goodput = crate::estimate_with_options(&modelled, book, options)?
                 .training
                 .map_or(1.0, |t| t.goodput);
