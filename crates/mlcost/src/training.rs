@@ -4,7 +4,7 @@
 use crate::check::fraction;
 use crate::costs::{self, ComputeSite};
 use crate::error::{Error, Problem};
-use crate::memory::{Layout, Setup, checkpoint_bytes, training_memory};
+use crate::memory::{Layout, MemoryBreakdown, Setup, checkpoint_bytes, training_memory};
 use crate::model::Model;
 use crate::model::ResolvedModel;
 use crate::pricing::{Plan, PriceBook, PriceChoice};
@@ -137,6 +137,9 @@ pub(crate) fn estimate(
     }
     if memory.activations.is_none() {
         notes.push("activations are not counted in memory: give the model's shape (a preset, or layers, hidden_size, attention_heads and sequence_length)".to_owned());
+    }
+    if let Some(note) = activations_note(&model, layout, &setup, &memory, capacity) {
+        notes.push(note);
     }
 
     let site = ComputeSite {
@@ -358,6 +361,31 @@ fn optimizer_steps(
 /// tensor parallelism up to 8 (one NVLink domain) and dividing the heads, pipeline parallelism up to
 /// the layer count (at most 128 stages), expert parallelism as the scenario's where it divides the
 /// data degree — and the scenario's own layout — with its ZeRO stage, optimizer and micro-batch.
+/// When the run does not fit and stored activations are why: what checkpointing them would leave,
+/// and what the published runs that fit such layouts do instead.
+fn activations_note(
+    model: &ResolvedModel,
+    layout: Layout,
+    setup: &Setup,
+    memory: &MemoryBreakdown,
+    capacity: Bytes,
+) -> Option<String> {
+    let activations = memory.activations?;
+    if memory.total() <= capacity || setup.activation_checkpointing {
+        return None;
+    }
+    let checkpointed =
+        training_memory(model, layout, &Setup { activation_checkpointing: true, ..*setup });
+    let gb = |bytes: Bytes| bytes.get() / 1e9;
+    Some(format!(
+        "does not fit: {:.0} GB per accelerator against {:.0} GB, {:.0} GB of it activations (16-bit, every layer's kept for the backward pass). Checkpointing them (training.activation_checkpointing) would need {:.0} GB, at the cost of recomputing the forward pass; large runs that fit such layouts without it recompute selected operations and keep some activations in FP8 (DeepSeek-V3, arXiv 2412.19437 §3.2.3 and §3.3.2), which this estimate does not model",
+        gb(memory.total()),
+        gb(capacity),
+        gb(activations),
+        gb(checkpointed.total()),
+    ))
+}
+
 fn min_accelerators_to_fit(
     model: &ResolvedModel,
     scenario: Layout,

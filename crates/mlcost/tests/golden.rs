@@ -281,3 +281,29 @@ fn megatron_flop_formula_for_the_one_trillion_model() {
     let per_token = report.hardware_flops.get() / 1e9;
     assert!(within(per_token, megatron_per_token, 0.01), "{per_token:e} vs {megatron_per_token:e}");
 }
+
+/// DeepSeek-V3's pre-training layout (arXiv 2412.19437 §3.2: 16-way pipeline, 64-way expert
+/// parallelism, ZeRO-1, 2,048 H800 of 80 GB). The report fits it with selective recomputation and
+/// FP8 activation caching (§3.2.3, §3.3.2), which the estimate does not model: it says the run
+/// does not fit, says why in a note, and the note's checkpointed figure is the estimate's own with
+/// checkpointing on.
+#[test]
+fn a_run_that_does_not_fit_for_its_activations_says_what_checkpointing_needs() {
+    let scenario = |checkpointing: bool| {
+        format!(
+            r#"{{"model": {{"preset": "deepseek-v3"}},
+                "training": {{"tokens": 14.8e12, "accelerator": "h800-sxm", "accelerator_count": 2048,
+                             "precision": "bf16", "price_per_accelerator_hour": 2.0,
+                             "activation_checkpointing": {checkpointing},
+                             "parallelism": {{"pipeline": 16, "expert": 64, "zero_stage": 1}}}}}}"#
+        )
+    };
+    let plain = training(&scenario(false));
+    assert!(!plain.fits_in_memory);
+    let note = plain.notes.iter().find(|n| n.starts_with("does not fit")).expect("a note");
+    let checkpointed = training(&scenario(true));
+    assert!(checkpointed.fits_in_memory);
+    let gb = checkpointed.memory_per_accelerator_bytes.get() / 1e9;
+    assert!(note.contains(&format!("would need {gb:.0} GB")), "{note}");
+    assert!(checkpointed.notes.iter().all(|n| !n.starts_with("does not fit")));
+}
