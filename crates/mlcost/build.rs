@@ -1,6 +1,7 @@
 //! Embeds `pricing-data/` compactly: each file minified, and for the browser (wasm32) without the
 //! records' `note` fields — reviewers' provenance remarks the CLI shows and the web app does not,
-//! which would otherwise be a tenth of the page's download. Sources and dates always stay.
+//! which would otherwise be a tenth of the page's download — nor the files' `description`s, written
+//! for people reading the files. Sources and dates always stay.
 
 use std::path::Path;
 
@@ -24,6 +25,9 @@ fn main() {
             Ok(mut value) => {
                 if browser {
                     drop_notes(&mut value);
+                    if let Some(file) = value.as_object_mut() {
+                        file.remove("description");
+                    }
                 }
                 value.to_string()
             }

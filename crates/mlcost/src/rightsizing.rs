@@ -140,19 +140,23 @@ pub fn candidates(
         let productive = report.accelerator_hours * report.goodput;
         for offer in offers {
             let per_instance = offer.accelerator_count;
+            // Prices do not depend on the count, nor goodput on the plan: each is found once.
+            let prices: Vec<(Plan, String, UsdPerHour)> = Plan::ALL
+                .into_iter()
+                .filter_map(|plan| {
+                    let (region, price, _) = book.price(offer, plan, training.region.as_deref())?;
+                    Some((plan, region, price))
+                })
+                .collect();
+            let id = offer.id();
             let mut instances = 1u32;
             // The model-parallel split the smallest fit needs, times the ranks the batch allows.
             let largest = min_fit.saturating_mul(max_data_parallel).min(MAX_ACCELERATORS);
             while instances.saturating_mul(per_instance) <= largest.max(per_instance) {
                 let count = instances * per_instance;
                 if count >= min_fit {
-                    for plan in Plan::ALL {
-                        considered += 1;
-                        let Some((region, price, _)) =
-                            book.price(offer, plan, training.region.as_deref())
-                        else {
-                            continue;
-                        };
+                    considered += Plan::ALL.len();
+                    if !prices.is_empty() {
                         let model = |on_spot: bool| {
                             reliability::goodput(
                                 &training.reliability,
@@ -166,30 +170,33 @@ pub fn candidates(
                             )
                             .map(|m| m.goodput)
                         };
-                        let goodput = plan_goodput(
-                            training.goodput,
-                            training.plan == Some(Plan::Spot),
-                            model(false)?,
-                            model(true)?,
-                            plan,
-                        );
-                        let hours = productive / goodput;
-                        let per_accelerator = price / f64::from(per_instance);
-                        candidates.push(Candidate {
-                            offer: offer.id(),
-                            plan,
-                            region,
-                            accelerator: accelerator.id.clone(),
-                            accelerator_count: count,
-                            precision,
-                            activation_checkpointing: checkpointing,
-                            wall_clock_hours: hours / f64::from(count),
-                            compute_cost_usd: hours * per_accelerator,
-                            price_per_accelerator_hour: per_accelerator,
-                            goodput,
-                            mfu_calibrated: training.mfu.is_some()
-                                || Generation::calibrates(&accelerator.id),
-                        });
+                        let (on_demand, spot) = (model(false)?, model(true)?);
+                        for (plan, region, price) in &prices {
+                            let goodput = plan_goodput(
+                                training.goodput,
+                                training.plan == Some(Plan::Spot),
+                                on_demand,
+                                spot,
+                                *plan,
+                            );
+                            let hours = productive / goodput;
+                            let per_accelerator = *price / f64::from(per_instance);
+                            candidates.push(Candidate {
+                                offer: id.clone(),
+                                plan: *plan,
+                                region: region.clone(),
+                                accelerator: accelerator.id.clone(),
+                                accelerator_count: count,
+                                precision,
+                                activation_checkpointing: checkpointing,
+                                wall_clock_hours: hours / f64::from(count),
+                                compute_cost_usd: hours * per_accelerator,
+                                price_per_accelerator_hour: per_accelerator,
+                                goodput,
+                                mfu_calibrated: training.mfu.is_some()
+                                    || Generation::calibrates(&accelerator.id),
+                            });
+                        }
                     }
                 }
                 instances *= 2;
@@ -200,22 +207,24 @@ pub fn candidates(
 }
 
 /// The candidates no other is at least as good as on both axes (and better on one), cheapest first.
-pub fn pareto_front(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
-    candidates.sort_by(|a, b| {
-        a.compute_cost_usd
-            .get()
-            .total_cmp(&b.compute_cost_usd.get())
-            .then(a.wall_clock_hours.get().total_cmp(&b.wall_clock_hours.get()))
-    });
-    let mut front: Vec<Candidate> = Vec::new();
-    for candidate in candidates {
+pub fn pareto_front(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    // Sort small keys, not the candidates themselves: thousands of them on every keystroke.
+    let mut order: Vec<(f64, f64, usize)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.compute_cost_usd.get(), c.wall_clock_hours.get(), i))
+        .collect();
+    order
+        .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut chosen = Vec::new();
+    let mut fastest = f64::INFINITY;
+    for (_, hours, i) in order {
         // Sorted by cost: a candidate joins only if it is faster than everything cheaper.
-        if front
-            .last()
-            .is_none_or(|last| candidate.wall_clock_hours.get() < last.wall_clock_hours.get())
-        {
-            front.push(candidate);
+        if hours < fastest {
+            fastest = hours;
+            chosen.push(i);
         }
     }
-    front
+    let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    chosen.into_iter().filter_map(|i| candidates[i].take()).collect()
 }

@@ -417,7 +417,13 @@ fn min_accelerators_to_fit(
             };
             // Memory never grows with the data degree (ZeRO and experts shard over it): search
             // the smallest power of two that fits.
-            let highest = (0..=MAX_POWER).rev().find(|p| split << p <= 1 << MAX_POWER)?;
+            // Only counts below the best so far can improve on it.
+            let Some(highest) = (0..=MAX_POWER)
+                .rev()
+                .find(|p| split << p <= 1 << MAX_POWER && best.is_none_or(|b| split << p < b))
+            else {
+                continue;
+            };
             if !fits(&at(highest)) {
                 continue;
             }
@@ -552,4 +558,73 @@ fn by_plan(
         );
     }
     Ok(plans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::scenario::{Method, Optimizer, Precision};
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Every layout the search may use, tried one by one: the count it must find.
+    fn exhaustive(
+        model: &ResolvedModel,
+        scenario: Layout,
+        setup: &Setup,
+        capacity: Bytes,
+    ) -> Option<u32> {
+        let layers = model.shape.as_ref().map_or(1, |s| s.layers).min(128);
+        let heads = model.shape.as_ref().map_or(8, |s| s.attention_heads);
+        let fits = |l: Layout| training_memory(model, l, setup).total() <= capacity;
+        let count = |l: Layout| u64::from(l.data) * u64::from(l.tensor) * u64::from(l.pipeline);
+        let mut counts: Vec<u64> = fits(scenario).then(|| count(scenario)).into_iter().collect();
+        for tensor in [1u32, 2, 4, 8].into_iter().filter(|t| heads.is_multiple_of(*t)) {
+            for pipeline in 1..=layers {
+                for power in 0..=20u32 {
+                    let layout = Layout {
+                        data: 1 << power,
+                        tensor,
+                        pipeline,
+                        expert: gcd(scenario.expert, 1 << power),
+                        zero_stage: scenario.zero_stage,
+                    };
+                    if count(layout) <= 1 << 20 && fits(layout) {
+                        counts.push(count(layout));
+                    }
+                }
+            }
+        }
+        counts.into_iter().min().and_then(|c| u32::try_from(c).ok())
+    }
+
+    #[test]
+    fn the_fewest_accelerators_that_fit_are_the_exhaustive_searchs() {
+        for (preset, expert) in [("llama-3.1-8b", 1), ("llama-3.1-70b", 1), ("deepseek-v3", 64)] {
+            let model =
+                Model { preset: Some(preset.into()), ..Model::default() }.resolve().unwrap();
+            for (zero_stage, checkpointing, capacity) in
+                [(0, false, 80e9), (1, false, 80e9), (3, true, 24e9), (1, false, 16e9)]
+            {
+                let setup = Setup {
+                    precision: Precision::Bf16,
+                    optimizer: Optimizer::Adamw,
+                    method: Method::Full,
+                    lora_rank: 16,
+                    micro_batch: 1,
+                    activation_checkpointing: checkpointing,
+                    adapter_parameters: 0.0,
+                };
+                let scenario = Layout { data: 8, tensor: 1, pipeline: 1, expert, zero_stage };
+                let capacity = Bytes::new(capacity);
+                assert_eq!(
+                    min_accelerators_to_fit(&model, scenario, &setup, capacity),
+                    exhaustive(&model, scenario, &setup, capacity),
+                    "{preset}, ZeRO {zero_stage}, checkpointing {checkpointing}, {capacity:?}"
+                );
+            }
+        }
+    }
 }
