@@ -182,11 +182,12 @@ pub fn App() -> impl IntoView {
     let (training_form, serving_form) = (app.training, app.serving);
     let deferred = deferred::DeferredPages::start(app, page);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
-    // The address bar always holds the current scenario's link (an effect: the URL is outside
-    // the reactive graph).
+    // The address bar holds the current scenario's link (an effect: the URL is outside the
+    // reactive graph), written once typing pauses.
+    let address_bar = state::AddressBar::new();
     Effect::new(move |_| {
         if let Some(scenario) = app.scenario() {
-            state::write_url(&scenario);
+            address_bar.follow(scenario);
         }
     });
     if opening.embed
@@ -197,7 +198,11 @@ pub fn App() -> impl IntoView {
     let tab = move |target: Page| {
         view! {
             <button type="button" class="tab" aria-current=move || (page.get() == target).then_some("page")
-                on:click=move |_| page.set(target)>{target.label()}</button>
+                on:click=move |_| {
+                    // The deferred pages read the scenario from the address bar.
+                    address_bar.flush();
+                    page.set(target);
+                }>{target.label()}</button>
         }
     };
     let shown = move || match page.get() {

@@ -1,10 +1,12 @@
 //! The app's one scenario: the training and serving forms share the model, and together they are
 //! what a link, a saved scenario or an exported file holds.
 //!
-//! The URL keeps up: every valid change replaces the fragment with the scenario's link
-//! (`#s=2.…`, see `mlcost::share`), without adding history entries, so the address bar can be
-//! copied at any moment. Opening a link fills the forms; a link that cannot be read says why and
-//! the app opens its defaults.
+//! The URL keeps up: a quarter of a second after the last valid change the fragment holds the
+//! scenario's link (`#s=2.…`, see `mlcost::share`), replaced without adding history entries, so
+//! the address bar can be copied at any moment. Opening a link fills the forms; a link that cannot
+//! be read says why and the app opens its defaults.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use mlcost::Scenario;
@@ -74,6 +76,59 @@ impl Default for AppScenario {
 fn current_fragment() -> Option<String> {
     let hash = window().location().hash().ok()?;
     hash.strip_prefix(FRAGMENT).map(str::to_owned)
+}
+
+/// How long the address bar waits for typing to pause. Deflating the link takes a few
+/// milliseconds, a sizeable part of a keystroke's frame, and browsers throttle history updates
+/// made many times a second; a quarter of a second is shorter than anyone takes to reach for the
+/// address bar.
+const ADDRESS_BAR_DELAY: Duration = Duration::from_millis(250);
+
+/// The address bar, following the app's scenario after a pause in typing.
+#[derive(Debug, Clone, Copy)]
+pub struct AddressBar {
+    pending: StoredValue<Option<(TimeoutHandle, Scenario)>>,
+}
+
+impl AddressBar {
+    pub fn new() -> Self {
+        Self { pending: StoredValue::new(None) }
+    }
+
+    /// Writes `scenario`'s link once typing pauses (a later call replaces it).
+    pub fn follow(self, scenario: Scenario) {
+        let pending = self.pending;
+        let write = scenario.clone();
+        let Ok(handle) = set_timeout_with_handle(
+            move || {
+                pending.set_value(None);
+                write_url(&write);
+            },
+            ADDRESS_BAR_DELAY,
+        ) else {
+            // No timers: write it now.
+            return write_url(&scenario);
+        };
+        if let Some((earlier, _)) =
+            pending.try_update_value(|p| p.replace((handle, scenario))).flatten()
+        {
+            earlier.clear();
+        }
+    }
+
+    /// Writes a pending link now: before the deferred pages' module reads the address bar.
+    pub fn flush(self) {
+        if let Some((handle, scenario)) = self.pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+            write_url(&scenario);
+        }
+    }
+}
+
+impl Default for AddressBar {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Writes a scenario's link into the address bar in place (no new history entry).
