@@ -718,6 +718,11 @@ struct Browser {
 
 impl Browser {
     async fn start() -> Self {
+        Self::start_at("/").await
+    }
+
+    /// A browser on `path` of a fresh server for the built app.
+    async fn start_at(path: &str) -> Self {
         let dist = PathBuf::from(std::env::var_os("MLCOST_DIST").expect(IGNORED));
         assert!(
             dist.join("index.html").is_file(),
@@ -752,7 +757,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
             .expect("chromedriver session");
-        client.goto(&format!("http://{site}/")).await.expect("open the app");
+        client.goto(&format!("http://{site}{path}")).await.expect("open the site");
         Self { client, site, _driver: driver }
     }
 
