@@ -733,12 +733,14 @@ impl Browser {
         let driver_port = free_port();
         let chromedriver =
             std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into());
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {chromedriver:?}: {e}"));
+        let mut command = Command::new(&chromedriver);
+        command.arg(format!("--port={driver_port}")).stdout(Stdio::null()).stderr(Stdio::null());
+        // Its own process group, with the browser it starts: a test that panics before closing
+        // the browser must not leave Chromium running (and slowing the tests after it).
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver =
+            command.spawn().unwrap_or_else(|e| panic!("cannot start {chromedriver:?}: {e}"));
         let driver = KillOnDrop(driver);
         wait_until_listening(driver_port);
 
@@ -778,6 +780,10 @@ struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
+        // The whole group: chromedriver and the browser it started.
+        #[cfg(unix)]
+        let _ =
+            Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.0.id())]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
