@@ -81,19 +81,16 @@ async fn an_offer_prices_every_plan_and_a_deadline_picks_the_cheapest() {
     let browser = Browser::start().await;
     let page = &browser.client;
     wait_for_text(page, "#training-compute-cost").await;
-    for (id, value) in [
-        ("model.preset", "llama-3.1-8b"),
-        ("training.accelerator", "h100-sxm"),
-        ("pricing", "offer"),
-        ("training.offer", "aws:p5.48xlarge"),
-    ] {
-        page.find(Locator::Id(id))
-            .await
-            .unwrap_or_else(|e| panic!("{id}: {e}"))
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("select {value} in {id}: {e}"));
-    }
+    choose(
+        page,
+        &[
+            ("model.preset", "llama-3.1-8b"),
+            ("training.accelerator", "h100-sxm"),
+            ("pricing", "offer"),
+            ("training.offer", "aws:p5.48xlarge"),
+        ],
+    )
+    .await;
     retype(page, "training.tokens", "1T").await;
     retype(page, "training.accelerator_count", "64").await;
     page.find(Locator::Css("details.advanced summary"))
@@ -264,12 +261,7 @@ async fn catalog_filters_and_sorts_offers_with_normalised_prices() {
     let all = row_count(page).await;
     assert!(all >= 100, "only {all} offer-regions listed");
 
-    page.find(Locator::Id("catalog.accelerator"))
-        .await
-        .expect("accelerator filter")
-        .select_by_value("h100-sxm")
-        .await
-        .expect("select h100-sxm");
+    choose(page, &[("catalog.accelerator", "h100-sxm")]).await;
     let h100 = poll(
         || async {
             Some(row_count(page).await).filter(|n| *n < all && *n > 0).map(|n| n.to_string())
@@ -324,18 +316,15 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
     // The Training page (the app's own module, with its own copy of the sheet) prices with it
     // at once.
     open_tab(page, "Training").await;
-    for (id, value) in [
-        ("training.accelerator", "h100-sxm"),
-        ("pricing", "offer"),
-        ("training.offer", "aws:p5.48xlarge"),
-    ] {
-        page.find(Locator::Id(id))
-            .await
-            .unwrap_or_else(|e| panic!("{id}: {e}"))
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("select {value} in {id}: {e}"));
-    }
+    choose(
+        page,
+        &[
+            ("training.accelerator", "h100-sxm"),
+            ("pricing", "offer"),
+            ("training.offer", "aws:p5.48xlarge"),
+        ],
+    )
+    .await;
     // The region is among the advanced inputs.
     click(page, "details.advanced summary").await;
     retype(page, "training.region", "us-east-1").await;
@@ -819,6 +808,31 @@ where
         assert!(Instant::now() < deadline, "gave up waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Picks `value` in each `<select>` named by `id`, in order.
+async fn choose(page: &Client, choices: &[(&str, &str)]) {
+    for (id, value) in choices {
+        page.find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {id}: {e}"));
+    }
+}
+
+/// Waits for the input `id` to hold `value` (after a file or link filled the form).
+async fn wait_for_value(page: &Client, id: &str, value: &str) {
+    poll(
+        || async {
+            let input = page.find(Locator::Id(id)).await.ok()?;
+            let now = input.prop("value").await.ok().flatten()?;
+            (now == value).then_some(now)
+        },
+        &format!("{id} to read {value}"),
+    )
+    .await;
 }
 
 /// Replaces an input's text the way a person does: select it all, type over it.

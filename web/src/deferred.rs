@@ -94,19 +94,14 @@ impl DeferredPages {
             }
         });
         // "Open this scenario" in the module: load the link it wrote and show its page.
-        let listener = window_event_listener_untyped(OPEN_LINK_EVENT, move |event| {
-            let target = event
-                .dyn_ref::<web_sys::CustomEvent>()
-                .and_then(|e| e.detail().as_string())
-                .and_then(|name| Page::ALL.into_iter().find(|p| p.name() == name));
+        crate::page_events::listen(OPEN_LINK_EVENT, move |name| {
+            let target = Page::ALL.into_iter().find(|p| p.name() == name);
             if app.load_from_url().is_ok()
                 && let Some(target) = target
             {
                 page.set(target);
             }
         });
-        // The app lives as long as the page: the listener too.
-        std::mem::forget(listener);
         Self { load, roots, page }
     }
 

@@ -16,6 +16,7 @@ mod form;
 pub mod format;
 pub mod input;
 pub mod legend;
+pub mod page_events;
 pub mod price_sheet;
 pub mod results;
 pub mod saved;
@@ -132,6 +133,20 @@ fn ThemeSwitch() -> impl IntoView {
     }
 }
 
+/// A problem worth interrupting for, shown until dismissed (as text, never markup).
+pub fn dismissible_alert(message: RwSignal<Option<String>>, id: &'static str) -> impl IntoView {
+    move || {
+        message.get().map(|text| {
+            view! {
+                <div class="banner" role="alert">
+                    <p id=id>{text}</p>
+                    <button type="button" on:click=move |_| message.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// A panic stops the app (the wasm traps): say so on the page, with a way back, instead of leaving
 /// a page that silently stopped updating. Built with plain DOM calls, since the reactive system
 /// may be what failed. The reset link drops the scenario from the URL; saved scenarios stay.
@@ -181,7 +196,9 @@ pub fn App() -> impl IntoView {
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
     let deferred = deferred::DeferredPages::start(app, page);
-    let link_problem = RwSignal::new(app.load_from_url().err().map(|e| e.to_string()));
+    let link_problem = RwSignal::new(app.load_from_url().err().map(|problem| {
+        format!("This link could not be opened: {problem}. The defaults are shown instead.")
+    }));
     // The address bar holds the current scenario's link (an effect: the URL is outside the
     // reactive graph), written once typing pauses.
     let address_bar = state::AddressBar::new();
@@ -212,27 +229,9 @@ pub fn App() -> impl IntoView {
         Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
         deferred_page => deferred.status(deferred_page).into_any(),
     };
-    let banner = move || {
-        link_problem.get().map(|problem| {
-            view! {
-                <div class="banner" role="alert">
-                    <p>{format!("This link could not be opened: {problem}. The defaults are shown instead.")}</p>
-                    <button type="button" on:click=move |_| link_problem.set(None)>"Dismiss"</button>
-                </div>
-            }
-        })
-    };
+    let banner = move || dismissible_alert(link_problem, "link-problem");
     // Found when the app read storage at start-up, before the Catalog (which shows the sheet) loads.
-    let sheet_problem = move || {
-        sheet.storage_problem.get().map(|problem| {
-            view! {
-                <div class="banner" role="alert">
-                    <p id="sheet-problem">{problem}</p>
-                    <button type="button" on:click=move |_| sheet.storage_problem.set(None)>"Dismiss"</button>
-                </div>
-            }
-        })
-    };
+    let sheet_problem = move || dismissible_alert(sheet.storage_problem, "sheet-problem");
     if opening.embed {
         let full_app = move || {
             app.scenario().map(|s| state::link_to(&s).replace("?embed&", "?").replace("?embed", ""))

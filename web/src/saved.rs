@@ -99,7 +99,12 @@ impl SavedScenarios {
     /// Re-reads storage after a write by either module. Entries that did not change keep their
     /// ids, and with them their ticks in the comparison.
     fn reload(&self) {
-        let (entries, _) = storage::read(KEY).as_deref().map(parse).unwrap_or_default();
+        let text = storage::read(KEY);
+        // This copy's own write comes back too: nothing to parse then.
+        if text.as_deref() == Some(self.list.with_untracked(|list| to_json(list)).as_str()) {
+            return;
+        }
+        let (entries, _) = text.as_deref().map(parse).unwrap_or_default();
         let fresh: Vec<Saved> = self.list.with_untracked(|old| {
             let mut unclaimed: Vec<&Saved> = old.iter().collect();
             entries
@@ -264,12 +269,7 @@ pub fn SaveAs(app: AppScenario, saved: SavedScenarios) -> impl IntoView {
             <button type="submit" id="save-scenario">"Save"</button>
             <span class="hint" id="save-status" role="status">{move || status.get()}</span>
         </form>
-        {move || saved.problem.get().map(|problem| view! {
-            <div class="banner" role="alert">
-                <p id="saved-problem">{problem}</p>
-                <button type="button" on:click=move |_| saved.problem.set(None)>"Dismiss"</button>
-            </div>
-        })}
+        {crate::dismissible_alert(saved.problem, "saved-problem")}
     }
 }
 

@@ -6,7 +6,7 @@
 //! hears it and re-reads storage. A write of what storage already holds is skipped, so the copy
 //! that re-reads (and whose sync effect then runs) does not start an echo.
 
-use leptos::prelude::*;
+use crate::page_events;
 
 /// The window event sent after a key is written here; its `detail` is the key.
 pub const CHANGED_EVENT: &str = "mlcost-storage-changed";
@@ -35,23 +35,15 @@ pub fn write(key: &str, text: Option<&str>) -> Result<(), NotWritten> {
         None => storage.remove_item(key),
     }
     .map_err(|_| NotWritten)?;
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(&wasm_bindgen::JsValue::from_str(key));
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(CHANGED_EVENT, &init) {
-        let _ = window().dispatch_event(&event);
-    }
+    page_events::send(CHANGED_EVENT, key);
     Ok(())
 }
 
 /// Calls `reload` each time either module writes `key`, for as long as the page lives.
 pub fn on_change(key: &'static str, reload: impl Fn() + 'static) {
-    let listener = window_event_listener_untyped(CHANGED_EVENT, move |event| {
-        let named = wasm_bindgen::JsCast::dyn_ref::<web_sys::CustomEvent>(&event)
-            .and_then(|e| e.detail().as_string());
-        if named.as_deref() == Some(key) {
+    page_events::listen(CHANGED_EVENT, move |named| {
+        if named == key {
             reload();
         }
     });
-    // The stores that listen live as long as the page.
-    std::mem::forget(listener);
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{
     Browser, SHOWN_PAGE, open_tab, poll, retype, serve, text_of, upload_to, wait_for_text,
+    wait_for_value,
 };
 
 /// The page's address once the app has written the current scenario's link into it.
@@ -105,15 +106,7 @@ async fn a_scenario_file_opens_and_a_bad_one_is_refused() {
     });
     std::fs::write(&good, scenario.to_string()).expect("write scenario");
     upload_to(page, "import-scenario", &good).await;
-    poll(
-        || async {
-            let count = page.find(Locator::Id("training.accelerator_count")).await.ok()?;
-            let value = count.prop("value").await.ok().flatten()?;
-            (value == "64").then_some(value)
-        },
-        "the imported count",
-    )
-    .await;
+    wait_for_value(page, "training.accelerator_count", "64").await;
     let preset = page.find(Locator::Id("model.preset")).await.expect("preset");
     assert_eq!(preset.prop("value").await.ok().flatten().as_deref(), Some("llama-3.1-8b"));
 
@@ -127,6 +120,19 @@ async fn a_scenario_file_opens_and_a_bad_one_is_refused() {
     assert_eq!(count.prop("value").await.ok().flatten().as_deref(), Some("64"));
     let _ = std::fs::remove_dir_all(dir);
     browser.close().await;
+}
+
+/// Waits for the deferred pages' module, which the app fetches right after its first render.
+async fn wait_for_deferred_module(page: &fantoccini::Client) {
+    poll(
+        || async {
+            let script = "return performance.getEntriesByName('mlcost-deferred-loaded').length;";
+            let marks = page.execute(script, vec![]).await.ok()?;
+            (marks.as_u64() == Some(1)).then(String::new)
+        },
+        "the deferred pages' module",
+    )
+    .await;
 }
 
 /// Keeps what the page downloads (scenario JSON, results CSV) in `window.mlcostDownloads` as
@@ -157,15 +163,7 @@ async fn exported_json_and_csv_read_back_and_the_json_reopens_the_scenario() {
     )
     .await;
     // The CSV is written by the deferred pages' module: wait for it like a user would.
-    poll(
-        || async {
-            let script = "return performance.getEntriesByName('mlcost-deferred-loaded').length;";
-            let marks = page.execute(script, vec![]).await.ok()?;
-            (marks.as_u64() == Some(1)).then(String::new)
-        },
-        "the deferred pages' module",
-    )
-    .await;
+    wait_for_deferred_module(page).await;
     page.execute(CAPTURE_DOWNLOADS, vec![]).await.expect("capture downloads");
     super::click(page, "#export-json").await;
     super::click(page, "#export-csv").await;
@@ -201,15 +199,7 @@ async fn exported_json_and_csv_read_back_and_the_json_reopens_the_scenario() {
     let file = dir.join("mlcost-scenario.json");
     std::fs::write(&file, json_text).expect("write the export");
     upload_to(page, "import-scenario", &file).await;
-    poll(
-        || async {
-            let count = page.find(Locator::Id("training.accelerator_count")).await.ok()?;
-            let value = count.prop("value").await.ok().flatten()?;
-            (value == "4096").then_some(value)
-        },
-        "the imported count",
-    )
-    .await;
+    wait_for_value(page, "training.accelerator_count", "4096").await;
     assert_eq!(wait_for_text(page, "#training-total-cost").await, total);
     let _ = std::fs::remove_dir_all(dir);
     browser.close().await;
@@ -263,15 +253,7 @@ async fn the_strict_csp_holds_and_nothing_is_fetched_after_load() {
     let page = &browser.client;
     wait_for_text(page, "#training-compute-cost").await;
     // The app's own files include the deferred pages' module, fetched right after first render.
-    poll(
-        || async {
-            let script = "return performance.getEntriesByName('mlcost-deferred-loaded').length;";
-            let marks = page.execute(script, vec![]).await.ok()?;
-            (marks.as_u64() == Some(1)).then(String::new)
-        },
-        "the deferred pages' module",
-    )
-    .await;
+    wait_for_deferred_module(page).await;
     let loaded = resources(page).await;
     assert!(!loaded.is_empty());
     assert!(loaded.iter().all(|url| url.contains(&browser.site)), "{loaded:?}");

@@ -86,11 +86,5 @@ fn from_address_bar() -> Option<Scenario> {
 /// Puts `scenario` in the address bar and asks the app to load it and show `page`.
 pub(crate) fn open_in_app(scenario: &Scenario, page: &str) {
     mlcost_web::state::write_url(scenario);
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(&JsValue::from_str(page));
-    if let Ok(event) =
-        web_sys::CustomEvent::new_with_event_init_dict(mlcost_web::state::OPEN_LINK_EVENT, &init)
-    {
-        let _ = window().dispatch_event(&event);
-    }
+    mlcost_web::page_events::send(mlcost_web::state::OPEN_LINK_EVENT, page);
 }
