@@ -186,7 +186,7 @@ fn shows_lines_of(shown: &[String], output: &str) -> Result<(), String> {
         }
         let matches = |candidate: &&str| line_matches(line, candidate);
         let found = if skips {
-            actual[next..].iter().position(|candidate| matches(&candidate)).map(|i| next + i)
+            actual[next..].iter().position(matches).map(|i| next + i)
         } else {
             actual.get(next).filter(|candidate| matches(candidate)).map(|_| next)
         };

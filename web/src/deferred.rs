@@ -148,7 +148,7 @@ impl DeferredPages {
 /// report's serializer: code the first render has no use for, so the module runs it). `Err` says
 /// why there are none, such as the module still loading.
 pub fn results_csv(scenario: &mlcost::Scenario) -> Result<String, String> {
-    deferred_results_csv(&mlcost::share::encode(scenario)).map_err(|e| describe(&e))
+    deferred_results_csv(&mlcost::scenario::share::encode(scenario)).map_err(|e| describe(&e))
 }
 
 fn module_url() -> Option<String> {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use mlcost::PriceBook;
-use mlcost::pricing::PriceSheet;
+use mlcost::catalogue::pricing::PriceSheet;
 use serde::{Deserialize, Serialize};
 
 use crate::storage;

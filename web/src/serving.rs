@@ -4,7 +4,8 @@
 //! The form is `form::Form`'s table of scenario fields, as on the training page.
 
 use leptos::prelude::*;
-use mlcost::serving::{Mix, ServingReport};
+use mlcost::ServingReport;
+use mlcost::serving::Mix;
 use mlcost::{Error, PriceBook, Report, Scenario};
 
 use crate::form::{

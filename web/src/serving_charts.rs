@@ -4,7 +4,8 @@
 use crate::canvas::ChartCanvas;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use mlcost::serving::{BatchPoint, HourPlan, ServingReport};
+use mlcost::ServingReport;
+use mlcost::serving::{BatchPoint, HourPlan};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 

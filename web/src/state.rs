@@ -2,7 +2,7 @@
 //! what a link, a saved scenario or an exported file holds.
 //!
 //! The URL keeps up: a quarter of a second after the last valid change the fragment holds the
-//! scenario's link (`#s=2.…`, see `mlcost::share`), replaced without adding history entries, so
+//! scenario's link (`#s=2.…`, see `mlcost::scenario::share`), replaced without adding history entries, so
 //! the address bar can be copied at any moment. Opening a link fills the forms; a link that cannot
 //! be read says why and the app opens its defaults.
 
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use mlcost::Scenario;
-use mlcost::share::{self, LinkError};
+use mlcost::scenario::share::{self, LinkError};
 
 use crate::form::Form;
 use crate::{serving, training};

@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use mlcost::PriceBook;
-use mlcost::pricing::{Quote, QuoteFilter, csv_cell};
+use mlcost::catalogue::pricing::{Quote, QuoteFilter, csv_cell};
 use serde::Serialize;
 
 use crate::Format;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mlcost::pricing::{PriceSheet, QuoteFilter};
+use mlcost::catalogue::pricing::{PriceSheet, QuoteFilter};
 use mlcost::{Plan, PriceBook, Scenario};
 
 mod catalog;
@@ -130,7 +130,11 @@ fn main() -> ExitCode {
         }
         Command::Link { file, base } => {
             let scenario = read_scenario(&file)?;
-            Ok(format!("{}#s={}", base.trim_end_matches('#'), mlcost::share::encode(&scenario)))
+            Ok(format!(
+                "{}#s={}",
+                base.trim_end_matches('#'),
+                mlcost::scenario::share::encode(&scenario)
+            ))
         }
         Command::Utilization { file, price, alternative_price, format } => {
             utilization(&file, price, alternative_price, format)
@@ -189,7 +193,8 @@ fn book(prices: Option<&Path>) -> Result<PriceBook, Failure> {
 /// A scenario from a file (JSON, or TOML by extension), standard input, or an app link.
 fn read_scenario(file: &str) -> Result<Scenario, Failure> {
     if let Some((_, payload)) = file.split_once("#s=") {
-        return mlcost::share::decode(payload).map_err(|e| Failure::Input(format!("link: {e}")));
+        return mlcost::scenario::share::decode(payload)
+            .map_err(|e| Failure::Input(format!("link: {e}")));
     }
     let text =
         read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;

@@ -174,7 +174,7 @@ pub fn report(report: &Report) -> String {
     out.trim_end().to_owned()
 }
 
-fn serving_section(s: &mlcost::serving::ServingReport) -> String {
+fn serving_section(s: &mlcost::ServingReport) -> String {
     let mut out = String::new();
     let gb = |bytes: f64| format!("{:.1} GB", bytes / 1e9);
     // A model without tokens (a CNN) answers requests: show its latency and request rates.

@@ -2,8 +2,8 @@
 //! counts (training) and daily volumes (serving) for its charts.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlcost::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
-use mlcost::{PriceBook, Scenario, estimate};
+use mlcost::catalogue::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
+use mlcost::{Options, PriceBook, Scenario, estimate, estimate_with_options};
 
 fn training_estimate(c: &mut Criterion) {
     let scenario = Scenario::from_json(
@@ -12,7 +12,14 @@ fn training_estimate(c: &mut Criterion) {
                          "precision": "bf16", "price_per_accelerator_hour": 2.0}}"#,
     )
     .expect("benchmark scenario is valid");
+    // With right-sizing: every offer, count and plan in the price book searched for the Pareto front.
     c.bench_function("estimate/training", |b| b.iter(|| estimate(std::hint::black_box(&scenario))));
+    // The estimate alone, as the advisor's and the charts' sweeps run it.
+    let book = PriceBook::bundled().expect("bundled price book loads");
+    let alone = Options { right_sizing: false };
+    c.bench_function("estimate/training_without_rightsizing", |b| {
+        b.iter(|| estimate_with_options(std::hint::black_box(&scenario), book, alone))
+    });
     c.bench_function("scenario/from_json", |b| {
         let json = scenario.to_json();
         b.iter(|| Scenario::from_json(std::hint::black_box(&json)))

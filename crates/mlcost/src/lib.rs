@@ -7,33 +7,29 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-mod check;
-pub mod costs;
-mod error;
-pub mod hardware;
-mod json;
-pub mod memory;
-pub mod mfu;
-pub mod model;
+// The layers, bottom up: each imports only the layers below it (ARCHITECTURE.md, "Layers").
+pub mod catalogue;
 pub mod optimize;
-pub mod pricing;
-pub mod reliability;
 mod report;
-pub mod rightsizing;
-mod scenario;
+pub mod scenario;
 pub mod schedule;
 pub mod serving;
-pub mod share;
-mod training;
-pub mod units;
+pub mod training;
 pub mod utilization;
-pub mod work;
+pub mod vocabulary;
 
-pub use error::{Error, Problem};
-pub use model::Model;
-pub use pricing::{Plan, PriceBook};
-pub use report::{Assumption, OfferUsed, PlanCost, Report, TrainingReport};
-pub use scenario::{Method, Optimizer, Parallelism, Precision, Scenario, Training};
+pub use catalogue::model::Model;
+pub use catalogue::pricing::{OfferUsed, PriceBook};
+pub use report::Report;
+pub use scenario::Scenario;
+pub use scenario::serving::Serving;
+pub use scenario::training::{Parallelism, Training};
+pub use serving::report::ServingReport;
+pub use training::report::{PlanCost, TrainingReport};
+pub use vocabulary::error::{Error, Problem};
+pub use vocabulary::provenance::Assumption;
+pub use vocabulary::terms::{Method, Optimizer, Plan, Precision, StoragePrecision};
+pub use vocabulary::units;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -73,7 +69,8 @@ pub fn estimate_with_options(
         Some(training) => {
             let mut report = training::estimate(&scenario.model, training, book)?;
             if options.right_sizing {
-                report.rightsizing = Some(rightsizing::search(&scenario.model, training, book)?);
+                report.rightsizing =
+                    Some(training::rightsizing::search(&scenario.model, training, book)?);
                 report.recommendation =
                     report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
                 if let (Some(deadline), None) = (training.deadline_hours, &report.recommendation) {

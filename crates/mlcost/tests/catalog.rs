@@ -8,7 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::collections::BTreeSet;
 
-use mlcost::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
+use mlcost::catalogue::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
 use mlcost::{Plan, PriceBook, Problem, Scenario, estimate_with};
 
 fn book() -> &'static PriceBook {
@@ -203,7 +203,7 @@ fn csv_export_reads_back_to_the_same_prices() {
     let book = book();
     let csv = offers_to_csv(&book.offers);
     let sheet = PriceSheet::from_csv(&csv, book, "round trip", "2026-11-29").unwrap();
-    let sold = |offer: &mlcost::pricing::Offer| {
+    let sold = |offer: &mlcost::catalogue::pricing::Offer| {
         offer.regions.iter().any(|r| r.on_demand.is_some() || r.spot.is_some())
     };
     assert_eq!(sheet.offers.len(), book.offers.iter().filter(|o| sold(o)).count());

@@ -6,7 +6,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use mlcost::{Precision, Report, Scenario, TrainingReport, estimate, mfu};
+use mlcost::training::mfu;
+use mlcost::{Precision, Report, Scenario, TrainingReport, estimate};
 
 fn training(json: &str) -> TrainingReport {
     let scenario = Scenario::from_json(json).unwrap();

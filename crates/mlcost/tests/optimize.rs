@@ -245,14 +245,10 @@ fn quantization_what_ifs_cite_their_quality_cost() {
     let (_, advice) = advice(SERVING);
     let rows = &advice.what_ifs.quantization;
     assert!(rows.len() >= 5);
-    let fp8 =
-        rows.iter().find(|q| q.weight_precision == mlcost::serving::StoragePrecision::Fp8).unwrap();
+    let fp8 = rows.iter().find(|q| q.weight_precision == mlcost::StoragePrecision::Fp8).unwrap();
     assert!(fp8.fits_in_memory && fp8.monthly_cost_usd.is_some());
     assert!(fp8.quality.contains("model card"), "{}", fp8.quality);
-    let bf16 = rows
-        .iter()
-        .find(|q| q.weight_precision == mlcost::serving::StoragePrecision::Bf16)
-        .unwrap();
+    let bf16 = rows.iter().find(|q| q.weight_precision == mlcost::StoragePrecision::Bf16).unwrap();
     assert!(
         (fp8.weights_per_accelerator_bytes * 2.0 - bf16.weights_per_accelerator_bytes).abs() < 1.0
     );

@@ -10,7 +10,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use common::{Lcg, assert_all_numbers_finite};
 
-use mlcost::serving::ServingReport;
+use mlcost::ServingReport;
 use mlcost::{Scenario, estimate};
 
 fn serving(model: &str, serving: &str) -> ServingReport {

@@ -73,14 +73,14 @@ pub fn refresh() {
 /// the user's sheet, as CSV; `Err` says why there is none.
 #[wasm_bindgen]
 pub fn results_csv(link: &str) -> Result<String, String> {
-    let scenario = mlcost::share::decode(link).map_err(|e| e.to_string())?;
+    let scenario = mlcost::scenario::share::decode(link).map_err(|e| e.to_string())?;
     let book = mlcost_web::price_sheet::book_now();
     mlcost::estimate_with(&scenario, &book).map(|report| report.to_csv()).map_err(|e| e.to_string())
 }
 
 fn from_address_bar() -> Option<Scenario> {
     let hash = window().location().hash().ok()?;
-    mlcost::share::decode(hash.strip_prefix("#s=")?).ok()
+    mlcost::scenario::share::decode(hash.strip_prefix("#s=")?).ok()
 }
 
 /// Puts `scenario` in the address bar and asks the app to load it and show `page`.

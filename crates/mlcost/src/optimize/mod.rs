@@ -11,13 +11,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Problem};
-use crate::pricing::{Plan, PriceBook};
-use crate::rightsizing;
-use crate::scenario::{Precision, Scenario, Training};
+use crate::catalogue::pricing::PriceBook;
+use crate::report::Report;
+use crate::scenario::Scenario;
+use crate::scenario::serving::Serving;
+use crate::scenario::training::Training;
+use crate::serving::report::ServingReport;
 use crate::serving::search::{self as serving_search, Billed};
-use crate::serving::{Serving, ServingReport};
-use crate::{Options, Report, TrainingReport, estimate_with_options};
+use crate::training::report::TrainingReport;
+use crate::training::rightsizing;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::terms::Precision;
+use crate::{Options, estimate_with_options};
 
 pub mod quality;
 mod what_if;
@@ -194,7 +200,7 @@ pub fn optimize(
         return Err(Error::new("optimize.distillation_tokens", Problem::MustBePositive));
     }
     if let Some(id) = &settings.student {
-        crate::model::preset(id, "optimize.student")?;
+        crate::catalogue::model::preset(id, "optimize.student")?;
     }
     for (i, id) in settings.accepted.iter().flatten().enumerate() {
         if !TRAINING_MOVES.contains(&id.as_str()) && !SERVING_MOVES.contains(&id.as_str()) {
@@ -534,7 +540,7 @@ type Move<T> = Option<(T, String, String, String)>;
 
 fn training_move(
     id: &str,
-    model: &crate::Model,
+    model: &crate::catalogue::model::Model,
     training: &Training,
     now: &TrainingReport,
     book: &PriceBook,
@@ -635,7 +641,7 @@ fn training_move(
 /// The training section changed to a searched candidate (its layout left to data parallelism, as
 /// the search sized it).
 fn training_scenario(
-    model: &crate::Model,
+    model: &crate::catalogue::model::Model,
     training: &Training,
     c: &rightsizing::Candidate,
     book: &PriceBook,
@@ -649,7 +655,7 @@ fn training_scenario(
     next.plan = Some(c.plan);
     next.region = training.region.clone();
     next.price_per_accelerator_hour = None;
-    next.parallelism = crate::scenario::Parallelism {
+    next.parallelism = crate::scenario::training::Parallelism {
         zero_stage: training.parallelism.zero_stage,
         ..Default::default()
     };
@@ -760,7 +766,7 @@ fn serving_move(
             let burst = Plan::parse(&mix.burst_plan)?;
             let mut next = serving.clone();
             next.plan = Some(burst);
-            next.committed_baseline = Some(crate::serving::CommittedBaseline {
+            next.committed_baseline = Some(crate::scenario::serving::CommittedBaseline {
                 replicas: mix.committed_replicas,
                 plan: Some(committed),
                 price_per_accelerator_hour: serving

@@ -1,8 +1,8 @@
 //! What each cost-cutting technique is published to cost in quality. Only figures read off their
 //! source; each note names it. These are notes for a person to weigh, never inputs to a cost.
 
-use crate::scenario::Precision;
-use crate::serving::StoragePrecision;
+use crate::vocabulary::terms::Precision;
+use crate::vocabulary::terms::StoragePrecision;
 
 /// The published quality cost of serving weights in `format`, from the published model nearest a
 /// model of `parameters` (a mixture of experts when `moe`): what was measured, on what.

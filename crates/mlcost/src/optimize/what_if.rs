@@ -3,13 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::model::{self, Model};
-use crate::pricing::PriceBook;
-use crate::scenario::{Method, Precision, Scenario, Training};
+use crate::catalogue::model;
+use crate::catalogue::model::Model;
+use crate::catalogue::pricing::PriceBook;
+use crate::estimate_with_options;
+use crate::report::Report;
+use crate::scenario::Scenario;
+use crate::scenario::serving::Serving;
+use crate::scenario::training::Training;
+use crate::serving;
+use crate::serving::report::ServingReport;
 use crate::serving::search::FORMATS;
-use crate::serving::{self, Serving, ServingReport, StoragePrecision};
-use crate::{Report, estimate_with_options};
+use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::terms::{Method, Precision};
 
 use super::{Settings, quality};
 
@@ -375,7 +382,7 @@ fn distillation(
     training.samples = None;
     training.epochs = None;
     training.lora_rank = None;
-    training.parallelism = crate::scenario::Parallelism::default();
+    training.parallelism = crate::scenario::training::Parallelism::default();
     training.global_batch = None;
     // On a layout it fits in: the smallest split, as the advisor's moves choose.
     training.parallelism = crate::training::fitting_parallelism(&student_model, &training, book)

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Problem};
+use crate::vocabulary::error::{Error, Problem};
 
 /// Accelerators `first` to `first + count - 1` of the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,10 +23,10 @@ mod sizing;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Assumption;
-use crate::check::{non_negative, positive};
-use crate::error::{Error, Problem};
-use crate::units::{Hours, Usd, UsdPerHour};
+use crate::vocabulary::check::{non_negative, positive};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::units::{Hours, Usd, UsdPerHour};
 
 pub use lanes::LaneRange;
 pub use sizing::{ClusterSizing, MAX_SIZES_EVALUATED, SizeOutcome, best_cluster_size};
@@ -168,7 +168,7 @@ pub struct Placement {
 impl ScheduleInput {
     /// Parses an input from JSON. Errors name the field (`jobs[2].hours`).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        crate::json::from_json(text)
+        crate::vocabulary::json::from_json(text)
     }
 }
 

@@ -12,8 +12,8 @@ use std::ops::RangeInclusive;
 use serde::{Deserialize, Serialize};
 
 use super::{ScheduleInput, ScheduleReport, run, validate};
-use crate::error::{Error, Problem};
-use crate::units::{Hours, Usd};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::units::{Hours, Usd};
 
 /// At most this many sizes are scheduled. A wider range is sampled geometrically, which keeps the
 /// relative step even: about 3% per step across 1 to 2,048 accelerators.

@@ -7,25 +7,29 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::check::{fraction, positive};
-use crate::error::{Error, Problem};
-use crate::model::Model;
-use crate::pricing::{Plan, PriceBook, PriceChoice};
-use crate::report::{Assumption, OfferUsed};
-use crate::units::{Bytes, Usd, UsdPerHour};
+use crate::catalogue::model::Model;
+use crate::catalogue::pricing::OfferUsed;
+use crate::catalogue::pricing::{PriceBook, PriceChoice};
+use crate::scenario::serving::{Serving, Slo};
+use crate::vocabulary::check::{fraction, positive};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::units::{Bytes, Usd, UsdPerHour};
+use report::{ServingMemory, ServingReport};
 
 mod money;
 mod replica;
+pub mod report;
 pub mod search;
 mod traffic;
 
 pub use money::{ApiComparison, HOURS_PER_MONTH, Mix, ServingPlanCost, VolumeCost};
 pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint};
 pub use traffic::{
-    Autoscaling, DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION, HourPlan, REPLICA_START_SECONDS,
-    SCALE_DOWN_MINUTES, TrafficShape, WEIGHT_LOAD_BYTES_PER_SECOND,
+    DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION, HourPlan, REPLICA_START_SECONDS,
+    SCALE_DOWN_MINUTES, WEIGHT_LOAD_BYTES_PER_SECOND,
 };
 
 use money::{Billing, Request, Scaled, best_baseline, monthly_requests, plan_is_committed};
@@ -52,12 +56,12 @@ pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: f64 = 0.69;
 
 /// The calibrated compute efficiency for an accelerator, with where it comes from.
 pub fn default_compute_efficiency(accelerator: &str) -> (f64, &'static str) {
-    match crate::mfu::Generation::of(accelerator) {
-        crate::mfu::Generation::Ampere => (
+    match crate::catalogue::hardware::Generation::of(accelerator) {
+        crate::catalogue::hardware::Generation::Ampere => (
             DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
             "calibrated on TensorRT-LLM v0.14's Llama-3.1-8B FP16 max throughput on one A100 (NVIDIA perf overview)",
         ),
-        crate::mfu::Generation::Hopper => (
+        crate::catalogue::hardware::Generation::Hopper => (
             DEFAULT_COMPUTE_EFFICIENCY,
             "calibrated on TensorRT-LLM's Llama-3.1-8B FP8 max throughput on one H100 (NVIDIA perf overview)",
         ),
@@ -75,246 +79,6 @@ pub const MAX_BATCH_WITHOUT_KV_CACHE: u32 = 256;
 
 /// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
 pub const COST_CURVE_POINTS: usize = 30;
-
-/// Number formats weights and KV caches are stored in.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StoragePrecision {
-    Fp32,
-    #[default]
-    Bf16,
-    Fp16,
-    Fp8,
-    Int8,
-    Int4,
-    Fp4,
-}
-
-impl StoragePrecision {
-    pub fn bytes(self) -> f64 {
-        match self {
-            Self::Fp32 => 4.0,
-            Self::Bf16 | Self::Fp16 => 2.0,
-            Self::Fp8 | Self::Int8 => 1.0,
-            Self::Int4 | Self::Fp4 => 0.5,
-        }
-    }
-}
-
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EngineEfficiency {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compute: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<f64>,
-}
-
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Slo {
-    /// Time to first token, milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttft_ms: Option<f64>,
-    /// Time per output token after the first, milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tpot_ms: Option<f64>,
-}
-
-/// The serving section of a scenario.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Serving {
-    pub accelerator: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tensor_parallel: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_parallel: Option<u32>,
-    #[serde(default)]
-    pub weight_precision: StoragePrecision,
-    /// The KV cache's format; the weights' when they are 8-bit or wider, else BF16.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kv_cache_precision: Option<StoragePrecision>,
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub engine_efficiency: EngineEfficiency,
-    /// Mean prompt tokens per request (language models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_tokens: Option<f64>,
-    /// Mean generated tokens per request (language models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_tokens: Option<f64>,
-    /// Share of prompt tokens served from a prefix cache (not recomputed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix_cache_hit_rate: Option<f64>,
-    /// Forward FLOPs per request, for models without a transformer shape (a CNN); the preset's
-    /// figure when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inference_flops_per_request: Option<f64>,
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub slo: Slo,
-    /// The most requests the engine batches at once (vLLM's `max_num_seqs`); the largest batch that
-    /// meets the SLO and fits in memory when absent. A smaller cap trades throughput for latency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_batch: Option<u32>,
-    /// Load, one of three ways: a steady rate (requests/s) ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests_per_second: Option<f64>,
-    /// ... 24 hourly mean rates (requests/s, hour 0 = midnight local time) ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traffic: Option<Vec<f64>>,
-    /// ... or a daily total spread by `shape` with `peak_to_mean`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daily_requests: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shape: Option<TrafficShape>,
-    /// The busiest hour's rate over the day's mean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub peak_to_mean: Option<f64>,
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub autoscaling: Autoscaling,
-    /// A typed price, USD per accelerator-hour ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_per_accelerator_hour: Option<UsdPerHour>,
-    /// ... or an offer (`aws:p5.48xlarge`) with a plan (on-demand when absent) and a region (the
-    /// cheapest selling the plan when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<Plan>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Replicas bought on a commitment around the clock, with the plan's replicas bursting above.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub committed_baseline: Option<CommittedBaseline>,
-    /// Hosted APIs to price the same tokens on (catalogue ids such as `openai:gpt-4o-mini`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub compare_apis: Vec<String>,
-}
-
-/// Replicas committed for a year or three, billed every hour.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommittedBaseline {
-    pub replicas: u32,
-    /// `1y` or `3y`; 1y when absent. With an offer, its price for this plan is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<Plan>,
-    /// The committed price, USD per accelerator-hour, when the scenario types its prices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_per_accelerator_hour: Option<UsdPerHour>,
-}
-
-impl Serving {
-    /// The section's load fields, for the day's hourly rates.
-    fn load(&self) -> Load<'_> {
-        Load {
-            requests_per_second: self.requests_per_second,
-            traffic: self.traffic.as_deref(),
-            daily_requests: self.daily_requests,
-            shape: self.shape,
-            peak_to_mean: self.peak_to_mean,
-        }
-    }
-}
-
-fn is_default<T: Default + PartialEq>(value: &T) -> bool {
-    *value == T::default()
-}
-
-/// Per accelerator, what serving holds in memory (for the memory bar).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct ServingMemory {
-    pub weights_bytes: Bytes,
-    /// The KV cache of `max_concurrent_sequences` full-length sequences.
-    pub kv_cache_bytes: Bytes,
-    /// What the engine leaves for CUDA context, activations and fragmentation.
-    pub runtime_reserve_bytes: Bytes,
-    pub capacity_bytes: Bytes,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServingReport {
-    pub model: String,
-    pub accelerators_per_replica: u32,
-    pub weights_bytes: Bytes,
-    /// 0 for a model without a KV cache.
-    pub kv_cache_bytes_per_token: Bytes,
-    /// Weights and KV cache at `max_concurrent_sequences`, per accelerator.
-    pub memory_per_accelerator_bytes: Bytes,
-    pub memory: ServingMemory,
-    pub fits_in_memory: bool,
-    /// Sequences of the request's full length the KV cache holds at once.
-    pub max_concurrent_sequences: u32,
-    /// At `batch_at_slo` (batch 1 when no batch meets the SLO).
-    pub ttft_ms: f64,
-    pub tpot_ms: f64,
-    /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
-    pub batch_at_slo: u32,
-    pub max_output_tokens_per_second_per_replica: f64,
-    pub output_tokens_per_second_per_replica_at_slo: f64,
-    pub max_requests_per_second_per_replica: f64,
-    pub requests_per_second_per_replica_at_slo: f64,
-    /// Latency and throughput against batch size, for charts.
-    pub latency_vs_batch: Vec<BatchPoint>,
-    pub compute_efficiency: f64,
-    pub bandwidth_efficiency: f64,
-    /// The day, hour by hour, under the autoscaling policy (empty without a load).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hourly: Vec<HourPlan>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requests_per_day: Option<f64>,
-    /// Requests beyond `max_replicas`' capacity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unserved_requests_per_day: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replicas_peak: Option<u32>,
-    /// Billed replica-hours a day, including scale-up lead time and the downscale window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replica_hours_per_day: Option<f64>,
-    /// Requests served over what the billed replica-hours could serve at the SLO.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utilization: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_cost_usd: Option<Usd>,
-    /// The peak's replicas running every hour, at the same price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub static_peak_monthly_cost_usd: Option<Usd>,
-    /// The monthly cost split by the replica time prompts and generation take.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_million_output_tokens_usd: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_million_input_tokens_usd: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_thousand_requests_usd: Option<f64>,
-    /// The same schedule under every plan the offer sells ("custom" for a typed price).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub by_plan: BTreeMap<String, ServingPlanCost>,
-    /// The scenario's committed baseline, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mix: Option<Mix>,
-    /// The cheapest committed baseline with burst above it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub best_mix: Option<Mix>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub api_comparison: Vec<ApiComparison>,
-    /// The self-hosted monthly cost at other daily volumes with the same day shape (not capped
-    /// by max_replicas, like the break-evens that sit on it).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cost_vs_volume: Vec<VolumeCost>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_per_accelerator_hour: Option<UsdPerHour>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<OfferUsed>,
-    /// Every figure the engine supplied because the scenario left it out.
-    pub assumptions: Vec<Assumption>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
 
 pub fn estimate(
     model: &Model,
@@ -493,7 +257,7 @@ pub(crate) fn estimate_with_speedup(
         assumptions: Vec::new(),
         notes,
     };
-    let rates = serving.load().hourly(&mut assumptions)?;
+    let rates = Load::of(serving).hourly(&mut assumptions)?;
     let policy = Policy::new(&serving.autoscaling, weights, &mut assumptions)?;
     let pricing = PriceChoice {
         section: "serving",
@@ -560,9 +324,9 @@ struct Sized<'a> {
 
 #[allow(clippy::too_many_arguments)]
 fn size<'a>(
-    model: &'a crate::model::ResolvedModel,
+    model: &'a crate::catalogue::model::ResolvedModel,
     serving: &Serving,
-    accelerator: &crate::hardware::Accelerator,
+    accelerator: &crate::catalogue::hardware::Accelerator,
     weight_format: StoragePrecision,
     kv_format: StoragePrecision,
     tp: u32,

@@ -9,8 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::traffic::{Policy, Schedule, transitions};
-use crate::pricing::{ApiModel, Plan};
-use crate::units::{Usd, UsdPerHour};
+use crate::catalogue::pricing::ApiModel;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::{Usd, UsdPerHour};
 
 /// Hours in a billing month: 730, the average (8,760 / 12) the AWS Pricing Calculator and cloud
 /// price pages use for monthly figures.

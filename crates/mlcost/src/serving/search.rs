@@ -8,16 +8,16 @@
 //! batch cap scheduled once, and a candidate costs one bill: about a microsecond, where an estimate
 //! takes tens.
 
-use crate::error::Error;
-use crate::model::Model;
-use crate::pricing::{Plan, PriceBook};
+use crate::catalogue::model::Model;
+use crate::catalogue::pricing::PriceBook;
+use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Plan;
 
 use super::money::{BaselineSearch, Billing, plan_is_committed};
-use super::traffic::{Policy, Schedule};
-use super::{
-    CommittedBaseline, EngineEfficiency, Serving, StoragePrecision, default_compute_efficiency,
-    largest_batch_meeting, size,
-};
+use super::traffic::{Load, Policy, Schedule};
+use super::{default_compute_efficiency, largest_batch_meeting, size};
+use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, Serving};
+use crate::vocabulary::terms::StoragePrecision;
 
 /// The weight formats searched, widest first.
 pub const FORMATS: [StoragePrecision; 5] = [
@@ -83,10 +83,10 @@ struct Rung {
 pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
     let resolved = model.resolve()?;
     let mut throwaway = Vec::new();
-    let Some(rates) = serving.load().hourly(&mut throwaway)? else {
+    let Some(rates) = Load::of(serving).hourly(&mut throwaway)? else {
         return Err(Error::new(
             "serving.requests_per_second",
-            crate::error::Problem::Malformed(
+            crate::vocabulary::error::Problem::Malformed(
                 "a load is needed to optimise serving: requests_per_second, traffic, or daily_requests"
                     .into(),
             ),

@@ -7,9 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{fraction, non_negative, positive};
-use crate::error::{Error, Problem};
-use crate::report::Assumption;
+use crate::scenario::serving::{Autoscaling, Serving, TrafficShape};
+use crate::vocabulary::check::{fraction, non_negative, positive};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::units::HOURS_PER_DAY as HOURS;
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
@@ -35,71 +37,6 @@ pub const WEIGHT_LOAD_BYTES_PER_SECOND: f64 = 1e9;
 /// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
 /// times, not the ratio), so the scenario should state its own.
 pub const DEFAULT_PEAK_TO_MEAN: f64 = 2.0;
-
-const HOURS: usize = 24;
-
-/// How a day's requests spread over its hours.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TrafficShape {
-    /// The same rate every hour.
-    #[default]
-    Flat,
-    /// A smooth day: trough before dawn, peak at 14:00 (hours in the service's local time).
-    Diurnal,
-    /// Office hours, 09:00–17:00, with a low floor outside them.
-    BusinessHours,
-}
-
-impl TrafficShape {
-    /// The shape's hourly profile, peaking at 1: what the peak-to-mean ratio stretches or flattens.
-    fn profile(self) -> [f64; HOURS] {
-        let raw: [f64; HOURS] = std::array::from_fn(|hour| {
-            let h = hour as f64 + 0.5;
-            match self {
-                Self::Flat => 1.0,
-                Self::Diurnal => {
-                    let wave = (1.0 + (std::f64::consts::TAU * (h - 14.0) / 24.0).cos()) / 2.0;
-                    wave * wave
-                }
-                Self::BusinessHours => f64::from(u8::from((9..17).contains(&hour))),
-            }
-        });
-        // Hours are sampled at their middles, which miss the wave's crest: rescale to peak at 1.
-        let peak = raw.iter().copied().fold(0.0, f64::max);
-        raw.map(|p| p / peak)
-    }
-
-    /// The largest peak-to-mean ratio the shape can have before its quietest hour drops below zero.
-    pub fn max_peak_to_mean(self) -> f64 {
-        let profile = self.profile();
-        let mean = profile.iter().sum::<f64>() / HOURS as f64;
-        1.0 / mean
-    }
-}
-
-/// The autoscaling policy.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Autoscaling {
-    /// Replicas kept running however quiet it is; 1 by default (0 with `scale_to_zero`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_replicas: Option<u32>,
-    /// Replicas never exceeded; traffic beyond them goes unserved (reported).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_replicas: Option<u32>,
-    /// Fraction of a replica's capacity at the SLO the autoscaler aims to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_utilization: Option<f64>,
-    /// Minutes from deciding to scale up to a new replica serving.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scale_up_minutes: Option<f64>,
-    /// Hours without traffic run no replica at all.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub scale_to_zero: bool,
-}
 
 /// The policy with its defaults filled in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -180,7 +117,18 @@ pub(super) struct Load<'a> {
     pub peak_to_mean: Option<f64>,
 }
 
-impl Load<'_> {
+impl<'a> Load<'a> {
+    /// The serving section's load fields.
+    pub fn of(serving: &'a Serving) -> Self {
+        Load {
+            requests_per_second: serving.requests_per_second,
+            traffic: serving.traffic.as_deref(),
+            daily_requests: serving.daily_requests,
+            shape: serving.shape,
+            peak_to_mean: serving.peak_to_mean,
+        }
+    }
+
     /// Mean requests per second in each hour of the day, or `None` when no load was given.
     pub fn hourly(&self, assumptions: &mut Vec<Assumption>) -> Result<Option<[f64; HOURS]>, Error> {
         let given = [

@@ -9,8 +9,8 @@ use super::{
     AcceleratorUsage, HOURS_PER_MONTH, HourGrid, PERCENTILE, Recommendation, RecommendationKind,
     Settings, percentile,
 };
-use crate::PriceBook;
-use crate::units::{Bytes, Hours, Usd};
+use crate::catalogue::pricing::PriceBook;
+use crate::vocabulary::units::{Bytes, Hours, Usd};
 
 /// A MIG slice may hold work whose peak memory is at most this share of the slice's nominal size.
 /// Estimate: the profile's "10gb" is nominal (about 9.5–10 GiB usable), and a peak between samples
@@ -380,7 +380,7 @@ fn smaller_accelerator(
         .collect();
     cards.sort_by(|a, b| a.memory_bytes.get().total_cmp(&b.memory_bytes.get()));
     // Only work that mostly waits: the smaller cards have less compute as well as less memory.
-    let moves: Vec<(&AcceleratorUsage, &crate::hardware::Accelerator)> = accelerators
+    let moves: Vec<(&AcceleratorUsage, &crate::catalogue::hardware::Accelerator)> = accelerators
         .iter()
         .filter(|a| a.p95_utilization_percent < settings.underuse_threshold_percent)
         .filter_map(|a| {

@@ -8,8 +8,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::timestamp;
-use crate::error::{Error, Problem};
-use crate::units::Bytes;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::units::Bytes;
 
 /// The error path of every import problem: the file is the field to fix.
 pub const FIELD: &str = "utilization";

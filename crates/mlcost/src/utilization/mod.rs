@@ -30,10 +30,10 @@ pub use advice::{
 pub use import::{BadRow, FIELD, Format, Monitoring, Sample, import};
 pub use timestamp::civil_from_days;
 
-use crate::PriceBook;
-use crate::check;
-use crate::error::{Error, Problem};
-use crate::units::{Bytes, Hours, Usd, UsdPerHour};
+use crate::catalogue::pricing::PriceBook;
+use crate::vocabulary::check;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::units::{Bytes, Hours, Usd, UsdPerHour};
 
 /// Below this utilisation an accelerator counts as idle. Estimate: an accelerator holding a loaded
 /// model but serving nothing still shows a few percent (health checks, the exporter's own queries).

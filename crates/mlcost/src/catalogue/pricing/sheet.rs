@@ -7,8 +7,8 @@
 use serde::Deserialize;
 
 use super::{Offer, PriceBook, RegionPrices};
-use crate::error::{Error, Problem, strip_position};
-use crate::units::UsdPerHour;
+use crate::vocabulary::error::{Error, Problem, strip_position};
+use crate::vocabulary::units::UsdPerHour;
 
 /// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,7 +42,7 @@ impl PriceSheet {
             let path = if err.is_syntax() || err.is_eof() {
                 String::new()
             } else {
-                crate::json::path_at(text, line, column)
+                crate::vocabulary::json::path_at(text, line, column)
             };
             sheet_error(line, column, if path.is_empty() { why } else { format!("{path}: {why}") })
         })?;

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ResolvedModel, Shape};
-use crate::scenario::{Method, Optimizer, Precision};
-use crate::units::Bytes;
+use crate::catalogue::model::{ResolvedModel, Shape};
+use crate::vocabulary::terms::{Method, Optimizer, Precision};
+use crate::vocabulary::units::Bytes;
 
 /// How the run is split across accelerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,7 +187,7 @@ pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Model;
+    use crate::catalogue::model::Model;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -245,10 +245,13 @@ mod tests {
         // QLoRA (arXiv 2305.14314) abstract: finetunes a 65B model on a single 48GB GPU.
         let model =
             Model { preset: Some("llama-2-70b".into()), ..Model::default() }.resolve().unwrap();
-        let scaled =
-            crate::model::ResolvedModel { parameters: 65.2e9, active_parameters: 65.2e9, ..model };
+        let scaled = crate::catalogue::model::ResolvedModel {
+            parameters: 65.2e9,
+            active_parameters: 65.2e9,
+            ..model
+        };
         let shape = scaled.shape.clone().unwrap();
-        let adapters = crate::work::adapter_parameters(&shape, 16);
+        let adapters = crate::training::work::adapter_parameters(&shape, 16);
         let memory = training_memory(
             &scaled,
             ONE,

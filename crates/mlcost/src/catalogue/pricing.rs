@@ -12,10 +12,10 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Problem};
-use crate::hardware::Accelerator;
-use crate::report::OfferUsed;
-use crate::units::UsdPerHour;
+use crate::catalogue::hardware::Accelerator;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::UsdPerHour;
 
 mod sheet;
 
@@ -26,38 +26,15 @@ const OFFERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/offers.json"))
 const STORAGE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/storage.json"));
 const APIS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
 
-/// How compute is bought.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Plan {
-    #[serde(rename = "on-demand")]
-    OnDemand,
-    /// Spot or preemptible: cheaper, and can be taken back at any time.
-    #[serde(rename = "spot")]
-    Spot,
-    /// One-year reservation or committed-use discount, as an effective hourly price.
-    #[serde(rename = "1y")]
-    Reserved1y,
-    /// Three-year reservation or committed-use discount, as an effective hourly price.
-    #[serde(rename = "3y")]
-    Reserved3y,
-}
-
-impl Plan {
-    pub const ALL: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OnDemand => "on-demand",
-            Self::Spot => "spot",
-            Self::Reserved1y => "1y",
-            Self::Reserved3y => "3y",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Plan> {
-        Self::ALL.into_iter().find(|plan| plan.as_str() == text)
-    }
+/// The price-book offer an estimate was priced with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferUsed {
+    pub id: String,
+    pub plan: Plan,
+    pub region: String,
+    pub usd_per_instance_hour: UsdPerHour,
+    pub source: String,
+    pub as_of: String,
 }
 
 /// An offer's prices in one region, USD per instance-hour.
@@ -303,7 +280,7 @@ impl PriceChoice<'_> {
             let price = self
                 .price_per_accelerator_hour
                 .ok_or_else(|| Error::new(&field, Problem::Missing))?;
-            crate::check::positive(&field, price.get())?;
+            crate::vocabulary::check::positive(&field, price.get())?;
             return Ok((price, None));
         };
         if self.price_per_accelerator_hour.is_some() {

@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::Precision;
-use crate::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
+use crate::vocabulary::terms::Precision;
+use crate::vocabulary::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
 
 /// Peak throughput per numeric format, in operations per second. A format the hardware does not
 /// support is absent, never zero.
@@ -83,9 +83,36 @@ pub struct Accelerator {
     pub note: Option<String>,
 }
 
+/// Accelerators grouped by the published runs that calibrate them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    /// NVIDIA Ampere: A100, A10, A10G.
+    Ampere,
+    /// NVIDIA Hopper and later: H100, H800, H200, GH200, B200; and every accelerator without runs
+    /// of its own (the most recent generation's trend is the nearest evidence).
+    Hopper,
+}
+
+impl Generation {
+    pub fn of(accelerator: &str) -> Generation {
+        if accelerator.starts_with("a100") || accelerator.starts_with("a10") {
+            Generation::Ampere
+        } else {
+            Generation::Hopper
+        }
+    }
+
+    /// Whether published runs on this very accelerator family calibrate it.
+    pub fn calibrates(accelerator: &str) -> bool {
+        ["a100", "h100", "h800", "h200", "gh200"]
+            .iter()
+            .any(|family| accelerator.starts_with(family))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::pricing::PriceBook;
+    use crate::catalogue::pricing::PriceBook;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Problem, strip_position};
+use crate::vocabulary::error::{Error, Problem, strip_position};
 
 /// Parses `text`. An error names the field at fault (`training.accelerator_count: invalid type
 /// ...`), or, for a syntax error, keeps serde_json's line and column.

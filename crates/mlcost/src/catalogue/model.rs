@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::check::at_least_one;
-use crate::error::{Error, Problem};
+use crate::vocabulary::check::at_least_one;
+use crate::vocabulary::error::{Error, Problem};
 
 const MODELS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"));
 

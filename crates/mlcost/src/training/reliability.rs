@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{non_negative, positive};
-use crate::error::Error;
+use crate::scenario::training::Reliability;
+use crate::vocabulary::check::{non_negative, positive};
+use crate::vocabulary::error::Error;
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -34,25 +35,6 @@ pub const DEFAULT_SPOT_PREEMPTIONS_PER_HOUR: f64 = 0.125 / 730.0;
 
 /// Below this the first-order model is meaningless (interruptions outpace checkpoints).
 pub const MIN_GOODPUT: f64 = 0.05;
-
-/// The scenario's reliability settings; each absent one takes its default.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reliability {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mtbf_hours_per_node: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_minutes: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkpoint_interval_minutes: Option<f64>,
-    /// Gigabytes per second one node writes checkpoints at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkpoint_write_gbps: Option<f64>,
-    /// Spot preemptions per node-hour, for runs on the spot plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spot_preemptions_per_hour: Option<f64>,
-}
 
 /// What the goodput model concluded, for the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

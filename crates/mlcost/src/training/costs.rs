@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::non_negative;
-use crate::error::{Error, Problem};
-use crate::pricing::{EgressTier, PriceBook, StorageTerms};
-use crate::report::Assumption;
+use crate::catalogue::pricing::{EgressTier, PriceBook, StorageTerms};
+use crate::scenario::training::StorageSettings;
+use crate::vocabulary::check::non_negative;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
 
 /// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
 /// four characters of common English text.
@@ -23,63 +24,6 @@ pub const DEFAULT_PUE: f64 = 1.10;
 
 /// Hours per billing month, as AWS and GCP price storage (730 = 8,760 / 12).
 const HOURS_PER_MONTH: f64 = 730.0;
-
-/// Where the training data lives and what is kept.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StorageSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dataset_bytes: Option<f64>,
-    /// Used when `dataset_bytes` is absent: dataset bytes per token (per epoch).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bytes_per_token: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkpoints_kept: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<StorageTier>,
-    /// The provider storing the data; the compute offer's provider when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// The data's region; the compute region when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-}
-
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StorageTier {
-    #[default]
-    #[serde(rename = "object-standard")]
-    ObjectStandard,
-    #[serde(rename = "object-infrequent")]
-    ObjectInfrequent,
-    #[serde(rename = "object-archive")]
-    ObjectArchive,
-    #[serde(rename = "block")]
-    Block,
-}
-
-impl StorageTier {
-    fn price(self, terms: &StorageTerms) -> Option<f64> {
-        let object = terms.object_storage.as_ref();
-        match self {
-            Self::ObjectStandard => object.and_then(|o| o.standard),
-            Self::ObjectInfrequent => object.and_then(|o| o.infrequent),
-            Self::ObjectArchive => object.and_then(|o| o.archive),
-            Self::Block => terms.block_storage,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::ObjectStandard => "object-standard",
-            Self::ObjectInfrequent => "object-infrequent",
-            Self::ObjectArchive => "object-archive",
-            Self::Block => "block",
-        }
-    }
-}
 
 /// Where compute runs, as far as the scenario says.
 #[derive(Debug, Clone, Copy)]

@@ -13,9 +13,11 @@
 
 use std::sync::LazyLock;
 
-use crate::error::Error;
-use crate::pricing::PriceBook;
-use crate::scenario::{Precision, Scenario};
+use crate::catalogue::hardware::Generation;
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::Scenario;
+use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Precision;
 
 /// What a published run is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,33 +181,6 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
     },
 ];
 
-/// Accelerators grouped by the published runs that calibrate them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Generation {
-    /// NVIDIA Ampere: A100, A10, A10G.
-    Ampere,
-    /// NVIDIA Hopper and later: H100, H800, H200, GH200, B200; and every accelerator without runs
-    /// of its own (the most recent generation's trend is the nearest evidence).
-    Hopper,
-}
-
-impl Generation {
-    pub fn of(accelerator: &str) -> Generation {
-        if accelerator.starts_with("a100") || accelerator.starts_with("a10") {
-            Generation::Ampere
-        } else {
-            Generation::Hopper
-        }
-    }
-
-    /// Whether published runs on this very accelerator family calibrate it.
-    pub fn calibrates(accelerator: &str) -> bool {
-        ["a100", "h100", "h800", "h200", "gh200"]
-            .iter()
-            .any(|family| accelerator.starts_with(family))
-    }
-}
-
 /// A run reduced to what the fit needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunPoint {
@@ -270,7 +245,7 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
             let training = scenario
                 .training
                 .as_ref()
-                .ok_or_else(|| Error::new(run.name, crate::error::Problem::Missing))?;
+                .ok_or_else(|| Error::new(run.name, crate::vocabulary::error::Problem::Missing))?;
             // Only hours and goodput are needed: no right-sizing sweep (this runs once per
             // program, on the first estimate, and the web app's first render waits for it).
             let options = crate::Options { right_sizing: false };
@@ -337,7 +312,7 @@ pub fn default_mfu(
         Generation::Hopper => trends[1],
     };
     let Some(trend) = trend else {
-        return Err(Error::new("training.mfu", crate::error::Problem::Missing));
+        return Err(Error::new("training.mfu", crate::vocabulary::error::Problem::Missing));
     };
     // The trend is in BF16 terms. FP8 is assumed to reach the same FLOP/s as BF16 (no published
     // dense FP8 run with GPU-hours calibrates its real gain); FP32, with no tensor-core peak to

@@ -89,7 +89,12 @@ unit!(
     Watts
 );
 
-const SECONDS_PER_HOUR: f64 = 3600.0;
+/// Time, in the units cloud bills use.
+pub const SECONDS_PER_HOUR: f64 = 3600.0;
+/// Hours in a day: the serving estimate plans a day hour by hour.
+pub const HOURS_PER_DAY: usize = 24;
+/// Hours in a billing month, as AWS and GCP price monthly (730 = 8,760 / 12).
+pub const HOURS_PER_MONTH: f64 = 730.0;
 
 impl Div<FlopsPerSecond> for Flops {
     type Output = Hours;

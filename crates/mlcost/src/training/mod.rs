@@ -1,23 +1,35 @@
-//! Training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
+//! Layer 3, training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
-use crate::check::fraction;
-use crate::costs::{self, ComputeSite};
-use crate::error::{Error, Problem};
-use crate::memory::{Layout, MemoryBreakdown, Setup, checkpoint_bytes, training_memory};
-use crate::model::Model;
-use crate::model::ResolvedModel;
-use crate::pricing::{Plan, PriceBook, PriceChoice};
-use crate::reliability::{self, DEFAULT_ACCELERATORS_PER_NODE};
-use crate::report::PlanCost;
-use crate::report::{Assumption, OfferUsed, TrainingReport};
-use crate::scenario::Method;
-use crate::scenario::Precision;
-use crate::scenario::Training;
-use crate::units::Bytes;
-use crate::units::Hours;
-use crate::units::Usd;
-use crate::work::{DEFAULT_LORA_RANK, Work, training_work};
+use crate::vocabulary::check::fraction;
+
+pub mod costs;
+pub mod memory;
+pub mod mfu;
+pub mod reliability;
+pub mod report;
+pub mod rightsizing;
+pub mod work;
+
+use crate::catalogue::model::Model;
+use crate::catalogue::model::ResolvedModel;
+use crate::catalogue::pricing::OfferUsed;
+use crate::catalogue::pricing::{PriceBook, PriceChoice};
+use crate::scenario::training::Training;
+use crate::training::costs::ComputeSite;
+use crate::training::memory::{Layout, MemoryBreakdown, Setup, checkpoint_bytes, training_memory};
+use crate::training::reliability::DEFAULT_ACCELERATORS_PER_NODE;
+use crate::training::report::PlanCost;
+use crate::training::report::TrainingReport;
+use crate::training::work::{DEFAULT_LORA_RANK, Work, training_work};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::Method;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::terms::Precision;
+use crate::vocabulary::units::Bytes;
+use crate::vocabulary::units::Hours;
+use crate::vocabulary::units::Usd;
 
 pub(crate) fn estimate(
     model: &Model,
@@ -79,7 +91,7 @@ pub(crate) fn estimate(
         None => {
             let bf16_peak = accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
             let recompute = work.hardware_flops.get() / work.model_flops.get();
-            let (mfu, source) = crate::mfu::default_mfu(
+            let (mfu, source) = crate::training::mfu::default_mfu(
                 &accelerator.id,
                 training.precision,
                 model.active_parameters,
@@ -238,7 +250,7 @@ pub(crate) fn fitting_parallelism(
     model: &Model,
     training: &Training,
     book: &PriceBook,
-) -> Option<crate::scenario::Parallelism> {
+) -> Option<crate::scenario::training::Parallelism> {
     let resolved = model.resolve().ok()?;
     let work = training_work(&resolved, training).ok()?;
     let capacity =
@@ -269,7 +281,7 @@ pub(crate) fn fitting_parallelism(
     splits.sort_by_key(|(t, p)| (t * p, *p));
     for (tensor, pipeline) in splits {
         for zero_stage in lowest_zero..=3 {
-            let parallelism = crate::scenario::Parallelism {
+            let parallelism = crate::scenario::training::Parallelism {
                 data: None,
                 tensor: (tensor > 1).then_some(tensor),
                 pipeline: (pipeline > 1).then_some(pipeline),
@@ -563,8 +575,8 @@ fn by_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Model;
-    use crate::scenario::{Method, Optimizer, Precision};
+    use crate::catalogue::model::Model;
+    use crate::vocabulary::terms::{Method, Optimizer, Precision};
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -8,14 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-use crate::mfu::Generation;
-use crate::model::Model;
-use crate::pricing::{Plan, PriceBook};
-use crate::reliability::{self, Cluster};
-use crate::scenario::{Precision, Training};
+use crate::catalogue::hardware::Generation;
+use crate::catalogue::model::Model;
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::training::Training;
 use crate::training::plan_goodput;
-use crate::units::{Hours, Usd, UsdPerHour};
+use crate::training::reliability;
+use crate::training::reliability::Cluster;
+use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::terms::Precision;
+use crate::vocabulary::units::{Hours, Usd, UsdPerHour};
 
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
@@ -130,7 +133,7 @@ pub fn candidates(
         variant.plan = None;
         variant.region = None;
         variant.price_per_accelerator_hour = Some(UsdPerHour::new(1.0));
-        variant.parallelism = crate::scenario::Parallelism {
+        variant.parallelism = crate::scenario::training::Parallelism {
             zero_stage: training.parallelism.zero_stage,
             ..Default::default()
         };

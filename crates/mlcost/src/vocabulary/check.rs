@@ -1,6 +1,6 @@
 //! Input checks shared by every part of the engine: each names the field it rejects.
 
-use crate::error::{Error, Problem};
+use crate::vocabulary::error::{Error, Problem};
 
 /// A finite number > 0.
 pub(crate) fn positive(field: &str, value: f64) -> Result<f64, Error> {

@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::at_least_one;
-use crate::error::{Error, Problem};
-use crate::model::{ResolvedModel, Shape};
-use crate::scenario::{Method, Training};
-use crate::units::Flops;
+use crate::catalogue::model::{ResolvedModel, Shape};
+use crate::scenario::training::Training;
+use crate::vocabulary::check::at_least_one;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::Method;
+use crate::vocabulary::units::Flops;
 
 /// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
 /// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
@@ -157,7 +158,7 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Model;
+    use crate::catalogue::model::Model;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -20,7 +20,8 @@ use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::{Error, Scenario};
+use crate::scenario::Scenario;
+use crate::vocabulary::error::Error;
 
 /// The version [`encode`] writes.
 pub const LINK_VERSION: u32 = 2;

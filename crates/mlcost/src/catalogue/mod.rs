@@ -1,0 +1,6 @@
+//! Layer 1, the catalogue: what exists to be bought and trained. The hardware table, the price
+//! book with users' sheets laid over it, and the model presets, all loaded from `pricing-data/`.
+
+pub mod hardware;
+pub mod model;
+pub mod pricing;

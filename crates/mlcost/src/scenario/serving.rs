@@ -1,0 +1,181 @@
+//! The serving section of a scenario: a model served on a replica layout, its requests, latency
+//! targets and load over a day, the autoscaler, and how the capacity is bought.
+
+use serde::{Deserialize, Serialize};
+
+use crate::vocabulary::terms::{Plan, StoragePrecision};
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, UsdPerHour};
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineEfficiency {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<f64>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    /// Time to first token, milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
+    /// Time per output token after the first, milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_ms: Option<f64>,
+}
+
+/// The serving section of a scenario.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Serving {
+    pub accelerator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tensor_parallel: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_parallel: Option<u32>,
+    #[serde(default)]
+    pub weight_precision: StoragePrecision,
+    /// The KV cache's format; the weights' when they are 8-bit or wider, else BF16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_cache_precision: Option<StoragePrecision>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub engine_efficiency: EngineEfficiency,
+    /// Mean prompt tokens per request (language models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<f64>,
+    /// Mean generated tokens per request (language models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<f64>,
+    /// Share of prompt tokens served from a prefix cache (not recomputed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_cache_hit_rate: Option<f64>,
+    /// Forward FLOPs per request, for models without a transformer shape (a CNN); the preset's
+    /// figure when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_flops_per_request: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub slo: Slo,
+    /// The most requests the engine batches at once (vLLM's `max_num_seqs`); the largest batch that
+    /// meets the SLO and fits in memory when absent. A smaller cap trades throughput for latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch: Option<u32>,
+    /// Load, one of three ways: a steady rate (requests/s) ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    /// ... 24 hourly mean rates (requests/s, hour 0 = midnight local time) ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<Vec<f64>>,
+    /// ... or a daily total spread by `shape` with `peak_to_mean`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_requests: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<TrafficShape>,
+    /// The busiest hour's rate over the day's mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_to_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub autoscaling: Autoscaling,
+    /// A typed price, USD per accelerator-hour ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    /// ... or an offer (`aws:p5.48xlarge`) with a plan (on-demand when absent) and a region (the
+    /// cheapest selling the plan when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Replicas bought on a commitment around the clock, with the plan's replicas bursting above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed_baseline: Option<CommittedBaseline>,
+    /// Hosted APIs to price the same tokens on (catalogue ids such as `openai:gpt-4o-mini`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compare_apis: Vec<String>,
+}
+
+/// Replicas committed for a year or three, billed every hour.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommittedBaseline {
+    pub replicas: u32,
+    /// `1y` or `3y`; 1y when absent. With an offer, its price for this plan is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// The committed price, USD per accelerator-hour, when the scenario types its prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+}
+
+/// How a day's requests spread over its hours.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrafficShape {
+    /// The same rate every hour.
+    #[default]
+    Flat,
+    /// A smooth day: trough before dawn, peak at 14:00 (hours in the service's local time).
+    Diurnal,
+    /// Office hours, 09:00–17:00, with a low floor outside them.
+    BusinessHours,
+}
+
+impl TrafficShape {
+    /// The shape's hourly profile, peaking at 1: what the peak-to-mean ratio stretches or flattens.
+    pub(crate) fn profile(self) -> [f64; HOURS] {
+        let raw: [f64; HOURS] = std::array::from_fn(|hour| {
+            let h = hour as f64 + 0.5;
+            match self {
+                Self::Flat => 1.0,
+                Self::Diurnal => {
+                    let wave = (1.0 + (std::f64::consts::TAU * (h - 14.0) / 24.0).cos()) / 2.0;
+                    wave * wave
+                }
+                Self::BusinessHours => f64::from(u8::from((9..17).contains(&hour))),
+            }
+        });
+        // Hours are sampled at their middles, which miss the wave's crest: rescale to peak at 1.
+        let peak = raw.iter().copied().fold(0.0, f64::max);
+        raw.map(|p| p / peak)
+    }
+
+    /// The largest peak-to-mean ratio the shape can have before its quietest hour drops below zero.
+    pub fn max_peak_to_mean(self) -> f64 {
+        let profile = self.profile();
+        let mean = profile.iter().sum::<f64>() / HOURS as f64;
+        1.0 / mean
+    }
+}
+
+/// The autoscaling policy.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscaling {
+    /// Replicas kept running however quiet it is; 1 by default (0 with `scale_to_zero`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    /// Replicas never exceeded; traffic beyond them goes unserved (reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    /// Fraction of a replica's capacity at the SLO the autoscaler aims to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_utilization: Option<f64>,
+    /// Minutes from deciding to scale up to a new replica serving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up_minutes: Option<f64>,
+    /// Hours without traffic run no replica at all.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scale_to_zero: bool,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

@@ -1,0 +1,212 @@
+//! The training section of a scenario: the run's data, method, layout, hardware, price, and the
+//! reliability and storage settings around it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::pricing::StorageTerms;
+use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
+use crate::vocabulary::units::UsdPerHour;
+
+/// How the accelerators split the work. Absent degrees are 1, except `data`, which is whatever
+/// the accelerator count leaves.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parallelism {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tensor: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert: Option<u32>,
+    /// ZeRO stage 0–3 (3 is what FSDP does); 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_stage: Option<u8>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// Tokens processed over the whole run (all epochs). Give this, or `samples` (and `epochs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<f64>,
+    /// Training examples in the dataset: sequences of the model's length, or images for models
+    /// described by FLOPs per sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<f64>,
+    /// Passes over the samples; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub method: Method,
+    /// Adapter rank for LoRA and QLoRA; 16 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lora_rank: Option<u32>,
+    /// Recompute activations in the backward pass instead of storing them.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub activation_checkpointing: bool,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub optimizer: Optimizer,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub parallelism: Parallelism,
+    /// Sequences per accelerator per forward pass; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub micro_batch: Option<u32>,
+    /// Sequences per optimizer step across all data-parallel ranks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_batch: Option<u32>,
+    /// Failures, restarts, checkpoints and spot preemptions; defaults documented in `reliability`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub reliability: Reliability,
+    /// Dataset and checkpoint storage, and where the data lives.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub storage: StorageSettings,
+    /// Finish within this many wall-clock hours: asks for the cheapest offer, count and plan that do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_hours: Option<f64>,
+    /// Data-centre power usage effectiveness, for energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<f64>,
+    /// An id from the hardware table (`h100-sxm`).
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub precision: Precision,
+    /// Model FLOPs utilisation: achieved model FLOP/s over the dense peak, while training runs.
+    /// Absent: the calibrated default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfu: Option<f64>,
+    /// Fraction of wall-clock time that advances training (the rest is lost to failures, restarts and
+    /// checkpoints). Absent: modelled from the accelerator count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goodput: Option<f64>,
+    /// USD per accelerator-hour. Give this, or an `offer` from the price book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    /// A price-book offer id (`aws:p5.48xlarge`); the price is its instance price over its count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    /// How the offer is bought; on-demand when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// The offer's region; absent, the cheapest region that sells the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Training {
+    /// A run on `accelerator_count` of `accelerator` with every optional setting absent (defaults).
+    pub fn new(
+        accelerator: impl Into<String>,
+        accelerator_count: u32,
+        precision: Precision,
+    ) -> Self {
+        Self {
+            tokens: None,
+            samples: None,
+            epochs: None,
+            method: Method::Full,
+            lora_rank: None,
+            activation_checkpointing: false,
+            optimizer: Optimizer::Adamw,
+            parallelism: Parallelism::default(),
+            micro_batch: None,
+            global_batch: None,
+            reliability: Reliability::default(),
+            storage: StorageSettings::default(),
+            pue: None,
+            deadline_hours: None,
+            accelerator: accelerator.into(),
+            accelerator_count,
+            precision,
+            mfu: None,
+            goodput: None,
+            price_per_accelerator_hour: None,
+            offer: None,
+            plan: None,
+            region: None,
+        }
+    }
+}
+
+/// The scenario's reliability settings; each absent one takes its default.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reliability {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf_hours_per_node: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_minutes: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_interval_minutes: Option<f64>,
+    /// Gigabytes per second one node writes checkpoints at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_write_gbps: Option<f64>,
+    /// Spot preemptions per node-hour, for runs on the spot plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_preemptions_per_hour: Option<f64>,
+}
+
+/// Where the training data lives and what is kept.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_bytes: Option<f64>,
+    /// Used when `dataset_bytes` is absent: dataset bytes per token (per epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_token: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoints_kept: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StorageTier>,
+    /// The provider storing the data; the compute offer's provider when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The data's region; the compute region when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StorageTier {
+    #[default]
+    #[serde(rename = "object-standard")]
+    ObjectStandard,
+    #[serde(rename = "object-infrequent")]
+    ObjectInfrequent,
+    #[serde(rename = "object-archive")]
+    ObjectArchive,
+    #[serde(rename = "block")]
+    Block,
+}
+
+impl StorageTier {
+    pub(crate) fn price(self, terms: &StorageTerms) -> Option<f64> {
+        let object = terms.object_storage.as_ref();
+        match self {
+            Self::ObjectStandard => object.and_then(|o| o.standard),
+            Self::ObjectInfrequent => object.and_then(|o| o.infrequent),
+            Self::ObjectArchive => object.and_then(|o| o.archive),
+            Self::Block => terms.block_storage,
+        }
+    }
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::ObjectStandard => "object-standard",
+            Self::ObjectInfrequent => "object-infrequent",
+            Self::ObjectArchive => "object-archive",
+            Self::Block => "block",
+        }
+    }
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

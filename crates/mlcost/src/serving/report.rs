@@ -1,0 +1,103 @@
+//! What a serving estimate returns: plain data in base units, under the keys of the JSON report
+//! (`serving.monthly_cost_usd`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::pricing::OfferUsed;
+use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
+use crate::serving::replica::BatchPoint;
+use crate::serving::traffic::HourPlan;
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::units::{Bytes, Usd, UsdPerHour};
+
+/// Per accelerator, what serving holds in memory (for the memory bar).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ServingMemory {
+    pub weights_bytes: Bytes,
+    /// The KV cache of `max_concurrent_sequences` full-length sequences.
+    pub kv_cache_bytes: Bytes,
+    /// What the engine leaves for CUDA context, activations and fragmentation.
+    pub runtime_reserve_bytes: Bytes,
+    pub capacity_bytes: Bytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServingReport {
+    pub model: String,
+    pub accelerators_per_replica: u32,
+    pub weights_bytes: Bytes,
+    /// 0 for a model without a KV cache.
+    pub kv_cache_bytes_per_token: Bytes,
+    /// Weights and KV cache at `max_concurrent_sequences`, per accelerator.
+    pub memory_per_accelerator_bytes: Bytes,
+    pub memory: ServingMemory,
+    pub fits_in_memory: bool,
+    /// Sequences of the request's full length the KV cache holds at once.
+    pub max_concurrent_sequences: u32,
+    /// At `batch_at_slo` (batch 1 when no batch meets the SLO).
+    pub ttft_ms: f64,
+    pub tpot_ms: f64,
+    /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
+    pub batch_at_slo: u32,
+    pub max_output_tokens_per_second_per_replica: f64,
+    pub output_tokens_per_second_per_replica_at_slo: f64,
+    pub max_requests_per_second_per_replica: f64,
+    pub requests_per_second_per_replica_at_slo: f64,
+    /// Latency and throughput against batch size, for charts.
+    pub latency_vs_batch: Vec<BatchPoint>,
+    pub compute_efficiency: f64,
+    pub bandwidth_efficiency: f64,
+    /// The day, hour by hour, under the autoscaling policy (empty without a load).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hourly: Vec<HourPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_day: Option<f64>,
+    /// Requests beyond `max_replicas`' capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unserved_requests_per_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas_peak: Option<u32>,
+    /// Billed replica-hours a day, including scale-up lead time and the downscale window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_hours_per_day: Option<f64>,
+    /// Requests served over what the billed replica-hours could serve at the SLO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilization: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<Usd>,
+    /// The peak's replicas running every hour, at the same price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_peak_monthly_cost_usd: Option<Usd>,
+    /// The monthly cost split by the replica time prompts and generation take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_million_output_tokens_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_million_input_tokens_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_thousand_requests_usd: Option<f64>,
+    /// The same schedule under every plan the offer sells ("custom" for a typed price).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_plan: BTreeMap<String, ServingPlanCost>,
+    /// The scenario's committed baseline, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix: Option<Mix>,
+    /// The cheapest committed baseline with burst above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best_mix: Option<Mix>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_comparison: Vec<ApiComparison>,
+    /// The self-hosted monthly cost at other daily volumes with the same day shape (not capped
+    /// by max_replicas, like the break-evens that sit on it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cost_vs_volume: Vec<VolumeCost>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<OfferUsed>,
+    /// Every figure the engine supplied because the scenario left it out.
+    pub assumptions: Vec<Assumption>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}

@@ -1,0 +1,10 @@
+//! Layer 0, the vocabulary: the words every other layer speaks. Units, errors and input checks,
+//! the JSON reader, numeric formats, plans and methods, and provenance. It imports nothing else
+//! from the crate.
+
+pub(crate) mod check;
+pub mod error;
+pub(crate) mod json;
+pub mod provenance;
+pub mod terms;
+pub mod units;

@@ -1,0 +1,117 @@
+//! The words every layer shares: numeric formats, training methods and optimizers, and the plans
+//! capacity is bought under. Plain enums with their JSON spellings, which are a contract.
+
+use serde::{Deserialize, Serialize};
+
+/// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Fp32,
+    Bf16,
+    Fp16,
+    Fp8,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 4] = [Self::Fp32, Self::Bf16, Self::Fp16, Self::Fp8];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fp32 => "fp32",
+            Self::Bf16 => "bf16",
+            Self::Fp16 => "fp16",
+            Self::Fp8 => "fp8",
+        }
+    }
+}
+
+/// How the weights are trained.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every weight is trained.
+    #[default]
+    Full,
+    /// Low-rank adapters on a frozen 16-bit base (Hu et al. 2021, arXiv 2106.09685).
+    Lora,
+    /// Low-rank adapters on a frozen 4-bit NF4 base (Dettmers et al. 2023, arXiv 2305.14314).
+    Qlora,
+}
+
+/// The optimizer: what it keeps per trained parameter sets most of training's memory.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Optimizer {
+    #[default]
+    #[serde(rename = "adamw")]
+    Adamw,
+    #[serde(rename = "adamw-8bit")]
+    Adamw8bit,
+    #[serde(rename = "sgd")]
+    Sgd,
+    #[serde(rename = "adafactor")]
+    Adafactor,
+}
+
+/// How compute is bought.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Plan {
+    #[serde(rename = "on-demand")]
+    OnDemand,
+    /// Spot or preemptible: cheaper, and can be taken back at any time.
+    #[serde(rename = "spot")]
+    Spot,
+    /// One-year reservation or committed-use discount, as an effective hourly price.
+    #[serde(rename = "1y")]
+    Reserved1y,
+    /// Three-year reservation or committed-use discount, as an effective hourly price.
+    #[serde(rename = "3y")]
+    Reserved3y,
+}
+
+impl Plan {
+    pub const ALL: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnDemand => "on-demand",
+            Self::Spot => "spot",
+            Self::Reserved1y => "1y",
+            Self::Reserved3y => "3y",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Plan> {
+        Self::ALL.into_iter().find(|plan| plan.as_str() == text)
+    }
+}
+
+/// Number formats weights and KV caches are stored in.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoragePrecision {
+    Fp32,
+    #[default]
+    Bf16,
+    Fp16,
+    Fp8,
+    Int8,
+    Int4,
+    Fp4,
+}
+
+impl StoragePrecision {
+    pub fn bytes(self) -> f64 {
+        match self {
+            Self::Fp32 => 4.0,
+            Self::Bf16 | Self::Fp16 => 2.0,
+            Self::Fp8 | Self::Int8 => 1.0,
+            Self::Int4 | Self::Fp4 => 0.5,
+        }
+    }
+}
