@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use mlcost::PriceBook;
-use mlcost::catalogue::pricing::PriceSheet;
+use mlcost::catalogue::sheet::PriceSheet;
 use serde::{Deserialize, Serialize};
 
 use crate::storage;

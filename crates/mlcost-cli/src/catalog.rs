@@ -2,7 +2,8 @@
 
 use clap::ValueEnum;
 use mlcost::PriceBook;
-use mlcost::catalogue::pricing::{Quote, QuoteFilter, csv_cell};
+use mlcost::catalogue::pricing::{Quote, QuoteFilter};
+use mlcost::vocabulary::csv::csv_cell;
 use serde::Serialize;
 
 use crate::Format;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mlcost::catalogue::pricing::{PriceSheet, QuoteFilter};
+use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::sheet::PriceSheet;
 use mlcost::{Plan, PriceBook, Scenario};
 
 mod catalog;

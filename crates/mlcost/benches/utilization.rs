@@ -5,7 +5,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mlcost::units::{Bytes, UsdPerHour};
 use mlcost::utilization::{Settings, analyze, import};
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
 mod common;
 
 fn utilization(c: &mut Criterion) {

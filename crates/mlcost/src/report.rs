@@ -55,8 +55,8 @@ fn flatten(value: &serde_json::Value, path: &mut String, rows: &mut String) {
 }
 
 fn push_row(rows: &mut String, key: &str, value: &str) {
-    rows.push_str(&crate::catalogue::pricing::csv_cell(key));
+    rows.push_str(&crate::vocabulary::csv::csv_cell(key));
     rows.push(',');
-    rows.push_str(&crate::catalogue::pricing::csv_cell(value));
+    rows.push_str(&crate::vocabulary::csv::csv_cell(value));
     rows.push('\n');
 }

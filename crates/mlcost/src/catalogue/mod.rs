@@ -4,3 +4,4 @@
 pub mod hardware;
 pub mod model;
 pub mod pricing;
+pub mod sheet;

@@ -17,10 +17,6 @@ use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::UsdPerHour;
 
-mod sheet;
-
-pub use sheet::{PriceSheet, csv_cell, offers_to_csv};
-
 const ACCELERATORS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/accelerators.json"));
 const OFFERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/offers.json"));
 const STORAGE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/storage.json"));
@@ -57,7 +53,7 @@ pub struct RegionPrices {
 }
 
 impl RegionPrices {
-    fn empty(region: &str) -> Self {
+    pub(crate) fn empty(region: &str) -> Self {
         Self {
             region: region.to_owned(),
             on_demand: None,
@@ -77,7 +73,7 @@ impl RegionPrices {
         }
     }
 
-    fn price_mut(&mut self, plan: Plan) -> &mut Option<UsdPerHour> {
+    pub(crate) fn price_mut(&mut self, plan: Plan) -> &mut Option<UsdPerHour> {
         match plan {
             Plan::OnDemand => &mut self.on_demand,
             Plan::Spot => &mut self.spot,
@@ -116,7 +112,7 @@ impl Offer {
         format!("{}:{}", self.provider, self.instance_type)
     }
 
-    fn has_id(&self, id: &str) -> bool {
+    pub(crate) fn has_id(&self, id: &str) -> bool {
         id.split_once(':').is_some_and(|(provider, instance)| {
             provider == self.provider && instance == self.instance_type
         })
@@ -503,40 +499,6 @@ impl PriceBook {
             .chain(self.apis.iter().map(|m| m.as_of.as_str()));
         dates.min().unwrap_or("")
     }
-
-    /// This book with a user's sheet laid over it: an offer with the same id has its regions' prices
-    /// replaced plan by plan (prices the sheet leaves out stay); new offers are added.
-    pub fn with_sheet(&self, sheet: &PriceSheet) -> PriceBook {
-        let mut book = self.clone();
-        for custom in &sheet.offers {
-            match book.offers.iter_mut().find(|o| o.has_id(&custom.id())) {
-                Some(existing) => merge_offer(existing, custom),
-                None => book.offers.push(custom.clone()),
-            }
-        }
-        book
-    }
-}
-
-fn merge_offer(existing: &mut Offer, custom: &Offer) {
-    for custom_region in &custom.regions {
-        let index = match existing.regions.iter().position(|r| r.region == custom_region.region) {
-            Some(index) => index,
-            None => {
-                existing.regions.push(RegionPrices::empty(&custom_region.region));
-                existing.regions.len() - 1
-            }
-        };
-        let region = &mut existing.regions[index];
-        for plan in Plan::ALL {
-            if let Some(price) = custom_region.price(plan) {
-                *region.price_mut(plan) = Some(price);
-            }
-        }
-        // The region's prices now date from the sheet; the offer's other regions keep their date.
-        region.as_of = Some(custom_region.as_of.clone().unwrap_or_else(|| custom.as_of.clone()));
-    }
-    existing.source = format!("{} (some prices from: {})", existing.source, custom.source);
 }
 
 fn quote(

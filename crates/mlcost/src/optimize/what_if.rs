@@ -18,7 +18,8 @@ use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::terms::{Method, Precision};
 
-use super::{Settings, quality};
+use super::quality;
+use super::settings::Settings;
 
 /// Days in an average month (365.25 / 12), for payback periods.
 const DAYS_PER_MONTH: f64 = 30.44;

@@ -11,7 +11,9 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScheduleInput, ScheduleReport, run, validate};
+use super::input::ScheduleInput;
+use super::report::ScheduleReport;
+use super::run::{run, validate};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::units::{Hours, Usd};
 

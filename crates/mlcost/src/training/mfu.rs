@@ -16,6 +16,9 @@ use std::sync::LazyLock;
 use crate::catalogue::hardware::Generation;
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::Scenario;
+use crate::training::reliability::modelled_goodput;
+use crate::training::setup::{dense_peak, setup};
+use crate::training::work::training_work;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Precision;
 
@@ -246,20 +249,18 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
                 .training
                 .as_ref()
                 .ok_or_else(|| Error::new(run.name, crate::vocabulary::error::Problem::Missing))?;
-            // Only hours and goodput are needed: no right-sizing sweep (this runs once per
-            // program, on the first estimate, and the web app's first render waits for it).
-            let options = crate::Options { right_sizing: false };
-            let report = crate::estimate_with_options(&scenario, book, options)?;
-            let ideal = report.training.map_or(0.0, |t| t.accelerator_hours.get());
-            // The goodput the engine models for this run, as the defaults would apply it.
-            let mut modelled = scenario.clone();
-            if let Some(t) = modelled.training.as_mut() {
-                t.goodput = None;
-            }
-            let goodput = crate::estimate_with_options(&modelled, book, options)?
-                .training
-                .map_or(1.0, |t| t.goodput);
+            // The run's parts, not the whole estimate: this runs once per program, on the
+            // first estimate (which it would otherwise call), and the web app's first render
+            // waits for it.
             let model = scenario.model.resolve()?;
+            let work = training_work(&model, training)?;
+            let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
+            // The hours at 100% MFU and no time lost.
+            let ideal = (work.model_flops / dense_peak(accelerator, training.precision)?).get();
+            // The goodput the engine models for this run, as the defaults would apply it.
+            let setup = setup(training, &work)?;
+            let (_, modelled) = modelled_goodput(training, book, &setup, &work)?;
+            let goodput = modelled.goodput;
             Ok(RunPoint {
                 role: run.role,
                 generation: Generation::of(&training.accelerator),

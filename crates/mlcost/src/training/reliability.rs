@@ -8,9 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::training::Reliability;
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::training::{Reliability, Training};
+use crate::training::memory::{Setup, checkpoint_bytes};
+use crate::training::work::Work;
 use crate::vocabulary::check::{non_negative, positive};
 use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Plan;
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -124,6 +128,74 @@ fn or_default(
     check: impl Fn(f64) -> Result<f64, Error>,
 ) -> Result<f64, Error> {
     value.map_or(Ok(default), check)
+}
+
+/// What goodput depends on besides the plan.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Nodes {
+    pub nodes: u32,
+    pub checkpoint_bytes: f64,
+    pub per_node: u32,
+}
+
+impl Nodes {
+    pub fn cluster(&self) -> Cluster {
+        Cluster {
+            nodes: self.nodes,
+            accelerators_per_node: self.per_node,
+            mtbf_node_accelerators: self.per_node,
+        }
+    }
+}
+
+/// The run's machines and the goodput the model gives them on the scenario's plan (spot only with
+/// an offer bought on spot).
+pub(crate) fn modelled_goodput(
+    training: &Training,
+    book: &PriceBook,
+    setup: &Setup,
+    work: &Work,
+) -> Result<(Nodes, GoodputModel), Error> {
+    let per_node = offer_node_size(training, book).unwrap_or(DEFAULT_ACCELERATORS_PER_NODE);
+    let nodes = Nodes {
+        nodes: training.accelerator_count.div_ceil(per_node),
+        checkpoint_bytes: checkpoint_bytes(setup, work.trainable_parameters),
+        per_node,
+    };
+    let on_spot = training.offer.is_some() && training.plan == Some(Plan::Spot);
+    let model = goodput(&training.reliability, nodes.cluster(), nodes.checkpoint_bytes, on_spot)?;
+    Ok((nodes, model))
+}
+
+/// Accelerators per node: the named offer's machine, when there is one.
+pub(crate) fn offer_node_size(training: &Training, book: &PriceBook) -> Option<u32> {
+    let offer = book.offer(training.offer.as_deref()?, "training.offer").ok()?;
+    Some(offer.accelerator_count.max(1))
+}
+
+/// The goodput of the run under `plan`: a given goodput stands for the non-spot plans (and spot
+/// loses what the model says spot adds); otherwise the model's, with spot's preemptions on spot.
+pub(crate) fn plan_goodput(
+    given: Option<f64>,
+    scenario_on_spot: bool,
+    model_on_demand: f64,
+    model_spot: f64,
+    plan: Plan,
+) -> f64 {
+    let on_spot = plan == Plan::Spot;
+    match given {
+        None => {
+            if on_spot {
+                model_spot
+            } else {
+                model_on_demand
+            }
+        }
+        Some(given) => {
+            let base = if scenario_on_spot { given * model_on_demand / model_spot } else { given };
+            (if on_spot { base * model_spot / model_on_demand } else { base }).min(1.0)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::pricing::OfferUsed;
 use crate::training::memory::{Layout, MemoryBreakdown};
 use crate::training::reliability::GoodputModel;
-use crate::training::rightsizing::{Candidate, RightSizing};
 use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::{Plan, Precision};
 use crate::vocabulary::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,4 +89,38 @@ pub struct PlanCost {
     /// The cheapest region selling the plan (or the scenario's region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+/// One way to buy the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub offer: String,
+    pub plan: Plan,
+    pub region: String,
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    pub precision: Precision,
+    /// Whether the run recomputes activations to fit (the search tries both when the scenario
+    /// does not already).
+    #[serde(default)]
+    pub activation_checkpointing: bool,
+    pub wall_clock_hours: Hours,
+    pub compute_cost_usd: Usd,
+    pub price_per_accelerator_hour: UsdPerHour,
+    pub goodput: f64,
+    /// False when the default MFU for this accelerator is not calibrated on runs of its own
+    /// (see `mfu`): the time and cost are then less certain.
+    pub mfu_calibrated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RightSizing {
+    /// Candidates no other candidate beats on both cost and wall-clock time, cheapest first.
+    pub pareto_front: Vec<Candidate>,
+    /// The cheapest candidate that meets `deadline_hours`; absent without a deadline or when none
+    /// meets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Candidate>,
+    /// How many (offer, count, plan) candidates were weighed.
+    pub candidates_considered: usize,
 }

@@ -6,19 +6,18 @@
 //! not on the offer or the count; only goodput changes with the cluster's size and the plan. So
 //! each accelerator is estimated once and each candidate costs a few multiplications.
 
-use serde::{Deserialize, Serialize};
-
 use crate::catalogue::hardware::Generation;
 use crate::catalogue::model::Model;
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::training::Training;
-use crate::training::plan_goodput;
 use crate::training::reliability;
 use crate::training::reliability::Cluster;
+use crate::training::reliability::plan_goodput;
+use crate::training::report::{Candidate, RightSizing};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::units::{Hours, Usd, UsdPerHour};
+use crate::vocabulary::units::UsdPerHour;
 
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
@@ -27,40 +26,6 @@ pub const MAX_ACCELERATORS: u32 = 65_536;
 /// Llama 3 405B's final batch of 16M tokens (Llama 3 paper, §3.4.1, "Initial Pre-Training").
 /// Beyond one sequence per data-parallel rank at that batch, more accelerators cannot help.
 pub const MAX_GLOBAL_BATCH_TOKENS: f64 = 16e6;
-
-/// One way to buy the run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Candidate {
-    pub offer: String,
-    pub plan: Plan,
-    pub region: String,
-    pub accelerator: String,
-    pub accelerator_count: u32,
-    pub precision: Precision,
-    /// Whether the run recomputes activations to fit (the search tries both when the scenario
-    /// does not already).
-    #[serde(default)]
-    pub activation_checkpointing: bool,
-    pub wall_clock_hours: Hours,
-    pub compute_cost_usd: Usd,
-    pub price_per_accelerator_hour: UsdPerHour,
-    pub goodput: f64,
-    /// False when the default MFU for this accelerator is not calibrated on runs of its own
-    /// (see `mfu`): the time and cost are then less certain.
-    pub mfu_calibrated: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RightSizing {
-    /// Candidates no other candidate beats on both cost and wall-clock time, cheapest first.
-    pub pareto_front: Vec<Candidate>,
-    /// The cheapest candidate that meets `deadline_hours`; absent without a deadline or when none
-    /// meets it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<Candidate>,
-    /// How many (offer, count, plan) candidates were weighed.
-    pub candidates_considered: usize,
-}
 
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
     let (candidates, considered) = candidates(

@@ -3,13 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use super::{
-    AcceleratorUsage, HOURS_PER_MONTH, HourGrid, PERCENTILE, Recommendation, RecommendationKind,
-    Settings, percentile,
-};
+use super::hours::{HourGrid, percentile};
+use super::report::{AcceleratorUsage, Load, Recommendation, RecommendationKind};
+use super::settings::{PERCENTILE, Settings};
 use crate::catalogue::pricing::PriceBook;
+use crate::vocabulary::units::HOURS_PER_MONTH;
 use crate::vocabulary::units::{Bytes, Hours, Usd};
 
 /// A MIG slice may hold work whose peak memory is at most this share of the slice's nominal size.
@@ -27,33 +25,6 @@ pub const SMALLER_ACCELERATORS: [&str; 2] = ["l4", "l40s"];
 const MIG_COMPUTE_SLICES: f64 = 7.0;
 /// Subtracted before rounding up a count of accelerators, so 3.0000000001 busy (float noise) is 3.
 const ROUNDING_SLACK: f64 = 1e-9;
-
-/// How many accelerators the observed work needs, three ways; it needs the largest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Load {
-    /// Accelerators in the data.
-    pub accelerators: usize,
-    /// Σ mean utilisation: accelerators kept busy on average.
-    pub mean_busy_accelerators: f64,
-    /// The [`PERCENTILE`]th percentile over clock hours of Σ that hour's mean utilisation: the
-    /// accelerators busy at once in the busy hours, which averaging over the day hides.
-    pub p95_hourly_busy_accelerators: f64,
-    /// Σ [`PERCENTILE`]th-percentile memory used ÷ the smallest accelerator's memory; absent when a
-    /// total is unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory_accelerators: Option<f64>,
-    /// The most of: mean busy ÷ the target utilisation, the busy hours' load and the memory, rounded
-    /// up; at least 1 and at most `accelerators`.
-    pub accelerators_needed: usize,
-}
-
-impl Load {
-    pub(super) fn is_finite(&self) -> bool {
-        self.mean_busy_accelerators.is_finite()
-            && self.p95_hourly_busy_accelerators.is_finite()
-            && self.memory_accelerators.is_none_or(f64::is_finite)
-    }
-}
 
 /// A MIG profile: its name, compute slices (of 7), nominal memory and how many fit one accelerator.
 #[derive(Debug, Clone, Copy, PartialEq)]

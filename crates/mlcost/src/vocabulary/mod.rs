@@ -3,6 +3,7 @@
 //! from the crate.
 
 pub(crate) mod check;
+pub mod csv;
 pub mod error;
 pub(crate) mod json;
 pub mod provenance;

@@ -1,4 +1,4 @@
-//! Helpers the engine's integration tests share (each test file is its own crate: `mod common;`).
+//! Helpers the engine's integration tests share.
 
 #![allow(dead_code)] // Each test file uses what it needs.
 

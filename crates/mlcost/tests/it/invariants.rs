@@ -1,13 +1,9 @@
 //! Behaviour every estimate must have, whatever the input: named errors, no panic, no NaN or infinity.
 
-mod common;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use common::{Lcg, assert_all_numbers_finite};
+use crate::common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::units::UsdPerHour;
 use mlcost::{Error, Scenario, estimate};

@@ -1,20 +1,16 @@
 //! Utilisation analysis: both monitoring formats import (the shipped samples without a bad row), bad
 //! input is reported by line or named, and the analysis's figures add up and stay finite.
 
-mod common;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mlcost::units::{Bytes, UsdPerHour};
 use mlcost::utilization::{
     Format, Monitoring, RecommendationKind, Settings, UtilizationReport, analyze, import,
 };
 
-const NVIDIA_SMI_DAY: &str = include_str!("../../../docs/samples/nvidia-smi-8xh100-day.csv");
-const DCGM_WEEK: &str = include_str!("../../../docs/samples/dcgm-4xa100-week.csv");
+const NVIDIA_SMI_DAY: &str = include_str!("../../../../docs/samples/nvidia-smi-8xh100-day.csv");
+const DCGM_WEEK: &str = include_str!("../../../../docs/samples/dcgm-4xa100-week.csv");
 
 fn settings(price: f64) -> Settings {
     Settings::new(UsdPerHour::new(price))
@@ -205,7 +201,7 @@ fn empty_header_only_and_unknown_files_are_named() {
 /// 100,000 rows (8 GPUs, 12,500 minutes) import and analyse (benches/utilization.rs times them).
 #[test]
 fn a_hundred_thousand_rows_import_and_analyse() {
-    let text = common::hundred_thousand_dcgm_rows();
+    let text = crate::common::hundred_thousand_dcgm_rows();
     let monitoring = import(&text).unwrap();
     assert_eq!(monitoring.samples.len(), 100_000);
     assert!(monitoring.bad_rows.is_empty());

@@ -2,14 +2,10 @@
 //! reproduce on the recommended scenario alone; Pareto fronts hold no dominated point; the
 //! waterfall adds up; what-ifs follow the hardware (2:4 sparsity only on sparse tensor cores).
 
-mod common;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use common::assert_all_numbers_finite;
+use crate::common::assert_all_numbers_finite;
 use mlcost::optimize::{Advice, Period, Section, Settings, optimize};
 use mlcost::{PriceBook, Report, Scenario, estimate};
 
@@ -22,9 +18,9 @@ fn scenario(json: &str) -> Scenario {
 }
 
 /// Serving Llama 3.1 70B on AWS H100s on demand, a diurnal day with an SLO.
-const SERVING: &str = include_str!("../../../examples/serve-llama-3.1-70b.json");
+const SERVING: &str = include_str!("../../../../examples/serve-llama-3.1-70b.json");
 /// Training Llama 3.1 8B on 64 H100s with a deadline (the layout as given does not fit).
-const TRAINING: &str = include_str!("../../../examples/train-llama-3.1-8b.json");
+const TRAINING: &str = include_str!("../../../../examples/train-llama-3.1-8b.json");
 
 /// A 7B model on one A10G at a typed price, with a committed baseline: the search must also weigh
 /// the user's own price.

@@ -3,8 +3,6 @@
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mlcost::training::mfu;
 use mlcost::{Precision, Report, Scenario, TrainingReport, estimate};

@@ -3,12 +3,11 @@
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::collections::BTreeSet;
 
-use mlcost::catalogue::pricing::{PriceSheet, QuoteFilter, offers_to_csv};
+use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::sheet::{PriceSheet, offers_to_csv};
 use mlcost::{Plan, PriceBook, Problem, Scenario, estimate_with};
 
 fn book() -> &'static PriceBook {

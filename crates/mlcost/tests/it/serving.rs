@@ -1,14 +1,10 @@
 //! Serving: memory verdicts, the roofline no estimate may beat, and published serving benchmarks
 //! (±30% with the calibrated defaults). Each figure names its source.
 
-mod common;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use common::{Lcg, assert_all_numbers_finite};
+use crate::common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::ServingReport;
 use mlcost::{Scenario, estimate};

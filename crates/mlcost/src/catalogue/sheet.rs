@@ -6,8 +6,10 @@
 
 use serde::Deserialize;
 
-use super::{Offer, PriceBook, RegionPrices};
+use crate::catalogue::pricing::{Offer, PriceBook, RegionPrices};
+use crate::vocabulary::csv::csv_cell;
 use crate::vocabulary::error::{Error, Problem, strip_position};
+use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::UsdPerHour;
 
 /// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`].
@@ -190,6 +192,42 @@ impl PriceSheet {
     }
 }
 
+impl PriceBook {
+    /// This book with a user's sheet laid over it: an offer with the same id has its regions' prices
+    /// replaced plan by plan (prices the sheet leaves out stay); new offers are added.
+    pub fn with_sheet(&self, sheet: &PriceSheet) -> PriceBook {
+        let mut book = self.clone();
+        for custom in &sheet.offers {
+            match book.offers.iter_mut().find(|o| o.has_id(&custom.id())) {
+                Some(existing) => merge_offer(existing, custom),
+                None => book.offers.push(custom.clone()),
+            }
+        }
+        book
+    }
+}
+
+fn merge_offer(existing: &mut Offer, custom: &Offer) {
+    for custom_region in &custom.regions {
+        let index = match existing.regions.iter().position(|r| r.region == custom_region.region) {
+            Some(index) => index,
+            None => {
+                existing.regions.push(RegionPrices::empty(&custom_region.region));
+                existing.regions.len() - 1
+            }
+        };
+        let region = &mut existing.regions[index];
+        for plan in Plan::ALL {
+            if let Some(price) = custom_region.price(plan) {
+                *region.price_mut(plan) = Some(price);
+            }
+        }
+        // The region's prices now date from the sheet; the offer's other regions keep their date.
+        region.as_of = Some(custom_region.as_of.clone().unwrap_or_else(|| custom.as_of.clone()));
+    }
+    existing.source = format!("{} (some prices from: {})", existing.source, custom.source);
+}
+
 /// The CSV form of `offers` (on-demand and spot prices, one row per region); reads back with
 /// [`PriceSheet::from_csv`].
 pub fn offers_to_csv(offers: &[Offer]) -> String {
@@ -218,15 +256,6 @@ pub fn offers_to_csv(offers: &[Offer]) -> String {
     out
 }
 
-/// A CSV cell, quoted when it must be (RFC 4180).
-pub fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
-    }
-}
-
 fn sheet_error(line: usize, column: usize, why: String) -> Error {
     Error::new(FIELD, Problem::BadSheet { line, column, why })
 }
@@ -239,7 +268,7 @@ fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
         return Err("accelerator_count must be > 0".into());
     }
     for region in &offer.regions {
-        for plan in super::Plan::ALL {
+        for plan in Plan::ALL {
             if let Some(price) = region.price(plan)
                 && !(price.get().is_finite() && price.get() > 0.0)
             {

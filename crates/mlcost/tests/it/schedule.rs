@@ -5,14 +5,10 @@
 // exactly once: equality is the property under test, not an accident of rounding.
 #![allow(clippy::float_cmp)]
 
-mod common;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use common::{Lcg, assert_all_numbers_finite};
+use crate::common::{Lcg, assert_all_numbers_finite};
 
 use mlcost::schedule::{
     Cluster, Job, MAX_SIZES_EVALUATED, QueueOrder, ScheduleInput, ScheduleReport,

@@ -1,0 +1,75 @@
+//! What the run's compute costs under every plan the offer sells.
+
+use std::collections::BTreeMap;
+
+use crate::catalogue::pricing::{OfferUsed, PriceBook};
+use crate::scenario::training::Training;
+use crate::training::reliability::{self, Nodes, plan_goodput};
+use crate::training::report::PlanCost;
+use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::Hours;
+
+/// The same run under every plan the offer sells (cheapest region, or the scenario's), with spot's
+/// extra preemption loss; with a typed price, the one "custom" plan.
+pub(crate) fn by_plan(
+    training: &Training,
+    book: &PriceBook,
+    used: &Option<OfferUsed>,
+    productive_hours: Hours,
+    inputs: &Nodes,
+    goodput: f64,
+) -> Result<BTreeMap<String, PlanCost>, Error> {
+    let mut plans = BTreeMap::new();
+    let count = f64::from(training.accelerator_count);
+    let Some(used) = used else {
+        let price = training.price_per_accelerator_hour.unwrap_or_default();
+        let hours = productive_hours / goodput;
+        plans.insert(
+            "custom".to_owned(),
+            PlanCost {
+                accelerator_hours: hours,
+                wall_clock_hours: hours / count,
+                compute_cost_usd: hours * price,
+                price_per_accelerator_hour: price,
+                goodput,
+                region: None,
+            },
+        );
+        return Ok(plans);
+    };
+    let offer = book.offer(&used.id, "training.offer")?;
+    let modelled = |on_spot: bool| {
+        reliability::goodput(
+            &training.reliability,
+            inputs.cluster(),
+            inputs.checkpoint_bytes,
+            on_spot,
+        )
+        .map(|m| m.goodput)
+    };
+    let (on_demand_model, spot_model) = (modelled(false)?, modelled(true)?);
+    let scenario_on_spot = training.plan == Some(Plan::Spot);
+    for plan in Plan::ALL {
+        let Some((region, instance_price, _)) = book.price(offer, plan, training.region.as_deref())
+        else {
+            continue;
+        };
+        let plan_goodput =
+            plan_goodput(training.goodput, scenario_on_spot, on_demand_model, spot_model, plan);
+        let price = instance_price / f64::from(offer.accelerator_count);
+        let hours = productive_hours / plan_goodput;
+        plans.insert(
+            plan.as_str().to_owned(),
+            PlanCost {
+                accelerator_hours: hours,
+                wall_clock_hours: hours / count,
+                compute_cost_usd: hours * price,
+                price_per_accelerator_hour: price,
+                goodput: plan_goodput,
+                region: Some(region),
+            },
+        );
+    }
+    Ok(plans)
+}

@@ -1,0 +1,204 @@
+//! What the analysis returns: per accelerator and in total, where the time went, memory headroom,
+//! a chart-sized series, and the recommendations.
+
+use serde::{Deserialize, Serialize};
+
+use crate::utilization::import::Format;
+use crate::utilization::settings::{HISTOGRAM_BUCKETS, Settings};
+use crate::vocabulary::units::{Bytes, Hours, Usd};
+
+/// Where the time went, for one accelerator or all of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub samples: usize,
+    /// Accelerator-hours the samples stand for (gaps excluded).
+    pub covered_hours: Hours,
+    /// Time-weighted mean.
+    pub mean_utilization_percent: f64,
+    /// Hours below the idle threshold (a part of the underused hours).
+    pub idle_hours: Hours,
+    /// Hours below the underuse threshold, idle ones included.
+    pub underused_hours: Hours,
+    /// Hours at or above the underuse threshold: `covered = underused + busy`.
+    pub busy_hours: Hours,
+    pub idle_cost: Usd,
+    pub underused_cost: Usd,
+    /// What the unused share of every hour cost: Σ hours × (1 − utilisation) × price.
+    pub unused_capacity_cost: Usd,
+    /// Hours with utilisation in [0, 10%), [10, 20%), … [90, 100%].
+    pub histogram_hours: [Hours; HISTOGRAM_BUCKETS],
+}
+
+/// Memory used against what the accelerator has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemoryUse {
+    pub peak_used: Bytes,
+    /// The [`PERCENTILE`](super::PERCENTILE)th percentile of samples.
+    pub p95_used: Bytes,
+    /// From the file, or from [`Settings::memory_total`]; absent when neither says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Bytes>,
+    /// `total − peak_used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_headroom: Option<Bytes>,
+    /// `total − p95_used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95_headroom: Option<Bytes>,
+}
+
+/// One point of a chart: the mean of the samples in its time bin.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    /// Seconds since 1970-01-01T00:00 on the file's clock (see [`Sample::time_seconds`]).
+    pub time_seconds: f64,
+    pub utilization_percent: f64,
+    pub memory_used: Bytes,
+}
+
+/// One accelerator's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceleratorUsage {
+    pub gpu: u32,
+    /// From the file, or from [`Settings::accelerator_name`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub first_time_seconds: f64,
+    pub last_time_seconds: f64,
+    /// The typical interval between its samples; 0 with fewer than two distinct times.
+    pub median_spacing_seconds: f64,
+    pub usage: Usage,
+    pub peak_utilization_percent: f64,
+    pub p95_utilization_percent: f64,
+    pub memory: MemoryUse,
+    /// At most [`SERIES_MAX_POINTS`] points, in time order, empty bins (gaps) left out.
+    pub series: Vec<SeriesPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationKind {
+    /// Run the load on fewer accelerators.
+    Consolidate,
+    /// Stop every accelerator during hours of the day when all of them idle.
+    OffHoursShutdown,
+    /// Run a lightly used accelerator's work as a MIG slice, packing several onto one accelerator.
+    MigSlices,
+    /// Move to a card with less memory (and compute) that still holds the work.
+    SmallerAccelerator,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub kind: RecommendationKind,
+    pub title: String,
+    /// Per month of [`HOURS_PER_MONTH`] hours; absent when it needs a price nobody gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_saving_usd: Option<Usd>,
+    pub reasoning: String,
+    /// The accelerators it concerns.
+    pub gpus: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UtilizationReport {
+    pub format: Format,
+    /// The settings used, defaults filled in.
+    pub settings: Settings,
+    /// The month monthly savings are per.
+    pub hours_per_month: Hours,
+    /// Rows of the file that were skipped (listed in [`Monitoring::bad_rows`]).
+    pub skipped_rows: usize,
+    pub first_time_seconds: f64,
+    pub last_time_seconds: f64,
+    /// All accelerators together.
+    pub total: Usage,
+    /// In `gpu` order.
+    pub accelerators: Vec<AcceleratorUsage>,
+    /// How many accelerators the work needs.
+    pub load: Load,
+    /// Hours of the day (0–23, on the file's clock) in which every accelerator's mean utilisation
+    /// was below the idle threshold on every day observed; empty unless all 24 were observed.
+    pub idle_hours_of_day: Vec<u8>,
+    /// Largest saving first; savings overlap, so they do not add up.
+    pub recommendations: Vec<Recommendation>,
+    pub notes: Vec<String>,
+}
+
+impl UtilizationReport {
+    /// Every number is finite (the engine's promise; extreme prices could overflow a sum).
+    pub(super) fn is_finite(&self) -> bool {
+        let usage_finite = |u: &Usage| {
+            [
+                u.covered_hours.get(),
+                u.mean_utilization_percent,
+                u.idle_hours.get(),
+                u.underused_hours.get(),
+                u.busy_hours.get(),
+                u.idle_cost.get(),
+                u.underused_cost.get(),
+                u.unused_capacity_cost.get(),
+            ]
+            .into_iter()
+            .chain(u.histogram_hours.iter().map(|h| h.get()))
+            .all(f64::is_finite)
+        };
+        let accelerator_finite = |a: &AcceleratorUsage| {
+            usage_finite(&a.usage)
+                && [
+                    a.first_time_seconds,
+                    a.last_time_seconds,
+                    a.median_spacing_seconds,
+                    a.peak_utilization_percent,
+                    a.p95_utilization_percent,
+                    a.memory.peak_used.get(),
+                    a.memory.p95_used.get(),
+                ]
+                .into_iter()
+                .chain(
+                    [a.memory.total, a.memory.peak_headroom, a.memory.p95_headroom]
+                        .into_iter()
+                        .flatten()
+                        .map(Bytes::get),
+                )
+                .all(f64::is_finite)
+                && a.series.iter().all(|p| {
+                    p.time_seconds.is_finite()
+                        && p.utilization_percent.is_finite()
+                        && p.memory_used.is_finite()
+                })
+        };
+        usage_finite(&self.total)
+            && self.accelerators.iter().all(accelerator_finite)
+            && self.first_time_seconds.is_finite()
+            && self.last_time_seconds.is_finite()
+            && self.load.is_finite()
+            && self.recommendations.iter().all(|r| r.monthly_saving_usd.is_none_or(Usd::is_finite))
+    }
+}
+
+/// How many accelerators the observed work needs, three ways; it needs the largest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Load {
+    /// Accelerators in the data.
+    pub accelerators: usize,
+    /// Σ mean utilisation: accelerators kept busy on average.
+    pub mean_busy_accelerators: f64,
+    /// The [`PERCENTILE`](super::PERCENTILE)th percentile over clock hours of Σ that hour's mean utilisation: the
+    /// accelerators busy at once in the busy hours, which averaging over the day hides.
+    pub p95_hourly_busy_accelerators: f64,
+    /// Σ [`PERCENTILE`](super::PERCENTILE)th-percentile memory used ÷ the smallest accelerator's memory; absent when a
+    /// total is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_accelerators: Option<f64>,
+    /// The most of: mean busy ÷ the target utilisation, the busy hours' load and the memory, rounded
+    /// up; at least 1 and at most `accelerators`.
+    pub accelerators_needed: usize,
+}
+
+impl Load {
+    pub(super) fn is_finite(&self) -> bool {
+        self.mean_busy_accelerators.is_finite()
+            && self.p95_hourly_busy_accelerators.is_finite()
+            && self.memory_accelerators.is_none_or(f64::is_finite)
+    }
+}

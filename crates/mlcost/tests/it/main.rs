@@ -1,0 +1,14 @@
+//! The engine's integration tests, one binary (one link, one run): each module tests one promise of
+//! the public API, on native targets and, under `cargo xtask test`, in headless Chromium.
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod catalog;
+mod common;
+mod golden;
+mod invariants;
+mod optimize;
+mod schedule;
+mod serving;
+mod utilization;
