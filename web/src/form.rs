@@ -367,7 +367,7 @@ fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView
                 .with(|b| b.accelerators.iter().map(|a| (a.id.clone(), a.name.clone())).collect()),
             Kind::Preset { custom } => {
                 let mut list = vec![(String::new(), custom.to_owned())];
-                if let Ok(presets) = mlcost::catalogue::model::presets() {
+                if let Ok(presets) = mlcost::catalogue::presets::presets() {
                     list.extend(presets.iter().map(|p| (p.id.clone(), p.name.clone())));
                 }
                 list

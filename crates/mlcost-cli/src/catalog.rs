@@ -2,7 +2,7 @@
 
 use clap::ValueEnum;
 use mlcost::PriceBook;
-use mlcost::catalogue::pricing::{Quote, QuoteFilter};
+use mlcost::catalogue::quotes::{Quote, QuoteFilter};
 use mlcost::vocabulary::csv::csv_cell;
 use serde::Serialize;
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::catalogue::sheet::PriceSheet;
 use mlcost::{Plan, PriceBook, Scenario};
 

@@ -2,7 +2,7 @@
 //! counts (training) and daily volumes (serving) for its charts.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::catalogue::sheet::{PriceSheet, offers_to_csv};
 use mlcost::{Options, PriceBook, Scenario, estimate, estimate_with_options};
 

@@ -18,10 +18,10 @@ pub mod training;
 pub mod utilization;
 pub mod vocabulary;
 
-pub use catalogue::model::Model;
 pub use catalogue::pricing::{OfferUsed, PriceBook};
 pub use report::Report;
 pub use scenario::Scenario;
+pub use scenario::model::Model;
 pub use scenario::serving::Serving;
 pub use scenario::training::{Parallelism, Training};
 pub use serving::report::ServingReport;

@@ -3,7 +3,7 @@
 //! sheet over the bundled one.
 
 use leptos::prelude::*;
-use mlcost::catalogue::pricing::{OfferRow, QuoteFilter};
+use mlcost::catalogue::quotes::{OfferRow, QuoteFilter};
 use mlcost::units::UsdPerHour;
 use mlcost::{Plan, PriceBook};
 

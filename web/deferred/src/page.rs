@@ -5,7 +5,7 @@
 //! accelerator, and the charts' canvas.
 
 use leptos::prelude::*;
-use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::{Error, Plan, PriceBook, Problem};
 
 use mlcost_web::input::parse_quantity;
@@ -65,7 +65,7 @@ pub fn cheapest(book: &PriceBook, accelerator: &str, plan: Plan) -> Option<Fallb
         plan: Some(plan),
         ..QuoteFilter::default()
     };
-    let price = |q: &mlcost::catalogue::pricing::Quote| q.usd_per_accelerator_hour.get();
+    let price = |q: &mlcost::catalogue::quotes::Quote| q.usd_per_accelerator_hour.get();
     let quote = book.quotes(&filter).into_iter().min_by(|a, b| price(a).total_cmp(&price(b)))?;
     let plan = match plan {
         Plan::OnDemand => "on-demand",

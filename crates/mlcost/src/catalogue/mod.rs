@@ -2,6 +2,8 @@
 //! book with users' sheets laid over it, and the model presets, all loaded from `pricing-data/`.
 
 pub mod hardware;
-pub mod model;
+pub mod presets;
 pub mod pricing;
+pub mod quotes;
+pub mod shape;
 pub mod sheet;

@@ -54,7 +54,7 @@ pub fn optimize(
         return Err(Error::new("optimize.distillation_tokens", Problem::MustBePositive));
     }
     if let Some(id) = &settings.student {
-        crate::catalogue::model::preset(id, "optimize.student")?;
+        crate::catalogue::presets::preset(id, "optimize.student")?;
     }
     for (i, id) in settings.accepted.iter().flatten().enumerate() {
         if !TRAINING_MOVES.contains(&id.as_str()) && !SERVING_MOVES.contains(&id.as_str()) {

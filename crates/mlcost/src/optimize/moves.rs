@@ -201,7 +201,7 @@ type Move<T> = Option<(T, String, String, String)>;
 
 fn training_move(
     id: &str,
-    model: &crate::catalogue::model::Model,
+    model: &crate::scenario::model::Model,
     training: &Training,
     now: &TrainingReport,
     book: &PriceBook,
@@ -302,7 +302,7 @@ fn training_move(
 /// The training section changed to a searched candidate (its layout left to data parallelism, as
 /// the search sized it).
 pub(super) fn training_scenario(
-    model: &crate::catalogue::model::Model,
+    model: &crate::scenario::model::Model,
     training: &Training,
     c: &Candidate,
     book: &PriceBook,

@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model;
-use crate::catalogue::model::Model;
+use crate::catalogue::presets;
 use crate::catalogue::pricing::PriceBook;
 use crate::estimate_with_options;
 use crate::report::Report;
 use crate::scenario::Scenario;
+use crate::scenario::model::Model;
 use crate::scenario::serving::Serving;
 use crate::scenario::training::Training;
 use crate::serving;
@@ -304,11 +304,11 @@ pub(super) fn what_ifs(
 fn student(
     teacher_active: f64,
     settings: &Settings,
-) -> Result<&'static model::ModelPreset, String> {
+) -> Result<&'static presets::ModelPreset, String> {
     if let Some(id) = &settings.student {
-        return model::preset(id, "optimize.student").map_err(|e| e.to_string());
+        return presets::preset(id, "optimize.student").map_err(|e| e.to_string());
     }
-    model::presets()
+    presets::presets()
         .map_err(|e| e.to_string())?
         .iter()
         .filter(|p| p.layers.is_some() && p.active_parameters.is_none())

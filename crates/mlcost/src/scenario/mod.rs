@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model::Model;
 use crate::vocabulary::error::Error;
+use model::Model;
 
+pub mod model;
+mod model_sources;
 pub mod serving;
 pub mod share;
 pub mod training;

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model::Shape;
+use crate::catalogue::shape::Shape;
 
 /// Seconds one all-reduce takes however small: NCCL's small-message latency within an NVLink domain
 /// is on the order of ten microseconds. Estimate.

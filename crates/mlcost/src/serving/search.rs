@@ -8,14 +8,15 @@
 //! batch cap scheduled once, and a candidate costs one bill: about a microsecond, where an estimate
 //! takes tens.
 
-use crate::catalogue::model::Model;
 use crate::catalogue::pricing::PriceBook;
+use crate::scenario::model::Model;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 
+use super::default_compute_efficiency;
+use super::memory::{largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing, plan_is_committed};
 use super::traffic::{Load, Policy, Schedule};
-use super::{default_compute_efficiency, largest_batch_meeting, size};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, Serving};
 use crate::vocabulary::terms::StoragePrecision;
 

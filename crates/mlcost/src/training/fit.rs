@@ -1,8 +1,9 @@
 //! Which layouts a run fits in: the fewest accelerators that hold it, a layout that fits at a
 //! given count (for the advisor), and why a run that does not fit does not.
 
-use crate::catalogue::model::{Model, ResolvedModel};
 use crate::catalogue::pricing::PriceBook;
+use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::model::Model;
 use crate::scenario::training::{Parallelism, Training};
 use crate::training::memory::{Layout, MemoryBreakdown, Setup, training_memory};
 use crate::training::setup::{layout, setup_with_micro_batch};

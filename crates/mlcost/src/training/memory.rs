@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model::{ResolvedModel, Shape};
+use crate::catalogue::shape::{ResolvedModel, Shape};
 use crate::vocabulary::terms::{Method, Optimizer, Precision};
 use crate::vocabulary::units::Bytes;
 
@@ -187,7 +187,7 @@ pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::model::Model;
+    use crate::scenario::model::Model;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -245,7 +245,7 @@ mod tests {
         // QLoRA (arXiv 2305.14314) abstract: finetunes a 65B model on a single 48GB GPU.
         let model =
             Model { preset: Some("llama-2-70b".into()), ..Model::default() }.resolve().unwrap();
-        let scaled = crate::catalogue::model::ResolvedModel {
+        let scaled = crate::catalogue::shape::ResolvedModel {
             parameters: 65.2e9,
             active_parameters: 65.2e9,
             ..model

@@ -14,8 +14,8 @@ pub mod work;
 
 pub(crate) use fit::fitting_parallelism;
 
-use crate::catalogue::model::Model;
 use crate::catalogue::pricing::{PriceBook, PriceChoice};
+use crate::scenario::model::Model;
 use crate::scenario::training::Training;
 use crate::training::costs::ComputeSite;
 use crate::training::fit::{activations_note, min_accelerators_to_fit};

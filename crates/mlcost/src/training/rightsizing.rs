@@ -7,8 +7,8 @@
 //! each accelerator is estimated once and each candidate costs a few multiplications.
 
 use crate::catalogue::hardware::Generation;
-use crate::catalogue::model::Model;
 use crate::catalogue::pricing::PriceBook;
+use crate::scenario::model::Model;
 use crate::scenario::training::Training;
 use crate::training::reliability;
 use crate::training::reliability::Cluster;

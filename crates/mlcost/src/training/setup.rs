@@ -2,7 +2,7 @@
 //! steps, each checked against the scenario's fields.
 
 use crate::catalogue::hardware::Accelerator;
-use crate::catalogue::model::ResolvedModel;
+use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::training::Training;
 use crate::training::memory::{Layout, Setup};
 use crate::training::work::{DEFAULT_LORA_RANK, Work};

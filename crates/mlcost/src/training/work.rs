@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model::{ResolvedModel, Shape};
+use crate::catalogue::shape::{ResolvedModel, Shape};
 use crate::scenario::training::Training;
 use crate::vocabulary::check::at_least_one;
 use crate::vocabulary::error::{Error, Problem};
@@ -158,7 +158,7 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::model::Model;
+    use crate::scenario::model::Model;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

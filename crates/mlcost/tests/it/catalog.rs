@@ -6,7 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::BTreeSet;
 
-use mlcost::catalogue::pricing::QuoteFilter;
+use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::catalogue::sheet::{PriceSheet, offers_to_csv};
 use mlcost::{Plan, PriceBook, Problem, Scenario, estimate_with};
 

@@ -1,0 +1,65 @@
+//! A model as the cost models see it: parameter counts and, when known, the transformer's shape.
+
+use serde::{Deserialize, Serialize};
+
+/// A transformer's shape: what FLOPs beyond 6·N and activation memory depend on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shape {
+    pub layers: u32,
+    pub hidden_size: u32,
+    pub intermediate_size: u32,
+    pub attention_heads: u32,
+    pub kv_heads: u32,
+    /// Per-head width of queries and keys (MLA: nope + rope parts).
+    pub qk_head_dim: u32,
+    /// Per-head width of values.
+    pub v_head_dim: u32,
+    pub vocab_size: u32,
+    pub sequence_length: u32,
+    /// Attention looks back at most this many tokens (Mistral's sliding window).
+    pub sliding_window: Option<u32>,
+    /// SwiGLU-style MLP with three matrices (gate, up, down) instead of two.
+    pub gated_mlp: bool,
+    /// MoE: the width of one expert's MLP, and how many experts (routed and shared) each token uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experts_per_token: Option<(u32, u32)>,
+    /// Multi-head latent attention caches one compressed vector per layer and token instead of keys
+    /// and values per head: its width, kv_lora_rank + qk_rope_head_dim (DeepSeek-V2, arXiv
+    /// 2405.04434, §2.1.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mla_cache_width: Option<u32>,
+}
+
+impl Shape {
+    /// The MLP width a token's activations span: its experts' widths together (MoE), or the MLP's.
+    pub fn mlp_activation_width(&self) -> f64 {
+        match self.experts_per_token {
+            Some((width, experts)) => f64::from(width) * f64::from(experts),
+            None => f64::from(self.intermediate_size),
+        }
+    }
+
+    /// Tokens each query attends to: the sequence, or the sliding window when shorter.
+    pub fn attended_tokens(&self) -> f64 {
+        f64::from(self.sliding_window.map_or(self.sequence_length, |w| w.min(self.sequence_length)))
+    }
+}
+
+/// The model as the cost models see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedModel {
+    /// The preset's name, or "custom".
+    pub name: String,
+    pub parameters: f64,
+    /// Parameters used per token (MoE: shared + routed-to experts).
+    pub active_parameters: f64,
+    /// Parameters held by routed experts (0 for dense models): what expert parallelism shards.
+    pub expert_parameters: f64,
+    /// MoE: routed experts per layer, and how many of them each token uses.
+    pub routed_experts: Option<(u32, u32)>,
+    pub shape: Option<Shape>,
+    pub training_flops_per_sample: Option<f64>,
+    /// Forward FLOPs per sample, for serving a model without a transformer shape.
+    pub inference_flops_per_sample: Option<f64>,
+    pub source: Option<String>,
+}

@@ -1,0 +1,304 @@
+//! The model section of a scenario: a preset, the user's own figures, or a pasted Hugging Face
+//! `config.json`, resolved into the figures the cost models need (parameter counts, and the
+//! transformer's shape when known).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::catalogue::presets::preset;
+use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::model_sources::{
+    Partial, derived_parameters, from_hf_config, from_preset, override_u32,
+};
+use crate::vocabulary::check::at_least_one;
+use crate::vocabulary::error::{Error, Problem};
+
+/// The model section of a scenario: a preset, a Hugging Face config, and/or explicit figures, which
+/// win over both.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// A pasted Hugging Face `config.json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hf_config: Option<Value>,
+    /// Total parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<f64>,
+    /// Parameters per token (MoE); defaults to `parameters`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_parameters: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intermediate_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention_heads: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_heads: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocab_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_length: Option<u32>,
+    /// For models a transformer shape does not describe (CNNs): FLOPs to train on one sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_flops_per_sample: Option<f64>,
+}
+
+impl Model {
+    /// Dense model with only a parameter count, the shortest way to state one.
+    pub fn with_parameters(parameters: f64) -> Self {
+        Self { parameters: Some(parameters), ..Self::default() }
+    }
+
+    pub fn resolve(&self) -> Result<ResolvedModel, Error> {
+        let mut base = match (&self.preset, &self.hf_config) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    "model.hf_config",
+                    Problem::Conflicts { other: "model.preset".into() },
+                ));
+            }
+            (Some(id), None) => from_preset(preset(id, "model.preset")?),
+            (None, Some(config)) => from_hf_config(config)?,
+            (None, None) => Partial::default(),
+        };
+        if self.hf_config.is_some() && self.sequence_length.is_none() {
+            return Err(Error::new(
+                "model.sequence_length",
+                Problem::Malformed("is required with a config.json (its max_position_embeddings is the longest context, not the training length)".into()),
+            ));
+        }
+        // A mixture of experts' counts cannot be told apart from its shape alone (shared experts,
+        // dense first layers): ask for them.
+        if base.experts.is_some() {
+            if base.parameters.is_none() && self.parameters.is_none() {
+                return Err(Error::new(
+                    "model.parameters",
+                    Problem::Malformed("is required for a mixture-of-experts config.json".into()),
+                ));
+            }
+            if self.parameters.is_some() && self.active_parameters.is_none() {
+                return Err(Error::new(
+                    "model.active_parameters",
+                    Problem::Malformed(
+                        "is required when giving a mixture of experts' parameters".into(),
+                    ),
+                ));
+            }
+        }
+        if self.training_flops_per_sample.is_some()
+            && (base.shape.layers.is_some() || self.layers.is_some())
+        {
+            return Err(Error::new(
+                "model.training_flops_per_sample",
+                Problem::Conflicts {
+                    other: "a transformer shape (FLOPs are counted from it)".into(),
+                },
+            ));
+        }
+        // Explicit figures win over the preset's or the config's.
+        let shape = &mut base.shape;
+        override_u32(&mut shape.layers, self.layers);
+        override_u32(&mut shape.hidden_size, self.hidden_size);
+        override_u32(&mut shape.intermediate_size, self.intermediate_size);
+        override_u32(&mut shape.attention_heads, self.attention_heads);
+        override_u32(&mut shape.kv_heads, self.kv_heads);
+        override_u32(&mut shape.vocab_size, self.vocab_size);
+        override_u32(&mut shape.sequence_length, self.sequence_length);
+        if self.training_flops_per_sample.is_some() {
+            base.training_flops_per_sample = self.training_flops_per_sample;
+        }
+        for (field, value) in [
+            ("model.parameters", self.parameters),
+            ("model.active_parameters", self.active_parameters),
+            ("model.training_flops_per_sample", self.training_flops_per_sample),
+        ] {
+            if let Some(value) = value {
+                at_least_one(field, value)?;
+            }
+        }
+        for (field, value) in [
+            ("model.layers", self.layers),
+            ("model.hidden_size", self.hidden_size),
+            ("model.attention_heads", self.attention_heads),
+            ("model.kv_heads", self.kv_heads),
+            ("model.sequence_length", self.sequence_length),
+        ] {
+            if value == Some(0) {
+                return Err(Error::new(field, Problem::MustBePositive));
+            }
+        }
+        let shape = base.shape.complete()?;
+        let derived = shape.as_ref().map(|shape| derived_parameters(shape, base.experts));
+        let parameters = self
+            .parameters
+            .or(base.parameters)
+            .or(derived.map(|d| d.0))
+            .ok_or_else(|| Error::new("model.parameters", Problem::Missing))?;
+        // A user's own total replaces the preset's, and with it the preset's active count.
+        let active_parameters = self
+            .active_parameters
+            .or(if self.parameters.is_some() { None } else { base.active_parameters })
+            .or(derived
+                .filter(|_| self.parameters.is_none() && base.parameters.is_none())
+                .map(|d| d.1))
+            .unwrap_or(parameters);
+        if active_parameters > parameters {
+            return Err(Error::new(
+                "model.active_parameters",
+                Problem::Malformed(format!(
+                    "{active_parameters:e} is more than parameters ({parameters:e})"
+                )),
+            ));
+        }
+        // Routed experts hold what is not active, scaled up by how many experts share that:
+        // N = shared + E·e and N_active = shared + k·e, so E·e = (N − N_active)·E/(E − k).
+        let expert_parameters = match base.experts {
+            Some((experts, per_token)) if experts > per_token => {
+                (parameters - active_parameters) * f64::from(experts)
+                    / f64::from(experts - per_token)
+            }
+            _ => 0.0,
+        }
+        .min(parameters);
+        Ok(ResolvedModel {
+            name: base.name.unwrap_or_else(|| "custom".into()),
+            parameters,
+            active_parameters,
+            expert_parameters,
+            routed_experts: base.experts,
+            shape,
+            training_flops_per_sample: base.training_flops_per_sample,
+            inference_flops_per_sample: base.inference_flops_per_sample,
+            source: base.source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_promised_preset_resolves_with_a_source() {
+        for id in [
+            "llama-2-7b",
+            "llama-2-13b",
+            "llama-2-70b",
+            "llama-3.1-8b",
+            "llama-3.1-70b",
+            "llama-3.1-405b",
+            "llama-3.3-70b",
+            "mistral-7b",
+            "mixtral-8x7b",
+            "qwen2.5-7b",
+            "qwen2.5-72b",
+            "deepseek-v3",
+            "gpt-3-175b",
+            "falcon-180b",
+            "bloom-176b",
+            "opt-175b",
+            "bert-base",
+            "bert-large",
+            "resnet-50",
+            "vit-b-16",
+        ] {
+            let model = Model { preset: Some(id.into()), ..Model::default() }.resolve().unwrap();
+            assert!(model.source.as_deref().is_some_and(|s| !s.is_empty()), "{id}");
+            assert!(model.active_parameters <= model.parameters, "{id}");
+            assert!(
+                model.shape.is_some() || model.training_flops_per_sample.is_some(),
+                "{id}: no way to count FLOPs"
+            );
+        }
+    }
+
+    #[test]
+    fn derived_counts_match_published_ones() {
+        // Llama 2 7B's shape (its config.json) gives its published 6.74B parameters.
+        let llama = preset("llama-2-7b", "t").unwrap();
+        let shape = Model {
+            layers: llama.layers,
+            hidden_size: llama.hidden_size,
+            intermediate_size: llama.intermediate_size,
+            attention_heads: llama.attention_heads,
+            kv_heads: llama.kv_heads,
+            vocab_size: llama.vocab_size,
+            sequence_length: llama.sequence_length,
+            ..Model::default()
+        }
+        .resolve()
+        .unwrap();
+        assert!((shape.parameters / llama.parameters - 1.0).abs() < 0.01, "{}", shape.parameters);
+    }
+
+    #[test]
+    fn mixtral_experts_hold_most_of_the_weights() {
+        let model =
+            Model { preset: Some("mixtral-8x7b".into()), ..Model::default() }.resolve().unwrap();
+        // 8 experts of which 2 are active: E·e = (46.7B − 12.9B)·8/6 = 45.1B.
+        assert!(
+            (model.expert_parameters / 45.1e9 - 1.0).abs() < 0.01,
+            "{}",
+            model.expert_parameters
+        );
+    }
+
+    #[test]
+    fn a_pasted_config_is_read_and_its_gaps_named() {
+        let config: Value = serde_json::from_str(
+            r#"{"architectures": ["LlamaForCausalLM"], "hidden_act": "silu", "hidden_size": 4096,
+                "intermediate_size": 11008, "num_attention_heads": 32, "num_hidden_layers": 32,
+                "num_key_value_heads": 32, "vocab_size": 32000, "max_position_embeddings": 4096}"#,
+        )
+        .unwrap();
+        let err =
+            Model { hf_config: Some(config.clone()), ..Model::default() }.resolve().unwrap_err();
+        assert_eq!(err.field, "model.sequence_length");
+        let with = |config: Value| Model {
+            hf_config: Some(config),
+            sequence_length: Some(4096),
+            ..Model::default()
+        };
+        let model = with(config.clone()).resolve().unwrap();
+        assert!((model.parameters / 6.74e9 - 1.0).abs() < 0.01, "{}", model.parameters);
+        let mut broken = config;
+        broken.as_object_mut().unwrap().remove("num_hidden_layers");
+        let err = with(broken).resolve().unwrap_err();
+        assert_eq!(err.to_string(), "model.hf_config.num_hidden_layers: is required");
+    }
+
+    #[test]
+    fn a_moe_preset_overridden_needs_its_active_count() {
+        let err = Model {
+            preset: Some("mixtral-8x7b".into()),
+            parameters: Some(50e9),
+            ..Model::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert_eq!(err.field, "model.active_parameters");
+        let both = Model {
+            preset: Some("llama-2-7b".into()),
+            hf_config: Some(Value::Null),
+            ..Model::default()
+        };
+        assert_eq!(both.resolve().unwrap_err().field, "model.hf_config");
+    }
+
+    #[test]
+    fn partial_shapes_name_what_is_missing() {
+        let err = Model { parameters: Some(7e9), layers: Some(32), ..Model::default() }
+            .resolve()
+            .unwrap_err();
+        assert_eq!(err.field, "model.hidden_size");
+    }
+}

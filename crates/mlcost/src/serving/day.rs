@@ -1,0 +1,324 @@
+//! A day of traffic priced: the autoscaler's replicas hour by hour, billed in whole instances per
+//! plan, a committed baseline with burst above it, the hosted APIs for the same tokens, and the
+//! cost at other daily volumes.
+
+use std::collections::BTreeMap;
+
+use crate::catalogue::pricing::{OfferUsed, PriceBook};
+use crate::scenario::serving::Serving;
+use crate::serving::money::{
+    ApiComparison, Billing, Mix, Request, Scaled, ServingPlanCost, VolumeCost, best_baseline,
+    monthly_requests, plan_is_committed,
+};
+use crate::serving::replica::{Replica, Work};
+use crate::serving::traffic::{HourPlan, Policy, Schedule};
+use crate::vocabulary::check::positive;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::{HOURS_PER_DAY, SECONDS_PER_HOUR, Usd, UsdPerHour};
+
+/// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
+pub const COST_CURVE_POINTS: usize = 30;
+
+/// What a day of traffic is priced from: the serving section, its hourly rates, a replica that
+/// serves them, the autoscaling policy and the price.
+pub(super) struct Day<'a> {
+    pub serving: &'a Serving,
+    pub book: &'a PriceBook,
+    pub rates: &'a [f64; HOURS_PER_DAY],
+    pub replica: &'a Replica<'a>,
+    /// Requests a second one replica serves at the SLO, at `batch_at_slo`.
+    pub capacity: f64,
+    pub batch_at_slo: u32,
+    pub accelerators_per_replica: u32,
+    pub policy: Policy,
+    pub price: UsdPerHour,
+    pub offer: Option<OfferUsed>,
+    pub prefix_cache_hit_rate: f64,
+}
+
+/// The day's schedule and its money: the half of a serving report that needs a load and a price.
+/// Without them every field is empty.
+#[derive(Debug, Default)]
+pub(super) struct PricedDay {
+    pub hourly: Vec<HourPlan>,
+    pub requests_per_day: Option<f64>,
+    pub unserved_requests_per_day: Option<f64>,
+    pub replicas_peak: Option<u32>,
+    pub replica_hours_per_day: Option<f64>,
+    pub utilization: Option<f64>,
+    pub monthly_cost_usd: Option<Usd>,
+    pub static_peak_monthly_cost_usd: Option<Usd>,
+    pub cost_per_million_output_tokens_usd: Option<f64>,
+    pub cost_per_million_input_tokens_usd: Option<f64>,
+    pub cost_per_thousand_requests_usd: Option<f64>,
+    pub by_plan: BTreeMap<String, ServingPlanCost>,
+    pub mix: Option<Mix>,
+    pub best_mix: Option<Mix>,
+    pub api_comparison: Vec<ApiComparison>,
+    pub cost_vs_volume: Vec<VolumeCost>,
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    pub offer: Option<OfferUsed>,
+    pub notes: Vec<String>,
+}
+
+/// Schedules the day's replicas and prices them under every plan, a committed baseline and the
+/// hosted APIs.
+pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
+    let Day {
+        serving,
+        book,
+        rates,
+        replica,
+        capacity,
+        batch_at_slo,
+        accelerators_per_replica,
+        policy,
+        price,
+        offer,
+        prefix_cache_hit_rate,
+    } = day;
+    let mut priced = PricedDay::default();
+    let accelerators = f64::from(accelerators_per_replica);
+    let schedule = Schedule::new(rates, capacity, &policy);
+    let plan = offer.as_ref().map(|o| o.plan);
+    // The offer priced, looked up once for its instance size, its other plans and a commitment.
+    let sold = match &offer {
+        Some(used) => Some(book.offer(&used.id, "serving.offer")?),
+        None => None,
+    };
+    let burst_is_committed = plan.is_some_and(plan_is_committed);
+    let baseline = match &serving.committed_baseline {
+        None => None,
+        Some(baseline) => {
+            if burst_is_committed {
+                return Err(Error::new(
+                    "serving.plan",
+                    Problem::Malformed(
+                        "replicas above a committed baseline are bought on-demand or spot".into(),
+                    ),
+                ));
+            }
+            let committed_plan = baseline.plan.unwrap_or(Plan::Reserved1y);
+            if !plan_is_committed(committed_plan) {
+                return Err(Error::new(
+                    "serving.committed_baseline.plan",
+                    Problem::Malformed("must be 1y or 3y".into()),
+                ));
+            }
+            let committed_price = match (sold, baseline.price_per_accelerator_hour) {
+                (_, Some(typed)) => {
+                    positive("serving.committed_baseline.price_per_accelerator_hour", typed.get())?
+                }
+                (Some(sold), None) => {
+                    let (_, instance, _) = book
+                        .price(sold, committed_plan, serving.region.as_deref())
+                        .ok_or_else(|| {
+                            Error::new(
+                                "serving.committed_baseline.plan",
+                                Problem::NotSold {
+                                    offer: sold.id(),
+                                    plan: committed_plan.as_str().into(),
+                                    region: serving.region.clone(),
+                                },
+                            )
+                        })?;
+                    instance.get() / f64::from(sold.accelerator_count)
+                }
+                (None, None) => {
+                    return Err(Error::new(
+                        "serving.committed_baseline.price_per_accelerator_hour",
+                        Problem::Missing,
+                    ));
+                }
+            };
+            priced.mix = Some(Mix {
+                committed_plan: committed_plan.as_str().into(),
+                committed_replicas: baseline.replicas,
+                committed_price_per_accelerator_hour: UsdPerHour::new(committed_price),
+                burst_plan: plan.map_or("custom", Plan::as_str).into(),
+                burst_price_per_accelerator_hour: price,
+                monthly_cost_usd: Usd::new(0.0),
+            });
+            Some((f64::from(baseline.replicas), committed_price))
+        }
+    };
+    let accelerators_per_instance = match sold {
+        Some(sold) => f64::from(sold.accelerator_count),
+        None => 1.0,
+    };
+    let billing = Billing {
+        burst: price.get(),
+        burst_is_committed,
+        baseline,
+        accelerators_per_replica: accelerators,
+        accelerators_per_instance,
+    };
+    let monthly = billing.monthly(&schedule);
+    if let Some(mix) = &mut priced.mix {
+        mix.monthly_cost_usd = Usd::new(monthly);
+    }
+    let static_billing = Billing { burst_is_committed: true, baseline: None, ..billing };
+    let served_per_month = monthly_requests(schedule.requests_per_day);
+
+    // Plans the offer sells, and the cheapest commitment with burst above it.
+    let mut best_mix: Option<Mix> = None;
+    if let (Some(used), Some(sold)) = (&offer, sold) {
+        let per_accelerator = |plan: Plan| {
+            book.price(sold, plan, serving.region.as_deref())
+                .map(|(region, p, _)| (region, p.get() / f64::from(sold.accelerator_count)))
+        };
+        for each in Plan::ALL {
+            let Some((region, p)) = per_accelerator(each) else { continue };
+            let committed = plan_is_committed(each);
+            let cost =
+                Billing { burst: p, burst_is_committed: committed, baseline: None, ..billing }
+                    .monthly(&schedule);
+            priced.by_plan.insert(
+                each.as_str().into(),
+                ServingPlanCost {
+                    monthly_cost_usd: Usd::new(cost),
+                    price_per_accelerator_hour: UsdPerHour::new(p),
+                    committed,
+                    region: Some(region),
+                },
+            );
+        }
+        let burst_plan = if burst_is_committed { Plan::OnDemand } else { used.plan };
+        if let Some((_, burst)) = per_accelerator(burst_plan) {
+            for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
+                let Some((_, committed)) = per_accelerator(committed_plan) else { continue };
+                let (replicas, cost) =
+                    best_baseline(&schedule, Billing { burst, ..billing }, committed);
+                if best_mix.as_ref().is_none_or(|m| cost < m.monthly_cost_usd.get()) {
+                    best_mix = Some(Mix {
+                        committed_plan: committed_plan.as_str().into(),
+                        committed_replicas: replicas as u32,
+                        committed_price_per_accelerator_hour: UsdPerHour::new(committed),
+                        burst_plan: burst_plan.as_str().into(),
+                        burst_price_per_accelerator_hour: UsdPerHour::new(burst),
+                        monthly_cost_usd: Usd::new(cost),
+                    });
+                }
+            }
+        }
+    } else {
+        priced.by_plan.insert(
+            "custom".into(),
+            ServingPlanCost {
+                monthly_cost_usd: Usd::new(
+                    Billing { burst_is_committed: false, baseline: None, ..billing }
+                        .monthly(&schedule),
+                ),
+                price_per_accelerator_hour: price,
+                committed: false,
+                region: None,
+            },
+        );
+        if let Some(((_, committed), mix)) = baseline.zip(priced.mix.as_ref()) {
+            let (replicas, cost) = best_baseline(&schedule, billing, committed);
+            best_mix = Some(Mix {
+                committed_replicas: replicas as u32,
+                monthly_cost_usd: Usd::new(cost),
+                ..mix.clone()
+            });
+        }
+    }
+    priced.best_mix = best_mix;
+
+    // The same day at other volumes: for break-evens and the cost-against-volume curve.
+    let scaled = Scaled {
+        rates,
+        requests_per_day: rates.iter().sum::<f64>() * SECONDS_PER_HOUR,
+        capacity,
+        // Not capped: beyond max_replicas, requests would go unserved rather than cost more.
+        policy: Policy { max_replicas: None, ..policy },
+        billing,
+    };
+    if let Work::Tokens { input, output, .. } = replica.work {
+        let share = replica.prefill_share(batch_at_slo);
+        if served_per_month > 0.0 {
+            priced.cost_per_million_input_tokens_usd =
+                Some(monthly * share / (served_per_month * input / 1e6));
+            priced.cost_per_million_output_tokens_usd =
+                Some(monthly * (1.0 - share) / (served_per_month * output / 1e6));
+        }
+        let request = Request { input, output, prefix_cache_hit_rate };
+        for (i, id) in serving.compare_apis.iter().enumerate() {
+            let api = book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
+                Error::new(
+                    format!("serving.compare_apis[{i}]"),
+                    Problem::Malformed(format!(
+                        "unknown API model \"{id}\" (known: {})",
+                        book.apis.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                )
+            })?;
+            let per_request = request.api_price(api);
+            let api_monthly = per_request * served_per_month;
+            priced.api_comparison.push(ApiComparison {
+                id: api.id.clone(),
+                name: api.name.clone(),
+                monthly_cost_usd: Usd::new(api_monthly),
+                self_hosted_minus_api_usd: Usd::new(monthly - api_monthly),
+                break_even_requests_per_day: scaled.break_even(per_request),
+                source: api.source.clone(),
+                as_of: api.as_of.clone(),
+            });
+        }
+    } else if !serving.compare_apis.is_empty() {
+        return Err(Error::new(
+            "serving.compare_apis",
+            Problem::Malformed(
+                "hosted APIs price tokens; this model serves requests without them".into(),
+            ),
+        ));
+    }
+    // From 1/30 of the smallest to 30 times the largest of today's volume and the break-evens.
+    let marks = priced.api_comparison.iter().filter_map(|a| a.break_even_requests_per_day);
+    let today = scaled.requests_per_day;
+    let (low, high) =
+        marks.filter(|v| *v > 0.0).fold((today, today), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    priced.cost_vs_volume = scaled.curve(low / 30.0, high * 30.0, COST_CURVE_POINTS);
+    if served_per_month > 0.0 {
+        priced.cost_per_thousand_requests_usd = Some(monthly / served_per_month * 1e3);
+    }
+    if schedule.unserved_requests_per_day > 0.0 {
+        priced.notes.push(format!(
+            "max_replicas leaves {:.0} requests a day unserved at the SLO",
+            schedule.unserved_requests_per_day
+        ));
+    }
+    if plan == Some(Plan::Spot) {
+        priced.notes.push("spot replicas can be reclaimed at short notice: keep on-demand capacity for the SLO, or accept failed requests".into());
+    }
+    if burst_is_committed {
+        priced.notes.push(
+            "a committed plan is paid every hour: the peak's replicas are billed around the clock"
+                .into(),
+        );
+    }
+    let replica_hours = schedule.replica_hours;
+    priced.utilization = Some(if replica_hours > 0.0 {
+        schedule.requests_per_day / (replica_hours * SECONDS_PER_HOUR * capacity)
+    } else {
+        0.0
+    });
+    priced.requests_per_day = Some(schedule.requests_per_day);
+    priced.unserved_requests_per_day = Some(schedule.unserved_requests_per_day);
+    priced.replicas_peak = Some(schedule.peak_replicas.min(f64::from(u32::MAX)) as u32);
+    priced.replica_hours_per_day = Some(replica_hours);
+    priced.monthly_cost_usd = Some(Usd::new(monthly));
+    priced.static_peak_monthly_cost_usd = Some(Usd::new(static_billing.monthly(&schedule)));
+    priced.price_per_accelerator_hour = Some(price);
+    priced.offer = offer;
+    priced.hourly = schedule.hours;
+    for (field, value) in
+        [("serving.monthly_cost_usd", monthly), ("serving.replica_hours_per_day", replica_hours)]
+    {
+        if !value.is_finite() {
+            return Err(Error::new(field, Problem::ResultOutOfRange));
+        }
+    }
+    Ok(priced)
+}

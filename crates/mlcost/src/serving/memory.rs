@@ -1,0 +1,198 @@
+//! What one replica holds and how fast it serves: weights and KV cache by format (GQA, MLA,
+//! sliding windows), how many sequences fit, the memory verdict, and the roofline the replica runs
+//! at; and the largest batch that meets the latency targets.
+
+use crate::catalogue::hardware::Accelerator;
+use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::serving::{Serving, Slo};
+use crate::serving::replica::{BatchPoint, Replica, Work};
+use crate::vocabulary::check::positive;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::StoragePrecision;
+
+/// Fraction of memory a serving engine takes for weights and KV cache: vLLM's default
+/// `gpu_memory_utilization` is 0.9 (vLLM engine arguments); the rest is CUDA context, activations
+/// and fragmentation.
+pub const MEMORY_UTILIZATION: f64 = 0.9;
+
+/// Requests a replica without a KV cache (a CNN) batches at most. Estimate: beyond a few hundred,
+/// vision models gain little throughput and activation memory, which this model does not size,
+/// becomes the limit.
+pub const MAX_BATCH_WITHOUT_KV_CACHE: u32 = 256;
+
+/// The largest batch up to `largest` whose latencies meet the SLO (`largest` without one); 0 when
+/// not even one request at a time does. Latency grows with batch, so a binary search finds it.
+pub(super) fn largest_batch_meeting(replica: &Replica<'_>, slo: &Slo, largest: u32) -> u32 {
+    let meets = |p: &BatchPoint| {
+        slo.ttft_ms.is_none_or(|t| p.ttft_ms <= t) && slo.tpot_ms.is_none_or(|t| p.tpot_ms <= t)
+    };
+    if !meets(&replica.point(1)) {
+        return 0;
+    }
+    if slo.ttft_ms.is_none() && slo.tpot_ms.is_none() {
+        return largest;
+    }
+    let (mut low, mut high) = (1u32, largest);
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if meets(&replica.point(middle)) { low = middle } else { high = middle - 1 }
+    }
+    low
+}
+
+/// One replica's hardware and formats, resolved into a roofline: what an estimate and the
+/// optimizer's search share.
+pub(super) struct Sized<'a> {
+    pub replica: Replica<'a>,
+    pub fits: bool,
+    pub max_concurrent: u32,
+    pub weights: f64,
+    pub kv_per_token: f64,
+    pub per_sequence: f64,
+    /// Memory of the replica's accelerators, and the share the engine uses.
+    pub capacity: f64,
+    pub usable: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn size<'a>(
+    model: &'a ResolvedModel,
+    serving: &Serving,
+    accelerator: &Accelerator,
+    weight_format: StoragePrecision,
+    kv_format: StoragePrecision,
+    tp: u32,
+    pp: u32,
+    compute_efficiency: f64,
+    bandwidth_efficiency: f64,
+    hit: f64,
+) -> Result<Sized<'a>, Error> {
+    // FP8 weights run FP8 matrix multiplications where the hardware has them; narrower formats are
+    // weight-only quantization, computed in 16-bit.
+    let peak = match weight_format {
+        StoragePrecision::Fp8 => accelerator.dense.fp8.or(accelerator.dense.sixteen_bit()),
+        StoragePrecision::Fp32 => accelerator.dense.tf32.or(accelerator.dense.fp32),
+        _ => accelerator.dense.sixteen_bit(),
+    }
+    .ok_or_else(|| {
+        Error::new(
+            "serving.weight_precision",
+            Problem::UnsupportedPrecision {
+                accelerator: accelerator.id.clone(),
+                precision: "16-bit".into(),
+            },
+        )
+    })?;
+
+    let count = f64::from(tp * pp);
+    let weights = model.parameters * weight_format.bytes();
+    let capacity = accelerator.memory_bytes.get() * count;
+    let usable = capacity * MEMORY_UTILIZATION;
+    let kv_budget = (usable - weights).max(0.0);
+    let (work, kv_per_token, per_sequence, max_concurrent) = match &model.shape {
+        Some(shape) => {
+            let input = positive(
+                "serving.input_tokens",
+                serving
+                    .input_tokens
+                    .ok_or_else(|| Error::new("serving.input_tokens", Problem::Missing))?,
+            )?;
+            let output = positive(
+                "serving.output_tokens",
+                serving
+                    .output_tokens
+                    .ok_or_else(|| Error::new("serving.output_tokens", Problem::Missing))?,
+            )?;
+            if serving.inference_flops_per_request.is_some() {
+                return Err(Error::new(
+                    "serving.inference_flops_per_request",
+                    Problem::Conflicts {
+                        other: "a transformer shape (FLOPs are counted from it)".into(),
+                    },
+                ));
+            }
+            // Keys and values per token: 2 · layers · kv_heads · head_dim (GQA shrinks kv_heads),
+            // or MLA's one latent vector per layer.
+            let per_layer = match shape.mla_cache_width {
+                Some(width) => f64::from(width),
+                None => {
+                    2.0 * f64::from(shape.kv_heads)
+                        * f64::from(shape.qk_head_dim.max(shape.v_head_dim))
+                }
+            };
+            let kv_per_token = f64::from(shape.layers) * per_layer * kv_format.bytes();
+            let sequence = input + output;
+            let per_sequence = kv_per_token
+                * shape.sliding_window.map_or(sequence, |w| sequence.min(f64::from(w)));
+            let max_concurrent = (kv_budget / per_sequence).floor().min(f64::from(u32::MAX)) as u32;
+            let work = Work::Tokens {
+                shape,
+                active_parameters: model.active_parameters,
+                kv_bytes_per_token: kv_per_token,
+                input,
+                uncached_input: input * (1.0 - hit),
+                output,
+            };
+            (work, kv_per_token, per_sequence, max_concurrent)
+        }
+        None => {
+            for (field, given) in [
+                ("serving.input_tokens", serving.input_tokens.is_some()),
+                ("serving.output_tokens", serving.output_tokens.is_some()),
+                ("serving.prefix_cache_hit_rate", serving.prefix_cache_hit_rate.is_some()),
+            ] {
+                if given {
+                    return Err(Error::new(
+                        field,
+                        Problem::Malformed("applies to language models; this model has no transformer shape (give inference_flops_per_request)".into()),
+                    ));
+                }
+            }
+            let flops =
+                match (serving.inference_flops_per_request, model.inference_flops_per_sample) {
+                    (Some(flops), _) => positive("serving.inference_flops_per_request", flops)?,
+                    (None, Some(flops)) => flops,
+                    (None, None) => {
+                        return Err(Error::new(
+                            "serving.inference_flops_per_request",
+                            Problem::Missing,
+                        ));
+                    }
+                };
+            let max = if weights < usable { MAX_BATCH_WITHOUT_KV_CACHE } else { 0 };
+            (Work::Forward { flops_per_request: flops }, 0.0, 0.0, max)
+        }
+    };
+    let fits = weights < usable && max_concurrent >= 1;
+
+    let replica = Replica {
+        work,
+        stage_flops: peak.get() * f64::from(tp) * compute_efficiency,
+        stage_bandwidth: accelerator.memory_bandwidth_bytes_per_second.get()
+            * f64::from(tp)
+            * bandwidth_efficiency,
+        pipeline: f64::from(pp),
+        tensor_parallel: f64::from(tp),
+        weights,
+        experts: model.routed_experts.filter(|(all, _)| *all > 0).map(|(all, per_token)| {
+            (
+                model.expert_parameters * weight_format.bytes(),
+                (f64::from(per_token) / f64::from(all)).min(1.0),
+            )
+        }),
+        link_bytes_per_second: accelerator
+            .interconnect_bytes_per_second
+            .or(accelerator.pcie_bytes_per_second)
+            .map(|both_ways| both_ways.get() / 2.0),
+    };
+    Ok(Sized {
+        replica,
+        fits,
+        max_concurrent,
+        weights,
+        kv_per_token,
+        per_sequence,
+        capacity,
+        usable,
+    })
+}
