@@ -9,7 +9,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::Page;
+use crate::pages::Page;
 use crate::state::{AppScenario, OPEN_LINK_EVENT};
 
 /// Where Trunk's post-build hook puts the module (`cargo xtask deferred-module`), relative to the
@@ -76,7 +76,7 @@ impl DeferredPages {
                     };
                     if result == Load::Ready {
                         // For the tests: from here on the app fetches nothing.
-                        crate::mark("mlcost-deferred-loaded");
+                        crate::dom::mark("mlcost-deferred-loaded");
                     }
                     load.set(result);
                 });
@@ -94,7 +94,7 @@ impl DeferredPages {
             }
         });
         // "Open this scenario" in the module: load the link it wrote and show its page.
-        crate::page_events::listen(OPEN_LINK_EVENT, move |name| {
+        crate::dom::events::listen(OPEN_LINK_EVENT, move |name| {
             let target = Page::ALL.into_iter().find(|p| p.name() == name);
             if app.load_from_url().is_ok()
                 && let Some(target) = target

@@ -9,64 +9,22 @@
 //! outside the reactive graph (the chart's canvas, the browser's storage).
 
 // Public: the deferred pages' module (web/deferred) builds on them.
-pub mod canvas;
-mod chart;
+pub mod charts;
 mod deferred;
-mod form;
+pub mod dom;
 pub mod format;
-pub mod input;
-pub mod legend;
-pub mod page_events;
-pub mod price_sheet;
-pub mod results;
-pub mod saved;
-mod serving;
-pub mod serving_charts;
-pub mod share;
+pub mod forms;
+pub mod header;
+pub mod pages;
 pub mod state;
-pub mod storage;
-mod training;
 
 use leptos::prelude::*;
 
-pub use input::parse_quantity;
+pub use dom::mark;
+pub use forms::input::parse_quantity;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Page {
-    Training,
-    Serving,
-    Catalog,
-    Compare,
-    Optimize,
-}
-
-impl Page {
-    const ALL: [Page; 5] =
-        [Page::Training, Page::Serving, Page::Catalog, Page::Compare, Page::Optimize];
-
-    /// The pages in the deferred module, in the order of its hosts.
-    const DEFERRED: [Page; 3] = [Page::Catalog, Page::Compare, Page::Optimize];
-
-    fn name(self) -> &'static str {
-        match self {
-            Page::Training => "training",
-            Page::Serving => "serving",
-            Page::Catalog => "catalog",
-            Page::Compare => "compare",
-            Page::Optimize => "optimize",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Page::Training => "Training",
-            Page::Serving => "Serving",
-            Page::Catalog => "Catalog",
-            Page::Compare => "Compare",
-            Page::Optimize => "Optimize",
-        }
-    }
-}
+use header::{ThemeSwitch, dismissible_alert, price_sheet, saved, share};
+use pages::{Page, serving, training};
 
 /// How the page was opened: `?embed` shows one page compactly for an iframe, `page=serving`
 /// chooses it.
@@ -87,63 +45,9 @@ impl Opening {
         let page = params
             .iter()
             .find(|(key, _)| *key == "page")
-            .and_then(|(_, value)| Page::ALL.into_iter().find(|p| p.name() == *value))
+            .and_then(|(_, value)| Page::parse(value))
             .unwrap_or(Page::Training);
         Self { embed: params.iter().any(|(key, _)| *key == "embed"), page }
-    }
-}
-
-/// A Performance API mark, for the budgets `cargo xtask test` reports.
-pub fn mark(name: &str) {
-    if let Some(performance) = window().performance() {
-        let _ = performance.mark(name);
-    }
-}
-
-/// Light or dark: the system's preference until the user picks, then the pick, kept in local
-/// storage. The switch sets `data-theme` on `<html>`, which the stylesheet reads.
-#[component]
-fn ThemeSwitch() -> impl IntoView {
-    const KEY: &str = "mlcost.theme";
-    let storage = storage::local();
-    let stored = storage.as_ref().and_then(|s| s.get_item(KEY).ok().flatten());
-    let prefers_dark = window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
-    let dark = RwSignal::new(stored.map_or(prefers_dark, |theme| theme == "dark"));
-    // The theme lives on <html>, outside the reactive graph.
-    Effect::new(move |previous: Option<()>| {
-        let theme = if dark.get() { "dark" } else { "light" };
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-theme", theme);
-        }
-        if previous.is_some()
-            && let Some(storage) = &storage
-        {
-            let _ = storage.set_item(KEY, theme);
-        }
-    });
-    view! {
-        <button type="button" class="theme" aria-pressed=move || dark.get().to_string()
-            on:click=move |_| dark.update(|d| *d = !*d)>
-            {move || if dark.get() { "Light theme" } else { "Dark theme" }}
-        </button>
-    }
-}
-
-/// A problem worth interrupting for, shown until dismissed (as text, never markup).
-pub fn dismissible_alert(message: RwSignal<Option<String>>, id: &'static str) -> impl IntoView {
-    move || {
-        message.get().map(|text| {
-            view! {
-                <div class="banner" role="alert">
-                    <p id=id>{text}</p>
-                    <button type="button" on:click=move |_| message.set(None)>"Dismiss"</button>
-                </div>
-            }
-        })
     }
 }
 

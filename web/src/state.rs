@@ -12,8 +12,8 @@ use leptos::prelude::*;
 use mlcost::Scenario;
 use mlcost::scenario::share::{self, LinkError};
 
-use crate::form::Form;
-use crate::{serving, training};
+use crate::forms::Form;
+use crate::forms::{serving, training};
 
 /// The fragment's key: `#s=<link payload>`.
 const FRAGMENT: &str = "#s=";

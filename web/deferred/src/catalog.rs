@@ -7,7 +7,7 @@ use mlcost::catalogue::quotes::{OfferRow, QuoteFilter};
 use mlcost::units::UsdPerHour;
 use mlcost::{Plan, PriceBook};
 
-use mlcost_web::price_sheet::{StoredSheet, UserSheet, today};
+use mlcost_web::header::price_sheet::{StoredSheet, UserSheet, today};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Column {
@@ -168,7 +168,7 @@ fn money(value: Option<f64>, decimals: usize) -> String {
 #[component]
 fn SheetUpload(sheet: UserSheet) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
-        mlcost_web::share::read_picked_file(&ev, move |name, text| {
+        mlcost_web::dom::read_picked_file(&ev, move |name, text| {
             let text = text.unwrap_or_default();
             sheet.stored.set(Some(StoredSheet { name, text, loaded_on: today() }));
         });

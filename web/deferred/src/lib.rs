@@ -8,20 +8,18 @@
 //! address bar (`#s=…`, kept up to date by the app), so [`refresh`] reads it from there; "open
 //! this scenario" (from the advisor or a saved scenario) writes a link there and tells the app
 //! with a window event, which loads it into its forms and shows the page. Saved scenarios and the
-//! price sheet are in local storage, which both modules read and write (`mlcost_web::storage`).
+//! price sheet are in local storage, which both modules read and write (`mlcost_web::dom::storage`).
 
-mod advisor;
 mod catalog;
 mod compare;
-mod page;
-mod queue;
-mod saved_list;
-mod waste;
+mod open;
+mod optimize;
 
 use std::cell::Cell;
 
 use leptos::prelude::*;
 use mlcost::Scenario;
+use mlcost_web::pages::Page;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -29,33 +27,41 @@ thread_local! {
     static SCENARIO: Cell<Option<RwSignal<Option<Scenario>>>> = const { Cell::new(None) };
 }
 
-/// Mounts the page the app names (`catalog`, `compare` or `optimize`) into `root`, once per page;
-/// later showings call [`refresh`].
+/// Mounts the page the app names (`catalog`, `compare` or `optimize`, see
+/// [`Page::name`](mlcost_web::pages::Page::name)) into `root`, once per page; later showings call
+/// [`refresh`]. A name that is not one of this module's pages mounts nothing and says so.
 #[wasm_bindgen]
-pub fn mount(root: web_sys::HtmlElement, page: &str) {
+pub fn mount(root: web_sys::HtmlElement, page: &str) -> Result<(), String> {
     mlcost_web::show_panics_in_the_page();
-    let page = page.to_owned();
+    let page = match Page::parse(page) {
+        Some(page) if Page::DEFERRED.contains(&page) => page,
+        _ => return Err(format!("\"{page}\" is not a page of the deferred module")),
+    };
     let handle = leptos::mount::mount_to(root, move || {
         // Each page keeps its own copy of the price sheet and saved scenarios; storage keeps the
         // copies in step.
-        let sheet = mlcost_web::price_sheet::UserSheet::load();
+        let sheet = mlcost_web::header::price_sheet::UserSheet::load();
         let book = sheet.book();
-        match page.as_str() {
-            "catalog" => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
-            "compare" => {
-                let saved = mlcost_web::saved::SavedScenarios::load();
+        match page {
+            Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+            Page::Compare => {
+                let saved = mlcost_web::header::saved::SavedScenarios::load();
                 view! { <compare::ComparePage saved=saved book=book /> }.into_any()
             }
-            _ => {
+            Page::Optimize => {
                 let scenario = RwSignal::new(from_address_bar());
                 SCENARIO.with(|cell| cell.set(Some(scenario)));
-                let state = page::OptimizeState::new();
-                view! { <page::OptimizePage book=book state=state scenario=scenario /> }.into_any()
+                let state = optimize::OptimizeState::new();
+                view! { <optimize::OptimizePage book=book state=state scenario=scenario /> }
+                    .into_any()
             }
+            // Refused above: the app's own pages are not this module's to mount.
+            Page::Training | Page::Serving => ().into_any(),
         }
     });
     // The page lives as long as the app; its host element is hidden, not removed, between visits.
     handle.forget();
+    Ok(())
 }
 
 /// Re-reads the scenario from the address bar: the app calls this each time the page is shown.
@@ -74,17 +80,11 @@ pub fn refresh() {
 #[wasm_bindgen]
 pub fn results_csv(link: &str) -> Result<String, String> {
     let scenario = mlcost::scenario::share::decode(link).map_err(|e| e.to_string())?;
-    let book = mlcost_web::price_sheet::book_now();
+    let book = mlcost_web::header::price_sheet::book_now();
     mlcost::estimate_with(&scenario, &book).map(|report| report.to_csv()).map_err(|e| e.to_string())
 }
 
 fn from_address_bar() -> Option<Scenario> {
     let hash = window().location().hash().ok()?;
     mlcost::scenario::share::decode(hash.strip_prefix("#s=")?).ok()
-}
-
-/// Puts `scenario` in the address bar and asks the app to load it and show `page`.
-pub(crate) fn open_in_app(scenario: &Scenario, page: &str) {
-    mlcost_web::state::write_url(scenario);
-    mlcost_web::page_events::send(mlcost_web::state::OPEN_LINK_EVENT, page);
 }

@@ -4,12 +4,15 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Report};
-use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::charts::canvas::ChartCanvas;
+use mlcost_web::charts::palette;
 use mlcost_web::format;
-use mlcost_web::saved::SavedScenarios;
+use mlcost_web::header::saved::SavedScenarios;
 use plotters::prelude::*;
 
-use crate::saved_list::SavedPanel;
+mod saved_list;
+
+use saved_list::SavedPanel;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Unit {
@@ -182,7 +185,7 @@ pub fn ComparePage(saved: SavedScenarios, book: Memo<PriceBook>) -> impl IntoVie
                     <canvas id="compare-chart" node_ref=canvas width="720" height="360" role="img"
                         aria-label="Training compute, storage and egress cost and monthly serving cost, one bar per compared scenario">
                     </canvas>
-                    {mlcost_web::share::chart_png("compare-chart", "mlcost-compare.png")}
+                    {mlcost_web::charts::chart_png("compare-chart", "mlcost-compare.png")}
                 </div>
                 {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
             </section>
@@ -257,12 +260,8 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
     }
 }
 
-const COLORS: [RGBColor; 4] = [
-    RGBColor(0x1f, 0x6f, 0xb4),
-    RGBColor(0xd9, 0x5f, 0x02),
-    RGBColor(0x2a, 0x9d, 0x8f),
-    RGBColor(0x7b, 0x5e, 0xa7),
-];
+/// One colour per compared scenario (at most four).
+const COLORS: [RGBColor; 4] = [palette::BLUE, palette::ORANGE, palette::TEAL, palette::PURPLE];
 
 /// The group a label position names: groups span [g, g + 1), labelled at their middle.
 fn group_label(x: f64) -> String {
@@ -311,14 +310,14 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
             }))
             .map_err(|e| e.to_string())?;
     }
-    let legend: Vec<mlcost_web::legend::LegendItem> = series
+    let legend: Vec<mlcost_web::charts::legend::LegendItem> = series
         .iter()
         .enumerate()
         .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
         .collect();
-    mlcost_web::legend::draw_legend(
+    mlcost_web::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::legend::Corner::Right,
+        mlcost_web::charts::legend::Corner::Right,
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())

@@ -1,6 +1,7 @@
 //! Cost and wall-clock time against accelerator count, for the scenario on screen.
 
-use crate::canvas::ChartCanvas;
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::palette;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Scenario, TrainingReport};
@@ -65,7 +66,7 @@ pub fn CostTimeChart(scenario: Signal<Option<Scenario>>, book: Memo<PriceBook>) 
         <canvas id="cost-time-chart" node_ref=canvas width="720" height="360"
             role="img" aria-label="Compute cost (left axis) and wall-clock days (right axis) against accelerator count">
         </canvas>
-        {crate::share::chart_png("cost-time-chart", "mlcost-cost-and-time.png")}
+        {crate::charts::chart_png("cost-time-chart", "mlcost-cost-and-time.png")}
         {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }
 }
@@ -74,8 +75,8 @@ fn current_count(scenario: &Scenario) -> u32 {
     scenario.training.as_ref().map_or(0, |t| t.accelerator_count)
 }
 
-const COST_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
-const TIME_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+const COST_COLOR: RGBColor = palette::BLUE;
+const TIME_COLOR: RGBColor = palette::ORANGE;
 
 fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> Result<(), String> {
     let backend = ChartCanvas::new(canvas)?;
@@ -132,9 +133,9 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
                 .map(|p| Circle::new((f64::from(p.count), p.cost_usd), 6, COST_COLOR.filled())),
         )
         .map_err(|e| e.to_string())?;
-    crate::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        crate::legend::Corner::Middle,
+        crate::charts::legend::Corner::Middle,
         &[("compute cost".into(), COST_COLOR, true), ("wall-clock days".into(), TIME_COLOR, true)],
     )?;
     root.present().map_err(|e| e.to_string())
@@ -180,13 +181,13 @@ pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
         <canvas id="pareto-chart" node_ref=canvas width="720" height="360"
             role="img" aria-label="Compute cost against wall-clock days for the cheapest offers, counts and plans">
         </canvas>
-        {crate::share::chart_png("pareto-chart", "mlcost-pareto.png")}
+        {crate::charts::chart_png("pareto-chart", "mlcost-pareto.png")}
         <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
         {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }
 }
 
-const FRONT_COLOR: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
+const FRONT_COLOR: RGBColor = palette::TEAL;
 
 fn draw_pareto(
     canvas: web_sys::HtmlCanvasElement,

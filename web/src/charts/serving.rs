@@ -1,55 +1,25 @@
 //! The serving page's charts: latency against batch, replicas over the day, and monthly cost
 //! against daily volume for self-hosting and each hosted API.
 
-use crate::canvas::ChartCanvas;
-use leptos::html::Canvas;
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::{canvas_chart, palette};
 use leptos::prelude::*;
-use mlcost::ServingReport;
 use mlcost::serving::{BatchPoint, HourPlan};
+use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::format;
-use crate::serving::Estimate;
 
-const TTFT_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
-const TPOT_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
-const MARK_COLOR: RGBColor = RGBColor(0x57, 0x60, 0x6a);
-const API_COLORS: [RGBColor; 5] = [
-    RGBColor(0xd9, 0x5f, 0x02),
-    RGBColor(0x2a, 0x9d, 0x8f),
-    RGBColor(0x7b, 0x5e, 0xa7),
-    RGBColor(0xb4, 0x23, 0x18),
-    RGBColor(0x8c, 0x6d, 0x1f),
-];
+/// A scenario and its serving report.
+pub type Estimate = (Scenario, ServingReport);
 
-pub type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
-
-/// A canvas kept in step with `data`: the canvas is outside the reactive graph, so an effect
-/// redraws it.
-pub fn canvas_chart<T>(
-    id: &'static str,
-    label: &'static str,
-    data: Memo<T>,
-    draw: Draw<T>,
-) -> impl IntoView
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-{
-    let canvas = NodeRef::<Canvas>::new();
-    let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let data = data.get();
-        if let Some(canvas) = canvas.get() {
-            failure.set(draw(canvas, &data).err());
-        }
-    });
-    view! {
-        <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
-        {crate::share::chart_png(id, "mlcost-chart.png")}
-        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
-    }
-}
+const TTFT_COLOR: RGBColor = palette::BLUE;
+const TPOT_COLOR: RGBColor = palette::ORANGE;
+const MARK_COLOR: RGBColor = palette::GREY;
+/// Self-hosting is blue; each API takes the next series colour.
+const API_COLORS: [RGBColor; 5] =
+    [palette::ORANGE, palette::TEAL, palette::PURPLE, palette::RED, palette::BROWN];
 
 fn blank(root: &DrawingArea<ChartCanvas, plotters::coord::Shift>) -> Result<(), String> {
     root.present().map_err(|e| e.to_string())
@@ -124,7 +94,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         ),
         ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms),
     ];
-    let mut legend: Vec<crate::legend::LegendItem> = Vec::new();
+    let mut legend: Vec<crate::charts::legend::LegendItem> = Vec::new();
     for (name, color, target, metric) in series {
         legend.push((name.to_owned(), color, true));
         let points: Vec<(f64, f64)> = data
@@ -163,9 +133,9 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
             true,
         ));
     }
-    crate::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        crate::legend::Corner::Left,
+        crate::charts::legend::Corner::Left,
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())
@@ -403,7 +373,7 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
             TTFT_COLOR.stroke_width(3),
         ))
         .map_err(|e| e.to_string())?;
-    let mut legend: Vec<crate::legend::LegendItem> =
+    let mut legend: Vec<crate::charts::legend::LegendItem> =
         vec![("self-hosted (autoscaled)".into(), TTFT_COLOR, true)];
     if let Some(now) = data.current {
         chart
@@ -435,9 +405,9 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
             .draw_series(api.break_even.map(|v| Circle::new((v, cost(v)), 6, color.filled())))
             .map_err(|e| e.to_string())?;
     }
-    crate::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        crate::legend::Corner::Left,
+        crate::charts::legend::Corner::Left,
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())

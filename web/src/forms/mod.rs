@@ -8,8 +8,12 @@ use mlcost::{Assumption, Error, PriceBook, Problem, Scenario};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 
-use crate::input::quantity_text;
-use crate::parse_quantity;
+pub mod input;
+pub mod serving;
+pub mod training;
+
+use input::parse_quantity;
+use input::quantity_text;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {

@@ -8,16 +8,17 @@ use mlcost::PriceBook;
 use mlcost::optimize::{
     Advice, Current, ParetoPoint, Period, Section, Settings, Waterfall, optimize,
 };
+use mlcost_web::charts::palette;
 use plotters::prelude::*;
 
 use mlcost::Scenario;
-use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::charts::canvas::ChartCanvas;
+use mlcost_web::charts::canvas_chart;
 use mlcost_web::format;
-use mlcost_web::serving_charts::canvas_chart;
 
-const SAVING_COLOR: RGBColor = RGBColor(0x2a, 0x9d, 0x8f);
-const TOTAL_COLOR: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
-const NOW_COLOR: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
+const SAVING_COLOR: RGBColor = palette::TEAL;
+const TOTAL_COLOR: RGBColor = palette::BLUE;
+const NOW_COLOR: RGBColor = palette::ORANGE;
 
 fn per(period: Period) -> &'static str {
     match period {
@@ -139,7 +140,7 @@ fn advice_view(
             let title = r.title.clone();
             let page = if r.section == Section::Training { "training" } else { "serving" };
             let open = move |_| {
-                crate::open_in_app(&scenario, page);
+                crate::open::open_in_app(&scenario, page);
                 loaded.set(Some(format!("Opened on the {page} page: {title}")));
             };
             view! {
@@ -402,9 +403,9 @@ fn draw_one_waterfall(
             Text::new(text, (i as f64 + 0.15, high + w.start_usd * 0.01), style.clone())
         }))
         .map_err(|e| e.to_string())?;
-    mlcost_web::legend::draw_legend(
+    mlcost_web::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::legend::Corner::Right,
+        mlcost_web::charts::legend::Corner::Right,
         &[("cost".into(), TOTAL_COLOR, false), ("saving".into(), SAVING_COLOR, false)],
     )
 }
@@ -471,9 +472,9 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
             .draw_series(std::iter::once(Circle::new(now, 6, NOW_COLOR.filled())))
             .map_err(|e| e.to_string())?;
     }
-    mlcost_web::legend::draw_legend(
+    mlcost_web::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::legend::Corner::Right,
+        mlcost_web::charts::legend::Corner::Right,
         &[("Pareto front".into(), TOTAL_COLOR, true), ("now".into(), NOW_COLOR, false)],
     )?;
     root.present().map_err(|e| e.to_string())

@@ -1,9 +1,9 @@
 //! The saved scenarios as a list: tick to compare, open in the app, rename, duplicate, delete
-//! (with undo). The list itself, and its storage, is `mlcost_web::saved`, which the app's
+//! (with undo). The list itself, and its storage, is `mlcost_web::header::saved`, which the app's
 //! "Save as…" shares.
 
 use leptos::prelude::*;
-use mlcost_web::saved::{MAX_COMPARED, Saved, SavedScenarios};
+use mlcost_web::header::saved::{MAX_COMPARED, Saved, SavedScenarios};
 
 /// The list of saved scenarios: tick to compare, open, rename, duplicate, delete.
 #[component]
@@ -26,7 +26,7 @@ pub fn SavedPanel(saved: SavedScenarios) -> impl IntoView {
             move |_| {
                 say(format!("Opened \u{201c}{name}\u{201d}."));
                 let page = if scenario.training.is_some() { "training" } else { "serving" };
-                crate::open_in_app(&scenario, page);
+                crate::open::open_in_app(&scenario, page);
             }
         };
         let start_rename = {

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use mlcost::Scenario;
 use serde_json::{Value, json};
 
+use crate::dom::storage;
 use crate::state::AppScenario;
-use crate::storage;
 
 pub const KEY: &str = "mlcost.saved.v1";
 /// How many scenarios the comparison shows side by side.
@@ -269,7 +269,7 @@ pub fn SaveAs(app: AppScenario, saved: SavedScenarios) -> impl IntoView {
             <button type="submit" id="save-scenario">"Save"</button>
             <span class="hint" id="save-status" role="status">{move || status.get()}</span>
         </form>
-        {crate::dismissible_alert(saved.problem, "saved-problem")}
+        {crate::header::dismissible_alert(saved.problem, "saved-problem")}
     }
 }
 

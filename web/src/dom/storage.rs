@@ -6,7 +6,7 @@
 //! hears it and re-reads storage. A write of what storage already holds is skipped, so the copy
 //! that re-reads (and whose sync effect then runs) does not start an echo.
 
-use crate::page_events;
+use crate::dom::events;
 
 /// The window event sent after a key is written here; its `detail` is the key.
 pub const CHANGED_EVENT: &str = "mlcost-storage-changed";
@@ -35,13 +35,13 @@ pub fn write(key: &str, text: Option<&str>) -> Result<(), NotWritten> {
         None => storage.remove_item(key),
     }
     .map_err(|_| NotWritten)?;
-    page_events::send(CHANGED_EVENT, key);
+    events::send(CHANGED_EVENT, key);
     Ok(())
 }
 
 /// Calls `reload` each time either module writes `key`, for as long as the page lives.
 pub fn on_change(key: &'static str, reload: impl Fn() + 'static) {
-    page_events::listen(CHANGED_EVENT, move |named| {
+    events::listen(CHANGED_EVENT, move |named| {
         if named == key {
             reload();
         }

@@ -7,9 +7,9 @@
 
 use leptos::prelude::*;
 use mlcost::Scenario;
-use wasm_bindgen::JsCast;
 
-use crate::Page;
+use crate::dom::{copy_to_clipboard, download_text, read_picked_file};
+use crate::pages::Page;
 use crate::state::{self, AppScenario};
 
 /// What the panel shows below its buttons.
@@ -101,62 +101,4 @@ pub fn SharePanel(app: AppScenario, page: RwSignal<Page>) -> impl IntoView {
             }.into_any()),
         }}
     }
-}
-
-/// A "PNG" button that downloads the canvas `canvas_id` as an image.
-pub fn chart_png(canvas_id: &'static str, file: &'static str) -> impl IntoView {
-    let save = move |_| {
-        let canvas = document()
-            .get_element_by_id(canvas_id)
-            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        if let Some(url) = canvas.and_then(|c| c.to_data_url().ok()) {
-            download_url(file, &url);
-        }
-    };
-    view! { <button type="button" class="png" on:click=save>"Save chart as PNG"</button> }
-}
-
-/// Best effort: browsers may refuse the clipboard (no permission, no focus); the text is on screen
-/// to copy by hand either way.
-fn copy_to_clipboard(text: &str) {
-    let _ = window().navigator().clipboard().write_text(text);
-}
-
-fn download_text(file: &str, mime: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    download_url(file, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-fn download_url(file: &str, url: &str) {
-    let Ok(anchor) = document().create_element("a") else { return };
-    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else { return };
-    anchor.set_href(url);
-    anchor.set_download(file);
-    anchor.click();
-}
-
-/// Reads the file picked in the `<input type="file">` an event came from, then calls `then` with
-/// its name and text (`None` when it is not text). The input is cleared, so picking the same file
-/// again reads it again.
-pub fn read_picked_file(
-    ev: &leptos::ev::Event,
-    then: impl FnOnce(String, Option<String>) + 'static,
-) {
-    let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-    else {
-        return;
-    };
-    let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-    input.set_value("");
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-        then(file.name(), text.ok().and_then(|t| t.as_string()));
-    });
 }

@@ -1,51 +1,12 @@
-//! The Optimize page: what to change in the app's scenario (the advisor), where paid-for
-//! accelerator time goes unused (from monitoring data) and how a queue of jobs fits a cluster. The
-//! panels run the engine on what the user typed; this module holds what they share: fields that
-//! fall back to a sourced default when left empty, the cheapest price the book has for an
-//! accelerator, and the charts' canvas.
+//! What the Optimize page's panels share: fields that fall back to a sourced default when left
+//! empty, the cheapest price the book has for an accelerator, the last good result while inputs
+//! are being fixed, and the charts' canvas and palette.
 
 use leptos::prelude::*;
 use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::{Error, Plan, PriceBook, Problem};
 
-use mlcost_web::input::parse_quantity;
-
-/// The page's inputs, made once by the app so that they outlive the page.
-#[derive(Debug, Clone, Copy)]
-pub struct OptimizeState {
-    pub waste: crate::waste::WasteInputs,
-    pub queue: crate::queue::QueueInputs,
-}
-
-impl OptimizeState {
-    pub fn new() -> Self {
-        Self { waste: crate::waste::WasteInputs::new(), queue: crate::queue::QueueInputs::new() }
-    }
-}
-
-#[component]
-pub fn OptimizePage(
-    book: Memo<PriceBook>,
-    state: OptimizeState,
-    scenario: RwSignal<Option<mlcost::Scenario>>,
-) -> impl IntoView {
-    view! {
-        <main class="optimize">
-            <section aria-labelledby="advisor-heading">
-                <h2 id="advisor-heading">"What to change, and what it saves"</h2>
-                <crate::advisor::Advisor scenario=scenario book=book />
-            </section>
-            <section aria-labelledby="waste-heading">
-                <h2 id="waste-heading">"Unused accelerator time, from monitoring data"</h2>
-                <crate::waste::WastePanel book=book inputs=state.waste />
-            </section>
-            <section aria-labelledby="queue-heading">
-                <h2 id="queue-heading">"A job queue on a fixed cluster"</h2>
-                <crate::queue::QueuePanel book=book inputs=state.queue />
-            </section>
-        </main>
-    }
-}
+use mlcost_web::forms::input::parse_quantity;
 
 /// What an empty field stands for, and where that comes from (shown while the field is empty).
 #[derive(Debug, Clone, PartialEq)]
@@ -160,22 +121,10 @@ pub fn accelerator_select(
 }
 
 /// The app's chart helper: a canvas kept in step with its data, with a PNG button.
-pub use mlcost_web::serving_charts::canvas_chart as chart;
+pub use mlcost_web::charts::canvas_chart as chart;
 
-/// Colours for series told apart by a legend (GPUs, jobs): distinct on the charts' white.
-pub const PALETTE: [plotters::style::RGBColor; 8] = {
-    use plotters::style::RGBColor;
-    [
-        RGBColor(0x1f, 0x6f, 0xb4),
-        RGBColor(0xd9, 0x5f, 0x02),
-        RGBColor(0x2a, 0x9d, 0x8f),
-        RGBColor(0x7b, 0x5e, 0xa7),
-        RGBColor(0xb4, 0x23, 0x18),
-        RGBColor(0x8c, 0x6d, 0x1f),
-        RGBColor(0xd1, 0x4b, 0x8f),
-        RGBColor(0x57, 0x60, 0x6a),
-    ]
-};
+/// Colours for series told apart by a legend (GPUs, jobs).
+pub use mlcost_web::charts::palette::SERIES as PALETTE;
 
 /// The last `Ok` of `result`: what to keep showing while the inputs are being fixed.
 pub fn last_good<T>(result: Memo<Option<Result<T, Vec<Error>>>>) -> Memo<Option<T>>

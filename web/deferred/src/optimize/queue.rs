@@ -12,13 +12,13 @@ use mlcost::units::UsdPerHour;
 use mlcost::{Error, Plan, PriceBook, Problem};
 use plotters::prelude::*;
 
-use crate::page::{
+use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, error_for, errors_of, last_good,
     number_field, number_or,
 };
-use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::charts::canvas::ChartCanvas;
+use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
 use mlcost_web::format;
-use mlcost_web::legend::{Corner, LegendItem, draw_legend};
 
 /// The example queue: a week of a small lab's work on 64 H100s (name, accelerators, hours,
 /// earliest start, deadline; hours from the start of the week). An example to edit, not data.
@@ -372,8 +372,8 @@ fn results(r: &ScheduleReport, sizing: &ClusterSizing) -> impl IntoView + use<> 
                 <tbody>{jobs}</tbody>
             </table>
         </div>
-        {mlcost_web::results::assumptions(&r.assumptions)}
-        {mlcost_web::results::notes(&r.notes)}
+        {mlcost_web::pages::results::assumptions(&r.assumptions)}
+        {mlcost_web::pages::results::notes(&r.notes)}
     }
 }
 

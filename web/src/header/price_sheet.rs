@@ -7,7 +7,7 @@ use mlcost::PriceBook;
 use mlcost::catalogue::sheet::PriceSheet;
 use serde::{Deserialize, Serialize};
 
-use crate::storage;
+use crate::dom::storage;
 
 const STORAGE_KEY: &str = "mlcost.price-sheet.v1";
 

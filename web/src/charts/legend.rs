@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::canvas::ChartCanvas;
+use crate::charts::canvas::ChartCanvas;
 
 /// Where along the top of the plotting area a legend sits.
 #[derive(Debug, Clone, Copy)]

@@ -14,13 +14,13 @@ use mlcost::utilization::{
 use mlcost::{Error, Plan, PriceBook, Problem};
 use plotters::prelude::*;
 
-use crate::page::{
+use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
     number_or,
 };
-use mlcost_web::canvas::ChartCanvas;
+use mlcost_web::charts::canvas::ChartCanvas;
+use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
 use mlcost_web::format;
-use mlcost_web::legend::{Corner, LegendItem, draw_legend};
 
 /// The shipped samples (docs/samples, written by its generate.py): button id, label, file name,
 /// text, and the accelerator when the file does not name it (the generator's stated hardware).
@@ -29,14 +29,14 @@ const SAMPLES: [(&str, &str, &str, &str, Option<&str>); 2] = [
         "sample-nvidia-smi",
         "Sample: 8×H100, one day (nvidia-smi)",
         "nvidia-smi-8xh100-day.csv",
-        include_str!("../../../docs/samples/nvidia-smi-8xh100-day.csv"),
+        include_str!("../../../../docs/samples/nvidia-smi-8xh100-day.csv"),
         None,
     ),
     (
         "sample-dcgm",
         "Sample: 4×A100 80GB, one week (DCGM)",
         "dcgm-4xa100-week.csv",
-        include_str!("../../../docs/samples/dcgm-4xa100-week.csv"),
+        include_str!("../../../../docs/samples/dcgm-4xa100-week.csv"),
         Some("a100-sxm-80gb"),
     ),
 ];
@@ -145,7 +145,7 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
         }
     };
     let pick_file = move |ev: leptos::ev::Event| {
-        mlcost_web::share::read_picked_file(&ev, move |name, text| match text {
+        mlcost_web::dom::read_picked_file(&ev, move |name, text| match text {
             Some(text) => open(name, &text, None),
             None => problem.set(Some(format!("{name} could not be read as text."))),
         });
@@ -404,7 +404,7 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
         } else {
             view! { <ol id="waste-recommendations">{recommendations}</ol> }.into_any()
         }}
-        {mlcost_web::results::notes(&r.notes)}
+        {mlcost_web::pages::results::notes(&r.notes)}
     }
 }
 

@@ -1,0 +1,230 @@
+//! The serving page's form: its scenario fields, basic then advanced, with the choices that pick which
+//! of them are written.
+
+use super::{Alternative, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede};
+
+const WEIGHT_FORMATS: &[(&str, &str)] = &[
+    ("bf16", "bf16"),
+    ("fp16", "fp16"),
+    ("fp8", "fp8"),
+    ("int8", "int8"),
+    ("int4", "int4"),
+    ("fp4", "fp4"),
+    ("fp32", "fp32"),
+];
+const KV_FORMATS: &[(&str, &str)] = &[
+    ("", "the weights' (bf16 below 8-bit)"),
+    ("bf16", "bf16"),
+    ("fp16", "fp16"),
+    ("fp8", "fp8"),
+    ("int8", "int8"),
+    ("int4", "int4"),
+    ("fp4", "fp4"),
+    ("fp32", "fp32"),
+];
+const LOADS: &[(&str, &str)] =
+    &[("daily", "requests per day, with a shape"), ("rate", "a steady rate (requests/s)")];
+const SHAPES: &[(&str, &str)] = &[
+    ("flat", "flat"),
+    ("diurnal", "diurnal (peak at 14:00)"),
+    ("business-hours", "business hours (09:00–17:00)"),
+];
+const COMMITTED_PLANS: &[(&str, &str)] = &[("", "1-year"), ("3y", "3-year")];
+const YES_NO: &[(&str, &str)] = &[("", "no"), ("true", "yes")];
+
+const fn number(
+    path: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    initial: &'static str,
+) -> FieldSpec {
+    FieldSpec { path, label, hint, kind: Kind::Number, initial }
+}
+
+/// Opens on an example workload for the app's model (DeepSeek-V3, the training page's published
+/// run): a chat assistant in FP8 on one 8×H200 replica set, 2M requests a day of 1,000 prompt and
+/// 300 generated tokens, priced on Azure's ND H200 v5 on demand, against DeepSeek's own API.
+const BASIC: &[FieldSpec] = &[
+    FieldSpec {
+        path: "model.preset",
+        label: "Model",
+        hint: "",
+        kind: Kind::Preset { custom: "custom (paste its config.json under Advanced)" },
+        initial: "deepseek-v3",
+    },
+    FieldSpec {
+        path: "serving.accelerator",
+        label: "Accelerator",
+        hint: "",
+        kind: Kind::Accelerator,
+        initial: "h200-sxm",
+    },
+    number("serving.tensor_parallel", "Accelerators per replica (tensor parallel)", "1", "8"),
+    FieldSpec {
+        path: "serving.weight_precision",
+        label: "Weight format",
+        hint: "",
+        kind: Kind::Choice(WEIGHT_FORMATS),
+        initial: "fp8",
+    },
+    number("serving.input_tokens", "Prompt tokens per request (mean)", "e.g. 1000", "1000"),
+    number("serving.output_tokens", "Generated tokens per request (mean)", "e.g. 300", "300"),
+    FieldSpec {
+        path: "load",
+        label: "Load given as",
+        hint: "",
+        kind: Kind::Choice(LOADS),
+        initial: "daily",
+    },
+    number("serving.daily_requests", "Requests per day", "e.g. 2M", "2M"),
+    FieldSpec {
+        path: "serving.shape",
+        label: "Shape of the day",
+        hint: "",
+        kind: Kind::Choice(SHAPES),
+        initial: "diurnal",
+    },
+    number("serving.peak_to_mean", "Peak-to-mean ratio (busiest hour over the mean)", "2", "2"),
+    number("serving.requests_per_second", "Requests per second", "e.g. 25", ""),
+    number("serving.slo.ttft_ms", "Time to first token target (ms)", "none", "1000"),
+    number("serving.slo.tpot_ms", "Time per output token target (ms)", "none", "50"),
+    FieldSpec {
+        path: "pricing",
+        label: "Priced with",
+        hint: "",
+        kind: Kind::Choice(PRICING),
+        initial: "offer",
+    },
+    number(
+        "serving.price_per_accelerator_hour",
+        "Price per accelerator-hour (USD)",
+        "e.g. 2.50",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.offer",
+        label: "Offer",
+        hint: "",
+        kind: Kind::Offer { accelerator: "serving.accelerator" },
+        initial: "azure:standard_nd96isr_h200_v5",
+    },
+    FieldSpec {
+        path: "serving.plan",
+        label: "Plan",
+        hint: "",
+        kind: Kind::Choice(PLANS),
+        initial: "on-demand",
+    },
+    FieldSpec {
+        path: "serving.compare_apis",
+        label: "Compare with hosted APIs",
+        hint: "",
+        kind: Kind::Apis,
+        initial: "deepseek:deepseek-chat,openai:gpt-4o",
+    },
+];
+
+const ADVANCED: &[FieldSpec] = &[
+    number("serving.pipeline_parallel", "Pipeline parallel (throughput, not speed)", "1", ""),
+    FieldSpec {
+        path: "serving.kv_cache_precision",
+        label: "KV cache format",
+        hint: "",
+        kind: Kind::Choice(KV_FORMATS),
+        initial: "",
+    },
+    number("serving.engine_efficiency.compute", "Engine compute efficiency", "calibrated", ""),
+    number("serving.engine_efficiency.bandwidth", "Engine bandwidth efficiency", "calibrated", ""),
+    number("serving.prefix_cache_hit_rate", "Prefix cache hit rate (0–1)", "0", ""),
+    FieldSpec {
+        path: "serving.traffic",
+        label: "24 hourly rates, requests/s (replace the load above)",
+        hint: "hour 0 first, comma-separated",
+        kind: Kind::Numbers,
+        initial: "",
+    },
+    number("serving.autoscaling.min_replicas", "Minimum replicas", "1", ""),
+    number("serving.autoscaling.max_replicas", "Maximum replicas", "no limit", ""),
+    number("serving.autoscaling.target_utilization", "Target utilisation (0–1)", "0.7", ""),
+    number(
+        "serving.autoscaling.scale_up_minutes",
+        "Scale-up lead time (minutes)",
+        "start + weight load",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.autoscaling.scale_to_zero",
+        label: "Scale to zero when idle",
+        hint: "",
+        kind: Kind::Choice(YES_NO),
+        initial: "",
+    },
+    FieldSpec {
+        path: "serving.region",
+        label: "Region (with an offer)",
+        hint: "cheapest",
+        kind: Kind::Text,
+        initial: "",
+    },
+    number("serving.committed_baseline.replicas", "Committed baseline replicas", "none", ""),
+    FieldSpec {
+        path: "serving.committed_baseline.plan",
+        label: "Committed baseline plan",
+        hint: "",
+        kind: Kind::Choice(COMMITTED_PLANS),
+        initial: "",
+    },
+    number(
+        "serving.committed_baseline.price_per_accelerator_hour",
+        "Committed price per accelerator-hour (USD)",
+        "",
+        "",
+    ),
+    FieldSpec {
+        path: "model.hf_config",
+        label: "Hugging Face config.json (instead of a preset)",
+        hint: "paste the file's contents",
+        kind: Kind::Json,
+        initial: "",
+    },
+];
+
+/// The form: "Load given as" and "Priced with" pick which fields are written; hourly rates replace
+/// the load above them, a pasted config the preset.
+pub static FORM: FormSpec = FormSpec {
+    basic: BASIC,
+    advanced: ADVANCED,
+    alternatives: &[
+        Alternative {
+            choice: "load",
+            value: "daily",
+            paths: &["serving.daily_requests", "serving.shape", "serving.peak_to_mean"],
+        },
+        Alternative { choice: "load", value: "rate", paths: &["serving.requests_per_second"] },
+        Alternative {
+            choice: "pricing",
+            value: "offer",
+            paths: &["serving.offer", "serving.plan", "serving.region"],
+        },
+        Alternative {
+            choice: "pricing",
+            value: "price",
+            paths: &[
+                "serving.price_per_accelerator_hour",
+                "serving.committed_baseline.price_per_accelerator_hour",
+            ],
+        },
+    ],
+    supersedes: &[
+        Supersede {
+            filled: "serving.traffic",
+            replaces: &[
+                "serving.daily_requests",
+                "serving.shape",
+                "serving.peak_to_mean",
+                "serving.requests_per_second",
+            ],
+        },
+        Supersede { filled: "model.hf_config", replaces: &["model.preset"] },
+    ],
+};

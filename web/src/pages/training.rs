@@ -1,0 +1,148 @@
+//! The training page: every scenario input (advanced ones folded), the estimate with its memory
+//! breakdown and plan comparison, cost and time against accelerator count, and the cost-vs-time
+//! Pareto front across offers. The form is `form::Form`'s table of scenario fields.
+
+use leptos::prelude::*;
+use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
+
+use crate::charts::training as chart;
+use crate::format;
+use crate::forms::{Form, ScenarioForm};
+use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
+
+type Outcome = Result<(Scenario, Report), Vec<Error>>;
+
+#[component]
+pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
+    let outcome = Memo::new(move |_| -> Outcome {
+        let scenario = form.scenario()?;
+        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
+        Ok((scenario, report))
+    });
+    // The last estimate that worked stays on screen while the user fixes a field.
+    let last_good =
+        Memo::new(move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
+            Ok(good) => Some(good),
+            Err(_) => previous.cloned().flatten(),
+        });
+    let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
+    let defaults = Signal::derive(move || {
+        last_good.with(|good| {
+            good.as_ref()
+                .and_then(|(_, r)| r.training.as_ref())
+                .map(|t| t.assumptions.clone())
+                .unwrap_or_default()
+        })
+    });
+
+    view! {
+        <main>
+            <ScenarioForm form=form book=book errors=errors defaults=defaults
+                heading="Training scenario" intro=""
+                advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage" />
+            <div class="outputs">
+                <section class="results" aria-label="Estimate" aria-live="polite">
+                    <h2>"Estimate"</h2>
+                    {move || match last_good.get() {
+                        Some((_, Report { training: Some(t), .. })) => view! {
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) />
+                        }.into_any(),
+                        _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
+                    }}
+                </section>
+                <section class="chart" aria-label="Cost and time against accelerator count">
+                    <h2>"Cost and wall-clock time against accelerator count"</h2>
+                    <chart::CostTimeChart book=book
+                        scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
+                </section>
+                <section class="chart" aria-label="Cheapest ways to buy the run">
+                    <h2>"Cost against time across offers (Pareto front)"</h2>
+                    <chart::ParetoChart report=Signal::derive(move || last_good.get().and_then(|(_, r)| r.training)) />
+                </section>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
+    let defaulted = |field: &str| {
+        report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.clone())
+    };
+    let days = |hours: f64| format::duration(hours);
+    let memory = report.memory_breakdown.clone();
+    let capacity_note = format!(
+        "{} per accelerator{}; fewest that fit (with a suitable layout): {}",
+        format::bytes(report.memory_per_accelerator_bytes.get()),
+        if report.fits_in_memory { "" } else { " — does not fit" },
+        report.min_accelerators_to_fit.map_or("none up to 2^20".to_owned(), |n| n.to_string())
+    );
+    let rows = [
+        ("training-total-cost", "Total cost", format::usd(report.total_cost_usd.get()), None),
+        ("training-compute-cost", "Compute", format::usd(report.compute_cost_usd.get()), None),
+        ("training-storage-cost", "Storage", format::usd(report.storage_cost_usd.get()), None),
+        ("training-egress-cost", "Egress", format::usd(report.egress_cost_usd.get()), None),
+        (
+            "training-accelerator-hours",
+            "Accelerator-hours",
+            format::count(report.accelerator_hours.get()),
+            None,
+        ),
+        ("training-wall-clock", "Wall-clock time", days(report.wall_clock_hours.get()), None),
+        ("training-flops", "Model FLOPs", format::scientific(report.flops.get()), None),
+        ("training-mfu", "MFU used", format::percent(report.mfu), defaulted("training.mfu")),
+        (
+            "training-goodput",
+            "Goodput used",
+            format::percent(report.goodput),
+            defaulted("training.goodput"),
+        ),
+        ("training-memory", "Memory", capacity_note, None),
+        (
+            "training-energy",
+            "Energy",
+            report.energy_kwh.map_or("—".to_owned(), |kwh| format!("{} kWh", format::count(kwh))),
+            defaulted("training.pue"),
+        ),
+    ];
+    let part = |class, name, bytes| MemoryPart { class, name, bytes };
+    let parts = vec![
+        part("weights", "weights", memory.weights.get()),
+        part("gradients", "gradients", memory.gradients.get()),
+        part("optimizer", "optimizer", memory.optimizer_states.get()),
+        part("activations", "activations", memory.activations.map_or(0.0, |a| a.get())),
+        part("overhead", "overhead", memory.framework_overhead.get()),
+    ];
+    view! {
+        {results::stale_notice(stale)}
+        {results::key_numbers(rows.into_iter().map(|(id, label, value, default_source)| {
+            KeyNumber { id, label, value, default_source }
+        }).collect())}
+        {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
+        {(report.by_plan.len() > 1).then(|| results::table(
+            "training-plans",
+            "The same run under each plan the offer sells",
+            &["Plan", "Region", "$/acc-h", "Goodput", "Wall-clock", "Compute"],
+            report.by_plan.iter().map(|(plan, cost)| Row {
+                header: plan.clone(),
+                title: None,
+                cells: vec![
+                    Cell::text(cost.region.clone().unwrap_or_default()),
+                    Cell::number(format!("{:.3}", cost.price_per_accelerator_hour.get())),
+                    Cell::number(format::percent(cost.goodput)),
+                    Cell::number(format::duration(cost.wall_clock_hours.get())),
+                    Cell::number(format::usd(cost.compute_cost_usd.get())),
+                ],
+            }).collect(),
+        ))}
+        {report.recommendation.clone().map(|c| view! {
+            <p class="recommendation" id="training-recommendation">
+                "Cheapest within the deadline (compute only): "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
+                {format!(" — {} in {}", format::usd(c.compute_cost_usd.get()), format::duration(c.wall_clock_hours.get()))}
+                {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
+            </p>
+        })}
+        {results::assumptions(&report.assumptions)}
+        {results::notes(&report.notes)}
+    }
+}
