@@ -1,8 +1,7 @@
 //! Cost and wall-clock time against accelerator count, for the scenario on screen.
 
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::palette;
-use leptos::html::Canvas;
+use crate::charts::{canvas_chart, palette};
 use leptos::prelude::*;
 use mlcost::{PriceBook, Scenario, TrainingReport};
 use plotters::prelude::*;
@@ -48,27 +47,17 @@ pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
 
 #[component]
 pub fn CostTimeChart(scenario: Signal<Option<Scenario>>, book: Memo<PriceBook>) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
     let points = Memo::new(move |_| {
         scenario
             .with(|s| s.as_ref().map(|s| book.with(|b| (sweep(s, b), current_count(s)))))
             .unwrap_or_default()
     });
-    let failure = RwSignal::new(None::<String>);
-    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
-    Effect::new(move |_| {
-        let (points, current) = points.get();
-        if let Some(canvas) = canvas.get() {
-            failure.set(draw(canvas, &points, current).err());
-        }
-    });
-    view! {
-        <canvas id="cost-time-chart" node_ref=canvas width="720" height="360"
-            role="img" aria-label="Compute cost (left axis) and wall-clock days (right axis) against accelerator count">
-        </canvas>
-        {crate::charts::chart_png("cost-time-chart", "mlcost-cost-and-time.png")}
-        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
-    }
+    canvas_chart(
+        "cost-time-chart",
+        "Compute cost (left axis) and wall-clock days (right axis) against accelerator count",
+        points,
+        |canvas, (points, current)| draw(canvas, points, *current),
+    )
 }
 
 fn current_count(scenario: &Scenario) -> u32 {
@@ -146,7 +135,6 @@ type DaysCost = (f64, f64);
 
 #[component]
 pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
     let points = Memo::new(move |_| {
         report.with(|r| {
             r.as_ref().map(|t| {
@@ -169,21 +157,18 @@ pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
             })
         })
     });
-    let failure = RwSignal::new(None::<String>);
-    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
-    Effect::new(move |_| {
-        let Some((front, current, pick)) = points.get() else { return };
-        if let Some(canvas) = canvas.get() {
-            failure.set(draw_pareto(canvas, &front, current, pick).err());
-        }
-    });
     view! {
-        <canvas id="pareto-chart" node_ref=canvas width="720" height="360"
-            role="img" aria-label="Compute cost against wall-clock days for the cheapest offers, counts and plans">
-        </canvas>
-        {crate::charts::chart_png("pareto-chart", "mlcost-pareto.png")}
+        {canvas_chart(
+            "pareto-chart",
+            "Compute cost against wall-clock days for the cheapest offers, counts and plans",
+            points,
+            |canvas, points| match points {
+                Some((front, current, pick)) => draw_pareto(canvas, front, *current, *pick),
+                // Nothing to draw yet: the canvas keeps what it shows.
+                None => Ok(()),
+            },
+        )}
         <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
-        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
     }
 }
 

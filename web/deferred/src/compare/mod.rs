@@ -1,11 +1,10 @@
 //! The compare page: the saved scenarios, and two to four of them side by side — their key figures,
 //! each one's difference from the first, and their costs as grouped bars.
 
-use leptos::html::Canvas;
 use leptos::prelude::*;
 use mlcost::{PriceBook, Report};
 use mlcost_web::charts::canvas::ChartCanvas;
-use mlcost_web::charts::palette;
+use mlcost_web::charts::{canvas_chart, palette};
 use mlcost_web::format;
 use mlcost_web::header::saved::SavedScenarios;
 use plotters::prelude::*;
@@ -159,15 +158,6 @@ pub fn ComparePage(saved: SavedScenarios, book: Memo<PriceBook>) -> impl IntoVie
                 .collect::<Vec<_>>()
         })
     });
-    let canvas = NodeRef::<Canvas>::new();
-    let failure = RwSignal::new(None::<String>);
-    // The canvas is outside the reactive graph: this effect is what keeps it in sync.
-    Effect::new(move |_| {
-        let columns = columns.get();
-        if let Some(canvas) = canvas.get() {
-            failure.set(draw(canvas, &columns).err());
-        }
-    });
     let few = move || columns.with(|c| c.len() < 2);
     view! {
         <main class="compare">
@@ -182,12 +172,13 @@ pub fn ComparePage(saved: SavedScenarios, book: Memo<PriceBook>) -> impl IntoVie
                 })}
                 {move || columns.with(|c| (!c.is_empty()).then(|| table(c)))}
                 <div class:hidden=few>
-                    <canvas id="compare-chart" node_ref=canvas width="720" height="360" role="img"
-                        aria-label="Training compute, storage and egress cost and monthly serving cost, one bar per compared scenario">
-                    </canvas>
-                    {mlcost_web::charts::chart_png("compare-chart", "mlcost-compare.png")}
+                    {canvas_chart(
+                        "compare-chart",
+                        "Training compute, storage and egress cost and monthly serving cost, one bar per compared scenario",
+                        columns,
+                        |canvas, columns| draw(canvas, columns),
+                    )}
                 </div>
-                {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
             </section>
         </main>
     }
