@@ -59,7 +59,7 @@ const BASIC: &[FieldSpec] = &[
         kind: Kind::Accelerator,
         initial: "h200-sxm",
     },
-    number("serving.tensor_parallel", "Accelerators per replica (tensor parallel)", "1", "8"),
+    number("serving.parallelism.tensor", "Accelerators per replica (tensor parallel)", "1", "8"),
     FieldSpec {
         path: "serving.weight_precision",
         label: "Weight format",
@@ -125,7 +125,7 @@ const BASIC: &[FieldSpec] = &[
 ];
 
 const ADVANCED: &[FieldSpec] = &[
-    number("serving.pipeline_parallel", "Pipeline parallel (throughput, not speed)", "1", ""),
+    number("serving.parallelism.pipeline", "Pipeline parallel (throughput, not speed)", "1", ""),
     FieldSpec {
         path: "serving.kv_cache_precision",
         label: "KV cache format",

@@ -350,11 +350,7 @@ fn distillation(
     let student_scenario = Scenario {
         model: student_model.clone(),
         training: None,
-        serving: Some(Serving {
-            tensor_parallel: None,
-            pipeline_parallel: None,
-            ..serving.clone()
-        }),
+        serving: Some(Serving { parallelism: Default::default(), ..serving.clone() }),
     };
     let student_monthly = estimate(&student_scenario, book)
         .and_then(|r| r.serving)

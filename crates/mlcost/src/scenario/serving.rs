@@ -28,16 +28,30 @@ pub struct Slo {
     pub tpot_ms: Option<f64>,
 }
 
+/// How one replica splits the model across its accelerators. Absent degrees are 1.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaParallelism {
+    /// Accelerators each layer is split across (tensor parallelism): faster and more memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tensor: Option<u32>,
+    /// Stages the layers are cut into (pipeline parallelism): more throughput and memory, not
+    /// speed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<u32>,
+}
+
 /// The serving section of a scenario.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Serving {
     pub accelerator: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tensor_parallel: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_parallel: Option<u32>,
+    /// How a replica splits the model, under the same keys as training's layout. (Before they
+    /// were grouped: `tensor_parallel` and `pipeline_parallel`, still read.)
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub parallelism: ReplicaParallelism,
     #[serde(default)]
     pub weight_precision: StoragePrecision,
     /// The KV cache's format; the weights' when they are 8-bit or wider, else BF16.

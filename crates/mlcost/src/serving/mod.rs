@@ -88,9 +88,10 @@ pub(crate) fn estimate_with_speedup(
 ) -> Result<ServingReport, Error> {
     let model = model.resolve()?;
     let accelerator = book.accelerator(&serving.accelerator, "serving.accelerator")?;
-    let tp = serving.tensor_parallel.unwrap_or(1);
-    let pp = serving.pipeline_parallel.unwrap_or(1);
-    for (field, value) in [("serving.tensor_parallel", tp), ("serving.pipeline_parallel", pp)] {
+    let tp = serving.parallelism.tensor.unwrap_or(1);
+    let pp = serving.parallelism.pipeline.unwrap_or(1);
+    for (field, value) in [("serving.parallelism.tensor", tp), ("serving.parallelism.pipeline", pp)]
+    {
         if value == 0 {
             return Err(Error::new(field, Problem::MustBePositive));
         }

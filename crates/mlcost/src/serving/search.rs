@@ -17,7 +17,7 @@ use super::default_compute_efficiency;
 use super::memory::{largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing, plan_is_committed};
 use super::traffic::{Load, Policy, Schedule};
-use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, Serving};
+use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
 
 /// The weight formats searched, widest first.
@@ -311,8 +311,10 @@ impl Candidate {
             next.engine_efficiency = EngineEfficiency::default();
         }
         next.accelerator = accelerator;
-        next.tensor_parallel = Some(self.tensor_parallel);
-        next.pipeline_parallel = (self.pipeline_parallel > 1).then_some(self.pipeline_parallel);
+        next.parallelism = ReplicaParallelism {
+            tensor: Some(self.tensor_parallel),
+            pipeline: (self.pipeline_parallel > 1).then_some(self.pipeline_parallel),
+        };
         next.weight_precision = self.weight_precision;
         next.max_batch = if self.batch_capped { Some(self.batch) } else { serving.max_batch };
         match self.offer {

@@ -228,7 +228,7 @@ fn sparsity_speeds_up_only_on_sparse_tensor_cores() {
         .replace("\"h100-sxm\"", &format!("\"{}\"", dense_only.id))
         .replace("\"offer\": \"aws:p5.48xlarge\",", "\"price_per_accelerator_hour\": 2.0,")
         .replace("\"plan\": \"on-demand\",", "")
-        .replace("\"tensor_parallel\": 4", "\"tensor_parallel\": 8");
+        .replace("\"tensor\": 4", "\"tensor\": 8");
     let scenario = scenario(&json);
     let advice = optimize(&scenario, book(), &Settings::default()).unwrap();
     let two_four = advice.what_ifs.pruning.iter().find(|p| p.kind == "2:4").unwrap();
