@@ -12,7 +12,6 @@
 pub mod charts;
 mod deferred;
 pub mod dom;
-pub mod format;
 pub mod forms;
 pub mod header;
 pub mod pages;

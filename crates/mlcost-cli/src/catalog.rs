@@ -3,6 +3,7 @@
 use clap::ValueEnum;
 use mlcost::PriceBook;
 use mlcost::catalogue::quotes::{Quote, QuoteFilter};
+use mlcost::format::MISSING;
 use mlcost::vocabulary::csv::csv_cell;
 use serde::Serialize;
 
@@ -73,7 +74,7 @@ pub fn render(
                         format!("{:.2}", a.memory_bandwidth_bytes_per_second.get() / 1e12),
                         tera(a.dense.sixteen_bit().map(|f| f.get())),
                         tera(a.dense.fp8.map(|f| f.get())),
-                        a.board_power_watts.map_or("-".into(), |w| format!("{:.0}", w.get())),
+                        a.board_power_watts.map_or(MISSING.into(), |w| format!("{:.0}", w.get())),
                         a.as_of.clone(),
                     ]
                 })
@@ -108,7 +109,8 @@ pub fn render(
                         format!("{:.2}", q.usd_per_hour.get()),
                         format!("{:.3}", q.usd_per_accelerator_hour.get()),
                         format!("{:.4}", q.usd_per_accelerator_memory_gb_hour),
-                        q.usd_per_dense_bf16_pflops_hour.map_or("-".into(), |p| format!("{p:.3}")),
+                        q.usd_per_dense_bf16_pflops_hour
+                            .map_or(MISSING.into(), |p| format!("{p:.3}")),
                         format!("{:.3}", q.usd_per_memory_tbps_hour),
                         q.as_of.clone(),
                     ]
@@ -204,9 +206,9 @@ fn output<T: Serialize>(
 }
 
 fn tera(value: Option<f64>) -> String {
-    value.map_or("-".into(), |v| format!("{:.1}", v / 1e12))
+    value.map_or(MISSING.into(), |v| format!("{:.1}", v / 1e12))
 }
 
 fn money(value: Option<f64>) -> String {
-    value.map_or("-".into(), |v| format!("{v:.4}"))
+    value.map_or(MISSING.into(), |v| format!("{v:.4}"))
 }

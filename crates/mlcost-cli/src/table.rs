@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use mlcost::Report;
-use mlcost::units::Bytes;
+use mlcost::format::{self, MISSING, or_missing};
+use mlcost::units::{Bytes, Usd};
 
 pub fn report(report: &Report) -> String {
     let mut out = String::new();
@@ -16,7 +17,7 @@ pub fn report(report: &Report) -> String {
                 "Work",
                 vec![
                     ("model", t.model.clone()),
-                    ("tokens", t.tokens.map_or("-".into(), |tokens| format!("{tokens:.3e}"))),
+                    ("tokens", or_missing(t.tokens, |tokens| format!("{tokens:.3e}"))),
                     ("model FLOPs", format!("{:.3e}", t.flops.get())),
                     ("hardware FLOPs", format!("{:.3e}", t.hardware_flops.get())),
                     ("trained parameters", format!("{:.3e}", t.trainable_parameters)),
@@ -57,8 +58,8 @@ pub fn report(report: &Report) -> String {
                         "dense peak / accelerator",
                         format!("{:.1} TFLOP/s", t.peak_flops_per_accelerator.get() / 1e12),
                     ),
-                    ("MFU used", percent(t.mfu)),
-                    ("goodput used", percent(t.goodput)),
+                    ("MFU used", format::percent(t.mfu)),
+                    ("goodput used", format::percent(t.goodput)),
                     (
                         "checkpoint every",
                         format!(
@@ -67,18 +68,18 @@ pub fn report(report: &Report) -> String {
                             t.reliability.interruptions_per_hour * 24.0
                         ),
                     ),
-                    ("accelerator-hours", grouped(t.accelerator_hours.get())),
+                    ("accelerator-hours", format::grouped(t.accelerator_hours.get())),
                     (
                         "wall-clock",
                         format!(
                             "{} h ({:.1} days)",
-                            grouped(t.wall_clock_hours.get()),
+                            format::grouped(t.wall_clock_hours.get()),
                             t.wall_clock_hours.get() / 24.0
                         ),
                     ),
                     (
                         "energy",
-                        t.energy_kwh.map_or("-".into(), |kwh| format!("{} kWh", grouped(kwh))),
+                        or_missing(t.energy_kwh, |kwh| format!("{} kWh", format::grouped(kwh))),
                     ),
                 ],
             ),
@@ -89,10 +90,10 @@ pub fn report(report: &Report) -> String {
                         "price / accelerator-hour",
                         format!("${:.4}", t.price_per_accelerator_hour.get()),
                     ),
-                    ("compute", format!("${}", grouped(t.compute_cost_usd.get()))),
-                    ("storage", format!("${}", grouped(t.storage_cost_usd.get()))),
-                    ("egress", format!("${}", grouped(t.egress_cost_usd.get()))),
-                    ("total", format!("${}", grouped(t.total_cost_usd.get()))),
+                    ("compute", format::usd_whole(t.compute_cost_usd)),
+                    ("storage", format::usd_whole(t.storage_cost_usd)),
+                    ("egress", format::usd_whole(t.egress_cost_usd)),
+                    ("total", format::usd_whole(t.total_cost_usd)),
                 ],
             ),
         ];
@@ -116,9 +117,9 @@ pub fn report(report: &Report) -> String {
                         plan.clone(),
                         cost.region.clone().unwrap_or_default(),
                         format!("{:.3}", cost.price_per_accelerator_hour.get()),
-                        percent(cost.goodput),
+                        format::percent(cost.goodput),
                         format!("{:.1}", cost.wall_clock_hours.get() / 24.0),
-                        grouped(cost.compute_cost_usd.get()),
+                        format::grouped(cost.compute_cost_usd.get()),
                     ]
                 })
                 .collect();
@@ -138,7 +139,7 @@ pub fn report(report: &Report) -> String {
                 pick.offer,
                 pick.plan.as_str(),
                 pick.region,
-                grouped(pick.compute_cost_usd.get()),
+                format::grouped(pick.compute_cost_usd.get()),
                 pick.wall_clock_hours.get() / 24.0,
                 if pick.mfu_calibrated { "" } else { " (MFU not calibrated for this accelerator)" }
             );
@@ -192,16 +193,19 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
             ("TTFT", format!("{:.1} ms", s.ttft_ms)),
             ("TPOT", format!("{:.2} ms", s.tpot_ms)),
-            ("output tokens/s at the SLO", grouped(s.output_tokens_per_second_per_replica_at_slo)),
-            ("max output tokens/s", grouped(s.max_output_tokens_per_second_per_replica)),
+            (
+                "output tokens/s at the SLO",
+                format::grouped(s.output_tokens_per_second_per_replica_at_slo),
+            ),
+            ("max output tokens/s", format::grouped(s.max_output_tokens_per_second_per_replica)),
         ]);
     } else {
         rows.extend([
             ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
             ("latency", format!("{:.1} ms", s.ttft_ms)),
-            ("requests/s at the SLO", grouped(s.requests_per_second_per_replica_at_slo)),
-            ("max requests/s", grouped(s.max_requests_per_second_per_replica)),
+            ("requests/s at the SLO", format::grouped(s.requests_per_second_per_replica_at_slo)),
+            ("max requests/s", format::grouped(s.max_requests_per_second_per_replica)),
         ]);
     }
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
@@ -210,21 +214,17 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
         let _ = writeln!(out, "  {label:<width$}  {value}");
     }
     if let Some(monthly) = s.monthly_cost_usd {
-        let dollars = |usd: f64| format!("${}", grouped(usd));
-        let per_million =
-            |usd: Option<f64>| usd.map_or("—".into(), |v| format!("${}", significant(v)));
+        let dollars = |usd: f64| format::usd_whole(Usd::new(usd));
+        let per_million = |usd: Option<f64>| or_missing(usd, |v| format::usd_precise(Usd::new(v)));
         let mut day = vec![
-            ("requests per day", s.requests_per_day.map_or("—".into(), grouped)),
-            ("peak replicas", s.replicas_peak.map_or("—".into(), |r| r.to_string())),
-            (
-                "replica-hours per day",
-                s.replica_hours_per_day.map_or("—".into(), |h| format!("{h:.1}")),
-            ),
-            ("utilization", s.utilization.map_or("—".into(), percent)),
+            ("requests per day", or_missing(s.requests_per_day, format::grouped)),
+            ("peak replicas", or_missing(s.replicas_peak, |r| r.to_string())),
+            ("replica-hours per day", or_missing(s.replica_hours_per_day, |h| format!("{h:.1}"))),
+            ("utilization", or_missing(s.utilization, format::percent)),
             ("monthly cost (autoscaled)", dollars(monthly.get())),
             (
                 "monthly cost (static peak)",
-                s.static_peak_monthly_cost_usd.map_or("—".into(), |c| dollars(c.get())),
+                or_missing(s.static_peak_monthly_cost_usd, format::usd_whole),
             ),
         ];
         if tokens {
@@ -278,7 +278,7 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
                     vec![
                         api.id.clone(),
                         dollars(api.monthly_cost_usd.get()),
-                        api.break_even_requests_per_day.map_or("never".into(), grouped),
+                        api.break_even_requests_per_day.map_or("never".into(), format::grouped),
                     ]
                 })
                 .collect();
@@ -303,7 +303,7 @@ pub fn utilization(
 ) -> String {
     let mut out = String::new();
     let hours = |h: mlcost::units::Hours| format!("{:.1}", h.get());
-    let dollars = |usd: mlcost::units::Usd| format!("${}", grouped(usd.get()));
+    let dollars = format::usd_whole;
     let mut rows: Vec<Vec<String>> = r
         .accelerators
         .iter()
@@ -335,7 +335,7 @@ pub fn utilization(
         out.push_str("  none: the accelerators are busy\n");
     }
     for rec in &r.recommendations {
-        let saving = rec.monthly_saving_usd.map_or("—".into(), dollars);
+        let saving = or_missing(rec.monthly_saving_usd, dollars);
         let _ = writeln!(out, "  {saving:>10}  {}\n              {}", rec.title, rec.reasoning);
     }
     for bad in &monitoring.bad_rows {
@@ -357,9 +357,10 @@ pub fn schedule(
         .jobs
         .iter()
         .map(|job| {
-            let (start, end) = job.placement.as_ref().map_or(("—".into(), "—".into()), |p| {
-                (format!("{:.1}", p.start_hours.get()), format!("{:.1}", p.end_hours.get()))
-            });
+            let (start, end) =
+                job.placement.as_ref().map_or((MISSING.into(), MISSING.into()), |p| {
+                    (format!("{:.1}", p.start_hours.get()), format!("{:.1}", p.end_hours.get()))
+                });
             let deadline = match job.met_deadline {
                 Some(true) => "met",
                 Some(false) => "MISSED",
@@ -369,14 +370,14 @@ pub fn schedule(
         })
         .collect();
     out.push_str(&columns(&["job", "accelerators", "start h", "end h", "deadline"], &rows));
-    let dollars = |usd: mlcost::units::Usd| format!("${}", grouped(usd.get()));
+    let dollars = format::usd_whole;
     let _ = write!(
         out,
         "\n\nOn {} accelerators: makespan {:.1} h, utilisation {}, cluster cost {}\n\
          The same jobs on demand: {}",
         r.accelerators,
         r.makespan_hours.get(),
-        percent(r.utilization),
+        format::percent(r.utilization),
         dollars(r.cluster_cost_usd),
         dollars(r.on_demand_cost_usd),
     );
@@ -417,45 +418,17 @@ pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Three significant digits, however small: $0.000144 stays readable.
-fn significant(value: f64) -> String {
-    let decimals =
-        if value > 0.0 { (2.0 - value.log10().floor()).clamp(2.0, 9.0) as usize } else { 2 };
-    format!("{value:.decimals$}")
-}
-
-fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
-}
-
-/// Whole units with thousands separators: 2664000 → "2,664,000"; below 100, two decimals.
-fn grouped(value: f64) -> String {
-    if value.abs() < 100.0 {
-        return format!("{value:.2}");
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 { format!("-{out}") } else { out }
-}
-
-fn per(period: mlcost::optimize::Period) -> &'static str {
-    match period {
-        mlcost::optimize::Period::Run => "run",
-        mlcost::optimize::Period::Month => "month",
-    }
-}
-
 /// The advisor: recommendations best first, the waterfall, the Pareto front and the what-ifs.
 pub fn advice(a: &mlcost::optimize::Advice) -> String {
     let mut out = String::new();
     for c in &a.current {
-        let _ = writeln!(out, "Now ({:?}): ${} a {}", c.section, grouped(c.cost_usd), per(c.per));
+        let _ = writeln!(
+            out,
+            "Now ({:?}): ${} a {}",
+            c.section,
+            format::grouped(c.cost_usd),
+            format::period(c.per)
+        );
     }
     let _ = writeln!(out, "\nRecommendations ({} configurations weighed)", a.candidates_considered);
     for (i, r) in a.recommendations.iter().enumerate() {
@@ -464,8 +437,8 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             "{}. {} — saves ${} a {}\n   trade-off: {}\n   why: {}",
             i + 1,
             r.title,
-            grouped(r.saving_usd),
-            per(r.per),
+            format::grouped(r.saving_usd),
+            format::period(r.per),
             r.tradeoff,
             r.why
         );
@@ -478,16 +451,16 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             out,
             "\nWaterfall ({:?}), per {}: ${}",
             w.section,
-            per(w.per),
-            grouped(w.start_usd)
+            format::period(w.per),
+            format::grouped(w.start_usd)
         );
         for s in &w.steps {
             let _ = writeln!(
                 out,
                 "  − ${}  {}  → ${}",
-                grouped(s.saving_usd),
+                format::grouped(s.saving_usd),
                 s.title,
-                grouped(s.cost_after_usd)
+                format::grouped(s.cost_after_usd)
             );
         }
     }
@@ -497,7 +470,7 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
         .map(|p| {
             vec![
                 p.label.clone(),
-                format!("${}", grouped(p.cost_usd)),
+                format::usd_whole(Usd::new(p.cost_usd)),
                 p.wall_clock_hours.map_or_else(
                     || format!("{:.0} ms", p.latency_ms.unwrap_or(0.0)),
                     |h| format!("{h:.0} h"),
@@ -519,8 +492,8 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
                     format!("{:?}", q.weight_precision).to_uppercase(),
                     if q.fits_in_memory { "yes".into() } else { "no".into() },
                     format!("{:.0}", q.output_tokens_per_second_per_replica),
-                    q.monthly_cost_usd.map_or("—".into(), |c| format!("${}", grouped(c))),
-                    q.change_percent.map_or("—".into(), |c| format!("{c:+.0}%")),
+                    or_missing(q.monthly_cost_usd, |c| format::usd_whole(Usd::new(c))),
+                    or_missing(q.change_percent, |c| format!("{c:+.0}%")),
                 ]
             })
             .collect();
@@ -535,7 +508,7 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             out,
             "Pruning {}: {}",
             p.kind,
-            p.change_percent.map_or("—".into(), |c| format!("{c:+.0}% a month")),
+            or_missing(p.change_percent, |c| format!("{c:+.0}% a month")),
         );
     }
     if let Some(d) = &w.distillation {
@@ -543,10 +516,10 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             out,
             "Distil into {}: one-off ${} (teacher ${} + training ${}), saves ${} a month, payback {}",
             d.student,
-            grouped(d.one_off_usd),
-            grouped(d.teacher_generation_usd),
-            grouped(d.student_training_usd),
-            grouped(d.monthly_saving_usd),
+            format::grouped(d.one_off_usd),
+            format::grouped(d.teacher_generation_usd),
+            format::grouped(d.student_training_usd),
+            format::grouped(d.monthly_saving_usd),
             d.payback_days.map_or("never".into(), |days| format!("{days:.0} days")),
         );
     }
@@ -555,7 +528,7 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             out,
             "Fine-tune {:?}: ${}, {:.1} GB per accelerator{}",
             f.method,
-            grouped(f.total_cost_usd),
+            format::grouped(f.total_cost_usd),
             f.memory_per_accelerator_bytes / 1e9,
             if f.fits_in_memory { "" } else { " (does not fit)" }
         );
@@ -577,7 +550,7 @@ pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
             "{},{:?},{},{},{:.2},{:.2},{:.2},{}",
             r.id,
             r.section,
-            per(r.per),
+            format::period(r.per),
             quote(&r.title),
             r.saving_usd,
             r.saving_percent,
@@ -586,24 +559,4 @@ pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
         );
     }
     out.trim_end().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{grouped, significant};
-
-    #[test]
-    fn small_money_keeps_three_significant_digits() {
-        assert_eq!(significant(0.000_144_4), "0.000144");
-        assert_eq!(significant(0.715), "0.715");
-        assert_eq!(significant(12.5), "12.50");
-    }
-
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(grouped(2_664_000.4), "2,664,000");
-        assert_eq!(grouped(999.0), "999");
-        assert_eq!(grouped(1000.0), "1,000");
-        assert_eq!(grouped(4.2), "4.20");
-    }
 }

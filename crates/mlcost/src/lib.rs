@@ -29,7 +29,7 @@ pub use training::report::{PlanCost, TrainingReport};
 pub use vocabulary::error::{Error, Problem};
 pub use vocabulary::provenance::Assumption;
 pub use vocabulary::terms::{Method, Optimizer, Plan, Precision, StoragePrecision};
-pub use vocabulary::units;
+pub use vocabulary::{format, units};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use mlcost::catalogue::quotes::{OfferRow, QuoteFilter};
+use mlcost::format;
 use mlcost::units::UsdPerHour;
 use mlcost::{Plan, PriceBook};
 
@@ -161,7 +162,7 @@ pub fn CatalogPage(book: Memo<PriceBook>, sheet: UserSheet) -> impl IntoView {
 }
 
 fn money(value: Option<f64>, decimals: usize) -> String {
-    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.decimals$}"))
+    value.map_or_else(|| format::MISSING.to_owned(), |v| format!("{v:.decimals$}"))
 }
 
 /// Loads a CSV or JSON price sheet from a file the user picks; shows what became of it.

@@ -9,7 +9,8 @@ use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::format;
+use mlcost::format;
+use mlcost::units::Usd;
 
 /// A scenario and its serving report.
 pub type Estimate = (Scenario, ServingReport);
@@ -208,7 +209,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
         ))
         .map_err(fail)?;
         if let Some(usd) = data.usd_per_replica_hour {
-            let cost = format::usd(replicas * usd);
+            let cost = format::usd(Usd::new(replicas * usd));
             root.draw(&Text::new(cost, (right + 8, at), anchored(HPos::Left, VPos::Center)))
                 .map_err(fail)?;
         }
@@ -364,7 +365,7 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         .x_desc("requests per day")
         .y_desc("USD per month")
         .x_label_formatter(&|v| format::count(*v))
-        .y_label_formatter(&|c| format::usd(*c))
+        .y_label_formatter(&|c| format::usd(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart

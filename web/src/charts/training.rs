@@ -3,6 +3,8 @@
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::{canvas_chart, palette};
 use leptos::prelude::*;
+use mlcost::format;
+use mlcost::units::Usd;
 use mlcost::{PriceBook, Scenario, TrainingReport};
 use plotters::prelude::*;
 
@@ -93,7 +95,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .x_desc("accelerators")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| crate::format::usd(*y))
+        .y_label_formatter(&|y| format::usd(Usd::new(*y)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -205,7 +207,7 @@ fn draw_pareto(
         .x_desc("wall-clock (days)")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|d| trimmed(*d))
-        .y_label_formatter(&|c| crate::format::usd(*c))
+        .y_label_formatter(&|c| format::usd(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use mlcost::Assumption;
 
-use crate::format;
+use mlcost::format;
+use mlcost::units::Bytes;
 
 /// One figure in the list of key numbers, with the source of the default behind it if there is one.
 #[derive(Debug)]
@@ -191,19 +192,19 @@ pub fn notes(list: &[String]) -> impl IntoView + use<> {
 pub struct MemoryPart {
     pub class: &'static str,
     pub name: &'static str,
-    pub bytes: f64,
+    pub bytes: Bytes,
 }
 
 /// Drawn in SVG: its parts' widths are attributes, which the strict CSP allows (a `style`
 /// attribute it refuses).
 pub fn memory_bar(id: &'static str, caption: String, parts: Vec<MemoryPart>) -> impl IntoView {
-    let total = parts.iter().map(|p| p.bytes).sum::<f64>().max(1.0);
-    let parts: Vec<MemoryPart> = parts.into_iter().filter(|p| p.bytes > 0.0).collect();
+    let total = parts.iter().map(|p| p.bytes.get()).sum::<f64>().max(1.0);
+    let parts: Vec<MemoryPart> = parts.into_iter().filter(|p| p.bytes.get() > 0.0).collect();
     let mut x = 0.0;
     let rects: Vec<(String, String, String, String)> = parts
         .iter()
         .map(|part| {
-            let width = part.bytes / total * 100.0;
+            let width = part.bytes.get() / total * 100.0;
             let rect = (
                 format!("part {}", part.class),
                 format!("{x:.3}"),

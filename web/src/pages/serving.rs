@@ -9,9 +9,10 @@ use mlcost::serving::Mix;
 use mlcost::{Error, PriceBook, Report};
 
 use crate::charts::serving as serving_charts;
-use crate::format;
 use crate::forms::{Form, ScenarioForm};
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
+use mlcost::format;
+use mlcost::units::{Bytes, Usd};
 
 use crate::charts::serving::Estimate;
 
@@ -72,7 +73,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 }
 
 fn money(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), format::usd)
+    format::or_missing(value, |usd| format::usd(Usd::new(usd)))
 }
 
 fn plural(count: u32, noun: &str) -> String {
@@ -81,7 +82,7 @@ fn plural(count: u32, noun: &str) -> String {
 
 fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
     let priced = report.price_per_accelerator_hour.map_or_else(
-        || "—".to_owned(),
+        || format::MISSING.to_owned(),
         |price| {
             let offer = report.offer.as_ref().map_or_else(
                 || " (typed)".to_owned(),
@@ -124,19 +125,19 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         KeyNumber::new(
             "serving-replicas-peak",
             "Replicas at the peak",
-            report.replicas_peak.map_or("—".to_owned(), |n| {
+            format::or_missing(report.replicas_peak, |n| {
                 format!("{n} × {}", plural(report.accelerators_per_replica, "accelerator"))
             }),
         ),
         KeyNumber::new(
             "serving-replica-hours",
             "Replica-hours a day",
-            report.replica_hours_per_day.map_or("—".to_owned(), |h| format!("{h:.1}")),
+            format::or_missing(report.replica_hours_per_day, |h| format!("{h:.1}")),
         ),
         KeyNumber::new(
             "serving-utilization",
             "Utilisation",
-            report.utilization.map_or("—".to_owned(), format::percent),
+            format::or_missing(report.utilization, format::percent),
         ),
         KeyNumber::new(
             "serving-ttft",
@@ -169,11 +170,11 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
     let capacity = memory.capacity_bytes.get();
     let part = |class, name, bytes| MemoryPart { class, name, bytes };
     let parts = vec![
-        part("weights", "weights", held[0]),
-        part("kv-cache", "KV cache", held[1]),
-        part("reserve", "runtime reserve", held[2]),
+        part("weights", "weights", Bytes::new(held[0])),
+        part("kv-cache", "KV cache", Bytes::new(held[1])),
+        part("reserve", "runtime reserve", Bytes::new(held[2])),
         // Weights that do not fit leave nothing free: the bar then spans what was asked for.
-        part("free", "free", (capacity - held.iter().sum::<f64>()).max(0.0)),
+        part("free", "free", Bytes::new((capacity - held.iter().sum::<f64>()).max(0.0))),
     ];
     let plans = report
         .by_plan
@@ -185,7 +186,7 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
                 Cell::text(cost.region.clone().unwrap_or_default()),
                 Cell::number(format!("{:.3}", cost.price_per_accelerator_hour.get())),
                 Cell::text(if cost.committed { "peak, all day" } else { "as scaled" }),
-                Cell::number(format::usd(cost.monthly_cost_usd.get())),
+                Cell::number(format::usd(cost.monthly_cost_usd)),
             ],
         })
         .collect();
@@ -195,14 +196,14 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
             plural(m.committed_replicas, "replica"),
             m.committed_plan,
             m.burst_plan,
-            format::usd(m.monthly_cost_usd.get())
+            format::usd(m.monthly_cost_usd)
         )
     };
     view! {
         {results::stale_notice(stale)}
         {results::key_numbers(rows)}
         {results::memory_bar("serving-memory-bar",
-            format!("Memory per accelerator, of {}", format::bytes(capacity)), parts)}
+            format!("Memory per accelerator, of {}", format::bytes(memory.capacity_bytes)), parts)}
         {(!report.by_plan.is_empty()).then(|| results::table(
             "serving-plans",
             "The same day under each plan; committed plans pay for the peak every hour",
@@ -231,8 +232,8 @@ fn api_table(report: &ServingReport) -> impl IntoView + use<> {
             header: api.name.clone(),
             title: Some(format!("{} (as of {})", api.source, api.as_of)),
             cells: vec![
-                Cell::number(format::usd(api.monthly_cost_usd.get())),
-                Cell::number(format::usd(api.self_hosted_minus_api_usd.get())),
+                Cell::number(format::usd(api.monthly_cost_usd)),
+                Cell::number(format::usd(api.self_hosted_minus_api_usd)),
                 Cell::number(match api.break_even_requests_per_day {
                     None => "never".to_owned(),
                     Some(v) if v <= 0.0 => "any volume".to_owned(),

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 
 use crate::charts::training as chart;
-use crate::format;
 use crate::forms::{Form, ScenarioForm};
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
+use mlcost::format;
 
 type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
@@ -69,26 +69,25 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
     let defaulted = |field: &str| {
         report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.clone())
     };
-    let days = |hours: f64| format::duration(hours);
     let memory = report.memory_breakdown.clone();
     let capacity_note = format!(
         "{} per accelerator{}; fewest that fit (with a suitable layout): {}",
-        format::bytes(report.memory_per_accelerator_bytes.get()),
+        format::bytes(report.memory_per_accelerator_bytes),
         if report.fits_in_memory { "" } else { " — does not fit" },
         report.min_accelerators_to_fit.map_or("none up to 2^20".to_owned(), |n| n.to_string())
     );
     let rows = [
-        ("training-total-cost", "Total cost", format::usd(report.total_cost_usd.get()), None),
-        ("training-compute-cost", "Compute", format::usd(report.compute_cost_usd.get()), None),
-        ("training-storage-cost", "Storage", format::usd(report.storage_cost_usd.get()), None),
-        ("training-egress-cost", "Egress", format::usd(report.egress_cost_usd.get()), None),
+        ("training-total-cost", "Total cost", format::usd(report.total_cost_usd), None),
+        ("training-compute-cost", "Compute", format::usd(report.compute_cost_usd), None),
+        ("training-storage-cost", "Storage", format::usd(report.storage_cost_usd), None),
+        ("training-egress-cost", "Egress", format::usd(report.egress_cost_usd), None),
         (
             "training-accelerator-hours",
             "Accelerator-hours",
             format::count(report.accelerator_hours.get()),
             None,
         ),
-        ("training-wall-clock", "Wall-clock time", days(report.wall_clock_hours.get()), None),
+        ("training-wall-clock", "Wall-clock time", format::duration(report.wall_clock_hours), None),
         ("training-flops", "Model FLOPs", format::scientific(report.flops.get()), None),
         ("training-mfu", "MFU used", format::percent(report.mfu), defaulted("training.mfu")),
         (
@@ -101,17 +100,17 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
         (
             "training-energy",
             "Energy",
-            report.energy_kwh.map_or("—".to_owned(), |kwh| format!("{} kWh", format::count(kwh))),
+            format::or_missing(report.energy_kwh, |kwh| format!("{} kWh", format::count(kwh))),
             defaulted("training.pue"),
         ),
     ];
     let part = |class, name, bytes| MemoryPart { class, name, bytes };
     let parts = vec![
-        part("weights", "weights", memory.weights.get()),
-        part("gradients", "gradients", memory.gradients.get()),
-        part("optimizer", "optimizer", memory.optimizer_states.get()),
-        part("activations", "activations", memory.activations.map_or(0.0, |a| a.get())),
-        part("overhead", "overhead", memory.framework_overhead.get()),
+        part("weights", "weights", memory.weights),
+        part("gradients", "gradients", memory.gradients),
+        part("optimizer", "optimizer", memory.optimizer_states),
+        part("activations", "activations", memory.activations.unwrap_or_default()),
+        part("overhead", "overhead", memory.framework_overhead),
     ];
     view! {
         {results::stale_notice(stale)}
@@ -130,15 +129,15 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
                     Cell::text(cost.region.clone().unwrap_or_default()),
                     Cell::number(format!("{:.3}", cost.price_per_accelerator_hour.get())),
                     Cell::number(format::percent(cost.goodput)),
-                    Cell::number(format::duration(cost.wall_clock_hours.get())),
-                    Cell::number(format::usd(cost.compute_cost_usd.get())),
+                    Cell::number(format::duration(cost.wall_clock_hours)),
+                    Cell::number(format::usd(cost.compute_cost_usd)),
                 ],
             }).collect(),
         ))}
         {report.recommendation.clone().map(|c| view! {
             <p class="recommendation" id="training-recommendation">
                 "Cheapest within the deadline (compute only): "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
-                {format!(" — {} in {}", format::usd(c.compute_cost_usd.get()), format::duration(c.wall_clock_hours.get()))}
+                {format!(" — {} in {}", format::usd(c.compute_cost_usd), format::duration(c.wall_clock_hours))}
                 {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
             </p>
         })}

@@ -5,20 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::optimize::what_if::WhatIfs;
 use crate::scenario::Scenario;
+use crate::vocabulary::terms::Period;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Section {
     Training,
     Serving,
-}
-
-/// What a cost is for: the whole training run, or a month of serving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Period {
-    Run,
-    Month,
 }
 
 impl Section {

@@ -2,12 +2,13 @@
 //! (serving), each re-estimated on its own scenario.
 
 use crate::catalogue::pricing::PriceBook;
-use crate::optimize::advice::{MAX_FRONT_POINTS, ParetoPoint, Period, Section};
+use crate::optimize::advice::{MAX_FRONT_POINTS, ParetoPoint, Section};
 use crate::optimize::estimates::{Searched, estimate, only, request_latency_ms};
 use crate::optimize::moves::{accelerator_name, keeps_constraints, training_scenario};
 use crate::scenario::Scenario;
 use crate::serving::search::{self as serving_search, Billed};
 use crate::training::rightsizing;
+use crate::vocabulary::terms::Period;
 use crate::vocabulary::terms::Plan;
 
 /// The section's Pareto front, each point re-estimated on its own.

@@ -17,8 +17,9 @@ pub mod quality;
 mod settings;
 mod what_if;
 
+pub use crate::vocabulary::terms::Period;
 pub use advice::{
-    Advice, Current, MAX_FRONT_POINTS, ParetoPoint, Period, Recommendation, SERVING_MOVES, Section,
+    Advice, Current, MAX_FRONT_POINTS, ParetoPoint, Recommendation, SERVING_MOVES, Section,
     TRAINING_MOVES, Waterfall, WaterfallStep,
 };
 pub use settings::Settings;

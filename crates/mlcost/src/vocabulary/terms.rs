@@ -115,3 +115,11 @@ impl StoragePrecision {
         }
     }
 }
+
+/// What a cost is for: the whole training run, or a month of serving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Run,
+    Month,
+}

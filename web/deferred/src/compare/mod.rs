@@ -2,10 +2,11 @@
 //! each one's difference from the first, and their costs as grouped bars.
 
 use leptos::prelude::*;
+use mlcost::format;
+use mlcost::units::{Hours, Usd};
 use mlcost::{PriceBook, Report};
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::{canvas_chart, palette};
-use mlcost_web::format;
 use mlcost_web::header::saved::SavedScenarios;
 use plotters::prelude::*;
 
@@ -24,9 +25,9 @@ enum Unit {
 impl Unit {
     fn show(self, value: f64) -> String {
         match self {
-            Unit::Usd => format::usd(value),
+            Unit::Usd => format::usd(Usd::new(value)),
             Unit::Count => format::count(value),
-            Unit::Hours => format::duration(value),
+            Unit::Hours => format::duration(Hours::new(value)),
             Unit::Share => format::percent(value),
         }
     }
@@ -209,7 +210,7 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
                 .enumerate()
                 .map(|(col, column)| {
                     let value = column.figure(index);
-                    let shown = value.map_or("—".to_owned(), |v| figure.unit.show(v));
+                    let shown = format::or_missing(value, |v| figure.unit.show(v));
                     let change = (col > 0).then(|| {
                         let (by, percent) = match (base, value) {
                             (Some(base), Some(value)) => {
@@ -219,9 +220,9 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
                                 });
                                 (figure.unit.difference(delta), percent)
                             }
-                            _ => ("—".to_owned(), None),
+                            _ => (format::MISSING.to_owned(), None),
                         };
-                        let percent = percent.unwrap_or_else(|| "—".to_owned());
+                        let percent = percent.unwrap_or_else(|| format::MISSING.to_owned());
                         view! {
                             <span class="change">
                                 <span class="diff">{by}</span>" "
@@ -288,7 +289,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
         .x_labels(2 * GROUPS.len() + 1)
         .x_label_formatter(&|x| group_label(*x))
         .y_desc("USD")
-        .y_label_formatter(&|y| format::usd(*y))
+        .y_label_formatter(&|y| format::usd(Usd::new(*y)))
         .draw()
         .map_err(|e| e.to_string())?;
     for (i, (_, bars)) in series.iter().enumerate() {

@@ -12,9 +12,10 @@ use mlcost_web::charts::palette;
 use plotters::prelude::*;
 
 use mlcost::Scenario;
+use mlcost::format;
+use mlcost::units::{Bytes, Hours, Usd};
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::canvas_chart;
-use mlcost_web::format;
 
 const SAVING_COLOR: RGBColor = palette::TEAL;
 const TOTAL_COLOR: RGBColor = palette::BLUE;
@@ -108,11 +109,11 @@ fn advice_view(
         .iter()
         .map(|c| {
             let time = match (c.wall_clock_hours, c.latency_ms) {
-                (Some(h), _) => format!(", {} wall-clock", format::duration(h)),
+                (Some(h), _) => format!(", {} wall-clock", format::duration(Hours::new(h))),
                 (_, Some(ms)) => format!(", {ms:.0} ms a request"),
                 _ => String::new(),
             };
-            view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(c.cost_usd), per(c.per))}</li> }
+            view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(Usd::new(c.cost_usd)), per(c.per))}</li> }
         })
         .collect_view();
     let recommendations = a
@@ -146,7 +147,7 @@ fn advice_view(
             view! {
                 <li class="recommendation" id=format!("rec-{id}")>
                     <h4>{r.title}</h4>
-                    <p class="saving">{format!("saves {} for {} ({:.0}%)", format::usd(r.saving_usd), per(r.per), r.saving_percent)}</p>
+                    <p class="saving">{format!("saves {} for {} ({:.0}%)", format::usd(Usd::new(r.saving_usd)), per(r.per), r.saving_percent)}</p>
                     <p><strong>"Trade-off: "</strong>{r.tradeoff}</p>
                     <p><strong>"Why: "</strong>{r.why}</p>
                     <label><input type="checkbox" prop:checked=checked on:change=toggle />" combine in the waterfall"</label>
@@ -185,11 +186,13 @@ fn table(
 }
 
 fn change(percent: Option<f64>) -> String {
-    percent.map_or("—".into(), |p| if p.abs() < 0.5 { "±0%".into() } else { format!("{p:+.0}%") })
+    percent.map_or(format::MISSING.into(), |p| {
+        if p.abs() < 0.5 { "±0%".into() } else { format!("{p:+.0}%") }
+    })
 }
 
 fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
-    let money = |v: Option<f64>| v.map_or("—".into(), format::usd);
+    let money = |v: Option<f64>| format::or_missing(v, |usd| format::usd(Usd::new(usd)));
     let quantization = (!w.quantization.is_empty()).then(|| {
         let rows = w
             .quantization
@@ -197,7 +200,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .map(|q| {
                 vec![
                     format!("{:?}", q.weight_precision).to_uppercase(),
-                    format::bytes(q.weights_per_accelerator_bytes),
+                    format::bytes(Bytes::new(q.weights_per_accelerator_bytes)),
                     if q.fits_in_memory { "yes".into() } else { "no".into() },
                     format!("{:.0}", q.output_tokens_per_second_per_replica),
                     money(q.monthly_cost_usd),
@@ -248,9 +251,9 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             <h4>"Distillation into "{d.student.clone()}</h4>
             <p id="whatif-distillation">{format!(
                 "One-off {} (the teacher writing {} tokens: {}; training the student: {}); serving then costs {} instead of {} a month, saving {}. Payback: {payback}.",
-                format::usd(d.one_off_usd), format::count(d.tokens), format::usd(d.teacher_generation_usd),
-                format::usd(d.student_training_usd), format::usd(d.student_monthly_usd),
-                format::usd(d.teacher_monthly_usd), format::usd(d.monthly_saving_usd))}</p>
+                format::usd(Usd::new(d.one_off_usd)), format::count(d.tokens), format::usd(Usd::new(d.teacher_generation_usd)),
+                format::usd(Usd::new(d.student_training_usd)), format::usd(Usd::new(d.student_monthly_usd)),
+                format::usd(Usd::new(d.teacher_monthly_usd)), format::usd(Usd::new(d.monthly_saving_usd)))}</p>
             <p class="hint">{d.quality.clone()}</p>
         }
     });
@@ -262,10 +265,10 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
                 vec![
                     format!("{:?}", f.method),
                     format::count(f.trainable_parameters),
-                    format::bytes(f.memory_per_accelerator_bytes),
+                    format::bytes(Bytes::new(f.memory_per_accelerator_bytes)),
                     if f.fits_in_memory { "yes".into() } else { "no".into() },
-                    format::duration(f.wall_clock_hours),
-                    format::usd(f.total_cost_usd),
+                    format::duration(Hours::new(f.wall_clock_hours)),
+                    format::usd(Usd::new(f.total_cost_usd)),
                 ]
             })
             .collect();
@@ -294,7 +297,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
                     format!("{:.1} ms", b.tpot_ms),
                     format!("{:.0}", b.output_tokens_per_second_per_replica),
                     b.replicas_peak.to_string(),
-                    format::usd(b.monthly_cost_usd),
+                    format::usd(Usd::new(b.monthly_cost_usd)),
                 ]
             })
             .collect();
@@ -320,7 +323,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
                 vec![
                     format::percent(c.hit_rate),
                     format!("{:.2}", c.requests_per_second_per_replica),
-                    format::usd(c.monthly_cost_usd),
+                    format::usd(Usd::new(c.monthly_cost_usd)),
                 ]
             })
             .collect();
@@ -377,7 +380,7 @@ fn draw_one_waterfall(
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("USD")
-        .y_label_formatter(&|v| format::usd(*v))
+        .y_label_formatter(&|v| format::usd(Usd::new(*v)))
         .draw()
         .map_err(|e| e.to_string())?;
     // Floating bars: the start and end from zero, each saving hanging from the cost before it.
@@ -395,9 +398,9 @@ fn draw_one_waterfall(
         .map_err(|e| e.to_string())?;
     // Each bar's amount above it.
     let style = ("sans-serif", 12).into_font().color(&BLACK);
-    let amounts = std::iter::once(format::usd(w.start_usd))
-        .chain(w.steps.iter().map(|s| format!("−{}", format::usd(s.saving_usd))))
-        .chain(std::iter::once(format::usd(w.end_usd)));
+    let amounts = std::iter::once(format::usd(Usd::new(w.start_usd)))
+        .chain(w.steps.iter().map(|s| format!("−{}", format::usd(Usd::new(s.saving_usd)))))
+        .chain(std::iter::once(format::usd(Usd::new(w.end_usd))));
     chart
         .draw_series(amounts.zip(&spans).enumerate().map(|(i, (text, (_, high, _)))| {
             Text::new(text, (i as f64 + 0.15, high + w.start_usd * 0.01), style.clone())
@@ -458,7 +461,7 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
         .x_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_desc(if section == Section::Serving { "USD a month" } else { "USD for the run" })
-        .y_label_formatter(&|v| format::usd(*v))
+        .y_label_formatter(&|v| format::usd(Usd::new(*v)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart

@@ -16,9 +16,9 @@ use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, error_for, errors_of, last_good,
     number_field, number_or,
 };
+use mlcost::format;
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
-use mlcost_web::format;
 
 /// The example queue: a week of a small lab's work on 64 H100s (name, accelerators, hours,
 /// earliest start, deadline; hours from the start of the week). An example to edit, not data.
@@ -294,28 +294,28 @@ fn results(r: &ScheduleReport, sizing: &ClusterSizing) -> impl IntoView + use<> 
             format!(
                 "{} accelerators: {} over {} — {}",
                 s.accelerators,
-                format::usd(s.cluster_cost_usd.get()),
-                format::duration(s.makespan_hours.get()),
+                format::usd(s.cluster_cost_usd),
+                format::duration(s.makespan_hours),
                 sizing.why
             )
         },
     );
     let mut figures = vec![
-        ("queue-makespan", "Makespan (last job ends)", format::duration(r.makespan_hours.get())),
+        ("queue-makespan", "Makespan (last job ends)", format::duration(r.makespan_hours)),
         ("queue-utilization", "Cluster utilisation", format::percent(r.utilization)),
         ("queue-misses", "Deadline misses", names(&r.deadline_misses)),
         ("queue-unschedulable", "Too large for the cluster", names(&r.unschedulable)),
         (
             "queue-cluster-cost",
             "Owning: the cluster for the makespan",
-            format::usd(r.cluster_cost_usd.get()),
+            format::usd(r.cluster_cost_usd),
         ),
-        ("queue-on-demand-cost", "Every job on demand", format::usd(r.on_demand_cost_usd.get())),
+        ("queue-on-demand-cost", "Every job on demand", format::usd(r.on_demand_cost_usd)),
         (
             "queue-spot-cost",
             "Every job on spot",
             r.spot_cost_usd.map_or("no spot price".to_owned(), |c| {
-                format!("{} ({:.0}% longer runs)", format::usd(c.get()), r.spot_overhead * 100.0)
+                format!("{} ({:.0}% longer runs)", format::usd(c), r.spot_overhead * 100.0)
             }),
         ),
         ("queue-best-size", "Cheapest cluster meeting every deadline", best),
@@ -326,7 +326,7 @@ fn results(r: &ScheduleReport, sizing: &ClusterSizing) -> impl IntoView + use<> 
             (
                 "queue-overflow-cost",
                 "…plus the jobs too large for it, on demand",
-                format::usd(r.unschedulable_on_demand_cost_usd.get()),
+                format::usd(r.unschedulable_on_demand_cost_usd),
             ),
         );
     }
@@ -335,18 +335,17 @@ fn results(r: &ScheduleReport, sizing: &ClusterSizing) -> impl IntoView + use<> 
         .iter()
         .map(|job| {
             let (start, end, wait) = job.placement.as_ref().map_or(
-                ("not run".into(), "—".into(), "—".into()),
+                ("not run".into(), format::MISSING.into(), format::MISSING.into()),
                 |p| {
                     let h = |v: f64| format!("{v:.1}");
                     (h(p.start_hours.get()), h(p.end_hours.get()), h(p.wait_hours.get()))
                 },
             );
-            let deadline =
-                job.deadline_hours.map_or("—".to_owned(), |d| format!("{:.1}", d.get()));
+            let deadline = format::or_missing(job.deadline_hours, |d| format!("{:.1}", d.get()));
             let met = match job.met_deadline {
                 Some(true) => "met",
                 Some(false) => "missed",
-                None => "—",
+                None => format::MISSING,
             };
             view! {
                 <tr class:missed=job.met_deadline == Some(false)>

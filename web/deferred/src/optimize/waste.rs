@@ -6,7 +6,7 @@
 //! line and the rest is kept. Two samples ship inside the app, so trying it needs no file.
 
 use leptos::prelude::*;
-use mlcost::units::{Bytes, UsdPerHour};
+use mlcost::units::{Bytes, Hours, UsdPerHour};
 use mlcost::utilization::{
     self, HISTOGRAM_BUCKETS, IDLE_THRESHOLD_PERCENT, Monitoring, Settings,
     TARGET_UTILIZATION_PERCENT, UNDERUSE_THRESHOLD_PERCENT, Usage, UtilizationReport,
@@ -18,9 +18,9 @@ use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
     number_or,
 };
+use mlcost::format;
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
-use mlcost_web::format;
 
 /// The shipped samples (docs/samples, written by its generate.py): button id, label, file name,
 /// text, and the accelerator when the file does not name it (the generator's stated hardware).
@@ -258,7 +258,7 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
         if no_totals {
             used.push(format!(
                 "the file does not give memory totals: {} from the hardware table ({}, as of {})",
-                format::bytes(card.memory_bytes.get()),
+                format::bytes(card.memory_bytes),
                 card.source,
                 card.as_of
             ));
@@ -306,9 +306,9 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
 fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport) -> impl IntoView {
     let price = r.settings.price_per_accelerator_hour.get();
     let memory = |m: &utilization::MemoryUse| {
-        let total = m.total.map_or("—".to_owned(), |t| format::bytes(t.get()));
-        let headroom = m.p95_headroom.map_or("—".to_owned(), |h| format::bytes(h.get()));
-        [format!("{} / {total}", format::bytes(m.peak_used.get())), headroom]
+        let total = format::or_missing(m.total, format::bytes);
+        let headroom = format::or_missing(m.p95_headroom, format::bytes);
+        [format!("{} / {total}", format::bytes(m.peak_used)), headroom]
     };
     let cells = |usage: &Usage, peak: String, memory: [String; 2]| {
         [
@@ -316,10 +316,10 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
             format!("{:.1}%", usage.mean_utilization_percent),
             peak,
             format!("{:.1}", usage.idle_hours.get()),
-            format::usd(usage.idle_cost.get()),
+            format::usd(usage.idle_cost),
             format!("{:.1}", usage.underused_hours.get()),
-            format::usd(usage.underused_cost.get()),
-            format::usd(usage.unused_capacity_cost.get()),
+            format::usd(usage.underused_cost),
+            format::usd(usage.unused_capacity_cost),
         ]
         .into_iter()
         .chain(memory)
@@ -336,12 +336,12 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
         })
         .collect_view();
     let total_memory = [
-        format::bytes(r.accelerators.iter().map(|a| a.memory.peak_used.get()).sum()),
+        format::bytes(Bytes::new(r.accelerators.iter().map(|a| a.memory.peak_used.get()).sum())),
         r.accelerators
             .iter()
             .map(|a| a.memory.p95_headroom.map(Bytes::get))
             .sum::<Option<f64>>()
-            .map_or("—".to_owned(), format::bytes),
+            .map_or(format::MISSING.to_owned(), |b| format::bytes(Bytes::new(b))),
     ];
     let recommendations = r
         .recommendations
@@ -352,7 +352,7 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
                     "no dollar figure: it needs the smaller card's price (field on the left)"
                         .to_owned()
                 },
-                |s| format!("saves {} a month", format::usd(s.get())),
+                |s| format!("saves {} a month", format::usd(s)),
             );
             view! {
                 <li><strong>{rec.title.clone()}</strong>" — "<span class="saving">{saving}</span>
@@ -368,12 +368,12 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
     let summary = format!(
         "{name}: {} accelerators{models} over {} ({} samples) at ${price}/accelerator-hour. Idle {:.0} h ({}); underused {:.0} h ({}); the work needs {} of {} accelerators.",
         r.accelerators.len(),
-        format::duration(span),
+        format::duration(Hours::new(span)),
         r.total.samples,
         r.total.idle_hours.get(),
-        format::usd(r.total.idle_cost.get()),
+        format::usd(r.total.idle_cost),
         r.total.underused_hours.get(),
-        format::usd(r.total.underused_cost.get()),
+        format::usd(r.total.underused_cost),
         r.load.accelerators_needed,
         r.load.accelerators,
     );
@@ -395,7 +395,7 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
                         .map(|h| view! { <th scope="col">{h}</th> })}
                 </tr></thead>
                 <tbody>{rows}</tbody>
-                <tfoot><tr id="waste-total"><th scope="row">"Total"</th>{cells(&r.total, "—".to_owned(), total_memory)}</tr></tfoot>
+                <tfoot><tr id="waste-total"><th scope="row">"Total"</th>{cells(&r.total, format::MISSING.to_owned(), total_memory)}</tr></tfoot>
             </table>
         </div>
         <h3>"Recommendations"</h3>

@@ -1,0 +1,183 @@
+//! Numbers as people read them, one way for every front end: the CLI's tables and both web
+//! modules print money, counts, durations and periods through these functions, so "$5.33M",
+//! "54.2 days" and a missing figure ("—") look the same everywhere.
+//!
+//! Two styles of money: [`usd`] at a glance ("$5.33M", for cards, charts and tables read by eye)
+//! and [`usd_whole`] to copy ("$7,989,563", the CLI's figures); [`usd_precise`] keeps three
+//! significant digits for small unit prices ("$0.000144" per request).
+
+use crate::vocabulary::terms::Period;
+use crate::vocabulary::units::{Bytes, Hours, Usd};
+
+/// What a table shows for a figure the estimate does not have.
+pub const MISSING: &str = "—";
+
+/// Hours in a year of 365.25 days, for durations shown in years.
+const HOURS_PER_YEAR: f64 = 8766.0;
+
+/// `show(value)`, or [`MISSING`].
+pub fn or_missing<T>(value: Option<T>, show: impl FnOnce(T) -> String) -> String {
+    value.map_or_else(|| MISSING.to_owned(), show)
+}
+
+/// Money at a glance: "$950.50", "$12.33k", "$5.33M", "−$12.33k".
+pub fn usd(value: Usd) -> String {
+    let value = value.get();
+    if value < 0.0 {
+        return format!("−{}", usd(Usd::new(-value)));
+    }
+    let (scaled, suffix) = scale(value);
+    if suffix.is_empty() { format!("${value:.2}") } else { format!("${scaled:.2}{suffix}") }
+}
+
+/// Money to copy: whole dollars with thousands separators ("$7,989,563"); below $100, cents.
+pub fn usd_whole(value: Usd) -> String {
+    format!("${}", grouped(value.get()))
+}
+
+/// Small unit prices to three significant digits: "$0.715", "$0.000144".
+pub fn usd_precise(value: Usd) -> String {
+    format!("${}", significant(value.get()))
+}
+
+/// Three significant digits, however small: 0.000144 stays readable (at least two decimals).
+pub fn significant(value: f64) -> String {
+    let decimals =
+        if value > 0.0 { (2.0 - value.log10().floor()).clamp(2.0, 9.0) as usize } else { 2 };
+    format!("{value:.decimals$}")
+}
+
+/// A count at a glance: "2048", "12.30k", "2.66M".
+pub fn count(value: f64) -> String {
+    let (scaled, suffix) = scale(value);
+    if suffix.is_empty() { format!("{value:.0}") } else { format!("{scaled:.2}{suffix}") }
+}
+
+/// A count to copy: whole units with thousands separators ("2,664,000"); below 100, two
+/// decimals.
+pub fn grouped(value: f64) -> String {
+    if value.abs() < 100.0 {
+        return format!("{value:.2}");
+    }
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0.0 { format!("-{out}") } else { out }
+}
+
+/// Hours below two days, days below two years, years above: "5.0 h", "54.2 days", "11.4 years".
+pub fn duration(value: Hours) -> String {
+    let hours = value.get();
+    if hours < 48.0 {
+        format!("{hours:.1} h")
+    } else if hours < 2.0 * HOURS_PER_YEAR {
+        format!("{:.1} days", hours / 24.0)
+    } else {
+        format!("{:.1} years", hours / HOURS_PER_YEAR)
+    }
+}
+
+/// Decimal gigabytes, as accelerator datasheets count memory: "17.6 GB", "1.23 TB".
+pub fn bytes(value: Bytes) -> String {
+    let value = value.get();
+    if value >= 1e12 { format!("{:.2} TB", value / 1e12) } else { format!("{:.1} GB", value / 1e9) }
+}
+
+/// A fraction as a percentage: 0.2371 is "23.7%".
+pub fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// Very large or small figures: "9.755e23".
+pub fn scientific(value: f64) -> String {
+    format!("{value:.3e}")
+}
+
+/// What a cost is for, after "a" or "per": "run", "month".
+pub fn period(period: Period) -> &'static str {
+    match period {
+        Period::Run => "run",
+        Period::Month => "month",
+    }
+}
+
+fn scale(value: f64) -> (f64, &'static str) {
+    let magnitude = value.abs();
+    if magnitude >= 1e12 {
+        (value / 1e12, "T")
+    } else if magnitude >= 1e9 {
+        (value / 1e9, "B")
+    } else if magnitude >= 1e6 {
+        (value / 1e6, "M")
+    } else if magnitude >= 1e4 {
+        (value / 1e3, "k")
+    } else {
+        (value, "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn money_at_a_glance_scales() {
+        assert_eq!(usd(Usd::new(5_328_000.0)), "$5.33M");
+        assert_eq!(usd(Usd::new(950.5)), "$950.50");
+        assert_eq!(usd(Usd::new(-12_330.6)), "−$12.33k");
+    }
+
+    #[test]
+    fn money_to_copy_is_grouped_and_small_prices_keep_three_digits() {
+        assert_eq!(usd_whole(Usd::new(7_989_563.4)), "$7,989,563");
+        assert_eq!(usd_whole(Usd::new(3.7)), "$3.70");
+        assert_eq!(usd_precise(Usd::new(0.715)), "$0.715");
+        assert_eq!(usd_precise(Usd::new(0.000_144_2)), "$0.000144");
+    }
+
+    #[test]
+    fn counts_scale_or_group() {
+        assert_eq!(count(2_664_000.0), "2.66M");
+        assert_eq!(count(2048.0), "2048");
+        assert_eq!(grouped(1_161_274.2), "1,161,274");
+        assert_eq!(grouped(-2_460_526.0), "-2,460,526");
+    }
+
+    #[test]
+    fn small_money_keeps_three_significant_digits() {
+        assert_eq!(significant(0.000_144_4), "0.000144");
+        assert_eq!(significant(0.715), "0.715");
+        assert_eq!(significant(12.5), "12.50");
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(2_664_000.4), "2,664,000");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(1000.0), "1,000");
+        assert_eq!(grouped(4.2), "4.20");
+    }
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(duration(Hours::new(5.0)), "5.0 h");
+        assert_eq!(duration(Hours::new(1300.8)), "54.2 days");
+        assert_eq!(duration(Hours::new(100_000.0)), "11.4 years");
+    }
+
+    #[test]
+    fn a_missing_figure_has_one_sign() {
+        assert_eq!(or_missing(None::<f64>, percent), "—");
+        assert_eq!(or_missing(Some(0.25), percent), "25.0%");
+        assert_eq!(bytes(Bytes::new(17.6e9)), "17.6 GB");
+        assert_eq!(period(Period::Month), "month");
+    }
+}
