@@ -33,31 +33,21 @@ impl Scenario {
     /// Parses a scenario from JSON. Errors name the field (`training.accelerator_count: invalid
     /// type ...`), never just a line and column.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        if !renamed::may_have_old_names(text) {
-            return json::from_json(text);
-        }
-        let mut value: serde_json::Value = json::from_json(text)?;
-        renamed::rename(&mut value)?;
-        // Read again from text, so errors still name their field (see `json::path_at`).
-        json::from_json(&serde_json::to_string_pretty(&value).unwrap_or_default())
+        let mut scenario = json::from_json(text)?;
+        renamed::move_old_names(&mut scenario)?;
+        Ok(scenario)
     }
 
     /// Parses a scenario written in TOML (the same fields as the JSON form). Errors name the field.
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Self, Error> {
-        if renamed::may_have_old_names(text)
-            && let Ok(mut value) = toml::from_str::<serde_json::Value>(text)
-        {
-            renamed::rename(&mut value)?;
-            if let Ok(renamed) = toml::to_string(&value) {
-                return Self::from_toml_with_current_names(&renamed);
-            }
-        }
-        Self::from_toml_with_current_names(text)
+        let mut scenario = Self::from_toml_as_written(text)?;
+        renamed::move_old_names(&mut scenario)?;
+        Ok(scenario)
     }
 
     #[cfg(feature = "toml")]
-    fn from_toml_with_current_names(text: &str) -> Result<Self, Error> {
+    fn from_toml_as_written(text: &str) -> Result<Self, Error> {
         let deserializer = toml::Deserializer::new(text);
         serde_path_to_error::deserialize(deserializer).map_err(|err| {
             let path = err.path().to_string();

@@ -1,49 +1,41 @@
 //! Fields the schema has renamed, still read under their old names: a scenario file, a saved
 //! scenario or a link written before the rename opens as it did.
 //!
-//! Why rewrite the JSON rather than accept both names in the types? The types then have one name
-//! per fact, and every front end (CLI, JS, web forms, links) reads old scenarios through this one
-//! place; the check below costs a substring search on the common path.
+//! Why hidden fields moved after parsing, and not a rewrite of the JSON before it? A rewrite needs
+//! a second JSON parser and printer in the web app's first render (2.8 KB gzip, measured); the
+//! derived reader takes two more optional fields for next to nothing. Every reader (JSON, TOML,
+//! links) goes through [`move_old_names`], so no estimator sees the old fields set.
 
-use serde_json::Value;
-
+use crate::scenario::Scenario;
 use crate::vocabulary::error::{Error, Problem};
 
-/// (section, old key, new parent, new key): `serving.tensor_parallel` is now
-/// `serving.parallelism.tensor`, under the same keys as training's layout.
-const RENAMED: [(&str, &str, &str, &str); 2] = [
-    ("serving", "tensor_parallel", "parallelism", "tensor"),
-    ("serving", "pipeline_parallel", "parallelism", "pipeline"),
-];
-
-/// Whether `text` may hold an old name (a cheap test; a false alarm only costs a rewrite).
-pub(crate) fn may_have_old_names(text: &str) -> bool {
-    RENAMED.iter().any(|(_, old, _, _)| text.contains(old))
-}
-
-/// Moves every old name in `scenario` to its new place. Both names given is an error naming the
-/// old one; anything else that is wrong is left for the schema to report.
-pub(crate) fn rename(scenario: &mut Value) -> Result<(), Error> {
-    for (section, old, parent, new) in RENAMED {
-        let Some(section_value) = scenario.get_mut(section).and_then(Value::as_object_mut) else {
-            continue;
-        };
-        let Some(value) = section_value.remove(old) else { continue };
-        let parent_value =
-            section_value.entry(parent).or_insert_with(|| Value::Object(Default::default()));
-        let Some(parent_object) = parent_value.as_object_mut() else {
+/// Moves `serving.tensor_parallel` and `serving.pipeline_parallel` to `serving.parallelism`.
+/// Both names given is an error naming the old one.
+pub(crate) fn move_old_names(scenario: &mut Scenario) -> Result<(), Error> {
+    let Some(serving) = scenario.serving.as_mut() else { return Ok(()) };
+    let moves = [
+        (
+            serving.tensor_parallel.take(),
+            &mut serving.parallelism.tensor,
+            "tensor_parallel",
+            "tensor",
+        ),
+        (
+            serving.pipeline_parallel.take(),
+            &mut serving.parallelism.pipeline,
+            "pipeline_parallel",
+            "pipeline",
+        ),
+    ];
+    for (old, new, old_name, name) in moves {
+        let Some(value) = old else { continue };
+        if new.is_some() {
             return Err(Error::new(
-                format!("{section}.{old}"),
-                Problem::Conflicts { other: format!("{section}.{parent}") },
-            ));
-        };
-        if parent_object.contains_key(new) {
-            return Err(Error::new(
-                format!("{section}.{old}"),
-                Problem::Conflicts { other: format!("{section}.{parent}.{new}") },
+                format!("serving.{old_name}"),
+                Problem::Conflicts { other: format!("serving.parallelism.{name}") },
             ));
         }
-        parent_object.insert(new.to_owned(), value);
+        *new = Some(value);
     }
     Ok(())
 }

@@ -52,6 +52,16 @@ pub struct Serving {
     /// were grouped: `tensor_parallel` and `pipeline_parallel`, still read.)
     #[serde(default, skip_serializing_if = "is_default")]
     pub parallelism: ReplicaParallelism,
+    /// The old name of `parallelism.tensor`, still read: reading a scenario moves it there.
+    #[doc(hidden)]
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "schema", schemars(extend("deprecated" = true)))]
+    pub tensor_parallel: Option<u32>,
+    /// The old name of `parallelism.pipeline`, still read: reading a scenario moves it there.
+    #[doc(hidden)]
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "schema", schemars(extend("deprecated" = true)))]
+    pub pipeline_parallel: Option<u32>,
     #[serde(default)]
     pub weight_precision: StoragePrecision,
     /// The KV cache's format; the weights' when they are 8-bit or wider, else BF16.
