@@ -4,7 +4,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use mlcost::catalogue::quotes::QuoteFilter;
 use mlcost::catalogue::sheet::{PriceSheet, offers_to_csv};
-use mlcost::{Options, PriceBook, Scenario, estimate, estimate_with_options};
+use mlcost::{Options, PriceBook, Scenario, estimate, estimate_with, estimate_with_options};
 
 fn training_estimate(c: &mut Criterion) {
     let scenario = Scenario::from_json(
@@ -24,6 +24,30 @@ fn training_estimate(c: &mut Criterion) {
     c.bench_function("scenario/from_json", |b| {
         let json = scenario.to_json();
         b.iter(|| Scenario::from_json(std::hint::black_box(&json)))
+    });
+}
+
+/// The README's two examples (a preset with its shape, an offer and a deadline; a preset served
+/// in FP8 on an offer): what the pages estimate on every keystroke, and what the speed
+/// targets are measured on. The scenario is parsed once; the estimate alone is measured.
+fn examples(c: &mut Criterion) {
+    let example = |file: &str| {
+        let path = format!("{}/../../examples/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        Scenario::from_json(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let book = PriceBook::bundled().expect("bundled price book loads");
+    let training = example("train-llama-3.1-70b.json");
+    let serving = example("serve-llama-3.3-70b-fp8.json");
+    c.bench_function("example/training", |b| {
+        b.iter(|| estimate_with(std::hint::black_box(&training), book))
+    });
+    let alone = Options { right_sizing: false };
+    c.bench_function("example/training_without_rightsizing", |b| {
+        b.iter(|| estimate_with_options(std::hint::black_box(&training), book, alone))
+    });
+    c.bench_function("example/serving", |b| {
+        b.iter(|| estimate_with(std::hint::black_box(&serving), book))
     });
 }
 
@@ -54,5 +78,5 @@ fn price_book(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, training_estimate, serving_estimate, price_book);
+criterion_group!(benches, training_estimate, examples, serving_estimate, price_book);
 criterion_main!(benches);

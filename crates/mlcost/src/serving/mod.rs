@@ -23,7 +23,8 @@ pub mod report;
 pub mod search;
 mod traffic;
 
-pub use money::{ApiComparison, HOURS_PER_MONTH, Mix, ServingPlanCost, VolumeCost};
+pub use crate::vocabulary::units::HOURS_PER_MONTH;
+pub use money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint};
 pub use traffic::{
     DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION, HourPlan, REPLICA_START_SECONDS,

@@ -8,15 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::traffic::{Policy, Schedule, transitions};
+use super::traffic::{Policy, Schedule, lead, replicas_needed, transitions};
 use crate::catalogue::pricing::ApiModel;
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::{Usd, UsdPerHour};
-
-/// Hours in a billing month: 730, the average (8,760 / 12) the AWS Pricing Calculator and cloud
-/// price pages use for monthly figures.
-pub const HOURS_PER_MONTH: f64 = 730.0;
-const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, ceil};
 
 /// How replicas are paid for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,34 +32,41 @@ impl Billing {
     /// Accelerators billed for `replicas`, in whole instances.
     fn accelerators(&self, replicas: f64) -> f64 {
         let per_instance = self.accelerators_per_instance.max(1.0);
-        (replicas * self.accelerators_per_replica / per_instance).ceil() * per_instance
+        ceil(replicas * self.accelerators_per_replica / per_instance) * per_instance
     }
 
     /// USD a month for the schedule.
     pub fn monthly(&self, schedule: &Schedule) -> f64 {
+        self.monthly_for(&schedule.replica_counts(), schedule.peak_replicas, schedule.lead)
+    }
+
+    /// USD a month for a day of `replicas` (whole replicas each hour) with a peak of `peak` and
+    /// the scale-up `lead`: [`Billing::monthly`] without the schedule's rows.
+    fn monthly_for(&self, replicas: &[f64; HOURS_PER_DAY], peak: f64, lead: f64) -> f64 {
         if self.burst_is_committed {
             // Committed capacity is sized for the peak and paid every hour.
-            return self.accelerators(schedule.peak_replicas) * 24.0 * self.burst * DAYS_PER_MONTH;
+            return self.accelerators(peak) * 24.0 * self.burst * DAYS_PER_MONTH;
         }
         let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
         let price = self.baseline.map_or(0.0, |(_, price)| price);
-        self.monthly_over(&self.hourly_accelerators(schedule), committed, price)
+        self.monthly_over(&self.hourly_accelerators(replicas, lead), committed, price)
     }
 
     /// Accelerators billed each hour: whole instances, plus the instances starting early or
     /// lingering as the count changes. On the stack: the advisor's search bills hundreds of
     /// thousands of schedules.
-    fn hourly_accelerators(&self, schedule: &Schedule) -> ([f64; 24], usize) {
-        let mut instances = [0.0; 24];
-        let n = schedule.hours.len().min(instances.len());
-        for (slot, h) in instances.iter_mut().zip(&schedule.hours) {
-            *slot = self.accelerators(f64::from(h.replicas));
-        }
-        let mut billed = [0.0; 24];
-        for (h, slot) in billed.iter_mut().enumerate().take(n) {
+    fn hourly_accelerators(
+        &self,
+        replicas: &[f64; HOURS_PER_DAY],
+        lead: f64,
+    ) -> ([f64; HOURS_PER_DAY], usize) {
+        let instances = replicas.map(|r| self.accelerators(r));
+        let n = HOURS_PER_DAY;
+        let mut billed = [0.0; HOURS_PER_DAY];
+        for (h, slot) in billed.iter_mut().enumerate() {
             let (now, next, before) =
                 (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
-            *slot = now + transitions(now, next, before, schedule.lead);
+            *slot = now + transitions(now, next, before, lead);
         }
         (billed, n)
     }
@@ -152,7 +154,10 @@ impl BaselineSearch {
                 counts.push(next);
             }
         }
-        Self { hourly: billing.hourly_accelerators(schedule), counts }
+        Self {
+            hourly: billing.hourly_accelerators(&schedule.replica_counts(), schedule.lead),
+            counts,
+        }
     }
 
     /// The replicas to commit at `committed` USD per accelerator-hour, with the rest at `billing`'s
@@ -231,10 +236,15 @@ pub(super) struct Scaled<'a> {
 }
 
 impl Scaled<'_> {
+    /// The monthly bill of [`Schedule::new`] at this volume, without building the schedule's
+    /// rows: the curve and the break-evens price hundreds of volumes.
     fn monthly_at(&self, requests_per_day: f64) -> f64 {
         let factor = requests_per_day / self.requests_per_day;
         let rates = self.rates.map(|r| r * factor);
-        self.billing.monthly(&Schedule::new(&rates, self.capacity, &self.policy))
+        let replicas = replicas_needed(&rates, self.capacity, &self.policy);
+        let peak = replicas.iter().copied().fold(0.0, f64::max);
+        let whole = replicas.map(|r| f64::from(r.min(f64::from(u32::MAX)) as u32));
+        self.billing.monthly_for(&whole, peak, lead(&self.policy))
     }
 
     /// The monthly cost at `points` daily volumes from `low` to `high`, evenly spaced on a log scale.
@@ -254,12 +264,36 @@ impl Scaled<'_> {
     /// The daily volume above which self-hosting costs less than `api_per_request` USD a request.
     /// Self-hosting's cost rises in steps (whole replicas), so a fine log grid finds the last volume
     /// where it is still dearer, and bisection pins the crossing after it.
+    ///
+    /// Why can most volumes go unpriced? The monthly cost never falls as volume grows (replicas
+    /// only grow with traffic, and a replica more never bills less: see [`Billing::monthly`]), so
+    /// a cost known at one volume bounds it below or above at the others, and a volume the bounds
+    /// already decide is not priced. The answer is the one pricing every volume would give: only
+    /// comparisons the bounds settle by a clear margin are skipped.
     pub fn break_even(&self, api_per_request: f64) -> Option<f64> {
         const STEPS_PER_DECADE: i32 = 8;
         const DECADES: i32 = 13;
-        let dearer = |v: f64| self.monthly_at(v) > api_per_request * v * DAYS_PER_MONTH;
+        /// A bound decides a comparison only when it clears it by this much (relative): far more
+        /// than the rounding of a day's bill, far less than a replica.
+        const MARGIN: f64 = 1e-9;
+        let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
         let volume = |k: i32| 10f64.powf(f64::from(k) / f64::from(STEPS_PER_DECADE));
-        let last = (0..=STEPS_PER_DECADE * DECADES).rev().find(|k| dearer(volume(*k)));
+        // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
+        // a higher volume bounds every lower one: below the API's cost there, no need to price it.
+        let mut bound: Option<f64> = None;
+        let mut last = None;
+        for k in (0..=STEPS_PER_DECADE * DECADES).rev() {
+            let v = volume(k);
+            if bound.is_some_and(|b| b * (1.0 + MARGIN) <= api(v)) {
+                continue;
+            }
+            let cost = self.monthly_at(v);
+            if cost > api(v) {
+                last = Some(k);
+                break;
+            }
+            bound = Some(cost);
+        }
         let Some(last) = last else {
             return Some(0.0);
         };
@@ -267,9 +301,21 @@ impl Scaled<'_> {
             return None;
         }
         let (mut low, mut high) = (volume(last), volume(last + 1));
+        // The costs at the ends bound the cost between them.
+        let (mut at_low, mut at_high) = (self.monthly_at(low), self.monthly_at(high));
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
-            if dearer(middle) { low = middle } else { high = middle }
+            let dearer = if at_high * (1.0 + MARGIN) <= api(middle) {
+                false
+            } else if at_low * (1.0 - MARGIN) > api(middle) {
+                true
+            } else {
+                let cost = self.monthly_at(middle);
+                let dearer = cost > api(middle);
+                if dearer { at_low = cost } else { at_high = cost }
+                dearer
+            };
+            if dearer { low = middle } else { high = middle }
         }
         Some(high)
     }

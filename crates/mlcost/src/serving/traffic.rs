@@ -11,7 +11,7 @@ use crate::scenario::serving::{Autoscaling, Serving, TrafficShape};
 use crate::vocabulary::check::{fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::HOURS_PER_DAY as HOURS;
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_HOUR, ceil};
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
@@ -265,6 +265,28 @@ pub struct HourPlan {
     pub utilization: f64,
 }
 
+/// The replicas each hour's rate needs under the policy: enough to serve it at the target
+/// utilisation, within the policy's bounds.
+pub(super) fn replicas_needed(
+    rates: &[f64; HOURS],
+    capacity: f64,
+    policy: &Policy,
+) -> [f64; HOURS] {
+    rates.map(|rate| {
+        let needed = ceil(rate / (capacity * policy.target_utilization));
+        let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
+        let wanted = needed.max(floor);
+        policy.max_replicas.map_or(wanted, |max| wanted.min(max))
+    })
+}
+
+/// Fraction of the hour before a rise that the new replicas run. A lead beyond what the
+/// downscale window leaves of the hour bills the whole hour anyway; capping it there also keeps
+/// more traffic from ever billing fewer replica-hours.
+pub(super) fn lead(policy: &Policy) -> f64 {
+    policy.scale_up_minutes.min(60.0 - SCALE_DOWN_MINUTES) / 60.0
+}
+
 /// The day's schedule under the policy.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Schedule {
@@ -278,17 +300,15 @@ pub(super) struct Schedule {
 }
 
 impl Schedule {
+    /// Each hour's serving replicas, as whole numbers.
+    pub fn replica_counts(&self) -> [f64; HOURS] {
+        std::array::from_fn(|h| self.hours.get(h).map_or(0.0, |plan| f64::from(plan.replicas)))
+    }
+
     /// `capacity` is one replica's requests per second at the SLO.
     pub fn new(rates: &[f64; HOURS], capacity: f64, policy: &Policy) -> Self {
-        let replicas: [f64; HOURS] = rates.map(|rate| {
-            let needed = (rate / (capacity * policy.target_utilization)).ceil();
-            let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
-            let wanted = needed.max(floor);
-            policy.max_replicas.map_or(wanted, |max| wanted.min(max))
-        });
-        // A lead beyond what the downscale window leaves of the hour bills the whole hour anyway;
-        // capping it there also keeps more traffic from ever billing fewer replica-hours.
-        let lead = policy.scale_up_minutes.min(60.0 - SCALE_DOWN_MINUTES) / 60.0;
+        let replicas = replicas_needed(rates, capacity, policy);
+        let lead = lead(policy);
         let mut hours = Vec::with_capacity(HOURS);
         let (mut replica_hours, mut served, mut unserved) = (0.0, 0.0, 0.0);
         for hour in 0..HOURS {
@@ -301,8 +321,8 @@ impl Schedule {
             let billed = now + transitions(now, next, before, lead);
             let rate = rates[hour];
             let can_serve = now * capacity;
-            served += rate.min(can_serve) * 3600.0;
-            unserved += (rate - can_serve).max(0.0) * 3600.0;
+            served += rate.min(can_serve) * SECONDS_PER_HOUR;
+            unserved += (rate - can_serve).max(0.0) * SECONDS_PER_HOUR;
             replica_hours += billed;
             hours.push(HourPlan {
                 hour: hour as u32,

@@ -8,6 +8,7 @@ use crate::scenario::training::StorageSettings;
 use crate::vocabulary::check::non_negative;
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::units::HOURS_PER_MONTH;
 
 /// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
 /// four characters of common English text.
@@ -21,9 +22,6 @@ pub const DEFAULT_CHECKPOINTS_KEPT: u32 = 2;
 /// data centres (Google Environmental Report 2024); the Uptime Institute's industry survey average
 /// is about 1.56. The hyperscale figure suits cloud GPU capacity.
 pub const DEFAULT_PUE: f64 = 1.10;
-
-/// Hours per billing month, as AWS and GCP price storage (730 = 8,760 / 12).
-const HOURS_PER_MONTH: f64 = 730.0;
 
 /// Where compute runs, as far as the scenario says.
 #[derive(Debug, Clone, Copy)]

@@ -93,8 +93,25 @@ unit!(
 pub const SECONDS_PER_HOUR: f64 = 3600.0;
 /// Hours in a day: the serving estimate plans a day hour by hour.
 pub const HOURS_PER_DAY: usize = 24;
-/// Hours in a billing month, as AWS and GCP price monthly (730 = 8,760 / 12).
+/// Hours in a billing month: 730, the average (8,760 / 12) the AWS Pricing Calculator and cloud
+/// price pages use for monthly figures.
 pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Days in that billing month.
+pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+
+/// `x.ceil()`, exactly, without a call. Why? On x86-64 without SSE4.1 `f64::ceil` is a call into
+/// libm, and serving's schedule rounds replicas up 24 times for each of the hundreds of volumes
+/// the break-even search and the cost curve price (an eighth of the serving estimate, profiled).
+/// Exact for |x| < 2^52 (every integer there is representable); larger, infinite or NaN values
+/// take `ceil` itself.
+#[inline]
+pub fn ceil(x: f64) -> f64 {
+    if cfg!(target_arch = "wasm32") || !(x.abs() < 4_503_599_627_370_496.0) {
+        return x.ceil();
+    }
+    let truncated = x as i64 as f64;
+    if truncated < x { truncated + 1.0 } else { truncated }
+}
 
 impl Div<FlopsPerSecond> for Flops {
     type Output = Hours;
@@ -127,6 +144,14 @@ mod tests {
     #[test]
     fn hours_times_price_is_dollars() {
         assert_eq!(Hours::new(10.0) * UsdPerHour::new(2.5), Usd::new(25.0));
+    }
+
+    #[test]
+    fn ceil_is_exact() {
+        for x in [0.0, 0.2, 1.0, 1.5, 2.999_999_999, 7e14 + 0.5, 4.6e15, f64::INFINITY] {
+            assert_eq!(ceil(x).to_bits(), x.ceil().to_bits(), "{x}");
+        }
+        assert!(ceil(f64::NAN).is_nan());
     }
 
     #[test]
