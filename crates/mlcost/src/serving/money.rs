@@ -312,7 +312,11 @@ impl Scaled<'_> {
             } else {
                 let cost = self.monthly_at(middle);
                 let dearer = cost > api(middle);
-                if dearer { at_low = cost } else { at_high = cost }
+                if dearer {
+                    at_low = cost
+                } else {
+                    at_high = cost
+                }
                 dearer
             };
             if dearer { low = middle } else { high = middle }

@@ -106,7 +106,8 @@ pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
 /// take `ceil` itself.
 #[inline]
 pub fn ceil(x: f64) -> f64 {
-    if cfg!(target_arch = "wasm32") || !(x.abs() < 4_503_599_627_370_496.0) {
+    let exact_integers = x.abs() < 4_503_599_627_370_496.0; // false for NaN too
+    if cfg!(target_arch = "wasm32") || !exact_integers {
         return x.ceil();
     }
     let truncated = x as i64 as f64;
