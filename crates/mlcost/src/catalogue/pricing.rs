@@ -347,10 +347,13 @@ impl PriceBook {
     }
 
     pub fn offer(&self, id: &str, field: &str) -> Result<&Offer, Error> {
+        let unknown = || Error::new(field, Problem::UnknownOffer { id: id.to_owned() });
+        let (provider, instance) = id.split_once(':').ok_or_else(unknown)?;
+        // The instance type first: it tells offers apart, often by length alone.
         self.offers
             .iter()
-            .find(|o| o.has_id(id))
-            .ok_or_else(|| Error::new(field, Problem::UnknownOffer { id: id.to_owned() }))
+            .find(|o| o.instance_type == instance && o.provider == provider)
+            .ok_or_else(unknown)
     }
 
     /// The cheapest region for an offer under a plan (or the given region): the region, its price
@@ -361,15 +364,33 @@ impl PriceBook {
         plan: Plan,
         region: Option<&str>,
     ) -> Option<(String, UsdPerHour, String)> {
+        let (r, p) = self.cheapest_region_prices(offer, plan, region)?;
+        Some((r.region.clone(), p, r.as_of.clone().unwrap_or_else(|| offer.as_of.clone())))
+    }
+
+    /// [`PriceBook::price`] without its date, borrowed: what searches over many offers need.
+    pub fn cheapest_region<'a>(
+        &self,
+        offer: &'a Offer,
+        plan: Plan,
+        region: Option<&str>,
+    ) -> Option<(&'a str, UsdPerHour)> {
+        let (r, p) = self.cheapest_region_prices(offer, plan, region)?;
+        Some((r.region.as_str(), p))
+    }
+
+    fn cheapest_region_prices<'a>(
+        &self,
+        offer: &'a Offer,
+        plan: Plan,
+        region: Option<&str>,
+    ) -> Option<(&'a RegionPrices, UsdPerHour)> {
         offer
             .regions
             .iter()
             .filter(|r| region.is_none_or(|wanted| wanted == r.region))
             .filter_map(|r| r.price(plan).map(|p| (r, p)))
             .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))
-            .map(|(r, p)| {
-                (r.region.clone(), p, r.as_of.clone().unwrap_or_else(|| offer.as_of.clone()))
-            })
     }
 
     /// The oldest `as_of` date of any record: how fresh the book is at worst.

@@ -7,7 +7,7 @@
 //! each accelerator is estimated once and each candidate costs a few multiplications.
 
 use crate::catalogue::hardware::Generation;
-use crate::catalogue::pricing::PriceBook;
+use crate::catalogue::pricing::{Offer, PriceBook};
 use crate::scenario::model::Model;
 use crate::scenario::training::Training;
 use crate::training::reliability;
@@ -17,7 +17,7 @@ use crate::training::report::{Candidate, RightSizing};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::units::UsdPerHour;
+use crate::vocabulary::units::{Hours, Usd, UsdPerHour};
 
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
@@ -28,22 +28,17 @@ pub const MAX_ACCELERATORS: u32 = 65_536;
 pub const MAX_GLOBAL_BATCH_TOKENS: f64 = 16e6;
 
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
-    let (candidates, considered) = candidates(
-        model,
-        training,
-        book,
-        &[training.precision],
-        &[training.activation_checkpointing],
-    )?;
+    let (candidates, considered) =
+        weigh(model, training, book, &[training.precision], &[training.activation_checkpointing])?;
     let recommendation = training.deadline_hours.and_then(|deadline| {
         candidates
             .iter()
             .filter(|c| c.wall_clock_hours.get() <= deadline)
             .min_by(|a, b| a.compute_cost_usd.get().total_cmp(&b.compute_cost_usd.get()))
-            .cloned()
+            .map(Weighed::to_candidate)
     });
     Ok(RightSizing {
-        pareto_front: pareto_front(candidates),
+        pareto_front: pareto_front(candidates).iter().map(Weighed::to_candidate).collect(),
         recommendation,
         candidates_considered: considered,
     })
@@ -57,6 +52,55 @@ pub fn candidates(
     precisions: &[Precision],
     recompute: &[bool],
 ) -> Result<(Vec<Candidate>, usize), Error> {
+    let (weighed, considered) = weigh(model, training, book, precisions, recompute)?;
+    Ok((weighed.iter().map(Weighed::to_candidate).collect(), considered))
+}
+
+/// A [`Candidate`] while the search weighs it: names borrowed from the price book, so the
+/// thousands weighed cost no allocation; only the chosen become `Candidate`s.
+#[derive(Debug, Clone, Copy)]
+pub struct Weighed<'a> {
+    offer: &'a Offer,
+    plan: Plan,
+    region: &'a str,
+    accelerator: &'a str,
+    accelerator_count: u32,
+    precision: Precision,
+    activation_checkpointing: bool,
+    wall_clock_hours: Hours,
+    compute_cost_usd: Usd,
+    price_per_accelerator_hour: UsdPerHour,
+    goodput: f64,
+    mfu_calibrated: bool,
+}
+
+impl Weighed<'_> {
+    pub fn to_candidate(&self) -> Candidate {
+        Candidate {
+            offer: self.offer.id(),
+            plan: self.plan,
+            region: self.region.to_owned(),
+            accelerator: self.accelerator.to_owned(),
+            accelerator_count: self.accelerator_count,
+            precision: self.precision,
+            activation_checkpointing: self.activation_checkpointing,
+            wall_clock_hours: self.wall_clock_hours,
+            compute_cost_usd: self.compute_cost_usd,
+            price_per_accelerator_hour: self.price_per_accelerator_hour,
+            goodput: self.goodput,
+            mfu_calibrated: self.mfu_calibrated,
+        }
+    }
+}
+
+/// Weighs every candidate, borrowing from `book`.
+fn weigh<'a>(
+    model: &Model,
+    training: &Training,
+    book: &'a PriceBook,
+    precisions: &[Precision],
+    recompute: &[bool],
+) -> Result<(Vec<Weighed<'a>>, usize), Error> {
     let mut candidates = Vec::new();
     let mut considered = 0usize;
     // Data-parallel ranks each need at least a micro-batch of the global batch.
@@ -109,14 +153,14 @@ pub fn candidates(
         for offer in offers {
             let per_instance = offer.accelerator_count;
             // Prices do not depend on the count, nor goodput on the plan: each is found once.
-            let prices: Vec<(Plan, String, UsdPerHour)> = Plan::ALL
+            let prices: Vec<(Plan, &str, UsdPerHour)> = Plan::ALL
                 .into_iter()
                 .filter_map(|plan| {
-                    let (region, price, _) = book.price(offer, plan, training.region.as_deref())?;
+                    let (region, price) =
+                        book.cheapest_region(offer, plan, training.region.as_deref())?;
                     Some((plan, region, price))
                 })
                 .collect();
-            let id = offer.id();
             let mut instances = 1u32;
             // The model-parallel split the smallest fit needs, times the ranks the batch allows.
             let largest = min_fit.saturating_mul(max_data_parallel).min(MAX_ACCELERATORS);
@@ -149,11 +193,11 @@ pub fn candidates(
                             );
                             let hours = productive / goodput;
                             let per_accelerator = *price / f64::from(per_instance);
-                            candidates.push(Candidate {
-                                offer: id.clone(),
+                            candidates.push(Weighed {
+                                offer,
                                 plan: *plan,
-                                region: region.clone(),
-                                accelerator: accelerator.id.clone(),
+                                region,
+                                accelerator: &accelerator.id,
                                 accelerator_count: count,
                                 precision,
                                 activation_checkpointing: checkpointing,
@@ -175,12 +219,15 @@ pub fn candidates(
 }
 
 /// The candidates no other is at least as good as on both axes (and better on one), cheapest first.
-pub fn pareto_front(candidates: Vec<Candidate>) -> Vec<Candidate> {
+pub fn pareto_front<C: Costed>(candidates: Vec<C>) -> Vec<C> {
     // Sort small keys, not the candidates themselves: thousands of them on every keystroke.
     let mut order: Vec<(f64, f64, usize)> = candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.compute_cost_usd.get(), c.wall_clock_hours.get(), i))
+        .map(|(i, c)| {
+            let (cost, hours) = c.cost_and_hours();
+            (cost, hours, i)
+        })
         .collect();
     order
         .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
@@ -193,6 +240,23 @@ pub fn pareto_front(candidates: Vec<Candidate>) -> Vec<Candidate> {
             chosen.push(i);
         }
     }
-    let mut candidates: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    let mut candidates: Vec<Option<C>> = candidates.into_iter().map(Some).collect();
     chosen.into_iter().filter_map(|i| candidates[i].take()).collect()
+}
+
+/// What the Pareto front weighs a candidate by: its compute cost and its wall-clock hours.
+pub trait Costed {
+    fn cost_and_hours(&self) -> (f64, f64);
+}
+
+impl Costed for Candidate {
+    fn cost_and_hours(&self) -> (f64, f64) {
+        (self.compute_cost_usd.get(), self.wall_clock_hours.get())
+    }
+}
+
+impl Costed for Weighed<'_> {
+    fn cost_and_hours(&self) -> (f64, f64) {
+        (self.compute_cost_usd.get(), self.wall_clock_hours.get())
+    }
 }
