@@ -5,7 +5,9 @@ use crate::catalogue::pricing::PriceBook;
 use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::model::Model;
 use crate::scenario::training::{Parallelism, Training};
-use crate::training::memory::{Layout, MemoryBreakdown, Setup, training_memory};
+use crate::training::memory::{
+    Layout, MemoryBreakdown, Setup, activation_bytes, training_memory, training_memory_with,
+};
 use crate::training::setup::{layout, setup_with_micro_batch};
 use crate::training::work::training_work;
 use crate::vocabulary::units::Bytes;
@@ -91,10 +93,16 @@ pub(crate) fn min_accelerators_to_fit(
     const MAX_POWER: u32 = 20;
     let layers = model.shape.as_ref().map_or(1, |s| s.layers).min(128);
     let heads = model.shape.as_ref().map_or(8, |s| s.attention_heads);
-    let fits = |l: &Layout| training_memory(model, *l, setup).total() <= capacity;
     let count = |l: &Layout| u64::from(l.data) * u64::from(l.tensor) * u64::from(l.pipeline);
-    let mut best = fits(&scenario).then(|| count(&scenario));
+    let fits_scenario = training_memory(model, scenario, setup).total() <= capacity;
+    let mut best = fits_scenario.then(|| count(&scenario));
     for tensor in [1u32, 2, 4, 8].into_iter().filter(|t| heads.is_multiple_of(*t)) {
+        let activations = model
+            .shape
+            .as_ref()
+            .map(|shape| Bytes::new(activation_bytes(shape, Layout { tensor, ..scenario }, setup)));
+        let fits =
+            |l: &Layout| training_memory_with(model, *l, setup, activations).total() <= capacity;
         for pipeline in 1..=layers {
             let split = u64::from(tensor) * u64::from(pipeline);
             if split > 1 << MAX_POWER {

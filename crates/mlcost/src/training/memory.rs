@@ -97,6 +97,19 @@ pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: f64) -> f64 {
 }
 
 pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {
+    let activations =
+        model.shape.as_ref().map(|shape| Bytes::new(activation_bytes(shape, layout, setup)));
+    training_memory_with(model, layout, setup, activations)
+}
+
+/// [`training_memory`] with the activations already sized: they depend on the tensor degree
+/// alone, so a search over pipeline and data degrees sizes them once per tensor degree.
+pub fn training_memory_with(
+    model: &ResolvedModel,
+    layout: Layout,
+    setup: &Setup,
+    activations: Option<Bytes>,
+) -> MemoryBreakdown {
     let model_split = f64::from(layout.tensor) * f64::from(layout.pipeline);
     let expert = f64::from(layout.expert);
     let data = f64::from(layout.data);
@@ -136,8 +149,6 @@ pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> 
             )
         }
     };
-    let activations =
-        model.shape.as_ref().map(|shape| Bytes::new(activation_bytes(shape, layout, setup)));
     MemoryBreakdown {
         weights: Bytes::new(weights),
         gradients: Bytes::new(gradients),
