@@ -67,7 +67,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 #[component]
 fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
     let defaulted = |field: &str| {
-        report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.clone())
+        report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.to_string())
     };
     let memory = report.memory_breakdown.clone();
     let capacity_note = format!(
