@@ -33,6 +33,15 @@ pub struct OfferUsed {
     pub as_of: String,
 }
 
+/// An offer's price under one plan in one region, borrowed from the price book.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlanPrice<'a> {
+    pub region: &'a str,
+    pub usd_per_instance_hour: UsdPerHour,
+    /// The price's date: the region's, or the offer's.
+    pub as_of: &'a str,
+}
+
 /// An offer's prices in one region, USD per instance-hour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -305,26 +314,25 @@ impl PriceChoice<'_> {
                 },
             ));
         }
-        let (region, instance_price, as_of) =
-            book.price(offer, plan, self.region).ok_or_else(|| {
-                Error::new(
-                    self.field("plan"),
-                    Problem::NotSold {
-                        offer: offer.id(),
-                        plan: plan.as_str().to_owned(),
-                        region: self.region.map(str::to_owned),
-                    },
-                )
-            })?;
+        let price = book.price(offer, plan, self.region).ok_or_else(|| {
+            Error::new(
+                self.field("plan"),
+                Problem::NotSold {
+                    offer: offer.id(),
+                    plan: plan.as_str().to_owned(),
+                    region: self.region.map(str::to_owned),
+                },
+            )
+        })?;
         let used = OfferUsed {
             id: offer.id(),
             plan,
-            region,
-            usd_per_instance_hour: instance_price,
+            region: price.region.to_owned(),
+            usd_per_instance_hour: price.usd_per_instance_hour,
             source: offer.source.clone(),
-            as_of,
+            as_of: price.as_of.to_owned(),
         };
-        Ok((instance_price / f64::from(offer.accelerator_count), Some(used)))
+        Ok((price.usd_per_instance_hour / f64::from(offer.accelerator_count), Some(used)))
     }
 }
 
@@ -356,41 +364,25 @@ impl PriceBook {
             .ok_or_else(unknown)
     }
 
-    /// The cheapest region for an offer under a plan (or the given region): the region, its price
-    /// per instance-hour, and that price's date.
-    pub fn price(
-        &self,
-        offer: &Offer,
-        plan: Plan,
-        region: Option<&str>,
-    ) -> Option<(String, UsdPerHour, String)> {
-        let (r, p) = self.cheapest_region_prices(offer, plan, region)?;
-        Some((r.region.clone(), p, r.as_of.clone().unwrap_or_else(|| offer.as_of.clone())))
-    }
-
-    /// [`PriceBook::price`] without its date, borrowed: what searches over many offers need.
-    pub fn cheapest_region<'a>(
+    /// The cheapest region for an offer under a plan (or the given region), with its price per
+    /// instance-hour and that price's date.
+    pub fn price<'a>(
         &self,
         offer: &'a Offer,
         plan: Plan,
         region: Option<&str>,
-    ) -> Option<(&'a str, UsdPerHour)> {
-        let (r, p) = self.cheapest_region_prices(offer, plan, region)?;
-        Some((r.region.as_str(), p))
-    }
-
-    fn cheapest_region_prices<'a>(
-        &self,
-        offer: &'a Offer,
-        plan: Plan,
-        region: Option<&str>,
-    ) -> Option<(&'a RegionPrices, UsdPerHour)> {
+    ) -> Option<PlanPrice<'a>> {
         offer
             .regions
             .iter()
             .filter(|r| region.is_none_or(|wanted| wanted == r.region))
             .filter_map(|r| r.price(plan).map(|p| (r, p)))
             .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))
+            .map(|(r, usd_per_instance_hour)| PlanPrice {
+                region: &r.region,
+                usd_per_instance_hour,
+                as_of: r.as_of.as_deref().unwrap_or(&offer.as_of),
+            })
     }
 
     /// The oldest `as_of` date of any record: how fresh the book is at worst.

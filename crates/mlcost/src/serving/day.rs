@@ -111,8 +111,9 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
                     positive("serving.committed_baseline.price_per_accelerator_hour", typed.get())?
                 }
                 (Some(sold), None) => {
-                    let (_, instance, _) = book
+                    let instance = book
                         .price(sold, committed_plan, serving.region.as_deref())
+                        .map(|price| price.usd_per_instance_hour)
                         .ok_or_else(|| {
                             Error::new(
                                 "serving.committed_baseline.plan",
@@ -165,8 +166,11 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     let mut best_mix: Option<Mix> = None;
     if let (Some(used), Some(sold)) = (&offer, sold) {
         let per_accelerator = |plan: Plan| {
-            book.price(sold, plan, serving.region.as_deref())
-                .map(|(region, p, _)| (region, p.get() / f64::from(sold.accelerator_count)))
+            book.price(sold, plan, serving.region.as_deref()).map(|price| {
+                let per_accelerator =
+                    price.usd_per_instance_hour.get() / f64::from(sold.accelerator_count);
+                (price.region.to_owned(), per_accelerator)
+            })
         };
         for each in Plan::ALL {
             let Some((region, p)) = per_accelerator(each) else { continue };

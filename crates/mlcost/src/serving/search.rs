@@ -121,7 +121,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
             .map(|(i, count)| {
                 Plan::ALL.map(|plan| {
                     book.price(&book.offers[*i], plan, serving.region.as_deref())
-                        .map(|(_, p, _)| p.get() / f64::from(*count))
+                        .map(|price| price.usd_per_instance_hour.get() / f64::from(*count))
                 })
             })
             .collect();

@@ -79,7 +79,11 @@ pub(crate) fn estimate(
                 bf16_peak,
                 peak.get(),
             )?;
-            assumptions.push(Assumption { field: "training.mfu".into(), value: mfu, source: source.into() });
+            assumptions.push(Assumption {
+                field: "training.mfu".into(),
+                value: mfu,
+                source: source.into(),
+            });
             mfu
         }
     };

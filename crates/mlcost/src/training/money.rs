@@ -51,10 +51,8 @@ pub(crate) fn by_plan(
     let (on_demand_model, spot_model) = (modelled(false)?, modelled(true)?);
     let scenario_on_spot = training.plan == Some(Plan::Spot);
     for plan in Plan::ALL {
-        let Some((region, instance_price, _)) = book.price(offer, plan, training.region.as_deref())
-        else {
-            continue;
-        };
+        let Some(price) = book.price(offer, plan, training.region.as_deref()) else { continue };
+        let (region, instance_price) = (price.region.to_owned(), price.usd_per_instance_hour);
         let plan_goodput =
             plan_goodput(training.goodput, scenario_on_spot, on_demand_model, spot_model, plan);
         let price = instance_price / f64::from(offer.accelerator_count);

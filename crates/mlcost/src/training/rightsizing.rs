@@ -156,9 +156,8 @@ fn weigh<'a>(
             let prices: Vec<(Plan, &str, UsdPerHour)> = Plan::ALL
                 .into_iter()
                 .filter_map(|plan| {
-                    let (region, price) =
-                        book.cheapest_region(offer, plan, training.region.as_deref())?;
-                    Some((plan, region, price))
+                    let price = book.price(offer, plan, training.region.as_deref())?;
+                    Some((plan, price.region, price.usd_per_instance_hour))
                 })
                 .collect();
             let mut instances = 1u32;
