@@ -17,23 +17,20 @@ pub(crate) fn move_old_names(scenario: &mut Scenario) -> Result<(), Error> {
         (
             serving.tensor_parallel.take(),
             &mut serving.parallelism.tensor,
-            "tensor_parallel",
-            "tensor",
+            "serving.tensor_parallel",
+            "serving.parallelism.tensor",
         ),
         (
             serving.pipeline_parallel.take(),
             &mut serving.parallelism.pipeline,
-            "pipeline_parallel",
-            "pipeline",
+            "serving.pipeline_parallel",
+            "serving.parallelism.pipeline",
         ),
     ];
-    for (old, new, old_name, name) in moves {
+    for (old, new, old_name, new_name) in moves {
         let Some(value) = old else { continue };
         if new.is_some() {
-            return Err(Error::new(
-                format!("serving.{old_name}"),
-                Problem::Conflicts { other: format!("serving.parallelism.{name}") },
-            ));
+            return Err(Error::new(old_name, Problem::Conflicts { other: new_name.to_owned() }));
         }
         *new = Some(value);
     }
