@@ -99,10 +99,11 @@ pub fn preset(id: &str, field: &str) -> Result<&'static ModelPreset, Error> {
     all.iter().find(|p| p.id == id).ok_or_else(|| {
         Error::new(
             field,
-            Problem::Malformed(format!(
-                "unknown preset \"{id}\" (known: {})",
-                all.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
-            )),
+            Problem::Unknown {
+                kind: "preset",
+                id: id.to_owned(),
+                known: all.iter().map(|p| p.id.clone()).collect(),
+            },
         )
     })
 }

@@ -346,7 +346,8 @@ impl PriceBook {
         self.accelerators.iter().find(|a| a.id == id).ok_or_else(|| {
             Error::new(
                 field,
-                Problem::UnknownAccelerator {
+                Problem::Unknown {
+                    kind: "accelerator",
                     id: id.to_owned(),
                     known: self.accelerators.iter().map(|a| a.id.clone()).collect(),
                 },

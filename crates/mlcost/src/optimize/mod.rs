@@ -59,10 +59,14 @@ pub fn optimize(
     }
     for (i, id) in settings.accepted.iter().flatten().enumerate() {
         if !TRAINING_MOVES.contains(&id.as_str()) && !SERVING_MOVES.contains(&id.as_str()) {
-            let known = [&TRAINING_MOVES[..], &SERVING_MOVES[..]].concat().join(", ");
+            let known = [&TRAINING_MOVES[..], &SERVING_MOVES[..]].concat();
             return Err(Error::new(
                 format!("optimize.accepted[{i}]"),
-                Problem::Malformed(format!("unknown recommendation \"{id}\" (known: {known})")),
+                Problem::Unknown {
+                    kind: "recommendation",
+                    id: id.clone(),
+                    known: known.iter().map(|k| (*k).to_owned()).collect(),
+                },
             ));
         }
     }

@@ -103,7 +103,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             if !plan_is_committed(committed_plan) {
                 return Err(Error::new(
                     "serving.committed_baseline.plan",
-                    Problem::Malformed("must be 1y or 3y".into()),
+                    Problem::OneOf { allowed: &["1y", "3y"] },
                 ));
             }
             let committed_price = match (sold, baseline.price_per_accelerator_hour) {
@@ -252,10 +252,11 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             let api = book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
                 Error::new(
                     format!("serving.compare_apis[{i}]"),
-                    Problem::Malformed(format!(
-                        "unknown API model \"{id}\" (known: {})",
-                        book.apis.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
-                    )),
+                    Problem::Unknown {
+                        kind: "API model",
+                        id: id.clone(),
+                        known: book.apis.iter().map(|a| a.id.clone()).collect(),
+                    },
                 )
             })?;
             let per_request = request.api_price(api);

@@ -102,7 +102,7 @@ pub(crate) fn estimate_with_speedup(
         Some(_) => {
             return Err(Error::new(
                 "serving.prefix_cache_hit_rate",
-                Problem::Malformed("must be between 0 and 1".into()),
+                Problem::Between { min: 0.0, max: 1.0 },
             ));
         }
         None => 0.0,

@@ -146,11 +146,11 @@ pub(crate) fn estimate(
         &mut notes,
     )?;
     let pue = match training.pue {
-        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
-            return Err(Error::new(
-                "training.pue",
-                Problem::Malformed("must be a number ≥ 1".into()),
-            ));
+        Some(pue) if !pue.is_finite() => {
+            return Err(Error::new("training.pue", Problem::NotFinite));
+        }
+        Some(pue) if pue < 1.0 => {
+            return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
         }
         Some(pue) => pue,
         None => {

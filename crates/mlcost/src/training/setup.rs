@@ -44,7 +44,7 @@ pub(crate) fn layout(training: &Training) -> Result<Layout, Error> {
     if zero_stage > 3 {
         return Err(Error::new(
             "training.parallelism.zero_stage",
-            Problem::Malformed("must be 0, 1, 2 or 3".into()),
+            Problem::OneOf { allowed: &["0", "1", "2", "3"] },
         ));
     }
     let count = training.accelerator_count;
@@ -52,9 +52,11 @@ pub(crate) fn layout(training: &Training) -> Result<Layout, Error> {
     if !count.is_multiple_of(model_split) {
         return Err(Error::new(
             "training.accelerator_count",
-            Problem::Malformed(format!(
-                "{count} is not a multiple of tensor × pipeline = {model_split}"
-            )),
+            Problem::NotMultiple {
+                value: u64::from(count),
+                of: "tensor × pipeline",
+                by: u64::from(model_split),
+            },
         ));
     }
     let data = count / model_split;
@@ -95,9 +97,11 @@ pub(crate) fn optimizer_steps(
     if !u64::from(global).is_multiple_of(per_step) {
         return Err(Error::new(
             "training.global_batch",
-            Problem::Malformed(format!(
-                "{global} is not a multiple of micro_batch × data parallelism = {per_step}"
-            )),
+            Problem::NotMultiple {
+                value: u64::from(global),
+                of: "micro_batch × data parallelism",
+                by: per_step,
+            },
         ));
     }
     let sequence = model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));

@@ -18,7 +18,7 @@ pub(crate) fn non_negative(field: &str, value: f64) -> Result<f64, Error> {
     if !value.is_finite() {
         Err(Error::new(field, Problem::NotFinite))
     } else if value < 0.0 {
-        Err(Error::new(field, Problem::Malformed("must be ≥ 0".into())))
+        Err(Error::new(field, Problem::Negative))
     } else {
         Ok(value)
     }

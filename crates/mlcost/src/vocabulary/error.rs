@@ -18,6 +18,8 @@ pub enum Problem {
     Missing,
     NotFinite,
     MustBePositive,
+    /// A value below zero where none may be (a time, a share, an overhead).
+    Negative,
     /// A count below its minimum (a model has at least one parameter).
     AtLeast(f64),
     /// The field may not be combined with `other`.
@@ -29,9 +31,27 @@ pub enum Problem {
         min: f64,
         max: f64,
     },
-    UnknownAccelerator {
+    /// An id that names nothing: `kind` says what it should name ("accelerator", "preset",
+    /// "API model", "recommendation"), `known` what it may be.
+    Unknown {
+        kind: &'static str,
         id: String,
         known: Vec<String>,
+    },
+    /// The value must be one of `allowed`.
+    OneOf {
+        allowed: &'static [&'static str],
+    },
+    /// `value` must be a multiple of `by`, the product `of` names ("tensor × pipeline").
+    NotMultiple {
+        value: u64,
+        of: &'static str,
+        by: u64,
+    },
+    /// The value must lie in `[min, max]` (both included).
+    Between {
+        min: f64,
+        max: f64,
     },
     UnknownOffer {
         id: String,
@@ -78,14 +98,24 @@ impl fmt::Display for Error {
             Problem::Missing => write!(f, "is required"),
             Problem::NotFinite => write!(f, "must be a finite number"),
             Problem::MustBePositive => write!(f, "must be > 0"),
+            Problem::Negative => write!(f, "must be ≥ 0"),
             Problem::AtLeast(min) => write!(f, "must be at least {min}"),
             Problem::Conflicts { other } => write!(f, "cannot be combined with {other}; give one"),
             Problem::OutOfRange { min, max } => {
                 write!(f, "must be greater than {min} and at most {max}")
             }
-            Problem::UnknownAccelerator { id, known } => {
-                write!(f, "unknown accelerator \"{id}\" (known: {})", known.join(", "))
+            Problem::Unknown { kind, id, known } => {
+                write!(f, "unknown {kind} \"{id}\" (known: {})", known.join(", "))
             }
+            Problem::OneOf { allowed } => match allowed.split_last() {
+                Some((last, [])) => write!(f, "must be {last}"),
+                Some((last, rest)) => write!(f, "must be {} or {last}", rest.join(", ")),
+                None => write!(f, "has no allowed value"),
+            },
+            Problem::NotMultiple { value, of, by } => {
+                write!(f, "{value} is not a multiple of {of} = {by}")
+            }
+            Problem::Between { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::UnknownOffer { id } => {
                 write!(f, "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)")
             }
@@ -116,4 +146,48 @@ impl std::error::Error for Error {}
 /// serde_json appends " at line L column C" to its messages; drop it where a field path says where.
 pub(crate) fn strip_position(message: &str) -> String {
     message.rfind(" at line ").map_or_else(|| message.to_owned(), |i| message[..i].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The typed problems say, in words, what is wrong and what is allowed.
+    #[test]
+    fn typed_problems_read_as_sentences() {
+        let says = |field: &str, problem: Problem| Error::new(field, problem).to_string();
+        assert_eq!(
+            says(
+                "serving.compare_apis[0]",
+                Problem::Unknown {
+                    kind: "API model",
+                    id: "x".into(),
+                    known: vec!["a".into(), "b".into()],
+                }
+            ),
+            "serving.compare_apis[0]: unknown API model \"x\" (known: a, b)"
+        );
+        assert_eq!(
+            says(
+                "training.parallelism.zero_stage",
+                Problem::OneOf { allowed: &["0", "1", "2", "3"] }
+            ),
+            "training.parallelism.zero_stage: must be 0, 1, 2 or 3"
+        );
+        assert_eq!(
+            says(
+                "training.accelerator_count",
+                Problem::NotMultiple { value: 12, of: "tensor × pipeline", by: 8 }
+            ),
+            "training.accelerator_count: 12 is not a multiple of tensor × pipeline = 8"
+        );
+        assert_eq!(
+            says("serving.prefix_cache_hit_rate", Problem::Between { min: 0.0, max: 1.0 }),
+            "serving.prefix_cache_hit_rate: must be between 0 and 1"
+        );
+        assert_eq!(says("spot_overhead", Problem::Negative), "spot_overhead: must be ≥ 0");
+    }
 }
