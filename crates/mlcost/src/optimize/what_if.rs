@@ -17,6 +17,7 @@ use crate::serving::search::FORMATS;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::terms::{Method, Precision};
+use crate::vocabulary::units::SECONDS_PER_HOUR;
 
 use super::quality;
 use super::settings::Settings;
@@ -344,8 +345,9 @@ fn distillation(
     if per_second <= 0.0 {
         return Ok(None);
     }
-    let generation =
-        tokens / per_second / 3600.0 * f64::from(now.accelerators_per_replica) * price.get();
+    let generation = tokens / per_second / SECONDS_PER_HOUR
+        * f64::from(now.accelerators_per_replica)
+        * price.get();
     let student_model = Model { preset: Some(student.id.clone()), ..Model::default() };
     let student_scenario = Scenario {
         model: student_model.clone(),

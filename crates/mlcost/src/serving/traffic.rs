@@ -11,7 +11,7 @@ use crate::scenario::serving::{Autoscaling, Serving, TrafficShape};
 use crate::vocabulary::check::{fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_HOUR, ceil};
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, SECONDS_PER_HOUR, ceil};
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
@@ -237,7 +237,7 @@ impl<'a> Load<'a> {
 /// A daily total spread over the hours of a shape, stretched so the busiest hour is `ratio` times
 /// the mean: each hour is the mean plus the profile's deviation from its own mean, scaled.
 fn spread(daily: f64, shape: TrafficShape, ratio: f64) -> [f64; HOURS] {
-    let mean = daily / 86_400.0;
+    let mean = daily / SECONDS_PER_DAY;
     let profile = shape.profile();
     let profile_mean = profile.iter().sum::<f64>() / HOURS as f64;
     let scale = if profile_mean < 1.0 { (ratio - 1.0) / (1.0 - profile_mean) } else { 0.0 };

@@ -15,6 +15,7 @@ use crate::training::work::Work;
 use crate::vocabulary::check::{non_negative, positive};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::SECONDS_PER_HOUR;
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -92,7 +93,7 @@ pub fn goodput(
     let interruptions =
         accelerators * failures_per_accelerator_hour + if on_spot { nodes_f * spot } else { 0.0 };
     // Nodes write their shards in parallel.
-    let stall_hours = checkpoint_bytes / nodes_f / (write * 1e9) / 3600.0;
+    let stall_hours = checkpoint_bytes / nodes_f / (write * 1e9) / SECONDS_PER_HOUR;
     let restart_hours = restart / 60.0;
     let interval_hours = match settings.checkpoint_interval_minutes {
         Some(minutes) => {

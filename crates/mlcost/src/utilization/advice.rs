@@ -7,8 +7,8 @@ use super::hours::{HourGrid, percentile};
 use super::report::{AcceleratorUsage, Load, Recommendation, RecommendationKind};
 use super::settings::{PERCENTILE, Settings};
 use crate::catalogue::pricing::PriceBook;
-use crate::vocabulary::units::HOURS_PER_MONTH;
 use crate::vocabulary::units::{Bytes, Hours, Usd};
+use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY};
 
 /// A MIG slice may hold work whose peak memory is at most this share of the slice's nominal size.
 /// Estimate: the profile's "10gb" is nominal (about 9.5–10 GiB usable), and a peak between samples
@@ -245,17 +245,16 @@ fn off_hours(
     }
     let per_day = idle_hours.len();
     let count = accelerators.len();
-    let days_per_month = HOURS_PER_MONTH / 24.0;
     let saving = monthly((per_day * count) as f64 / 24.0, settings);
     let first = accelerators.iter().map(|a| a.first_time_seconds).fold(f64::INFINITY, f64::min);
     let last = accelerators.iter().map(|a| a.last_time_seconds).fold(0.0, f64::max);
-    let days = ((last - first) / 86_400.0).max(0.0);
+    let days = ((last - first) / SECONDS_PER_DAY).max(0.0);
     Some(Recommendation {
         kind: RecommendationKind::OffHoursShutdown,
         title: format!("Shut down {} ({per_day} h a day)", hour_ranges(idle_hours)),
         monthly_saving_usd: Some(saving),
         reasoning: format!(
-            "Every accelerator was below {idle}% utilisation in these hours on each of the {days:.1} days observed (hours on the file's clock: UTC for RFC 3339 and Unix times, the host's local time for nvidia-smi). Stopping all {count} for {per_day} h a day saves {per_day} h × {count} × {price} $/h × {days_per_month:.1} days = {dollars} a month; a schedule that starts them before work resumes keeps the saving safe.",
+            "Every accelerator was below {idle}% utilisation in these hours on each of the {days:.1} days observed (hours on the file's clock: UTC for RFC 3339 and Unix times, the host's local time for nvidia-smi). Stopping all {count} for {per_day} h a day saves {per_day} h × {count} × {price} $/h × {DAYS_PER_MONTH:.1} days = {dollars} a month; a schedule that starts them before work resumes keeps the saving safe.",
             idle = settings.idle_threshold_percent,
             price = settings.price_per_accelerator_hour.get(),
             dollars = dollars(saving),

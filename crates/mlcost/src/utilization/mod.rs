@@ -40,7 +40,7 @@ pub use timestamp::civil_from_days;
 
 use crate::catalogue::pricing::PriceBook;
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::units::{Bytes, Hours};
+use crate::vocabulary::units::{Bytes, Hours, SECONDS_PER_HOUR};
 use hours::{HourGrid, percentile};
 
 /// Analyses imported monitoring data. Errors name a [`Settings`] field, or [`FIELD`] when there is
@@ -134,7 +134,7 @@ fn accelerator(
         let seconds = samples.get(i + 1).map_or(median_spacing_seconds, |next| {
             (next.time_seconds - sample.time_seconds).min(cap)
         });
-        let hours_covered = seconds / 3600.0;
+        let hours_covered = seconds / SECONDS_PER_HOUR;
         usage.add(sample.utilization_percent, hours_covered, settings);
         total.add(sample.utilization_percent, hours_covered, settings);
         hours.add(gpu, sample.time_seconds, sample.utilization_percent, hours_covered);

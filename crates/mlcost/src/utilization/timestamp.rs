@@ -1,7 +1,8 @@
 //! Timestamps as monitoring tools write them, to seconds since the Unix epoch, without a date library:
 //! the engine only needs civil dates in the proleptic Gregorian calendar, which is a few lines.
 
-const SECONDS_PER_DAY: f64 = 86_400.0;
+use crate::vocabulary::units::SECONDS_PER_DAY;
+
 /// 10000-01-01T00:00:00Z: four-digit years are all any monitoring export writes, and the bound keeps
 /// every difference of two timestamps far from overflow.
 const END_OF_YEAR_9999: f64 = 253_402_300_800.0;

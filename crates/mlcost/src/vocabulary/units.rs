@@ -93,6 +93,8 @@ unit!(
 pub const SECONDS_PER_HOUR: f64 = 3600.0;
 /// Hours in a day: the serving estimate plans a day hour by hour.
 pub const HOURS_PER_DAY: usize = 24;
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: f64 = 86_400.0;
 /// Hours in a billing month: 730, the average (8,760 / 12) the AWS Pricing Calculator and cloud
 /// price pages use for monthly figures.
 pub const HOURS_PER_MONTH: f64 = 730.0;
