@@ -52,8 +52,9 @@ pub struct ParetoPoint {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
-    /// Stable id (`serving-commitment`), for choosing what the waterfall combines.
-    pub id: String,
+    /// The move, by its stable id (`serving-commitment`), for choosing what the waterfall
+    /// combines.
+    pub id: Move,
     pub section: Section,
     pub per: Period,
     pub title: String,
@@ -80,7 +81,7 @@ pub struct Waterfall {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaterfallStep {
-    pub id: String,
+    pub id: Move,
     pub title: String,
     /// What this step saves on top of the steps before it.
     pub saving_usd: f64,
@@ -105,11 +106,76 @@ pub struct Advice {
     pub notes: Vec<String>,
 }
 
-/// Recommendation ids, in the order moves compose: hardware, then precision, then how it is
-/// bought.
-pub const TRAINING_MOVES: [&str; 3] = ["training-right-size", "training-fp8", "training-plan"];
-pub const SERVING_MOVES: [&str; 4] =
-    ["serving-right-size", "serving-quantize", "serving-commitment", "serving-plan"];
+/// A change the advisor can make. Its id (`serving-commitment`) is a contract: recommendations
+/// carry it, and `Settings::accepted` names the moves the waterfall combines by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Move {
+    /// The cheapest accelerator, count and offer that meet the deadline.
+    TrainingRightSize,
+    /// FP8 matrix multiplications where the hardware has them.
+    TrainingFp8,
+    /// The cheapest way the offer sells the run.
+    TrainingPlan,
+    /// The cheapest offer, layout and batch that meet the SLO.
+    ServingRightSize,
+    /// Narrower weights, with the cheapest layout for them.
+    ServingQuantize,
+    /// Replicas committed for a year or three, with burst above them.
+    ServingCommitment,
+    /// The cheapest plan for the day's schedule.
+    ServingPlan,
+}
+
+impl Move {
+    /// Every move, in the order moves compose within a section: hardware, then precision or
+    /// format, then how it is bought.
+    pub const ALL: [Move; 7] = [
+        Move::TrainingRightSize,
+        Move::TrainingFp8,
+        Move::TrainingPlan,
+        Move::ServingRightSize,
+        Move::ServingQuantize,
+        Move::ServingCommitment,
+        Move::ServingPlan,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::TrainingRightSize => "training-right-size",
+            Move::TrainingFp8 => "training-fp8",
+            Move::TrainingPlan => "training-plan",
+            Move::ServingRightSize => "serving-right-size",
+            Move::ServingQuantize => "serving-quantize",
+            Move::ServingCommitment => "serving-commitment",
+            Move::ServingPlan => "serving-plan",
+        }
+    }
+
+    /// The move an id names.
+    pub fn parse(id: &str) -> Option<Move> {
+        Move::ALL.into_iter().find(|m| m.as_str() == id)
+    }
+
+    pub fn section(self) -> Section {
+        match self {
+            Move::TrainingRightSize | Move::TrainingFp8 | Move::TrainingPlan => Section::Training,
+            _ => Section::Serving,
+        }
+    }
+}
+
+impl std::fmt::Display for Move {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Move {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Largest Pareto front re-estimated and returned per section (evenly thinned beyond).
 pub const MAX_FRONT_POINTS: usize = 40;

@@ -19,8 +19,8 @@ mod what_if;
 
 pub use crate::vocabulary::terms::Period;
 pub use advice::{
-    Advice, Current, MAX_FRONT_POINTS, ParetoPoint, Recommendation, SERVING_MOVES, Section,
-    TRAINING_MOVES, Waterfall, WaterfallStep,
+    Advice, Current, MAX_FRONT_POINTS, Move, ParetoPoint, Recommendation, Section, Waterfall,
+    WaterfallStep,
 };
 pub use settings::Settings;
 
@@ -57,19 +57,26 @@ pub fn optimize(
     if let Some(id) = &settings.student {
         crate::catalogue::presets::preset(id, "optimize.student")?;
     }
-    for (i, id) in settings.accepted.iter().flatten().enumerate() {
-        if !TRAINING_MOVES.contains(&id.as_str()) && !SERVING_MOVES.contains(&id.as_str()) {
-            let known = [&TRAINING_MOVES[..], &SERVING_MOVES[..]].concat();
-            return Err(Error::new(
-                format!("optimize.accepted[{i}]"),
-                Problem::Unknown {
-                    kind: "recommendation",
-                    id: id.clone(),
-                    known: known.iter().map(|k| (*k).to_owned()).collect(),
-                },
-            ));
-        }
-    }
+    // The moves the waterfall combines, every one when the settings name none.
+    let accepted: Vec<Move> = match &settings.accepted {
+        None => Move::ALL.to_vec(),
+        Some(ids) => ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                Move::parse(id).ok_or_else(|| {
+                    Error::new(
+                        format!("optimize.accepted[{i}]"),
+                        Problem::Unknown {
+                            kind: "recommendation",
+                            id: id.clone(),
+                            known: Move::ALL.iter().map(|m| m.as_str().to_owned()).collect(),
+                        },
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let base = estimate(scenario, book)?;
     let mut considered = 0;
     let training = match &scenario.training {
@@ -110,15 +117,14 @@ pub fn optimize(
     };
     let mut combined = scenario.clone();
     let mut any_step = false;
-    for (section, moves) in
-        [(Section::Training, &TRAINING_MOVES[..]), (Section::Serving, &SERVING_MOVES[..])]
-    {
+    for section in [Section::Training, Section::Serving] {
+        let moves = Move::ALL.into_iter().filter(|m| m.section() == section);
         let Some(start) = cost_of(&base, section) else { continue };
         advice.current.push(current(&base, scenario, section, start));
         advice.pareto_front.extend(front(scenario, book, &searched, section));
         // Each move on the scenario as it stands: the recommendations.
-        let mut on_base: Vec<(&str, Applied)> = Vec::new();
-        for id in moves {
+        let mut on_base: Vec<(Move, Applied)> = Vec::new();
+        for id in moves.clone() {
             if let Some(found) = apply(id, scenario, &base, book, &searched)? {
                 advice.recommendations.push(recommendation(id, section, start, found.clone()));
                 on_base.push((id, found));
@@ -131,12 +137,11 @@ pub fn optimize(
         let mut cost = start;
         let mut report = base.clone();
         for id in moves {
-            let accepted = settings.accepted.as_ref().is_none_or(|a| a.iter().any(|x| x == id));
-            if !accepted {
+            if !accepted.contains(&id) {
                 continue;
             }
             let found = if steps.is_empty() {
-                on_base.iter().find(|(done, _)| done == id).map(|(_, found)| found.clone())
+                on_base.iter().find(|(done, _)| *done == id).map(|(_, found)| found.clone())
             } else {
                 apply(id, &combined, &report, book, &searched)?
             };
@@ -144,7 +149,7 @@ pub fn optimize(
                 && found.cost < cost - 0.005
             {
                 steps.push(WaterfallStep {
-                    id: (*id).into(),
+                    id,
                     title: found.title.clone(),
                     saving_usd: cost - found.cost,
                     cost_after_usd: found.cost,
@@ -167,7 +172,7 @@ pub fn optimize(
         });
     }
     advice.recommendations.sort_by(|a, b| {
-        b.saving_percent.total_cmp(&a.saving_percent).then_with(|| a.id.cmp(&b.id))
+        b.saving_percent.total_cmp(&a.saving_percent).then_with(|| a.id.as_str().cmp(b.id.as_str()))
     });
     if any_step {
         advice.combined = Some(combined);

@@ -3,7 +3,7 @@
 //! the engine's own estimate of the scenario it leads to.
 
 use crate::catalogue::pricing::PriceBook;
-use crate::optimize::advice::{Recommendation, Section};
+use crate::optimize::advice::{Move, Recommendation, Section};
 use crate::optimize::estimates::{Searched, cost_of, estimate, only, request_latency_ms};
 use crate::optimize::quality;
 use crate::report::Report;
@@ -33,14 +33,14 @@ pub(super) struct Applied {
 }
 
 pub(super) fn recommendation(
-    id: &str,
+    id: Move,
     section: Section,
     start: f64,
     found: Applied,
 ) -> Recommendation {
     let saving = start - found.cost;
     Recommendation {
-        id: id.into(),
+        id,
         section,
         per: section.period(),
         title: format!("{}: {}", found.title, percent(-saving / start)),
@@ -64,14 +64,14 @@ fn percent(fraction: f64) -> String {
 /// Applies move `id` to `scenario` (whose estimate is `report`): the changed scenario, when it
 /// exists, keeps every constraint and costs less.
 pub(super) fn apply(
-    id: &str,
+    id: Move,
     scenario: &Scenario,
     report: &Report,
     book: &PriceBook,
     searched: &Searched,
 ) -> Result<Option<Applied>, Error> {
     let changed = match id {
-        "training-right-size" | "training-fp8" | "training-plan" => {
+        Move::TrainingRightSize | Move::TrainingFp8 | Move::TrainingPlan => {
             let (Some(training), Some(now)) = (&scenario.training, &report.training) else {
                 return Ok(None);
             };
@@ -94,7 +94,7 @@ pub(super) fn apply(
         Changed::Serving(s) => next.serving = Some(s),
     }
     // Every figure shown is the engine's own estimate of the changed scenario.
-    let which = if id.starts_with("training") { Section::Training } else { Section::Serving };
+    let which = id.section();
     let Ok(after) = estimate(&only(which, &next), book) else { return Ok(None) };
     let (Some(before), Some(cost)) = (cost_of(report, which), cost_of(&after, which)) else {
         return Ok(None);
@@ -197,18 +197,19 @@ pub(super) fn accelerator_name(book: &PriceBook, id: &str) -> String {
     book.accelerators.iter().find(|a| a.id == id).map_or_else(|| id.to_owned(), |a| a.name.clone())
 }
 
-type Move<T> = Option<(T, String, String, String)>;
+/// What a move found: the change, and its title, trade-off and why.
+type Found<T> = Option<(T, String, String, String)>;
 
 fn training_move(
-    id: &str,
+    id: Move,
     model: &crate::scenario::model::Model,
     training: &Training,
     now: &TrainingReport,
     book: &PriceBook,
     candidates: &[Candidate],
-) -> Move<Changed> {
+) -> Found<Changed> {
     match id {
-        "training-fp8" => {
+        Move::TrainingFp8 => {
             if training.precision == Precision::Fp8 {
                 return None;
             }
@@ -222,7 +223,7 @@ fn training_move(
                 format!("{} has FP8 tensor cores at twice its 16-bit peak", accelerator.name),
             ))
         }
-        "training-plan" => {
+        Move::TrainingPlan => {
             let offer = now.offer.as_ref()?;
             let plan = cheaper_plan(
                 &now.by_plan,
@@ -253,7 +254,7 @@ fn training_move(
             };
             Some((Changed::Training(next), title, risk, why))
         }
-        "training-right-size" => {
+        Move::TrainingRightSize => {
             let plan = now.offer.as_ref().map_or(Plan::OnDemand, |o| o.plan);
             let limit = training.deadline_hours.unwrap_or(now.wall_clock_hours.get());
             let best = candidates
@@ -328,13 +329,13 @@ pub(super) fn training_scenario(
 }
 
 fn serving_move(
-    id: &str,
+    id: Move,
     serving: &Serving,
     now: &ServingReport,
     book: &PriceBook,
     found: &serving_search::Search,
     moe: bool,
-) -> Move<Changed> {
+) -> Found<Changed> {
     let billed_now = match (&now.offer, &serving.committed_baseline) {
         (None, _) => None,
         (Some(o), Some(b)) => Some(Billed::Mix {
@@ -354,8 +355,8 @@ fn serving_move(
         _ => false,
     };
     match id {
-        "serving-right-size" | "serving-quantize" => {
-            let quantize = id == "serving-quantize";
+        Move::ServingRightSize | Move::ServingQuantize => {
+            let quantize = id == Move::ServingQuantize;
             let width = serving.weight_precision.bytes();
             let best = found
                 .feasible
@@ -418,7 +419,7 @@ fn serving_move(
                 ))
             }
         }
-        "serving-commitment" => {
+        Move::ServingCommitment => {
             let mix = now.best_mix.as_ref()?;
             if mix.committed_replicas == 0 {
                 return None;
@@ -447,7 +448,7 @@ fn serving_move(
                 "the replicas busy around the clock cost less committed; the day's peaks stay on the flexible plan".into(),
             ))
         }
-        "serving-plan" => {
+        Move::ServingPlan => {
             let offer = now.offer.as_ref()?;
             let plan = cheaper_plan(
                 &now.by_plan,

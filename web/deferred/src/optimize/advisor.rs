@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use mlcost::PriceBook;
 use mlcost::optimize::{
-    Advice, Current, ParetoPoint, Period, Section, Settings, Waterfall, optimize,
+    Advice, Current, Move, ParetoPoint, Period, Section, Settings, Waterfall, optimize,
 };
 use mlcost_web::charts::palette;
 use plotters::prelude::*;
@@ -38,18 +38,17 @@ fn section_name(section: Section) -> &'static str {
 #[component]
 pub fn Advisor(scenario: RwSignal<Option<Scenario>>, book: Memo<PriceBook>) -> impl IntoView {
     // Recommendation ids the waterfall combines; every one until the user unticks some.
-    let rejected = RwSignal::new(Vec::<String>::new());
+    let rejected = RwSignal::new(Vec::<Move>::new());
     let loaded = RwSignal::new(None::<String>);
     let advice = Memo::new(move |_| {
         let scenario = scenario.get()?;
         let rejected = rejected.get();
         let settings = Settings {
             accepted: (!rejected.is_empty()).then(|| {
-                mlcost::optimize::TRAINING_MOVES
+                Move::ALL
                     .into_iter()
-                    .chain(mlcost::optimize::SERVING_MOVES)
-                    .filter(|id| !rejected.contains(&(*id).to_owned()))
-                    .map(str::to_owned)
+                    .filter(|id| !rejected.contains(id))
+                    .map(|id| id.as_str().to_owned())
                     .collect()
             }),
             ..Settings::default()
@@ -101,7 +100,7 @@ pub fn Advisor(scenario: RwSignal<Option<Scenario>>, book: Memo<PriceBook>) -> i
 
 fn advice_view(
     a: Advice,
-    rejected: RwSignal<Vec<String>>,
+    rejected: RwSignal<Vec<Move>>,
     loaded: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let now = a
@@ -120,19 +119,15 @@ fn advice_view(
         .recommendations
         .into_iter()
         .map(|r| {
-            let id = r.id.clone();
-            let checked = {
-                let id = id.clone();
-                move || !rejected.with(|list| list.contains(&id))
-            };
+            let id = r.id;
+            let checked = move || !rejected.with(|list| list.contains(&id));
             let toggle = {
-                let id = id.clone();
                 move |_| {
                     rejected.update(|list| {
                         if let Some(i) = list.iter().position(|x| *x == id) {
                             list.remove(i);
                         } else {
-                            list.push(id.clone());
+                            list.push(id);
                         }
                     })
                 }
