@@ -17,9 +17,6 @@ use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
 
-/// Stands in a title for the checkpoint interval the changed scenario's estimate picks.
-const CHECKPOINT_INTERVAL: &str = "{checkpoint-interval}";
-
 /// A move applied: the changed scenario, the estimate of its changed section, and how to
 /// describe it.
 #[derive(Clone)]
@@ -102,12 +99,14 @@ pub(super) fn apply(
     if !keeps_constraints(which, &next, &after) || cost >= before - 0.005 {
         return Ok(None);
     }
+    // A move to spot names the checkpoint interval the changed scenario's estimate picks.
+    let on_spot = next.training.as_ref().is_some_and(|t| t.plan == Some(Plan::Spot));
     let title = match &after.training {
-        Some(t) => title.replace(
-            CHECKPOINT_INTERVAL,
-            &format!("{:.0}-minute", t.reliability.checkpoint_interval_minutes),
+        Some(t) if id == Move::TrainingPlan && on_spot => format!(
+            "{title} with a {:.0}-minute checkpoint interval",
+            t.reliability.checkpoint_interval_minutes
         ),
-        None => title,
+        _ => title,
     };
     let tradeoff = match (which, &after.training, &report.training, &after.serving, &report.serving)
     {
@@ -236,8 +235,8 @@ fn training_move(
             let (title, risk, why) = match plan {
                 Plan::Spot => {
                     (
-                        // The interval comes from the changed scenario's estimate (see `apply`).
-                        format!("Train {} with a {CHECKPOINT_INTERVAL} checkpoint interval", plan_words(plan)),
+                        // `apply` adds the checkpoint interval the changed scenario's estimate picks.
+                        format!("Train {}", plan_words(plan)),
                         "risk: preemptions cost the work since the last checkpoint and a restart".to_owned(),
                         "spot capacity is sold at a deep discount; checkpointing at the Young/Daly interval keeps the work lost to preemptions small".to_owned(),
                     )
