@@ -60,7 +60,17 @@ impl Billing {
         replicas: &[f64; HOURS_PER_DAY],
         lead: f64,
     ) -> ([f64; HOURS_PER_DAY], usize) {
-        let instances = replicas.map(|r| self.accelerators(r));
+        // A day has few distinct replica counts: each is packed into instances once.
+        let mut packed: [(f64, f64); 4] = [(f64::NAN, 0.0); 4];
+        let instances = replicas.map(|r| {
+            if let Some((_, accelerators)) = packed.iter().find(|(count, _)| *count == r) {
+                return *accelerators;
+            }
+            let accelerators = self.accelerators(r);
+            packed.rotate_right(1);
+            packed[0] = (r, accelerators);
+            accelerators
+        });
         let n = HOURS_PER_DAY;
         let mut billed = [0.0; HOURS_PER_DAY];
         for (h, slot) in billed.iter_mut().enumerate() {
@@ -273,9 +283,9 @@ impl Scaled<'_> {
     pub fn break_even(&self, api_per_request: f64) -> Option<f64> {
         const STEPS_PER_DECADE: i32 = 8;
         const DECADES: i32 = 13;
-        /// A bound decides a comparison only when it clears it by this much (relative): far more
-        /// than the rounding of a day's bill, far less than a replica.
-        const MARGIN: f64 = 1e-9;
+        /// A bound decides a comparison only when it clears it by this much (relative): a
+        /// thousand times the rounding of a day's bill (24 sums), far less than a replica.
+        const MARGIN: f64 = 1e-12;
         let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
         let volume = |k: i32| 10f64.powf(f64::from(k) / f64::from(STEPS_PER_DECADE));
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
@@ -305,6 +315,10 @@ impl Scaled<'_> {
         let (mut at_low, mut at_high) = (self.monthly_at(low), self.monthly_at(high));
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
+            // Adjacent floats: every further step would leave both ends where they are.
+            if middle == low || middle == high {
+                break;
+            }
             let dearer = if at_high * (1.0 + MARGIN) <= api(middle) {
                 false
             } else if at_low * (1.0 - MARGIN) > api(middle) {
