@@ -63,6 +63,8 @@ impl Billing {
         // A day has few distinct replica counts: each is packed into instances once.
         let mut packed: [(f64, f64); 4] = [(f64::NAN, 0.0); 4];
         let instances = replicas.map(|r| {
+            // Whole counts: equal exactly or not at all.
+            #[allow(clippy::float_cmp)]
             if let Some((_, accelerators)) = packed.iter().find(|(count, _)| *count == r) {
                 return *accelerators;
             }
@@ -316,6 +318,7 @@ impl Scaled<'_> {
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
             // Adjacent floats: every further step would leave both ends where they are.
+            #[allow(clippy::float_cmp)]
             if middle == low || middle == high {
                 break;
             }
