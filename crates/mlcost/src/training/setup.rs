@@ -44,7 +44,7 @@ pub(crate) fn layout(training: &Training) -> Result<Layout, Error> {
     if zero_stage > 3 {
         return Err(Error::new(
             "training.parallelism.zero_stage",
-            Problem::OneOf { allowed: &["0", "1", "2", "3"] },
+            Problem::OneOf { allowed: "0, 1, 2 or 3" },
         ));
     }
     let count = training.accelerator_count;
