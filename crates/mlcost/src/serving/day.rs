@@ -103,7 +103,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             if !plan_is_committed(committed_plan) {
                 return Err(Error::new(
                     "serving.committed_baseline.plan",
-                    Problem::OneOf { allowed: "1y or 3y" },
+                    Problem::Malformed("must be 1y or 3y".into()),
                 ));
             }
             let committed_price = match (sold, baseline.price_per_accelerator_hour) {

@@ -102,7 +102,7 @@ pub(crate) fn estimate_with_speedup(
         Some(_) => {
             return Err(Error::new(
                 "serving.prefix_cache_hit_rate",
-                Problem::Between { min: 0.0, max: 1.0 },
+                Problem::Malformed("must be between 0 and 1".into()),
             ));
         }
         None => 0.0,

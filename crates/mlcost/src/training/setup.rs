@@ -44,7 +44,7 @@ pub(crate) fn layout(training: &Training) -> Result<Layout, Error> {
     if zero_stage > 3 {
         return Err(Error::new(
             "training.parallelism.zero_stage",
-            Problem::OneOf { allowed: "0, 1, 2 or 3" },
+            Problem::Malformed("must be 0, 1, 2 or 3".into()),
         ));
     }
     let count = training.accelerator_count;
@@ -52,11 +52,9 @@ pub(crate) fn layout(training: &Training) -> Result<Layout, Error> {
     if !count.is_multiple_of(model_split) {
         return Err(Error::new(
             "training.accelerator_count",
-            Problem::NotMultiple {
-                value: u64::from(count),
-                of: "tensor × pipeline",
-                by: u64::from(model_split),
-            },
+            Problem::Malformed(format!(
+                "{count} is not a multiple of tensor × pipeline = {model_split}"
+            )),
         ));
     }
     let data = count / model_split;
@@ -97,11 +95,9 @@ pub(crate) fn optimizer_steps(
     if !u64::from(global).is_multiple_of(per_step) {
         return Err(Error::new(
             "training.global_batch",
-            Problem::NotMultiple {
-                value: u64::from(global),
-                of: "micro_batch × data parallelism",
-                by: per_step,
-            },
+            Problem::Malformed(format!(
+                "{global} is not a multiple of micro_batch × data parallelism = {per_step}"
+            )),
         ));
     }
     let sequence = model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));

@@ -38,21 +38,6 @@ pub enum Problem {
         id: String,
         known: Vec<String>,
     },
-    /// The value must be one of `allowed`, written out ("0, 1, 2 or 3").
-    OneOf {
-        allowed: &'static str,
-    },
-    /// `value` must be a multiple of `by`, the product `of` names ("tensor × pipeline").
-    NotMultiple {
-        value: u64,
-        of: &'static str,
-        by: u64,
-    },
-    /// The value must lie in `[min, max]` (both included).
-    Between {
-        min: f64,
-        max: f64,
-    },
     UnknownOffer {
         id: String,
     },
@@ -107,11 +92,6 @@ impl fmt::Display for Error {
             Problem::Unknown { kind, id, known } => {
                 write!(f, "unknown {kind} \"{id}\" (known: {})", known.join(", "))
             }
-            Problem::OneOf { allowed } => write!(f, "must be {allowed}"),
-            Problem::NotMultiple { value, of, by } => {
-                write!(f, "{value} is not a multiple of {of} = {by}")
-            }
-            Problem::Between { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::UnknownOffer { id } => {
                 write!(f, "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)")
             }
@@ -165,21 +145,6 @@ mod tests {
                 }
             ),
             "serving.compare_apis[0]: unknown API model \"x\" (known: a, b)"
-        );
-        assert_eq!(
-            says("training.parallelism.zero_stage", Problem::OneOf { allowed: "0, 1, 2 or 3" }),
-            "training.parallelism.zero_stage: must be 0, 1, 2 or 3"
-        );
-        assert_eq!(
-            says(
-                "training.accelerator_count",
-                Problem::NotMultiple { value: 12, of: "tensor × pipeline", by: 8 }
-            ),
-            "training.accelerator_count: 12 is not a multiple of tensor × pipeline = 8"
-        );
-        assert_eq!(
-            says("serving.prefix_cache_hit_rate", Problem::Between { min: 0.0, max: 1.0 }),
-            "serving.prefix_cache_hit_rate: must be between 0 and 1"
         );
         assert_eq!(says("spot_overhead", Problem::Negative), "spot_overhead: must be ≥ 0");
     }
