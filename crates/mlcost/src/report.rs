@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::serving::report::ServingReport;
 use crate::training::report::TrainingReport;
+use crate::vocabulary::csv::csv_cell;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -55,8 +56,8 @@ fn flatten(value: &serde_json::Value, path: &mut String, rows: &mut String) {
 }
 
 fn push_row(rows: &mut String, key: &str, value: &str) {
-    rows.push_str(&crate::vocabulary::csv::csv_cell(key));
+    rows.push_str(&csv_cell(key));
     rows.push(',');
-    rows.push_str(&crate::vocabulary::csv::csv_cell(value));
+    rows.push_str(&csv_cell(value));
     rows.push('\n');
 }

@@ -20,8 +20,9 @@ use crate::scenario::training::Training;
 use crate::training::costs::ComputeSite;
 use crate::training::fit::{activations_note, min_accelerators_to_fit};
 use crate::training::memory::training_memory;
+use crate::training::mfu::default_mfu;
 use crate::training::money::by_plan;
-use crate::training::reliability::modelled_goodput;
+use crate::training::reliability::{GOODPUT_SOURCE, MIN_GOODPUT, modelled_goodput};
 use crate::training::report::TrainingReport;
 use crate::training::setup::{dense_peak, layout, optimizer_steps, setup};
 use crate::training::work::training_work;
@@ -71,7 +72,7 @@ pub(crate) fn estimate(
         None => {
             let bf16_peak = accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
             let recompute = work.hardware_flops.get() / work.model_flops.get();
-            let (mfu, source) = crate::training::mfu::default_mfu(
+            let (mfu, source) = default_mfu(
                 &accelerator.id,
                 training.precision,
                 model.active_parameters,
@@ -94,7 +95,7 @@ pub(crate) fn estimate(
             assumptions.push(Assumption {
                 field: "training.goodput".into(),
                 value: reliability.goodput,
-                source: crate::training::reliability::GOODPUT_SOURCE.into(),
+                source: GOODPUT_SOURCE.into(),
             });
             reliability.goodput
         }
@@ -111,13 +112,11 @@ pub(crate) fn estimate(
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = Vec::new();
-    if training.goodput.is_none()
-        && reliability.goodput <= crate::training::reliability::MIN_GOODPUT
-    {
+    if training.goodput.is_none() && reliability.goodput <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",
             reliability.interruptions_per_hour,
-            crate::training::reliability::MIN_GOODPUT * 100.0
+            MIN_GOODPUT * 100.0
         ));
     }
     if memory.activations.is_none() {
