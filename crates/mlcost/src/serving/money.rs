@@ -60,19 +60,7 @@ impl Billing {
         replicas: &[f64; HOURS_PER_DAY],
         lead: f64,
     ) -> ([f64; HOURS_PER_DAY], usize) {
-        // A day has few distinct replica counts: each is packed into instances once.
-        let mut packed: [(f64, f64); 4] = [(f64::NAN, 0.0); 4];
-        let instances = replicas.map(|r| {
-            // Whole counts: equal exactly or not at all.
-            #[allow(clippy::float_cmp)]
-            if let Some((_, accelerators)) = packed.iter().find(|(count, _)| *count == r) {
-                return *accelerators;
-            }
-            let accelerators = self.accelerators(r);
-            packed.rotate_right(1);
-            packed[0] = (r, accelerators);
-            accelerators
-        });
+        let instances = replicas.map(|r| self.accelerators(r));
         let n = HOURS_PER_DAY;
         let mut billed = [0.0; HOURS_PER_DAY];
         for (h, slot) in billed.iter_mut().enumerate() {
