@@ -59,7 +59,7 @@ impl Billing {
         &self,
         replicas: &[f64; HOURS_PER_DAY],
         lead: f64,
-    ) -> ([f64; HOURS_PER_DAY], usize) {
+    ) -> [f64; HOURS_PER_DAY] {
         let instances = replicas.map(|r| self.accelerators(r));
         let n = HOURS_PER_DAY;
         let mut billed = [0.0; HOURS_PER_DAY];
@@ -68,13 +68,13 @@ impl Billing {
                 (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
             *slot = now + transitions(now, next, before, lead);
         }
-        (billed, n)
+        billed
     }
 
     /// USD a month with `committed` accelerators at `price` around the clock and the hours' rest
     /// at the burst price.
-    fn monthly_over(&self, (billed, n): &([f64; 24], usize), committed: f64, price: f64) -> f64 {
-        let burst: f64 = billed[..*n].iter().map(|b| (b - committed).max(0.0)).sum();
+    fn monthly_over(&self, billed: &[f64; HOURS_PER_DAY], committed: f64, price: f64) -> f64 {
+        let burst: f64 = billed.iter().map(|b| (b - committed).max(0.0)).sum();
         (burst * self.burst + committed * 24.0 * price) * DAYS_PER_MONTH
     }
 }
@@ -113,7 +113,7 @@ pub(super) fn best_baseline(schedule: &Schedule, billing: Billing, committed: f6
 /// What [`best_baseline`] needs from a schedule and an instance size, worked out once: the
 /// optimizer's search weighs several commitments and burst prices against the same day.
 pub(super) struct BaselineSearch {
-    hourly: ([f64; 24], usize),
+    hourly: [f64; HOURS_PER_DAY],
     /// Replica counts worth committing, ascending.
     counts: Vec<f64>,
 }

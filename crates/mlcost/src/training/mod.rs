@@ -145,10 +145,7 @@ pub(crate) fn estimate(
         &mut notes,
     )?;
     let pue = match training.pue {
-        Some(pue) if !pue.is_finite() => {
-            return Err(Error::new("training.pue", Problem::NotFinite));
-        }
-        Some(pue) if pue < 1.0 => {
+        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
             return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
         }
         Some(pue) => pue,
