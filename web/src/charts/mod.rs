@@ -49,7 +49,7 @@ fn chart_png(canvas_id: &'static str) -> impl IntoView {
             .get_element_by_id(canvas_id)
             .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         if let Some(url) = canvas.and_then(|c| c.to_data_url().ok()) {
-            download_url(&["mlcost-", canvas_id, ".png"].concat(), &url);
+            download_url(&format!("mlcost-{canvas_id}.png"), &url);
         }
     };
     view! { <button type="button" class="png" on:click=save>"Save chart as PNG"</button> }
