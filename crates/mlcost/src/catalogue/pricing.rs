@@ -120,12 +120,6 @@ impl Offer {
     pub fn id(&self) -> String {
         format!("{}:{}", self.provider, self.instance_type)
     }
-
-    pub(crate) fn has_id(&self, id: &str) -> bool {
-        id.split_once(':').is_some_and(|(provider, instance)| {
-            provider == self.provider && instance == self.instance_type
-        })
-    }
 }
 
 /// One internet-egress price band: GB per month up to `up_to_gb_per_month` (open-ended when absent).

@@ -198,7 +198,10 @@ impl PriceBook {
     pub fn with_sheet(&self, sheet: &PriceSheet) -> PriceBook {
         let mut book = self.clone();
         for custom in &sheet.offers {
-            match book.offers.iter_mut().find(|o| o.has_id(&custom.id())) {
+            let same = |o: &&mut Offer| {
+                o.provider == custom.provider && o.instance_type == custom.instance_type
+            };
+            match book.offers.iter_mut().find(same) {
                 Some(existing) => merge_offer(existing, custom),
                 None => book.offers.push(custom.clone()),
             }
