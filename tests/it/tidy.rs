@@ -1,6 +1,6 @@
 //! Tidy checks on the source itself, run as tests (in the spirit of rust-analyzer's `tidy.rs`): the
-//! engine's layers import only downward, and no crate in the workspace has an import cycle between
-//! its files.
+//! engine's layers import only downward, its estimators leave input checks to the resolve step,
+//! and no crate in the workspace has an import cycle between its files.
 //!
 //! The layers are read from the table in ARCHITECTURE.md ("Layers"), so the document and the check
 //! cannot drift apart. A file's references are every `crate::…` path in its code (a `use`, or a
@@ -390,6 +390,56 @@ fn the_engine_imports_only_downward() {
     );
 }
 
+/// Where an estimator may still reject something other than a result out of range, and why.
+const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 3] = [
+    ("training::mfu", "Missing", "the bundled published runs the default MFU is calibrated on"),
+    ("serving::search", "Malformed", "the optimizer's search takes a raw section, without a load"),
+    ("serving::memory", "", "a format the search tries may have no peak on an accelerator"),
+];
+
+/// Input checks written in an estimator (`training/`, `serving/`): any `Problem` but
+/// `ResultOutOfRange`, and any use of `vocabulary::check`. Those belong to the resolve step.
+fn input_checks_in_estimators(modules: &[Module]) -> Vec<String> {
+    let mut found = Vec::new();
+    for module in modules {
+        if !matches!(module.path.first().map(String::as_str), Some("training" | "serving")) {
+            continue;
+        }
+        let name = name(&module.path);
+        let allowed = |problem: &str| {
+            ESTIMATOR_INPUT_ERRORS.iter().any(|(file, allowed, _)| {
+                *file == name && (allowed.is_empty() || *allowed == problem)
+            })
+        };
+        for (at, _) in module.code.match_indices("Problem::") {
+            let rest = &module.code[at + "Problem::".len()..];
+            let problem: String =
+                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if problem != "ResultOutOfRange" && !allowed(&problem) {
+                found.push(format!("{name}: Problem::{problem}"));
+            }
+        }
+        if module.code.contains("vocabulary::check") && !allowed("") {
+            found.push(format!("{name}: vocabulary::check"));
+        }
+        if module.code.contains("serving_peak") && !allowed("") {
+            found.push(format!("{name}: serving_peak"));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_estimators_fail_only_on_results_out_of_range() {
+    let modules = modules_of(&root().join("crates/mlcost/src"));
+    let found = input_checks_in_estimators(&modules);
+    assert!(
+        found.is_empty(),
+        "input checks in an estimator (move them to scenario/resolve):\n  {}",
+        found.join("\n  ")
+    );
+}
+
 #[test]
 fn no_crate_has_an_import_cycle() {
     let mut found = Vec::new();
@@ -441,4 +491,16 @@ fn the_tidy_checks_catch_what_they_forbid() {
     ];
     let found = cycles(&import_graph(&cyclic));
     assert_eq!(found, [vec!["a", "a::inner"], vec!["b", "c"]]);
+
+    let estimators = [
+        module("training::work", "return Err(Error::new(f, Problem::MustBePositive));"),
+        module("training", "use crate::vocabulary::check::positive;"),
+        module("serving::day", "Err(Error::new(f, Problem::ResultOutOfRange))"),
+        module("training::mfu", "Error::new(name, Problem::Missing)"),
+        module("scenario::resolve", "Error::new(f, Problem::Negative)"),
+    ];
+    assert_eq!(
+        input_checks_in_estimators(&estimators),
+        ["training::work: Problem::MustBePositive", "training: vocabulary::check"]
+    );
 }

@@ -65,15 +65,16 @@ pub fn estimate_with_options(
     book: &PriceBook,
     options: Options,
 ) -> Result<Report, Error> {
-    let training = match &scenario.training {
-        Some(training) => {
-            let mut report = training::estimate(&scenario.model, training, book)?;
-            if options.right_sizing {
+    let resolved = scenario.resolve(book)?;
+    let training = match &resolved.training {
+        Some(run) => {
+            let mut report = training::estimate(run)?;
+            if let (true, Some(section)) = (options.right_sizing, &scenario.training) {
                 report.rightsizing =
-                    Some(training::rightsizing::search(&scenario.model, training, book)?);
+                    Some(training::rightsizing::search(&scenario.model, section, book)?);
                 report.recommendation =
                     report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
-                if let (Some(deadline), None) = (training.deadline_hours, &report.recommendation) {
+                if let (Some(deadline), None) = (section.deadline_hours, &report.recommendation) {
                     report.notes.push(format!(
                         "no offer, count and plan in the price book finishes within the {deadline} h deadline"
                     ));
@@ -83,12 +84,9 @@ pub fn estimate_with_options(
         }
         None => None,
     };
-    let serving = match &scenario.serving {
-        Some(serving) => Some(serving::estimate(&scenario.model, serving, book)?),
+    let serving = match &resolved.serving {
+        Some(run) => Some(serving::estimate(run)?),
         None => None,
     };
-    if training.is_none() && serving.is_none() {
-        return Err(Error::new("training", Problem::Missing));
-    }
     Ok(Report { training, serving })
 }

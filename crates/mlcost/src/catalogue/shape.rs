@@ -45,6 +45,20 @@ impl Shape {
     }
 }
 
+/// LoRA adapter parameters: rank × (inputs + outputs) of every attention and MLP projection in every
+/// layer, the QLoRA paper's choice of adapting all linear layers.
+pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
+    let h = f64::from(shape.hidden_size);
+    let q = f64::from(shape.attention_heads) * f64::from(shape.qk_head_dim);
+    let kv =
+        f64::from(shape.kv_heads) * (f64::from(shape.qk_head_dim) + f64::from(shape.v_head_dim));
+    let o = f64::from(shape.attention_heads) * f64::from(shape.v_head_dim);
+    let i = f64::from(shape.intermediate_size);
+    let attention = (h + q) + (2.0 * h + kv) + (o + h);
+    let mlp = if shape.gated_mlp { 3.0 * (h + i) } else { 2.0 * (h + i) };
+    f64::from(rank) * f64::from(shape.layers) * (attention + mlp)
+}
+
 /// The model as the cost models see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedModel {

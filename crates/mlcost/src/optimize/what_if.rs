@@ -198,7 +198,8 @@ pub(super) fn what_ifs(
             .find(|a| a.id == serving.accelerator)
             .is_some_and(|a| a.sparse.sixteen_bit().is_some() || a.sparse.fp8.is_some());
         let sparse_cost = if accelerated {
-            serving::estimate_with_speedup(&scenario.model, serving, book, TWO_FOUR_SPEEDUP)
+            crate::scenario::resolve::serving::resolve_serving(resolved.clone(), serving, book)
+                .and_then(|run| serving::estimate_with_speedup(&run, TWO_FOUR_SPEEDUP))
                 .ok()
                 .and_then(|r| r.monthly_cost_usd.map(|c| c.get()))
         } else {

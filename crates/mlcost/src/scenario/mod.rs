@@ -10,6 +10,7 @@ use model::Model;
 pub mod model;
 mod model_sources;
 mod renamed;
+pub mod resolve;
 pub mod serving;
 pub mod share;
 pub mod training;

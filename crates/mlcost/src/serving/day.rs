@@ -4,15 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalogue::pricing::{OfferUsed, PriceBook};
-use crate::scenario::serving::Serving;
+use crate::catalogue::pricing::OfferUsed;
+use crate::scenario::resolve::serving::{Pricing, ResolvedServing};
 use crate::serving::money::{
     ApiComparison, Billing, Mix, Request, Scaled, ServingPlanCost, VolumeCost, best_baseline,
-    monthly_requests, plan_is_committed,
+    monthly_requests,
 };
 use crate::serving::replica::{Replica, Work};
 use crate::serving::traffic::{HourPlan, Policy, Schedule};
-use crate::vocabulary::check::positive;
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::{HOURS_PER_DAY, SECONDS_PER_HOUR, Usd, UsdPerHour};
@@ -20,11 +19,10 @@ use crate::vocabulary::units::{HOURS_PER_DAY, SECONDS_PER_HOUR, Usd, UsdPerHour}
 /// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
 pub const COST_CURVE_POINTS: usize = 30;
 
-/// What a day of traffic is priced from: the serving section, its hourly rates, a replica that
+/// What a day of traffic is priced from: the resolved section, its hourly rates, a replica that
 /// serves them, the autoscaling policy and the price.
 pub(super) struct Day<'a> {
-    pub serving: &'a Serving,
-    pub book: &'a PriceBook,
+    pub run: &'a ResolvedServing<'a>,
     pub rates: &'a [f64; HOURS_PER_DAY],
     pub replica: &'a Replica<'a>,
     /// Requests a second one replica serves at the SLO, at `batch_at_slo`.
@@ -32,9 +30,7 @@ pub(super) struct Day<'a> {
     pub batch_at_slo: u32,
     pub accelerators_per_replica: u32,
     pub policy: Policy,
-    pub price: UsdPerHour,
-    pub offer: Option<OfferUsed>,
-    pub prefix_cache_hit_rate: f64,
+    pub pricing: &'a Pricing<'a>,
 }
 
 /// The day's schedule and its money: the half of a serving report that needs a load and a price.
@@ -66,84 +62,34 @@ pub(super) struct PricedDay {
 /// hosted APIs.
 pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     let Day {
-        serving,
-        book,
+        run,
         rates,
         replica,
         capacity,
         batch_at_slo,
         accelerators_per_replica,
         policy,
-        price,
-        offer,
-        prefix_cache_hit_rate,
+        pricing,
     } = day;
+    let (book, region) = (run.book, run.region);
+    let Pricing { price, offer, sold, baseline } = pricing;
+    let (price, sold) = (*price, *sold);
     let mut priced = PricedDay::default();
     let accelerators = f64::from(accelerators_per_replica);
     let schedule = Schedule::new(rates, capacity, &policy);
     let plan = offer.as_ref().map(|o| o.plan);
-    // The offer priced, looked up once for its instance size, its other plans and a commitment.
-    let sold = match &offer {
-        Some(used) => Some(book.offer(&used.id, "serving.offer")?),
-        None => None,
-    };
-    let burst_is_committed = plan.is_some_and(plan_is_committed);
-    let baseline = match &serving.committed_baseline {
-        None => None,
-        Some(baseline) => {
-            if burst_is_committed {
-                return Err(Error::new(
-                    "serving.plan",
-                    Problem::Malformed(
-                        "replicas above a committed baseline are bought on-demand or spot".into(),
-                    ),
-                ));
-            }
-            let committed_plan = baseline.plan.unwrap_or(Plan::Reserved1y);
-            if !plan_is_committed(committed_plan) {
-                return Err(Error::new(
-                    "serving.committed_baseline.plan",
-                    Problem::Malformed("must be 1y or 3y".into()),
-                ));
-            }
-            let committed_price = match (sold, baseline.price_per_accelerator_hour) {
-                (_, Some(typed)) => {
-                    positive("serving.committed_baseline.price_per_accelerator_hour", typed.get())?
-                }
-                (Some(sold), None) => {
-                    let instance = book
-                        .price(sold, committed_plan, serving.region.as_deref())
-                        .map(|price| price.usd_per_instance_hour)
-                        .ok_or_else(|| {
-                            Error::new(
-                                "serving.committed_baseline.plan",
-                                Problem::NotSold {
-                                    offer: sold.id(),
-                                    plan: committed_plan.as_str().into(),
-                                    region: serving.region.clone(),
-                                },
-                            )
-                        })?;
-                    instance.get() / f64::from(sold.accelerator_count)
-                }
-                (None, None) => {
-                    return Err(Error::new(
-                        "serving.committed_baseline.price_per_accelerator_hour",
-                        Problem::Missing,
-                    ));
-                }
-            };
-            priced.mix = Some(Mix {
-                committed_plan: committed_plan.as_str().into(),
-                committed_replicas: baseline.replicas,
-                committed_price_per_accelerator_hour: UsdPerHour::new(committed_price),
-                burst_plan: plan.map_or("custom", Plan::as_str).into(),
-                burst_price_per_accelerator_hour: price,
-                monthly_cost_usd: Usd::new(0.0),
-            });
-            Some((f64::from(baseline.replicas), committed_price))
-        }
-    };
+    let burst_is_committed = plan.is_some_and(Plan::is_committed);
+    let baseline = baseline.map(|baseline| {
+        priced.mix = Some(Mix {
+            committed_plan: baseline.plan.as_str().into(),
+            committed_replicas: baseline.replicas,
+            committed_price_per_accelerator_hour: baseline.price,
+            burst_plan: plan.map_or("custom", Plan::as_str).into(),
+            burst_price_per_accelerator_hour: price,
+            monthly_cost_usd: Usd::new(0.0),
+        });
+        (f64::from(baseline.replicas), baseline.price.get())
+    });
     let accelerators_per_instance = match sold {
         Some(sold) => f64::from(sold.accelerator_count),
         None => 1.0,
@@ -166,7 +112,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     let mut best_mix: Option<Mix> = None;
     if let (Some(used), Some(sold)) = (&offer, sold) {
         let per_accelerator = |plan: Plan| {
-            book.price(sold, plan, serving.region.as_deref()).map(|price| {
+            book.price(sold, plan, region).map(|price| {
                 let per_accelerator =
                     price.usd_per_instance_hour.get() / f64::from(sold.accelerator_count);
                 (price.region.to_owned(), per_accelerator)
@@ -174,7 +120,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         };
         for each in Plan::ALL {
             let Some((region, p)) = per_accelerator(each) else { continue };
-            let committed = plan_is_committed(each);
+            let committed = each.is_committed();
             let cost =
                 Billing { burst: p, burst_is_committed: committed, baseline: None, ..billing }
                     .monthly(&schedule);
@@ -247,18 +193,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             priced.cost_per_million_output_tokens_usd =
                 Some(monthly * (1.0 - share) / (served_per_month * output / 1e6));
         }
-        let request = Request { input, output, prefix_cache_hit_rate };
-        for (i, id) in serving.compare_apis.iter().enumerate() {
-            let api = book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
-                Error::new(
-                    format!("serving.compare_apis[{i}]"),
-                    Problem::Unknown {
-                        kind: "API model",
-                        id: id.clone(),
-                        known: book.apis.iter().map(|a| a.id.clone()).collect(),
-                    },
-                )
-            })?;
+        let request = Request { input, output, prefix_cache_hit_rate: run.prefix_cache_hit_rate };
+        for api in &run.apis {
             let per_request = request.api_price(api);
             let api_monthly = per_request * served_per_month;
             priced.api_comparison.push(ApiComparison {
@@ -271,13 +207,6 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
                 as_of: api.as_of.clone(),
             });
         }
-    } else if !serving.compare_apis.is_empty() {
-        return Err(Error::new(
-            "serving.compare_apis",
-            Problem::Malformed(
-                "hosted APIs price tokens; this model serves requests without them".into(),
-            ),
-        ));
     }
     // From 1/30 of the smallest to 30 times the largest of today's volume and the break-evens.
     let marks = priced.api_comparison.iter().filter_map(|a| a.break_even_requests_per_day);
@@ -316,7 +245,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     priced.monthly_cost_usd = Some(Usd::new(monthly));
     priced.static_peak_monthly_cost_usd = Some(Usd::new(static_billing.monthly(&schedule)));
     priced.price_per_accelerator_hour = Some(price);
-    priced.offer = offer;
+    priced.offer = offer.clone();
     priced.hourly = schedule.hours;
     for (field, value) in
         [("serving.monthly_cost_usd", monthly), ("serving.replica_hours_per_day", replica_hours)]

@@ -4,10 +4,10 @@
 
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::shape::ResolvedModel;
-use crate::scenario::serving::{Serving, Slo};
+use crate::scenario::resolve::serving::{Requests, serving_peak};
+use crate::scenario::serving::Slo;
 use crate::serving::replica::{BatchPoint, Replica, Work};
-use crate::vocabulary::check::positive;
-use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 
 /// Fraction of memory a serving engine takes for weights and KV cache: vLLM's default
@@ -54,63 +54,42 @@ pub(super) struct Sized<'a> {
     pub usable: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A replica's hardware and formats: what the search varies.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ReplicaSpec<'a> {
+    pub accelerator: &'a Accelerator,
+    pub weight_format: StoragePrecision,
+    pub kv_format: StoragePrecision,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub compute_efficiency: f64,
+    pub bandwidth_efficiency: f64,
+}
+
+/// Sizes a replica; fails only when the accelerator cannot compute in the weights' format.
 pub(super) fn size<'a>(
     model: &'a ResolvedModel,
-    serving: &Serving,
-    accelerator: &Accelerator,
-    weight_format: StoragePrecision,
-    kv_format: StoragePrecision,
-    tp: u32,
-    pp: u32,
-    compute_efficiency: f64,
-    bandwidth_efficiency: f64,
-    hit: f64,
+    requests: Requests,
+    prefix_cache_hit_rate: f64,
+    spec: &ReplicaSpec<'_>,
 ) -> Result<Sized<'a>, Error> {
-    // FP8 weights run FP8 matrix multiplications where the hardware has them; narrower formats are
-    // weight-only quantization, computed in 16-bit.
-    let peak = match weight_format {
-        StoragePrecision::Fp8 => accelerator.dense.fp8.or(accelerator.dense.sixteen_bit()),
-        StoragePrecision::Fp32 => accelerator.dense.tf32.or(accelerator.dense.fp32),
-        _ => accelerator.dense.sixteen_bit(),
-    }
-    .ok_or_else(|| {
-        Error::new(
-            "serving.weight_precision",
-            Problem::UnsupportedPrecision {
-                accelerator: accelerator.id.clone(),
-                precision: "16-bit".into(),
-            },
-        )
-    })?;
-
+    let ReplicaSpec {
+        accelerator,
+        weight_format,
+        kv_format,
+        tensor: tp,
+        pipeline: pp,
+        compute_efficiency,
+        bandwidth_efficiency,
+    } = *spec;
+    let peak = serving_peak(accelerator, weight_format)?;
     let count = f64::from(tp * pp);
     let weights = model.parameters * weight_format.bytes();
     let capacity = accelerator.memory_bytes.get() * count;
     let usable = capacity * MEMORY_UTILIZATION;
     let kv_budget = (usable - weights).max(0.0);
-    let (work, kv_per_token, per_sequence, max_concurrent) = match &model.shape {
-        Some(shape) => {
-            let input = positive(
-                "serving.input_tokens",
-                serving
-                    .input_tokens
-                    .ok_or_else(|| Error::new("serving.input_tokens", Problem::Missing))?,
-            )?;
-            let output = positive(
-                "serving.output_tokens",
-                serving
-                    .output_tokens
-                    .ok_or_else(|| Error::new("serving.output_tokens", Problem::Missing))?,
-            )?;
-            if serving.inference_flops_per_request.is_some() {
-                return Err(Error::new(
-                    "serving.inference_flops_per_request",
-                    Problem::Conflicts {
-                        other: "a transformer shape (FLOPs are counted from it)".into(),
-                    },
-                ));
-            }
+    let (work, kv_per_token, per_sequence, max_concurrent) = match (&model.shape, requests) {
+        (Some(shape), Requests::Tokens { input, output }) => {
             // Keys and values per token: 2 · layers · kv_heads · head_dim (GQA shrinks kv_heads),
             // or MLA's one latent vector per layer.
             let per_layer = match shape.mla_cache_width {
@@ -130,38 +109,17 @@ pub(super) fn size<'a>(
                 active_parameters: model.active_parameters,
                 kv_bytes_per_token: kv_per_token,
                 input,
-                uncached_input: input * (1.0 - hit),
+                uncached_input: input * (1.0 - prefix_cache_hit_rate),
                 output,
             };
             (work, kv_per_token, per_sequence, max_concurrent)
         }
-        None => {
-            for (field, given) in [
-                ("serving.input_tokens", serving.input_tokens.is_some()),
-                ("serving.output_tokens", serving.output_tokens.is_some()),
-                ("serving.prefix_cache_hit_rate", serving.prefix_cache_hit_rate.is_some()),
-            ] {
-                if given {
-                    return Err(Error::new(
-                        field,
-                        Problem::Malformed("applies to language models; this model has no transformer shape (give inference_flops_per_request)".into()),
-                    ));
-                }
-            }
-            let flops =
-                match (serving.inference_flops_per_request, model.inference_flops_per_sample) {
-                    (Some(flops), _) => positive("serving.inference_flops_per_request", flops)?,
-                    (None, Some(flops)) => flops,
-                    (None, None) => {
-                        return Err(Error::new(
-                            "serving.inference_flops_per_request",
-                            Problem::Missing,
-                        ));
-                    }
-                };
+        (_, Requests::Forward { flops_per_request }) => {
             let max = if weights < usable { MAX_BATCH_WITHOUT_KV_CACHE } else { 0 };
-            (Work::Forward { flops_per_request: flops }, 0.0, 0.0, max)
+            (Work::Forward { flops_per_request }, 0.0, 0.0, max)
         }
+        // The resolve step pairs token requests with a shape; without one, nothing fits.
+        (None, Requests::Tokens { .. }) => (Work::Forward { flops_per_request: 0.0 }, 0.0, 0.0, 0),
     };
     let fits = weights < usable && max_concurrent >= 1;
 

@@ -5,13 +5,9 @@
 //! The parts, in the order an estimate uses them: [`replica`] (roofline), [`traffic`] (the day and
 //! the autoscaler), [`money`] (plans, mix, APIs).
 
-use crate::catalogue::pricing::{PriceBook, PriceChoice};
-use crate::scenario::model::Model;
-use crate::scenario::serving::Serving;
-use crate::vocabulary::check::{fraction, positive};
-use crate::vocabulary::error::{Error, Problem};
+use crate::scenario::resolve::serving::ResolvedServing;
+use crate::vocabulary::error::Error;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::units::Bytes;
 use report::{ServingMemory, ServingReport};
 
@@ -23,21 +19,21 @@ pub mod report;
 pub mod search;
 mod traffic;
 
+pub use crate::scenario::resolve::serving::{DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION};
 pub use crate::vocabulary::units::HOURS_PER_MONTH;
 pub use money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint};
 pub use traffic::{
-    DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION, HourPlan, REPLICA_START_SECONDS,
-    SCALE_DOWN_MINUTES, WEIGHT_LOAD_BYTES_PER_SECOND,
+    HourPlan, REPLICA_START_SECONDS, SCALE_DOWN_MINUTES, WEIGHT_LOAD_BYTES_PER_SECOND,
 };
 
 pub use day::COST_CURVE_POINTS;
 pub use memory::{MAX_BATCH_WITHOUT_KV_CACHE, MEMORY_UTILIZATION};
 
 use day::{Day, PricedDay, price_the_day};
-use memory::{Sized, largest_batch_meeting, size};
+use memory::{ReplicaSpec, Sized, largest_batch_meeting, size};
 use replica::Work;
-use traffic::{Load, Policy};
+use traffic::Policy;
 
 /// Default fraction of peak FLOP/s reached on Hopper and every accelerator without serving
 /// measurements of its own. Calibrated: TensorRT-LLM serves Llama-3.1-8B in FP8 on one H100 at 28,312
@@ -70,46 +66,23 @@ pub fn default_compute_efficiency(accelerator: &str) -> (f64, &'static str) {
 /// measured Llama-2-70B on 2×A100-80GB at 25.6 tokens/s (cli99/llm-analysis, examples/llama2).
 pub const DEFAULT_BANDWIDTH_EFFICIENCY: f64 = 0.9;
 
-pub fn estimate(
-    model: &Model,
-    serving: &Serving,
-    book: &PriceBook,
-) -> Result<ServingReport, Error> {
-    estimate_with_speedup(model, serving, book, 1.0)
+/// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
+/// range.
+pub fn estimate(run: &ResolvedServing<'_>) -> Result<ServingReport, Error> {
+    estimate_with_speedup(run, 1.0)
 }
 
 /// [`estimate`] with the replica's compute and memory both `speedup` times faster: how the
 /// advisor prices a technique whose measured end-to-end gain is published (2:4 sparsity) but
 /// which the roofline does not model.
 pub(crate) fn estimate_with_speedup(
-    model: &Model,
-    serving: &Serving,
-    book: &PriceBook,
+    run: &ResolvedServing<'_>,
     speedup: f64,
 ) -> Result<ServingReport, Error> {
-    let model = model.resolve()?;
-    let accelerator = book.accelerator(&serving.accelerator, "serving.accelerator")?;
-    let tp = serving.parallelism.tensor.unwrap_or(1);
-    let pp = serving.parallelism.pipeline.unwrap_or(1);
-    for (field, value) in [("serving.parallelism.tensor", tp), ("serving.parallelism.pipeline", pp)]
-    {
-        if value == 0 {
-            return Err(Error::new(field, Problem::MustBePositive));
-        }
-    }
-    let hit = match serving.prefix_cache_hit_rate {
-        Some(rate) if (0.0..=1.0).contains(&rate) => rate,
-        Some(_) => {
-            return Err(Error::new(
-                "serving.prefix_cache_hit_rate",
-                Problem::Malformed("must be between 0 and 1".into()),
-            ));
-        }
-        None => 0.0,
-    };
-    let mut assumptions = Vec::new();
-    let compute_efficiency = match serving.engine_efficiency.compute {
-        Some(e) => fraction("serving.engine_efficiency.compute", e)?,
+    let accelerator = run.accelerator;
+    let mut assumptions = Vec::with_capacity(run.assumptions.len() + 3);
+    let compute_efficiency = match run.compute_efficiency {
+        Some(e) => e,
         None => {
             let (value, source) = default_compute_efficiency(&accelerator.id);
             assumptions.push(Assumption {
@@ -120,8 +93,8 @@ pub(crate) fn estimate_with_speedup(
             value
         }
     };
-    let bandwidth_efficiency = match serving.engine_efficiency.bandwidth {
-        Some(e) => fraction("serving.engine_efficiency.bandwidth", e)?,
+    let bandwidth_efficiency = match run.bandwidth_efficiency {
+        Some(e) => e,
         None => {
             assumptions.push(Assumption {
                 field: "serving.engine_efficiency.bandwidth".into(),
@@ -131,12 +104,16 @@ pub(crate) fn estimate_with_speedup(
             DEFAULT_BANDWIDTH_EFFICIENCY
         }
     };
-    let weight_format = serving.weight_precision;
-    let kv_format = serving.kv_cache_precision.unwrap_or(if weight_format.bytes() >= 1.0 {
-        weight_format
-    } else {
-        StoragePrecision::Bf16
-    });
+    let (tp, pp) = (run.tensor, run.pipeline);
+    let spec = ReplicaSpec {
+        accelerator,
+        weight_format: run.weight_format,
+        kv_format: run.kv_format,
+        tensor: tp,
+        pipeline: pp,
+        compute_efficiency,
+        bandwidth_efficiency,
+    };
     let Sized {
         mut replica,
         fits,
@@ -146,18 +123,7 @@ pub(crate) fn estimate_with_speedup(
         per_sequence,
         capacity,
         usable,
-    } = size(
-        &model,
-        serving,
-        accelerator,
-        weight_format,
-        kv_format,
-        tp,
-        pp,
-        compute_efficiency,
-        bandwidth_efficiency,
-        hit,
-    )?;
+    } = size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)?;
     replica.stage_flops *= speedup;
     replica.stage_bandwidth *= speedup;
     let count = f64::from(tp * pp);
@@ -171,20 +137,10 @@ pub(crate) fn estimate_with_speedup(
         .into_iter()
         .collect();
     let curve: Vec<BatchPoint> = batches.iter().map(|b| replica.point(*b)).collect();
-    for (field, value) in
-        [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
-    {
-        if let Some(value) = value {
-            positive(field, value)?;
-        }
-    }
-    if serving.max_batch == Some(0) {
-        return Err(Error::new("serving.max_batch", Problem::MustBePositive));
-    }
     let batch_at_slo = largest_batch_meeting(
         &replica,
-        &serving.slo,
-        serving.max_batch.map_or(largest, |cap| cap.min(largest)),
+        &run.slo,
+        run.max_batch.map_or(largest, |cap| cap.min(largest)),
     );
     let shown = replica.point(batch_at_slo.max(1));
     let best = |metric: fn(&BatchPoint) -> f64| {
@@ -203,50 +159,28 @@ pub(crate) fn estimate_with_speedup(
         notes.push(format!("batches of at most {MAX_BATCH_WITHOUT_KV_CACHE} requests (estimate; activation memory is not sized)"));
     }
     let kv_total = f64::from(max_concurrent) * per_sequence;
-    let rates = Load::of(serving).hourly(&mut assumptions)?;
-    let policy = Policy::new(&serving.autoscaling, weights, &mut assumptions)?;
-    let pricing = PriceChoice {
-        section: "serving",
-        accelerator: &serving.accelerator,
-        price_per_accelerator_hour: serving.price_per_accelerator_hour,
-        offer: serving.offer.as_deref(),
-        plan: serving.plan,
-        region: serving.region.as_deref(),
-    };
-    let day = match rates {
-        Some(rates) if servable => {
-            let (price, offer) = pricing.resolve(book)?;
-            price_the_day(Day {
-                serving,
-                book,
-                rates: &rates,
-                replica: &replica,
-                capacity: at_slo(|p| p.requests_per_second),
-                batch_at_slo,
-                accelerators_per_replica: per_replica,
-                policy,
-                price,
-                offer,
-                prefix_cache_hit_rate: hit,
-            })?
-        }
-        Some(_) => {
+    assumptions.extend(run.assumptions.iter().cloned());
+    let policy = Policy::new(&run.autoscaler, weights, &mut assumptions);
+    let day = match (&run.rates, &run.pricing) {
+        (Some(rates), Some(pricing)) if servable => price_the_day(Day {
+            run,
+            rates,
+            replica: &replica,
+            capacity: at_slo(|p| p.requests_per_second),
+            batch_at_slo,
+            accelerators_per_replica: per_replica,
+            policy,
+            pricing,
+        })?,
+        (Some(_), _) => {
             notes.push("not priced: the replica cannot serve these requests (see above)".into());
             PricedDay::default()
         }
-        None => {
-            if serving.price_per_accelerator_hour.is_some() || serving.offer.is_some() {
-                return Err(Error::new(
-                    "serving.requests_per_second",
-                    Problem::Malformed("a load is needed to price serving: requests_per_second, traffic, or daily_requests".into()),
-                ));
-            }
-            PricedDay::default()
-        }
+        (None, _) => PricedDay::default(),
     };
     notes.extend(day.notes);
     Ok(ServingReport {
-        model: model.name.clone(),
+        model: run.model.name.clone(),
         accelerators_per_replica: per_replica,
         weights_bytes: Bytes::new(weights),
         kv_cache_bytes_per_token: Bytes::new(kv_per_token),

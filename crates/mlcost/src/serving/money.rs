@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::traffic::{Policy, Schedule, lead, replicas_needed, transitions};
 use crate::catalogue::pricing::ApiModel;
-use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, ceil};
 
 /// How replicas are paid for.
@@ -332,8 +331,4 @@ impl Scaled<'_> {
 
 pub(super) fn monthly_requests(requests_per_day: f64) -> f64 {
     requests_per_day * DAYS_PER_MONTH
-}
-
-pub(super) fn plan_is_committed(plan: Plan) -> bool {
-    matches!(plan, Plan::Reserved1y | Plan::Reserved3y)
 }

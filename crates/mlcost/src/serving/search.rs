@@ -14,9 +14,10 @@ use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 
 use super::default_compute_efficiency;
-use super::memory::{largest_batch_meeting, size};
-use super::money::{BaselineSearch, Billing, plan_is_committed};
-use super::traffic::{Load, Policy, Schedule};
+use super::memory::{ReplicaSpec, largest_batch_meeting, size};
+use super::money::{BaselineSearch, Billing};
+use super::traffic::{Policy, Schedule};
+use crate::scenario::resolve::serving::{Requests, hourly_load, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
 
@@ -82,9 +83,8 @@ struct Rung {
 }
 
 pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
-    let resolved = model.resolve()?;
     let mut throwaway = Vec::new();
-    let Some(rates) = Load::of(serving).hourly(&mut throwaway)? else {
+    let Some(rates) = hourly_load(serving, &mut throwaway)? else {
         return Err(Error::new(
             "serving.requests_per_second",
             crate::vocabulary::error::Problem::Malformed(
@@ -93,8 +93,11 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
             ),
         ));
     };
-    let hit = serving.prefix_cache_hit_rate.unwrap_or(0.0);
-    let output = serving.output_tokens.unwrap_or(1.0);
+    let run = resolve_serving(model.resolve()?, serving, book)?;
+    let output = match run.requests {
+        Requests::Tokens { output, .. } => output,
+        Requests::Forward { .. } => 1.0,
+    };
     let mut formats = FORMATS.to_vec();
     if !formats.contains(&serving.weight_precision) {
         formats.insert(0, serving.weight_precision);
@@ -149,32 +152,28 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         continue;
                     }
                     considered += 1;
-                    let Ok(sized) = size(
-                        &resolved,
-                        serving,
+                    let spec = ReplicaSpec {
                         accelerator,
-                        format,
-                        kv,
-                        tp,
-                        pp,
-                        compute,
-                        bandwidth,
-                        hit,
-                    ) else {
+                        weight_format: format,
+                        kv_format: kv,
+                        tensor: tp,
+                        pipeline: pp,
+                        compute_efficiency: compute,
+                        bandwidth_efficiency: bandwidth,
+                    };
+                    let Ok(sized) =
+                        size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)
+                    else {
                         continue;
                     };
                     if !sized.fits {
                         continue;
                     }
-                    let Ok(policy) =
-                        Policy::new(&serving.autoscaling, sized.weights, &mut throwaway)
-                    else {
-                        continue;
-                    };
+                    let policy = Policy::new(&run.autoscaler, sized.weights, &mut throwaway);
                     throwaway.clear();
                     let ceiling =
-                        serving.max_batch.unwrap_or(u32::MAX).min(sized.max_concurrent.max(1));
-                    let at_slo = largest_batch_meeting(&sized.replica, &serving.slo, ceiling);
+                        run.max_batch.unwrap_or(u32::MAX).min(sized.max_concurrent.max(1));
+                    let at_slo = largest_batch_meeting(&sized.replica, &run.slo, ceiling);
                     if at_slo == 0 {
                         continue;
                     }
@@ -247,8 +246,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                             for (plan, p) in Plan::ALL.iter().zip(price) {
                                 let Some(p) = p else { continue };
                                 considered += 1;
-                                let cost =
-                                    billing(*p, plan_is_committed(*plan)).monthly(&rung.schedule);
+                                let cost = billing(*p, plan.is_committed()).monthly(&rung.schedule);
                                 push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
                             }
                             let at = match baselines.iter().position(|(size, _)| size == count) {

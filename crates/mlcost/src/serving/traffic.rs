@@ -7,16 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::serving::{Autoscaling, Serving, TrafficShape};
-use crate::vocabulary::check::{fraction, non_negative, positive};
-use crate::vocabulary::error::{Error, Problem};
+use crate::scenario::resolve::serving::Autoscaler;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, SECONDS_PER_HOUR, ceil};
-
-/// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
-/// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
-/// `container-concurrency-target-percentage: "70"`).
-pub const DEFAULT_TARGET_UTILIZATION: f64 = 0.7;
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_HOUR, ceil};
 
 /// Minutes a replica no longer needed keeps running: Kubernetes' HorizontalPodAutoscaler waits out a
 /// 5-minute downscale stabilisation window by default (Kubernetes docs, Horizontal Pod Autoscaling,
@@ -33,11 +26,6 @@ pub const REPLICA_START_SECONDS: f64 = 120.0;
 /// Estimate: 1 GB/s, the order of one cloud VM's network throughput to object storage.
 pub const WEIGHT_LOAD_BYTES_PER_SECOND: f64 = 1e9;
 
-/// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, a moderate daily
-/// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
-/// times, not the ratio), so the scenario should state its own.
-pub const DEFAULT_PEAK_TO_MEAN: f64 = 2.0;
-
 /// The policy with its defaults filled in.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Policy {
@@ -48,44 +36,15 @@ pub(super) struct Policy {
 }
 
 impl Policy {
+    /// The resolved policy, with the scale-up time modelled when the scenario gives none: a
+    /// replica's start plus its weights' load.
     pub fn new(
-        autoscaling: &Autoscaling,
+        autoscaler: &Autoscaler,
         weights_bytes: f64,
         assumptions: &mut Vec<Assumption>,
-    ) -> Result<Self, Error> {
-        let min_replicas = match (autoscaling.min_replicas, autoscaling.scale_to_zero) {
-            (Some(n), true) if n > 0 => {
-                return Err(Error::new(
-                    "serving.autoscaling.min_replicas",
-                    Problem::Conflicts { other: "scale_to_zero".into() },
-                ));
-            }
-            (Some(n), _) => n,
-            (None, true) => 0,
-            (None, false) => 1,
-        };
-        let max_replicas = autoscaling.max_replicas;
-        if let Some(max) = max_replicas
-            && (max == 0 || max < min_replicas)
-        {
-            return Err(Error::new(
-                "serving.autoscaling.max_replicas",
-                Problem::AtLeast(f64::from(min_replicas.max(1))),
-            ));
-        }
-        let target_utilization = match autoscaling.target_utilization {
-            Some(u) => fraction("serving.autoscaling.target_utilization", u)?,
-            None => {
-                assumptions.push(Assumption {
-                    field: "serving.autoscaling.target_utilization".into(),
-                    value: DEFAULT_TARGET_UTILIZATION,
-                    source: "Knative Serving's default target utilisation (70%)".into(),
-                });
-                DEFAULT_TARGET_UTILIZATION
-            }
-        };
-        let scale_up_minutes = match autoscaling.scale_up_minutes {
-            Some(m) => non_negative("serving.autoscaling.scale_up_minutes", m)?,
+    ) -> Self {
+        let scale_up_minutes = match autoscaler.scale_up_minutes {
+            Some(minutes) => minutes,
             None => {
                 let minutes =
                     (REPLICA_START_SECONDS + weights_bytes / WEIGHT_LOAD_BYTES_PER_SECOND) / 60.0;
@@ -99,149 +58,13 @@ impl Policy {
                 minutes
             }
         };
-        Ok(Self {
-            min_replicas: f64::from(min_replicas),
-            max_replicas: max_replicas.map(f64::from),
-            target_utilization,
+        Self {
+            min_replicas: f64::from(autoscaler.min_replicas),
+            max_replicas: autoscaler.max_replicas.map(f64::from),
+            target_utilization: autoscaler.target_utilization,
             scale_up_minutes,
-        })
-    }
-}
-
-/// The scenario's load, whichever way it was given.
-pub(super) struct Load<'a> {
-    pub requests_per_second: Option<f64>,
-    pub traffic: Option<&'a [f64]>,
-    pub daily_requests: Option<f64>,
-    pub shape: Option<TrafficShape>,
-    pub peak_to_mean: Option<f64>,
-}
-
-impl<'a> Load<'a> {
-    /// The serving section's load fields.
-    pub fn of(serving: &'a Serving) -> Self {
-        Load {
-            requests_per_second: serving.requests_per_second,
-            traffic: serving.traffic.as_deref(),
-            daily_requests: serving.daily_requests,
-            shape: serving.shape,
-            peak_to_mean: serving.peak_to_mean,
         }
     }
-
-    /// Mean requests per second in each hour of the day, or `None` when no load was given.
-    pub fn hourly(&self, assumptions: &mut Vec<Assumption>) -> Result<Option<[f64; HOURS]>, Error> {
-        let given = [
-            ("serving.requests_per_second", self.requests_per_second.is_some()),
-            ("serving.traffic", self.traffic.is_some()),
-            ("serving.daily_requests", self.daily_requests.is_some()),
-        ];
-        let mut named = given.iter().filter(|(_, is)| *is).map(|(field, _)| *field);
-        let (Some(first), second) = (named.next(), named.next()) else {
-            for (field, is) in [
-                ("serving.shape", self.shape.is_some()),
-                ("serving.peak_to_mean", self.peak_to_mean.is_some()),
-            ] {
-                if is {
-                    return Err(Error::new(
-                        field,
-                        Problem::Conflicts {
-                            other: "no daily_requests (a shape spreads a daily total)".into(),
-                        },
-                    ));
-                }
-            }
-            return Ok(None);
-        };
-        if let Some(second) = second {
-            return Err(Error::new(second, Problem::Conflicts { other: first.into() }));
-        }
-        if self.daily_requests.is_none() {
-            for (field, is) in [
-                ("serving.shape", self.shape.is_some()),
-                ("serving.peak_to_mean", self.peak_to_mean.is_some()),
-            ] {
-                if is {
-                    return Err(Error::new(
-                        field,
-                        Problem::Conflicts {
-                            other: format!("{first} (a shape spreads daily_requests)"),
-                        },
-                    ));
-                }
-            }
-        }
-        if let Some(rate) = self.requests_per_second {
-            return Ok(Some([positive("serving.requests_per_second", rate)?; HOURS]));
-        }
-        if let Some(traffic) = self.traffic {
-            if traffic.len() != HOURS {
-                return Err(Error::new(
-                    "serving.traffic",
-                    Problem::Malformed(format!(
-                        "needs 24 hourly request rates (requests/s, hour 0 first), got {}",
-                        traffic.len()
-                    )),
-                ));
-            }
-            let mut rates = [0.0; HOURS];
-            for (hour, (rate, given)) in rates.iter_mut().zip(traffic).enumerate() {
-                *rate = non_negative(&format!("serving.traffic[{hour}]"), *given)?;
-            }
-            if rates.iter().all(|r| *r == 0.0) {
-                return Err(Error::new(
-                    "serving.traffic",
-                    Problem::Malformed("has no requests in any hour".into()),
-                ));
-            }
-            return Ok(Some(rates));
-        }
-        let daily = positive("serving.daily_requests", self.daily_requests.unwrap_or_default())?;
-        let shape = self.shape.unwrap_or_default();
-        let ratio = match (self.peak_to_mean, shape) {
-            (Some(r), _) => r,
-            (None, TrafficShape::Flat) => 1.0,
-            (None, _) => {
-                assumptions.push(Assumption {
-                    field: "serving.peak_to_mean".into(),
-                    value: DEFAULT_PEAK_TO_MEAN,
-                    source: "estimate: a moderate daily swing".into(),
-                });
-                DEFAULT_PEAK_TO_MEAN
-            }
-        };
-        let max = shape.max_peak_to_mean();
-        if !ratio.is_finite()
-            || ratio < 1.0
-            || (shape == TrafficShape::Flat && (ratio - 1.0).abs() > 1e-12)
-        {
-            let why = if shape == TrafficShape::Flat {
-                "must be 1 for flat traffic (choose the diurnal or business-hours shape)".to_owned()
-            } else {
-                format!("must be between 1 and {max:.2} for this shape")
-            };
-            return Err(Error::new("serving.peak_to_mean", Problem::Malformed(why)));
-        }
-        if ratio > max + 1e-9 {
-            return Err(Error::new(
-                "serving.peak_to_mean",
-                Problem::Malformed(format!(
-                    "must be between 1 and {max:.2} for this shape (its quietest hour would need negative traffic)"
-                )),
-            ));
-        }
-        Ok(Some(spread(daily, shape, ratio)))
-    }
-}
-
-/// A daily total spread over the hours of a shape, stretched so the busiest hour is `ratio` times
-/// the mean: each hour is the mean plus the profile's deviation from its own mean, scaled.
-fn spread(daily: f64, shape: TrafficShape, ratio: f64) -> [f64; HOURS] {
-    let mean = daily / SECONDS_PER_DAY;
-    let profile = shape.profile();
-    let profile_mean = profile.iter().sum::<f64>() / HOURS as f64;
-    let scale = if profile_mean < 1.0 { (ratio - 1.0) / (1.0 - profile_mean) } else { 0.0 };
-    profile.map(|p| (mean * (1.0 + scale * (p - profile_mean))).max(0.0))
 }
 
 /// Extra units (replicas, or accelerators in whole instances) billed in an hour besides the `now`
@@ -349,18 +172,6 @@ mod tests {
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn a_shaped_day_keeps_its_total_and_peaks_at_the_ratio() {
-        for shape in [TrafficShape::Diurnal, TrafficShape::BusinessHours] {
-            let rates = spread(864_000.0, shape, 2.0);
-            let total: f64 = rates.iter().map(|r| r * 3600.0).sum();
-            assert!((total - 864_000.0).abs() < 1e-6, "{shape:?}: {total}");
-            let peak = rates.iter().copied().fold(0.0, f64::max);
-            assert!((peak / 10.0 - 2.0).abs() < 1e-9, "{shape:?}: {peak}");
-            assert!(rates.iter().all(|r| *r >= 0.0));
-        }
-    }
 
     #[test]
     fn replicas_follow_the_traffic_between_the_minimum_and_maximum() {

@@ -3,32 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::pricing::{EgressTier, PriceBook, StorageTerms};
-use crate::scenario::training::StorageSettings;
-use crate::vocabulary::check::non_negative;
-use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::provenance::Assumption;
+use crate::catalogue::pricing::{EgressTier, StorageTerms};
+use crate::scenario::resolve::training::{Amount, DatasetSize, ResolvedTraining};
 use crate::vocabulary::units::HOURS_PER_MONTH;
-
-/// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
-/// four characters of common English text.
-pub const DEFAULT_BYTES_PER_TOKEN: f64 = 4.0;
-
-/// Checkpoints kept: the latest, and the one before it in case the latest was being written when a
-/// failure struck. Estimate.
-pub const DEFAULT_CHECKPOINTS_KEPT: u32 = 2;
-
-/// Power usage effectiveness: Google reports a fleet-wide trailing-twelve-month PUE of 1.10 for its
-/// data centres (Google Environmental Report 2024); the Uptime Institute's industry survey average
-/// is about 1.56. The hyperscale figure suits cloud GPU capacity.
-pub const DEFAULT_PUE: f64 = 1.10;
-
-/// Where compute runs, as far as the scenario says.
-#[derive(Debug, Clone, Copy)]
-pub struct ComputeSite<'a> {
-    pub provider: Option<&'a str>,
-    pub region: Option<&'a str>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideCosts {
@@ -40,54 +17,28 @@ pub struct SideCosts {
 
 /// Storage over the run's wall-clock time, and egress: the dataset moved to compute when it lives
 /// elsewhere, and the trained weights out to the internet once.
-#[allow(clippy::too_many_arguments, reason = "each input is a separate fact the caller has")]
 pub fn side_costs(
-    settings: &StorageSettings,
-    book: &PriceBook,
-    site: ComputeSite<'_>,
-    tokens_per_epoch: Option<f64>,
+    run: &ResolvedTraining<'_>,
     checkpoint_bytes: f64,
     model_bytes: f64,
     wall_clock_hours: f64,
-    assumptions: &mut Vec<Assumption>,
     notes: &mut Vec<String>,
-) -> Result<SideCosts, Error> {
-    let dataset_bytes = match (settings.dataset_bytes, settings.bytes_per_token) {
-        (Some(_), Some(_)) => {
-            return Err(Error::new(
-                "training.storage.dataset_bytes",
-                Problem::Conflicts { other: "bytes_per_token".into() },
-            ));
+) -> SideCosts {
+    let (storage, book) = (&run.storage, run.book);
+    // Where compute runs, as far as the scenario says.
+    let compute_provider = run.sold.map(|offer| offer.provider.as_str());
+    let compute_region = run.offer.as_ref().map(|offer| offer.region.as_str());
+    let dataset_bytes = match (storage.dataset, run.amount) {
+        (DatasetSize::Bytes(bytes), _) => bytes,
+        (DatasetSize::PerToken(per_token), Amount::Tokens { per_epoch, .. }) => {
+            per_epoch * per_token
         }
-        (Some(bytes), None) => non_negative("training.storage.dataset_bytes", bytes)?,
-        (None, per_token) => {
-            let per_token = match per_token {
-                Some(value) => non_negative("training.storage.bytes_per_token", value)?,
-                None => {
-                    assumptions.push(Assumption {
-                        field: "training.storage.bytes_per_token".into(),
-                        value: DEFAULT_BYTES_PER_TOKEN,
-                        source: "estimate: raw English text, ~4 characters per token (OpenAI tokenizer guide)".into(),
-                    });
-                    DEFAULT_BYTES_PER_TOKEN
-                }
-            };
-            tokens_per_epoch.unwrap_or(0.0) * per_token
-        }
+        (DatasetSize::PerToken(_), Amount::Samples { .. }) => 0.0,
     };
-    let kept = settings.checkpoints_kept.unwrap_or(DEFAULT_CHECKPOINTS_KEPT);
-    if settings.checkpoints_kept.is_none() {
-        assumptions.push(Assumption {
-            field: "training.storage.checkpoints_kept".into(),
-            value: f64::from(kept),
-            source: "estimate: the latest checkpoint and the one before it".into(),
-        });
-    }
-    let checkpoint_storage_bytes = f64::from(kept) * checkpoint_bytes;
-    let tier = settings.tier.unwrap_or_default();
-    let compute_provider = site.provider;
-    let data_provider = settings.provider.as_deref().or(compute_provider);
-    let data_region = settings.region.as_deref().or(site.region);
+    let checkpoint_storage_bytes = f64::from(storage.checkpoints_kept) * checkpoint_bytes;
+    let tier = storage.tier;
+    let data_provider = storage.provider.or(compute_provider);
+    let data_region = storage.region.or(compute_region);
 
     let terms = |provider: Option<&str>, region: Option<&str>| -> Option<&StorageTerms> {
         let provider = provider?;
@@ -122,7 +73,7 @@ pub fn side_costs(
     let mut egress_cost_usd = 0.0;
     let dataset_gb = dataset_bytes / 1e9;
     let same_provider = data_provider == compute_provider;
-    let same_region = data_region == site.region;
+    let same_region = data_region == compute_region;
     if dataset_gb > 0.0 && !(same_provider && same_region) {
         let source = terms(data_provider, data_region);
         let cost = if same_provider {
@@ -138,7 +89,7 @@ pub fn side_costs(
             ),
         }
     }
-    match terms(compute_provider, site.region)
+    match terms(compute_provider, compute_region)
         .and_then(|t| tiered(&t.egress_internet, model_bytes / 1e9))
     {
         Some(cost) => egress_cost_usd += cost,
@@ -147,7 +98,7 @@ pub fn side_costs(
                 .into(),
         ),
     }
-    Ok(SideCosts { dataset_bytes, checkpoint_storage_bytes, storage_cost_usd, egress_cost_usd })
+    SideCosts { dataset_bytes, checkpoint_storage_bytes, storage_cost_usd, egress_cost_usd }
 }
 
 /// The cost of `gb` gigabytes through tiered egress prices (each tier up to its monthly volume).

@@ -4,12 +4,11 @@
 use crate::catalogue::pricing::PriceBook;
 use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::model::Model;
+use crate::scenario::resolve::training::{DEFAULT_LORA_RANK, Layout, Setup, resolve_layout, setup};
 use crate::scenario::training::{Parallelism, Training};
 use crate::training::memory::{
-    Layout, MemoryBreakdown, Setup, activation_bytes, training_memory, training_memory_with,
+    MemoryBreakdown, activation_bytes, training_memory, training_memory_with,
 };
-use crate::training::setup::{layout, setup_with_micro_batch};
-use crate::training::work::training_work;
 use crate::vocabulary::units::Bytes;
 
 /// A layout on which the run fits at its accelerator count, fewest model-parallel splits first
@@ -21,10 +20,10 @@ pub(crate) fn fitting_parallelism(
     book: &PriceBook,
 ) -> Option<Parallelism> {
     let resolved = model.resolve().ok()?;
-    let work = training_work(&resolved, training).ok()?;
     let capacity =
         book.accelerator(&training.accelerator, "training.accelerator").ok()?.memory_bytes;
-    let setup = setup_with_micro_batch(training, &work, training.micro_batch.unwrap_or(1).max(1));
+    let lora_rank = training.lora_rank.unwrap_or(DEFAULT_LORA_RANK);
+    let setup = setup(&resolved, training, lora_rank, training.micro_batch.unwrap_or(1).max(1));
     let heads = resolved.shape.as_ref().map_or(8, |s| s.attention_heads);
     let layers = resolved.shape.as_ref().map_or(1, |s| s.layers);
     let count = training.accelerator_count;
@@ -46,7 +45,7 @@ pub(crate) fn fitting_parallelism(
                 zero_stage: (zero_stage > 0).then_some(zero_stage),
             };
             let variant = Training { parallelism, ..training.clone() };
-            let Ok(layout) = layout(&variant) else { continue };
+            let Ok(layout) = resolve_layout(&variant) else { continue };
             if training_memory(&resolved, layout, &setup).total() <= capacity {
                 return Some(parallelism);
             }

@@ -4,33 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::shape::{ResolvedModel, Shape};
+use crate::scenario::resolve::training::{Layout, Setup};
 use crate::vocabulary::terms::{Method, Optimizer, Precision};
 use crate::vocabulary::units::Bytes;
-
-/// How the run is split across accelerators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Layout {
-    pub data: u32,
-    pub tensor: u32,
-    pub pipeline: u32,
-    pub expert: u32,
-    /// ZeRO stage (Rajbhandari et al. 2020, arXiv 1910.02054): 1 shards optimizer states across
-    /// data-parallel ranks, 2 also gradients, 3 (FSDP) also weights.
-    pub zero_stage: u8,
-}
-
-/// What else memory depends on.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Setup {
-    pub precision: Precision,
-    pub optimizer: Optimizer,
-    pub method: Method,
-    pub lora_rank: u32,
-    pub micro_batch: u32,
-    pub activation_checkpointing: bool,
-    /// Adapter parameters (LoRA, QLoRA); 0 for full training.
-    pub adapter_parameters: f64,
-}
 
 /// Bytes per accelerator, by what they hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -262,7 +238,7 @@ mod tests {
             ..model
         };
         let shape = scaled.shape.clone().unwrap();
-        let adapters = crate::training::work::adapter_parameters(&shape, 16);
+        let adapters = crate::catalogue::shape::adapter_parameters(&shape, 16);
         let memory = training_memory(
             &scaled,
             ONE,

@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use crate::catalogue::hardware::Generation;
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::Scenario;
+use crate::scenario::resolve::training::resolve_training;
 use crate::training::reliability::modelled_goodput;
-use crate::training::setup::{dense_peak, setup};
 use crate::training::work::training_work;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Precision;
@@ -252,19 +252,17 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
             // The run's parts, not the whole estimate: this runs once per program, on the
             // first estimate (which it would otherwise call), and the web app's first render
             // waits for it.
-            let model = scenario.model.resolve()?;
-            let work = training_work(&model, training)?;
-            let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
+            let resolved = resolve_training(scenario.model.resolve()?, training, book)?;
+            let work = training_work(&resolved);
             // The hours at 100% MFU and no time lost.
-            let ideal = (work.model_flops / dense_peak(accelerator, training.precision)?).get();
+            let ideal = (work.model_flops / resolved.peak).get();
             // The goodput the engine models for this run, as the defaults would apply it.
-            let setup = setup(training, &work)?;
-            let (_, modelled) = modelled_goodput(training, book, &setup, &work)?;
+            let (_, modelled) = modelled_goodput(&resolved, &work);
             let goodput = modelled.goodput;
             Ok(RunPoint {
                 role: run.role,
                 generation: Generation::of(&training.accelerator),
-                log10_active_parameters: model.active_parameters.log10(),
+                log10_active_parameters: resolved.model.active_parameters.log10(),
                 mfu: ideal / (run.accelerator_hours * goodput),
             })
         })

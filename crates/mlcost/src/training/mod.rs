@@ -9,72 +9,43 @@ mod money;
 pub mod reliability;
 pub mod report;
 pub mod rightsizing;
-mod setup;
 pub mod work;
 
 pub(crate) use fit::fitting_parallelism;
 
-use crate::catalogue::pricing::{PriceBook, PriceChoice};
-use crate::scenario::model::Model;
-use crate::scenario::training::Training;
-use crate::training::costs::ComputeSite;
+use crate::scenario::resolve::training::ResolvedTraining;
 use crate::training::fit::{activations_note, min_accelerators_to_fit};
 use crate::training::memory::training_memory;
 use crate::training::mfu::default_mfu;
 use crate::training::money::by_plan;
 use crate::training::reliability::{GOODPUT_SOURCE, MIN_GOODPUT, modelled_goodput};
 use crate::training::report::TrainingReport;
-use crate::training::setup::{dense_peak, layout, optimizer_steps, setup};
-use crate::training::work::training_work;
-use crate::vocabulary::check::fraction;
+use crate::training::work::{optimizer_steps, training_work};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::Precision;
 use crate::vocabulary::units::{Bytes, Hours, Usd};
 
-pub(crate) fn estimate(
-    model: &Model,
-    training: &Training,
-    book: &PriceBook,
-) -> Result<TrainingReport, Error> {
-    let model = model.resolve()?;
-    let work = training_work(&model, training)?;
-    if training.accelerator_count == 0 {
-        return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
-    }
-    let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
-    if let Some(deadline) = training.deadline_hours
-        && !(deadline.is_finite() && deadline > 0.0)
-    {
-        return Err(Error::new("training.deadline_hours", Problem::MustBePositive));
-    }
-    let layout = layout(training)?;
-    let setup = setup(training, &work)?;
-    let steps = optimizer_steps(training, &model, &work, layout, setup.micro_batch)?;
-    let memory = training_memory(&model, layout, &setup);
-    let capacity = accelerator.memory_bytes;
+/// Estimates a resolved training run. Its fields are checked: it fails only on results out of
+/// range.
+pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
+    let (model, layout, setup, peak) = (&run.model, run.layout, &run.setup, run.peak);
+    let work = training_work(run);
+    let steps = optimizer_steps(run, &work);
+    let memory = training_memory(model, layout, setup);
+    let capacity = run.accelerator.memory_bytes;
     let fits_in_memory = memory.total() <= capacity;
-    let min_accelerators_to_fit = min_accelerators_to_fit(&model, layout, &setup, capacity);
-    let (price, offer) = PriceChoice {
-        section: "training",
-        accelerator: &training.accelerator,
-        price_per_accelerator_hour: training.price_per_accelerator_hour,
-        offer: training.offer.as_deref(),
-        plan: training.plan,
-        region: training.region.as_deref(),
-    }
-    .resolve(book)?;
-    let peak = dense_peak(accelerator, training.precision)?;
+    let min_accelerators_to_fit = min_accelerators_to_fit(model, layout, setup, capacity);
 
-    let mut assumptions = Vec::new();
-    let mfu = match training.mfu {
-        Some(mfu) => fraction("training.mfu", mfu)?,
+    let mut assumptions = Vec::with_capacity(run.assumptions.len() + 2);
+    let mfu = match run.mfu {
+        Some(mfu) => mfu,
         None => {
-            let bf16_peak = accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
+            let bf16_peak = run.accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
             let recompute = work.hardware_flops.get() / work.model_flops.get();
             let (mfu, source) = default_mfu(
-                &accelerator.id,
-                training.precision,
+                &run.accelerator.id,
+                setup.precision,
                 model.active_parameters,
                 recompute,
                 bf16_peak,
@@ -88,9 +59,9 @@ pub(crate) fn estimate(
             mfu
         }
     };
-    let (reliability_inputs, reliability) = modelled_goodput(training, book, &setup, &work)?;
-    let goodput = match training.goodput {
-        Some(goodput) => fraction("training.goodput", goodput)?,
+    let (reliability_inputs, reliability) = modelled_goodput(run, &work);
+    let goodput = match run.goodput {
+        Some(goodput) => goodput,
         None => {
             assumptions.push(Assumption {
                 field: "training.goodput".into(),
@@ -100,19 +71,20 @@ pub(crate) fn estimate(
             reliability.goodput
         }
     };
+    assumptions.extend(run.assumptions.iter().cloned());
     let flops = work.model_flops;
-    let count = f64::from(training.accelerator_count);
+    let count = f64::from(run.accelerator_count);
     let productive_hours = flops / (peak * mfu);
     let accelerator_hours = productive_hours / goodput;
     let wall_clock_hours: Hours = accelerator_hours / count;
-    let compute_cost_usd = accelerator_hours * price;
+    let compute_cost_usd = accelerator_hours * run.price;
 
     finite("training.flops", flops.get())?;
     finite("training.accelerator_hours", accelerator_hours.get())?;
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = Vec::new();
-    if training.goodput.is_none() && reliability.goodput <= MIN_GOODPUT {
+    if run.goodput.is_none() && reliability.goodput <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",
             reliability.interruptions_per_hour,
@@ -122,53 +94,34 @@ pub(crate) fn estimate(
     if memory.activations.is_none() {
         notes.push("activations are not counted in memory: give the model's shape (a preset, or layers, hidden_size, attention_heads and sequence_length)".to_owned());
     }
-    if let Some(note) = activations_note(&model, layout, &setup, &memory, capacity) {
+    if let Some(note) = activations_note(model, layout, setup, &memory, capacity) {
         notes.push(note);
     }
 
-    let site = ComputeSite {
-        provider: offer.as_ref().and_then(|o| o.id.split_once(':')).map(|(provider, _)| provider),
-        region: offer.as_ref().map(|o| o.region.as_str()),
-    };
-    let epochs = training.epochs.unwrap_or(1.0);
     let model_bytes =
-        work.trainable_parameters * if training.precision == Precision::Fp32 { 4.0 } else { 2.0 };
+        work.trainable_parameters * if setup.precision == Precision::Fp32 { 4.0 } else { 2.0 };
     let side = costs::side_costs(
-        &training.storage,
-        book,
-        site,
-        work.tokens.map(|t| t / epochs),
+        run,
         reliability.checkpoint_bytes,
         model_bytes,
         wall_clock_hours.get(),
-        &mut assumptions,
         &mut notes,
-    )?;
-    let pue = match training.pue {
-        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
-            return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
-        }
-        Some(pue) => pue,
-        None => {
-            assumptions.push(Assumption {
-                field: "training.pue".into(),
-                value: costs::DEFAULT_PUE,
-                source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)".into(),
-            });
-            costs::DEFAULT_PUE
-        }
-    };
-    let energy_kwh = accelerator
+    );
+    let energy_kwh = run
+        .accelerator
         .board_power_watts
-        .map(|watts| watts.get() / 1000.0 * accelerator_hours.get() * pue);
+        .map(|watts| watts.get() / 1000.0 * accelerator_hours.get() * run.pue);
     if energy_kwh.is_none() {
-        notes.push(format!("energy is not estimated: {} publishes no board power", accelerator.id));
+        notes.push(format!(
+            "energy is not estimated: {} publishes no board power",
+            run.accelerator.id
+        ));
     }
-    let by_plan = by_plan(training, book, &offer, productive_hours, &reliability_inputs, goodput)?;
+    let by_plan = by_plan(run, productive_hours, &reliability_inputs, goodput);
     let total_cost_usd = compute_cost_usd + Usd::new(side.storage_cost_usd + side.egress_cost_usd);
     finite("training.total_cost_usd", total_cost_usd.get())?;
     Ok(TrainingReport {
-        model: model.name,
+        model: model.name.clone(),
         layout,
         memory_per_accelerator_bytes: memory.total(),
         memory_breakdown: memory,
@@ -196,8 +149,8 @@ pub(crate) fn estimate(
         energy_kwh,
         total_cost_usd,
         by_plan,
-        price_per_accelerator_hour: price,
-        offer,
+        price_per_accelerator_hour: run.price,
+        offer: run.offer.clone(),
         assumptions,
     })
 }

@@ -2,28 +2,24 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalogue::pricing::{OfferUsed, PriceBook};
-use crate::scenario::training::Training;
+use crate::scenario::resolve::training::ResolvedTraining;
 use crate::training::reliability::{self, Nodes, plan_goodput};
 use crate::training::report::PlanCost;
-use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::Hours;
 
 /// The same run under every plan the offer sells (cheapest region, or the scenario's), with spot's
 /// extra preemption loss; with a typed price, the one "custom" plan.
 pub(crate) fn by_plan(
-    training: &Training,
-    book: &PriceBook,
-    used: &Option<OfferUsed>,
+    run: &ResolvedTraining<'_>,
     productive_hours: Hours,
     inputs: &Nodes,
     goodput: f64,
-) -> Result<BTreeMap<String, PlanCost>, Error> {
+) -> BTreeMap<String, PlanCost> {
     let mut plans = BTreeMap::new();
-    let count = f64::from(training.accelerator_count);
-    let Some(used) = used else {
-        let price = training.price_per_accelerator_hour.unwrap_or_default();
+    let count = f64::from(run.accelerator_count);
+    let Some(offer) = run.sold else {
+        let price = run.typed_price.unwrap_or_default();
         let hours = productive_hours / goodput;
         plans.insert(
             "custom".to_owned(),
@@ -36,25 +32,19 @@ pub(crate) fn by_plan(
                 region: None,
             },
         );
-        return Ok(plans);
+        return plans;
     };
-    let offer = book.offer(&used.id, "training.offer")?;
     let modelled = |on_spot: bool| {
-        reliability::goodput(
-            &training.reliability,
-            inputs.cluster(),
-            inputs.checkpoint_bytes,
-            on_spot,
-        )
-        .map(|m| m.goodput)
+        reliability::goodput(&run.reliability, inputs.cluster(), inputs.checkpoint_bytes, on_spot)
+            .goodput
     };
-    let (on_demand_model, spot_model) = (modelled(false)?, modelled(true)?);
-    let scenario_on_spot = training.plan == Some(Plan::Spot);
+    let (on_demand_model, spot_model) = (modelled(false), modelled(true));
+    let scenario_on_spot = run.plan == Some(Plan::Spot);
     for plan in Plan::ALL {
-        let Some(price) = book.price(offer, plan, training.region.as_deref()) else { continue };
+        let Some(price) = run.book.price(offer, plan, run.region) else { continue };
         let (region, instance_price) = (price.region.to_owned(), price.usd_per_instance_hour);
         let plan_goodput =
-            plan_goodput(training.goodput, scenario_on_spot, on_demand_model, spot_model, plan);
+            plan_goodput(run.goodput, scenario_on_spot, on_demand_model, spot_model, plan);
         let price = instance_price / f64::from(offer.accelerator_count);
         let hours = productive_hours / plan_goodput;
         plans.insert(
@@ -69,5 +59,5 @@ pub(crate) fn by_plan(
             },
         );
     }
-    Ok(plans)
+    plans
 }

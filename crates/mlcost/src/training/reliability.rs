@@ -8,12 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::pricing::PriceBook;
-use crate::scenario::training::{Reliability, Training};
-use crate::training::memory::{Setup, checkpoint_bytes};
+use crate::scenario::resolve::training::{CheckedReliability, ResolvedTraining};
+use crate::training::memory::checkpoint_bytes;
 use crate::training::work::Work;
-use crate::vocabulary::check::{non_negative, positive};
-use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::SECONDS_PER_HOUR;
 
@@ -65,29 +62,19 @@ pub struct Cluster {
 
 /// Expected goodput for a job on `cluster` whose checkpoints are `checkpoint_bytes`.
 pub fn goodput(
-    settings: &Reliability,
+    settings: &CheckedReliability,
     cluster: Cluster,
     checkpoint_bytes: f64,
     on_spot: bool,
-) -> Result<GoodputModel, Error> {
+) -> GoodputModel {
     let Cluster { nodes, accelerators_per_node, mtbf_node_accelerators } = cluster;
     let failures_per_accelerator_hour = match settings.mtbf_hours_per_node {
-        Some(mtbf) => {
-            1.0 / (positive("training.reliability.mtbf_hours_per_node", mtbf)?
-                * f64::from(mtbf_node_accelerators.max(1)))
-        }
+        Some(mtbf) => 1.0 / (mtbf * f64::from(mtbf_node_accelerators.max(1))),
         None => FAILURES_PER_ACCELERATOR_HOUR,
     };
-    let restart = or_default(settings.restart_minutes, DEFAULT_RESTART_MINUTES, |v| {
-        non_negative("training.reliability.restart_minutes", v)
-    })?;
-    let write = or_default(settings.checkpoint_write_gbps, DEFAULT_CHECKPOINT_WRITE_GBPS, |v| {
-        positive("training.reliability.checkpoint_write_gbps", v)
-    })?;
-    let spot =
-        or_default(settings.spot_preemptions_per_hour, DEFAULT_SPOT_PREEMPTIONS_PER_HOUR, |v| {
-            non_negative("training.reliability.spot_preemptions_per_hour", v)
-        })?;
+    let restart = settings.restart_minutes.unwrap_or(DEFAULT_RESTART_MINUTES);
+    let write = settings.checkpoint_write_gbps.unwrap_or(DEFAULT_CHECKPOINT_WRITE_GBPS);
+    let spot = settings.spot_preemptions_per_hour.unwrap_or(DEFAULT_SPOT_PREEMPTIONS_PER_HOUR);
     let nodes_f = f64::from(nodes.max(1));
     let accelerators = nodes_f * f64::from(accelerators_per_node.max(1));
     let interruptions =
@@ -96,9 +83,7 @@ pub fn goodput(
     let stall_hours = checkpoint_bytes / nodes_f / (write * 1e9) / SECONDS_PER_HOUR;
     let restart_hours = restart / 60.0;
     let interval_hours = match settings.checkpoint_interval_minutes {
-        Some(minutes) => {
-            positive("training.reliability.checkpoint_interval_minutes", minutes)? / 60.0
-        }
+        Some(minutes) => minutes / 60.0,
         None if interruptions > 0.0 && stall_hours > 0.0 => {
             (2.0 * stall_hours / interruptions).sqrt()
         }
@@ -107,7 +92,7 @@ pub fn goodput(
     };
     let waste =
         stall_hours / interval_hours + interruptions * (interval_hours / 2.0 + restart_hours);
-    Ok(GoodputModel {
+    GoodputModel {
         goodput: (1.0 - waste).clamp(MIN_GOODPUT, 1.0),
         nodes,
         interruptions_per_hour: interruptions,
@@ -115,21 +100,12 @@ pub fn goodput(
         checkpoint_stall_minutes: stall_hours * 60.0,
         checkpoint_interval_minutes: interval_hours * 60.0,
         restart_minutes: restart,
-    })
+    }
 }
 
 pub const GOODPUT_SOURCE: &str = "model: Young/Daly checkpoint interval; interruptions 419 per 16,384 \
     GPUs per 54 days (Llama 3, arXiv 2407.21783 §3.3.4); estimated 15 min restart (calibrated to Llama \
     3's >90% effective training time) and 5 GB/s per node checkpoint writes";
-
-/// The given value, checked, or the default.
-fn or_default(
-    value: Option<f64>,
-    default: f64,
-    check: impl Fn(f64) -> Result<f64, Error>,
-) -> Result<f64, Error> {
-    value.map_or(Ok(default), check)
-}
 
 /// What goodput depends on besides the plan.
 #[derive(Debug, Clone, Copy)]
@@ -151,27 +127,16 @@ impl Nodes {
 
 /// The run's machines and the goodput the model gives them on the scenario's plan (spot only with
 /// an offer bought on spot).
-pub(crate) fn modelled_goodput(
-    training: &Training,
-    book: &PriceBook,
-    setup: &Setup,
-    work: &Work,
-) -> Result<(Nodes, GoodputModel), Error> {
-    let per_node = offer_node_size(training, book).unwrap_or(DEFAULT_ACCELERATORS_PER_NODE);
+pub(crate) fn modelled_goodput(run: &ResolvedTraining<'_>, work: &Work) -> (Nodes, GoodputModel) {
+    let per_node =
+        run.sold.map_or(DEFAULT_ACCELERATORS_PER_NODE, |offer| offer.accelerator_count.max(1));
     let nodes = Nodes {
-        nodes: training.accelerator_count.div_ceil(per_node),
-        checkpoint_bytes: checkpoint_bytes(setup, work.trainable_parameters),
+        nodes: run.accelerator_count.div_ceil(per_node),
+        checkpoint_bytes: checkpoint_bytes(&run.setup, work.trainable_parameters),
         per_node,
     };
-    let on_spot = training.offer.is_some() && training.plan == Some(Plan::Spot);
-    let model = goodput(&training.reliability, nodes.cluster(), nodes.checkpoint_bytes, on_spot)?;
-    Ok((nodes, model))
-}
-
-/// Accelerators per node: the named offer's machine, when there is one.
-pub(crate) fn offer_node_size(training: &Training, book: &PriceBook) -> Option<u32> {
-    let offer = book.offer(training.offer.as_deref()?, "training.offer").ok()?;
-    Some(offer.accelerator_count.max(1))
+    let model = goodput(&run.reliability, nodes.cluster(), nodes.checkpoint_bytes, run.on_spot());
+    (nodes, model)
 }
 
 /// The goodput of the run under `plan`: a given goodput stands for the non-spot plans (and spot
@@ -202,6 +167,7 @@ pub(crate) fn plan_goodput(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::training::Reliability;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -218,16 +184,16 @@ mod tests {
     fn llama3_scale_run_keeps_over_ninety_percent() {
         // Llama 3 §3.3.4: "higher than 90% effective training time" on 16,384 H100 (2,048 nodes).
         let model =
-            goodput(&Reliability::default(), cluster(2048), LLAMA3_405B_CHECKPOINT, false).unwrap();
+            goodput(&CheckedReliability::default(), cluster(2048), LLAMA3_405B_CHECKPOINT, false);
         assert!((0.90..0.92).contains(&model.goodput), "{model:?}");
     }
 
     #[test]
     fn one_node_loses_almost_nothing_and_spot_loses_more() {
-        let on_demand = goodput(&Reliability::default(), cluster(1), 7e9 * 14.0, false).unwrap();
+        let on_demand = goodput(&CheckedReliability::default(), cluster(1), 7e9 * 14.0, false);
         assert!(on_demand.goodput > 0.995, "{on_demand:?}");
-        let spot = goodput(&Reliability::default(), cluster(64), 70e9 * 14.0, true).unwrap();
-        let same = goodput(&Reliability::default(), cluster(64), 70e9 * 14.0, false).unwrap();
+        let spot = goodput(&CheckedReliability::default(), cluster(64), 70e9 * 14.0, true);
+        let same = goodput(&CheckedReliability::default(), cluster(64), 70e9 * 14.0, false);
         assert!(spot.goodput < same.goodput);
     }
 
@@ -235,7 +201,7 @@ mod tests {
     fn goodput_falls_as_the_cluster_grows_and_stays_positive() {
         let mut previous = 1.0;
         for nodes in [1, 8, 64, 512, 4096, 32_768, u32::MAX] {
-            let model = goodput(&Reliability::default(), cluster(nodes), 1e12, true).unwrap();
+            let model = goodput(&CheckedReliability::default(), cluster(nodes), 1e12, true);
             assert!(model.goodput <= previous && model.goodput > 0.0, "{nodes}: {model:?}");
             previous = model.goodput;
         }
@@ -245,11 +211,12 @@ mod tests {
     fn a_given_interval_is_used_and_a_bad_one_named() {
         let settings =
             Reliability { checkpoint_interval_minutes: Some(240.0), ..Reliability::default() };
-        let model = goodput(&settings, cluster(2048), LLAMA3_405B_CHECKPOINT, false).unwrap();
+        let settings = CheckedReliability::check(&settings).unwrap();
+        let model = goodput(&settings, cluster(2048), LLAMA3_405B_CHECKPOINT, false);
         assert!((model.checkpoint_interval_minutes - 240.0).abs() < 1e-9);
         let bad = Reliability { restart_minutes: Some(-1.0), ..Reliability::default() };
         assert_eq!(
-            goodput(&bad, cluster(1), 1.0, false).unwrap_err().field,
+            CheckedReliability::check(&bad).unwrap_err().field,
             "training.reliability.restart_minutes"
         );
     }

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::pricing::OfferUsed;
-use crate::training::memory::{Layout, MemoryBreakdown};
+use crate::scenario::resolve::training::Layout;
+use crate::training::memory::MemoryBreakdown;
 use crate::training::reliability::GoodputModel;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Plan, Precision};

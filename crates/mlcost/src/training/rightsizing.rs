@@ -9,6 +9,7 @@
 use crate::catalogue::hardware::Generation;
 use crate::catalogue::pricing::{Offer, PriceBook};
 use crate::scenario::model::Model;
+use crate::scenario::resolve::training::{CheckedReliability, resolve_training};
 use crate::scenario::training::Training;
 use crate::training::reliability;
 use crate::training::reliability::Cluster;
@@ -105,7 +106,8 @@ fn weigh<'a>(
     let mut considered = 0usize;
     // Data-parallel ranks each need at least a micro-batch of the global batch.
     let micro_batch = training.micro_batch.unwrap_or(1).max(1);
-    let max_data_parallel = match (training.global_batch, model.resolve()?.shape) {
+    let resolved = model.resolve()?;
+    let max_data_parallel = match (training.global_batch, &resolved.shape) {
         (Some(batch), _) => (batch / micro_batch).max(1),
         (None, Some(shape)) => (MAX_GLOBAL_BATCH_TOKENS
             / (f64::from(shape.sequence_length.max(1)) * f64::from(micro_batch)))
@@ -119,6 +121,7 @@ fn weigh<'a>(
         .as_deref()
         .and_then(|id| book.offer(id, "training.offer").ok())
         .map_or(reliability::DEFAULT_ACCELERATORS_PER_NODE, |o| o.accelerator_count);
+    let reliability_settings = CheckedReliability::check(&training.reliability)?;
     let choices = precisions.iter().flat_map(|p| recompute.iter().map(move |r| (*p, *r)));
     let choices: Vec<(Precision, bool)> = choices.collect();
     for (accelerator, &(precision, checkpointing)) in
@@ -147,7 +150,11 @@ fn weigh<'a>(
             ..Default::default()
         };
         variant.global_batch = None;
-        let Ok(report) = crate::training::estimate(model, &variant, book) else { continue };
+        let Ok(report) = resolve_training(resolved.clone(), &variant, book)
+            .and_then(|run| crate::training::estimate(&run))
+        else {
+            continue;
+        };
         let Some(min_fit) = report.min_accelerators_to_fit else { continue };
         let productive = report.accelerator_hours * report.goodput;
         for offer in offers {
@@ -170,7 +177,7 @@ fn weigh<'a>(
                     if !prices.is_empty() {
                         let model = |on_spot: bool| {
                             reliability::goodput(
-                                &training.reliability,
+                                &reliability_settings,
                                 Cluster {
                                     nodes: instances,
                                     accelerators_per_node: per_instance,
@@ -179,9 +186,9 @@ fn weigh<'a>(
                                 report.reliability.checkpoint_bytes,
                                 on_spot,
                             )
-                            .map(|m| m.goodput)
+                            .goodput
                         };
-                        let (on_demand, spot) = (model(false)?, model(true)?);
+                        let (on_demand, spot) = (model(false), model(true));
                         for (plan, region, price) in &prices {
                             let goodput = plan_goodput(
                                 training.goodput,

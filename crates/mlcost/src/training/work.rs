@@ -3,16 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::shape::{ResolvedModel, Shape};
-use crate::scenario::training::Training;
-use crate::vocabulary::check::at_least_one;
-use crate::vocabulary::error::{Error, Problem};
+use crate::catalogue::shape::Shape;
+use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::vocabulary::terms::Method;
 use crate::vocabulary::units::Flops;
-
-/// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
-/// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
-pub const DEFAULT_LORA_RANK: u32 = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Work {
@@ -26,109 +20,47 @@ pub struct Work {
     pub trainable_parameters: f64,
 }
 
-pub fn training_work(model: &ResolvedModel, training: &Training) -> Result<Work, Error> {
-    let epochs = match training.epochs {
-        Some(epochs) if !epochs.is_finite() => {
-            return Err(Error::new("training.epochs", Problem::NotFinite));
+/// The run's FLOPs, counted the way MFU is defined, and the parameters it trains.
+pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
+    let model = &run.model;
+    let checkpointing = run.setup.activation_checkpointing;
+    let tokens = match run.amount {
+        Amount::Samples { total, flops_per_sample } => {
+            let flops = Flops::new(flops_per_sample * total);
+            let hardware = if checkpointing { flops * (4.0 / 3.0) } else { flops };
+            return Work {
+                tokens: None,
+                model_flops: flops,
+                hardware_flops: hardware,
+                trainable_parameters: model.parameters,
+            };
         }
-        Some(epochs) if epochs <= 0.0 => {
-            return Err(Error::new("training.epochs", Problem::MustBePositive));
-        }
-        Some(epochs) => epochs,
-        None => 1.0,
-    };
-    if training.tokens.is_some() && (training.samples.is_some() || training.epochs.is_some()) {
-        return Err(Error::new(
-            "training.tokens",
-            Problem::Conflicts {
-                other: "samples and epochs (tokens already count every epoch)".into(),
-            },
-        ));
-    }
-    for (field, value) in
-        [("training.tokens", training.tokens), ("training.samples", training.samples)]
-    {
-        if let Some(value) = value {
-            at_least_one(field, value)?;
-        }
-    }
-    let rank = training.lora_rank.unwrap_or(DEFAULT_LORA_RANK);
-    if training.lora_rank.is_some() && training.method == Method::Full {
-        return Err(Error::new(
-            "training.lora_rank",
-            Problem::Conflicts { other: "method full".into() },
-        ));
-    }
-    if rank == 0 {
-        return Err(Error::new("training.lora_rank", Problem::MustBePositive));
-    }
-
-    // Models described by FLOPs per sample (CNNs) count samples, not tokens.
-    if let (None, Some(per_sample)) = (&model.shape, model.training_flops_per_sample) {
-        if training.method != Method::Full {
-            return Err(Error::new(
-                "training.method",
-                Problem::Malformed("LoRA and QLoRA need a transformer's shape (a preset or layers, hidden_size, ...)".into()),
-            ));
-        }
-        let samples = training.samples.ok_or_else(|| {
-            Error::new(
-                "training.samples",
-                Problem::Malformed("is required: this model counts samples, not tokens".into()),
-            )
-        })?;
-        let flops = Flops::new(per_sample * samples * epochs);
-        let hardware = if training.activation_checkpointing { flops * (4.0 / 3.0) } else { flops };
-        return Ok(Work {
-            tokens: None,
-            model_flops: flops,
-            hardware_flops: hardware,
-            trainable_parameters: model.parameters,
-        });
-    }
-
-    let tokens = match (training.tokens, training.samples) {
-        (Some(tokens), _) => tokens,
-        (None, Some(samples)) => {
-            let sequence =
-                model.shape.as_ref().map(|s| f64::from(s.sequence_length)).ok_or_else(|| {
-                    Error::new(
-                        "training.samples",
-                        Problem::Malformed(
-                            "needs model.sequence_length to count tokens; or give training.tokens"
-                                .into(),
-                        ),
-                    )
-                })?;
-            samples * sequence * epochs
-        }
-        (None, None) => return Err(Error::new("training.tokens", Problem::Missing)),
+        Amount::Tokens { total, .. } => total,
     };
     let attention = model.shape.as_ref().map_or(0.0, attention_flops_per_token);
     let n = model.active_parameters;
-    let (per_token, recomputed, trainable) = match training.method {
+    let (per_token, recomputed, trainable) = match run.setup.method {
         // Forward 2N, backward 4N (gradients for activations and for weights).
         Method::Full => (6.0 * n + attention, 2.0 * n + attention / 3.0, model.parameters),
         // Frozen base: forward 2N and activation gradients 2N, but no weight gradients; adapters
         // train in full (6 FLOPs per adapter parameter per token).
         Method::Lora | Method::Qlora => {
-            let shape = model.shape.as_ref().ok_or_else(|| {
-                Error::new(
-                    "training.method",
-                    Problem::Malformed("LoRA and QLoRA need the model's shape (a preset or layers, hidden_size, ...)".into()),
-                )
-            })?;
-            let adapters = adapter_parameters(shape, rank);
+            let adapters = run.setup.adapter_parameters;
             (4.0 * n + 6.0 * adapters + attention, 2.0 * n + attention / 3.0, adapters)
         }
     };
     let model_flops = Flops::new(per_token * tokens);
-    let hardware_flops = if training.activation_checkpointing {
-        Flops::new((per_token + recomputed) * tokens)
-    } else {
-        model_flops
-    };
-    Ok(Work { tokens: Some(tokens), model_flops, hardware_flops, trainable_parameters: trainable })
+    let hardware_flops =
+        if checkpointing { Flops::new((per_token + recomputed) * tokens) } else { model_flops };
+    Work { tokens: Some(tokens), model_flops, hardware_flops, trainable_parameters: trainable }
+}
+
+/// Optimizer steps over the run, when a global batch is given (the resolve step checked that it
+/// splits evenly over the data-parallel ranks' micro-batches).
+pub fn optimizer_steps(run: &ResolvedTraining<'_>, work: &Work) -> Option<f64> {
+    let global = f64::from(run.global_batch?);
+    let sequence = run.model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));
+    work.tokens.map(|tokens| tokens / (global * sequence))
 }
 
 /// Attention's own FLOPs per token over forward and backward: for each layer, queries against keys
@@ -141,30 +73,29 @@ pub fn attention_flops_per_token(shape: &Shape) -> f64 {
     6.0 * f64::from(shape.layers) * shape.attended_tokens() * widths
 }
 
-/// LoRA adapter parameters: rank × (inputs + outputs) of every attention and MLP projection in every
-/// layer, the QLoRA paper's choice of adapting all linear layers.
-pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
-    let h = f64::from(shape.hidden_size);
-    let q = f64::from(shape.attention_heads) * f64::from(shape.qk_head_dim);
-    let kv =
-        f64::from(shape.kv_heads) * (f64::from(shape.qk_head_dim) + f64::from(shape.v_head_dim));
-    let o = f64::from(shape.attention_heads) * f64::from(shape.v_head_dim);
-    let i = f64::from(shape.intermediate_size);
-    let attention = (h + q) + (2.0 * h + kv) + (o + h);
-    let mlp = if shape.gated_mlp { 3.0 * (h + i) } else { 2.0 * (h + i) };
-    f64::from(rank) * f64::from(shape.layers) * (attention + mlp)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::pricing::PriceBook;
     use crate::scenario::model::Model;
+    use crate::scenario::resolve::training::resolve_training;
+    use crate::scenario::training::Training;
+    use crate::vocabulary::error::Error;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn training(json: &str) -> Training {
         serde_json::from_str(json).unwrap()
+    }
+
+    /// The work of a run, through the resolve step that checks its fields.
+    fn training_work(
+        model: &crate::catalogue::shape::ResolvedModel,
+        training: &Training,
+    ) -> Result<Work, Error> {
+        let book = PriceBook::bundled()?;
+        Ok(super::training_work(&resolve_training(model.clone(), training, book)?))
     }
 
     const BASE: &str = r#""accelerator": "h100-sxm", "accelerator_count": 8, "precision": "bf16",

@@ -76,6 +76,11 @@ pub enum Plan {
 impl Plan {
     pub const ALL: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
 
+    /// Paid every hour of its term, used or not (a reservation or savings plan).
+    pub fn is_committed(self) -> bool {
+        matches!(self, Self::Reserved1y | Self::Reserved3y)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::OnDemand => "on-demand",

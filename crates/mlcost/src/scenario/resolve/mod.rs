@@ -1,0 +1,132 @@
+//! The resolve step: a scenario checked field by field and looked up in the price book once, into
+//! the form the estimators read.
+//!
+//! Why resolve before estimating? A field is then checked in one place, before any arithmetic, so
+//! an error names the field the user typed rather than a figure derived from it, and an
+//! estimator's only failures are results out of range. The model, the accelerator, the layout and
+//! the price are each looked up once, where before each part of an estimate looked up its own.
+//!
+//! What resolves here and what does not: plain settings and their defaults (epochs, micro-batch,
+//! LoRA rank, PUE, storage, the KV cache's format, the day's load) resolve here. Defaults that are
+//! calibrated models of their own (MFU, goodput, a serving engine's efficiency) stay with the
+//! estimator that calibrates them: the resolved form says only whether the user gave one.
+
+pub mod serving;
+pub mod training;
+
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::Scenario;
+use crate::vocabulary::error::{Error, Problem};
+use serving::{ResolvedServing, resolve_serving};
+use training::{ResolvedTraining, resolve_training};
+
+/// A scenario ready to estimate: its sections resolved against one price book.
+#[derive(Debug, Clone)]
+pub struct ResolvedScenario<'a> {
+    pub training: Option<ResolvedTraining<'a>>,
+    pub serving: Option<ResolvedServing<'a>>,
+}
+
+impl Scenario {
+    /// Checks every field and resolves the model, hardware, layout, prices and defaults once.
+    pub fn resolve<'a>(&'a self, book: &'a PriceBook) -> Result<ResolvedScenario<'a>, Error> {
+        if self.training.is_none() && self.serving.is_none() {
+            return Err(Error::new("training", Problem::Missing));
+        }
+        let model = self.model.resolve()?;
+        let training = match &self.training {
+            Some(training) => Some(resolve_training(model.clone(), training, book)?),
+            None => None,
+        };
+        let serving = match &self.serving {
+            Some(serving) => Some(resolve_serving(model, serving, book)?),
+            None => None,
+        };
+        Ok(ResolvedScenario { training, serving })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::resolve::serving::Requests;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn resolve(json: &str) -> Result<(), Error> {
+        let scenario = Scenario::from_json(json)?;
+        scenario.resolve(PriceBook::bundled()?).map(|_| ())
+    }
+
+    const MODEL: &str = r#""model": {"preset": "llama-3.1-8b"}"#;
+
+    #[test]
+    fn defaults_are_filled_once_and_reported_in_order() {
+        let scenario = Scenario::from_json(&format!(
+            r#"{{{MODEL}, "training": {{"tokens": 1e12, "accelerator": "h100-sxm",
+                "accelerator_count": 16, "precision": "bf16", "offer": "aws:p5.48xlarge",
+                "parallelism": {{"tensor": 2}}}},
+              "serving": {{"accelerator": "h100-sxm", "input_tokens": 512, "output_tokens": 128,
+                "daily_requests": 1e6, "shape": "diurnal", "price_per_accelerator_hour": 3}}}}"#
+        ))
+        .unwrap();
+        let book = PriceBook::bundled().unwrap();
+        let resolved = scenario.resolve(book).unwrap();
+        let training = resolved.training.unwrap();
+        assert_eq!((training.layout.data, training.layout.tensor), (8, 2));
+        assert_eq!(training.setup.micro_batch, 1);
+        assert_eq!(training.pue.to_bits(), training::DEFAULT_PUE.to_bits());
+        assert!(!training.on_spot() && training.sold.is_some());
+        let fields: Vec<&str> = training.assumptions.iter().map(|a| a.field.as_ref()).collect();
+        assert_eq!(
+            fields,
+            [
+                "training.storage.bytes_per_token",
+                "training.storage.checkpoints_kept",
+                "training.pue"
+            ]
+        );
+        let serving = resolved.serving.unwrap();
+        assert_eq!(serving.requests, Requests::Tokens { input: 512.0, output: 128.0 });
+        assert_eq!(serving.model, training.model, "one model for both sections");
+        let rates = serving.rates.unwrap();
+        let daily: f64 = rates.iter().map(|r| r * 3600.0).sum();
+        assert!((daily - 1e6).abs() < 1e-6, "{daily}");
+        let fields: Vec<&str> = serving.assumptions.iter().map(|a| a.field.as_ref()).collect();
+        assert_eq!(fields, ["serving.peak_to_mean", "serving.autoscaling.target_utilization"]);
+    }
+
+    /// Fields an estimate used to read only on some paths are checked on every path now.
+    #[test]
+    fn every_field_is_checked_whatever_path_the_estimate_takes() {
+        let field = |json: String| resolve(&json).unwrap_err().field;
+        // No load: the section was never priced, and its API ids never looked up.
+        assert_eq!(
+            field(format!(
+                r#"{{{MODEL}, "serving": {{"accelerator": "h100-sxm", "input_tokens": 512,
+                    "output_tokens": 128, "compare_apis": ["nobody:nothing"]}}}}"#
+            )),
+            "serving.compare_apis[0]"
+        );
+        // A run that did not fit was never priced: its offer must still be one the book sells.
+        assert_eq!(
+            field(
+                r#"{"model": {"preset": "llama-3.1-405b"}, "serving": {"accelerator": "l4",
+                    "input_tokens": 512, "output_tokens": 128, "requests_per_second": 1,
+                    "offer": "aws:p5.48xlarge"}}"#
+                    .to_owned()
+            ),
+            "serving.accelerator"
+        );
+        assert_eq!(
+            field(format!(
+                r#"{{{MODEL}, "training": {{"tokens": 1e12, "accelerator": "h100-sxm",
+                    "accelerator_count": 8, "precision": "bf16", "price_per_accelerator_hour": 2,
+                    "storage": {{"dataset_bytes": -1}}}}}}"#
+            )),
+            "training.storage.dataset_bytes"
+        );
+        assert_eq!(field(format!("{{{MODEL}}}")), "training");
+    }
+}

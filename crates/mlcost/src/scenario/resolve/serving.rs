@@ -1,0 +1,515 @@
+//! A serving section resolved: every field checked, the model, accelerator, formats, the day's
+//! load and the price looked up once, and the plain defaults filled in.
+
+use crate::catalogue::hardware::Accelerator;
+use crate::catalogue::pricing::{ApiModel, Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
+use crate::vocabulary::check::{fraction, non_negative, positive};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::{Plan, StoragePrecision};
+use crate::vocabulary::units::{
+    FlopsPerSecond, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, UsdPerHour,
+};
+
+/// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
+/// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
+/// `container-concurrency-target-percentage: "70"`).
+pub const DEFAULT_TARGET_UTILIZATION: f64 = 0.7;
+
+/// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, a moderate daily
+/// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
+/// times, not the ratio), so the scenario should state its own.
+pub const DEFAULT_PEAK_TO_MEAN: f64 = 2.0;
+
+/// What a request asks of the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Requests {
+    /// Language models: mean prompt and generated tokens per request.
+    Tokens { input: f64, output: f64 },
+    /// Models without a transformer shape: one forward pass of this many FLOPs.
+    Forward { flops_per_request: f64 },
+}
+
+/// The autoscaling policy, checked; the scale-up time, when absent, is the estimator's to model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Autoscaler {
+    pub min_replicas: u32,
+    pub max_replicas: Option<u32>,
+    pub target_utilization: f64,
+    pub scale_up_minutes: Option<f64>,
+}
+
+/// The price the replicas are bought at, and the offer it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pricing<'a> {
+    pub price: UsdPerHour,
+    /// The offer as the report names it, and as the price book sells it.
+    pub offer: Option<OfferUsed>,
+    pub sold: Option<&'a Offer>,
+    /// Replicas committed around the clock, with the burst above them on the offer's plan.
+    pub baseline: Option<Baseline>,
+}
+
+/// A committed baseline, priced.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    pub replicas: u32,
+    pub plan: Plan,
+    pub price: UsdPerHour,
+}
+
+/// A serving section ready to estimate: everything an estimate of it reads, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedServing<'a> {
+    pub book: &'a PriceBook,
+    pub model: ResolvedModel,
+    pub accelerator: &'a Accelerator,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub weight_format: StoragePrecision,
+    pub kv_format: StoragePrecision,
+    /// The peak the weights' format computes at: FP8 where the hardware has it, else 16-bit.
+    pub peak: FlopsPerSecond,
+    pub requests: Requests,
+    pub prefix_cache_hit_rate: f64,
+    /// Given fractions; absent, the estimator's calibrated defaults.
+    pub compute_efficiency: Option<f64>,
+    pub bandwidth_efficiency: Option<f64>,
+    pub slo: Slo,
+    pub max_batch: Option<u32>,
+    /// Mean requests per second in each hour of the day, when a load is given.
+    pub rates: Option<[f64; HOURS]>,
+    pub autoscaler: Autoscaler,
+    /// Present exactly when a load is given: serving is priced per day of traffic.
+    pub pricing: Option<Pricing<'a>>,
+    pub region: Option<&'a str>,
+    pub apis: Vec<&'a ApiModel>,
+    /// The plain defaults filled in here, in the order the report lists them.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// Resolves a serving section against a resolved model and a price book.
+pub fn resolve_serving<'a>(
+    model: ResolvedModel,
+    serving: &'a Serving,
+    book: &'a PriceBook,
+) -> Result<ResolvedServing<'a>, Error> {
+    let accelerator = book.accelerator(&serving.accelerator, "serving.accelerator")?;
+    let tensor = serving.parallelism.tensor.unwrap_or(1);
+    let pipeline = serving.parallelism.pipeline.unwrap_or(1);
+    for (field, value) in
+        [("serving.parallelism.tensor", tensor), ("serving.parallelism.pipeline", pipeline)]
+    {
+        if value == 0 {
+            return Err(Error::new(field, Problem::MustBePositive));
+        }
+    }
+    let prefix_cache_hit_rate = match serving.prefix_cache_hit_rate {
+        Some(rate) if (0.0..=1.0).contains(&rate) => rate,
+        Some(_) => {
+            return Err(Error::new(
+                "serving.prefix_cache_hit_rate",
+                Problem::Malformed("must be between 0 and 1".into()),
+            ));
+        }
+        None => 0.0,
+    };
+    let efficiency = serving.engine_efficiency;
+    let compute_efficiency =
+        efficiency.compute.map(|e| fraction("serving.engine_efficiency.compute", e)).transpose()?;
+    let bandwidth_efficiency = efficiency
+        .bandwidth
+        .map(|e| fraction("serving.engine_efficiency.bandwidth", e))
+        .transpose()?;
+    let weight_format = serving.weight_precision;
+    let kv_format = serving.kv_cache_precision.unwrap_or(if weight_format.bytes() >= 1.0 {
+        weight_format
+    } else {
+        StoragePrecision::Bf16
+    });
+    let peak = serving_peak(accelerator, weight_format)?;
+    let requests = requests(&model, serving)?;
+    for (field, value) in
+        [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
+    {
+        if let Some(value) = value {
+            positive(field, value)?;
+        }
+    }
+    if serving.max_batch == Some(0) {
+        return Err(Error::new("serving.max_batch", Problem::MustBePositive));
+    }
+    let mut assumptions = Vec::new();
+    let rates = hourly_load(serving, &mut assumptions)?;
+    let autoscaler = autoscaler(&serving.autoscaling, &mut assumptions)?;
+    let pricing = match rates {
+        Some(_) => Some(pricing(serving, book)?),
+        None if serving.price_per_accelerator_hour.is_some() || serving.offer.is_some() => {
+            return Err(Error::new(
+                "serving.requests_per_second",
+                Problem::Malformed("a load is needed to price serving: requests_per_second, traffic, or daily_requests".into()),
+            ));
+        }
+        None => None,
+    };
+    let apis = apis(serving, book, requests)?;
+    Ok(ResolvedServing {
+        book,
+        model,
+        accelerator,
+        tensor,
+        pipeline,
+        weight_format,
+        kv_format,
+        peak,
+        requests,
+        prefix_cache_hit_rate,
+        compute_efficiency,
+        bandwidth_efficiency,
+        slo: serving.slo,
+        max_batch: serving.max_batch,
+        rates,
+        autoscaler,
+        pricing,
+        region: serving.region.as_deref(),
+        apis,
+        assumptions,
+    })
+}
+
+/// The peak a replica computes at with weights in `format`: FP8 weights run FP8 matrix
+/// multiplications where the hardware has them; narrower formats are weight-only quantization,
+/// computed in 16-bit.
+pub fn serving_peak(
+    accelerator: &Accelerator,
+    format: StoragePrecision,
+) -> Result<FlopsPerSecond, Error> {
+    match format {
+        StoragePrecision::Fp8 => accelerator.dense.fp8.or(accelerator.dense.sixteen_bit()),
+        StoragePrecision::Fp32 => accelerator.dense.tf32.or(accelerator.dense.fp32),
+        _ => accelerator.dense.sixteen_bit(),
+    }
+    .ok_or_else(|| {
+        Error::new(
+            "serving.weight_precision",
+            Problem::UnsupportedPrecision {
+                accelerator: accelerator.id.clone(),
+                precision: "16-bit".into(),
+            },
+        )
+    })
+}
+
+/// What a request asks of this model: tokens for a language model, FLOPs for any other.
+pub fn requests(model: &ResolvedModel, serving: &Serving) -> Result<Requests, Error> {
+    if model.shape.is_some() {
+        let tokens = |field: &str, value: Option<f64>| {
+            positive(field, value.ok_or_else(|| Error::new(field, Problem::Missing))?)
+        };
+        let input = tokens("serving.input_tokens", serving.input_tokens)?;
+        let output = tokens("serving.output_tokens", serving.output_tokens)?;
+        if serving.inference_flops_per_request.is_some() {
+            return Err(Error::new(
+                "serving.inference_flops_per_request",
+                Problem::Conflicts {
+                    other: "a transformer shape (FLOPs are counted from it)".into(),
+                },
+            ));
+        }
+        return Ok(Requests::Tokens { input, output });
+    }
+    for (field, given) in [
+        ("serving.input_tokens", serving.input_tokens.is_some()),
+        ("serving.output_tokens", serving.output_tokens.is_some()),
+        ("serving.prefix_cache_hit_rate", serving.prefix_cache_hit_rate.is_some()),
+    ] {
+        if given {
+            return Err(Error::new(
+                field,
+                Problem::Malformed("applies to language models; this model has no transformer shape (give inference_flops_per_request)".into()),
+            ));
+        }
+    }
+    let flops_per_request =
+        match (serving.inference_flops_per_request, model.inference_flops_per_sample) {
+            (Some(flops), _) => positive("serving.inference_flops_per_request", flops)?,
+            (None, Some(flops)) => flops,
+            (None, None) => {
+                return Err(Error::new("serving.inference_flops_per_request", Problem::Missing));
+            }
+        };
+    Ok(Requests::Forward { flops_per_request })
+}
+
+/// The autoscaling policy checked, with its default target utilisation.
+fn autoscaler(
+    autoscaling: &Autoscaling,
+    assumptions: &mut Vec<Assumption>,
+) -> Result<Autoscaler, Error> {
+    let min_replicas = match (autoscaling.min_replicas, autoscaling.scale_to_zero) {
+        (Some(n), true) if n > 0 => {
+            return Err(Error::new(
+                "serving.autoscaling.min_replicas",
+                Problem::Conflicts { other: "scale_to_zero".into() },
+            ));
+        }
+        (Some(n), _) => n,
+        (None, true) => 0,
+        (None, false) => 1,
+    };
+    let max_replicas = autoscaling.max_replicas;
+    if let Some(max) = max_replicas
+        && (max == 0 || max < min_replicas)
+    {
+        return Err(Error::new(
+            "serving.autoscaling.max_replicas",
+            Problem::AtLeast(f64::from(min_replicas.max(1))),
+        ));
+    }
+    let target_utilization = match autoscaling.target_utilization {
+        Some(u) => fraction("serving.autoscaling.target_utilization", u)?,
+        None => {
+            assumptions.push(Assumption {
+                field: "serving.autoscaling.target_utilization".into(),
+                value: DEFAULT_TARGET_UTILIZATION,
+                source: "Knative Serving's default target utilisation (70%)".into(),
+            });
+            DEFAULT_TARGET_UTILIZATION
+        }
+    };
+    let scale_up_minutes = autoscaling
+        .scale_up_minutes
+        .map(|m| non_negative("serving.autoscaling.scale_up_minutes", m))
+        .transpose()?;
+    Ok(Autoscaler { min_replicas, max_replicas, target_utilization, scale_up_minutes })
+}
+
+/// The price per accelerator-hour, the offer, and a committed baseline's price.
+fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<Pricing<'a>, Error> {
+    let (price, offer) = PriceChoice {
+        section: "serving",
+        accelerator: &serving.accelerator,
+        price_per_accelerator_hour: serving.price_per_accelerator_hour,
+        offer: serving.offer.as_deref(),
+        plan: serving.plan,
+        region: serving.region.as_deref(),
+    }
+    .resolve(book)?;
+    let sold = match &serving.offer {
+        Some(id) => Some(book.offer(id, "serving.offer")?),
+        None => None,
+    };
+    let Some(baseline) = &serving.committed_baseline else {
+        return Ok(Pricing { price, offer, sold, baseline: None });
+    };
+    if offer.as_ref().is_some_and(|o| o.plan.is_committed()) {
+        return Err(Error::new(
+            "serving.plan",
+            Problem::Malformed(
+                "replicas above a committed baseline are bought on-demand or spot".into(),
+            ),
+        ));
+    }
+    let plan = baseline.plan.unwrap_or(Plan::Reserved1y);
+    if !plan.is_committed() {
+        return Err(Error::new(
+            "serving.committed_baseline.plan",
+            Problem::Malformed("must be 1y or 3y".into()),
+        ));
+    }
+    let committed = match (sold, baseline.price_per_accelerator_hour) {
+        (_, Some(typed)) => UsdPerHour::new(positive(
+            "serving.committed_baseline.price_per_accelerator_hour",
+            typed.get(),
+        )?),
+        (Some(sold), None) => {
+            let instance = book
+                .price(sold, plan, serving.region.as_deref())
+                .map(|price| price.usd_per_instance_hour)
+                .ok_or_else(|| {
+                    Error::new(
+                        "serving.committed_baseline.plan",
+                        Problem::NotSold {
+                            offer: sold.id(),
+                            plan: plan.as_str().into(),
+                            region: serving.region.clone(),
+                        },
+                    )
+                })?;
+            instance / f64::from(sold.accelerator_count)
+        }
+        (None, None) => {
+            return Err(Error::new(
+                "serving.committed_baseline.price_per_accelerator_hour",
+                Problem::Missing,
+            ));
+        }
+    };
+    let baseline = Baseline { replicas: baseline.replicas, plan, price: committed };
+    Ok(Pricing { price, offer, sold, baseline: Some(baseline) })
+}
+
+/// The hosted APIs to compare against, found in the price book.
+fn apis<'a>(
+    serving: &Serving,
+    book: &'a PriceBook,
+    requests: Requests,
+) -> Result<Vec<&'a ApiModel>, Error> {
+    if matches!(requests, Requests::Forward { .. }) && !serving.compare_apis.is_empty() {
+        return Err(Error::new(
+            "serving.compare_apis",
+            Problem::Malformed(
+                "hosted APIs price tokens; this model serves requests without them".into(),
+            ),
+        ));
+    }
+    serving
+        .compare_apis
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
+                Error::new(
+                    format!("serving.compare_apis[{i}]"),
+                    Problem::Unknown {
+                        kind: "API model",
+                        id: id.clone(),
+                        known: book.apis.iter().map(|a| a.id.clone()).collect(),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+/// Mean requests per second in each hour of the day, whichever way the load was given; `None`
+/// when none was.
+pub fn hourly_load(
+    serving: &Serving,
+    assumptions: &mut Vec<Assumption>,
+) -> Result<Option<[f64; HOURS]>, Error> {
+    let given = [
+        ("serving.requests_per_second", serving.requests_per_second.is_some()),
+        ("serving.traffic", serving.traffic.is_some()),
+        ("serving.daily_requests", serving.daily_requests.is_some()),
+    ];
+    let shaping = [
+        ("serving.shape", serving.shape.is_some()),
+        ("serving.peak_to_mean", serving.peak_to_mean.is_some()),
+    ];
+    let mut named = given.iter().filter(|(_, is)| *is).map(|(field, _)| *field);
+    let (Some(first), second) = (named.next(), named.next()) else {
+        if let Some((field, _)) = shaping.iter().find(|(_, is)| *is) {
+            return Err(Error::new(
+                *field,
+                Problem::Conflicts {
+                    other: "no daily_requests (a shape spreads a daily total)".into(),
+                },
+            ));
+        }
+        return Ok(None);
+    };
+    if let Some(second) = second {
+        return Err(Error::new(second, Problem::Conflicts { other: first.into() }));
+    }
+    if serving.daily_requests.is_none()
+        && let Some((field, _)) = shaping.iter().find(|(_, is)| *is)
+    {
+        return Err(Error::new(
+            *field,
+            Problem::Conflicts { other: format!("{first} (a shape spreads daily_requests)") },
+        ));
+    }
+    if let Some(rate) = serving.requests_per_second {
+        return Ok(Some([positive("serving.requests_per_second", rate)?; HOURS]));
+    }
+    if let Some(traffic) = &serving.traffic {
+        if traffic.len() != HOURS {
+            return Err(Error::new(
+                "serving.traffic",
+                Problem::Malformed(format!(
+                    "needs 24 hourly request rates (requests/s, hour 0 first), got {}",
+                    traffic.len()
+                )),
+            ));
+        }
+        let mut rates = [0.0; HOURS];
+        for (hour, (rate, given)) in rates.iter_mut().zip(traffic).enumerate() {
+            *rate = non_negative(&format!("serving.traffic[{hour}]"), *given)?;
+        }
+        if rates.iter().all(|r| *r == 0.0) {
+            return Err(Error::new(
+                "serving.traffic",
+                Problem::Malformed("has no requests in any hour".into()),
+            ));
+        }
+        return Ok(Some(rates));
+    }
+    let daily = positive("serving.daily_requests", serving.daily_requests.unwrap_or_default())?;
+    let shape = serving.shape.unwrap_or_default();
+    let ratio = match (serving.peak_to_mean, shape) {
+        (Some(r), _) => r,
+        (None, TrafficShape::Flat) => 1.0,
+        (None, _) => {
+            assumptions.push(Assumption {
+                field: "serving.peak_to_mean".into(),
+                value: DEFAULT_PEAK_TO_MEAN,
+                source: "estimate: a moderate daily swing".into(),
+            });
+            DEFAULT_PEAK_TO_MEAN
+        }
+    };
+    let max = shape.max_peak_to_mean();
+    if !ratio.is_finite()
+        || ratio < 1.0
+        || (shape == TrafficShape::Flat && (ratio - 1.0).abs() > 1e-12)
+    {
+        let why = if shape == TrafficShape::Flat {
+            "must be 1 for flat traffic (choose the diurnal or business-hours shape)".to_owned()
+        } else {
+            format!("must be between 1 and {max:.2} for this shape")
+        };
+        return Err(Error::new("serving.peak_to_mean", Problem::Malformed(why)));
+    }
+    if ratio > max + 1e-9 {
+        return Err(Error::new(
+            "serving.peak_to_mean",
+            Problem::Malformed(format!(
+                "must be between 1 and {max:.2} for this shape (its quietest hour would need negative traffic)"
+            )),
+        ));
+    }
+    Ok(Some(spread(daily, shape, ratio)))
+}
+
+/// A daily total spread over the hours of a shape, stretched so the busiest hour is `ratio` times
+/// the mean: each hour is the mean plus the profile's deviation from its own mean, scaled.
+fn spread(daily: f64, shape: TrafficShape, ratio: f64) -> [f64; HOURS] {
+    let mean = daily / SECONDS_PER_DAY;
+    let profile = shape.profile();
+    let profile_mean = profile.iter().sum::<f64>() / HOURS as f64;
+    let scale = if profile_mean < 1.0 { (ratio - 1.0) / (1.0 - profile_mean) } else { 0.0 };
+    profile.map(|p| (mean * (1.0 + scale * (p - profile_mean))).max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_shaped_day_keeps_its_total_and_peaks_at_the_ratio() {
+        for shape in [TrafficShape::Diurnal, TrafficShape::BusinessHours] {
+            let rates = spread(864_000.0, shape, 2.0);
+            let total: f64 = rates.iter().map(|r| r * 3600.0).sum();
+            assert!((total - 864_000.0).abs() < 1e-6, "{shape:?}: {total}");
+            let peak = rates.iter().copied().fold(0.0, f64::max);
+            assert!((peak / 10.0 - 2.0).abs() < 1e-9, "{shape:?}: {peak}");
+            assert!(rates.iter().all(|r| *r >= 0.0));
+        }
+    }
+}

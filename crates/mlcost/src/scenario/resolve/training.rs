@@ -1,0 +1,498 @@
+//! A training section resolved: every field checked, the model, accelerator, layout, set-up and
+//! price looked up once, and the plain defaults filled in.
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::hardware::Accelerator;
+use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
+use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
+use crate::vocabulary::check::{at_least_one, fraction, non_negative, positive};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
+use crate::vocabulary::units::{FlopsPerSecond, Hours, UsdPerHour};
+
+/// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
+/// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
+pub const DEFAULT_LORA_RANK: u32 = 16;
+
+/// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
+/// four characters of common English text.
+pub const DEFAULT_BYTES_PER_TOKEN: f64 = 4.0;
+
+/// Checkpoints kept: the latest, and the one before it in case the latest was being written when a
+/// failure struck. Estimate.
+pub const DEFAULT_CHECKPOINTS_KEPT: u32 = 2;
+
+/// Power usage effectiveness: Google reports a fleet-wide trailing-twelve-month PUE of 1.10 for its
+/// data centres (Google Environmental Report 2024); the Uptime Institute's industry survey average
+/// is about 1.56. The hyperscale figure suits cloud GPU capacity.
+pub const DEFAULT_PUE: f64 = 1.10;
+
+/// How the run is split across accelerators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub data: u32,
+    pub tensor: u32,
+    pub pipeline: u32,
+    pub expert: u32,
+    /// ZeRO stage (Rajbhandari et al. 2020, arXiv 1910.02054): 1 shards optimizer states across
+    /// data-parallel ranks, 2 also gradients, 3 (FSDP) also weights.
+    pub zero_stage: u8,
+}
+
+/// What memory depends on besides the model and the layout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    pub precision: Precision,
+    pub optimizer: Optimizer,
+    pub method: Method,
+    pub lora_rank: u32,
+    pub micro_batch: u32,
+    pub activation_checkpointing: bool,
+    /// Adapter parameters (LoRA, QLoRA); 0 for full training.
+    pub adapter_parameters: f64,
+}
+
+/// How much data the run processes, in the unit its model is costed in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    /// Sequence models: tokens over the whole run, and over one epoch (what the dataset stores).
+    Tokens { total: f64, per_epoch: f64 },
+    /// Models a transformer shape does not describe (CNNs): samples over the whole run.
+    Samples { total: f64, flops_per_sample: f64 },
+}
+
+impl Amount {
+    /// Tokens over the whole run, for sequence models.
+    pub fn tokens(self) -> Option<f64> {
+        match self {
+            Self::Tokens { total, .. } => Some(total),
+            Self::Samples { .. } => None,
+        }
+    }
+}
+
+/// One of `vocabulary::check`'s checks.
+type Check = fn(&str, f64) -> Result<f64, Error>;
+
+/// Reliability settings whose given values are checked; absent ones take the goodput model's
+/// calibrated defaults (`training::reliability`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CheckedReliability(Reliability);
+
+impl CheckedReliability {
+    pub fn check(settings: &Reliability) -> Result<Self, Error> {
+        let checks: [(&str, Option<f64>, Check); 5] = [
+            ("training.reliability.mtbf_hours_per_node", settings.mtbf_hours_per_node, positive),
+            ("training.reliability.restart_minutes", settings.restart_minutes, non_negative),
+            (
+                "training.reliability.checkpoint_write_gbps",
+                settings.checkpoint_write_gbps,
+                positive,
+            ),
+            (
+                "training.reliability.spot_preemptions_per_hour",
+                settings.spot_preemptions_per_hour,
+                non_negative,
+            ),
+            (
+                "training.reliability.checkpoint_interval_minutes",
+                settings.checkpoint_interval_minutes,
+                positive,
+            ),
+        ];
+        for (field, value, check) in checks {
+            if let Some(value) = value {
+                check(field, value)?;
+            }
+        }
+        Ok(Self(*settings))
+    }
+}
+
+impl Deref for CheckedReliability {
+    type Target = Reliability;
+
+    fn deref(&self) -> &Reliability {
+        &self.0
+    }
+}
+
+/// How big the dataset is, as the scenario says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DatasetSize {
+    Bytes(f64),
+    /// Bytes per token of one epoch.
+    PerToken(f64),
+}
+
+/// The storage settings, checked, with their defaults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResolvedStorage<'a> {
+    pub dataset: DatasetSize,
+    pub checkpoints_kept: u32,
+    pub tier: StorageTier,
+    /// The provider and region storing the data; the compute offer's when absent.
+    pub provider: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+/// A training section ready to estimate: everything an estimate of it reads, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedTraining<'a> {
+    pub book: &'a PriceBook,
+    pub model: ResolvedModel,
+    pub accelerator: &'a Accelerator,
+    pub accelerator_count: u32,
+    pub amount: Amount,
+    pub layout: Layout,
+    pub setup: Setup,
+    pub global_batch: Option<u32>,
+    /// The accelerator's dense peak at the run's precision.
+    pub peak: FlopsPerSecond,
+    pub price: UsdPerHour,
+    /// The offer priced, as the report names it, and as the price book sells it.
+    pub offer: Option<OfferUsed>,
+    pub sold: Option<&'a Offer>,
+    /// The price as typed, when no offer is named.
+    pub typed_price: Option<UsdPerHour>,
+    pub plan: Option<Plan>,
+    pub region: Option<&'a str>,
+    /// Given fractions; absent, the estimator's calibrated models supply them.
+    pub mfu: Option<f64>,
+    pub goodput: Option<f64>,
+    pub deadline: Option<Hours>,
+    pub pue: f64,
+    pub reliability: CheckedReliability,
+    pub storage: ResolvedStorage<'a>,
+    /// The plain defaults filled in here, in the order the report lists them.
+    pub assumptions: Vec<Assumption>,
+}
+
+impl ResolvedTraining<'_> {
+    /// On spot: an offer bought on the spot plan.
+    pub fn on_spot(&self) -> bool {
+        self.sold.is_some() && self.plan == Some(Plan::Spot)
+    }
+}
+
+/// Resolves a training section against a resolved model and a price book.
+pub fn resolve_training<'a>(
+    model: ResolvedModel,
+    training: &'a Training,
+    book: &'a PriceBook,
+) -> Result<ResolvedTraining<'a>, Error> {
+    let (amount, lora_rank) = amount(&model, training)?;
+    if training.accelerator_count == 0 {
+        return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
+    }
+    let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
+    let deadline = match training.deadline_hours {
+        Some(deadline) if !(deadline.is_finite() && deadline > 0.0) => {
+            return Err(Error::new("training.deadline_hours", Problem::MustBePositive));
+        }
+        deadline => deadline.map(Hours::new),
+    };
+    let layout = resolve_layout(training)?;
+    let micro_batch = positive_count("training.micro_batch", training.micro_batch.unwrap_or(1))?;
+    let setup = setup(&model, training, lora_rank, micro_batch);
+    let global_batch = match training.global_batch {
+        None => None,
+        Some(global) => Some(global_batch(global, micro_batch, layout)?),
+    };
+    let (price, offer) = PriceChoice {
+        section: "training",
+        accelerator: &training.accelerator,
+        price_per_accelerator_hour: training.price_per_accelerator_hour,
+        offer: training.offer.as_deref(),
+        plan: training.plan,
+        region: training.region.as_deref(),
+    }
+    .resolve(book)?;
+    let sold = match &training.offer {
+        Some(id) => Some(book.offer(id, "training.offer")?),
+        None => None,
+    };
+    let peak = dense_peak(accelerator, training.precision)?;
+    let mfu = training.mfu.map(|mfu| fraction("training.mfu", mfu)).transpose()?;
+    let reliability = CheckedReliability::check(&training.reliability)?;
+    let goodput = training.goodput.map(|g| fraction("training.goodput", g)).transpose()?;
+    let mut assumptions = Vec::new();
+    let storage = storage(&training.storage, &mut assumptions)?;
+    let pue = match training.pue {
+        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
+            return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
+        }
+        Some(pue) => pue,
+        None => {
+            assumptions.push(Assumption {
+                field: "training.pue".into(),
+                value: DEFAULT_PUE,
+                source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)".into(),
+            });
+            DEFAULT_PUE
+        }
+    };
+    Ok(ResolvedTraining {
+        book,
+        model,
+        accelerator,
+        accelerator_count: training.accelerator_count,
+        amount,
+        layout,
+        setup,
+        global_batch,
+        peak,
+        price,
+        offer,
+        sold,
+        typed_price: training.price_per_accelerator_hour,
+        plan: training.plan,
+        region: training.region.as_deref(),
+        mfu,
+        goodput,
+        deadline,
+        pue,
+        reliability,
+        storage,
+        assumptions,
+    })
+}
+
+/// The run's data in its model's unit, and the LoRA rank (checked against the method).
+fn amount(model: &ResolvedModel, training: &Training) -> Result<(Amount, u32), Error> {
+    let epochs = match training.epochs {
+        Some(epochs) if !epochs.is_finite() => {
+            return Err(Error::new("training.epochs", Problem::NotFinite));
+        }
+        Some(epochs) if epochs <= 0.0 => {
+            return Err(Error::new("training.epochs", Problem::MustBePositive));
+        }
+        Some(epochs) => epochs,
+        None => 1.0,
+    };
+    if training.tokens.is_some() && (training.samples.is_some() || training.epochs.is_some()) {
+        return Err(Error::new(
+            "training.tokens",
+            Problem::Conflicts {
+                other: "samples and epochs (tokens already count every epoch)".into(),
+            },
+        ));
+    }
+    for (field, value) in
+        [("training.tokens", training.tokens), ("training.samples", training.samples)]
+    {
+        if let Some(value) = value {
+            at_least_one(field, value)?;
+        }
+    }
+    let rank = training.lora_rank.unwrap_or(DEFAULT_LORA_RANK);
+    if training.lora_rank.is_some() && training.method == Method::Full {
+        return Err(Error::new(
+            "training.lora_rank",
+            Problem::Conflicts { other: "method full".into() },
+        ));
+    }
+    if rank == 0 {
+        return Err(Error::new("training.lora_rank", Problem::MustBePositive));
+    }
+
+    // Models described by FLOPs per sample (CNNs) count samples, not tokens.
+    if let (None, Some(flops_per_sample)) = (&model.shape, model.training_flops_per_sample) {
+        if training.method != Method::Full {
+            return Err(Error::new(
+                "training.method",
+                Problem::Malformed("LoRA and QLoRA need a transformer's shape (a preset or layers, hidden_size, ...)".into()),
+            ));
+        }
+        let samples = training.samples.ok_or_else(|| {
+            Error::new(
+                "training.samples",
+                Problem::Malformed("is required: this model counts samples, not tokens".into()),
+            )
+        })?;
+        return Ok((Amount::Samples { total: samples * epochs, flops_per_sample }, rank));
+    }
+
+    let (total, per_epoch) = match (training.tokens, training.samples) {
+        (Some(tokens), _) => (tokens, tokens),
+        (None, Some(samples)) => {
+            let sequence =
+                model.shape.as_ref().map(|s| f64::from(s.sequence_length)).ok_or_else(|| {
+                    Error::new(
+                        "training.samples",
+                        Problem::Malformed(
+                            "needs model.sequence_length to count tokens; or give training.tokens"
+                                .into(),
+                        ),
+                    )
+                })?;
+            (samples * sequence * epochs, samples * sequence)
+        }
+        (None, None) => return Err(Error::new("training.tokens", Problem::Missing)),
+    };
+    if training.method != Method::Full && model.shape.is_none() {
+        return Err(Error::new(
+            "training.method",
+            Problem::Malformed(
+                "LoRA and QLoRA need the model's shape (a preset or layers, hidden_size, ...)"
+                    .into(),
+            ),
+        ));
+    }
+    Ok((Amount::Tokens { total, per_epoch }, rank))
+}
+
+/// What memory depends on, at a micro-batch already checked.
+pub(crate) fn setup(
+    model: &ResolvedModel,
+    training: &Training,
+    lora_rank: u32,
+    micro_batch: u32,
+) -> Setup {
+    let adapter_parameters = match (training.method, &model.shape) {
+        (Method::Full, _) | (_, None) => 0.0,
+        (Method::Lora | Method::Qlora, Some(shape)) => adapter_parameters(shape, lora_rank),
+    };
+    Setup {
+        precision: training.precision,
+        optimizer: training.optimizer,
+        method: training.method,
+        lora_rank,
+        micro_batch,
+        activation_checkpointing: training.activation_checkpointing,
+        adapter_parameters,
+    }
+}
+
+/// The parallel layout: the scenario's degrees, with data parallelism taking what the accelerator
+/// count leaves.
+pub fn resolve_layout(training: &Training) -> Result<Layout, Error> {
+    let p = &training.parallelism;
+    let tensor = positive_count("training.parallelism.tensor", p.tensor.unwrap_or(1))?;
+    let pipeline = positive_count("training.parallelism.pipeline", p.pipeline.unwrap_or(1))?;
+    let expert = positive_count("training.parallelism.expert", p.expert.unwrap_or(1))?;
+    let zero_stage = p.zero_stage.unwrap_or(0);
+    if zero_stage > 3 {
+        return Err(Error::new(
+            "training.parallelism.zero_stage",
+            Problem::Malformed("must be 0, 1, 2 or 3".into()),
+        ));
+    }
+    let count = training.accelerator_count;
+    let model_split = tensor.saturating_mul(pipeline);
+    if !count.is_multiple_of(model_split) {
+        return Err(Error::new(
+            "training.accelerator_count",
+            Problem::Malformed(format!(
+                "{count} is not a multiple of tensor × pipeline = {model_split}"
+            )),
+        ));
+    }
+    let data = count / model_split;
+    if let Some(given) = p.data
+        && given != data
+    {
+        return Err(Error::new(
+            "training.parallelism.data",
+            Problem::Malformed(format!(
+                "data × tensor × pipeline must equal the accelerator count ({count}); data would be {data}"
+            )),
+        ));
+    }
+    // Expert parallelism splits the experts across data-parallel ranks.
+    if !data.is_multiple_of(expert) {
+        return Err(Error::new(
+            "training.parallelism.expert",
+            Problem::Malformed(format!(
+                "{expert} does not divide the data-parallel degree ({data})"
+            )),
+        ));
+    }
+    Ok(Layout { data, tensor, pipeline, expert, zero_stage })
+}
+
+/// The global batch, which must split evenly over the data-parallel ranks' micro-batches.
+fn global_batch(global: u32, micro_batch: u32, layout: Layout) -> Result<u32, Error> {
+    let global = positive_count("training.global_batch", global)?;
+    let per_step = u64::from(micro_batch) * u64::from(layout.data);
+    if !u64::from(global).is_multiple_of(per_step) {
+        return Err(Error::new(
+            "training.global_batch",
+            Problem::Malformed(format!(
+                "{global} is not a multiple of micro_batch × data parallelism = {per_step}"
+            )),
+        ));
+    }
+    Ok(global)
+}
+
+fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
+    if value == 0 { Err(Error::new(field, Problem::MustBePositive)) } else { Ok(value) }
+}
+
+/// The accelerator's dense peak at the run's precision.
+pub fn dense_peak(
+    accelerator: &Accelerator,
+    precision: Precision,
+) -> Result<FlopsPerSecond, Error> {
+    accelerator.dense.for_precision(precision).ok_or_else(|| {
+        Error::new(
+            "training.precision",
+            Problem::UnsupportedPrecision {
+                accelerator: accelerator.id.clone(),
+                precision: precision.as_str().to_owned(),
+            },
+        )
+    })
+}
+
+/// The storage settings checked, with the defaults they take reported as assumptions.
+fn storage<'a>(
+    settings: &'a StorageSettings,
+    assumptions: &mut Vec<Assumption>,
+) -> Result<ResolvedStorage<'a>, Error> {
+    let dataset = match (settings.dataset_bytes, settings.bytes_per_token) {
+        (Some(_), Some(_)) => {
+            return Err(Error::new(
+                "training.storage.dataset_bytes",
+                Problem::Conflicts { other: "bytes_per_token".into() },
+            ));
+        }
+        (Some(bytes), None) => {
+            DatasetSize::Bytes(non_negative("training.storage.dataset_bytes", bytes)?)
+        }
+        (None, Some(per_token)) => {
+            DatasetSize::PerToken(non_negative("training.storage.bytes_per_token", per_token)?)
+        }
+        (None, None) => {
+            assumptions.push(Assumption {
+                field: "training.storage.bytes_per_token".into(),
+                value: DEFAULT_BYTES_PER_TOKEN,
+                source:
+                    "estimate: raw English text, ~4 characters per token (OpenAI tokenizer guide)"
+                        .into(),
+            });
+            DatasetSize::PerToken(DEFAULT_BYTES_PER_TOKEN)
+        }
+    };
+    let checkpoints_kept = settings.checkpoints_kept.unwrap_or(DEFAULT_CHECKPOINTS_KEPT);
+    if settings.checkpoints_kept.is_none() {
+        assumptions.push(Assumption {
+            field: "training.storage.checkpoints_kept".into(),
+            value: f64::from(checkpoints_kept),
+            source: "estimate: the latest checkpoint and the one before it".into(),
+        });
+    }
+    Ok(ResolvedStorage {
+        dataset,
+        checkpoints_kept,
+        tier: settings.tier.unwrap_or_default(),
+        provider: settings.provider.as_deref(),
+        region: settings.region.as_deref(),
+    })
+}
