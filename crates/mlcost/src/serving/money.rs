@@ -234,16 +234,38 @@ pub(super) struct Scaled<'a> {
     pub billing: Billing,
 }
 
+/// A volume's replicas each hour, as the autoscaler sizes them, and their monthly bill.
+#[derive(Debug, Clone, Copy)]
+struct Priced {
+    replicas: [f64; HOURS_PER_DAY],
+    monthly: f64,
+}
+
 impl Scaled<'_> {
-    /// The monthly bill of [`Schedule::new`] at this volume, without building the schedule's
-    /// rows: the curve and the break-evens price hundreds of volumes.
-    fn monthly_at(&self, requests_per_day: f64) -> f64 {
+    /// The replicas [`Schedule::new`] would run each hour at this volume, without its rows.
+    fn replicas_at(&self, requests_per_day: f64) -> [f64; HOURS_PER_DAY] {
         let factor = requests_per_day / self.requests_per_day;
         let rates = self.rates.map(|r| r * factor);
-        let replicas = replicas_needed(&rates, self.capacity, &self.policy);
+        replicas_needed(&rates, self.capacity, &self.policy)
+    }
+
+    /// The monthly bill of a day of these replicas.
+    fn bill(&self, replicas: &[f64; HOURS_PER_DAY]) -> f64 {
         let peak = replicas.iter().copied().fold(0.0, f64::max);
         let whole = replicas.map(|r| f64::from(r.min(f64::from(u32::MAX)) as u32));
         self.billing.monthly_for(&whole, peak, lead(&self.policy))
+    }
+
+    /// The monthly bill at this volume. Why look through `known` first? The bill is a function
+    /// of the replicas alone, and near a break-even or along the curve's low end many volumes
+    /// run the same replicas as one already priced: the same replicas bill the same, bit for bit.
+    fn priced_at(&self, requests_per_day: f64, known: &[&Priced]) -> Priced {
+        let replicas = self.replicas_at(requests_per_day);
+        let monthly = match known.iter().find(|p| same_bits(&p.replicas, &replicas)) {
+            Some(same) => same.monthly,
+            None => self.bill(&replicas),
+        };
+        Priced { replicas, monthly }
     }
 
     /// The monthly cost at `points` daily volumes from `low` to `high`, evenly spaced on a log scale.
@@ -251,11 +273,17 @@ impl Scaled<'_> {
         if !(low > 0.0 && high > low && points > 1) {
             return Vec::new();
         }
+        let mut previous: Option<Priced> = None;
         (0..points)
             .map(|i| {
                 let requests_per_day = low * (high / low).powf(i as f64 / (points - 1) as f64);
-                let monthly_cost_usd = Usd::new(self.monthly_at(requests_per_day));
-                VolumeCost { requests_per_day, monthly_cost_usd }
+                let known: &[&Priced] = match &previous {
+                    Some(p) => &[p],
+                    None => &[],
+                };
+                let priced = self.priced_at(requests_per_day, known);
+                previous = Some(priced);
+                VolumeCost { requests_per_day, monthly_cost_usd: Usd::new(priced.monthly) }
             })
             .collect()
     }
@@ -267,8 +295,10 @@ impl Scaled<'_> {
     /// Why can most volumes go unpriced? The monthly cost never falls as volume grows (replicas
     /// only grow with traffic, and a replica more never bills less: see [`Billing::monthly`]), so
     /// a cost known at one volume bounds it below or above at the others, and a volume the bounds
-    /// already decide is not priced. The answer is the one pricing every volume would give: only
-    /// comparisons the bounds settle by a clear margin are skipped.
+    /// already decide is not priced. Each hour's replicas never fall as volume grows either, so
+    /// two volumes that run the same replicas run them at every volume between: the bill there is
+    /// theirs. The answer is the one pricing every volume would give: only comparisons the bounds
+    /// settle by a clear margin, or the same replicas settle exactly, are skipped.
     pub fn break_even(&self, api_per_request: f64) -> Option<f64> {
         const STEPS_PER_DECADE: i32 = 8;
         const DECADES: i32 = 13;
@@ -279,19 +309,23 @@ impl Scaled<'_> {
         let volume = |k: i32| 10f64.powf(f64::from(k) / f64::from(STEPS_PER_DECADE));
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
         // a higher volume bounds every lower one: below the API's cost there, no need to price it.
-        let mut bound: Option<f64> = None;
+        let mut above: Option<Priced> = None;
         let mut last = None;
         for k in (0..=STEPS_PER_DECADE * DECADES).rev() {
             let v = volume(k);
-            if bound.is_some_and(|b| b * (1.0 + MARGIN) <= api(v)) {
+            if above.is_some_and(|b| b.monthly * (1.0 + MARGIN) <= api(v)) {
                 continue;
             }
-            let cost = self.monthly_at(v);
-            if cost > api(v) {
+            let known: &[&Priced] = match &above {
+                Some(p) => &[p],
+                None => &[],
+            };
+            let priced = self.priced_at(v, known);
+            if priced.monthly > api(v) {
                 last = Some(k);
                 break;
             }
-            bound = Some(cost);
+            above = Some(priced);
         }
         let Some(last) = last else {
             return Some(0.0);
@@ -301,7 +335,8 @@ impl Scaled<'_> {
         }
         let (mut low, mut high) = (volume(last), volume(last + 1));
         // The costs at the ends bound the cost between them.
-        let (mut at_low, mut at_high) = (self.monthly_at(low), self.monthly_at(high));
+        let mut at_low = self.priced_at(low, &[]);
+        let mut at_high = self.priced_at(high, &[&at_low]);
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
             // Adjacent floats: every further step would leave both ends where they are.
@@ -309,17 +344,20 @@ impl Scaled<'_> {
             if middle == low || middle == high {
                 break;
             }
-            let dearer = if at_high * (1.0 + MARGIN) <= api(middle) {
+            let dearer = if at_high.monthly * (1.0 + MARGIN) <= api(middle) {
                 false
-            } else if at_low * (1.0 - MARGIN) > api(middle) {
+            } else if at_low.monthly * (1.0 - MARGIN) > api(middle) {
                 true
+            } else if same_bits(&at_low.replicas, &at_high.replicas) {
+                // The same replicas at both ends, so at the middle: the same bill.
+                at_low.monthly > api(middle)
             } else {
-                let cost = self.monthly_at(middle);
-                let dearer = cost > api(middle);
+                let priced = self.priced_at(middle, &[&at_low, &at_high]);
+                let dearer = priced.monthly > api(middle);
                 if dearer {
-                    at_low = cost
+                    at_low = priced
                 } else {
-                    at_high = cost
+                    at_high = priced
                 }
                 dearer
             };
@@ -329,6 +367,90 @@ impl Scaled<'_> {
     }
 }
 
+/// The same numbers, bit for bit: what makes two bills computed from them the same.
+fn same_bits(a: &[f64; HOURS_PER_DAY], b: &[f64; HOURS_PER_DAY]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
 pub(super) fn monthly_requests(requests_per_day: f64) -> f64 {
     requests_per_day * DAYS_PER_MONTH
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The break-even as the search defines it, pricing every grid volume and every bisection
+    /// step: what the bounds and the reused bills must reproduce exactly.
+    fn pricing_every_volume(scaled: &Scaled<'_>, api_per_request: f64) -> Option<f64> {
+        let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
+        let volume = |k: i32| 10f64.powf(f64::from(k) / 8.0);
+        let last = (0..=8 * 13)
+            .rev()
+            .find(|k| scaled.bill(&scaled.replicas_at(volume(*k))) > api(volume(*k)));
+        let last = last?;
+        let last = (last < 8 * 13).then_some(last)?;
+        let (mut low, mut high) = (volume(last), volume(last + 1));
+        for _ in 0..60 {
+            let middle = (low + high) / 2.0;
+            #[allow(clippy::float_cmp)]
+            if middle == low || middle == high {
+                break;
+            }
+            if scaled.bill(&scaled.replicas_at(middle)) > api(middle) {
+                low = middle
+            } else {
+                high = middle
+            }
+        }
+        Some(high)
+    }
+
+    #[test]
+    fn skipping_volumes_finds_the_break_even_that_pricing_every_volume_finds() {
+        let diurnal: [f64; HOURS_PER_DAY] = std::array::from_fn(|h| {
+            1.0 + 9.0 * ((std::f64::consts::TAU * (h as f64 - 14.0) / 24.0).cos() + 1.0) / 2.0
+        });
+        let flat = [3.0; HOURS_PER_DAY];
+        let mut compared = 0;
+        for rates in [&diurnal, &flat] {
+            for (per_replica, per_instance, scale_up) in
+                [(1.0, 1.0, 0.0), (2.0, 8.0, 12.0), (8.0, 8.0, 70.0), (3.0, 4.0, 5.0)]
+            {
+                for capacity in [0.37, 2.0, 11.5] {
+                    let scaled = Scaled {
+                        rates,
+                        requests_per_day: rates.iter().sum::<f64>() * 3600.0,
+                        capacity,
+                        policy: Policy {
+                            min_replicas: 1.0,
+                            max_replicas: None,
+                            target_utilization: 0.7,
+                            scale_up_minutes: scale_up,
+                        },
+                        billing: Billing {
+                            burst: 4.1,
+                            burst_is_committed: false,
+                            baseline: None,
+                            accelerators_per_replica: per_replica,
+                            accelerators_per_instance: per_instance,
+                        },
+                    };
+                    for api in [1e-6, 3.3e-5, 2e-4, 1e-3, 4e-3, 0.05, 0.3] {
+                        let expected = pricing_every_volume(&scaled, api);
+                        assert_eq!(
+                            scaled.break_even(api).map(f64::to_bits),
+                            expected.map(f64::to_bits),
+                            "{per_replica}/{per_instance}, capacity {capacity}, API {api}"
+                        );
+                        compared += usize::from(expected.is_some());
+                    }
+                }
+            }
+        }
+        assert!(compared > 40, "too few break-evens compared: {compared}");
+    }
 }
