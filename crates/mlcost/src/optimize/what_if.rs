@@ -17,13 +17,10 @@ use crate::serving::search::FORMATS;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::terms::{Method, Precision};
-use crate::vocabulary::units::SECONDS_PER_HOUR;
+use crate::vocabulary::units::{DAYS_PER_MONTH, SECONDS_PER_HOUR};
 
 use super::quality;
 use super::settings::Settings;
-
-/// Days in an average month (365.25 / 12), for payback periods.
-const DAYS_PER_MONTH: f64 = 30.44;
 
 /// Measured end-to-end speed-up of 2:4 sparsity in serving: Llama-3-8B pruned with SparseGPT, on
 /// vLLM, 97.6 s against 123.7 s dense (HPC-AI Tech blog, "Explore 2:4 Semi-Structured Sparsity
