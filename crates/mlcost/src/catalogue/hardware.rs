@@ -57,6 +57,12 @@ pub struct Accelerator {
     pub id: String,
     pub name: String,
     pub vendor: String,
+    /// The maker's name for the design generation (`ampere`, `hopper`, `cdna3`): what the
+    /// calibrated defaults are grouped by.
+    pub architecture: String,
+    /// The silicon it is built on (`gh100` for the H100, H800 and H200): accelerators on one chip
+    /// share the published runs measured on any of them.
+    pub chip: String,
     /// Datasheet capacity in decimal bytes (the datasheet's "80GB" is stored as 80e9).
     pub memory_bytes: Bytes,
     pub memory_kind: String,
@@ -94,24 +100,15 @@ pub enum Generation {
 }
 
 impl Generation {
-    pub fn of(accelerator: &str) -> Generation {
-        if accelerator.starts_with("a100") || accelerator.starts_with("a10") {
-            Generation::Ampere
-        } else {
-            Generation::Hopper
-        }
-    }
-
-    /// Whether published runs on this very accelerator family calibrate it.
-    pub fn calibrates(accelerator: &str) -> bool {
-        ["a100", "h100", "h800", "h200", "gh200"]
-            .iter()
-            .any(|family| accelerator.starts_with(family))
+    /// The group an accelerator's architecture falls in (the table's `architecture`).
+    pub fn of(accelerator: &Accelerator) -> Generation {
+        if accelerator.architecture == "ampere" { Generation::Ampere } else { Generation::Hopper }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Generation;
     use crate::catalogue::pricing::PriceBook;
 
     #[cfg(target_arch = "wasm32")]
@@ -125,6 +122,20 @@ mod tests {
             PriceBook::bundled().unwrap().accelerator("h9000", "training.accelerator").unwrap_err();
         assert_eq!(err.field, "training.accelerator");
         assert!(err.to_string().contains("h100-sxm"), "{err}");
+    }
+
+    #[test]
+    fn the_generation_is_the_tables_architecture() {
+        let book = PriceBook::bundled().unwrap();
+        let of = |id: &str| Generation::of(book.accelerator(id, "test").unwrap());
+        assert_eq!(of("a10g"), Generation::Ampere);
+        assert_eq!(of("a100-pcie-80gb"), Generation::Ampere);
+        assert_eq!(of("h200-sxm"), Generation::Hopper);
+        // No runs of its own: the most recent generation's.
+        assert_eq!(of("mi300x"), Generation::Hopper);
+        let chip = |id: &str| book.accelerator(id, "test").unwrap().chip.clone();
+        assert_eq!(chip("h800-sxm"), chip("h100-sxm"));
+        assert_ne!(chip("a10"), chip("a100-sxm-80gb"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! The parts, in the order an estimate uses them: [`replica`] (roofline), [`traffic`] (the day and
 //! the autoscaler), [`money`] (plans, mix, APIs).
 
+use crate::catalogue::hardware::Accelerator;
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::provenance::Assumption;
@@ -49,7 +50,7 @@ pub const DEFAULT_COMPUTE_EFFICIENCY: f64 = 0.46;
 pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: f64 = 0.69;
 
 /// The calibrated compute efficiency for an accelerator, with where it comes from.
-pub fn default_compute_efficiency(accelerator: &str) -> (f64, &'static str) {
+pub fn default_compute_efficiency(accelerator: &Accelerator) -> (f64, &'static str) {
     match crate::catalogue::hardware::Generation::of(accelerator) {
         crate::catalogue::hardware::Generation::Ampere => (
             DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
@@ -84,7 +85,7 @@ pub(crate) fn estimate_with_speedup(
     let compute_efficiency = match run.compute_efficiency {
         Some(e) => e,
         None => {
-            let (value, source) = default_compute_efficiency(&accelerator.id);
+            let (value, source) = default_compute_efficiency(accelerator);
             assumptions.push(Assumption {
                 field: "serving.engine_efficiency.compute".into(),
                 value,

@@ -13,7 +13,7 @@
 
 use std::sync::LazyLock;
 
-use crate::catalogue::hardware::Generation;
+use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::Scenario;
 use crate::scenario::resolve::training::resolve_training;
@@ -189,6 +189,8 @@ pub const PUBLISHED_RUNS: &[PublishedRun] = &[
 pub struct RunPoint {
     pub role: Role,
     pub generation: Generation,
+    /// The run's accelerator's chip (the hardware table's `chip`).
+    pub chip: &'static str,
     pub log10_active_parameters: f64,
     /// Steady-state MFU: ideal hours over published hours, over the modelled goodput.
     pub mfu: f64,
@@ -261,7 +263,9 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
             let goodput = modelled.goodput;
             Ok(RunPoint {
                 role: run.role,
-                generation: Generation::of(&training.accelerator),
+                generation: Generation::of(resolved.accelerator),
+                // The bundled book's, which outlives the run's scenario.
+                chip: &book.accelerator(&training.accelerator, "training.accelerator")?.chip,
                 log10_active_parameters: resolved.model.active_parameters.log10(),
                 mfu: ideal / (run.accelerator_hours * goodput),
             })
@@ -269,11 +273,15 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
         .collect()
 }
 
-/// Per generation: the fitted trend, and the range of steady-state MFU over every published run
-/// (fitted or held out), to show how far real runs stray from the trend.
-type Calibrated = [(Option<Trend>, (f64, f64)); 2];
+/// What the published runs calibrate: per generation, the fitted trend and the range of
+/// steady-state MFU over every run (fitted or held out), to show how far real runs stray from the
+/// trend; and the chips the runs were measured on.
+struct Calibrated {
+    trends: [(Option<Trend>, (f64, f64)); 2],
+    chips: Vec<&'static str>,
+}
 
-static TRENDS: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
+static CALIBRATED: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
     let points = run_points()?;
     let range = |generation: Generation| {
         points
@@ -289,22 +297,36 @@ static TRENDS: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
             .collect();
         fit(&group)
     };
-    Ok([
-        (of(Generation::Ampere), range(Generation::Ampere)),
-        (of(Generation::Hopper), range(Generation::Hopper)),
-    ])
+    let mut chips: Vec<&'static str> = points.iter().map(|p| p.chip).collect();
+    chips.sort_unstable();
+    chips.dedup();
+    Ok(Calibrated {
+        trends: [
+            (of(Generation::Ampere), range(Generation::Ampere)),
+            (of(Generation::Hopper), range(Generation::Hopper)),
+        ],
+        chips,
+    })
 });
+
+/// Whether published runs were measured on this accelerator's chip (the same silicon: the H800
+/// and H200 share the H100's).
+pub fn calibrates(accelerator: &Accelerator) -> bool {
+    CALIBRATED
+        .as_ref()
+        .is_ok_and(|calibrated| calibrated.chips.contains(&accelerator.chip.as_str()))
+}
 
 /// The calibrated default MFU for a run, and a sentence saying where it comes from.
 pub fn default_mfu(
-    accelerator: &str,
+    accelerator: &Accelerator,
     precision: Precision,
     active_parameters: f64,
     recompute_ratio: f64,
     dense_bf16_peak: f64,
     precision_peak: f64,
 ) -> Result<(f64, String), Error> {
-    let trends = TRENDS.as_ref().map_err(Clone::clone)?;
+    let trends = &CALIBRATED.as_ref().map_err(Clone::clone)?.trends;
     let generation = Generation::of(accelerator);
     let (trend, (lowest, highest)) = match generation {
         Generation::Ampere => trends[0],
@@ -333,7 +355,7 @@ pub fn default_mfu(
         lowest * 100.0,
         highest * 100.0
     );
-    if !Generation::calibrates(accelerator) {
+    if !calibrates(accelerator) {
         let trend = match generation {
             Generation::Ampere => "A100",
             Generation::Hopper => "H100",
@@ -368,12 +390,14 @@ mod tests {
             RunPoint {
                 role: Role::Calibration,
                 generation: Generation::Hopper,
+                chip: "gh100",
                 log10_active_parameters: 10.0,
                 mfu: 0.2,
             },
             RunPoint {
                 role: Role::Calibration,
                 generation: Generation::Hopper,
+                chip: "gh100",
                 log10_active_parameters: 11.0,
                 mfu: 0.4,
             },

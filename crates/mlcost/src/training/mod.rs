@@ -44,7 +44,7 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
             let bf16_peak = run.accelerator.dense.sixteen_bit().map_or(peak.get(), |p| p.get());
             let recompute = work.hardware_flops.get() / work.model_flops.get();
             let (mfu, source) = default_mfu(
-                &run.accelerator.id,
+                run.accelerator,
                 setup.precision,
                 model.active_parameters,
                 recompute,

@@ -6,15 +6,14 @@
 //! not on the offer or the count; only goodput changes with the cluster's size and the plan. So
 //! each accelerator is estimated once and each candidate costs a few multiplications.
 
-use crate::catalogue::hardware::Generation;
 use crate::catalogue::pricing::{Offer, PriceBook};
 use crate::scenario::model::Model;
 use crate::scenario::resolve::training::{CheckedReliability, resolve_training};
 use crate::scenario::training::Training;
-use crate::training::reliability;
 use crate::training::reliability::Cluster;
 use crate::training::reliability::plan_goodput;
 use crate::training::report::{Candidate, RightSizing};
+use crate::training::{mfu, reliability};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
@@ -212,7 +211,7 @@ fn weigh<'a>(
                                 price_per_accelerator_hour: per_accelerator,
                                 goodput,
                                 mfu_calibrated: training.mfu.is_some()
-                                    || Generation::calibrates(&accelerator.id),
+                                    || mfu::calibrates(accelerator),
                             });
                         }
                     }

@@ -269,7 +269,10 @@ fn distillation_pays_back_in_one_off_cost_over_monthly_saving() {
     // Paid back over the billing month the monthly saving is priced on (730 h), not another.
     // The student's training run is priced on a layout it fits in.
     assert!(d.student_training_usd > 0.0);
-    assert!((days - d.one_off_usd / (d.monthly_saving_usd / mlcost::units::DAYS_PER_MONTH)).abs() < 1e-6 * days);
+    assert!(
+        (days - d.one_off_usd / (d.monthly_saving_usd / mlcost::units::DAYS_PER_MONTH)).abs()
+            < 1e-6 * days
+    );
     // A bigger distillation run pays back later.
     let settings = Settings { distillation_tokens: Some(d.tokens * 4.0), ..Settings::default() };
     let longer = optimize(&scenario(SERVING), book(), &settings).unwrap();
