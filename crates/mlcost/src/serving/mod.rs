@@ -130,13 +130,11 @@ pub(crate) fn estimate_with_speedup(
     let count = f64::from(tp * pp);
     let per_replica = tp * pp;
     let largest = max_concurrent.max(1);
-    let batches: Vec<u32> = (0..32)
-        .map(|p| 1u32 << p)
-        .take_while(|b| *b <= largest)
-        .chain(std::iter::once(largest))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    // Powers of two up to the largest batch, then the largest itself: ascending, each once.
+    let mut batches: Vec<u32> = (0..32).map(|p| 1u32 << p).take_while(|b| *b <= largest).collect();
+    if batches.last() != Some(&largest) {
+        batches.push(largest);
+    }
     let curve: Vec<BatchPoint> = batches.iter().map(|b| replica.point(*b)).collect();
     let batch_at_slo = largest_batch_meeting(
         &replica,

@@ -297,9 +297,8 @@ static CALIBRATED: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
             .collect();
         fit(&group)
     };
-    let mut chips: Vec<&'static str> = points.iter().map(|p| p.chip).collect();
-    chips.sort_unstable();
-    chips.dedup();
+    // A run per entry (a few dozen): a list to search, no need to sort it.
+    let chips = points.iter().map(|p| p.chip).collect();
     Ok(Calibrated {
         trends: [
             (of(Generation::Ampere), range(Generation::Ampere)),

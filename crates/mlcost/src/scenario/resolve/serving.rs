@@ -365,23 +365,21 @@ fn apis<'a>(
             ),
         ));
     }
-    serving
-        .compare_apis
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            book.apis.iter().find(|a| a.id == *id).ok_or_else(|| {
-                Error::new(
-                    format!("serving.compare_apis[{i}]"),
-                    Problem::Unknown {
-                        kind: "API model",
-                        id: id.clone(),
-                        known: book.apis.iter().map(|a| a.id.clone()).collect(),
-                    },
-                )
-            })
-        })
-        .collect()
+    let mut apis = Vec::with_capacity(serving.compare_apis.len());
+    for (i, id) in serving.compare_apis.iter().enumerate() {
+        let Some(api) = book.apis.iter().find(|a| a.id == *id) else {
+            return Err(Error::new(
+                format!("serving.compare_apis[{i}]"),
+                Problem::Unknown {
+                    kind: "API model",
+                    id: id.clone(),
+                    known: book.apis.iter().map(|a| a.id.clone()).collect(),
+                },
+            ));
+        };
+        apis.push(api);
+    }
+    Ok(apis)
 }
 
 /// Mean requests per second in each hour of the day, whichever way the load was given; `None`
