@@ -424,9 +424,9 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     for c in &a.current {
         let _ = writeln!(
             out,
-            "Now ({:?}): ${} a {}",
+            "Now ({:?}): {} a {}",
             c.section,
-            format::grouped(c.cost_usd),
+            format::usd_grouped(c.cost_usd),
             format::period(c.per)
         );
     }
@@ -434,10 +434,10 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     for (i, r) in a.recommendations.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{}. {} — saves ${} a {}\n   trade-off: {}\n   why: {}",
+            "{}. {} — saves {} a {}\n   trade-off: {}\n   why: {}",
             i + 1,
             r.title,
-            format::grouped(r.saving_usd),
+            format::usd_grouped(r.saving_usd),
             format::period(r.per),
             r.tradeoff,
             r.why
@@ -449,18 +449,18 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
         }
         let _ = writeln!(
             out,
-            "\nWaterfall ({:?}), per {}: ${}",
+            "\nWaterfall ({:?}), per {}: {}",
             w.section,
             format::period(w.per),
-            format::grouped(w.start_usd)
+            format::usd_grouped(w.start_usd)
         );
         for s in &w.steps {
             let _ = writeln!(
                 out,
-                "  − ${}  {}  → ${}",
-                format::grouped(s.saving_usd),
+                "  − {}  {}  → {}",
+                format::usd_grouped(s.saving_usd),
                 s.title,
-                format::grouped(s.cost_after_usd)
+                format::usd_grouped(s.cost_after_usd)
             );
         }
     }
@@ -470,10 +470,10 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
         .map(|p| {
             vec![
                 p.label.clone(),
-                format::usd_whole(Usd::new(p.cost_usd)),
+                format::usd_whole(p.cost_usd),
                 p.wall_clock_hours.map_or_else(
-                    || format!("{:.0} ms", p.latency_ms.unwrap_or(0.0)),
-                    |h| format!("{h:.0} h"),
+                    || format!("{:.0} ms", p.latency_ms.map_or(0.0, |ms| ms.get())),
+                    |h| format!("{:.0} h", h.get()),
                 ),
             ]
         })
@@ -492,7 +492,7 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
                     format!("{:?}", q.weight_precision).to_uppercase(),
                     if q.fits_in_memory { "yes".into() } else { "no".into() },
                     format!("{:.0}", q.output_tokens_per_second_per_replica),
-                    or_missing(q.monthly_cost_usd, |c| format::usd_whole(Usd::new(c))),
+                    or_missing(q.monthly_cost_usd, format::usd_whole),
                     or_missing(q.change_percent, |c| format!("{c:+.0}%")),
                 ]
             })
@@ -514,22 +514,22 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     if let Some(d) = &w.distillation {
         let _ = writeln!(
             out,
-            "Distil into {}: one-off ${} (teacher ${} + training ${}), saves ${} a month, payback {}",
+            "Distil into {}: one-off {} (teacher {} + training {}), saves {} a month, payback {}",
             d.student,
-            format::grouped(d.one_off_usd),
-            format::grouped(d.teacher_generation_usd),
-            format::grouped(d.student_training_usd),
-            format::grouped(d.monthly_saving_usd),
-            d.payback_days.map_or("never".into(), |days| format!("{days:.0} days")),
+            format::usd_grouped(d.one_off_usd),
+            format::usd_grouped(d.teacher_generation_usd),
+            format::usd_grouped(d.student_training_usd),
+            format::usd_grouped(d.monthly_saving_usd),
+            d.payback_days.map_or("never".into(), |days| format!("{:.0} days", days.get())),
         );
     }
     for f in &w.fine_tuning {
         let _ = writeln!(
             out,
-            "Fine-tune {:?}: ${}, {:.1} GB per accelerator{}",
+            "Fine-tune {:?}: {}, {:.1} GB per accelerator{}",
             f.method,
-            format::grouped(f.total_cost_usd),
-            f.memory_per_accelerator_bytes / 1e9,
+            format::usd_grouped(f.total_cost_usd),
+            f.memory_per_accelerator_bytes.get() / 1e9,
             if f.fits_in_memory { "" } else { " (does not fit)" }
         );
     }
@@ -552,9 +552,9 @@ pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
             r.section,
             format::period(r.per),
             quote(&r.title),
-            r.saving_usd,
+            r.saving_usd.get(),
             r.saving_percent,
-            r.cost_usd,
+            r.cost_usd.get(),
             quote(&r.tradeoff)
         );
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::optimize::what_if::WhatIfs;
 use crate::scenario::Scenario;
 use crate::vocabulary::terms::Period;
+use crate::vocabulary::units::{Hours, Milliseconds, Usd};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,11 +29,18 @@ impl Section {
 pub struct Current {
     pub section: Section,
     pub per: Period,
-    pub cost_usd: f64,
+    pub cost_usd: Usd,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wall_clock_hours: Option<f64>,
+    pub wall_clock_hours: Option<Hours>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<f64>,
+    pub latency_ms: Option<Milliseconds>,
+}
+
+impl Current {
+    /// Its time on a Pareto front's axis: a training run's hours, a request's milliseconds.
+    pub fn time(&self) -> Option<f64> {
+        self.wall_clock_hours.map(Hours::get).or(self.latency_ms.map(Milliseconds::get))
+    }
 }
 
 /// A configuration no other beats on both cost and time (training) or latency (serving).
@@ -40,14 +48,22 @@ pub struct Current {
 pub struct ParetoPoint {
     pub section: Section,
     pub label: String,
-    pub cost_usd: f64,
+    pub cost_usd: Usd,
     pub per: Period,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wall_clock_hours: Option<f64>,
+    pub wall_clock_hours: Option<Hours>,
     /// A request's latency: first token plus the rest of its output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<f64>,
+    pub latency_ms: Option<Milliseconds>,
     pub scenario: Scenario,
+}
+
+impl ParetoPoint {
+    /// Its time on the front's axis: a training run's hours, a request's milliseconds (a front
+    /// holds one section, so one kind).
+    pub fn time(&self) -> Option<f64> {
+        self.wall_clock_hours.map(Hours::get).or(self.latency_ms.map(Milliseconds::get))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,10 +74,10 @@ pub struct Recommendation {
     pub section: Section,
     pub per: Period,
     pub title: String,
-    pub saving_usd: f64,
+    pub saving_usd: Usd,
     pub saving_percent: f64,
     /// The cost once the change is made, as `estimate` prices `scenario`.
-    pub cost_usd: f64,
+    pub cost_usd: Usd,
     /// What it gives up: time, latency, risk or quality.
     pub tradeoff: String,
     pub why: String,
@@ -74,9 +90,9 @@ pub struct Recommendation {
 pub struct Waterfall {
     pub section: Section,
     pub per: Period,
-    pub start_usd: f64,
+    pub start_usd: Usd,
     pub steps: Vec<WaterfallStep>,
-    pub end_usd: f64,
+    pub end_usd: Usd,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,8 +100,8 @@ pub struct WaterfallStep {
     pub id: Move,
     pub title: String,
     /// What this step saves on top of the steps before it.
-    pub saving_usd: f64,
-    pub cost_after_usd: f64,
+    pub saving_usd: Usd,
+    pub cost_after_usd: Usd,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use crate::serving::report::ServingReport;
 use crate::serving::search::{self as serving_search};
 use crate::training::report::Candidate;
 use crate::vocabulary::error::Error;
+use crate::vocabulary::units::{Milliseconds, Usd};
 use crate::{Options, estimate_with_options};
 
 /// The scenario with only `section`: a move changes one section, and estimating the other again
@@ -33,15 +34,18 @@ pub(super) struct Searched {
     pub serving: Option<serving_search::Search>,
 }
 
-pub(super) fn cost_of(report: &Report, section: Section) -> Option<f64> {
+pub(super) fn cost_of(report: &Report, section: Section) -> Option<Usd> {
     match section {
-        Section::Training => report.training.as_ref().map(|t| t.total_cost_usd.get()),
-        Section::Serving => {
-            report.serving.as_ref().and_then(|s| s.monthly_cost_usd).map(|c| c.get())
-        }
+        Section::Training => report.training.as_ref().map(|t| t.total_cost_usd),
+        Section::Serving => report.serving.as_ref().and_then(|s| s.monthly_cost_usd),
     }
 }
 
-pub(super) fn request_latency_ms(report: &ServingReport, serving: &Serving) -> f64 {
-    report.ttft_ms + report.tpot_ms * (serving.output_tokens.unwrap_or(1.0) - 1.0).max(0.0)
+/// Less than this is no saving: half a cent, what rounding to cents shows as nothing.
+pub(super) const NO_SAVING: Usd = Usd::new(0.005);
+
+pub(super) fn request_latency_ms(report: &ServingReport, serving: &Serving) -> Milliseconds {
+    Milliseconds::new(
+        report.ttft_ms + report.tpot_ms * (serving.output_tokens.unwrap_or(1.0) - 1.0).max(0.0),
+    )
 }

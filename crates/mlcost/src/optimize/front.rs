@@ -43,9 +43,9 @@ pub(super) fn front(
                         c.offer,
                         c.plan.as_str()
                     ),
-                    cost_usd: t.total_cost_usd.get(),
+                    cost_usd: t.total_cost_usd,
                     per: Period::Run,
-                    wall_clock_hours: Some(t.wall_clock_hours.get()),
+                    wall_clock_hours: Some(t.wall_clock_hours),
                     latency_ms: None,
                     scenario: next,
                 });
@@ -91,7 +91,7 @@ pub(super) fn front(
                         format!("{:?}", c.weight_precision).to_uppercase(),
                         c.batch
                     ),
-                    cost_usd: cost.get(),
+                    cost_usd: cost,
                     per: Period::Month,
                     wall_clock_hours: None,
                     latency_ms: Some(request_latency_ms(s, &next_serving)),
@@ -112,7 +112,7 @@ pub(super) fn front(
 }
 
 fn time(p: &ParetoPoint) -> f64 {
-    p.wall_clock_hours.or(p.latency_ms).unwrap_or(0.0)
+    p.time().unwrap_or(0.0)
 }
 
 /// At most [`MAX_FRONT_POINTS`], evenly spaced, keeping both ends.

@@ -37,7 +37,8 @@ use crate::serving::search as serving_search;
 use crate::training::rightsizing;
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Precision;
-use estimates::{Searched, cost_of, estimate, request_latency_ms};
+use crate::vocabulary::units::Usd;
+use estimates::{NO_SAVING, Searched, cost_of, estimate, request_latency_ms};
 use front::front;
 use moves::{Applied, apply, recommendation};
 
@@ -146,7 +147,7 @@ pub fn optimize(
                 apply(id, &combined, &report, book, &searched)?
             };
             if let Some(found) = found
-                && found.cost < cost - 0.005
+                && found.cost < cost - NO_SAVING
             {
                 steps.push(WaterfallStep {
                     id,
@@ -198,7 +199,7 @@ fn precisions(training: &Training) -> Vec<Precision> {
     list
 }
 
-fn current(report: &Report, scenario: &Scenario, section: Section, cost: f64) -> Current {
+fn current(report: &Report, scenario: &Scenario, section: Section, cost: Usd) -> Current {
     Current {
         section,
         per: section.period(),
@@ -207,7 +208,7 @@ fn current(report: &Report, scenario: &Scenario, section: Section, cost: f64) ->
             .training
             .as_ref()
             .filter(|_| section == Section::Training)
-            .map(|t| t.wall_clock_hours.get()),
+            .map(|t| t.wall_clock_hours),
         latency_ms: match (section, &report.serving, &scenario.serving) {
             (Section::Serving, Some(r), Some(s)) => Some(request_latency_ms(r, s)),
             _ => None,

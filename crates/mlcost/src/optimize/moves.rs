@@ -4,7 +4,9 @@
 
 use crate::catalogue::pricing::PriceBook;
 use crate::optimize::advice::{Move, Recommendation, Section};
-use crate::optimize::estimates::{Searched, cost_of, estimate, only, request_latency_ms};
+use crate::optimize::estimates::{
+    NO_SAVING, Searched, cost_of, estimate, only, request_latency_ms,
+};
 use crate::optimize::quality;
 use crate::report::Report;
 use crate::scenario::Scenario;
@@ -16,6 +18,7 @@ use crate::training::report::{Candidate, TrainingReport};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
+use crate::vocabulary::units::Usd;
 
 /// A move applied: the changed scenario, the estimate of its changed section, and how to
 /// describe it.
@@ -23,7 +26,7 @@ use crate::vocabulary::terms::Precision;
 pub(super) struct Applied {
     pub scenario: Scenario,
     pub report: Report,
-    pub cost: f64,
+    pub cost: Usd,
     pub title: String,
     pub tradeoff: String,
     pub why: String,
@@ -32,17 +35,18 @@ pub(super) struct Applied {
 pub(super) fn recommendation(
     id: Move,
     section: Section,
-    start: f64,
+    start: Usd,
     found: Applied,
 ) -> Recommendation {
     let saving = start - found.cost;
+    let fraction = if start.get() > 0.0 { saving / start } else { 0.0 };
     Recommendation {
         id,
         section,
         per: section.period(),
-        title: format!("{}: {}", found.title, percent(-saving / start)),
+        title: format!("{}: {}", found.title, percent(-(saving / start))),
         saving_usd: saving,
-        saving_percent: if start > 0.0 { saving / start * 100.0 } else { 0.0 },
+        saving_percent: fraction * 100.0,
         cost_usd: found.cost,
         tradeoff: found.tradeoff,
         why: found.why,
@@ -96,7 +100,7 @@ pub(super) fn apply(
     let (Some(before), Some(cost)) = (cost_of(report, which), cost_of(&after, which)) else {
         return Ok(None);
     };
-    if !keeps_constraints(which, &next, &after) || cost >= before - 0.005 {
+    if !keeps_constraints(which, &next, &after) || cost >= before - NO_SAVING {
         return Ok(None);
     }
     // A move to spot names the checkpoint interval the changed scenario's estimate picks.
@@ -128,7 +132,12 @@ pub(super) fn apply(
             };
             let (la, lb) = (request_latency_ms(a, s_after), request_latency_ms(b, s_before));
             join(&[
-                format!("{} request latency ({:.0} ms → {:.0} ms)", percent(la / lb - 1.0), lb, la),
+                format!(
+                    "{} request latency ({:.0} ms → {:.0} ms)",
+                    percent(la / lb - 1.0),
+                    lb.get(),
+                    la.get()
+                ),
                 tradeoff,
             ])
         }
@@ -373,8 +382,8 @@ fn serving_move(
                         .total_cmp(&b.monthly_cost_usd)
                         .then(a.request_latency_ms.total_cmp(&b.request_latency_ms))
                 })?;
-            let now_cost = now.monthly_cost_usd?.get();
-            if best.monthly_cost_usd >= now_cost - 0.005 {
+            let now_cost = now.monthly_cost_usd?;
+            if best.monthly_cost_usd >= (now_cost - NO_SAVING).get() {
                 return None;
             }
             let next = best.apply(serving, book);

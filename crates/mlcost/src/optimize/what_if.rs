@@ -17,7 +17,9 @@ use crate::serving::search::FORMATS;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::terms::{Method, Precision};
-use crate::vocabulary::units::{DAYS_PER_MONTH, SECONDS_PER_HOUR};
+use crate::vocabulary::units::{
+    Bytes, DAYS_PER_MONTH, Days, Hours, Milliseconds, Parameters, SECONDS_PER_HOUR, Tokens, Usd,
+};
 
 use super::quality;
 use super::settings::Settings;
@@ -55,14 +57,14 @@ pub struct QuantizationWhatIf {
     pub weight_precision: StoragePrecision,
     pub fits_in_memory: bool,
     /// The weights' share of each accelerator's memory.
-    pub weights_per_accelerator_bytes: f64,
+    pub weights_per_accelerator_bytes: Bytes,
     /// Weights and the KV cache the rest of the memory holds.
-    pub memory_per_accelerator_bytes: f64,
+    pub memory_per_accelerator_bytes: Bytes,
     pub output_tokens_per_second_per_replica: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_cost_usd: Option<f64>,
+    pub monthly_cost_usd: Option<Usd>,
     /// Against the scenario as it stands, percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_percent: Option<f64>,
@@ -77,7 +79,7 @@ pub struct PruningWhatIf {
     pub accelerated: bool,
     pub speedup: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_cost_usd: Option<f64>,
+    pub monthly_cost_usd: Option<Usd>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_percent: Option<f64>,
     pub note: String,
@@ -87,48 +89,48 @@ pub struct PruningWhatIf {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistillationWhatIf {
     pub student: String,
-    pub student_parameters: f64,
-    pub tokens: f64,
+    pub student_parameters: Parameters,
+    pub tokens: Tokens,
     /// The teacher generating `tokens` at its largest batch, on the scenario's serving hardware.
-    pub teacher_generation_usd: f64,
+    pub teacher_generation_usd: Usd,
     /// Training the student on `tokens`.
-    pub student_training_usd: f64,
-    pub one_off_usd: f64,
-    pub teacher_monthly_usd: f64,
-    pub student_monthly_usd: f64,
-    pub monthly_saving_usd: f64,
+    pub student_training_usd: Usd,
+    pub one_off_usd: Usd,
+    pub teacher_monthly_usd: Usd,
+    pub student_monthly_usd: Usd,
+    pub monthly_saving_usd: Usd,
     /// Days of the monthly saving that repay the one-off cost; absent when the student saves
     /// nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payback_days: Option<f64>,
+    pub payback_days: Option<Days>,
     pub quality: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FineTuneWhatIf {
     pub method: Method,
-    pub trainable_parameters: f64,
-    pub memory_per_accelerator_bytes: f64,
+    pub trainable_parameters: Parameters,
+    pub memory_per_accelerator_bytes: Bytes,
     pub fits_in_memory: bool,
-    pub wall_clock_hours: f64,
-    pub total_cost_usd: f64,
+    pub wall_clock_hours: Hours,
+    pub total_cost_usd: Usd,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchWhatIf {
     pub max_batch: u32,
-    pub ttft_ms: f64,
-    pub tpot_ms: f64,
+    pub ttft_ms: Milliseconds,
+    pub tpot_ms: Milliseconds,
     pub output_tokens_per_second_per_replica: f64,
     pub replicas_peak: u32,
-    pub monthly_cost_usd: f64,
+    pub monthly_cost_usd: Usd,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CacheWhatIf {
     pub hit_rate: f64,
     pub requests_per_second_per_replica: f64,
-    pub monthly_cost_usd: f64,
+    pub monthly_cost_usd: Usd,
 }
 
 fn estimate(scenario: &Scenario, book: &PriceBook) -> Option<Report> {
@@ -144,9 +146,9 @@ fn serving_report(
         .serving
 }
 
-fn change(cost: Option<f64>, base: Option<f64>) -> Option<f64> {
+fn change(cost: Option<Usd>, base: Option<Usd>) -> Option<f64> {
     match (cost, base) {
-        (Some(c), Some(b)) if b > 0.0 => Some((c / b - 1.0) * 100.0),
+        (Some(c), Some(b)) if b.get() > 0.0 => Some((c / b - 1.0) * 100.0),
         _ => None,
     }
 }
@@ -160,7 +162,7 @@ pub(super) fn what_ifs(
 ) -> Result<WhatIfs, Error> {
     let mut out = WhatIfs::default();
     if let (Some(serving), Some(now)) = (&scenario.serving, &base.serving) {
-        let base_cost = now.monthly_cost_usd.map(|c| c.get());
+        let base_cost = now.monthly_cost_usd;
         let resolved = scenario.model.resolve()?;
         let mut formats = FORMATS.to_vec();
         if !formats.contains(&serving.weight_precision) {
@@ -169,12 +171,12 @@ pub(super) fn what_ifs(
         for format in formats {
             let variant = Serving { weight_precision: format, ..serving.clone() };
             let Some(r) = serving_report(scenario, variant, book) else { continue };
-            let cost = r.monthly_cost_usd.map(|c| c.get());
+            let cost = r.monthly_cost_usd;
             out.quantization.push(QuantizationWhatIf {
                 weight_precision: format,
                 fits_in_memory: r.fits_in_memory,
-                weights_per_accelerator_bytes: r.memory.weights_bytes.get(),
-                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes.get(),
+                weights_per_accelerator_bytes: r.memory.weights_bytes,
+                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes,
                 output_tokens_per_second_per_replica: r.output_tokens_per_second_per_replica_at_slo,
                 replicas_peak: r.replicas_peak,
                 monthly_cost_usd: cost,
@@ -198,7 +200,7 @@ pub(super) fn what_ifs(
             crate::scenario::resolve::serving::resolve_serving(resolved.clone(), serving, book)
                 .and_then(|run| serving::estimate_with_speedup(&run, TWO_FOUR_SPEEDUP))
                 .ok()
-                .and_then(|r| r.monthly_cost_usd.map(|c| c.get()))
+                .and_then(|r| r.monthly_cost_usd)
         } else {
             base_cost
         };
@@ -237,12 +239,12 @@ pub(super) fn what_ifs(
                 {
                     out.batching.push(BatchWhatIf {
                         max_batch: r.batch_at_slo,
-                        ttft_ms: r.ttft_ms,
-                        tpot_ms: r.tpot_ms,
+                        ttft_ms: Milliseconds::new(r.ttft_ms),
+                        tpot_ms: Milliseconds::new(r.tpot_ms),
                         output_tokens_per_second_per_replica: r
                             .output_tokens_per_second_per_replica_at_slo,
                         replicas_peak: peak,
-                        monthly_cost_usd: cost.get(),
+                        monthly_cost_usd: cost,
                     });
                 }
                 if cap == now.batch_at_slo.max(1) {
@@ -260,7 +262,7 @@ pub(super) fn what_ifs(
                             hit_rate: hit,
                             requests_per_second_per_replica: r
                                 .requests_per_second_per_replica_at_slo,
-                            monthly_cost_usd: cost.get(),
+                            monthly_cost_usd: cost,
                         });
                     }
                 }
@@ -284,11 +286,11 @@ pub(super) fn what_ifs(
             };
             out.fine_tuning.push(FineTuneWhatIf {
                 method,
-                trainable_parameters: r.trainable_parameters,
-                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes.get(),
+                trainable_parameters: Parameters::new(r.trainable_parameters),
+                memory_per_accelerator_bytes: r.memory_per_accelerator_bytes,
                 fits_in_memory: r.fits_in_memory,
-                wall_clock_hours: r.wall_clock_hours.get(),
-                total_cost_usd: r.total_cost_usd.get(),
+                wall_clock_hours: r.wall_clock_hours,
+                total_cost_usd: r.total_cost_usd,
             });
         }
         if !out.fine_tuning.is_empty() {
@@ -343,9 +345,9 @@ fn distillation(
     if per_second <= 0.0 {
         return Ok(None);
     }
-    let generation = tokens / per_second / SECONDS_PER_HOUR
-        * f64::from(now.accelerators_per_replica)
-        * price.get();
+    let generation = Hours::new(
+        tokens / per_second / SECONDS_PER_HOUR * f64::from(now.accelerators_per_replica),
+    ) * price;
     let student_model = Model { preset: Some(student.id.clone()), ..Model::default() };
     let student_scenario = Scenario {
         model: student_model.clone(),
@@ -355,8 +357,7 @@ fn distillation(
     let student_monthly = estimate(&student_scenario, book)
         .and_then(|r| r.serving)
         .and_then(|s| s.monthly_cost_usd)
-        .ok_or("the student cannot serve this load on this hardware")?
-        .get();
+        .ok_or("the student cannot serve this load on this hardware")?;
     // The student trains on the scenario's training hardware, or an instance of the serving one.
     let mut training = match &scenario.training {
         Some(t) => Training { method: Method::Full, ..t.clone() },
@@ -388,19 +389,20 @@ fn distillation(
         estimate(&Scenario { model: student_model, training: Some(training), serving: None }, book)
             .and_then(|r| r.training)
             .ok_or("the student's training run cannot be estimated on this hardware")?;
-    let one_off = generation + student_training.total_cost_usd.get();
-    let saving = teacher_monthly.get() - student_monthly;
+    let one_off = generation + student_training.total_cost_usd;
+    let saving = teacher_monthly - student_monthly;
     Ok(Some(DistillationWhatIf {
         student: student.id.clone(),
-        student_parameters: student.parameters,
-        tokens,
+        student_parameters: Parameters::new(student.parameters),
+        tokens: Tokens::new(tokens),
         teacher_generation_usd: generation,
-        student_training_usd: student_training.total_cost_usd.get(),
+        student_training_usd: student_training.total_cost_usd,
         one_off_usd: one_off,
-        teacher_monthly_usd: teacher_monthly.get(),
+        teacher_monthly_usd: teacher_monthly,
         student_monthly_usd: student_monthly,
         monthly_saving_usd: saving,
-        payback_days: (saving > 0.0).then(|| one_off / (saving / DAYS_PER_MONTH)),
+        payback_days: (saving.get() > 0.0)
+            .then(|| Days::new(one_off.get() / (saving.get() / DAYS_PER_MONTH))),
         quality: quality::DISTILLATION.into(),
     }))
 }

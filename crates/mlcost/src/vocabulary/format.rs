@@ -70,6 +70,11 @@ pub fn grouped(value: f64) -> String {
     if value < 0.0 { format!("-{out}") } else { out }
 }
 
+/// Dollars to copy: "$2,664,000" ([`grouped`]).
+pub fn usd_grouped(value: Usd) -> String {
+    format!("${}", grouped(value.get()))
+}
+
 /// Hours below two days, days below two years, years above: "5.0 h", "54.2 days", "11.4 years".
 pub fn duration(value: Hours) -> String {
     let hours = value.get();

@@ -7,7 +7,8 @@
 //! Invariant: no constructor checks finiteness; the engine validates inputs at its boundary
 //! (`scenario`) and results before returning them (`Report`), so values inside are always finite.
 
-use std::ops::{Add, Div, Mul};
+use std::iter::Sum;
+use std::ops::{Add, Div, Mul, Sub};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,12 +32,38 @@ macro_rules! unit {
             pub fn is_finite(self) -> bool {
                 self.0.is_finite()
             }
+
+            /// IEEE 754's total order, for sorting.
+            pub fn total_cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.0.total_cmp(&other.0)
+            }
         }
 
         impl Add for $name {
             type Output = Self;
             fn add(self, rhs: Self) -> Self {
                 Self(self.0 + rhs.0)
+            }
+        }
+
+        impl Sub for $name {
+            type Output = Self;
+            fn sub(self, rhs: Self) -> Self {
+                Self(self.0 - rhs.0)
+            }
+        }
+
+        /// The ratio of two quantities of one unit: a plain number.
+        impl Div for $name {
+            type Output = f64;
+            fn div(self, rhs: Self) -> f64 {
+                self.0 / rhs.0
+            }
+        }
+
+        impl Sum for $name {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                Self(iter.map(|x| x.0).sum())
             }
         }
 
@@ -87,6 +114,22 @@ unit!(
 unit!(
     /// Power in watts.
     Watts
+);
+unit!(
+    /// A latency in milliseconds: how serving targets (TTFT, TPOT) are stated.
+    Milliseconds
+);
+unit!(
+    /// A duration in days: how long a one-off cost takes to pay back.
+    Days
+);
+unit!(
+    /// A count of tokens.
+    Tokens
+);
+unit!(
+    /// A count of model parameters.
+    Parameters
 );
 
 /// Time, in the units cloud bills use.

@@ -74,10 +74,15 @@ fn check(scenario: &Scenario, advice: &Advice) {
         let report = estimate(&reread).unwrap();
         let after = cost(&report, r.section);
         let before = cost(&base, r.section);
-        assert!((after - r.cost_usd).abs() <= 1e-6 * before, "{}: {after} vs {}", r.id, r.cost_usd);
-        assert!((before - after - r.saving_usd).abs() <= 1e-6 * before, "{}", r.id);
-        assert!(r.saving_usd > 0.0 && r.saving_percent > 0.0, "{}", r.id);
-        assert!((r.saving_percent - r.saving_usd / before * 100.0).abs() < 1e-6, "{}", r.id);
+        assert!(
+            (after - r.cost_usd.get()).abs() <= 1e-6 * before,
+            "{}: {after} vs {}",
+            r.id,
+            r.cost_usd.get()
+        );
+        assert!((before - after - r.saving_usd.get()).abs() <= 1e-6 * before, "{}", r.id);
+        assert!(r.saving_usd.get() > 0.0 && r.saving_percent > 0.0, "{}", r.id);
+        assert!((r.saving_percent - r.saving_usd.get() / before * 100.0).abs() < 1e-6, "{}", r.id);
         assert_eq!(r.per, if r.section == Section::Training { Period::Run } else { Period::Month });
         // The other section is left as it was.
         match r.section {
@@ -110,27 +115,31 @@ fn check(scenario: &Scenario, advice: &Advice) {
     // No point on a front is dominated by another of the same section, and each is the engine's
     // own estimate of its scenario.
     for p in &advice.pareto_front {
-        let time = |q: &mlcost::optimize::ParetoPoint| q.wall_clock_hours.or(q.latency_ms).unwrap();
+        let time = |q: &mlcost::optimize::ParetoPoint| q.time().unwrap();
         for q in &advice.pareto_front {
             if p.section == q.section && p != q {
-                let dominated = q.cost_usd <= p.cost_usd
+                let dominated = q.cost_usd.get() <= p.cost_usd.get()
                     && time(q) <= time(p)
-                    && (q.cost_usd < p.cost_usd || time(q) < time(p));
+                    && (q.cost_usd.get() < p.cost_usd.get() || time(q) < time(p));
                 assert!(!dominated, "{} is dominated by {}", p.label, q.label);
             }
         }
         let report = estimate(&p.scenario).unwrap();
-        assert!((cost(&report, p.section) - p.cost_usd).abs() <= 1e-6 * p.cost_usd, "{}", p.label);
+        assert!(
+            (cost(&report, p.section) - p.cost_usd.get()).abs() <= 1e-6 * p.cost_usd.get(),
+            "{}",
+            p.label
+        );
     }
     // The waterfall adds up, and ends at what the combined scenario costs.
     for w in &advice.waterfall {
-        let saved: f64 = w.steps.iter().map(|s| s.saving_usd).sum();
-        assert!((w.start_usd - saved - w.end_usd).abs() <= 1e-6 * w.start_usd);
-        assert!(w.steps.iter().all(|s| s.saving_usd > 0.0));
+        let saved: f64 = w.steps.iter().map(|s| s.saving_usd.get()).sum();
+        assert!((w.start_usd.get() - saved - w.end_usd.get()).abs() <= 1e-6 * w.start_usd.get());
+        assert!(w.steps.iter().all(|s| s.saving_usd.get() > 0.0));
         if !w.steps.is_empty() {
             let combined = advice.combined.as_ref().unwrap();
             let report = estimate(combined).unwrap();
-            assert!((cost(&report, w.section) - w.end_usd).abs() <= 1e-6 * w.start_usd);
+            assert!((cost(&report, w.section) - w.end_usd.get()).abs() <= 1e-6 * w.start_usd.get());
         }
     }
 }
@@ -148,8 +157,8 @@ fn serving_advice_keeps_its_promises() {
     assert!(commitment.title.starts_with("Commit "), "{}", commitment.title);
     assert!(commitment.tradeoff.contains("risk"), "{}", commitment.tradeoff);
     // The cheapest point on the front is at least as cheap as any single change.
-    let cheapest = advice.pareto_front.first().unwrap().cost_usd;
-    assert!(advice.recommendations.iter().all(|r| cheapest <= r.cost_usd * (1.0 + 1e-9)));
+    let cheapest = advice.pareto_front.first().unwrap().cost_usd.get();
+    assert!(advice.recommendations.iter().all(|r| cheapest <= r.cost_usd.get() * (1.0 + 1e-9)));
 }
 
 #[test]
@@ -208,7 +217,9 @@ fn the_waterfall_combines_only_what_the_user_accepts() {
     let ids: Vec<&str> = serving.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["serving-commitment"]);
     let commitment = advice.recommendations.iter().find(|r| r.id == "serving-commitment").unwrap();
-    assert!((serving.end_usd - commitment.cost_usd).abs() < 1e-6 * serving.start_usd);
+    assert!(
+        (serving.end_usd.get() - commitment.cost_usd.get()).abs() < 1e-6 * serving.start_usd.get()
+    );
 }
 
 #[test]
@@ -246,7 +257,9 @@ fn quantization_what_ifs_cite_their_quality_cost() {
     assert!(fp8.quality.contains("model card"), "{}", fp8.quality);
     let bf16 = rows.iter().find(|q| q.weight_precision == mlcost::StoragePrecision::Bf16).unwrap();
     assert!(
-        (fp8.weights_per_accelerator_bytes * 2.0 - bf16.weights_per_accelerator_bytes).abs() < 1.0
+        (fp8.weights_per_accelerator_bytes.get() * 2.0 - bf16.weights_per_accelerator_bytes.get())
+            .abs()
+            < 1.0
     );
     // Half the bytes per decode step and FP8 tensor cores: more tokens per replica.
     assert!(fp8.output_tokens_per_second_per_replica > bf16.output_tokens_per_second_per_replica);
@@ -256,27 +269,30 @@ fn quantization_what_ifs_cite_their_quality_cost() {
 fn distillation_pays_back_in_one_off_cost_over_monthly_saving() {
     let (_, advice) = advice(SERVING);
     let d = advice.what_ifs.distillation.as_ref().unwrap();
-    assert!(d.student_parameters < 70e9 / 4.0);
+    assert!(d.student_parameters.get() < 70e9 / 4.0);
     assert!(
-        (d.one_off_usd - d.teacher_generation_usd - d.student_training_usd).abs()
-            < 1e-6 * d.one_off_usd
+        (d.one_off_usd.get() - d.teacher_generation_usd.get() - d.student_training_usd.get()).abs()
+            < 1e-6 * d.one_off_usd.get()
     );
     assert!(
-        (d.monthly_saving_usd - (d.teacher_monthly_usd - d.student_monthly_usd)).abs()
-            < 1e-6 * d.teacher_monthly_usd
+        (d.monthly_saving_usd.get() - (d.teacher_monthly_usd.get() - d.student_monthly_usd.get()))
+            .abs()
+            < 1e-6 * d.teacher_monthly_usd.get()
     );
-    let days = d.payback_days.unwrap();
+    let days = d.payback_days.unwrap().get();
     // Paid back over the billing month the monthly saving is priced on (730 h), not another.
     // The student's training run is priced on a layout it fits in.
-    assert!(d.student_training_usd > 0.0);
+    assert!(d.student_training_usd.get() > 0.0);
     assert!(
-        (days - d.one_off_usd / (d.monthly_saving_usd / mlcost::units::DAYS_PER_MONTH)).abs()
+        (days - d.one_off_usd.get() / (d.monthly_saving_usd.get() / mlcost::units::DAYS_PER_MONTH))
+            .abs()
             < 1e-6 * days
     );
     // A bigger distillation run pays back later.
-    let settings = Settings { distillation_tokens: Some(d.tokens * 4.0), ..Settings::default() };
+    let settings =
+        Settings { distillation_tokens: Some(d.tokens.get() * 4.0), ..Settings::default() };
     let longer = optimize(&scenario(SERVING), book(), &settings).unwrap();
-    assert!(longer.what_ifs.distillation.unwrap().payback_days.unwrap() > days);
+    assert!(longer.what_ifs.distillation.unwrap().payback_days.unwrap().get() > days);
 }
 
 #[test]

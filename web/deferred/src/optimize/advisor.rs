@@ -13,7 +13,7 @@ use plotters::prelude::*;
 
 use mlcost::Scenario;
 use mlcost::format;
-use mlcost::units::{Bytes, Hours, Usd};
+use mlcost::units::Usd;
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::canvas_chart;
 
@@ -108,11 +108,11 @@ fn advice_view(
         .iter()
         .map(|c| {
             let time = match (c.wall_clock_hours, c.latency_ms) {
-                (Some(h), _) => format!(", {} wall-clock", format::duration(Hours::new(h))),
-                (_, Some(ms)) => format!(", {ms:.0} ms a request"),
+                (Some(h), _) => format!(", {} wall-clock", format::duration(h)),
+                (_, Some(ms)) => format!(", {:.0} ms a request", ms.get()),
                 _ => String::new(),
             };
-            view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(Usd::new(c.cost_usd)), per(c.per))}</li> }
+            view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(c.cost_usd), per(c.per))}</li> }
         })
         .collect_view();
     let recommendations = a
@@ -142,7 +142,7 @@ fn advice_view(
             view! {
                 <li class="recommendation" id=format!("rec-{id}")>
                     <h4>{r.title}</h4>
-                    <p class="saving">{format!("saves {} for {} ({:.0}%)", format::usd(Usd::new(r.saving_usd)), per(r.per), r.saving_percent)}</p>
+                    <p class="saving">{format!("saves {} for {} ({:.0}%)", format::usd(r.saving_usd), per(r.per), r.saving_percent)}</p>
                     <p><strong>"Trade-off: "</strong>{r.tradeoff}</p>
                     <p><strong>"Why: "</strong>{r.why}</p>
                     <label><input type="checkbox" prop:checked=checked on:change=toggle />" combine in the waterfall"</label>
@@ -187,7 +187,7 @@ fn change(percent: Option<f64>) -> String {
 }
 
 fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
-    let money = |v: Option<f64>| format::or_missing(v, |usd| format::usd(Usd::new(usd)));
+    let money = |v: Option<Usd>| format::or_missing(v, format::usd);
     let quantization = (!w.quantization.is_empty()).then(|| {
         let rows = w
             .quantization
@@ -195,7 +195,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .map(|q| {
                 vec![
                     format!("{:?}", q.weight_precision).to_uppercase(),
-                    format::bytes(Bytes::new(q.weights_per_accelerator_bytes)),
+                    format::bytes(q.weights_per_accelerator_bytes),
                     if q.fits_in_memory { "yes".into() } else { "no".into() },
                     format!("{:.0}", q.output_tokens_per_second_per_replica),
                     money(q.monthly_cost_usd),
@@ -241,14 +241,14 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
         )
     });
     let distillation = w.distillation.as_ref().map(|d| {
-        let payback = d.payback_days.map_or("never: the student saves nothing".into(), |days| format!("{days:.0} days"));
+        let payback = d.payback_days.map_or("never: the student saves nothing".into(), |days| format!("{:.0} days", days.get()));
         view! {
             <h4>"Distillation into "{d.student.clone()}</h4>
             <p id="whatif-distillation">{format!(
                 "One-off {} (the teacher writing {} tokens: {}; training the student: {}); serving then costs {} instead of {} a month, saving {}. Payback: {payback}.",
-                format::usd(Usd::new(d.one_off_usd)), format::count(d.tokens), format::usd(Usd::new(d.teacher_generation_usd)),
-                format::usd(Usd::new(d.student_training_usd)), format::usd(Usd::new(d.student_monthly_usd)),
-                format::usd(Usd::new(d.teacher_monthly_usd)), format::usd(Usd::new(d.monthly_saving_usd)))}</p>
+                format::usd(d.one_off_usd), format::count(d.tokens.get()), format::usd(d.teacher_generation_usd),
+                format::usd(d.student_training_usd), format::usd(d.student_monthly_usd),
+                format::usd(d.teacher_monthly_usd), format::usd(d.monthly_saving_usd))}</p>
             <p class="hint">{d.quality.clone()}</p>
         }
     });
@@ -259,11 +259,11 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .map(|f| {
                 vec![
                     format!("{:?}", f.method),
-                    format::count(f.trainable_parameters),
-                    format::bytes(Bytes::new(f.memory_per_accelerator_bytes)),
+                    format::count(f.trainable_parameters.get()),
+                    format::bytes(f.memory_per_accelerator_bytes),
                     if f.fits_in_memory { "yes".into() } else { "no".into() },
-                    format::duration(Hours::new(f.wall_clock_hours)),
-                    format::usd(Usd::new(f.total_cost_usd)),
+                    format::duration(f.wall_clock_hours),
+                    format::usd(f.total_cost_usd),
                 ]
             })
             .collect();
@@ -288,11 +288,11 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .map(|b| {
                 vec![
                     b.max_batch.to_string(),
-                    format!("{:.0} ms", b.ttft_ms),
-                    format!("{:.1} ms", b.tpot_ms),
+                    format!("{:.0} ms", b.ttft_ms.get()),
+                    format!("{:.1} ms", b.tpot_ms.get()),
                     format!("{:.0}", b.output_tokens_per_second_per_replica),
                     b.replicas_peak.to_string(),
-                    format::usd(Usd::new(b.monthly_cost_usd)),
+                    format::usd(b.monthly_cost_usd),
                 ]
             })
             .collect();
@@ -318,7 +318,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
                 vec![
                     format::percent(c.hit_rate),
                     format!("{:.2}", c.requests_per_second_per_replica),
-                    format::usd(Usd::new(c.monthly_cost_usd)),
+                    format::usd(c.monthly_cost_usd),
                 ]
             })
             .collect();
@@ -368,7 +368,7 @@ fn draw_one_waterfall(
         .x_label_area_size(10)
         .y_label_area_size(80)
         .caption(format!("{} cost for {}", section_name(w.section), per(w.per)), ("sans-serif", 16))
-        .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd * 1.08)
+        .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd.get() * 1.08)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -379,13 +379,13 @@ fn draw_one_waterfall(
         .draw()
         .map_err(|e| e.to_string())?;
     // Floating bars: the start and end from zero, each saving hanging from the cost before it.
-    let mut spans = vec![(0.0, w.start_usd, TOTAL_COLOR)];
-    let mut level = w.start_usd;
+    let mut spans = vec![(0.0, w.start_usd.get(), TOTAL_COLOR)];
+    let mut level = w.start_usd.get();
     for step in &w.steps {
-        spans.push((level - step.saving_usd, level, SAVING_COLOR));
-        level -= step.saving_usd;
+        spans.push((level - step.saving_usd.get(), level, SAVING_COLOR));
+        level -= step.saving_usd.get();
     }
-    spans.push((0.0, w.end_usd, TOTAL_COLOR));
+    spans.push((0.0, w.end_usd.get(), TOTAL_COLOR));
     chart
         .draw_series(spans.iter().enumerate().map(|(i, (low, high, color))| {
             Rectangle::new([(i as f64 + 0.15, *low), (i as f64 + 0.85, *high)], color.filled())
@@ -393,12 +393,12 @@ fn draw_one_waterfall(
         .map_err(|e| e.to_string())?;
     // Each bar's amount above it.
     let style = ("sans-serif", 12).into_font().color(&BLACK);
-    let amounts = std::iter::once(format::usd(Usd::new(w.start_usd)))
-        .chain(w.steps.iter().map(|s| format!("−{}", format::usd(Usd::new(s.saving_usd)))))
-        .chain(std::iter::once(format::usd(Usd::new(w.end_usd))));
+    let amounts = std::iter::once(format::usd(w.start_usd))
+        .chain(w.steps.iter().map(|s| format!("−{}", format::usd(s.saving_usd))))
+        .chain(std::iter::once(format::usd(w.end_usd)));
     chart
         .draw_series(amounts.zip(&spans).enumerate().map(|(i, (text, (_, high, _)))| {
-            Text::new(text, (i as f64 + 0.15, high + w.start_usd * 0.01), style.clone())
+            Text::new(text, (i as f64 + 0.15, high + w.start_usd.get() * 0.01), style.clone())
         }))
         .map_err(|e| e.to_string())?;
     mlcost_web::charts::legend::draw_legend(
@@ -422,7 +422,7 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
     let points: Vec<(f64, f64)> = front
         .iter()
         .filter(|p| p.section == section)
-        .filter_map(|p| p.wall_clock_hours.or(p.latency_ms).map(|t| (t, p.cost_usd)))
+        .filter_map(|p| p.time().map(|t| (t, p.cost_usd.get())))
         .filter(|(t, c)| *t > 0.0 && *c > 0.0)
         .collect();
     if points.is_empty() {
@@ -431,7 +431,7 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
     let now = current
         .iter()
         .find(|c| c.section == section)
-        .and_then(|c| c.wall_clock_hours.or(c.latency_ms).map(|t| (t, c.cost_usd)))
+        .and_then(|c| c.time().map(|t| (t, c.cost_usd.get())))
         .filter(|(t, c)| *t > 0.0 && *c > 0.0);
     let all = || points.iter().chain(now.iter());
     let (t_low, t_high) =
