@@ -17,10 +17,10 @@ pub fn report(report: &Report) -> String {
                 "Work",
                 vec![
                     ("model", t.model.clone()),
-                    ("tokens", or_missing(t.tokens, |tokens| format!("{tokens:.3e}"))),
+                    ("tokens", or_missing(t.tokens, |tokens| format::scientific(tokens.get()))),
                     ("model FLOPs", format!("{:.3e}", t.flops.get())),
                     ("hardware FLOPs", format!("{:.3e}", t.hardware_flops.get())),
-                    ("trained parameters", format!("{:.3e}", t.trainable_parameters)),
+                    ("trained parameters", format::scientific(t.trainable_parameters.get())),
                 ],
             ),
             (
@@ -64,7 +64,7 @@ pub fn report(report: &Report) -> String {
                         "checkpoint every",
                         format!(
                             "{:.0} min ({:.1} interruptions/day)",
-                            t.reliability.checkpoint_interval_minutes,
+                            t.reliability.checkpoint_interval_minutes.get(),
                             t.reliability.interruptions_per_hour * 24.0
                         ),
                     ),
@@ -79,7 +79,9 @@ pub fn report(report: &Report) -> String {
                     ),
                     (
                         "energy",
-                        or_missing(t.energy_kwh, |kwh| format!("{} kWh", format::grouped(kwh))),
+                        or_missing(t.energy_kwh, |kwh| {
+                            format!("{} kWh", format::grouped(kwh.get()))
+                        }),
                     ),
                 ],
             ),

@@ -100,7 +100,7 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
         (
             "training-energy",
             "Energy",
-            format::or_missing(report.energy_kwh, |kwh| format!("{} kWh", format::count(kwh))),
+            format::or_missing(report.energy_kwh, format::energy),
             defaulted("training.pue"),
         ),
     ];

@@ -108,7 +108,7 @@ pub(super) fn apply(
     let title = match &after.training {
         Some(t) if id == Move::TrainingPlan && on_spot => format!(
             "{title} with a {:.0}-minute checkpoint interval",
-            t.reliability.checkpoint_interval_minutes
+            t.reliability.checkpoint_interval_minutes.get()
         ),
         _ => title,
     };

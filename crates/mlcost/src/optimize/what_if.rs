@@ -286,7 +286,7 @@ pub(super) fn what_ifs(
             };
             out.fine_tuning.push(FineTuneWhatIf {
                 method,
-                trainable_parameters: Parameters::new(r.trainable_parameters),
+                trainable_parameters: r.trainable_parameters,
                 memory_per_accelerator_bytes: r.memory_per_accelerator_bytes,
                 fits_in_memory: r.fits_in_memory,
                 wall_clock_hours: r.wall_clock_hours,

@@ -5,23 +5,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::pricing::{EgressTier, StorageTerms};
 use crate::scenario::resolve::training::{Amount, DatasetSize, ResolvedTraining};
-use crate::vocabulary::units::HOURS_PER_MONTH;
+use crate::vocabulary::units::{Bytes, HOURS_PER_MONTH, Hours, Usd};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideCosts {
-    pub dataset_bytes: f64,
-    pub checkpoint_storage_bytes: f64,
-    pub storage_cost_usd: f64,
-    pub egress_cost_usd: f64,
+    pub dataset_bytes: Bytes,
+    pub checkpoint_storage_bytes: Bytes,
+    pub storage_cost_usd: Usd,
+    pub egress_cost_usd: Usd,
 }
 
 /// Storage over the run's wall-clock time, and egress: the dataset moved to compute when it lives
 /// elsewhere, and the trained weights out to the internet once.
 pub fn side_costs(
     run: &ResolvedTraining<'_>,
-    checkpoint_bytes: f64,
-    model_bytes: f64,
-    wall_clock_hours: f64,
+    checkpoint_bytes: Bytes,
+    model_bytes: Bytes,
+    wall_clock_hours: Hours,
     notes: &mut Vec<String>,
 ) -> SideCosts {
     let (storage, book) = (&run.storage, run.book);
@@ -31,11 +31,11 @@ pub fn side_costs(
     let dataset_bytes = match (storage.dataset, run.amount) {
         (DatasetSize::Bytes(bytes), _) => bytes,
         (DatasetSize::PerToken(per_token), Amount::Tokens { per_epoch, .. }) => {
-            per_epoch * per_token
+            Bytes::new(per_epoch * per_token)
         }
-        (DatasetSize::PerToken(_), Amount::Samples { .. }) => 0.0,
+        (DatasetSize::PerToken(_), Amount::Samples { .. }) => Bytes::new(0.0),
     };
-    let checkpoint_storage_bytes = f64::from(storage.checkpoints_kept) * checkpoint_bytes;
+    let checkpoint_storage_bytes = checkpoint_bytes * f64::from(storage.checkpoints_kept);
     let tier = storage.tier;
     let data_provider = storage.provider.or(compute_provider);
     let data_region = storage.region.or(compute_region);
@@ -54,8 +54,8 @@ pub fn side_costs(
             "no {provider} storage prices for {region}: priced with another of its regions"
         ));
     }
-    let gigabytes = (dataset_bytes + checkpoint_storage_bytes) / 1e9;
-    let months = wall_clock_hours / HOURS_PER_MONTH;
+    let gigabytes = (dataset_bytes + checkpoint_storage_bytes).get() / 1e9;
+    let months = wall_clock_hours.get() / HOURS_PER_MONTH;
     let storage_cost_usd = match terms(data_provider, data_region)
         .and_then(|t| tier.price(t).map(|p| (t, p)))
     {
@@ -71,7 +71,7 @@ pub fn side_costs(
     };
 
     let mut egress_cost_usd = 0.0;
-    let dataset_gb = dataset_bytes / 1e9;
+    let dataset_gb = dataset_bytes.get() / 1e9;
     let same_provider = data_provider == compute_provider;
     let same_region = data_region == compute_region;
     if dataset_gb > 0.0 && !(same_provider && same_region) {
@@ -90,7 +90,7 @@ pub fn side_costs(
         }
     }
     match terms(compute_provider, compute_region)
-        .and_then(|t| tiered(&t.egress_internet, model_bytes / 1e9))
+        .and_then(|t| tiered(&t.egress_internet, model_bytes.get() / 1e9))
     {
         Some(cost) => egress_cost_usd += cost,
         None => notes.push(
@@ -98,7 +98,12 @@ pub fn side_costs(
                 .into(),
         ),
     }
-    SideCosts { dataset_bytes, checkpoint_storage_bytes, storage_cost_usd, egress_cost_usd }
+    SideCosts {
+        dataset_bytes,
+        checkpoint_storage_bytes,
+        storage_cost_usd: Usd::new(storage_cost_usd),
+        egress_cost_usd: Usd::new(egress_cost_usd),
+    }
 }
 
 /// The cost of `gb` gigabytes through tiered egress prices (each tier up to its monthly volume).

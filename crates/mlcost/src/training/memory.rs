@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::shape::{ResolvedModel, Shape};
 use crate::scenario::resolve::training::{Layout, Setup};
 use crate::vocabulary::terms::{Method, Optimizer, Precision};
-use crate::vocabulary::units::Bytes;
+use crate::vocabulary::units::{Bytes, Parameters};
 
 /// Bytes per accelerator, by what they hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,9 +67,11 @@ fn optimizer_bytes(optimizer: Optimizer, precision: Precision) -> f64 {
 
 /// Bytes of one checkpoint: the trained parameters' 16-bit (or FP32) weights and optimizer states
 /// (FP32 master copy and moments). Gradients are not saved; LoRA saves only its adapters.
-pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: f64) -> f64 {
-    trainable_parameters
-        * (working_bytes(setup.precision) + optimizer_bytes(setup.optimizer, setup.precision))
+pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: Parameters) -> Bytes {
+    Bytes::new(
+        trainable_parameters.get()
+            * (working_bytes(setup.precision) + optimizer_bytes(setup.optimizer, setup.precision)),
+    )
 }
 
 pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {

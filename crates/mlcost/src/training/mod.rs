@@ -24,7 +24,7 @@ use crate::training::work::{optimizer_steps, training_work};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::units::{Bytes, Hours, Usd};
+use crate::vocabulary::units::{Bytes, Hours, KilowattHours};
 
 /// Estimates a resolved training run. Its fields are checked: it fails only on results out of
 /// range.
@@ -98,19 +98,19 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
         notes.push(note);
     }
 
-    let model_bytes =
-        work.trainable_parameters * if setup.precision == Precision::Fp32 { 4.0 } else { 2.0 };
+    let bytes_per_parameter = if setup.precision == Precision::Fp32 { 4.0 } else { 2.0 };
+    let model_bytes = Bytes::new(work.trainable_parameters.get() * bytes_per_parameter);
     let side = costs::side_costs(
         run,
         reliability.checkpoint_bytes,
         model_bytes,
-        wall_clock_hours.get(),
+        wall_clock_hours,
         &mut notes,
     );
     let energy_kwh = run
         .accelerator
         .board_power_watts
-        .map(|watts| watts.get() / 1000.0 * accelerator_hours.get() * run.pue);
+        .map(|watts| KilowattHours::new(watts.get() / 1000.0 * accelerator_hours.get() * run.pue));
     if energy_kwh.is_none() {
         notes.push(format!(
             "energy is not estimated: {} publishes no board power",
@@ -118,7 +118,7 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
         ));
     }
     let by_plan = by_plan(run, productive_hours, &reliability_inputs, goodput);
-    let total_cost_usd = compute_cost_usd + Usd::new(side.storage_cost_usd + side.egress_cost_usd);
+    let total_cost_usd = compute_cost_usd + (side.storage_cost_usd + side.egress_cost_usd);
     finite("training.total_cost_usd", total_cost_usd.get())?;
     Ok(TrainingReport {
         model: model.name.clone(),
@@ -142,10 +142,10 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
         accelerator_hours,
         wall_clock_hours,
         compute_cost_usd,
-        storage_cost_usd: Usd::new(side.storage_cost_usd),
-        egress_cost_usd: Usd::new(side.egress_cost_usd),
-        dataset_bytes: Bytes::new(side.dataset_bytes),
-        checkpoint_storage_bytes: Bytes::new(side.checkpoint_storage_bytes),
+        storage_cost_usd: side.storage_cost_usd,
+        egress_cost_usd: side.egress_cost_usd,
+        dataset_bytes: side.dataset_bytes,
+        checkpoint_storage_bytes: side.checkpoint_storage_bytes,
         energy_kwh,
         total_cost_usd,
         by_plan,

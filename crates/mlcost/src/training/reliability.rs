@@ -12,7 +12,7 @@ use crate::scenario::resolve::training::{CheckedReliability, ResolvedTraining};
 use crate::training::memory::checkpoint_bytes;
 use crate::training::work::Work;
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::SECONDS_PER_HOUR;
+use crate::vocabulary::units::{Bytes, Minutes, SECONDS_PER_HOUR};
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -44,10 +44,10 @@ pub struct GoodputModel {
     pub goodput: f64,
     pub nodes: u32,
     pub interruptions_per_hour: f64,
-    pub checkpoint_bytes: f64,
-    pub checkpoint_stall_minutes: f64,
-    pub checkpoint_interval_minutes: f64,
-    pub restart_minutes: f64,
+    pub checkpoint_bytes: Bytes,
+    pub checkpoint_stall_minutes: Minutes,
+    pub checkpoint_interval_minutes: Minutes,
+    pub restart_minutes: Minutes,
 }
 
 /// The machines a job runs on.
@@ -64,7 +64,7 @@ pub struct Cluster {
 pub fn goodput(
     settings: &CheckedReliability,
     cluster: Cluster,
-    checkpoint_bytes: f64,
+    checkpoint_bytes: Bytes,
     on_spot: bool,
 ) -> GoodputModel {
     let Cluster { nodes, accelerators_per_node, mtbf_node_accelerators } = cluster;
@@ -80,7 +80,7 @@ pub fn goodput(
     let interruptions =
         accelerators * failures_per_accelerator_hour + if on_spot { nodes_f * spot } else { 0.0 };
     // Nodes write their shards in parallel.
-    let stall_hours = checkpoint_bytes / nodes_f / (write * 1e9) / SECONDS_PER_HOUR;
+    let stall_hours = checkpoint_bytes.get() / nodes_f / (write * 1e9) / SECONDS_PER_HOUR;
     let restart_hours = restart / 60.0;
     let interval_hours = match settings.checkpoint_interval_minutes {
         Some(minutes) => minutes / 60.0,
@@ -97,9 +97,9 @@ pub fn goodput(
         nodes,
         interruptions_per_hour: interruptions,
         checkpoint_bytes,
-        checkpoint_stall_minutes: stall_hours * 60.0,
-        checkpoint_interval_minutes: interval_hours * 60.0,
-        restart_minutes: restart,
+        checkpoint_stall_minutes: Minutes::new(stall_hours * 60.0),
+        checkpoint_interval_minutes: Minutes::new(interval_hours * 60.0),
+        restart_minutes: Minutes::new(restart),
     }
 }
 
@@ -111,7 +111,7 @@ pub const GOODPUT_SOURCE: &str = "model: Young/Daly checkpoint interval; interru
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Nodes {
     pub nodes: u32,
-    pub checkpoint_bytes: f64,
+    pub checkpoint_bytes: Bytes,
     pub per_node: u32,
 }
 
@@ -178,7 +178,7 @@ mod tests {
 
     /// Llama 3 405B checkpoint: BF16 weights and FP32 Adam states (master, two moments), 14 bytes a
     /// parameter.
-    const LLAMA3_405B_CHECKPOINT: f64 = 405e9 * 14.0;
+    const LLAMA3_405B_CHECKPOINT: Bytes = Bytes::new(405e9 * 14.0);
 
     #[test]
     fn llama3_scale_run_keeps_over_ninety_percent() {
@@ -190,10 +190,13 @@ mod tests {
 
     #[test]
     fn one_node_loses_almost_nothing_and_spot_loses_more() {
-        let on_demand = goodput(&CheckedReliability::default(), cluster(1), 7e9 * 14.0, false);
+        let on_demand =
+            goodput(&CheckedReliability::default(), cluster(1), Bytes::new(7e9 * 14.0), false);
         assert!(on_demand.goodput > 0.995, "{on_demand:?}");
-        let spot = goodput(&CheckedReliability::default(), cluster(64), 70e9 * 14.0, true);
-        let same = goodput(&CheckedReliability::default(), cluster(64), 70e9 * 14.0, false);
+        let spot =
+            goodput(&CheckedReliability::default(), cluster(64), Bytes::new(70e9 * 14.0), true);
+        let same =
+            goodput(&CheckedReliability::default(), cluster(64), Bytes::new(70e9 * 14.0), false);
         assert!(spot.goodput < same.goodput);
     }
 
@@ -201,7 +204,8 @@ mod tests {
     fn goodput_falls_as_the_cluster_grows_and_stays_positive() {
         let mut previous = 1.0;
         for nodes in [1, 8, 64, 512, 4096, 32_768, u32::MAX] {
-            let model = goodput(&CheckedReliability::default(), cluster(nodes), 1e12, true);
+            let model =
+                goodput(&CheckedReliability::default(), cluster(nodes), Bytes::new(1e12), true);
             assert!(model.goodput <= previous && model.goodput > 0.0, "{nodes}: {model:?}");
             previous = model.goodput;
         }
@@ -213,7 +217,7 @@ mod tests {
             Reliability { checkpoint_interval_minutes: Some(240.0), ..Reliability::default() };
         let settings = CheckedReliability::check(&settings).unwrap();
         let model = goodput(&settings, cluster(2048), LLAMA3_405B_CHECKPOINT, false);
-        assert!((model.checkpoint_interval_minutes - 240.0).abs() < 1e-9);
+        assert!((model.checkpoint_interval_minutes.get() - 240.0).abs() < 1e-9);
         let bad = Reliability { restart_minutes: Some(-1.0), ..Reliability::default() };
         assert_eq!(
             CheckedReliability::check(&bad).unwrap_err().field,

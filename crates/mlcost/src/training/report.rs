@@ -9,7 +9,9 @@ use crate::training::memory::MemoryBreakdown;
 use crate::training::reliability::GoodputModel;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Plan, Precision};
-use crate::vocabulary::units::{Bytes, Flops, FlopsPerSecond, Hours, Usd, UsdPerHour};
+use crate::vocabulary::units::{
+    Bytes, Flops, FlopsPerSecond, Hours, KilowattHours, Parameters, Tokens, Usd, UsdPerHour,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingReport {
@@ -17,13 +19,13 @@ pub struct TrainingReport {
     pub model: String,
     /// Tokens processed over the run (absent for models that count samples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tokens: Option<f64>,
+    pub tokens: Option<Tokens>,
     /// Model FLOPs for the whole run (6·N·D plus attention, as MFU counts them).
     pub flops: Flops,
     /// FLOPs the hardware does: model FLOPs plus any recomputed forward pass.
     pub hardware_flops: Flops,
     /// Parameters the run updates (all, or LoRA's adapters).
-    pub trainable_parameters: f64,
+    pub trainable_parameters: Parameters,
     /// The parallel layout the estimate assumes.
     pub layout: Layout,
     /// Bytes on the busiest accelerator.
@@ -65,7 +67,7 @@ pub struct TrainingReport {
     pub checkpoint_storage_bytes: Bytes,
     /// Accelerator energy including the data centre's overhead (PUE); absent without board power.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub energy_kwh: Option<f64>,
+    pub energy_kwh: Option<KilowattHours>,
     /// Compute, storage and egress.
     pub total_cost_usd: Usd,
     /// The same run under each plan the offer sells ("custom" for a typed price).

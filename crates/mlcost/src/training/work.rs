@@ -6,18 +6,18 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::shape::Shape;
 use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::vocabulary::terms::Method;
-use crate::vocabulary::units::Flops;
+use crate::vocabulary::units::{Flops, Parameters, Tokens};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Work {
     /// Tokens processed over the run, for sequence models.
-    pub tokens: Option<f64>,
+    pub tokens: Option<Tokens>,
     /// Model FLOPs: what MFU is measured against.
     pub model_flops: Flops,
     /// Model FLOPs plus the forward pass recomputed under activation checkpointing.
     pub hardware_flops: Flops,
     /// Parameters the run trains (all of them, or the adapters').
-    pub trainable_parameters: f64,
+    pub trainable_parameters: Parameters,
 }
 
 /// The run's FLOPs, counted the way MFU is defined, and the parameters it trains.
@@ -32,7 +32,7 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
                 tokens: None,
                 model_flops: flops,
                 hardware_flops: hardware,
-                trainable_parameters: model.parameters,
+                trainable_parameters: Parameters::new(model.parameters),
             };
         }
         Amount::Tokens { total, .. } => total,
@@ -52,7 +52,12 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
     let model_flops = Flops::new(per_token * tokens);
     let hardware_flops =
         if checkpointing { Flops::new((per_token + recomputed) * tokens) } else { model_flops };
-    Work { tokens: Some(tokens), model_flops, hardware_flops, trainable_parameters: trainable }
+    Work {
+        tokens: Some(Tokens::new(tokens)),
+        model_flops,
+        hardware_flops,
+        trainable_parameters: Parameters::new(trainable),
+    }
 }
 
 /// Optimizer steps over the run, when a global batch is given (the resolve step checked that it
@@ -60,7 +65,7 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
 pub fn optimizer_steps(run: &ResolvedTraining<'_>, work: &Work) -> Option<f64> {
     let global = f64::from(run.global_batch?);
     let sequence = run.model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));
-    work.tokens.map(|tokens| tokens / (global * sequence))
+    work.tokens.map(|tokens| tokens.get() / (global * sequence))
 }
 
 /// Attention's own FLOPs per token over forward and backward: for each layer, queries against keys
@@ -129,7 +134,7 @@ mod tests {
             &training(&format!(r#"{{"samples": 1000, "epochs": 3, {BASE}}}"#)),
         )
         .unwrap();
-        assert_eq!(work.tokens, Some(1000.0 * 4096.0 * 3.0));
+        assert_eq!(work.tokens, Some(Tokens::new(1000.0 * 4096.0 * 3.0)));
     }
 
     #[test]
@@ -147,9 +152,9 @@ mod tests {
         assert!((0.66..0.75).contains(&ratio), "{ratio}");
         // Rank 16 on every projection of Llama 2 7B: about 40M adapter parameters (0.6%).
         assert!(
-            (3.5e7..4.5e7).contains(&lora.trainable_parameters),
+            (3.5e7..4.5e7).contains(&lora.trainable_parameters.get()),
             "{}",
-            lora.trainable_parameters
+            lora.trainable_parameters.get()
         );
     }
 

@@ -7,7 +7,7 @@
 //! significant digits for small unit prices ("$0.000144" per request).
 
 use crate::vocabulary::terms::Period;
-use crate::vocabulary::units::{Bytes, Hours, Usd};
+use crate::vocabulary::units::{Bytes, Hours, KilowattHours, Usd};
 
 /// What a table shows for a figure the estimate does not have.
 pub const MISSING: &str = "—";
@@ -68,6 +68,11 @@ pub fn grouped(value: f64) -> String {
         out.push(c);
     }
     if value < 0.0 { format!("-{out}") } else { out }
+}
+
+/// Energy at a glance: "1.27M kWh".
+pub fn energy(value: KilowattHours) -> String {
+    format!("{} kWh", count(value.get()))
 }
 
 /// Dollars to copy: "$2,664,000" ([`grouped`]).

@@ -116,6 +116,14 @@ unit!(
     Watts
 );
 unit!(
+    /// A duration in minutes: how checkpoint stalls, intervals and restarts are stated.
+    Minutes
+);
+unit!(
+    /// Energy in kilowatt-hours, as electricity is billed.
+    KilowattHours
+);
+unit!(
     /// A latency in milliseconds: how serving targets (TTFT, TPOT) are stated.
     Milliseconds
 );

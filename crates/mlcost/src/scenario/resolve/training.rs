@@ -13,7 +13,7 @@ use crate::vocabulary::check::{at_least_one, fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
-use crate::vocabulary::units::{FlopsPerSecond, Hours, UsdPerHour};
+use crate::vocabulary::units::{Bytes, FlopsPerSecond, Hours, UsdPerHour};
 
 /// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
 /// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
@@ -125,7 +125,7 @@ impl Deref for CheckedReliability {
 /// How big the dataset is, as the scenario says.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DatasetSize {
-    Bytes(f64),
+    Bytes(Bytes),
     /// Bytes per token of one epoch.
     PerToken(f64),
 }
@@ -464,7 +464,7 @@ fn storage<'a>(
             ));
         }
         (Some(bytes), None) => {
-            DatasetSize::Bytes(non_negative("training.storage.dataset_bytes", bytes)?)
+            DatasetSize::Bytes(Bytes::new(non_negative("training.storage.dataset_bytes", bytes)?))
         }
         (None, Some(per_token)) => {
             DatasetSize::PerToken(non_negative("training.storage.bytes_per_token", per_token)?)
