@@ -161,7 +161,7 @@ pub fn report(report: &Report) -> String {
         if !t.assumptions.is_empty() {
             out.push_str("Defaults used\n");
             for a in &t.assumptions {
-                let _ = writeln!(out, "  {} = {:.4}: {}", a.field, a.value, a.source);
+                let _ = writeln!(out, "  {} = {:.4}: {}", a.field, a.value, a.citation());
             }
         }
         if !t.notes.is_empty() {
@@ -294,6 +294,13 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
     }
     for note in &s.notes {
         let _ = writeln!(out, "  note: {note}");
+    }
+    // As training's: a figure the scenario left out is never used silently.
+    if !s.assumptions.is_empty() {
+        out.push_str("Defaults used\n");
+        for a in &s.assumptions {
+            let _ = writeln!(out, "  {} = {:.4}: {}", a.field, a.value, a.citation());
+        }
     }
     out
 }

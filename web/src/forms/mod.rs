@@ -316,7 +316,7 @@ pub fn ScenarioForm(
                 {field_input(field, book, form)}
                 {move || superseded().map(|by| view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> })}
                 {move || defaults.with(|all| all.iter().find(|a| a.field == path).map(|a| view! {
-                    <p class="hint">"Default used: "<span class="default" title=a.source.to_string()>{format!("{}", a.value)}</span></p>
+                    <p class="hint">"Default used: "<span class="default" title=a.citation()>{format!("{}", a.value)}</span></p>
                 }))}
                 {move || errors.get().into_iter().find(|e| Form::owns(path, e)).map(|e| {
                     view! { <p class="field-error" role="alert">{e.to_string()}</p> }

@@ -3,13 +3,18 @@
 use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::error::Error;
+use crate::vocabulary::provenance::Sourced;
 use crate::vocabulary::units::UsdPerHour;
 
 /// Extra run time a spot run loses to preemptions when the input gives none: 10%. Estimate, not a
 /// measurement: redone work and restarts cost a few percent at AWS's typical GPU interruption bands
 /// (see `reliability`), and waiting for spot capacity to come back, which no public source
 /// quantifies, is the rest. Give `spot_overhead` for your own workload.
-pub const DEFAULT_SPOT_OVERHEAD: f64 = 0.1;
+pub const DEFAULT_SPOT_OVERHEAD: Sourced<f64> = Sourced {
+    value: 0.1,
+    source: "estimate: redone work, restarts and waiting for spot capacity after preemptions",
+    as_of: "2026-11-29",
+};
 
 /// A cluster, the jobs to run on it, and what renting instead would cost.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -73,15 +73,9 @@ pub(super) fn validate(input: &ScheduleInput) -> Result<Checked, Error> {
         ));
     }
     let mut assumptions = Vec::new();
-    let spot_overhead = input.spot_overhead.unwrap_or(DEFAULT_SPOT_OVERHEAD);
+    let spot_overhead = input.spot_overhead.unwrap_or(DEFAULT_SPOT_OVERHEAD.value);
     if input.spot_overhead.is_none() && input.spot_price_per_accelerator_hour.is_some() {
-        assumptions.push(Assumption {
-            field: "spot_overhead".into(),
-            value: DEFAULT_SPOT_OVERHEAD,
-            source:
-                "estimate: redone work, restarts and waiting for spot capacity after preemptions"
-                    .into(),
-        });
+        assumptions.push(DEFAULT_SPOT_OVERHEAD.assumed("spot_overhead"));
     }
     Ok(Checked { spot_overhead, assumptions, queue: queue(input) })
 }

@@ -5,10 +5,10 @@
 //! The parts, in the order an estimate uses them: [`replica`] (roofline), [`traffic`] (the day and
 //! the autoscaler), [`money`] (plans, mix, APIs).
 
-use crate::catalogue::hardware::Accelerator;
+use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
-use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::provenance::Sourced;
 use crate::vocabulary::units::Bytes;
 use report::{ServingMemory, ServingReport};
 
@@ -40,32 +40,38 @@ use traffic::Policy;
 /// measurements of its own. Calibrated: TensorRT-LLM serves Llama-3.1-8B in FP8 on one H100 at 28,312
 /// output tokens/s for 128/128-token requests (NVIDIA TensorRT-LLM docs, performance/perf-overview.md,
 /// throughput table), which this roofline reaches at 46% of the FP8 peak.
-pub const DEFAULT_COMPUTE_EFFICIENCY: f64 = 0.46;
+pub const DEFAULT_COMPUTE_EFFICIENCY: Sourced<f64> = Sourced {
+    value: 0.46,
+    source: "calibrated on TensorRT-LLM's Llama-3.1-8B FP8 max throughput on one H100 (NVIDIA perf overview)",
+    as_of: "2026-11-29",
+};
 
 /// Default fraction of peak FLOP/s reached on Ampere (A100, A10, A10G). Calibrated: TensorRT-LLM
 /// v0.14 serves Llama-3.1-8B in FP16 on one A100-SXM4-80GB at 6,701.8 output tokens/s for 128/128
 /// (the same perf-overview page, v0.14.0 table), which this roofline reaches at 69% of the 16-bit
 /// peak. Why higher than Hopper's? Ampere's smaller peak is easier to feed: the same pattern as
 /// training, where A100 runs reach a larger share of peak than H100 runs (see `mfu`).
-pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: f64 = 0.69;
+pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: Sourced<f64> = Sourced {
+    value: 0.69,
+    source: "calibrated on TensorRT-LLM v0.14's Llama-3.1-8B FP16 max throughput on one A100 (NVIDIA perf overview)",
+    as_of: "2026-11-29",
+};
 
-/// The calibrated compute efficiency for an accelerator, with where it comes from.
-pub fn default_compute_efficiency(accelerator: &Accelerator) -> (f64, &'static str) {
-    match crate::catalogue::hardware::Generation::of(accelerator) {
-        crate::catalogue::hardware::Generation::Ampere => (
-            DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
-            "calibrated on TensorRT-LLM v0.14's Llama-3.1-8B FP16 max throughput on one A100 (NVIDIA perf overview)",
-        ),
-        crate::catalogue::hardware::Generation::Hopper => (
-            DEFAULT_COMPUTE_EFFICIENCY,
-            "calibrated on TensorRT-LLM's Llama-3.1-8B FP8 max throughput on one H100 (NVIDIA perf overview)",
-        ),
+/// The calibrated compute efficiency for an accelerator's generation.
+pub fn default_compute_efficiency(accelerator: &Accelerator) -> Sourced<f64> {
+    match Generation::of(accelerator) {
+        Generation::Ampere => DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
+        Generation::Hopper => DEFAULT_COMPUTE_EFFICIENCY,
     }
 }
 
 /// Default fraction of memory bandwidth reached: llm-analysis's value, with which it reproduces a
 /// measured Llama-2-70B on 2×A100-80GB at 25.6 tokens/s (cli99/llm-analysis, examples/llama2).
-pub const DEFAULT_BANDWIDTH_EFFICIENCY: f64 = 0.9;
+pub const DEFAULT_BANDWIDTH_EFFICIENCY: Sourced<f64> = Sourced {
+    value: 0.9,
+    source: "llm-analysis's HBM efficiency, reproducing a measured Llama-2-70B on 2×A100 (cli99/llm-analysis)",
+    as_of: "2026-11-29",
+};
 
 /// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
 /// range.
@@ -85,24 +91,17 @@ pub(crate) fn estimate_with_speedup(
     let compute_efficiency = match run.compute_efficiency {
         Some(e) => e,
         None => {
-            let (value, source) = default_compute_efficiency(accelerator);
-            assumptions.push(Assumption {
-                field: "serving.engine_efficiency.compute".into(),
-                value,
-                source: source.into(),
-            });
-            value
+            let default = default_compute_efficiency(accelerator);
+            assumptions.push(default.assumed("serving.engine_efficiency.compute"));
+            default.value
         }
     };
     let bandwidth_efficiency = match run.bandwidth_efficiency {
         Some(e) => e,
         None => {
-            assumptions.push(Assumption {
-                field: "serving.engine_efficiency.bandwidth".into(),
-                value: DEFAULT_BANDWIDTH_EFFICIENCY,
-                source: "llm-analysis's HBM efficiency, reproducing a measured Llama-2-70B on 2×A100 (cli99/llm-analysis)".into(),
-            });
-            DEFAULT_BANDWIDTH_EFFICIENCY
+            assumptions
+                .push(DEFAULT_BANDWIDTH_EFFICIENCY.assumed("serving.engine_efficiency.bandwidth"));
+            DEFAULT_BANDWIDTH_EFFICIENCY.value
         }
     };
     let (tp, pp) = (run.tensor, run.pipeline);

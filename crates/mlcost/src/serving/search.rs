@@ -136,8 +136,8 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
             EngineEfficiency::default()
         };
         let compute =
-            efficiency.compute.unwrap_or_else(|| default_compute_efficiency(accelerator).0);
-        let bandwidth = efficiency.bandwidth.unwrap_or(super::DEFAULT_BANDWIDTH_EFFICIENCY);
+            efficiency.compute.unwrap_or_else(|| default_compute_efficiency(accelerator).value);
+        let bandwidth = efficiency.bandwidth.unwrap_or(super::DEFAULT_BANDWIDTH_EFFICIENCY.value);
         for &format in &formats {
             let kv = serving.kv_cache_precision.unwrap_or(if format.bytes() >= 1.0 {
                 format

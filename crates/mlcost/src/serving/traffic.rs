@@ -54,6 +54,8 @@ impl Policy {
                     source:
                         "estimate: 2 minutes to start a replica plus its weights read at 1 GB/s"
                             .into(),
+                    // Derived from the weights per estimate: its constants' sources are above.
+                    as_of: None,
                 });
                 minutes
             }

@@ -55,6 +55,7 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
                 field: "training.mfu".into(),
                 value: mfu,
                 source: source.into(),
+                as_of: None,
             });
             mfu
         }
@@ -67,6 +68,7 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
                 field: "training.goodput".into(),
                 value: reliability.goodput,
                 source: GOODPUT_SOURCE.into(),
+                as_of: None,
             });
             reliability.goodput
         }

@@ -101,12 +101,12 @@ pub fn QueuePanel(book: Memo<PriceBook>, inputs: QueueInputs) -> impl IntoView {
     let spot_default = fallback(&[Plan::Spot]);
     let overhead_default = Signal::derive(|| {
         Some(Fallback {
-            value: DEFAULT_SPOT_OVERHEAD * 100.0,
+            value: DEFAULT_SPOT_OVERHEAD.value * 100.0,
             note: format!(
                 "default: {}%, the engine's estimate of time lost to preemptions (redone work, restarts, waiting for capacity)",
-                DEFAULT_SPOT_OVERHEAD * 100.0
+                DEFAULT_SPOT_OVERHEAD.value * 100.0
             ),
-            source: "mlcost::schedule::DEFAULT_SPOT_OVERHEAD".to_owned(),
+            source: DEFAULT_SPOT_OVERHEAD.source.to_owned(),
         })
     });
 

@@ -76,7 +76,7 @@ mod tests {
         let training = resolved.training.unwrap();
         assert_eq!((training.layout.data, training.layout.tensor), (8, 2));
         assert_eq!(training.setup.micro_batch, 1);
-        assert_eq!(training.pue.to_bits(), training::DEFAULT_PUE.to_bits());
+        assert_eq!(training.pue.to_bits(), training::DEFAULT_PUE.value.to_bits());
         assert!(!training.on_spot() && training.sold.is_some());
         let fields: Vec<&str> = training.assumptions.iter().map(|a| a.field.as_ref()).collect();
         assert_eq!(

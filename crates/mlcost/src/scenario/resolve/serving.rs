@@ -7,7 +7,7 @@ use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Plan, StoragePrecision};
 use crate::vocabulary::units::{
     FlopsPerSecond, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, UsdPerHour,
@@ -16,12 +16,17 @@ use crate::vocabulary::units::{
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
 /// `container-concurrency-target-percentage: "70"`).
-pub const DEFAULT_TARGET_UTILIZATION: f64 = 0.7;
+pub const DEFAULT_TARGET_UTILIZATION: Sourced<f64> = Sourced {
+    value: 0.7,
+    source: "Knative Serving's default target utilisation (70%)",
+    as_of: "2026-11-29",
+};
 
 /// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, a moderate daily
 /// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
 /// times, not the ratio), so the scenario should state its own.
-pub const DEFAULT_PEAK_TO_MEAN: f64 = 2.0;
+pub const DEFAULT_PEAK_TO_MEAN: Sourced<f64> =
+    Sourced { value: 2.0, source: "estimate: a moderate daily swing", as_of: "2026-11-29" };
 
 /// What a request asks of the model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -271,12 +276,9 @@ fn autoscaler(
     let target_utilization = match autoscaling.target_utilization {
         Some(u) => fraction("serving.autoscaling.target_utilization", u)?,
         None => {
-            assumptions.push(Assumption {
-                field: "serving.autoscaling.target_utilization".into(),
-                value: DEFAULT_TARGET_UTILIZATION,
-                source: "Knative Serving's default target utilisation (70%)".into(),
-            });
-            DEFAULT_TARGET_UTILIZATION
+            assumptions
+                .push(DEFAULT_TARGET_UTILIZATION.assumed("serving.autoscaling.target_utilization"));
+            DEFAULT_TARGET_UTILIZATION.value
         }
     };
     let scale_up_minutes = autoscaling
@@ -451,12 +453,8 @@ pub fn hourly_load(
         (Some(r), _) => r,
         (None, TrafficShape::Flat) => 1.0,
         (None, _) => {
-            assumptions.push(Assumption {
-                field: "serving.peak_to_mean".into(),
-                value: DEFAULT_PEAK_TO_MEAN,
-                source: "estimate: a moderate daily swing".into(),
-            });
-            DEFAULT_PEAK_TO_MEAN
+            assumptions.push(DEFAULT_PEAK_TO_MEAN.assumed("serving.peak_to_mean"));
+            DEFAULT_PEAK_TO_MEAN.value
         }
     };
     let max = shape.max_peak_to_mean();

@@ -11,7 +11,7 @@ use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{at_least_one, fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
 use crate::vocabulary::units::{Bytes, FlopsPerSecond, Hours, UsdPerHour};
 
@@ -21,16 +21,28 @@ pub const DEFAULT_LORA_RANK: u32 = 16;
 
 /// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
 /// four characters of common English text.
-pub const DEFAULT_BYTES_PER_TOKEN: f64 = 4.0;
+pub const DEFAULT_BYTES_PER_TOKEN: Sourced<f64> = Sourced {
+    value: 4.0,
+    source: "estimate: raw English text, ~4 characters per token (OpenAI tokenizer guide)",
+    as_of: "2026-11-29",
+};
 
 /// Checkpoints kept: the latest, and the one before it in case the latest was being written when a
 /// failure struck. Estimate.
-pub const DEFAULT_CHECKPOINTS_KEPT: u32 = 2;
+pub const DEFAULT_CHECKPOINTS_KEPT: Sourced<u32> = Sourced {
+    value: 2,
+    source: "estimate: the latest checkpoint and the one before it",
+    as_of: "2026-11-29",
+};
 
 /// Power usage effectiveness: Google reports a fleet-wide trailing-twelve-month PUE of 1.10 for its
 /// data centres (Google Environmental Report 2024); the Uptime Institute's industry survey average
 /// is about 1.56. The hyperscale figure suits cloud GPU capacity.
-pub const DEFAULT_PUE: f64 = 1.10;
+pub const DEFAULT_PUE: Sourced<f64> = Sourced {
+    value: 1.10,
+    source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)",
+    as_of: "2026-11-29",
+};
 
 /// How the run is split across accelerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,12 +241,8 @@ pub fn resolve_training<'a>(
         }
         Some(pue) => pue,
         None => {
-            assumptions.push(Assumption {
-                field: "training.pue".into(),
-                value: DEFAULT_PUE,
-                source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)".into(),
-            });
-            DEFAULT_PUE
+            assumptions.push(DEFAULT_PUE.assumed("training.pue"));
+            DEFAULT_PUE.value
         }
     };
     Ok(ResolvedTraining {
@@ -470,23 +478,13 @@ fn storage<'a>(
             DatasetSize::PerToken(non_negative("training.storage.bytes_per_token", per_token)?)
         }
         (None, None) => {
-            assumptions.push(Assumption {
-                field: "training.storage.bytes_per_token".into(),
-                value: DEFAULT_BYTES_PER_TOKEN,
-                source:
-                    "estimate: raw English text, ~4 characters per token (OpenAI tokenizer guide)"
-                        .into(),
-            });
-            DatasetSize::PerToken(DEFAULT_BYTES_PER_TOKEN)
+            assumptions.push(DEFAULT_BYTES_PER_TOKEN.assumed("training.storage.bytes_per_token"));
+            DatasetSize::PerToken(DEFAULT_BYTES_PER_TOKEN.value)
         }
     };
-    let checkpoints_kept = settings.checkpoints_kept.unwrap_or(DEFAULT_CHECKPOINTS_KEPT);
+    let checkpoints_kept = settings.checkpoints_kept.unwrap_or(DEFAULT_CHECKPOINTS_KEPT.value);
     if settings.checkpoints_kept.is_none() {
-        assumptions.push(Assumption {
-            field: "training.storage.checkpoints_kept".into(),
-            value: f64::from(checkpoints_kept),
-            source: "estimate: the latest checkpoint and the one before it".into(),
-        });
+        assumptions.push(DEFAULT_CHECKPOINTS_KEPT.assumed("training.storage.checkpoints_kept"));
     }
     Ok(ResolvedStorage {
         dataset,
