@@ -66,7 +66,7 @@ pub fn estimate_with_options(
     options: Options,
 ) -> Result<Report, Error> {
     let resolved = scenario.resolve(book)?;
-    let training = match &resolved.training {
+    let training = match resolved.training {
         Some(run) => {
             let mut report = training::estimate(run)?;
             if let (true, Some(section)) = (options.right_sizing, &scenario.training) {
@@ -84,7 +84,7 @@ pub fn estimate_with_options(
         }
         None => None,
     };
-    let serving = match &resolved.serving {
+    let serving = match resolved.serving {
         Some(run) => Some(serving::estimate(run)?),
         None => None,
     };

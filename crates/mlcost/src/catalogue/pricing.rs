@@ -245,6 +245,9 @@ fn embedded<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, E
     })
 }
 
+/// An offer a section's price came from: as the report names it, and as the book sells it.
+pub(crate) type Chosen<'b> = (OfferUsed, &'b Offer);
+
 /// How a scenario section says what compute costs: a typed price per accelerator-hour, or an offer
 /// bought under a plan (on demand when absent), in a region (the cheapest selling it when absent).
 pub(crate) struct PriceChoice<'a> {
@@ -262,8 +265,12 @@ impl PriceChoice<'_> {
         format!("{}.{name}", self.section)
     }
 
-    /// The price per accelerator-hour, and the offer it came from when one was named.
-    pub fn resolve(&self, book: &PriceBook) -> Result<(UsdPerHour, Option<OfferUsed>), Error> {
+    /// The price per accelerator-hour, and the offer it came from when one was named: as the
+    /// report names it, and as the book sells it.
+    pub fn resolve<'b>(
+        &self,
+        book: &'b PriceBook,
+    ) -> Result<(UsdPerHour, Option<Chosen<'b>>), Error> {
         let Some(offer_id) = self.offer else {
             // Without an offer, the offer's settings mean nothing: refuse them rather than ignore them.
             for (name, given) in [("plan", self.plan.is_some()), ("region", self.region.is_some())]
@@ -326,7 +333,7 @@ impl PriceChoice<'_> {
             source: offer.source.clone(),
             as_of: price.as_of.to_owned(),
         };
-        Ok((price.usd_per_instance_hour / f64::from(offer.accelerator_count), Some(used)))
+        Ok((price.usd_per_instance_hour / f64::from(offer.accelerator_count), Some((used, offer))))
     }
 }
 

@@ -198,7 +198,7 @@ pub(super) fn what_ifs(
             .is_some_and(|a| a.sparse.sixteen_bit().is_some() || a.sparse.fp8.is_some());
         let sparse_cost = if accelerated {
             crate::scenario::resolve::serving::resolve_serving(resolved.clone(), serving, book)
-                .and_then(|run| serving::estimate_with_speedup(&run, TWO_FOUR_SPEEDUP))
+                .and_then(|run| serving::estimate_with_speedup(run, TWO_FOUR_SPEEDUP))
                 .ok()
                 .and_then(|r| r.monthly_cost_usd)
         } else {

@@ -75,17 +75,18 @@ pub const DEFAULT_BANDWIDTH_EFFICIENCY: Sourced<f64> = Sourced {
 
 /// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
 /// range.
-pub fn estimate(run: &ResolvedServing<'_>) -> Result<ServingReport, Error> {
-    estimate_with_speedup(run, 1.0)
+pub fn estimate(resolved: ResolvedServing<'_>) -> Result<ServingReport, Error> {
+    estimate_with_speedup(resolved, 1.0)
 }
 
 /// [`estimate`] with the replica's compute and memory both `speedup` times faster: how the
 /// advisor prices a technique whose measured end-to-end gain is published (2:4 sparsity) but
 /// which the roofline does not model.
 pub(crate) fn estimate_with_speedup(
-    run: &ResolvedServing<'_>,
+    resolved: ResolvedServing<'_>,
     speedup: f64,
 ) -> Result<ServingReport, Error> {
+    let run = &resolved;
     let accelerator = run.accelerator;
     let mut assumptions = Vec::with_capacity(run.assumptions.len() + 3);
     let compute_efficiency = match run.compute_efficiency {
@@ -177,8 +178,9 @@ pub(crate) fn estimate_with_speedup(
         (None, _) => PricedDay::default(),
     };
     notes.extend(day.notes);
+    let ResolvedServing { model, .. } = resolved;
     Ok(ServingReport {
-        model: run.model.name.clone(),
+        model: model.name,
         accelerators_per_replica: per_replica,
         weights_bytes: Bytes::new(weights),
         kv_cache_bytes_per_token: Bytes::new(kv_per_token),

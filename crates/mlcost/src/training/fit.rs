@@ -107,9 +107,10 @@ pub(crate) fn min_accelerators_to_fit(
             if split > 1 << MAX_POWER {
                 break;
             }
-            // Nothing at this split can beat a fit already found with as few accelerators.
+            // Nothing at this split, or the deeper pipelines after it, can beat a fit already
+            // found with as few accelerators.
             if best.is_some_and(|b| split >= b) {
-                continue;
+                break;
             }
             let at = |power: u32| Layout {
                 data: 1 << power,

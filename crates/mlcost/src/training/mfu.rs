@@ -278,6 +278,8 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
 /// trend; and the chips the runs were measured on.
 struct Calibrated {
     trends: [(Option<Trend>, (f64, f64)); 2],
+    /// Each generation's range as every default's source states it, written once.
+    reached: [String; 2],
     chips: Vec<&'static str>,
 }
 
@@ -299,13 +301,18 @@ static CALIBRATED: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
     };
     // A run per entry (a few dozen): a list to search, no need to sort it.
     let chips = points.iter().map(|p| p.chip).collect();
-    Ok(Calibrated {
-        trends: [
-            (of(Generation::Ampere), range(Generation::Ampere)),
-            (of(Generation::Hopper), range(Generation::Hopper)),
-        ],
-        chips,
-    })
+    let trends = [
+        (of(Generation::Ampere), range(Generation::Ampere)),
+        (of(Generation::Hopper), range(Generation::Hopper)),
+    ];
+    let reached = trends.map(|(_, (lowest, highest))| {
+        format!(
+            "(published runs on this generation reached {:.0}-{:.0}%)",
+            lowest * 100.0,
+            highest * 100.0
+        )
+    });
+    Ok(Calibrated { trends, reached, chips })
 });
 
 /// Whether published runs were measured on this accelerator's chip (the same silicon: the H800
@@ -325,12 +332,13 @@ pub fn default_mfu(
     dense_bf16_peak: f64,
     precision_peak: f64,
 ) -> Result<(f64, String), Error> {
-    let trends = &CALIBRATED.as_ref().map_err(Clone::clone)?.trends;
+    let calibrated = CALIBRATED.as_ref().map_err(Clone::clone)?;
     let generation = Generation::of(accelerator);
-    let (trend, (lowest, highest)) = match generation {
-        Generation::Ampere => trends[0],
-        Generation::Hopper => trends[1],
+    let index = match generation {
+        Generation::Ampere => 0,
+        Generation::Hopper => 1,
     };
+    let (trend, reached) = (calibrated.trends[index].0, &calibrated.reached[index]);
     let Some(trend) = trend else {
         return Err(Error::new("training.mfu", crate::vocabulary::error::Problem::Missing));
     };
@@ -348,11 +356,9 @@ pub fn default_mfu(
     };
     let mut source = format!(
         "calibrated: MFU trend in model size fitted to published {group}, {:.1}% at {:.3e} active \
-         parameters (published runs on this generation reached {:.0}-{:.0}%)",
+         parameters {reached}",
         bf16 * 100.0,
         active_parameters,
-        lowest * 100.0,
-        highest * 100.0
     );
     if !calibrates(accelerator) {
         let trend = match generation {

@@ -27,8 +27,9 @@ use crate::vocabulary::terms::Precision;
 use crate::vocabulary::units::{Bytes, Hours, KilowattHours};
 
 /// Estimates a resolved training run. Its fields are checked: it fails only on results out of
-/// range.
-pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
+/// range. It takes the run to hand its model's name and offer to the report without copying them.
+pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
+    let run = &resolved;
     let (model, layout, setup, peak) = (&run.model, run.layout, &run.setup, run.peak);
     let work = training_work(run);
     let steps = optimizer_steps(run, &work);
@@ -122,8 +123,10 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
     let by_plan = by_plan(run, productive_hours, &reliability_inputs, goodput);
     let total_cost_usd = compute_cost_usd + (side.storage_cost_usd + side.egress_cost_usd);
     finite("training.total_cost_usd", total_cost_usd.get())?;
+    let price_per_accelerator_hour = run.price;
+    let ResolvedTraining { model, offer, .. } = resolved;
     Ok(TrainingReport {
-        model: model.name.clone(),
+        model: model.name,
         layout,
         memory_per_accelerator_bytes: memory.total(),
         memory_breakdown: memory,
@@ -151,8 +154,8 @@ pub fn estimate(run: &ResolvedTraining<'_>) -> Result<TrainingReport, Error> {
         energy_kwh,
         total_cost_usd,
         by_plan,
-        price_per_accelerator_hour: run.price,
-        offer: run.offer.clone(),
+        price_per_accelerator_hour,
+        offer,
         assumptions,
     })
 }

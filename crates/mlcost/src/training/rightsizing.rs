@@ -149,8 +149,8 @@ fn weigh<'a>(
             ..Default::default()
         };
         variant.global_batch = None;
-        let Ok(report) = resolve_training(resolved.clone(), &variant, book)
-            .and_then(|run| crate::training::estimate(&run))
+        let Ok(report) =
+            resolve_training(resolved.clone(), &variant, book).and_then(crate::training::estimate)
         else {
             continue;
         };

@@ -290,7 +290,7 @@ fn autoscaler(
 
 /// The price per accelerator-hour, the offer, and a committed baseline's price.
 fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<Pricing<'a>, Error> {
-    let (price, offer) = PriceChoice {
+    let (price, chosen) = PriceChoice {
         section: "serving",
         accelerator: &serving.accelerator,
         price_per_accelerator_hour: serving.price_per_accelerator_hour,
@@ -299,10 +299,7 @@ fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<Pricing<'a>,
         region: serving.region.as_deref(),
     }
     .resolve(book)?;
-    let sold = match &serving.offer {
-        Some(id) => Some(book.offer(id, "serving.offer")?),
-        None => None,
-    };
+    let (offer, sold) = chosen.unzip();
     let Some(baseline) = &serving.committed_baseline else {
         return Ok(Pricing { price, offer, sold, baseline: None });
     };

@@ -216,7 +216,7 @@ pub fn resolve_training<'a>(
         None => None,
         Some(global) => Some(global_batch(global, micro_batch, layout)?),
     };
-    let (price, offer) = PriceChoice {
+    let (price, chosen) = PriceChoice {
         section: "training",
         accelerator: &training.accelerator,
         price_per_accelerator_hour: training.price_per_accelerator_hour,
@@ -225,10 +225,7 @@ pub fn resolve_training<'a>(
         region: training.region.as_deref(),
     }
     .resolve(book)?;
-    let sold = match &training.offer {
-        Some(id) => Some(book.offer(id, "training.offer")?),
-        None => None,
-    };
+    let (offer, sold) = chosen.unzip();
     let peak = dense_peak(accelerator, training.precision)?;
     let mfu = training.mfu.map(|mfu| fraction("training.mfu", mfu)).transpose()?;
     let reliability = CheckedReliability::check(&training.reliability)?;
