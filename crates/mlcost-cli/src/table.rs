@@ -193,8 +193,8 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
             ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
             ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
-            ("TTFT", format!("{:.1} ms", s.ttft_ms)),
-            ("TPOT", format!("{:.2} ms", s.tpot_ms)),
+            ("TTFT", format!("{:.1} ms", s.ttft_ms.get())),
+            ("TPOT", format!("{:.2} ms", s.tpot_ms.get())),
             (
                 "output tokens/s at the SLO",
                 format::grouped(s.output_tokens_per_second_per_replica_at_slo),
@@ -205,7 +205,7 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
         rows.extend([
             ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
-            ("latency", format!("{:.1} ms", s.ttft_ms)),
+            ("latency", format!("{:.1} ms", s.ttft_ms.get())),
             ("requests/s at the SLO", format::grouped(s.requests_per_second_per_replica_at_slo)),
             ("max requests/s", format::grouped(s.max_requests_per_second_per_replica)),
         ]);
@@ -217,11 +217,14 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
     }
     if let Some(monthly) = s.monthly_cost_usd {
         let dollars = |usd: f64| format::usd_whole(Usd::new(usd));
-        let per_million = |usd: Option<f64>| or_missing(usd, |v| format::usd_precise(Usd::new(v)));
+        let per_million = |usd: Option<Usd>| or_missing(usd, format::usd_precise);
         let mut day = vec![
             ("requests per day", or_missing(s.requests_per_day, format::grouped)),
             ("peak replicas", or_missing(s.replicas_peak, |r| r.to_string())),
-            ("replica-hours per day", or_missing(s.replica_hours_per_day, |h| format!("{h:.1}"))),
+            (
+                "replica-hours per day",
+                or_missing(s.replica_hours_per_day, |h| format!("{:.1}", h.get())),
+            ),
             ("utilization", or_missing(s.utilization, format::percent)),
             ("monthly cost (autoscaled)", dollars(monthly.get())),
             (

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use mlcost::format;
-use mlcost::units::Usd;
+use mlcost::units::{Milliseconds, Usd};
 
 /// A scenario and its serving report.
 pub type Estimate = (Scenario, ServingReport);
@@ -42,8 +42,8 @@ pub fn latency_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
                 let slo = scenario.serving.as_ref().map(|s| s.slo).unwrap_or_default();
                 Latency {
                     curve: report.latency_vs_batch.clone(),
-                    ttft_target: slo.ttft_ms,
-                    tpot_target: slo.tpot_ms,
+                    ttft_target: slo.ttft_ms.map(Milliseconds::get),
+                    tpot_target: slo.tpot_ms.map(Milliseconds::get),
                     batch_at_slo: report.batch_at_slo,
                 }
             })
@@ -64,7 +64,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         return blank(&root);
     };
     // Models without tokens have no time per output token: nothing to put on a log axis.
-    let latencies = data.curve.iter().flat_map(|p| [p.ttft_ms, p.tpot_ms]);
+    let latencies = data.curve.iter().flat_map(|p| [p.ttft_ms.get(), p.tpot_ms.get()]);
     let all = latencies.chain(data.ttft_target).chain(data.tpot_target).filter(|ms| *ms > 0.0);
     let (low, high) = all.fold((f64::INFINITY, 0.0f64), |(lo, hi), ms| (lo.min(ms), hi.max(ms)));
     if !(low > 0.0 && high.is_finite()) {
@@ -91,9 +91,9 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
             "time to first token",
             TTFT_COLOR,
             data.ttft_target,
-            (|p| p.ttft_ms) as fn(&BatchPoint) -> f64,
+            (|p| p.ttft_ms.get()) as fn(&BatchPoint) -> f64,
         ),
-        ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms),
+        ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms.get()),
     ];
     let mut legend: Vec<crate::charts::legend::LegendItem> = Vec::new();
     for (name, color, target, metric) in series {
@@ -185,7 +185,8 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     }
     let (width, height) = root.dim_in_pixel();
     let (left, right, top, bottom) = (60, width as i32 - 80, 70, height as i32 - 50);
-    let most = data.hours.iter().map(|h| h.replica_hours).fold(f64::from(data.peak), f64::max);
+    let most =
+        data.hours.iter().map(|h| h.replica_hours.get()).fold(f64::from(data.peak), f64::max);
     // Whole replicas per gridline, about five lines up the axis.
     let step = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0]
         .into_iter()
@@ -229,7 +230,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     for h in &data.hours {
         let hour = f64::from(h.hour);
         root.draw(&Rectangle::new(
-            [(x(hour + 0.1), y(h.replica_hours)), (x(hour + 0.9), bottom)],
+            [(x(hour + 0.1), y(h.replica_hours.get())), (x(hour + 0.9), bottom)],
             bar,
         ))
         .map_err(fail)?;

@@ -72,8 +72,8 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     }
 }
 
-fn money(value: Option<f64>) -> String {
-    format::or_missing(value, |usd| format::usd(Usd::new(usd)))
+fn money(value: Option<Usd>) -> String {
+    format::or_missing(value, format::usd)
 }
 
 fn plural(count: u32, noun: &str) -> String {
@@ -100,12 +100,12 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         KeyNumber::new(
             "serving-monthly-cost",
             "Monthly cost (autoscaled)",
-            money(report.monthly_cost_usd.map(|u| u.get())),
+            money(report.monthly_cost_usd),
         ),
         KeyNumber::new(
             "serving-static-cost",
             "Monthly cost, peak replicas all day",
-            money(report.static_peak_monthly_cost_usd.map(|u| u.get())),
+            money(report.static_peak_monthly_cost_usd),
         ),
         KeyNumber::new(
             "serving-cost-per-million-output",
@@ -132,7 +132,7 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         KeyNumber::new(
             "serving-replica-hours",
             "Replica-hours a day",
-            format::or_missing(report.replica_hours_per_day, |h| format!("{h:.1}")),
+            format::or_missing(report.replica_hours_per_day, |h| format!("{:.1}", h.get())),
         ),
         KeyNumber::new(
             "serving-utilization",
@@ -142,12 +142,12 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         KeyNumber::new(
             "serving-ttft",
             "Time to first token",
-            format!("{:.0} ms at batch {}", report.ttft_ms, report.batch_at_slo.max(1)),
+            format!("{:.0} ms at batch {}", report.ttft_ms.get(), report.batch_at_slo.max(1)),
         ),
         KeyNumber::new(
             "serving-tpot",
             "Time per output token",
-            format!("{:.1} ms", report.tpot_ms),
+            format!("{:.1} ms", report.tpot_ms.get()),
         ),
         KeyNumber::new(
             "serving-throughput",
@@ -245,7 +245,7 @@ fn api_table(report: &ServingReport) -> impl IntoView + use<> {
     view! {
         <p class="hint">{format!(
             "Self-hosted: {} a month. Break-even: the requests a day (same shape) above which self-hosting costs less.",
-            money(report.monthly_cost_usd.map(|u| u.get()))
+            money(report.monthly_cost_usd)
         )}</p>
         {results::table("serving-apis", "Hosted APIs for the same tokens; hover a name for its price's source",
             &["API", "Monthly", "Self-hosted − API", "Break-even req/day"], rows)}

@@ -45,7 +45,5 @@ pub(super) fn cost_of(report: &Report, section: Section) -> Option<Usd> {
 pub(super) const NO_SAVING: Usd = Usd::new(0.005);
 
 pub(super) fn request_latency_ms(report: &ServingReport, serving: &Serving) -> Milliseconds {
-    Milliseconds::new(
-        report.ttft_ms + report.tpot_ms * (serving.output_tokens.unwrap_or(1.0) - 1.0).max(0.0),
-    )
+    report.ttft_ms + report.tpot_ms * (serving.output_tokens.unwrap_or(1.0) - 1.0).max(0.0)
 }

@@ -239,8 +239,8 @@ pub(super) fn what_ifs(
                 {
                     out.batching.push(BatchWhatIf {
                         max_batch: r.batch_at_slo,
-                        ttft_ms: Milliseconds::new(r.ttft_ms),
-                        tpot_ms: Milliseconds::new(r.tpot_ms),
+                        ttft_ms: r.ttft_ms,
+                        tpot_ms: r.tpot_ms,
                         output_tokens_per_second_per_replica: r
                             .output_tokens_per_second_per_replica_at_slo,
                         replicas_peak: peak,

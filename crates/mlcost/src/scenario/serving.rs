@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::terms::{Plan, StoragePrecision};
-use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, UsdPerHour};
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Milliseconds, UsdPerHour};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -20,12 +20,12 @@ pub struct EngineEfficiency {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
-    /// Time to first token, milliseconds.
+    /// Time to first token, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttft_ms: Option<f64>,
-    /// Time per output token after the first, milliseconds.
+    pub ttft_ms: Option<Milliseconds>,
+    /// Time per output token after the first, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tpot_ms: Option<f64>,
+    pub tpot_ms: Option<Milliseconds>,
 }
 
 /// How one replica splits the model across its accelerators. Absent degrees are 1.

@@ -14,7 +14,7 @@ use crate::serving::replica::{Replica, Work};
 use crate::serving::traffic::{HourPlan, Policy, Schedule};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::{HOURS_PER_DAY, SECONDS_PER_HOUR, Usd, UsdPerHour};
+use crate::vocabulary::units::{HOURS_PER_DAY, Hours, SECONDS_PER_HOUR, Usd, UsdPerHour};
 
 /// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
 pub const COST_CURVE_POINTS: usize = 30;
@@ -41,13 +41,13 @@ pub(super) struct PricedDay {
     pub requests_per_day: Option<f64>,
     pub unserved_requests_per_day: Option<f64>,
     pub replicas_peak: Option<u32>,
-    pub replica_hours_per_day: Option<f64>,
+    pub replica_hours_per_day: Option<Hours>,
     pub utilization: Option<f64>,
     pub monthly_cost_usd: Option<Usd>,
     pub static_peak_monthly_cost_usd: Option<Usd>,
-    pub cost_per_million_output_tokens_usd: Option<f64>,
-    pub cost_per_million_input_tokens_usd: Option<f64>,
-    pub cost_per_thousand_requests_usd: Option<f64>,
+    pub cost_per_million_output_tokens_usd: Option<Usd>,
+    pub cost_per_million_input_tokens_usd: Option<Usd>,
+    pub cost_per_thousand_requests_usd: Option<Usd>,
     pub by_plan: BTreeMap<String, ServingPlanCost>,
     pub mix: Option<Mix>,
     pub best_mix: Option<Mix>,
@@ -189,9 +189,9 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         let share = replica.prefill_share(batch_at_slo);
         if served_per_month > 0.0 {
             priced.cost_per_million_input_tokens_usd =
-                Some(monthly * share / (served_per_month * input / 1e6));
+                Some(Usd::new(monthly * share / (served_per_month * input / 1e6)));
             priced.cost_per_million_output_tokens_usd =
-                Some(monthly * (1.0 - share) / (served_per_month * output / 1e6));
+                Some(Usd::new(monthly * (1.0 - share) / (served_per_month * output / 1e6)));
         }
         let request = Request { input, output, prefix_cache_hit_rate: run.prefix_cache_hit_rate };
         for api in &run.apis {
@@ -215,7 +215,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         marks.filter(|v| *v > 0.0).fold((today, today), |(lo, hi), v| (lo.min(v), hi.max(v)));
     priced.cost_vs_volume = scaled.curve(low / 30.0, high * 30.0, COST_CURVE_POINTS);
     if served_per_month > 0.0 {
-        priced.cost_per_thousand_requests_usd = Some(monthly / served_per_month * 1e3);
+        priced.cost_per_thousand_requests_usd = Some(Usd::new(monthly / served_per_month * 1e3));
     }
     if schedule.unserved_requests_per_day > 0.0 {
         priced.notes.push(format!(
@@ -241,7 +241,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     priced.requests_per_day = Some(schedule.requests_per_day);
     priced.unserved_requests_per_day = Some(schedule.unserved_requests_per_day);
     priced.replicas_peak = Some(schedule.peak_replicas.min(f64::from(u32::MAX)) as u32);
-    priced.replica_hours_per_day = Some(replica_hours);
+    priced.replica_hours_per_day = Some(Hours::new(replica_hours));
     priced.monthly_cost_usd = Some(Usd::new(monthly));
     priced.static_peak_monthly_cost_usd = Some(Usd::new(static_billing.monthly(&schedule)));
     priced.price_per_accelerator_hour = Some(price);

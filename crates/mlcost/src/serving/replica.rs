@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::shape::Shape;
+use crate::vocabulary::units::Milliseconds;
 
 /// Seconds one all-reduce takes however small: NCCL's small-message latency within an NVLink domain
 /// is on the order of ten microseconds. Estimate.
@@ -20,9 +21,9 @@ pub const ALL_REDUCE_LATENCY_SECONDS: f64 = 10e-6;
 pub struct BatchPoint {
     pub batch: u32,
     /// Time to first token (for a model without tokens: the request's latency).
-    pub ttft_ms: f64,
+    pub ttft_ms: Milliseconds,
     /// Time per output token after the first (0 for a model without tokens).
-    pub tpot_ms: f64,
+    pub tpot_ms: Milliseconds,
     /// 0 for a model without tokens.
     pub output_tokens_per_second: f64,
     pub requests_per_second: f64,
@@ -135,8 +136,8 @@ impl Replica<'_> {
                 let busy = prefill_compute / self.pipeline + output * step / b;
                 BatchPoint {
                     batch,
-                    ttft_ms: (prefill_alone + step) * 1e3,
-                    tpot_ms: step * 1e3,
+                    ttft_ms: Milliseconds::new((prefill_alone + step) * 1e3),
+                    tpot_ms: Milliseconds::new(step * 1e3),
                     output_tokens_per_second: output / busy,
                     requests_per_second: 1.0 / busy,
                 }
@@ -146,8 +147,8 @@ impl Replica<'_> {
                     .max(self.weights / self.stage_bandwidth);
                 BatchPoint {
                     batch,
-                    ttft_ms: latency * 1e3,
-                    tpot_ms: 0.0,
+                    ttft_ms: Milliseconds::new(latency * 1e3),
+                    tpot_ms: Milliseconds::new(0.0),
                     output_tokens_per_second: 0.0,
                     requests_per_second: b / latency,
                 }
@@ -161,7 +162,7 @@ impl Replica<'_> {
         let point = self.point(batch);
         match &self.work {
             Work::Tokens { output, .. } => {
-                let decode = output * point.tpot_ms / 1e3 / f64::from(batch.max(1));
+                let decode = output * point.tpot_ms.get() / 1e3 / f64::from(batch.max(1));
                 let busy = 1.0 / point.requests_per_second;
                 ((busy - decode) / busy).clamp(0.0, 1.0)
             }

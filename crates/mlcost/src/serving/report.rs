@@ -10,7 +10,7 @@ use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 use crate::serving::replica::BatchPoint;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{Bytes, Usd, UsdPerHour};
+use crate::vocabulary::units::{Bytes, Hours, Milliseconds, Usd, UsdPerHour};
 
 /// Per accelerator, what serving holds in memory (for the memory bar).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -37,8 +37,8 @@ pub struct ServingReport {
     /// Sequences of the request's full length the KV cache holds at once.
     pub max_concurrent_sequences: u32,
     /// At `batch_at_slo` (batch 1 when no batch meets the SLO).
-    pub ttft_ms: f64,
-    pub tpot_ms: f64,
+    pub ttft_ms: Milliseconds,
+    pub tpot_ms: Milliseconds,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
     pub max_output_tokens_per_second_per_replica: f64,
@@ -61,7 +61,7 @@ pub struct ServingReport {
     pub replicas_peak: Option<u32>,
     /// Billed replica-hours a day, including scale-up lead time and the downscale window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replica_hours_per_day: Option<f64>,
+    pub replica_hours_per_day: Option<Hours>,
     /// Requests served over what the billed replica-hours could serve at the SLO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utilization: Option<f64>,
@@ -72,11 +72,11 @@ pub struct ServingReport {
     pub static_peak_monthly_cost_usd: Option<Usd>,
     /// The monthly cost split by the replica time prompts and generation take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_million_output_tokens_usd: Option<f64>,
+    pub cost_per_million_output_tokens_usd: Option<Usd>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_million_input_tokens_usd: Option<f64>,
+    pub cost_per_million_input_tokens_usd: Option<Usd>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_per_thousand_requests_usd: Option<f64>,
+    pub cost_per_thousand_requests_usd: Option<Usd>,
     /// The same schedule under every plan the offer sells ("custom" for a typed price).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_plan: BTreeMap<String, ServingPlanCost>,

@@ -187,8 +187,8 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                             Rung {
                                 batch,
                                 capped: batch < at_slo,
-                                ttft_ms: point.ttft_ms,
-                                tpot_ms: point.tpot_ms,
+                                ttft_ms: point.ttft_ms.get(),
+                                tpot_ms: point.tpot_ms.get(),
                                 schedule: Schedule::new(&rates, point.requests_per_second, &policy),
                             }
                         })

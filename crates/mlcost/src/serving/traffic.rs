@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::resolve::serving::Autoscaler;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, SECONDS_PER_HOUR, ceil};
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Hours, SECONDS_PER_HOUR, ceil};
 
 /// Minutes a replica no longer needed keeps running: Kubernetes' HorizontalPodAutoscaler waits out a
 /// 5-minute downscale stabilisation window by default (Kubernetes docs, Horizontal Pod Autoscaling,
@@ -85,7 +85,7 @@ pub struct HourPlan {
     pub replicas: u32,
     /// Replica-hours billed this hour: the serving replicas, plus ones starting early for the next
     /// hour's rise (scale-up lag) and ones lingering after a fall (downscale window).
-    pub replica_hours: f64,
+    pub replica_hours: Hours,
     /// Requests served over what the serving replicas could serve at the SLO.
     pub utilization: f64,
 }
@@ -153,7 +153,7 @@ impl Schedule {
                 hour: hour as u32,
                 requests_per_second: rate,
                 replicas: now.min(f64::from(u32::MAX)) as u32,
-                replica_hours: billed,
+                replica_hours: Hours::new(billed),
                 utilization: if can_serve > 0.0 { (rate / can_serve).min(1.0) } else { 0.0 },
             });
         }
@@ -204,9 +204,12 @@ mod tests {
         let mut rates = [0.0; HOURS];
         rates[10] = 4.0;
         let schedule = Schedule::new(&rates, 1.0, &policy);
-        assert!((schedule.hours[9].replica_hours - 2.0).abs() < 1e-12, "4 start 30 minutes early");
-        assert!((schedule.hours[10].replica_hours - 4.0).abs() < 1e-12);
+        assert!(
+            (schedule.hours[9].replica_hours.get() - 2.0).abs() < 1e-12,
+            "4 start 30 minutes early"
+        );
+        assert!((schedule.hours[10].replica_hours.get() - 4.0).abs() < 1e-12);
         let lingering = 4.0 * SCALE_DOWN_MINUTES / 60.0;
-        assert!((schedule.hours[11].replica_hours - lingering).abs() < 1e-12);
+        assert!((schedule.hours[11].replica_hours.get() - lingering).abs() < 1e-12);
     }
 }

@@ -43,7 +43,7 @@ fn no_estimate_beats_the_roofline() {
         r#"{"preset": "llama-3.1-8b"}"#,
         r#"{"accelerator": "h100-sxm", "weight_precision": "fp8", "input_tokens": 128, "output_tokens": 128}"#,
     );
-    let batch_one = 1000.0 / report.latency_vs_batch[0].tpot_ms;
+    let batch_one = 1000.0 / report.latency_vs_batch[0].tpot_ms.get();
     let ceiling = 3.35e12 / report.weights_bytes.get();
     assert!(batch_one <= ceiling, "{batch_one} > {ceiling}");
     for point in &report.latency_vs_batch {
@@ -51,7 +51,7 @@ fn no_estimate_beats_the_roofline() {
             + f64::from(point.batch) * report.kv_cache_bytes_per_token.get() * 192.0;
         let bandwidth_bound = f64::from(point.batch) / (bytes / 3.35e12);
         let compute_bound = 1979e12 / (2.0 * 8.03e9);
-        let tokens_per_second = 1000.0 / point.tpot_ms * f64::from(point.batch);
+        let tokens_per_second = 1000.0 / point.tpot_ms.get() * f64::from(point.batch);
         assert!(tokens_per_second <= bandwidth_bound.min(compute_bound) * 1.0001, "{point:?}");
     }
 }
@@ -65,7 +65,7 @@ fn llama2_70b_on_two_a100s_at_batch_one() {
         r#"{"accelerator": "a100-sxm-80gb", "tensor_parallel": 2, "input_tokens": 128, "output_tokens": 242,
             "engine_efficiency": {"compute": 0.7, "bandwidth": 0.9}}"#,
     );
-    let tokens_per_second = 1000.0 / report.latency_vs_batch[0].tpot_ms;
+    let tokens_per_second = 1000.0 / report.latency_vs_batch[0].tpot_ms.get();
     assert!(within(tokens_per_second, 25.6, 0.30), "{tokens_per_second}");
 }
 
@@ -144,16 +144,16 @@ fn batch_one_latencies() {
         let one = report.latency_vs_batch[0];
         if let Some(ttft) = ttft {
             assert!(
-                within(one.ttft_ms, ttft, 0.30),
+                within(one.ttft_ms.get(), ttft, 0.30),
                 "{preset} {accelerator}: TTFT {} vs {ttft}",
-                one.ttft_ms
+                one.ttft_ms.get()
             );
         }
         if let Some(tpot) = tpot {
             assert!(
-                within(one.tpot_ms, tpot, 0.30),
+                within(one.tpot_ms.get(), tpot, 0.30),
                 "{preset} {accelerator}: TPOT {} vs {tpot}",
-                one.tpot_ms
+                one.tpot_ms.get()
             );
         }
     }
@@ -194,6 +194,7 @@ fn tensor_parallelism_pays_for_its_all_reduces() {
         )
         .latency_vs_batch[0]
         .tpot_ms
+        .get()
     };
     // Twice the accelerators read the weights twice as fast, but not quite: the all-reduces remain.
     let (two, four) = (at(2), at(4));
@@ -207,7 +208,7 @@ fn a_mixture_of_experts_decodes_at_its_active_size() {
     let request = r#"{"accelerator": "h100-sxm", "tensor_parallel": 2, "weight_precision": "fp8", "input_tokens": 128, "output_tokens": 128}"#;
     let mixtral = serving(r#"{"preset": "mixtral-8x7b"}"#, request);
     let all_weights = mixtral.weights_bytes.get() / (2.0 * 3.35e12);
-    let tpot = mixtral.latency_vs_batch[0].tpot_ms / 1e3;
+    let tpot = mixtral.latency_vs_batch[0].tpot_ms.get() / 1e3;
     assert!(tpot < all_weights * 0.5, "{tpot} s vs {all_weights} s to read every expert");
 }
 
@@ -249,8 +250,9 @@ fn a_flat_day_at_a_typed_price_is_replicas_times_hours_times_price() {
     assert!((monthly - expected).abs() < 1e-6 * expected, "{monthly} vs {expected}");
     // Output and input together pay the whole bill.
     let tokens_per_month = 10.0 * 3600.0 * 730.0;
-    let split = report.cost_per_million_output_tokens_usd.unwrap() * tokens_per_month * 100.0 / 1e6
-        + report.cost_per_million_input_tokens_usd.unwrap() * tokens_per_month * 500.0 / 1e6;
+    let split = report.cost_per_million_output_tokens_usd.unwrap().get() * tokens_per_month * 100.0
+        / 1e6
+        + report.cost_per_million_input_tokens_usd.unwrap().get() * tokens_per_month * 500.0 / 1e6;
     assert!((split - monthly).abs() < 1e-6 * monthly, "{split} vs {monthly}");
 }
 

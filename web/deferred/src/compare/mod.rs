@@ -95,7 +95,7 @@ const FIGURES: [Figure; 8] = [
         key: "serving-cost-per-million-output",
         label: "Serving: per million output tokens",
         unit: Unit::Usd,
-        read: |r| r.serving.as_ref()?.cost_per_million_output_tokens_usd,
+        read: |r| r.serving.as_ref()?.cost_per_million_output_tokens_usd.map(|u| u.get()),
     },
     Figure {
         key: "serving-replicas-peak",

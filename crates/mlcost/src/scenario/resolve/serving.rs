@@ -140,7 +140,7 @@ pub fn resolve_serving<'a>(
         [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
     {
         if let Some(value) = value {
-            positive(field, value)?;
+            positive(field, value.get())?;
         }
     }
     if serving.max_batch == Some(0) {
