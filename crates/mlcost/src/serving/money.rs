@@ -6,11 +6,13 @@
 //! the whole peak costs 24 peak-hours a day. The mix commits only the replicas that are busy most
 //! of the day and bursts the rest on demand.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 use super::traffic::{Policy, Schedule, lead, replicas_needed, transitions};
 use crate::catalogue::pricing::ApiModel;
-use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, ceil};
+use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, ceil_count};
 
 /// How replicas are paid for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,7 +33,7 @@ impl Billing {
     /// Accelerators billed for `replicas`, in whole instances.
     fn accelerators(&self, replicas: f64) -> f64 {
         let per_instance = self.accelerators_per_instance.max(1.0);
-        ceil(replicas * self.accelerators_per_replica / per_instance) * per_instance
+        ceil_count(replicas * self.accelerators_per_replica / per_instance) * per_instance
     }
 
     /// USD a month for the schedule.
@@ -59,12 +61,16 @@ impl Billing {
         replicas: &[f64; HOURS_PER_DAY],
         lead: f64,
     ) -> [f64; HOURS_PER_DAY] {
-        let instances = replicas.map(|r| self.accelerators(r));
-        let n = HOURS_PER_DAY;
+        // The day wraps around: the last hour before the first and the first after the last, so
+        // each hour's neighbours sit beside it and the hours are computed side by side.
+        let mut day = [0.0; HOURS_PER_DAY + 2];
+        for (slot, r) in day[1..=HOURS_PER_DAY].iter_mut().zip(replicas) {
+            *slot = self.accelerators(*r);
+        }
+        (day[0], day[HOURS_PER_DAY + 1]) = (day[HOURS_PER_DAY], day[1]);
         let mut billed = [0.0; HOURS_PER_DAY];
-        for (h, slot) in billed.iter_mut().enumerate() {
-            let (now, next, before) =
-                (instances[h], instances[(h + 1) % n], instances[(h + n - 1) % n]);
+        for (slot, around) in billed.iter_mut().zip(day.windows(3)) {
+            let (before, now, next) = (around[0], around[1], around[2]);
             *slot = now + transitions(now, next, before, lead);
         }
         billed
@@ -234,6 +240,15 @@ pub(super) struct Scaled<'a> {
     pub billing: Billing,
 }
 
+/// The break-even search's grid: requests a day from 1 to 10^13, eight steps a decade.
+const BREAK_EVEN_STEPS_PER_DECADE: i32 = 8;
+const BREAK_EVEN_DECADES: i32 = 13;
+const BREAK_EVEN_GRID_POINTS: usize =
+    (BREAK_EVEN_STEPS_PER_DECADE * BREAK_EVEN_DECADES) as usize + 1;
+static BREAK_EVEN_GRID: LazyLock<[f64; BREAK_EVEN_GRID_POINTS]> = LazyLock::new(|| {
+    std::array::from_fn(|k| 10f64.powf(k as f64 / f64::from(BREAK_EVEN_STEPS_PER_DECADE)))
+});
+
 /// A volume's replicas each hour, as the autoscaler sizes them, and their monthly bill.
 #[derive(Debug, Clone, Copy)]
 struct Priced {
@@ -251,8 +266,17 @@ impl Scaled<'_> {
 
     /// The monthly bill of a day of these replicas.
     fn bill(&self, replicas: &[f64; HOURS_PER_DAY]) -> f64 {
-        let peak = replicas.iter().copied().fold(0.0, f64::max);
-        let whole = replicas.map(|r| f64::from(r.min(f64::from(u32::MAX)) as u32));
+        // The largest of the hours, found four lanes at a time: a maximum is the same in any
+        // order.
+        let mut lanes = [0.0f64; 4];
+        for hours in replicas.chunks_exact(4) {
+            for (lane, r) in lanes.iter_mut().zip(hours) {
+                *lane = lane.max(*r);
+            }
+        }
+        let peak = lanes[0].max(lanes[1]).max(lanes[2].max(lanes[3]));
+        // Replica counts are whole, so capping them is all `as u32` did: the same numbers.
+        let whole = replicas.map(|r| r.min(f64::from(u32::MAX)));
         self.billing.monthly_for(&whole, peak, lead(&self.policy))
     }
 
@@ -300,13 +324,14 @@ impl Scaled<'_> {
     /// theirs. The answer is the one pricing every volume would give: only comparisons the bounds
     /// settle by a clear margin, or the same replicas settle exactly, are skipped.
     pub fn break_even(&self, api_per_request: f64) -> Option<f64> {
-        const STEPS_PER_DECADE: i32 = 8;
-        const DECADES: i32 = 13;
+        const STEPS_PER_DECADE: i32 = BREAK_EVEN_STEPS_PER_DECADE;
+        const DECADES: i32 = BREAK_EVEN_DECADES;
         /// A bound decides a comparison only when it clears it by this much (relative): a
         /// thousand times the rounding of a day's bill (24 sums), far less than a replica.
         const MARGIN: f64 = 1e-12;
         let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
-        let volume = |k: i32| 10f64.powf(f64::from(k) / f64::from(STEPS_PER_DECADE));
+        // The grid's volumes, each computed once per program: every break-even walks the same grid.
+        let volume = |k: i32| BREAK_EVEN_GRID[usize::try_from(k).unwrap_or(0)];
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
         // a higher volume bounds every lower one: below the API's cost there, no need to price it.
         let mut above: Option<Priced> = None;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::resolve::serving::Autoscaler;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Hours, SECONDS_PER_HOUR, ceil};
+use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Hours, SECONDS_PER_HOUR, ceil_count};
 
 /// Minutes a replica no longer needed keeps running: Kubernetes' HorizontalPodAutoscaler waits out a
 /// 5-minute downscale stabilisation window by default (Kubernetes docs, Horizontal Pod Autoscaling,
@@ -98,7 +98,7 @@ pub(super) fn replicas_needed(
     policy: &Policy,
 ) -> [f64; HOURS] {
     rates.map(|rate| {
-        let needed = ceil(rate / (capacity * policy.target_utilization));
+        let needed = ceil_count(rate / (capacity * policy.target_utilization));
         let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
         let wanted = needed.max(floor);
         policy.max_replicas.map_or(wanted, |max| wanted.min(max))
