@@ -334,34 +334,37 @@ impl Scaled<'_> {
         let volume = |k: i32| BREAK_EVEN_GRID[usize::try_from(k).unwrap_or(0)];
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
         // a higher volume bounds every lower one: below the API's cost there, no need to price it.
-        let mut above: Option<Priced> = None;
-        let mut last = None;
+        // The last volume priced above, with its grid step.
+        let mut above: Option<(i32, Priced)> = None;
+        let mut dearer = None;
         for k in (0..=STEPS_PER_DECADE * DECADES).rev() {
             let v = volume(k);
-            if above.is_some_and(|b| b.monthly * (1.0 + MARGIN) <= api(v)) {
+            if above.is_some_and(|(_, b)| b.monthly * (1.0 + MARGIN) <= api(v)) {
                 continue;
             }
             let known: &[&Priced] = match &above {
-                Some(p) => &[p],
+                Some((_, p)) => &[p],
                 None => &[],
             };
             let priced = self.priced_at(v, known);
             if priced.monthly > api(v) {
-                last = Some(k);
+                dearer = Some((k, priced));
                 break;
             }
-            above = Some(priced);
+            above = Some((k, priced));
         }
-        let Some(last) = last else {
+        let Some((last, mut at_low)) = dearer else {
             return Some(0.0);
         };
         if last == STEPS_PER_DECADE * DECADES {
             return None;
         }
         let (mut low, mut high) = (volume(last), volume(last + 1));
-        // The costs at the ends bound the cost between them.
-        let mut at_low = self.priced_at(low, &[]);
-        let mut at_high = self.priced_at(high, &[&at_low]);
+        // The costs at the ends bound the cost between them; the step above was likely priced.
+        let mut at_high = match above {
+            Some((k, priced)) if k == last + 1 => priced,
+            _ => self.priced_at(high, &[&at_low]),
+        };
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
             // Adjacent floats: every further step would leave both ends where they are.
