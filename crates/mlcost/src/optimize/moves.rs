@@ -383,7 +383,7 @@ fn serving_move(
                         .then(a.request_latency_ms.total_cmp(&b.request_latency_ms))
                 })?;
             let now_cost = now.monthly_cost_usd?;
-            if best.monthly_cost_usd >= (now_cost - NO_SAVING).get() {
+            if best.monthly_cost_usd >= now_cost - NO_SAVING {
                 return None;
             }
             let next = best.apply(serving, book);

@@ -88,14 +88,14 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             burst_price_per_accelerator_hour: price,
             monthly_cost_usd: Usd::new(0.0),
         });
-        (f64::from(baseline.replicas), baseline.price.get())
+        (f64::from(baseline.replicas), baseline.price)
     });
     let accelerators_per_instance = match sold {
         Some(sold) => f64::from(sold.accelerator_count),
         None => 1.0,
     };
     let billing = Billing {
-        burst: price.get(),
+        burst: price,
         burst_is_committed,
         baseline,
         accelerators_per_replica: accelerators,
@@ -103,7 +103,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     };
     let monthly = billing.monthly(&schedule);
     if let Some(mix) = &mut priced.mix {
-        mix.monthly_cost_usd = Usd::new(monthly);
+        mix.monthly_cost_usd = monthly;
     }
     let static_billing = Billing { burst_is_committed: true, baseline: None, ..billing };
     let served_per_month = monthly_requests(schedule.requests_per_day);
@@ -114,7 +114,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         let per_accelerator = |plan: Plan| {
             book.price(sold, plan, region).map(|price| {
                 let per_accelerator =
-                    price.usd_per_instance_hour.get() / f64::from(sold.accelerator_count);
+                    price.usd_per_instance_hour / f64::from(sold.accelerator_count);
                 (price.region.to_owned(), per_accelerator)
             })
         };
@@ -127,8 +127,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             priced.by_plan.insert(
                 each.as_str().into(),
                 ServingPlanCost {
-                    monthly_cost_usd: Usd::new(cost),
-                    price_per_accelerator_hour: UsdPerHour::new(p),
+                    monthly_cost_usd: cost,
+                    price_per_accelerator_hour: p,
                     committed,
                     region: Some(region),
                 },
@@ -140,14 +140,14 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
                 let Some((_, committed)) = per_accelerator(committed_plan) else { continue };
                 let (replicas, cost) =
                     best_baseline(&schedule, Billing { burst, ..billing }, committed);
-                if best_mix.as_ref().is_none_or(|m| cost < m.monthly_cost_usd.get()) {
+                if best_mix.as_ref().is_none_or(|m| cost < m.monthly_cost_usd) {
                     best_mix = Some(Mix {
                         committed_plan: committed_plan.as_str().into(),
                         committed_replicas: replicas as u32,
-                        committed_price_per_accelerator_hour: UsdPerHour::new(committed),
+                        committed_price_per_accelerator_hour: committed,
                         burst_plan: burst_plan.as_str().into(),
-                        burst_price_per_accelerator_hour: UsdPerHour::new(burst),
-                        monthly_cost_usd: Usd::new(cost),
+                        burst_price_per_accelerator_hour: burst,
+                        monthly_cost_usd: cost,
                     });
                 }
             }
@@ -156,10 +156,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         priced.by_plan.insert(
             "custom".into(),
             ServingPlanCost {
-                monthly_cost_usd: Usd::new(
-                    Billing { burst_is_committed: false, baseline: None, ..billing }
-                        .monthly(&schedule),
-                ),
+                monthly_cost_usd: Billing { burst_is_committed: false, baseline: None, ..billing }
+                    .monthly(&schedule),
                 price_per_accelerator_hour: price,
                 committed: false,
                 region: None,
@@ -169,7 +167,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             let (replicas, cost) = best_baseline(&schedule, billing, committed);
             best_mix = Some(Mix {
                 committed_replicas: replicas as u32,
-                monthly_cost_usd: Usd::new(cost),
+                monthly_cost_usd: cost,
                 ..mix.clone()
             });
         }
@@ -189,9 +187,9 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         let share = replica.prefill_share(batch_at_slo);
         if served_per_month > 0.0 {
             priced.cost_per_million_input_tokens_usd =
-                Some(Usd::new(monthly * share / (served_per_month * input / 1e6)));
+                Some(Usd::new(monthly.get() * share / (served_per_month * input / 1e6)));
             priced.cost_per_million_output_tokens_usd =
-                Some(Usd::new(monthly * (1.0 - share) / (served_per_month * output / 1e6)));
+                Some(Usd::new(monthly.get() * (1.0 - share) / (served_per_month * output / 1e6)));
         }
         let request = Request { input, output, prefix_cache_hit_rate: run.prefix_cache_hit_rate };
         for api in &run.apis {
@@ -201,7 +199,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
                 id: api.id.clone(),
                 name: api.name.clone(),
                 monthly_cost_usd: Usd::new(api_monthly),
-                self_hosted_minus_api_usd: Usd::new(monthly - api_monthly),
+                self_hosted_minus_api_usd: Usd::new(monthly.get() - api_monthly),
                 break_even_requests_per_day: scaled.break_even(per_request),
                 source: api.source.clone(),
                 as_of: api.as_of.clone(),
@@ -215,7 +213,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         marks.filter(|v| *v > 0.0).fold((today, today), |(lo, hi), v| (lo.min(v), hi.max(v)));
     priced.cost_vs_volume = scaled.curve(low / 30.0, high * 30.0, COST_CURVE_POINTS);
     if served_per_month > 0.0 {
-        priced.cost_per_thousand_requests_usd = Some(Usd::new(monthly / served_per_month * 1e3));
+        priced.cost_per_thousand_requests_usd =
+            Some(Usd::new(monthly.get() / served_per_month * 1e3));
     }
     if schedule.unserved_requests_per_day > 0.0 {
         priced.notes.push(format!(
@@ -242,14 +241,15 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     priced.unserved_requests_per_day = Some(schedule.unserved_requests_per_day);
     priced.replicas_peak = Some(schedule.peak_replicas.min(f64::from(u32::MAX)) as u32);
     priced.replica_hours_per_day = Some(Hours::new(replica_hours));
-    priced.monthly_cost_usd = Some(Usd::new(monthly));
-    priced.static_peak_monthly_cost_usd = Some(Usd::new(static_billing.monthly(&schedule)));
+    priced.monthly_cost_usd = Some(monthly);
+    priced.static_peak_monthly_cost_usd = Some(static_billing.monthly(&schedule));
     priced.price_per_accelerator_hour = Some(price);
     priced.offer = offer.clone();
     priced.hourly = schedule.hours;
-    for (field, value) in
-        [("serving.monthly_cost_usd", monthly), ("serving.replica_hours_per_day", replica_hours)]
-    {
+    for (field, value) in [
+        ("serving.monthly_cost_usd", monthly.get()),
+        ("serving.replica_hours_per_day", replica_hours),
+    ] {
         if !value.is_finite() {
             return Err(Error::new(field, Problem::ResultOutOfRange));
         }

@@ -18,11 +18,11 @@ use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, c
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Billing {
     /// USD per accelerator-hour of the replicas that follow traffic.
-    pub burst: f64,
+    pub burst: UsdPerHour,
     /// Whether the scenario's own plan is a commitment (every replica billed every hour).
     pub burst_is_committed: bool,
     /// Replicas committed around the clock and their USD per accelerator-hour.
-    pub baseline: Option<(f64, f64)>,
+    pub baseline: Option<(f64, UsdPerHour)>,
     pub accelerators_per_replica: f64,
     /// Accelerators in the instance rented (an offer's machine): replicas are packed into whole
     /// instances. 1 for a typed price, billed per accelerator.
@@ -37,19 +37,19 @@ impl Billing {
     }
 
     /// USD a month for the schedule.
-    pub fn monthly(&self, schedule: &Schedule) -> f64 {
+    pub fn monthly(&self, schedule: &Schedule) -> Usd {
         self.monthly_for(&schedule.replica_counts(), schedule.peak_replicas, schedule.lead)
     }
 
     /// USD a month for a day of `replicas` (whole replicas each hour) with a peak of `peak` and
     /// the scale-up `lead`: [`Billing::monthly`] without the schedule's rows.
-    fn monthly_for(&self, replicas: &[f64; HOURS_PER_DAY], peak: f64, lead: f64) -> f64 {
+    fn monthly_for(&self, replicas: &[f64; HOURS_PER_DAY], peak: f64, lead: f64) -> Usd {
         if self.burst_is_committed {
             // Committed capacity is sized for the peak and paid every hour.
-            return self.accelerators(peak) * 24.0 * self.burst * DAYS_PER_MONTH;
+            return Usd::new(self.accelerators(peak) * 24.0 * self.burst.get() * DAYS_PER_MONTH);
         }
         let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
-        let price = self.baseline.map_or(0.0, |(_, price)| price);
+        let price = self.baseline.map_or(UsdPerHour::new(0.0), |(_, price)| price);
         self.monthly_over(&self.hourly_accelerators(replicas, lead), committed, price)
     }
 
@@ -78,9 +78,14 @@ impl Billing {
 
     /// USD a month with `committed` accelerators at `price` around the clock and the hours' rest
     /// at the burst price.
-    fn monthly_over(&self, billed: &[f64; HOURS_PER_DAY], committed: f64, price: f64) -> f64 {
+    fn monthly_over(
+        &self,
+        billed: &[f64; HOURS_PER_DAY],
+        committed: f64,
+        price: UsdPerHour,
+    ) -> Usd {
         let burst: f64 = billed.iter().map(|b| (b - committed).max(0.0)).sum();
-        (burst * self.burst + committed * 24.0 * price) * DAYS_PER_MONTH
+        Usd::new((burst * self.burst.get() + committed * 24.0 * price.get()) * DAYS_PER_MONTH)
     }
 }
 
@@ -111,7 +116,11 @@ pub struct Mix {
 /// bought at the billing's burst price. In accelerators the cost is convex (a line plus a hinge at
 /// each hour's billed accelerators), so the best count sits next to one of those hinges: try the
 /// replica counts on either side of each.
-pub(super) fn best_baseline(schedule: &Schedule, billing: Billing, committed: f64) -> (f64, f64) {
+pub(super) fn best_baseline(
+    schedule: &Schedule,
+    billing: Billing,
+    committed: UsdPerHour,
+) -> (f64, Usd) {
     BaselineSearch::new(schedule, &billing).best(&billing, committed)
 }
 
@@ -167,7 +176,7 @@ impl BaselineSearch {
 
     /// The replicas to commit at `committed` USD per accelerator-hour, with the rest at `billing`'s
     /// burst price, and the monthly cost.
-    pub fn best(&self, billing: &Billing, committed: f64) -> (f64, f64) {
+    pub fn best(&self, billing: &Billing, committed: UsdPerHour) -> (f64, Usd) {
         let cost = |k: f64| billing.monthly_over(&self.hourly, billing.accelerators(k), committed);
         let counts = &self.counts;
         // Convex along the sorted counts: binary-search the first whose successor costs no less
@@ -175,7 +184,7 @@ impl BaselineSearch {
         let (mut low, mut high) = (0, counts.len().saturating_sub(1));
         while low < high {
             let middle = (low + high) / 2;
-            if cost(counts[middle]) <= cost(counts[middle + 1]) + 1e-9 {
+            if cost(counts[middle]).get() <= cost(counts[middle + 1]).get() + 1e-9 {
                 high = middle;
             } else {
                 low = middle + 1;
@@ -253,7 +262,7 @@ static BREAK_EVEN_GRID: LazyLock<[f64; BREAK_EVEN_GRID_POINTS]> = LazyLock::new(
 #[derive(Debug, Clone, Copy)]
 struct Priced {
     replicas: [f64; HOURS_PER_DAY],
-    monthly: f64,
+    monthly: Usd,
 }
 
 impl Scaled<'_> {
@@ -265,7 +274,7 @@ impl Scaled<'_> {
     }
 
     /// The monthly bill of a day of these replicas.
-    fn bill(&self, replicas: &[f64; HOURS_PER_DAY]) -> f64 {
+    fn bill(&self, replicas: &[f64; HOURS_PER_DAY]) -> Usd {
         // The largest of the hours, found four lanes at a time: a maximum is the same in any
         // order.
         let mut lanes = [0.0f64; 4];
@@ -307,7 +316,7 @@ impl Scaled<'_> {
                 };
                 let priced = self.priced_at(requests_per_day, known);
                 previous = Some(priced);
-                VolumeCost { requests_per_day, monthly_cost_usd: Usd::new(priced.monthly) }
+                VolumeCost { requests_per_day, monthly_cost_usd: priced.monthly }
             })
             .collect()
     }
@@ -329,7 +338,7 @@ impl Scaled<'_> {
         /// A bound decides a comparison only when it clears it by this much (relative): a
         /// thousand times the rounding of a day's bill (24 sums), far less than a replica.
         const MARGIN: f64 = 1e-12;
-        let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
+        let api = |v: f64| Usd::new(api_per_request * v * DAYS_PER_MONTH);
         // The grid's volumes, each computed once per program: every break-even walks the same grid.
         let volume = |k: i32| BREAK_EVEN_GRID[usize::try_from(k).unwrap_or(0)];
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
@@ -414,7 +423,7 @@ mod tests {
     /// The break-even as the search defines it, pricing every grid volume and every bisection
     /// step: what the bounds and the reused bills must reproduce exactly.
     fn pricing_every_volume(scaled: &Scaled<'_>, api_per_request: f64) -> Option<f64> {
-        let api = |v: f64| api_per_request * v * DAYS_PER_MONTH;
+        let api = |v: f64| Usd::new(api_per_request * v * DAYS_PER_MONTH);
         let volume = |k: i32| 10f64.powf(f64::from(k) / 8.0);
         let last = (0..=8 * 13)
             .rev()
@@ -460,7 +469,7 @@ mod tests {
                             scale_up_minutes: scale_up,
                         },
                         billing: Billing {
-                            burst: 4.1,
+                            burst: UsdPerHour::new(4.1),
                             burst_is_committed: false,
                             baseline: None,
                             accelerators_per_replica: per_replica,

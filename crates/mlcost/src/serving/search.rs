@@ -20,6 +20,7 @@ use super::traffic::{Policy, Schedule};
 use crate::scenario::resolve::serving::{Requests, hourly_load, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::units::{Usd, UsdPerHour};
 
 /// The weight formats searched, widest first.
 pub const FORMATS: [StoragePrecision; 5] = [
@@ -57,7 +58,7 @@ pub struct Candidate {
     pub batch: u32,
     pub batch_capped: bool,
     pub billed: Billed,
-    pub monthly_cost_usd: f64,
+    pub monthly_cost_usd: Usd,
     /// A request's latency at the batch: first token plus the rest of the output.
     pub request_latency_ms: f64,
     pub ttft_ms: f64,
@@ -119,12 +120,12 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
             continue;
         }
         // Prices per accelerator-hour for each offer and plan, looked up once.
-        let prices: Vec<[Option<f64>; 4]> = offers
+        let prices: Vec<[Option<UsdPerHour>; 4]> = offers
             .iter()
             .map(|(i, count)| {
                 Plan::ALL.map(|plan| {
                     book.price(&book.offers[*i], plan, serving.region.as_deref())
-                        .map(|price| price.usd_per_instance_hour.get() / f64::from(*count))
+                        .map(|price| price.usd_per_instance_hour / f64::from(*count))
                 })
             })
             .collect();
@@ -196,7 +197,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         .collect();
                     let per_replica = f64::from(tp * pp);
                     let mut push =
-                        |offer: Option<usize>, billed: Billed, rung: &Rung, cost: f64| {
+                        |offer: Option<usize>, billed: Billed, rung: &Rung, cost: Usd| {
                             feasible.push(Candidate {
                                 offer,
                                 accelerator: accelerator_index,
@@ -220,7 +221,8 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         // and every commitment.
                         let mut baselines: Vec<(u32, BaselineSearch)> = Vec::new();
                         if typed_here && tp <= 8 {
-                            let price = serving.price_per_accelerator_hour.map_or(0.0, |p| p.get());
+                            let price =
+                                serving.price_per_accelerator_hour.unwrap_or(UsdPerHour::new(0.0));
                             let billing = Billing {
                                 burst: price,
                                 burst_is_committed: false,
@@ -236,7 +238,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                             if tp > *count || (pp > 1 && tp != *count) {
                                 continue;
                             }
-                            let billing = |burst: f64, committed: bool| Billing {
+                            let billing = |burst: UsdPerHour, committed: bool| Billing {
                                 burst,
                                 burst_is_committed: committed,
                                 baseline: None,
@@ -252,8 +254,10 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                             let at = match baselines.iter().position(|(size, _)| size == count) {
                                 Some(at) => at,
                                 None => {
-                                    let search =
-                                        BaselineSearch::new(&rung.schedule, &billing(0.0, false));
+                                    let search = BaselineSearch::new(
+                                        &rung.schedule,
+                                        &billing(UsdPerHour::new(0.0), false),
+                                    );
                                     baselines.push((*count, search));
                                     baselines.len() - 1
                                 }
