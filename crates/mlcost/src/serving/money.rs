@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::traffic::{Policy, Schedule, lead, replicas_needed, transitions};
+use super::traffic::{Policy, Schedule, lead, replica_count, transitions};
 use crate::catalogue::pricing::ApiModel;
 use crate::vocabulary::units::{DAYS_PER_MONTH, HOURS_PER_DAY, Usd, UsdPerHour, ceil_count};
 
@@ -265,12 +265,30 @@ struct Priced {
     monthly: Usd,
 }
 
+impl Priced {
+    /// A slot not priced yet: its replicas match no volume's (not a number).
+    const EMPTY: Priced = Priced { replicas: [f64::NAN; HOURS_PER_DAY], monthly: Usd::new(0.0) };
+}
+
+/// One slot of `slots` to price into, and the others to look through. Why slots? A priced
+/// volume is two hundred bytes; the searches keep a few and price into the one free, rather
+/// than copy each result (a tenth of the serving estimate, profiled).
+fn slot_and_others<const N: usize>(
+    slots: &mut [Priced; N],
+    index: usize,
+) -> (&mut Priced, impl Iterator<Item = &Priced>) {
+    let (before, rest) = slots.split_at_mut(index.min(N.saturating_sub(1)));
+    let (slot, after) = rest.split_at_mut(1);
+    (&mut slot[0], before.iter().chain(after.iter()))
+}
+
 impl Scaled<'_> {
     /// The replicas [`Schedule::new`] would run each hour at this volume, without its rows.
-    fn replicas_at(&self, requests_per_day: f64) -> [f64; HOURS_PER_DAY] {
+    fn replicas_into(&self, requests_per_day: f64, replicas: &mut [f64; HOURS_PER_DAY]) {
         let factor = requests_per_day / self.requests_per_day;
-        let rates = self.rates.map(|r| r * factor);
-        replicas_needed(&rates, self.capacity, &self.policy)
+        for (slot, rate) in replicas.iter_mut().zip(self.rates) {
+            *slot = replica_count(rate * factor, self.capacity, &self.policy);
+        }
     }
 
     /// The monthly bill of a day of these replicas.
@@ -289,16 +307,20 @@ impl Scaled<'_> {
         self.billing.monthly_for(&whole, peak, lead(&self.policy))
     }
 
-    /// The monthly bill at this volume. Why look through `known` first? The bill is a function
+    /// Prices this volume into `slot`. Why look through `known` first? The bill is a function
     /// of the replicas alone, and near a break-even or along the curve's low end many volumes
     /// run the same replicas as one already priced: the same replicas bill the same, bit for bit.
-    fn priced_at(&self, requests_per_day: f64, known: &[&Priced]) -> Priced {
-        let replicas = self.replicas_at(requests_per_day);
-        let monthly = match known.iter().find(|p| same_bits(&p.replicas, &replicas)) {
+    fn price_into<'k>(
+        &self,
+        requests_per_day: f64,
+        slot: &mut Priced,
+        mut known: impl Iterator<Item = &'k Priced>,
+    ) {
+        self.replicas_into(requests_per_day, &mut slot.replicas);
+        slot.monthly = match known.find(|p| same_bits(&p.replicas, &slot.replicas)) {
             Some(same) => same.monthly,
-            None => self.bill(&replicas),
+            None => self.bill(&slot.replicas),
         };
-        Priced { replicas, monthly }
     }
 
     /// The monthly cost at `points` daily volumes from `low` to `high`, evenly spaced on a log scale.
@@ -306,17 +328,14 @@ impl Scaled<'_> {
         if !(low > 0.0 && high > low && points > 1) {
             return Vec::new();
         }
-        let mut previous: Option<Priced> = None;
+        // Each point priced into the slot the point before the last used.
+        let mut slots = [Priced::EMPTY; 2];
         (0..points)
             .map(|i| {
                 let requests_per_day = low * (high / low).powf(i as f64 / (points - 1) as f64);
-                let known: &[&Priced] = match &previous {
-                    Some(p) => &[p],
-                    None => &[],
-                };
-                let priced = self.priced_at(requests_per_day, known);
-                previous = Some(priced);
-                VolumeCost { requests_per_day, monthly_cost_usd: priced.monthly }
+                let (slot, previous) = slot_and_others(&mut slots, i % 2);
+                self.price_into(requests_per_day, slot, previous);
+                VolumeCost { requests_per_day, monthly_cost_usd: slot.monthly }
             })
             .collect()
     }
@@ -341,26 +360,27 @@ impl Scaled<'_> {
         let api = |v: f64| Usd::new(api_per_request * v * DAYS_PER_MONTH);
         // The grid's volumes, each computed once per program: every break-even walks the same grid.
         let volume = |k: i32| BREAK_EVEN_GRID[usize::try_from(k).unwrap_or(0)];
+        // Three slots: the volumes below and above the crossing, and one to price into. A slot
+        // not holding one of the two is free (`Priced::EMPTY` or a volume no longer needed).
+        let mut slots = [Priced::EMPTY; 3];
         // From the top of the grid down: the first volume where self-hosting is dearer. A cost at
         // a higher volume bounds every lower one: below the API's cost there, no need to price it.
-        // The last volume priced above, with its grid step.
-        let mut above: Option<(i32, Priced)> = None;
+        // The last volume priced above: its grid step and slot.
+        let mut above: Option<(i32, usize)> = None;
         let mut dearer = None;
         for k in (0..=STEPS_PER_DECADE * DECADES).rev() {
             let v = volume(k);
-            if above.is_some_and(|(_, b)| b.monthly * (1.0 + MARGIN) <= api(v)) {
+            if above.is_some_and(|(_, a)| slots[a].monthly * (1.0 + MARGIN) <= api(v)) {
                 continue;
             }
-            let known: &[&Priced] = match &above {
-                Some((_, p)) => &[p],
-                None => &[],
-            };
-            let priced = self.priced_at(v, known);
-            if priced.monthly > api(v) {
-                dearer = Some((k, priced));
+            let free = above.map_or(0, |(_, a)| (a + 1) % 3);
+            let (slot, others) = slot_and_others(&mut slots, free);
+            self.price_into(v, slot, others);
+            if slot.monthly > api(v) {
+                dearer = Some((k, free));
                 break;
             }
-            above = Some((k, priced));
+            above = Some((k, free));
         }
         let Some((last, mut at_low)) = dearer else {
             return Some(0.0);
@@ -371,8 +391,13 @@ impl Scaled<'_> {
         let (mut low, mut high) = (volume(last), volume(last + 1));
         // The costs at the ends bound the cost between them; the step above was likely priced.
         let mut at_high = match above {
-            Some((k, priced)) if k == last + 1 => priced,
-            _ => self.priced_at(high, &[&at_low]),
+            Some((k, slot)) if k == last + 1 => slot,
+            _ => {
+                let free = (at_low + 1) % 3;
+                let (slot, others) = slot_and_others(&mut slots, free);
+                self.price_into(high, slot, others);
+                free
+            }
         };
         for _ in 0..60 {
             let middle = (low + high) / 2.0;
@@ -381,20 +406,24 @@ impl Scaled<'_> {
             if middle == low || middle == high {
                 break;
             }
-            let dearer = if at_high.monthly * (1.0 + MARGIN) <= api(middle) {
+            let (below, over) = (&slots[at_low], &slots[at_high]);
+            let dearer = if over.monthly * (1.0 + MARGIN) <= api(middle) {
                 false
-            } else if at_low.monthly * (1.0 - MARGIN) > api(middle) {
+            } else if below.monthly * (1.0 - MARGIN) > api(middle) {
                 true
-            } else if same_bits(&at_low.replicas, &at_high.replicas) {
+            } else if same_bits(&below.replicas, &over.replicas) {
                 // The same replicas at both ends, so at the middle: the same bill.
-                at_low.monthly > api(middle)
+                below.monthly > api(middle)
             } else {
-                let priced = self.priced_at(middle, &[&at_low, &at_high]);
-                let dearer = priced.monthly > api(middle);
+                // The slot that is neither end.
+                let free = 3 - at_low - at_high;
+                let (slot, others) = slot_and_others(&mut slots, free);
+                self.price_into(middle, slot, others);
+                let dearer = slot.monthly > api(middle);
                 if dearer {
-                    at_low = priced
+                    at_low = free
                 } else {
-                    at_high = priced
+                    at_high = free
                 }
                 dearer
             };
@@ -425,9 +454,12 @@ mod tests {
     fn pricing_every_volume(scaled: &Scaled<'_>, api_per_request: f64) -> Option<f64> {
         let api = |v: f64| Usd::new(api_per_request * v * DAYS_PER_MONTH);
         let volume = |k: i32| 10f64.powf(f64::from(k) / 8.0);
-        let last = (0..=8 * 13)
-            .rev()
-            .find(|k| scaled.bill(&scaled.replicas_at(volume(*k))) > api(volume(*k)));
+        let cost = |v: f64| {
+            let mut slot = Priced::EMPTY;
+            scaled.price_into(v, &mut slot, std::iter::empty());
+            slot.monthly
+        };
+        let last = (0..=8 * 13).rev().find(|k| cost(volume(*k)) > api(volume(*k)));
         let last = last?;
         let last = (last < 8 * 13).then_some(last)?;
         let (mut low, mut high) = (volume(last), volume(last + 1));
@@ -437,11 +469,7 @@ mod tests {
             if middle == low || middle == high {
                 break;
             }
-            if scaled.bill(&scaled.replicas_at(middle)) > api(middle) {
-                low = middle
-            } else {
-                high = middle
-            }
+            if cost(middle) > api(middle) { low = middle } else { high = middle }
         }
         Some(high)
     }

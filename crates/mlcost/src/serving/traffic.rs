@@ -97,12 +97,16 @@ pub(super) fn replicas_needed(
     capacity: f64,
     policy: &Policy,
 ) -> [f64; HOURS] {
-    rates.map(|rate| {
-        let needed = ceil_count(rate / (capacity * policy.target_utilization));
-        let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
-        let wanted = needed.max(floor);
-        policy.max_replicas.map_or(wanted, |max| wanted.min(max))
-    })
+    rates.map(|rate| replica_count(rate, capacity, policy))
+}
+
+/// The replicas one hour's rate needs under the policy.
+#[inline]
+pub(super) fn replica_count(rate: f64, capacity: f64, policy: &Policy) -> f64 {
+    let needed = ceil_count(rate / (capacity * policy.target_utilization));
+    let floor = if rate > 0.0 { policy.min_replicas.max(1.0) } else { policy.min_replicas };
+    let wanted = needed.max(floor);
+    policy.max_replicas.map_or(wanted, |max| wanted.min(max))
 }
 
 /// Fraction of the hour before a rise that the new replicas run. A lead beyond what the
