@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocabulary::units::Parameters;
+
 /// A transformer's shape: what FLOPs beyond 6·N and activation memory depend on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shape {
@@ -64,11 +66,11 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
 pub struct ResolvedModel {
     /// The preset's name, or "custom".
     pub name: String,
-    pub parameters: f64,
+    pub parameters: Parameters,
     /// Parameters used per token (MoE: shared + routed-to experts).
-    pub active_parameters: f64,
+    pub active_parameters: Parameters,
     /// Parameters held by routed experts (0 for dense models): what expert parallelism shards.
-    pub expert_parameters: f64,
+    pub expert_parameters: Parameters,
     /// MoE: routed experts per layer, and how many of them each token uses.
     pub routed_experts: Option<(u32, u32)>,
     pub shape: Option<Shape>,

@@ -183,7 +183,7 @@ pub(super) fn what_ifs(
                 change_percent: change(cost, base_cost),
                 quality: quality::weights(
                     format,
-                    resolved.parameters,
+                    resolved.parameters.get(),
                     resolved.routed_experts.is_some(),
                 )
                 .into(),
@@ -329,7 +329,7 @@ fn distillation(
     if teacher.shape.is_none() {
         return Ok(None);
     }
-    let student = student(teacher.active_parameters, settings)?;
+    let student = student(teacher.active_parameters.get(), settings)?;
     let tokens = match settings.distillation_tokens {
         Some(t) if t.is_finite() && t > 0.0 => t,
         Some(_) => return Err("optimize.distillation_tokens: must be > 0".into()),

@@ -12,6 +12,7 @@ use crate::scenario::model_sources::{
 };
 use crate::vocabulary::check::at_least_one;
 use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::units::Parameters;
 
 /// The model section of a scenario: a preset, a Hugging Face config, and/or explicit figures, which
 /// win over both.
@@ -168,9 +169,9 @@ impl Model {
         .min(parameters);
         Ok(ResolvedModel {
             name: base.name.unwrap_or_else(|| "custom".into()),
-            parameters,
-            active_parameters,
-            expert_parameters,
+            parameters: Parameters::new(parameters),
+            active_parameters: Parameters::new(active_parameters),
+            expert_parameters: Parameters::new(expert_parameters),
             routed_experts: base.experts,
             shape,
             training_flops_per_sample: base.training_flops_per_sample,
@@ -237,7 +238,11 @@ mod tests {
         }
         .resolve()
         .unwrap();
-        assert!((shape.parameters / llama.parameters - 1.0).abs() < 0.01, "{}", shape.parameters);
+        assert!(
+            (shape.parameters.get() / llama.parameters - 1.0).abs() < 0.01,
+            "{}",
+            shape.parameters.get()
+        );
     }
 
     #[test]
@@ -246,9 +251,9 @@ mod tests {
             Model { preset: Some("mixtral-8x7b".into()), ..Model::default() }.resolve().unwrap();
         // 8 experts of which 2 are active: E·e = (46.7B − 12.9B)·8/6 = 45.1B.
         assert!(
-            (model.expert_parameters / 45.1e9 - 1.0).abs() < 0.01,
+            (model.expert_parameters.get() / 45.1e9 - 1.0).abs() < 0.01,
             "{}",
-            model.expert_parameters
+            model.expert_parameters.get()
         );
     }
 
@@ -269,7 +274,7 @@ mod tests {
             ..Model::default()
         };
         let model = with(config.clone()).resolve().unwrap();
-        assert!((model.parameters / 6.74e9 - 1.0).abs() < 0.01, "{}", model.parameters);
+        assert!((model.parameters.get() / 6.74e9 - 1.0).abs() < 0.01, "{}", model.parameters.get());
         let mut broken = config;
         broken.as_object_mut().unwrap().remove("num_hidden_layers");
         let err = with(broken).resolve().unwrap_err();

@@ -84,7 +84,7 @@ pub(super) fn size<'a>(
     } = *spec;
     let peak = serving_peak(accelerator, weight_format)?;
     let count = f64::from(tp * pp);
-    let weights = model.parameters * weight_format.bytes();
+    let weights = model.parameters.get() * weight_format.bytes();
     let capacity = accelerator.memory_bytes.get() * count;
     let usable = capacity * MEMORY_UTILIZATION;
     let kv_budget = (usable - weights).max(0.0);
@@ -106,7 +106,7 @@ pub(super) fn size<'a>(
             let max_concurrent = (kv_budget / per_sequence).floor().min(f64::from(u32::MAX)) as u32;
             let work = Work::Tokens {
                 shape,
-                active_parameters: model.active_parameters,
+                active_parameters: model.active_parameters.get(),
                 kv_bytes_per_token: kv_per_token,
                 input,
                 uncached_input: input * (1.0 - prefix_cache_hit_rate),
@@ -134,7 +134,7 @@ pub(super) fn size<'a>(
         weights,
         experts: model.routed_experts.filter(|(all, _)| *all > 0).map(|(all, per_token)| {
             (
-                model.expert_parameters * weight_format.bytes(),
+                model.expert_parameters.get() * weight_format.bytes(),
                 (f64::from(per_token) / f64::from(all)).min(1.0),
             )
         }),

@@ -94,8 +94,8 @@ pub fn training_memory_with(
     // Dense parameters are split by TP x PP and replicated over data parallelism; ZeRO shards their
     // state over all `data` ranks. Routed experts are also split over `expert` ranks (a part of data
     // parallelism), so each expert's state is replicated, and ZeRO-sharded, over data / expert ranks.
-    let dense = (model.parameters - model.expert_parameters) / model_split;
-    let experts = model.expert_parameters / (model_split * expert);
+    let dense = (model.parameters - model.expert_parameters).get() / model_split;
+    let experts = model.expert_parameters.get() / (model_split * expert);
     let zero = |stage: u8, replicas: f64| if layout.zero_stage >= stage { replicas } else { 1.0 };
     let sharded = |per_parameter: f64, stage: u8| {
         dense * per_parameter / zero(stage, data)
@@ -111,7 +111,8 @@ pub fn training_memory_with(
             // layer stay 16-bit (QLoRA §3).
             let base = if setup.method == Method::Qlora {
                 let embeddings = model.shape.as_ref().map_or(0.0, |s| {
-                    2.0 * f64::from(s.vocab_size) * f64::from(s.hidden_size) / model.parameters
+                    2.0 * f64::from(s.vocab_size) * f64::from(s.hidden_size)
+                        / model.parameters.get()
                 });
                 let embeddings = embeddings.min(1.0);
                 (1.0 - embeddings) * QLORA_BYTES_PER_PARAMETER + embeddings * working
@@ -119,7 +120,7 @@ pub fn training_memory_with(
                 working
             };
             // Adapters are spread like the weights they adapt; a small share, sharded with the rest.
-            let adapter_share = setup.adapter_parameters / model.parameters;
+            let adapter_share = setup.adapter_parameters / model.parameters.get();
             (
                 sharded(base + adapter_share * working, 3),
                 sharded(adapter_share * working, 2),
@@ -235,8 +236,8 @@ mod tests {
         let model =
             Model { preset: Some("llama-2-70b".into()), ..Model::default() }.resolve().unwrap();
         let scaled = crate::catalogue::shape::ResolvedModel {
-            parameters: 65.2e9,
-            active_parameters: 65.2e9,
+            parameters: Parameters::new(65.2e9),
+            active_parameters: Parameters::new(65.2e9),
             ..model
         };
         let shape = scaled.shape.clone().unwrap();

@@ -47,7 +47,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
             let (mfu, source) = default_mfu(
                 run.accelerator,
                 setup.precision,
-                model.active_parameters,
+                model.active_parameters.get(),
                 recompute,
                 bf16_peak,
                 peak.get(),

@@ -32,16 +32,16 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
                 tokens: None,
                 model_flops: flops,
                 hardware_flops: hardware,
-                trainable_parameters: Parameters::new(model.parameters),
+                trainable_parameters: model.parameters,
             };
         }
         Amount::Tokens { total, .. } => total,
     };
     let attention = model.shape.as_ref().map_or(0.0, attention_flops_per_token);
-    let n = model.active_parameters;
+    let n = model.active_parameters.get();
     let (per_token, recomputed, trainable) = match run.setup.method {
         // Forward 2N, backward 4N (gradients for activations and for weights).
-        Method::Full => (6.0 * n + attention, 2.0 * n + attention / 3.0, model.parameters),
+        Method::Full => (6.0 * n + attention, 2.0 * n + attention / 3.0, model.parameters.get()),
         // Frozen base: forward 2N and activation gradients 2N, but no weight gradients; adapters
         // train in full (6 FLOPs per adapter parameter per token).
         Method::Lora | Method::Qlora => {

@@ -389,7 +389,8 @@ fn properties_hold_across_many_serving_scenarios() {
         let active = mlcost::Model { preset: Some(preset.into()), ..Default::default() }
             .resolve()
             .unwrap()
-            .active_parameters;
+            .active_parameters
+            .get();
         let bytes_per_parameter = match weights {
             "bf16" => 2.0,
             "fp8" => 1.0,
