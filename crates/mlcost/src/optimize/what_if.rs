@@ -18,7 +18,8 @@ use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::terms::{Method, Precision};
 use crate::vocabulary::units::{
-    Bytes, DAYS_PER_MONTH, Days, Hours, Milliseconds, Parameters, SECONDS_PER_HOUR, Tokens, Usd,
+    Bytes, DAYS_PER_MONTH, Days, Fraction, Hours, Milliseconds, Parameters, SECONDS_PER_HOUR,
+    Tokens, Usd,
 };
 
 use super::quality;
@@ -128,7 +129,7 @@ pub struct BatchWhatIf {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CacheWhatIf {
-    pub hit_rate: f64,
+    pub hit_rate: Fraction,
     pub requests_per_second_per_replica: f64,
     pub monthly_cost_usd: Usd,
 }
@@ -259,7 +260,7 @@ pub(super) fn what_ifs(
                         && let Some(cost) = r.monthly_cost_usd
                     {
                         out.prefix_cache.push(CacheWhatIf {
-                            hit_rate: hit,
+                            hit_rate: Fraction::new(hit),
                             requests_per_second_per_replica: r
                                 .requests_per_second_per_replica_at_slo,
                             monthly_cost_usd: cost,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{Hours, Usd};
+use crate::vocabulary::units::{Fraction, Hours, Usd};
 
 use crate::schedule::input::QueueOrder;
 use crate::schedule::lanes::LaneRange;
@@ -21,7 +21,7 @@ pub struct ScheduleReport {
     pub makespan_hours: Hours,
     pub busy_accelerator_hours: f64,
     /// Busy accelerator-hours over the cluster's accelerator-hours in the makespan (0 when nothing runs).
-    pub utilization: f64,
+    pub utilization: Fraction,
     /// Jobs that run but finish after their deadline.
     pub deadline_misses: Vec<String>,
     /// Jobs needing more accelerators than the cluster has: not run.

@@ -9,7 +9,7 @@ use crate::schedule::report::{JobOutcome, Placement, ScheduleReport};
 use crate::vocabulary::check::{non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{Hours, Usd};
+use crate::vocabulary::units::{Fraction, Hours, Usd};
 
 /// What validation resolves once, for any number of cluster sizes.
 pub(super) struct Checked {
@@ -145,7 +145,7 @@ pub(super) fn run(
         jobs: Vec::with_capacity(input.jobs.len()),
         makespan_hours: Hours::new(0.0),
         busy_accelerator_hours: 0.0,
-        utilization: 0.0,
+        utilization: Fraction::new(0.0),
         deadline_misses: Vec::new(),
         unschedulable: Vec::new(),
         cluster_cost_usd: Usd::new(0.0),
@@ -207,8 +207,11 @@ pub(super) fn run(
     }
     let capacity_hours = f64::from(accelerators) * makespan;
     report.makespan_hours = Hours::new(makespan);
-    report.utilization =
-        if capacity_hours > 0.0 { report.busy_accelerator_hours / capacity_hours } else { 0.0 };
+    report.utilization = Fraction::new(if capacity_hours > 0.0 {
+        report.busy_accelerator_hours / capacity_hours
+    } else {
+        0.0
+    });
     report.cluster_cost_usd = Hours::new(capacity_hours) * input.cluster.price_per_accelerator_hour;
     report.unschedulable_on_demand_cost_usd =
         Hours::new(unschedulable_accelerator_hours) * on_demand;
@@ -225,7 +228,7 @@ fn check_finite(report: &ScheduleReport) -> Result<(), Error> {
     let results = [
         ("makespan_hours", report.makespan_hours.get()),
         ("busy_accelerator_hours", report.busy_accelerator_hours),
-        ("utilization", report.utilization),
+        ("utilization", report.utilization.get()),
         ("cluster_cost_usd", report.cluster_cost_usd.get()),
         ("unschedulable_on_demand_cost_usd", report.unschedulable_on_demand_cost_usd.get()),
         ("on_demand_cost_usd", report.on_demand_cost_usd.get()),

@@ -15,7 +15,7 @@ use super::input::ScheduleInput;
 use super::report::ScheduleReport;
 use super::run::{run, validate};
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::units::{Hours, Usd};
+use crate::vocabulary::units::{Fraction, Hours, Usd};
 
 /// At most this many sizes are scheduled. A wider range is sampled geometrically, which keeps the
 /// relative step even: about 3% per step across 1 to 2,048 accelerators.
@@ -39,7 +39,7 @@ pub struct ClusterSizing {
 pub struct SizeOutcome {
     pub accelerators: u32,
     pub makespan_hours: Hours,
-    pub utilization: f64,
+    pub utilization: Fraction,
     pub deadline_misses: u32,
     pub unschedulable: u32,
     /// The cluster billed for the makespan.
@@ -145,7 +145,7 @@ fn explain(outcomes: &[SizeOutcome], best: Option<u32>, first: u32, last: u32) -
         pick.accelerators,
         dollars(pick.cluster_cost_usd),
         hours(pick.makespan_hours),
-        pick.utilization * 100.0
+        pick.utilization.get() * 100.0
     );
     if let Some(smaller) = position.checked_sub(1).and_then(|i| outcomes.get(i)) {
         why.push_str(&if smaller.feasible {

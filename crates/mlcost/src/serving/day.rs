@@ -14,7 +14,7 @@ use crate::serving::replica::{Replica, Work};
 use crate::serving::traffic::{HourPlan, Policy, Schedule};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::{HOURS_PER_DAY, Hours, SECONDS_PER_HOUR, Usd, UsdPerHour};
+use crate::vocabulary::units::{Fraction, HOURS_PER_DAY, Hours, SECONDS_PER_HOUR, Usd, UsdPerHour};
 
 /// Volumes the cost-against-volume curve is evaluated at (log-spaced): enough for a smooth chart.
 pub const COST_CURVE_POINTS: usize = 30;
@@ -42,7 +42,7 @@ pub(super) struct PricedDay {
     pub unserved_requests_per_day: Option<f64>,
     pub replicas_peak: Option<u32>,
     pub replica_hours_per_day: Option<Hours>,
-    pub utilization: Option<f64>,
+    pub utilization: Option<Fraction>,
     pub monthly_cost_usd: Option<Usd>,
     pub static_peak_monthly_cost_usd: Option<Usd>,
     pub cost_per_million_output_tokens_usd: Option<Usd>,
@@ -191,7 +191,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             priced.cost_per_million_output_tokens_usd =
                 Some(Usd::new(monthly.get() * (1.0 - share) / (served_per_month * output / 1e6)));
         }
-        let request = Request { input, output, prefix_cache_hit_rate: run.prefix_cache_hit_rate };
+        let request =
+            Request { input, output, prefix_cache_hit_rate: run.prefix_cache_hit_rate.get() };
         for api in &run.apis {
             let per_request = request.api_price(api);
             let api_monthly = per_request * served_per_month;
@@ -232,11 +233,11 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         );
     }
     let replica_hours = schedule.replica_hours;
-    priced.utilization = Some(if replica_hours > 0.0 {
+    priced.utilization = Some(Fraction::new(if replica_hours > 0.0 {
         schedule.requests_per_day / (replica_hours * SECONDS_PER_HOUR * capacity)
     } else {
         0.0
-    });
+    }));
     priced.requests_per_day = Some(schedule.requests_per_day);
     priced.unserved_requests_per_day = Some(schedule.unserved_requests_per_day);
     priced.replicas_peak = Some(schedule.peak_replicas.min(f64::from(u32::MAX)) as u32);

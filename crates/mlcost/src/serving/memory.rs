@@ -9,6 +9,7 @@ use crate::scenario::serving::Slo;
 use crate::serving::replica::{BatchPoint, Replica, Work};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::units::Fraction;
 
 /// Fraction of memory a serving engine takes for weights and KV cache: vLLM's default
 /// `gpu_memory_utilization` is 0.9 (vLLM engine arguments); the rest is CUDA context, activations
@@ -62,15 +63,15 @@ pub(super) struct ReplicaSpec<'a> {
     pub kv_format: StoragePrecision,
     pub tensor: u32,
     pub pipeline: u32,
-    pub compute_efficiency: f64,
-    pub bandwidth_efficiency: f64,
+    pub compute_efficiency: Fraction,
+    pub bandwidth_efficiency: Fraction,
 }
 
 /// Sizes a replica; fails only when the accelerator cannot compute in the weights' format.
 pub(super) fn size<'a>(
     model: &'a ResolvedModel,
     requests: Requests,
-    prefix_cache_hit_rate: f64,
+    prefix_cache_hit_rate: Fraction,
     spec: &ReplicaSpec<'_>,
 ) -> Result<Sized<'a>, Error> {
     let ReplicaSpec {
@@ -109,7 +110,7 @@ pub(super) fn size<'a>(
                 active_parameters: model.active_parameters.get(),
                 kv_bytes_per_token: kv_per_token,
                 input,
-                uncached_input: input * (1.0 - prefix_cache_hit_rate),
+                uncached_input: input * (1.0 - prefix_cache_hit_rate.get()),
                 output,
             };
             (work, kv_per_token, per_sequence, max_concurrent)
@@ -125,10 +126,10 @@ pub(super) fn size<'a>(
 
     let replica = Replica {
         work,
-        stage_flops: peak.get() * f64::from(tp) * compute_efficiency,
+        stage_flops: peak.get() * f64::from(tp) * compute_efficiency.get(),
         stage_bandwidth: accelerator.memory_bandwidth_bytes_per_second.get()
             * f64::from(tp)
-            * bandwidth_efficiency,
+            * bandwidth_efficiency.get(),
         pipeline: f64::from(pp),
         tensor_parallel: f64::from(tp),
         weights,

@@ -9,7 +9,7 @@ use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::provenance::Sourced;
-use crate::vocabulary::units::Bytes;
+use crate::vocabulary::units::{Bytes, Fraction};
 use report::{ServingMemory, ServingReport};
 
 mod day;
@@ -94,7 +94,7 @@ pub(crate) fn estimate_with_speedup(
         None => {
             let default = default_compute_efficiency(accelerator);
             assumptions.push(default.assumed("serving.engine_efficiency.compute"));
-            default.value
+            Fraction::new(default.value)
         }
     };
     let bandwidth_efficiency = match run.bandwidth_efficiency {
@@ -102,7 +102,7 @@ pub(crate) fn estimate_with_speedup(
         None => {
             assumptions
                 .push(DEFAULT_BANDWIDTH_EFFICIENCY.assumed("serving.engine_efficiency.bandwidth"));
-            DEFAULT_BANDWIDTH_EFFICIENCY.value
+            Fraction::new(DEFAULT_BANDWIDTH_EFFICIENCY.value)
         }
     };
     let (tp, pp) = (run.tensor, run.pipeline);

@@ -10,7 +10,7 @@ use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 use crate::serving::replica::BatchPoint;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
-use crate::vocabulary::units::{Bytes, Hours, Milliseconds, Usd, UsdPerHour};
+use crate::vocabulary::units::{Bytes, Fraction, Hours, Milliseconds, Usd, UsdPerHour};
 
 /// Per accelerator, what serving holds in memory (for the memory bar).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -47,8 +47,8 @@ pub struct ServingReport {
     pub requests_per_second_per_replica_at_slo: f64,
     /// Latency and throughput against batch size, for charts.
     pub latency_vs_batch: Vec<BatchPoint>,
-    pub compute_efficiency: f64,
-    pub bandwidth_efficiency: f64,
+    pub compute_efficiency: Fraction,
+    pub bandwidth_efficiency: Fraction,
     /// The day, hour by hour, under the autoscaling policy (empty without a load).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hourly: Vec<HourPlan>,
@@ -64,7 +64,7 @@ pub struct ServingReport {
     pub replica_hours_per_day: Option<Hours>,
     /// Requests served over what the billed replica-hours could serve at the SLO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utilization: Option<f64>,
+    pub utilization: Option<Fraction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
     /// The peak's replicas running every hour, at the same price.

@@ -20,7 +20,7 @@ use super::traffic::{Policy, Schedule};
 use crate::scenario::resolve::serving::{Requests, hourly_load, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
-use crate::vocabulary::units::{Usd, UsdPerHour};
+use crate::vocabulary::units::{Fraction, Usd, UsdPerHour};
 
 /// The weight formats searched, widest first.
 pub const FORMATS: [StoragePrecision; 5] = [
@@ -159,8 +159,8 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         kv_format: kv,
                         tensor: tp,
                         pipeline: pp,
-                        compute_efficiency: compute,
-                        bandwidth_efficiency: bandwidth,
+                        compute_efficiency: Fraction::new(compute),
+                        bandwidth_efficiency: Fraction::new(bandwidth),
                     };
                     let Ok(sized) =
                         size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)

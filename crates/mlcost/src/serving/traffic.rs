@@ -63,7 +63,7 @@ impl Policy {
         Self {
             min_replicas: f64::from(autoscaler.min_replicas),
             max_replicas: autoscaler.max_replicas.map(f64::from),
-            target_utilization: autoscaler.target_utilization,
+            target_utilization: autoscaler.target_utilization.get(),
             scale_up_minutes,
         }
     }

@@ -267,7 +267,7 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
                 // The bundled book's, which outlives the run's scenario.
                 chip: &book.accelerator(&training.accelerator, "training.accelerator")?.chip,
                 log10_active_parameters: resolved.model.active_parameters.get().log10(),
-                mfu: ideal / (run.accelerator_hours * goodput),
+                mfu: ideal / (run.accelerator_hours * goodput.get()),
             })
         })
         .collect()

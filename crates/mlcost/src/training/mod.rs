@@ -24,7 +24,7 @@ use crate::training::work::{optimizer_steps, training_work};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::units::{Bytes, Hours, KilowattHours};
+use crate::vocabulary::units::{Bytes, Fraction, Hours, KilowattHours};
 
 /// Estimates a resolved training run. Its fields are checked: it fails only on results out of
 /// range. It takes the run to hand its model's name and offer to the report without copying them.
@@ -58,7 +58,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
                 source: source.into(),
                 as_of: None,
             });
-            mfu
+            Fraction::new(mfu)
         }
     };
     let (reliability_inputs, reliability) = modelled_goodput(run, &work);
@@ -67,7 +67,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
         None => {
             assumptions.push(Assumption {
                 field: "training.goodput".into(),
-                value: reliability.goodput,
+                value: reliability.goodput.get(),
                 source: GOODPUT_SOURCE.into(),
                 as_of: None,
             });
@@ -77,7 +77,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     assumptions.extend(run.assumptions.iter().cloned());
     let flops = work.model_flops;
     let count = f64::from(run.accelerator_count);
-    let productive_hours = flops / (peak * mfu);
+    let productive_hours = flops / (peak * mfu.get());
     let accelerator_hours = productive_hours / goodput;
     let wall_clock_hours: Hours = accelerator_hours / count;
     let compute_cost_usd = accelerator_hours * run.price;
@@ -87,7 +87,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = Vec::new();
-    if run.goodput.is_none() && reliability.goodput <= MIN_GOODPUT {
+    if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",
             reliability.interruptions_per_hour,

@@ -6,7 +6,7 @@ use crate::scenario::resolve::training::ResolvedTraining;
 use crate::training::reliability::{self, Nodes, plan_goodput};
 use crate::training::report::PlanCost;
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::Hours;
+use crate::vocabulary::units::{Fraction, Hours};
 
 /// The same run under every plan the offer sells (cheapest region, or the scenario's), with spot's
 /// extra preemption loss; with a typed price, the one "custom" plan.
@@ -14,7 +14,7 @@ pub(crate) fn by_plan(
     run: &ResolvedTraining<'_>,
     productive_hours: Hours,
     inputs: &Nodes,
-    goodput: f64,
+    goodput: Fraction,
 ) -> BTreeMap<String, PlanCost> {
     let mut plans = BTreeMap::new();
     let count = f64::from(run.accelerator_count);

@@ -12,7 +12,7 @@ use crate::scenario::resolve::training::{CheckedReliability, ResolvedTraining};
 use crate::training::memory::checkpoint_bytes;
 use crate::training::work::Work;
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::{Bytes, Minutes, SECONDS_PER_HOUR};
+use crate::vocabulary::units::{Bytes, Fraction, Minutes, SECONDS_PER_HOUR};
 
 /// Unexpected interruptions per accelerator-hour: The Llama 3 Herd of Models (arXiv 2407.21783)
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
@@ -41,7 +41,7 @@ pub const MIN_GOODPUT: f64 = 0.05;
 /// What the goodput model concluded, for the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoodputModel {
-    pub goodput: f64,
+    pub goodput: Fraction,
     pub nodes: u32,
     pub interruptions_per_hour: f64,
     pub checkpoint_bytes: Bytes,
@@ -93,7 +93,7 @@ pub fn goodput(
     let waste =
         stall_hours / interval_hours + interruptions * (interval_hours / 2.0 + restart_hours);
     GoodputModel {
-        goodput: (1.0 - waste).clamp(MIN_GOODPUT, 1.0),
+        goodput: Fraction::new((1.0 - waste).clamp(MIN_GOODPUT, 1.0)),
         nodes,
         interruptions_per_hour: interruptions,
         checkpoint_bytes,
@@ -142,13 +142,14 @@ pub(crate) fn modelled_goodput(run: &ResolvedTraining<'_>, work: &Work) -> (Node
 /// The goodput of the run under `plan`: a given goodput stands for the non-spot plans (and spot
 /// loses what the model says spot adds); otherwise the model's, with spot's preemptions on spot.
 pub(crate) fn plan_goodput(
-    given: Option<f64>,
+    given: Option<Fraction>,
     scenario_on_spot: bool,
-    model_on_demand: f64,
-    model_spot: f64,
+    model_on_demand: Fraction,
+    model_spot: Fraction,
     plan: Plan,
-) -> f64 {
+) -> Fraction {
     let on_spot = plan == Plan::Spot;
+    let (on_demand, spot) = (model_on_demand.get(), model_spot.get());
     match given {
         None => {
             if on_spot {
@@ -158,8 +159,9 @@ pub(crate) fn plan_goodput(
             }
         }
         Some(given) => {
-            let base = if scenario_on_spot { given * model_on_demand / model_spot } else { given };
-            (if on_spot { base * model_spot / model_on_demand } else { base }).min(1.0)
+            let given = given.get();
+            let base = if scenario_on_spot { given * on_demand / spot } else { given };
+            Fraction::new((if on_spot { base * spot / on_demand } else { base }).min(1.0))
         }
     }
 }
@@ -185,14 +187,14 @@ mod tests {
         // Llama 3 §3.3.4: "higher than 90% effective training time" on 16,384 H100 (2,048 nodes).
         let model =
             goodput(&CheckedReliability::default(), cluster(2048), LLAMA3_405B_CHECKPOINT, false);
-        assert!((0.90..0.92).contains(&model.goodput), "{model:?}");
+        assert!((0.90..0.92).contains(&model.goodput.get()), "{model:?}");
     }
 
     #[test]
     fn one_node_loses_almost_nothing_and_spot_loses_more() {
         let on_demand =
             goodput(&CheckedReliability::default(), cluster(1), Bytes::new(7e9 * 14.0), false);
-        assert!(on_demand.goodput > 0.995, "{on_demand:?}");
+        assert!(on_demand.goodput.get() > 0.995, "{on_demand:?}");
         let spot =
             goodput(&CheckedReliability::default(), cluster(64), Bytes::new(70e9 * 14.0), true);
         let same =
@@ -206,8 +208,9 @@ mod tests {
         for nodes in [1, 8, 64, 512, 4096, 32_768, u32::MAX] {
             let model =
                 goodput(&CheckedReliability::default(), cluster(nodes), Bytes::new(1e12), true);
-            assert!(model.goodput <= previous && model.goodput > 0.0, "{nodes}: {model:?}");
-            previous = model.goodput;
+            let goodput = model.goodput.get();
+            assert!(goodput <= previous && goodput > 0.0, "{nodes}: {model:?}");
+            previous = goodput;
         }
     }
 

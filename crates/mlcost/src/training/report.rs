@@ -10,7 +10,8 @@ use crate::training::reliability::GoodputModel;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Plan, Precision};
 use crate::vocabulary::units::{
-    Bytes, Flops, FlopsPerSecond, Hours, KilowattHours, Parameters, Tokens, Usd, UsdPerHour,
+    Bytes, Flops, FlopsPerSecond, Fraction, Hours, KilowattHours, Parameters, Tokens, Usd,
+    UsdPerHour,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,9 +51,9 @@ pub struct TrainingReport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// The MFU used: the scenario's, or the calibrated default.
-    pub mfu: f64,
+    pub mfu: Fraction,
     /// The goodput used: the scenario's, or the modelled one.
-    pub goodput: f64,
+    pub goodput: Fraction,
     /// The dense peak of one accelerator at the scenario's precision.
     pub peak_flops_per_accelerator: FlopsPerSecond,
     /// Accelerator-hours billed, including time lost to failures (goodput).
@@ -88,7 +89,7 @@ pub struct PlanCost {
     pub wall_clock_hours: Hours,
     pub compute_cost_usd: Usd,
     pub price_per_accelerator_hour: UsdPerHour,
-    pub goodput: f64,
+    pub goodput: Fraction,
     /// The cheapest region selling the plan (or the scenario's region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
@@ -110,7 +111,7 @@ pub struct Candidate {
     pub wall_clock_hours: Hours,
     pub compute_cost_usd: Usd,
     pub price_per_accelerator_hour: UsdPerHour,
-    pub goodput: f64,
+    pub goodput: Fraction,
     /// False when the default MFU for this accelerator is not calibrated on runs of its own
     /// (see `mfu`): the time and cost are then less certain.
     pub mfu_calibrated: bool,

@@ -17,7 +17,7 @@ use crate::training::{mfu, reliability};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::units::{Hours, Usd, UsdPerHour};
+use crate::vocabulary::units::{Fraction, Hours, Usd, UsdPerHour};
 
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
@@ -70,7 +70,7 @@ pub struct Weighed<'a> {
     wall_clock_hours: Hours,
     compute_cost_usd: Usd,
     price_per_accelerator_hour: UsdPerHour,
-    goodput: f64,
+    goodput: Fraction,
     mfu_calibrated: bool,
 }
 
@@ -190,7 +190,7 @@ fn weigh<'a>(
                         let (on_demand, spot) = (model(false), model(true));
                         for (plan, region, price) in &prices {
                             let goodput = plan_goodput(
-                                training.goodput,
+                                training.goodput.map(Fraction::new),
                                 training.plan == Some(Plan::Spot),
                                 on_demand,
                                 spot,

@@ -7,7 +7,7 @@
 //! significant digits for small unit prices ("$0.000144" per request).
 
 use crate::vocabulary::terms::Period;
-use crate::vocabulary::units::{Bytes, Hours, KilowattHours, Usd};
+use crate::vocabulary::units::{Bytes, Fraction, Hours, KilowattHours, Usd};
 
 /// What a table shows for a figure the estimate does not have.
 pub const MISSING: &str = "—";
@@ -99,7 +99,8 @@ pub fn bytes(value: Bytes) -> String {
 }
 
 /// A fraction as a percentage: 0.2371 is "23.7%".
-pub fn percent(fraction: f64) -> String {
+pub fn percent(fraction: Fraction) -> String {
+    let fraction = fraction.get();
     format!("{:.1}%", fraction * 100.0)
 }
 
@@ -185,8 +186,8 @@ mod tests {
 
     #[test]
     fn a_missing_figure_has_one_sign() {
-        assert_eq!(or_missing(None::<f64>, percent), "—");
-        assert_eq!(or_missing(Some(0.25), percent), "25.0%");
+        assert_eq!(or_missing(None::<Fraction>, percent), "—");
+        assert_eq!(or_missing(Some(Fraction::new(0.25)), percent), "25.0%");
         assert_eq!(bytes(Bytes::new(17.6e9)), "17.6 GB");
         assert_eq!(period(Period::Month), "month");
     }

@@ -136,7 +136,48 @@ unit!(
     Tokens
 );
 unit!(
+    /// A share of a whole, between 0 and 1: utilisation, MFU, goodput, an engine's efficiency,
+    /// a cache's hit rate.
+    Fraction
+);
+unit!(
     /// A count of model parameters.
+    Parameters
+);
+
+/// A share of a quantity is that quantity; a quantity over a share, what it is a share of.
+macro_rules! shares {
+    ($($name:ident),*) => {$(
+        impl Mul<Fraction> for $name {
+            type Output = Self;
+            fn mul(self, share: Fraction) -> Self {
+                Self(self.0 * share.0)
+            }
+        }
+
+        impl Div<Fraction> for $name {
+            type Output = Self;
+            fn div(self, share: Fraction) -> Self {
+                Self(self.0 / share.0)
+            }
+        }
+    )*};
+}
+
+shares!(
+    Flops,
+    FlopsPerSecond,
+    Bytes,
+    BytesPerSecond,
+    Hours,
+    Usd,
+    UsdPerHour,
+    Watts,
+    Minutes,
+    KilowattHours,
+    Milliseconds,
+    Days,
+    Tokens,
     Parameters
 );
 

@@ -55,7 +55,7 @@ fn llama3_405b_with_the_modelled_goodput() {
                          "precision": "bf16", "mfu": 0.405, "price_per_accelerator_hour": 2.0}}"#,
     );
     assert!(within(report.flops.get(), 3.8e25, 0.01), "{:?}", report.flops);
-    assert!(report.goodput > 0.90, "Llama 3 reports >90% effective training time");
+    assert!(report.goodput.get() > 0.90, "Llama 3 reports >90% effective training time");
     let gpu_hours = report.accelerator_hours.get();
     assert!(within(gpu_hours, 30.84e6, 0.15), "GPU-hours {gpu_hours}");
     assert!(defaulted(&report, "training.goodput") && !defaulted(&report, "training.mfu"));

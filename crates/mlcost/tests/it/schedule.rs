@@ -117,7 +117,8 @@ fn assert_valid(input: &ScheduleInput, report: &ScheduleReport) {
         assert!(running <= u64::from(cluster), "{running} busy of {cluster}");
     }
     assert_eq!(report.makespan_hours.get(), makespan);
-    assert!((0.0..=1.0 + 1e-12).contains(&report.utilization), "{}", report.utilization);
+    let utilization = report.utilization.get();
+    assert!((0.0..=1.0 + 1e-12).contains(&utilization), "{utilization}");
     let cluster_cost = f64::from(cluster) * makespan * CLUSTER_PRICE;
     assert!((report.cluster_cost_usd.get() - cluster_cost).abs() <= 1e-9 * cluster_cost);
     assert_all_numbers_finite(&serde_json::to_value(report).unwrap());
@@ -239,7 +240,7 @@ fn edf_meets_every_deadline_a_sequence_meets_when_jobs_take_the_whole_cluster() 
         assert_valid(&input, &report);
         assert!(report.deadline_misses.is_empty(), "{input:?}");
         assert_eq!(report.makespan_hours.get(), clock);
-        assert!((report.utilization - 1.0).abs() < 1e-12);
+        assert!((report.utilization.get() - 1.0).abs() < 1e-12);
     }
 }
 
@@ -269,7 +270,7 @@ fn costs_compare_owning_with_renting() {
     assert_valid(&input, &report);
     assert_eq!(report.makespan_hours.get(), 5.0);
     assert_eq!(report.busy_accelerator_hours, 14.0);
-    assert!((report.utilization - 14.0 / 20.0).abs() < 1e-12);
+    assert!((report.utilization.get() - 14.0 / 20.0).abs() < 1e-12);
     assert_eq!(report.cluster_cost_usd.get(), 4.0 * 5.0 * CLUSTER_PRICE);
     assert_eq!(report.on_demand_cost_usd.get(), 14.0 * ON_DEMAND_PRICE);
     let spot = report.spot_cost_usd.unwrap().get();

@@ -229,7 +229,7 @@ fn autoscaling_costs_less_than_the_static_peak_on_a_shaped_day() {
     let static_peak = report.static_peak_monthly_cost_usd.unwrap();
     assert!(autoscaled < static_peak, "{autoscaled:?} vs {static_peak:?}");
     assert_eq!(report.hourly.len(), 24);
-    let utilization = report.utilization.unwrap();
+    let utilization = report.utilization.unwrap().get();
     assert!(utilization > 0.0 && utilization <= 1.0, "{utilization}");
     let mix = report.best_mix.unwrap();
     assert!(mix.monthly_cost_usd <= autoscaled, "a mix with no commitment is the autoscaled bill");
@@ -370,7 +370,10 @@ fn properties_hold_across_many_serving_scenarios() {
         assert_all_numbers_finite(&serde_json::to_value(&base).unwrap());
         let Some(monthly) = base.monthly_cost_usd else { continue };
         priced_cases += 1;
-        assert!(base.utilization.is_some_and(|u| u > 0.0 && u <= 1.0 + 1e-9), "{base:?}");
+        assert!(
+            base.utilization.is_some_and(|u| u.get() > 0.0 && u.get() <= 1.0 + 1e-9),
+            "{base:?}"
+        );
 
         let busier = run(scenario(daily * 1.7, tpot, weights)).unwrap();
         assert!(

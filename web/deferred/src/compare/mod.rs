@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use mlcost::format;
-use mlcost::units::{Hours, Usd};
+use mlcost::units::{Fraction, Hours, Usd};
 use mlcost::{PriceBook, Report};
 use mlcost_web::charts::canvas::ChartCanvas;
 use mlcost_web::charts::{canvas_chart, palette};
@@ -28,7 +28,7 @@ impl Unit {
             Unit::Usd => format::usd(Usd::new(value)),
             Unit::Count => format::count(value),
             Unit::Hours => format::duration(Hours::new(value)),
-            Unit::Share => format::percent(value),
+            Unit::Share => format::percent(Fraction::new(value)),
         }
     }
 
@@ -107,7 +107,7 @@ const FIGURES: [Figure; 8] = [
         key: "serving-utilization",
         label: "Serving: utilisation",
         unit: Unit::Share,
-        read: |r| r.serving.as_ref()?.utilization,
+        read: |r| r.serving.as_ref()?.utilization.map(|u| u.get()),
     },
 ];
 

@@ -10,7 +10,7 @@ use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Plan, StoragePrecision};
 use crate::vocabulary::units::{
-    FlopsPerSecond, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, UsdPerHour,
+    FlopsPerSecond, Fraction, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, UsdPerHour,
 };
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
@@ -42,7 +42,7 @@ pub enum Requests {
 pub struct Autoscaler {
     pub min_replicas: u32,
     pub max_replicas: Option<u32>,
-    pub target_utilization: f64,
+    pub target_utilization: Fraction,
     pub scale_up_minutes: Option<f64>,
 }
 
@@ -78,10 +78,10 @@ pub struct ResolvedServing<'a> {
     /// The peak the weights' format computes at: FP8 where the hardware has it, else 16-bit.
     pub peak: FlopsPerSecond,
     pub requests: Requests,
-    pub prefix_cache_hit_rate: f64,
+    pub prefix_cache_hit_rate: Fraction,
     /// Given fractions; absent, the estimator's calibrated defaults.
-    pub compute_efficiency: Option<f64>,
-    pub bandwidth_efficiency: Option<f64>,
+    pub compute_efficiency: Option<Fraction>,
+    pub bandwidth_efficiency: Option<Fraction>,
     pub slo: Slo,
     pub max_batch: Option<u32>,
     /// Mean requests per second in each hour of the day, when a load is given.
@@ -170,9 +170,9 @@ pub fn resolve_serving<'a>(
         kv_format,
         peak,
         requests,
-        prefix_cache_hit_rate,
-        compute_efficiency,
-        bandwidth_efficiency,
+        prefix_cache_hit_rate: Fraction::new(prefix_cache_hit_rate),
+        compute_efficiency: compute_efficiency.map(Fraction::new),
+        bandwidth_efficiency: bandwidth_efficiency.map(Fraction::new),
         slo: serving.slo,
         max_batch: serving.max_batch,
         rates,
@@ -285,7 +285,12 @@ fn autoscaler(
         .scale_up_minutes
         .map(|m| non_negative("serving.autoscaling.scale_up_minutes", m))
         .transpose()?;
-    Ok(Autoscaler { min_replicas, max_replicas, target_utilization, scale_up_minutes })
+    Ok(Autoscaler {
+        min_replicas,
+        max_replicas,
+        target_utilization: Fraction::new(target_utilization),
+        scale_up_minutes,
+    })
 }
 
 /// The price per accelerator-hour, the offer, and a committed baseline's price.

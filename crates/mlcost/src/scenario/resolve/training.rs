@@ -13,7 +13,7 @@ use crate::vocabulary::check::{at_least_one, fraction, non_negative, positive};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
-use crate::vocabulary::units::{Bytes, FlopsPerSecond, Hours, UsdPerHour};
+use crate::vocabulary::units::{Bytes, FlopsPerSecond, Fraction, Hours, UsdPerHour};
 
 /// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
 /// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
@@ -175,8 +175,8 @@ pub struct ResolvedTraining<'a> {
     pub plan: Option<Plan>,
     pub region: Option<&'a str>,
     /// Given fractions; absent, the estimator's calibrated models supply them.
-    pub mfu: Option<f64>,
-    pub goodput: Option<f64>,
+    pub mfu: Option<Fraction>,
+    pub goodput: Option<Fraction>,
     pub deadline: Option<Hours>,
     pub pue: f64,
     pub reliability: CheckedReliability,
@@ -227,9 +227,11 @@ pub fn resolve_training<'a>(
     .resolve(book)?;
     let (offer, sold) = chosen.unzip();
     let peak = dense_peak(accelerator, training.precision)?;
-    let mfu = training.mfu.map(|mfu| fraction("training.mfu", mfu)).transpose()?;
+    let mfu =
+        training.mfu.map(|mfu| fraction("training.mfu", mfu).map(Fraction::new)).transpose()?;
     let reliability = CheckedReliability::check(&training.reliability)?;
-    let goodput = training.goodput.map(|g| fraction("training.goodput", g)).transpose()?;
+    let goodput =
+        training.goodput.map(|g| fraction("training.goodput", g).map(Fraction::new)).transpose()?;
     let mut assumptions = Vec::new();
     let storage = storage(&training.storage, &mut assumptions)?;
     let pue = match training.pue {
