@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::catalogue::pricing::OfferUsed;
 use crate::scenario::resolve::serving::{Pricing, ResolvedServing};
 use crate::serving::money::{
-    ApiComparison, Billing, Mix, Request, Scaled, ServingPlanCost, VolumeCost, best_baseline,
+    ApiComparison, BaselineSearch, Billing, Mix, Request, Scaled, ServingPlanCost, VolumeCost,
     monthly_requests,
 };
 use crate::serving::replica::{Replica, Work};
@@ -101,7 +101,11 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         accelerators_per_replica: accelerators,
         accelerators_per_instance,
     };
-    let monthly = billing.monthly(&schedule);
+    // The accelerators billed each hour, and where a commitment would pay off: the same for
+    // every price below, worked out once.
+    let hourly = billing.hourly(&schedule);
+    let baselines = BaselineSearch::new(&schedule, &billing);
+    let monthly = billing.monthly_given(&schedule, &hourly);
     if let Some(mix) = &mut priced.mix {
         mix.monthly_cost_usd = monthly;
     }
@@ -123,7 +127,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             let committed = each.is_committed();
             let cost =
                 Billing { burst: p, burst_is_committed: committed, baseline: None, ..billing }
-                    .monthly(&schedule);
+                    .monthly_given(&schedule, &hourly);
             priced.by_plan.insert(
                 each.as_str().into(),
                 ServingPlanCost {
@@ -138,8 +142,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         if let Some((_, burst)) = per_accelerator(burst_plan) {
             for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
                 let Some((_, committed)) = per_accelerator(committed_plan) else { continue };
-                let (replicas, cost) =
-                    best_baseline(&schedule, Billing { burst, ..billing }, committed);
+                let (replicas, cost) = baselines.best(&Billing { burst, ..billing }, committed);
                 if best_mix.as_ref().is_none_or(|m| cost < m.monthly_cost_usd) {
                     best_mix = Some(Mix {
                         committed_plan: committed_plan.as_str().into(),
@@ -157,14 +160,14 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             "custom".into(),
             ServingPlanCost {
                 monthly_cost_usd: Billing { burst_is_committed: false, baseline: None, ..billing }
-                    .monthly(&schedule),
+                    .monthly_given(&schedule, &hourly),
                 price_per_accelerator_hour: price,
                 committed: false,
                 region: None,
             },
         );
         if let Some(((_, committed), mix)) = baseline.zip(priced.mix.as_ref()) {
-            let (replicas, cost) = best_baseline(&schedule, billing, committed);
+            let (replicas, cost) = baselines.best(&billing, committed);
             best_mix = Some(Mix {
                 committed_replicas: replicas as u32,
                 monthly_cost_usd: cost,
@@ -243,7 +246,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     priced.replicas_peak = Some(schedule.peak_replicas.min(f64::from(u32::MAX)) as u32);
     priced.replica_hours_per_day = Some(Hours::new(replica_hours));
     priced.monthly_cost_usd = Some(monthly);
-    priced.static_peak_monthly_cost_usd = Some(static_billing.monthly(&schedule));
+    priced.static_peak_monthly_cost_usd = Some(static_billing.monthly_given(&schedule, &hourly));
     priced.price_per_accelerator_hour = Some(price);
     priced.offer = offer.clone();
     priced.hourly = schedule.hours;

@@ -41,6 +41,28 @@ impl Billing {
         self.monthly_for(&schedule.replica_counts(), schedule.peak_replicas, schedule.lead)
     }
 
+    /// The accelerators the schedule bills each hour: what every price for it multiplies, the
+    /// same for every billing with this one's replica and instance sizes.
+    pub fn hourly(&self, schedule: &Schedule) -> [f64; HOURS_PER_DAY] {
+        self.hourly_accelerators(&schedule.replica_counts(), schedule.lead)
+    }
+
+    /// [`Billing::monthly`] with the schedule's [`Billing::hourly`] accelerators worked out once
+    /// for several prices (the day under every plan); the same bill, bit for bit.
+    pub fn monthly_given(&self, schedule: &Schedule, hourly: &[f64; HOURS_PER_DAY]) -> Usd {
+        if self.burst_is_committed {
+            return Usd::new(
+                self.accelerators(schedule.peak_replicas)
+                    * 24.0
+                    * self.burst.get()
+                    * DAYS_PER_MONTH,
+            );
+        }
+        let committed = self.baseline.map_or(0.0, |(replicas, _)| self.accelerators(replicas));
+        let price = self.baseline.map_or(UsdPerHour::new(0.0), |(_, price)| price);
+        self.monthly_over(hourly, committed, price)
+    }
+
     /// USD a month for a day of `replicas` (whole replicas each hour) with a peak of `peak` and
     /// the scale-up `lead`: [`Billing::monthly`] without the schedule's rows.
     fn monthly_for(&self, replicas: &[f64; HOURS_PER_DAY], peak: f64, lead: f64) -> Usd {
@@ -112,20 +134,11 @@ pub struct Mix {
     pub monthly_cost_usd: Usd,
 }
 
-/// The cheapest number of replicas to commit at `committed` USD per accelerator-hour with the rest
-/// bought at the billing's burst price. In accelerators the cost is convex (a line plus a hinge at
-/// each hour's billed accelerators), so the best count sits next to one of those hinges: try the
-/// replica counts on either side of each.
-pub(super) fn best_baseline(
-    schedule: &Schedule,
-    billing: Billing,
-    committed: UsdPerHour,
-) -> (f64, Usd) {
-    BaselineSearch::new(schedule, &billing).best(&billing, committed)
-}
-
-/// What [`best_baseline`] needs from a schedule and an instance size, worked out once: the
-/// optimizer's search weighs several commitments and burst prices against the same day.
+/// The cheapest number of replicas to commit, with the rest bought at a burst price: what a
+/// schedule and an instance size give, worked out once, since the estimate and the optimizer's
+/// search weigh several commitments and burst prices against the same day. In accelerators the
+/// cost is convex (a line plus a hinge at each hour's billed accelerators), so the best count sits
+/// next to one of those hinges: try the replica counts on either side of each.
 pub(super) struct BaselineSearch {
     hourly: [f64; HOURS_PER_DAY],
     /// Replica counts worth committing, ascending.
