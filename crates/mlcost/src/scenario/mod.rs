@@ -60,8 +60,11 @@ impl Scenario {
                 return Error::new(field, crate::vocabulary::error::Problem::Missing);
             }
             // TOML syntax errors carry their own position; keep the whole text for them.
-            let text =
-                if path.is_empty() { err.inner().to_string().trim().to_owned() } else { message };
+            let text = if path.is_empty() {
+                err.inner().to_string().trim().to_owned()
+            } else {
+                crate::vocabulary::plain::plain_words(&message)
+            };
             Error::new(path, crate::vocabulary::error::Problem::Malformed(text))
         })
     }

@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::vocabulary::error::{Error, Problem, strip_position};
+use crate::vocabulary::plain::plain_words;
 
 /// Parses `text`. An error names the field at fault (`training.accelerator_count: invalid type
 /// ...`), or, for a syntax error, keeps serde_json's line and column.
@@ -19,7 +20,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
             let field = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
             return Error::new(field, Problem::Missing);
         }
-        Error::new(path, Problem::Malformed(strip_position(&message)))
+        Error::new(path, Problem::Malformed(plain_words(&strip_position(&message))))
     })
 }
 

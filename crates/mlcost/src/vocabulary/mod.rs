@@ -7,6 +7,7 @@ pub mod csv;
 pub mod error;
 pub mod format;
 pub(crate) mod json;
+pub(crate) mod plain;
 pub mod provenance;
 pub mod terms;
 pub mod units;
