@@ -83,7 +83,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         .x_desc("batch (sequences in flight)")
         .y_desc("milliseconds")
         .x_label_formatter(&|b| format!("{b:.0}"))
-        .y_label_formatter(&|ms| trimmed(*ms))
+        .y_label_formatter(&|ms| format::trimmed(*ms))
         .draw()
         .map_err(|e| e.to_string())?;
     let series = [
@@ -204,7 +204,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
         let at = y(replicas);
         root.draw(&PathElement::new([(left, at), (right, at)], grid)).map_err(fail)?;
         root.draw(&Text::new(
-            trimmed(replicas),
+            format::trimmed(replicas),
             (left - 8, at),
             anchored(HPos::Right, VPos::Center),
         ))
@@ -413,10 +413,4 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())
-}
-
-/// Axis labels: 100, 10, 1, 0.1 rather than 100.000, 10.000, 1.000, 0.100.
-fn trimmed(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

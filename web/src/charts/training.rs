@@ -101,7 +101,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
     chart
         .configure_secondary_axes()
         .y_desc("wall-clock (days)")
-        .y_label_formatter(&|days| trimmed(*days))
+        .y_label_formatter(&|days| format::trimmed(*days))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -206,7 +206,7 @@ fn draw_pareto(
         .configure_mesh()
         .x_desc("wall-clock (days)")
         .y_desc("compute cost (USD)")
-        .x_label_formatter(&|d| trimmed(*d))
+        .x_label_formatter(&|d| format::trimmed(*d))
         .y_label_formatter(&|c| format::usd(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -230,12 +230,6 @@ fn draw_pareto(
     root.present().map_err(|e| e.to_string())
 }
 
-/// Log-axis labels: 100, 10, 1, 0.1 rather than 100.000, 10.000, 1.000, 0.100.
-fn trimmed(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,12 +245,5 @@ mod tests {
         let counts: Vec<u32> =
             sweep(&scenario, PriceBook::bundled().unwrap()).iter().map(|p| p.count).collect();
         assert_eq!(counts, [4, 8, 16, 32, 64, 96, 128, 256, 512, 1024, 2048]);
-    }
-
-    #[test]
-    fn axis_labels_drop_trailing_zeros() {
-        assert_eq!(trimmed(100.0), "100");
-        assert_eq!(trimmed(0.1), "0.1");
-        assert_eq!(trimmed(2.5), "2.5");
     }
 }

@@ -4,7 +4,7 @@
 //! engine's, names a field by the same dotted path and shows next to it.
 
 use leptos::prelude::*;
-use mlcost::{Assumption, Error, PriceBook, Problem, Scenario};
+use mlcost::{Assumption, Error, PriceBook, Problem, Scenario, format};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsCast;
 
@@ -316,7 +316,7 @@ pub fn ScenarioForm(
                 {field_input(field, book, form)}
                 {move || superseded().map(|by| view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> })}
                 {move || defaults.with(|all| all.iter().find(|a| a.field == path).map(|a| view! {
-                    <p class="hint">"Default used: "<span class="default" title=a.citation()>{format!("{}", a.value)}</span></p>
+                    <p class="hint">"Default used: "<span class="default" title=a.citation()>{format::trimmed(a.value)}</span></p>
                 }))}
                 {move || errors.get().into_iter().find(|e| Form::owns(path, e)).map(|e| {
                     view! { <p class="field-error" role="alert">{e.to_string()}</p> }

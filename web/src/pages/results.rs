@@ -171,7 +171,7 @@ pub fn assumptions(list: &[Assumption]) -> impl IntoView + use<> {
                 <summary>"Defaults used and their sources"</summary>
                 <ul>
                     {list.iter().map(|a| view! {
-                        <li><code>{a.field.to_string()}</code>" = "{format!("{:.3}", a.value)}": "{a.citation()}</li>
+                        <li><code>{a.field.to_string()}</code>" = "{format::trimmed(a.value)}": "{a.citation()}</li>
                     }).collect_view()}
                 </ul>
             </details>

@@ -70,6 +70,16 @@ pub fn grouped(value: f64) -> String {
     if value < 0.0 { format!("-{out}") } else { out }
 }
 
+/// A plain figure at a readable precision: at most three decimals, no trailing zeros ("0.28",
+/// "13.183", "2"); below a thousandth, scientific ("1.500e-5").
+pub fn trimmed(value: f64) -> String {
+    if value != 0.0 && value.abs() < 1e-3 {
+        return scientific(value);
+    }
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// Energy at a glance: "1.27M kWh".
 pub fn energy(value: KilowattHours) -> String {
     format!("{} kWh", count(value.get()))
@@ -190,5 +200,18 @@ mod tests {
         assert_eq!(or_missing(Some(Fraction::new(0.25)), percent), "25.0%");
         assert_eq!(bytes(Bytes::new(17.6e9)), "17.6 GB");
         assert_eq!(period(Period::Month), "month");
+    }
+
+    #[test]
+    fn plain_figures_keep_three_decimals_at_most() {
+        // Axis labels: 100, 10, 1, 0.1 rather than 100.000, 10.000, 1.000, 0.100.
+        assert_eq!(trimmed(100.0), "100");
+        assert_eq!(trimmed(0.1), "0.1");
+        assert_eq!(trimmed(2.5), "2.5");
+        // Defaults as a person reads them, not 0.2798367326688782 or 13.183333333333334.
+        assert_eq!(trimmed(0.279_836_732_668_878_2), "0.28");
+        assert_eq!(trimmed(13.183_333_333_333_334), "13.183");
+        assert_eq!(trimmed(0.0), "0");
+        assert_eq!(trimmed(1.5e-5), "1.500e-5");
     }
 }
