@@ -92,6 +92,9 @@ pub fn App() -> impl IntoView {
         panic!("simulated by ?simulate-panic");
     }
     let page = RwSignal::new(opening.page);
+    // The address names the page shown, so a link copied from it (or from "Copy link") opens
+    // there: syncing with the address bar, outside the app.
+    Effect::new(move |_| dom::set_query_parameter("page", page.get().name()));
     let sheet = price_sheet::UserSheet::load();
     let book = sheet.book();
     let saved = saved::SavedScenarios::load();

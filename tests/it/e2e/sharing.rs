@@ -53,16 +53,18 @@ async fn a_link_restores_the_whole_scenario() {
     )
     .await;
 
-    // A fresh page from the link alone.
+    // A fresh page from the link alone, on the page it was copied from.
+    assert!(link.contains("page=serving"), "the link names its page: {link}");
     page.goto("about:blank").await.expect("leave");
     page.goto(&link).await.expect("open the link");
+    wait_for_text(page, "#serving-monthly-cost").await;
+    let daily = page.find(Locator::Id("serving.daily_requests")).await.expect("daily");
+    assert_eq!(daily.prop("value").await.ok().flatten().as_deref(), Some("5M"));
+    open_tab(page, "Training").await;
     wait_for_text(page, "#training-compute-cost").await;
     let count = page.find(Locator::Id("training.accelerator_count")).await.expect("count");
     assert_eq!(count.prop("value").await.ok().flatten().as_deref(), Some("4096"));
     assert_eq!(text_of(page, "#training-compute-cost").await, cost);
-    open_tab(page, "Serving").await;
-    let daily = page.find(Locator::Id("serving.daily_requests")).await.expect("daily");
-    assert_eq!(daily.prop("value").await.ok().flatten().as_deref(), Some("5M"));
     assert!(text_of(page, ".banner").await.is_empty(), "a good link raises no banner");
     browser.close().await;
 }

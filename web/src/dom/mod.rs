@@ -59,3 +59,30 @@ pub fn read_picked_file(
         then(file.name(), text.ok().and_then(|t| t.as_string()));
     });
 }
+
+/// Sets one `key=value` parameter of the address's query in place (no history entry), keeping the
+/// other parameters and the fragment: so a link copied from the address bar keeps what it names.
+pub fn set_query_parameter(key: &str, value: &str) {
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    let prefix = format!("{key}=");
+    let mut parameters: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect();
+    parameters.push(format!("{key}={value}"));
+    let query = format!("?{}", parameters.join("&"));
+    if query == search {
+        return;
+    }
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{query}{hash}")),
+        );
+    }
+}

@@ -36,9 +36,12 @@ pub fn SharePanel(app: AppScenario, page: RwSignal<Page>) -> impl IntoView {
         let Some(scenario) = scenario() else { return };
         let link = state::link_to(&scenario);
         let (base, fragment) = link.split_once('#').unwrap_or((&link, ""));
+        // The address already names the page (`?page=…`): embed mode adds only `embed`.
         let separator = if base.contains('?') { '&' } else { '?' };
-        let source =
-            format!("{base}{separator}embed&page={}#{fragment}", page.get_untracked().name());
+        let page_name = page.get_untracked().name();
+        let named =
+            if base.contains("page=") { String::new() } else { format!("&page={page_name}") };
+        let source = format!("{base}{separator}embed{named}#{fragment}");
         let snippet = format!(
             "<iframe src=\"{}\" title=\"mlcost: what this model costs\" width=\"100%\" height=\"720\" style=\"border:0\" loading=\"lazy\"></iframe>",
             source.replace('&', "&amp;").replace('"', "&quot;")
