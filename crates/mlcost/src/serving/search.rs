@@ -17,7 +17,7 @@ use super::default_compute_efficiency;
 use super::memory::{ReplicaSpec, largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing};
 use super::traffic::{Policy, Schedule};
-use crate::scenario::resolve::serving::{Requests, hourly_load, resolve_serving};
+use crate::scenario::resolve::serving::{Requests, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::units::{Fraction, Usd, UsdPerHour};
@@ -84,8 +84,8 @@ struct Rung {
 }
 
 pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
-    let mut throwaway = Vec::new();
-    let Some(rates) = hourly_load(serving, &mut throwaway)? else {
+    let run = resolve_serving(model.resolve()?, serving, book)?;
+    let Some(rates) = run.rates else {
         return Err(Error::new(
             "serving.requests_per_second",
             crate::vocabulary::error::Problem::Malformed(
@@ -94,7 +94,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
             ),
         ));
     };
-    let run = resolve_serving(model.resolve()?, serving, book)?;
+    let mut throwaway = Vec::new();
     let output = match run.requests {
         Requests::Tokens { output, .. } => output,
         Requests::Forward { .. } => 1.0,

@@ -19,7 +19,8 @@ pub(crate) fn by_plan(
     let mut plans = BTreeMap::new();
     let count = f64::from(run.accelerator_count);
     let Some(offer) = run.sold else {
-        let price = run.typed_price.unwrap_or_default();
+        // A typed price: the resolved price is it.
+        let price = run.price;
         let hours = productive_hours / goodput;
         plans.insert(
             "custom".to_owned(),
@@ -39,7 +40,7 @@ pub(crate) fn by_plan(
             .goodput
     };
     let (on_demand_model, spot_model) = (modelled(false), modelled(true));
-    let scenario_on_spot = run.plan == Some(Plan::Spot);
+    let scenario_on_spot = run.on_spot();
     for plan in Plan::ALL {
         let Some(price) = run.book.price(offer, plan, run.region) else { continue };
         let (region, instance_price) = (price.region.to_owned(), price.usd_per_instance_hour);

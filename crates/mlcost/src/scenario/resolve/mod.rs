@@ -34,13 +34,19 @@ impl Scenario {
             return Err(Error::new("training", Problem::Missing));
         }
         let model = self.model.resolve()?;
-        let training = match &self.training {
-            Some(training) => Some(resolve_training(model.clone(), training, book)?),
-            None => None,
+        // Each section owns its model: a copy only when both need one.
+        let (for_training, for_serving) = match self.serving {
+            Some(_) if self.training.is_some() => (Some(model.clone()), Some(model)),
+            Some(_) => (None, Some(model)),
+            None => (Some(model), None),
         };
-        let serving = match &self.serving {
-            Some(serving) => Some(resolve_serving(model, serving, book)?),
-            None => None,
+        let training = match (&self.training, for_training) {
+            (Some(training), Some(model)) => Some(resolve_training(model, training, book)?),
+            _ => None,
+        };
+        let serving = match (&self.serving, for_serving) {
+            (Some(serving), Some(model)) => Some(resolve_serving(model, serving, book)?),
+            _ => None,
         };
         Ok(ResolvedScenario { training, serving })
     }

@@ -75,8 +75,6 @@ pub struct ResolvedServing<'a> {
     pub pipeline: u32,
     pub weight_format: StoragePrecision,
     pub kv_format: StoragePrecision,
-    /// The peak the weights' format computes at: FP8 where the hardware has it, else 16-bit.
-    pub peak: FlopsPerSecond,
     pub requests: Requests,
     pub prefix_cache_hit_rate: Fraction,
     /// Given fractions; absent, the estimator's calibrated defaults.
@@ -134,7 +132,8 @@ pub fn resolve_serving<'a>(
     } else {
         StoragePrecision::Bf16
     });
-    let peak = serving_peak(accelerator, weight_format)?;
+    // The estimator sizes the replica at this peak; here, only that the format has one.
+    serving_peak(accelerator, weight_format)?;
     let requests = requests(&model, serving)?;
     for (field, value) in
         [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
@@ -168,7 +167,6 @@ pub fn resolve_serving<'a>(
         pipeline,
         weight_format,
         kv_format,
-        peak,
         requests,
         prefix_cache_hit_rate: Fraction::new(prefix_cache_hit_rate),
         compute_efficiency: compute_efficiency.map(Fraction::new),

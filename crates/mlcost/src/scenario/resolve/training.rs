@@ -170,9 +170,6 @@ pub struct ResolvedTraining<'a> {
     /// The offer priced, as the report names it, and as the price book sells it.
     pub offer: Option<OfferUsed>,
     pub sold: Option<&'a Offer>,
-    /// The price as typed, when no offer is named.
-    pub typed_price: Option<UsdPerHour>,
-    pub plan: Option<Plan>,
     pub region: Option<&'a str>,
     /// Given fractions; absent, the estimator's calibrated models supply them.
     pub mfu: Option<Fraction>,
@@ -186,9 +183,10 @@ pub struct ResolvedTraining<'a> {
 }
 
 impl ResolvedTraining<'_> {
-    /// On spot: an offer bought on the spot plan.
+    /// On spot: an offer bought on the spot plan (a plan needs an offer, so a typed price never
+    /// is).
     pub fn on_spot(&self) -> bool {
-        self.sold.is_some() && self.plan == Some(Plan::Spot)
+        self.offer.as_ref().is_some_and(|offer| offer.plan == Plan::Spot)
     }
 }
 
@@ -257,8 +255,6 @@ pub fn resolve_training<'a>(
         price,
         offer,
         sold,
-        typed_price: training.price_per_accelerator_hour,
-        plan: training.plan,
         region: training.region.as_deref(),
         mfu,
         goodput,
