@@ -25,7 +25,8 @@ async fn changing_the_accelerator_count_updates_cost_and_chart() {
     let browser = Browser::start().await;
     let page = &browser.client;
     let cost_before = wait_for_text(page, "#training-compute-cost").await;
-    let chart_before = chart_pixels(page).await;
+    // The deferred module draws the charts once it has loaded, right after the first render.
+    let chart_before = wait_for_ink(page, "cost-time-chart").await;
     assert!(chart_before.inked > 2_000, "chart looks blank: {} inked pixels", chart_before.inked);
     browser.screenshot("training-default-1280").await;
 
@@ -108,8 +109,7 @@ async fn an_offer_prices_every_plan_and_a_deadline_picks_the_cheapest() {
     retype(page, "training.deadline_hours", "720").await;
     let pick = wait_for_text(page, "#training-recommendation").await;
     assert!(pick.starts_with("Cheapest within the deadline"), "{pick}");
-    let pareto = pixels(page, "pareto-chart").await;
-    assert!(pareto.inked > 2_000, "Pareto chart looks blank");
+    wait_for_ink(page, "pareto-chart").await;
     browser.screenshot("training-offer-1280").await;
     browser.close().await;
 }
@@ -121,7 +121,7 @@ async fn narrow_screen_renders_everything() {
     let page = &browser.client;
     page.set_window_size(360, 800).await.expect("resize");
     wait_for_text(page, "#training-compute-cost").await;
-    assert!(chart_pixels(page).await.inked > 2_000);
+    wait_for_ink(page, "cost-time-chart").await;
     assert_nothing_overflows(page).await;
     browser.screenshot("training-360").await;
 

@@ -3,7 +3,8 @@
 //! importer, the scheduler and their charts) is not part of what every first render waits for.
 //! Right after the first render the app fetches and compiles that module in the background, so
 //! the pages open at once and work offline like the rest; opening a tab mounts its page (once)
-//! into a host element that outlives tab switches.
+//! into a host element that outlives tab switches. The module draws the Training and Serving
+//! pages' charts too, and plotters with them (`crate::charts`).
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -30,6 +31,11 @@ export function deferred_results_csv(link) {
   if (!module) throw new Error("the export is still loading; try again in a moment");
   return module.results_csv(link);
 }
+export function deferred_draw(canvas, chart, scenario) {
+  if (!module) return false;
+  module.draw_chart(canvas, chart, scenario);
+  return true;
+}
 export function deferred_show(root, page) {
   if (!module) return false;
   if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
@@ -40,6 +46,12 @@ extern "C" {
     fn deferred_load(url: &str) -> js_sys::Promise;
     #[wasm_bindgen(catch)]
     fn deferred_results_csv(link: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_draw(
+        canvas: &web_sys::HtmlCanvasElement,
+        chart: &str,
+        scenario: &str,
+    ) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -119,6 +131,26 @@ impl DeferredPages {
                 }
             })
             .collect_view()
+    }
+
+    /// Has the module draw the page chart named `chart` (`PageChart::name`) of the scenario in
+    /// `scenario_json` (tracked): `None` while it is still loading, else whether it drew it or why
+    /// not.
+    pub fn draw(
+        self,
+        canvas: web_sys::HtmlCanvasElement,
+        chart: &str,
+        scenario_json: &str,
+    ) -> Option<Result<(), String>> {
+        match self.load.get() {
+            Load::Loading => None,
+            Load::Failed(why) => Some(Err(format!("the charts could not be loaded ({why})"))),
+            Load::Ready => match deferred_draw(&canvas, chart, scenario_json) {
+                Ok(true) => Some(Ok(())),
+                Ok(false) => None,
+                Err(e) => Some(Err(describe(&e))),
+            },
+        }
     }
 
     /// What a deferred page's tab shows above the module: its loading state or why it failed.

@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
     let deferred = deferred::DeferredPages::start(app, page);
+    // The pages' charts ask the deferred module to draw them.
+    provide_context(deferred);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|problem| {
         format!("This link could not be opened: {problem}. The defaults are shown instead.")
     }));

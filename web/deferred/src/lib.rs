@@ -11,6 +11,7 @@
 //! price sheet are in local storage, which both modules read and write (`mlcost_web::dom::storage`).
 
 mod catalog;
+mod charts;
 mod compare;
 mod open;
 mod optimize;
@@ -19,6 +20,7 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 use mlcost::Scenario;
+use mlcost_web::charts::PageChart;
 use mlcost_web::pages::Page;
 use wasm_bindgen::prelude::*;
 
@@ -80,8 +82,22 @@ pub fn refresh() {
 #[wasm_bindgen]
 pub fn results_csv(link: &str) -> Result<String, String> {
     let scenario = mlcost::scenario::share::decode(link).map_err(|e| e.to_string())?;
-    let book = mlcost_web::header::price_sheet::book_now();
-    mlcost::estimate_with(&scenario, &book).map(|report| report.to_csv()).map_err(|e| e.to_string())
+    mlcost_web::header::price_sheet::with_book_now(|book, _| {
+        mlcost::estimate_with(&scenario, book).map(|report| report.to_csv())
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Draws the Training or Serving page's chart `chart` (a [`PageChart`] name) of the scenario in
+/// `scenario_json` onto `canvas`: the app calls this each time the scenario changes.
+#[wasm_bindgen]
+pub fn draw_chart(
+    canvas: web_sys::HtmlCanvasElement,
+    chart: &str,
+    scenario_json: &str,
+) -> Result<(), String> {
+    let chart = PageChart::parse(chart).ok_or_else(|| format!("there is no chart \"{chart}\""))?;
+    charts::draw_page_chart(canvas, chart, scenario_json)
 }
 
 fn from_address_bar() -> Option<Scenario> {

@@ -86,10 +86,29 @@ impl UserSheet {
     }
 }
 
-/// The book as the sheet in storage makes it now: for one-off uses outside the reactive graph.
-pub fn book_now() -> PriceBook {
-    let sheet = read_storage().ok().flatten().map(|sheet| sheet.read());
-    laid_over_bundled(sheet.as_ref())
+thread_local! {
+    /// The book `with_book_now` last built, and the stored sheet's text it was built from.
+    static BOOK_NOW: std::cell::RefCell<Option<(String, PriceBook)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Lends the book as the sheet in storage makes it now, and the stored sheet's text (empty when
+/// there is none), which names that book: for uses outside the reactive graph, which may come many
+/// times a second (the page charts), so the book is built again only when the stored sheet changed.
+pub fn with_book_now<R>(use_book: impl FnOnce(&PriceBook, &str) -> R) -> R {
+    let text = storage::read(STORAGE_KEY).unwrap_or_default();
+    BOOK_NOW.with_borrow_mut(|cached| {
+        let book = match cached.take() {
+            Some((seen, book)) if seen == text => book,
+            _ => {
+                let sheet = read_storage().ok().flatten().map(|sheet| sheet.read());
+                laid_over_bundled(sheet.as_ref())
+            }
+        };
+        let result = use_book(&book, &text);
+        *cached = Some((text, book));
+        result
+    })
 }
 
 fn laid_over_bundled(sheet: Option<&Result<PriceSheet, String>>) -> PriceBook {

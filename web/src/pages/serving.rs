@@ -8,13 +8,14 @@ use mlcost::ServingReport;
 use mlcost::serving::Mix;
 use mlcost::{Error, PriceBook, Report};
 
-use crate::charts::serving as serving_charts;
+use crate::charts::{self, PageChart};
 use crate::forms::{Form, ScenarioForm};
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
 use mlcost::units::{Bytes, Usd};
 
-use crate::charts::serving::Estimate;
+/// A scenario and its serving report.
+type Estimate = (mlcost::Scenario, ServingReport);
 
 #[component]
 pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
@@ -35,7 +36,9 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let defaults = Signal::derive(move || {
         last_good.with(|good| good.as_ref().map(|(_, r)| r.assumptions.clone()).unwrap_or_default())
     });
-    let estimate = Signal::derive(move || last_good.get());
+    // The charts redraw when the scenario or the prices change, not on every stale-state flip.
+    let scenario =
+        Signal::from(Memo::new(move |_| last_good.with(|g| g.as_ref().map(|(s, _)| s.clone()))));
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
 
     view! {
@@ -56,16 +59,18 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 </section>
                 <section class="chart" aria-label="Latency against batch size">
                     <h2>"Latency against batch size (one replica)"</h2>
-                    {serving_charts::latency_chart(estimate)}
+                    {charts::page_chart(PageChart::Latency, scenario, book)}
+                    <p class="hint">"Faint lines: the targets. The grey line marks the largest batch meeting both."</p>
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
                     <h2>"Replicas hour by hour"</h2>
-                    {serving_charts::day_chart(report)}
+                    {charts::page_chart(PageChart::Day, scenario, book)}
                 </section>
                 <section class="chart" aria-label="Self-hosting against hosted APIs">
                     <h2>"Self-hosted against hosted APIs"</h2>
                     {move || report.with(|r| r.as_ref().map(api_table))}
-                    {serving_charts::api_chart(estimate)}
+                    {charts::page_chart(PageChart::Apis, scenario, book)}
+                    <p class="hint">"Both axes logarithmic. The ring is today's volume; dots mark where self-hosting becomes cheaper."</p>
                 </section>
             </div>
         </main>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 
-use crate::charts::training as chart;
+use crate::charts::{self, PageChart};
 use crate::forms::{Form, ScenarioForm};
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
@@ -35,6 +35,9 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
         })
     });
 
+    // The charts redraw when the scenario or the prices change, not on every stale-state flip.
+    let scenario =
+        Signal::from(Memo::new(move |_| last_good.with(|g| g.as_ref().map(|(s, _)| s.clone()))));
     view! {
         <main>
             <ScenarioForm form=form book=book errors=errors defaults=defaults
@@ -52,12 +55,12 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 </section>
                 <section class="chart" aria-label="Cost and time against accelerator count">
                     <h2>"Cost and wall-clock time against accelerator count"</h2>
-                    <chart::CostTimeChart book=book
-                        scenario=Signal::derive(move || last_good.get().map(|(s, _)| s)) />
+                    {charts::page_chart(PageChart::CostTime, scenario, book)}
                 </section>
                 <section class="chart" aria-label="Cheapest ways to buy the run">
                     <h2>"Cost against time across offers (Pareto front)"</h2>
-                    <chart::ParetoChart report=Signal::derive(move || last_good.get().and_then(|(_, r)| r.training)) />
+                    {charts::page_chart(PageChart::Pareto, scenario, book)}
+                    <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
                 </section>
             </div>
         </main>

@@ -1,12 +1,12 @@
 //! The compare page: the saved scenarios, and two to four of them side by side — their key figures,
 //! each one's difference from the first, and their costs as grouped bars.
 
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::{canvas_chart, palette};
 use leptos::prelude::*;
 use mlcost::format;
 use mlcost::units::{Fraction, Hours, Usd};
 use mlcost::{PriceBook, Report};
-use mlcost_web::charts::canvas::ChartCanvas;
-use mlcost_web::charts::{canvas_chart, palette};
 use mlcost_web::header::saved::SavedScenarios;
 use plotters::prelude::*;
 
@@ -302,14 +302,14 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
             }))
             .map_err(|e| e.to_string())?;
     }
-    let legend: Vec<mlcost_web::charts::legend::LegendItem> = series
+    let legend: Vec<crate::charts::legend::LegendItem> = series
         .iter()
         .enumerate()
         .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
         .collect();
-    mlcost_web::charts::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::charts::legend::Corner::Right,
+        crate::charts::legend::Corner::Right,
         &legend,
     )?;
     root.present().map_err(|e| e.to_string())

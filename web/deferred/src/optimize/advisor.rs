@@ -3,19 +3,19 @@
 //! cost-vs-time or cost-vs-latency Pareto front, and the what-ifs with their published quality
 //! cost.
 
+use crate::charts::palette;
 use leptos::prelude::*;
 use mlcost::PriceBook;
 use mlcost::optimize::{
     Advice, Current, Move, ParetoPoint, Period, Section, Settings, Waterfall, optimize,
 };
-use mlcost_web::charts::palette;
 use plotters::prelude::*;
 
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::canvas_chart;
 use mlcost::Scenario;
 use mlcost::format;
 use mlcost::units::Usd;
-use mlcost_web::charts::canvas::ChartCanvas;
-use mlcost_web::charts::canvas_chart;
 
 const SAVING_COLOR: RGBColor = palette::TEAL;
 const TOTAL_COLOR: RGBColor = palette::BLUE;
@@ -401,9 +401,9 @@ fn draw_one_waterfall(
             Text::new(text, (i as f64 + 0.15, high + w.start_usd.get() * 0.01), style.clone())
         }))
         .map_err(|e| e.to_string())?;
-    mlcost_web::charts::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::charts::legend::Corner::Right,
+        crate::charts::legend::Corner::Right,
         &[("cost".into(), TOTAL_COLOR, false), ("saving".into(), SAVING_COLOR, false)],
     )
 }
@@ -470,9 +470,9 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
             .draw_series(std::iter::once(Circle::new(now, 6, NOW_COLOR.filled())))
             .map_err(|e| e.to_string())?;
     }
-    mlcost_web::charts::legend::draw_legend(
+    crate::charts::legend::draw_legend(
         &chart.plotting_area().strip_coord_spec(),
-        mlcost_web::charts::legend::Corner::Right,
+        crate::charts::legend::Corner::Right,
         &[("Pareto front".into(), TOTAL_COLOR, true), ("now".into(), NOW_COLOR, false)],
     )?;
     root.present().map_err(|e| e.to_string())

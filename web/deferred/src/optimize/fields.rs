@@ -121,10 +121,10 @@ pub fn accelerator_select(
 }
 
 /// The app's chart helper: a canvas kept in step with its data, with a PNG button.
-pub use mlcost_web::charts::canvas_chart as chart;
+pub use crate::charts::canvas_chart as chart;
 
 /// Colours for series told apart by a legend (GPUs, jobs).
-pub use mlcost_web::charts::palette::SERIES as PALETTE;
+pub use crate::charts::palette::SERIES as PALETTE;
 
 /// The last `Ok` of `result`: what to keep showing while the inputs are being fixed.
 pub fn last_good<T>(result: Memo<Option<Result<T, Vec<Error>>>>) -> Memo<Option<T>>

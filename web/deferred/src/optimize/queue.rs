@@ -16,9 +16,9 @@ use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, error_for, errors_of, last_good,
     number_field, number_or,
 };
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::{Corner, LegendItem, draw_legend};
 use mlcost::format;
-use mlcost_web::charts::canvas::ChartCanvas;
-use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
 
 /// The example queue: a week of a small lab's work on 64 H100s (name, accelerators, hours,
 /// earliest start, deadline; hours from the start of the week). An example to edit, not data.

@@ -18,9 +18,9 @@ use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
     number_or,
 };
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::{Corner, LegendItem, draw_legend};
 use mlcost::format;
-use mlcost_web::charts::canvas::ChartCanvas;
-use mlcost_web::charts::legend::{Corner, LegendItem, draw_legend};
 
 /// The shipped samples (docs/samples, written by its generate.py): button id, label, file name,
 /// text, and the accelerator when the file does not name it (the generator's stated hardware).

@@ -1,10 +1,9 @@
 //! Cost and wall-clock time against accelerator count, for the scenario on screen.
 
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::{canvas_chart, palette};
-use leptos::prelude::*;
+use crate::charts::palette;
 use mlcost::format;
-use mlcost::units::Usd;
+use mlcost::units::{Hours, Usd};
 use mlcost::{PriceBook, Scenario, TrainingReport};
 use plotters::prelude::*;
 
@@ -47,19 +46,13 @@ pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
         .collect()
 }
 
-#[component]
-pub fn CostTimeChart(scenario: Signal<Option<Scenario>>, book: Memo<PriceBook>) -> impl IntoView {
-    let points = Memo::new(move |_| {
-        scenario
-            .with(|s| s.as_ref().map(|s| book.with(|b| (sweep(s, b), current_count(s)))))
-            .unwrap_or_default()
-    });
-    canvas_chart(
-        "cost-time-chart",
-        "Compute cost (left axis) and wall-clock days (right axis) against accelerator count",
-        points,
-        |canvas, (points, current)| draw(canvas, points, *current),
-    )
+/// The chart of `scenario`'s compute cost and wall-clock time against its accelerator count.
+pub fn draw_cost_time(
+    canvas: web_sys::HtmlCanvasElement,
+    scenario: &Scenario,
+    book: &PriceBook,
+) -> Result<(), String> {
+    draw(canvas, &sweep(scenario, book), current_count(scenario))
 }
 
 fn current_count(scenario: &Scenario) -> u32 {
@@ -135,43 +128,27 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
 /// One point of the Pareto chart: days and dollars.
 type DaysCost = (f64, f64);
 
-#[component]
-pub fn ParetoChart(report: Signal<Option<TrainingReport>>) -> impl IntoView {
-    let points = Memo::new(move |_| {
-        report.with(|r| {
-            r.as_ref().map(|t| {
-                let front: Vec<DaysCost> = t
-                    .rightsizing
-                    .as_ref()
-                    .map(|s| {
-                        s.pareto_front
-                            .iter()
-                            .map(|c| (c.wall_clock_hours.get() / 24.0, c.compute_cost_usd.get()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let current = (t.wall_clock_hours.get() / 24.0, t.compute_cost_usd.get());
-                let pick = t
-                    .recommendation
-                    .as_ref()
-                    .map(|c| (c.wall_clock_hours.get() / 24.0, c.compute_cost_usd.get()));
-                (front, current, pick)
-            })
+/// The Pareto front of the run's right-sizing: each point an offer, instance count and plan no
+/// other beats on both cost and time, with the scenario and the deadline's pick.
+pub fn draw_pareto_front(
+    canvas: web_sys::HtmlCanvasElement,
+    report: &TrainingReport,
+) -> Result<(), String> {
+    let days_cost = |hours: Hours, cost: Usd| (hours.get() / 24.0, cost.get());
+    let front: Vec<DaysCost> = report
+        .rightsizing
+        .as_ref()
+        .map(|s| {
+            s.pareto_front
+                .iter()
+                .map(|c| days_cost(c.wall_clock_hours, c.compute_cost_usd))
+                .collect()
         })
-    });
-    view! {
-        {canvas_chart(
-            "pareto-chart",
-            "Compute cost against wall-clock days for the cheapest offers, counts and plans",
-            points,
-            |canvas, points| match points {
-                Some((front, current, pick)) => draw_pareto(canvas, front, *current, *pick),
-                // Nothing to draw yet: the canvas keeps what it shows.
-                None => Ok(()),
-            },
-        )}
-        <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
-    }
+        .unwrap_or_default();
+    let current = days_cost(report.wall_clock_hours, report.compute_cost_usd);
+    let pick =
+        report.recommendation.as_ref().map(|c| days_cost(c.wall_clock_hours, c.compute_cost_usd));
+    draw_pareto(canvas, &front, current, pick)
 }
 
 const FRONT_COLOR: RGBColor = palette::TEAL;

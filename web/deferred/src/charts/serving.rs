@@ -2,8 +2,7 @@
 //! against daily volume for self-hosting and each hosted API.
 
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::{canvas_chart, palette};
-use leptos::prelude::*;
+use crate::charts::palette;
 use mlcost::serving::{BatchPoint, HourPlan};
 use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
@@ -11,9 +10,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use mlcost::format;
 use mlcost::units::{Milliseconds, Usd};
-
-/// A scenario and its serving report.
-pub type Estimate = (Scenario, ServingReport);
 
 const TTFT_COLOR: RGBColor = palette::BLUE;
 const TPOT_COLOR: RGBColor = palette::ORANGE;
@@ -35,26 +31,20 @@ struct Latency {
     batch_at_slo: u32,
 }
 
-pub fn latency_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
-    let data = Memo::new(move |_| {
-        estimate.with(|e| {
-            e.as_ref().map_or_else(Latency::default, |(scenario, report)| {
-                let slo = scenario.serving.as_ref().map(|s| s.slo).unwrap_or_default();
-                Latency {
-                    curve: report.latency_vs_batch.clone(),
-                    ttft_target: slo.ttft_ms.map(Milliseconds::get),
-                    tpot_target: slo.tpot_ms.map(Milliseconds::get),
-                    batch_at_slo: report.batch_at_slo,
-                }
-            })
-        })
-    });
-    view! {
-        {canvas_chart("serving-latency-chart",
-            "Time to first token and time per output token against batch size, with the targets",
-            data, draw_latency)}
-        <p class="hint">"Faint lines: the targets. The grey line marks the largest batch meeting both."</p>
-    }
+/// Latency against batch for one replica of the scenario, with its targets.
+pub fn draw_latency_curve(
+    canvas: web_sys::HtmlCanvasElement,
+    scenario: &Scenario,
+    report: &ServingReport,
+) -> Result<(), String> {
+    let slo = scenario.serving.as_ref().map(|s| s.slo).unwrap_or_default();
+    let data = Latency {
+        curve: report.latency_vs_batch.clone(),
+        ttft_target: slo.ttft_ms.map(Milliseconds::get),
+        tpot_target: slo.tpot_ms.map(Milliseconds::get),
+        batch_at_slo: report.batch_at_slo,
+    };
+    draw_latency(canvas, &data)
 }
 
 fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<(), String> {
@@ -152,26 +142,23 @@ struct Day {
     usd_per_replica_hour: Option<f64>,
 }
 
-pub fn day_chart(report: Signal<Option<ServingReport>>) -> impl IntoView {
-    let data = Memo::new(move |_| {
-        report.with(|r| {
-            r.as_ref().map_or_else(Day::default, |r| Day {
-                hours: r.hourly.clone(),
-                peak: r.replicas_peak.unwrap_or(0),
-                usd_per_replica_hour: r
-                    .price_per_accelerator_hour
-                    .map(|p| p.get() * f64::from(r.accelerators_per_replica)),
-            })
-        })
-    });
-    view! {
-        {canvas_chart("serving-day-chart",
-            "Replica-hours billed each hour of the day (bars, with their cost per hour on the right axis) and the replicas a static fleet keeps for the peak (dashed)",
-            data, draw_day)}
-        {move || data.with(|d| d.hours.is_empty()).then(|| view! {
-            <p class="hint">"Give a load and a price to see the day."</p>
-        })}
+/// The replicas billed each hour of the scenario's day, against a static fleet for the peak.
+/// A day with no load or no price has nothing to draw: `Err` says what it needs.
+pub fn draw_replica_day(
+    canvas: web_sys::HtmlCanvasElement,
+    report: &ServingReport,
+) -> Result<(), String> {
+    if report.hourly.is_empty() {
+        return Err("give a load and a price to see the day".to_owned());
     }
+    let data = Day {
+        hours: report.hourly.clone(),
+        peak: report.replicas_peak.unwrap_or(0),
+        usd_per_replica_hour: report
+            .price_per_accelerator_hour
+            .map(|p| p.get() * f64::from(report.accelerators_per_replica)),
+    };
+    draw_day(canvas, &data)
 }
 
 /// Drawn with plotters' elements in pixels rather than a `ChartBuilder`: a linear chart would be
@@ -297,46 +284,38 @@ struct Volumes {
 }
 
 /// The engine's cost-against-volume curve (`ServingReport::cost_vs_volume`) with a line per API.
-pub fn api_chart(estimate: Signal<Option<Estimate>>) -> impl IntoView {
-    let data = Memo::new(move |_| {
-        estimate.with(|e| {
-            let Some((_, report)) = e else { return Volumes::default() };
-            let current = report
-                .requests_per_day
-                .zip(report.monthly_cost_usd)
-                .map(|(v, c)| VolumeCost { requests_per_day: v, monthly_usd: c.get() });
-            let Some(now) = current.filter(|c| c.requests_per_day > 0.0) else {
-                return Volumes::default();
-            };
-            Volumes {
-                self_hosted: report
-                    .cost_vs_volume
-                    .iter()
-                    .map(|p| VolumeCost {
-                        requests_per_day: p.requests_per_day,
-                        monthly_usd: p.monthly_cost_usd.get(),
-                    })
-                    .collect(),
-                current,
-                apis: report
-                    .api_comparison
-                    .iter()
-                    .map(|a| ApiLine {
-                        name: a.name.clone(),
-                        monthly_usd_per_daily_request: a.monthly_cost_usd.get()
-                            / now.requests_per_day,
-                        break_even: a.break_even_requests_per_day.filter(|v| *v > 0.0),
-                    })
-                    .collect(),
-            }
-        })
-    });
-    view! {
-        {canvas_chart("serving-api-chart",
-            "Monthly cost against requests per day: self-hosted and each hosted API, break-even points marked",
-            data, draw_apis)}
-        <p class="hint">"Both axes logarithmic. The ring is today's volume; dots mark where self-hosting becomes cheaper."</p>
-    }
+pub fn draw_api_lines(
+    canvas: web_sys::HtmlCanvasElement,
+    report: &ServingReport,
+) -> Result<(), String> {
+    let current = report
+        .requests_per_day
+        .zip(report.monthly_cost_usd)
+        .map(|(v, c)| VolumeCost { requests_per_day: v, monthly_usd: c.get() });
+    let data = match current.filter(|c| c.requests_per_day > 0.0) {
+        None => Volumes::default(),
+        Some(now) => Volumes {
+            self_hosted: report
+                .cost_vs_volume
+                .iter()
+                .map(|p| VolumeCost {
+                    requests_per_day: p.requests_per_day,
+                    monthly_usd: p.monthly_cost_usd.get(),
+                })
+                .collect(),
+            current: Some(now),
+            apis: report
+                .api_comparison
+                .iter()
+                .map(|a| ApiLine {
+                    name: a.name.clone(),
+                    monthly_usd_per_daily_request: a.monthly_cost_usd.get() / now.requests_per_day,
+                    break_even: a.break_even_requests_per_day.filter(|v| *v > 0.0),
+                })
+                .collect(),
+        },
+    };
+    draw_apis(canvas, &data)
 }
 
 fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), String> {

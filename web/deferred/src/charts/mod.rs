@@ -1,0 +1,100 @@
+//! Every chart of the app, drawn with plotters on a canvas: the one way a chart follows its data
+//! ([`canvas_chart`], for this module's pages), the Training and Serving pages' charts the app asks
+//! for by name ([`draw_page_chart`]), the canvas backend, legends and the palette.
+//!
+//! Why are the app's own charts drawn here? Plotters and the charts' code were an eighth of the
+//! first render's download; here they cost the first render nothing, and the module is loaded
+//! right after it (see ARCHITECTURE.md).
+
+pub mod canvas;
+pub mod legend;
+pub mod palette;
+pub mod serving;
+pub mod training;
+
+use std::cell::RefCell;
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use mlcost::{PriceBook, Report, Scenario};
+use mlcost_web::charts::{PageChart, chart_png};
+
+pub type Draw<T> = fn(web_sys::HtmlCanvasElement, &T) -> Result<(), String>;
+
+/// A chart: a canvas kept in step with `data` (the canvas is outside the reactive graph, so an
+/// effect redraws it), its "Save chart as PNG" button, and why it could not be drawn, if so. Every
+/// chart of this module's pages is one of these.
+pub fn canvas_chart<T>(
+    id: &'static str,
+    label: &'static str,
+    data: Memo<T>,
+    draw: Draw<T>,
+) -> impl IntoView
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let canvas = NodeRef::<Canvas>::new();
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let data = data.get();
+        if let Some(canvas) = canvas.get() {
+            failure.set(draw(canvas, &data).err());
+        }
+    });
+    view! {
+        <canvas id=id node_ref=canvas width="720" height="360" role="img" aria-label=label></canvas>
+        {chart_png(id)}
+        {move || failure.get().map(|why| view! { <p class="field-error">"Chart unavailable: "{why}</p> })}
+    }
+}
+
+/// A scenario's JSON and the price sheet's text, and the report they make.
+type Estimated = ((String, String), Result<Report, String>);
+
+thread_local! {
+    /// The last scenario estimated for a page chart (its JSON and the price sheet's text) and its
+    /// report: a page's charts all draw the same scenario, so it is estimated once per change,
+    /// not once per chart.
+    static LAST_ESTIMATE: RefCell<Option<Estimated>> =
+        const { RefCell::new(None) };
+}
+
+/// Draws one of the Training or Serving pages' charts of the scenario in `scenario_json` onto
+/// `canvas`, priced with the user's sheet; `Err` says, in words, why there is nothing to draw.
+pub fn draw_page_chart(
+    canvas: web_sys::HtmlCanvasElement,
+    chart: PageChart,
+    scenario_json: &str,
+) -> Result<(), String> {
+    let scenario = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
+    mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+        if chart == PageChart::CostTime {
+            return training::draw_cost_time(canvas, &scenario, book);
+        }
+        let report = estimate_once((scenario_json, sheet), &scenario, book)?;
+        match (chart, &report.training, &report.serving) {
+            (PageChart::Pareto, Some(training), _) => training::draw_pareto_front(canvas, training),
+            (PageChart::Latency, _, Some(serving)) => {
+                serving::draw_latency_curve(canvas, &scenario, serving)
+            }
+            (PageChart::Day, _, Some(serving)) => serving::draw_replica_day(canvas, serving),
+            (PageChart::Apis, _, Some(serving)) => serving::draw_api_lines(canvas, serving),
+            _ => Err("the scenario has no section for this chart".to_owned()),
+        }
+    })
+}
+
+fn estimate_once(
+    (json, sheet): (&str, &str),
+    scenario: &Scenario,
+    book: &PriceBook,
+) -> Result<Report, String> {
+    LAST_ESTIMATE.with_borrow_mut(|last| match last {
+        Some(((seen, seen_sheet), report)) if seen == json && seen_sheet == sheet => report.clone(),
+        _ => {
+            let report = mlcost::estimate_with(scenario, book).map_err(|e| e.to_string());
+            *last = Some(((json.to_owned(), sheet.to_owned()), report.clone()));
+            report
+        }
+    })
+}
