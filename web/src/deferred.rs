@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::pages::Page;
-use crate::state::{AppScenario, OPEN_LINK_EVENT};
+use crate::state::{AddressBar, AppScenario, OPEN_LINK_EVENT};
 
 /// Where Trunk's post-build hook puts the module (`cargo xtask deferred-module`), relative to the
 /// page.
@@ -69,10 +69,12 @@ pub struct DeferredPages {
     /// One host element per page of `Page::DEFERRED`, in its order.
     roots: [NodeRef<Div>; Page::DEFERRED.len()],
     page: RwSignal<Page>,
+    /// Whether a scenario was just opened from the module, replacing the user's.
+    opened: RwSignal<bool>,
 }
 
 impl DeferredPages {
-    pub fn start(app: AppScenario, page: RwSignal<Page>) -> Self {
+    pub fn start(app: AppScenario, page: RwSignal<Page>, address_bar: AddressBar) -> Self {
         let load = RwSignal::new(Load::Loading);
         let roots = Page::DEFERRED.map(|_| NodeRef::<Div>::new());
         // Effects run after the first render: the module's download does not delay it.
@@ -105,16 +107,21 @@ impl DeferredPages {
                 load.set(Load::Failed(describe(&e)));
             }
         });
-        // "Open this scenario" in the module: load the link it wrote and show its page.
+        // "Open this scenario" in the module: load the link it wrote (a new history entry) and
+        // show its page, with a way back.
+        let opened = RwSignal::new(false);
         crate::dom::events::listen(OPEN_LINK_EVENT, move |name| {
             let target = Page::ALL.into_iter().find(|p| p.name() == name);
+            // The entry holds the opened scenario: loading it adds no other.
+            address_bar.walked_history();
             if app.load_from_url().is_ok()
                 && let Some(target) = target
             {
                 page.set(target);
+                opened.set(true);
             }
         });
-        Self { load, roots, page }
+        Self { load, roots, page, opened }
     }
 
     /// The elements the module mounts its pages into (`#catalog-root`, …): always in the page,
@@ -150,6 +157,29 @@ impl DeferredPages {
                 Ok(false) => None,
                 Err(e) => Some(Err(describe(&e))),
             },
+        }
+    }
+
+    /// After "open this scenario": a notice that the user's scenario was replaced, with Undo (Back
+    /// to the entry before it), until dismissed or the user edits on.
+    pub fn undo_open(self) -> impl IntoView {
+        let opened = self.opened;
+        move || {
+            opened.get().then(|| {
+                let undo = move |_| {
+                    opened.set(false);
+                    if let Ok(history) = window().history() {
+                        let _ = history.back();
+                    }
+                };
+                view! {
+                    <div class="banner" role="status">
+                        <p id="opened-notice">"The scenario you opened replaced yours; Undo (or Back) brings yours back."</p>
+                        <button type="button" id="undo-open" on:click=undo>"Undo"</button>
+                        <button type="button" on:click=move |_| opened.set(false)>"Dismiss"</button>
+                    </div>
+                }
+            })
         }
     }
 

@@ -101,15 +101,28 @@ pub fn App() -> impl IntoView {
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
-    let deferred = deferred::DeferredPages::start(app, page);
+    let address_bar = state::AddressBar::new();
+    let deferred = deferred::DeferredPages::start(app, page, address_bar);
     // The pages' charts ask the deferred module to draw them.
     provide_context(deferred);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|problem| {
         format!("This link could not be opened: {problem}. The defaults are shown instead.")
     }));
+    // Back and Forward walk the user's scenarios: load the entry's scenario and page.
+    let history_walk = window_event_listener(leptos::ev::popstate, move |_| {
+        address_bar.walked_history();
+        match app.load_from_url() {
+            Ok(()) => link_problem.set(None),
+            Err(problem) => link_problem.set(Some(format!(
+                "This page of your history could not be opened: {problem}. The scenario shown is unchanged."
+            ))),
+        }
+        page.set(Opening::from_url().page);
+    });
+    // The app lives as long as the page.
+    std::mem::forget(history_walk);
     // The address bar holds the current scenario's link (an effect: the URL is outside the
     // reactive graph), written once typing pauses.
-    let address_bar = state::AddressBar::new();
     Effect::new(move |_| {
         if let Some(scenario) = app.scenario() {
             address_bar.follow(scenario);
@@ -166,6 +179,7 @@ pub fn App() -> impl IntoView {
         </header>
         {banner}
         {sheet_problem}
+        {deferred.undo_open()}
         {shown}
         {deferred.hosts()}
         <footer>{move || book.with(|b| format!(

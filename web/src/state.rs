@@ -2,9 +2,11 @@
 //! what a link, a saved scenario or an exported file holds.
 //!
 //! The URL keeps up: a quarter of a second after the last valid change the fragment holds the
-//! scenario's link (`#s=2.…`, see `mlcost::scenario::share`), replaced without adding history entries, so
-//! the address bar can be copied at any moment. Opening a link fills the forms; a link that cannot
-//! be read says why and the app opens its defaults.
+//! scenario's link (`#s=2.…`, see `mlcost::scenario::share`), so the address bar can be copied at
+//! any moment. Each settled change is a new history entry, so Back and Forward walk the user's own
+//! scenarios (and undo "open this scenario"); the first write, and the one after a walk, replace
+//! the entry they describe. Opening a link fills the forms; a link that cannot be read says why
+//! and the app opens its defaults.
 
 use std::time::Duration;
 
@@ -88,11 +90,28 @@ const ADDRESS_BAR_DELAY: Duration = Duration::from_millis(250);
 #[derive(Debug, Clone, Copy)]
 pub struct AddressBar {
     pending: StoredValue<Option<(TimeoutHandle, Scenario)>>,
+    /// Whether the next write is a change of the user's (a new history entry) rather than the
+    /// entry's own scenario coming back into the forms (at start, after Back or Forward).
+    adds_entry: StoredValue<bool>,
 }
 
 impl AddressBar {
     pub fn new() -> Self {
-        Self { pending: StoredValue::new(None) }
+        Self { pending: StoredValue::new(None), adds_entry: StoredValue::new(false) }
+    }
+
+    /// The user walked the history (Back, Forward): the scenario the app loads from the entry is
+    /// that entry's, so writing it adds nothing.
+    pub fn walked_history(self) {
+        if let Some((handle, _)) = self.pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        self.adds_entry.set_value(false);
+    }
+
+    fn write(self, scenario: &Scenario) {
+        set_url(scenario, self.adds_entry.get_value());
+        self.adds_entry.set_value(true);
     }
 
     /// Writes `scenario`'s link once typing pauses (a later call replaces it).
@@ -102,12 +121,12 @@ impl AddressBar {
         let Ok(handle) = set_timeout_with_handle(
             move || {
                 pending.set_value(None);
-                write_url(&write);
+                self.write(&write);
             },
             ADDRESS_BAR_DELAY,
         ) else {
             // No timers: write it now.
-            return write_url(&scenario);
+            return self.write(&scenario);
         };
         if let Some((earlier, _)) =
             pending.try_update_value(|p| p.replace((handle, scenario))).flatten()
@@ -120,7 +139,7 @@ impl AddressBar {
     pub fn flush(self) {
         if let Some((handle, scenario)) = self.pending.try_update_value(Option::take).flatten() {
             handle.clear();
-            write_url(&scenario);
+            self.write(&scenario);
         }
     }
 }
@@ -131,19 +150,27 @@ impl Default for AddressBar {
     }
 }
 
-/// Writes a scenario's link into the address bar in place (no new history entry).
-pub fn write_url(scenario: &Scenario) {
+/// Writes a scenario's link into the address bar as a new history entry (Back returns to the
+/// scenario before it): how "open this scenario" can be undone.
+pub fn push_url(scenario: &Scenario) {
+    set_url(scenario, true);
+}
+
+/// Writes a scenario's link into the address bar, as a new history entry or in place; nothing when
+/// the address already holds it.
+fn set_url(scenario: &Scenario, new_entry: bool) {
     let payload = share::encode(scenario);
     if current_fragment().as_deref() == Some(payload.as_str()) {
         return;
     }
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{FRAGMENT}{payload}")),
-        );
-    }
+    let Ok(history) = window().history() else { return };
+    let url = format!("{FRAGMENT}{payload}");
+    let state = &wasm_bindgen::JsValue::NULL;
+    let _ = if new_entry {
+        history.push_state_with_url(state, "", Some(&url))
+    } else {
+        history.replace_state_with_url(state, "", Some(&url))
+    };
 }
 
 /// The full link to the app showing `scenario`, from the page's own address.

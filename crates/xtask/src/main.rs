@@ -148,6 +148,11 @@ fn test() -> Result<(), String> {
     if let Ok(figures) = std::fs::read_to_string(&performance) {
         println!("\nxtask: performance in headless Chromium (loopback)\n{figures}");
     }
+    // Measured by tests/it/e2e/screens.rs, with the screenshots beside it.
+    let layout = root.join("target/e2e-artifacts/layout.txt");
+    if let Ok(figures) = std::fs::read_to_string(&layout) {
+        println!("xtask: layout at 360 px (screenshots in target/e2e-artifacts)\n{figures}");
+    }
     steps.summary();
     println!("xtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())

@@ -3,8 +3,9 @@
 
 use mlcost::Scenario;
 
-/// Puts `scenario` in the address bar and asks the app to load it and show `page`.
+/// Puts `scenario` in the address bar, as a new history entry (Back undoes it), and asks the app to
+/// load it and show `page`.
 pub(crate) fn open_in_app(scenario: &Scenario, page: &str) {
-    mlcost_web::state::write_url(scenario);
+    mlcost_web::state::push_url(scenario);
     mlcost_web::dom::events::send(mlcost_web::state::OPEN_LINK_EVENT, page);
 }

@@ -77,12 +77,35 @@ pub struct FormSpec {
     pub advanced: &'static [FieldSpec],
     pub alternatives: &'static [Alternative],
     pub supersedes: &'static [Supersede],
+    /// Settings that belong to the model, set back to their defaults when the user chooses another
+    /// model unless the user typed them: a layout or API list kept from the previous model would
+    /// price a scenario nobody chose, from fields the user may not even see.
+    pub follows_model: &'static [&'static str],
 }
+
+/// The fields that choose the model: a preset, a parameter count (a custom model) or a pasted
+/// config. The user changing one of them is choosing another model.
+const MODEL_CHOICES: [&str; 3] = ["model.preset", "model.parameters", "model.hf_config"];
+
+/// The field a filled parameter count stands in for: a custom model is no preset.
+const PRESET: &str = "model.preset";
+const PARAMETERS: &str = "model.parameters";
+/// The one model-following field whose default is not empty: the APIs suggested for the model.
+const COMPARE_APIS: &str = "serving.compare_apis";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
     pub spec: &'static FieldSpec,
     pub value: RwSignal<String>,
+    /// Whether the user typed or picked this value (rather than an example, a link or a reset
+    /// setting it): a typed value survives choosing another model.
+    pub typed: RwSignal<bool>,
+}
+
+impl Field {
+    fn new(spec: &'static FieldSpec) -> Self {
+        Self { spec, value: RwSignal::new(spec.initial.to_owned()), typed: RwSignal::new(false) }
+    }
 }
 
 /// A page's form: what the user typed, one signal per field. Made once by the app, so a page
@@ -91,17 +114,15 @@ pub struct Field {
 pub struct Form {
     spec: &'static FormSpec,
     fields: StoredValue<Vec<Field>>,
+    /// The forms sharing this one's model, whose model-following settings a change of model
+    /// resets too.
+    partners: StoredValue<Vec<Form>>,
 }
 
 impl Form {
     pub fn new(spec: &'static FormSpec) -> Self {
-        let fields = spec
-            .basic
-            .iter()
-            .chain(spec.advanced)
-            .map(|spec| Field { spec, value: RwSignal::new(spec.initial.to_owned()) })
-            .collect();
-        Self { spec, fields: StoredValue::new(fields) }
+        let fields = spec.basic.iter().chain(spec.advanced).map(Field::new).collect();
+        Self { spec, fields: StoredValue::new(fields), partners: StoredValue::new(Vec::new()) }
     }
 
     /// A form whose `model.*` fields are `other`'s own signals: the app's scenario has one model,
@@ -115,10 +136,9 @@ impl Form {
             .iter()
             .chain(spec.advanced)
             .map(|spec| {
-                let shared = spec.path.starts_with("model.").then(|| other.value(spec.path));
-                let value =
-                    shared.flatten().unwrap_or_else(|| RwSignal::new(spec.initial.to_owned()));
-                Field { spec, value }
+                let shared = spec.path.starts_with("model.").then(|| other.field(spec.path));
+                let shared = shared.flatten().map(|theirs| Field { spec, ..theirs });
+                shared.unwrap_or_else(|| Field::new(spec))
             })
             .collect();
         let unseen: Vec<Field> = other.fields.with_value(|theirs| {
@@ -130,7 +150,98 @@ impl Form {
                 .collect()
         });
         fields.extend(unseen);
-        Self { spec, fields: StoredValue::new(fields) }
+        let form = Self {
+            spec,
+            fields: StoredValue::new(fields),
+            partners: StoredValue::new(vec![*other]),
+        };
+        other.partners.update_value(|partners| partners.push(form));
+        form
+    }
+
+    /// The user typed `text` into the field at `path` (or picked it). Choosing a model sets the
+    /// settings that belonged to the previous one back to their defaults, here and in the forms
+    /// sharing the model, unless the user typed them; a parameter count makes the model custom,
+    /// and a preset drops the count.
+    pub fn user_set(&self, path: &str, text: String, book: &PriceBook) {
+        let Some(field) = self.field(path) else { return };
+        let filled = !text.trim().is_empty();
+        field.value.set(text);
+        field.typed.set(true);
+        self.drop_offers_of_another(path, book);
+        if !MODEL_CHOICES.contains(&path) {
+            return;
+        }
+        let (cleared, kept) = match path {
+            PARAMETERS if filled => (PRESET, PARAMETERS),
+            PRESET if filled => (PARAMETERS, PRESET),
+            _ => ("", path),
+        };
+        if let Some(other) = self.field(cleared).filter(|_| cleared != kept) {
+            other.value.set(String::new());
+            other.typed.set(false);
+        }
+        let preset = self.text_untracked(PRESET);
+        let preset = (!preset.is_empty()).then_some(preset.as_str());
+        self.model_chosen(preset, book);
+        self.partners.with_value(|partners| {
+            partners.iter().for_each(|partner| partner.model_chosen(preset, book));
+        });
+    }
+
+    /// After the accelerator at `path` changed: empties each offer field whose offer sells
+    /// another accelerator, so the Offer box never shows one offer while another is priced.
+    fn drop_offers_of_another(&self, path: &str, book: &PriceBook) {
+        let accelerator = self.text_untracked(path);
+        for field in self.fields.get_value() {
+            let Kind::Offer { accelerator: of } = field.spec.kind else { continue };
+            let offer = field.value.get_untracked();
+            let sells_another =
+                book.offers.iter().any(|o| o.id() == offer && o.accelerator != accelerator);
+            if of == path && sells_another {
+                field.value.set(String::new());
+                field.typed.set(false);
+            }
+        }
+    }
+
+    /// Sets the model-following settings the user did not type back to their defaults for the
+    /// model now chosen (`preset`, if it is one).
+    fn model_chosen(&self, preset: Option<&str>, book: &PriceBook) {
+        for field in self.fields.get_value() {
+            let path = field.spec.path;
+            if !self.spec.follows_model.contains(&path) || field.typed.get_untracked() {
+                continue;
+            }
+            let default = if path == COMPARE_APIS {
+                book.suggested_apis(preset).join(",")
+            } else {
+                String::new()
+            };
+            if field.value.with_untracked(|now| *now != default) {
+                field.value.set(default);
+            }
+        }
+    }
+
+    /// Whether the field at `path` is written into the scenario with a value other than its
+    /// neutral one (empty, or a choice's first option) (tracked).
+    fn holds_own_value(&self, path: &str) -> bool {
+        let Some(field) = self.field(path) else { return false };
+        let written = !(self.chosen_away(path) || self.superseded_by(path).is_some());
+        let neutral = match field.spec.kind {
+            Kind::Choice(choices) => choices.first().map_or("", |(value, _)| *value),
+            _ => "",
+        };
+        written && field.value.with(|v| !v.trim().is_empty() && v.trim() != neutral)
+    }
+
+    fn field(&self, path: &str) -> Option<Field> {
+        self.fields.with_value(|fields| fields.iter().find(|f| f.spec.path == path).copied())
+    }
+
+    fn text_untracked(&self, path: &str) -> String {
+        self.field(path).map(|f| f.value.get_untracked()).unwrap_or_default()
     }
 
     /// The fields the page shows: basic, then advanced (shared ones it does not show come after).
@@ -157,13 +268,14 @@ impl Form {
             } else if in_sections(path) {
                 let text = lookup(scenario, path).map(|v| field_text(field.spec.kind, v));
                 field.value.set(text.unwrap_or_default());
+                // What a scenario holds is the scenario's, not something the user typed here.
+                field.typed.set(false);
             }
         }
     }
 
     pub fn value(&self, path: &str) -> Option<RwSignal<String>> {
-        self.fields
-            .with_value(|fields| fields.iter().find(|f| f.spec.path == path).map(|f| f.value))
+        self.field(path).map(|f| f.value)
     }
 
     fn text(&self, path: &str) -> String {
@@ -207,7 +319,15 @@ impl Form {
             let skipped = self.is_choice(path)
                 || self.chosen_away(path)
                 || self.superseded_by(path).is_some();
-            if skipped || text.is_empty() {
+            if skipped {
+                continue;
+            }
+            if text.is_empty() {
+                // An offer chosen as the price but not picked: say so at its box, not at the
+                // hidden price field the engine would name.
+                if matches!(field.spec.kind, Kind::Offer { .. }) {
+                    errors.push(Error::new(path, Problem::Malformed(NO_OFFER.to_owned())));
+                }
                 continue;
             }
             match json_value(field.spec.kind, text) {
@@ -244,6 +364,9 @@ fn field_text(kind: Kind, value: &Value) -> String {
         Value::Null => String::new(),
     }
 }
+
+const NO_OFFER: &str =
+    "choose an offer selling this accelerator, or price with a price you type (Priced with)";
 
 fn not_a_number(text: &str) -> Problem {
     Problem::Malformed(format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"))
@@ -308,18 +431,26 @@ pub fn ScenarioForm(
     intro: &'static str,
     advanced_summary: &'static str,
 ) -> impl IntoView {
+    // Each field's own problem, in words, or none (the engine's path stays in the JSON and CLI).
+    let problem_at = move |path: &'static str| {
+        errors.with(|all| all.iter().find(|e| Form::owns(path, e)).map(|e| sentence(&e.problem)))
+    };
     let field_view = move |field: Field| {
         let path = field.spec.path;
         let superseded = move || form.superseded_by(path);
+        let problem = Memo::new(move |_| problem_at(path));
         view! {
             <div class="field" class:hidden=move || form.chosen_away(path) class:superseded=move || superseded().is_some()>
-                {field_input(field, book, form)}
-                {move || superseded().map(|by| view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> })}
+                {field_input(field, book, form, problem)}
+                {move || superseded().map(|by| {
+                    let by = form.field(by).map_or(by, |f| f.spec.label);
+                    view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> }
+                })}
                 {move || defaults.with(|all| all.iter().find(|a| a.field == path).map(|a| view! {
                     <p class="hint">"Default used: "<span class="default" title=a.citation()>{format::trimmed(a.value)}</span></p>
                 }))}
-                {move || errors.get().into_iter().find(|e| Form::owns(path, e)).map(|e| {
-                    view! { <p class="field-error" role="alert">{e.to_string()}</p> }
+                {move || problem.get().map(|text| {
+                    view! { <p class="field-error" id=format!("{path}-error") role="alert">{text}</p> }
                 })}
             </div>
         }
@@ -328,6 +459,20 @@ pub fn ScenarioForm(
         let mut shown = form.shown();
         let advanced = shown.split_off(form.spec.basic.len().min(shown.len()));
         (shown, advanced)
+    };
+    // How many advanced fields hold a value of their own and how many a problem: said while the
+    // section is folded, and either opens it, so nothing priced or wrong hides there.
+    let advanced_paths: Vec<&'static str> = advanced.iter().map(|f| f.spec.path).collect();
+    let advanced_state = Memo::new(move |_| {
+        let set = advanced_paths.iter().filter(|path| form.holds_own_value(path)).count();
+        let wrong = advanced_paths.iter().filter(|path| problem_at(path).is_some()).count();
+        (set, wrong)
+    });
+    let advanced_count = move || match advanced_state.get() {
+        (0, 0) => String::new(),
+        (set, 0) => format!(" ({set} set)"),
+        (0, wrong) => format!(" ({wrong} to fix)"),
+        (set, wrong) => format!(" ({set} set, {wrong} to fix)"),
     };
     let unplaced = move || {
         let paths: Vec<&str> = form.shown().iter().map(|f| f.spec.path).collect();
@@ -349,8 +494,8 @@ pub fn ScenarioForm(
             <h2>{heading}</h2>
             {(!intro.is_empty()).then(|| view! { <p class="hint">{intro}</p> })}
             {basic.into_iter().map(field_view).collect_view()}
-            <details class="advanced">
-                <summary>{advanced_summary}</summary>
+            <details class="advanced" prop:open=move || advanced_state.get() != (0, 0)>
+                <summary>{advanced_summary}{advanced_count}</summary>
                 {advanced.into_iter().map(field_view).collect_view()}
             </details>
             {unplaced}
@@ -358,10 +503,30 @@ pub fn ScenarioForm(
     }
 }
 
-fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView {
+/// A problem as a sentence next to its field: "Must be > 0."
+fn sentence(problem: &Problem) -> String {
+    let text = problem.to_string();
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    let end = if text.ends_with(['.', ')', '?']) { "" } else { "." };
+    format!("{first}{}{end}", chars.as_str())
+}
+
+fn field_input(
+    field: Field,
+    book: Memo<PriceBook>,
+    form: Form,
+    problem: Memo<Option<String>>,
+) -> impl IntoView {
     let FieldSpec { path, label, hint, kind, .. } = *field.spec;
+    // Announced with the field: screen readers say it is invalid and read its problem.
+    let invalid = move || problem.with(Option::is_some).then_some("true");
+    let described = move || problem.with(Option::is_some).then(|| format!("{path}-error"));
     let value = field.value;
-    let on_input = move |ev| value.set(event_target_value(&ev));
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        book.with_untracked(|book| form.user_set(path, text, book));
+    };
     let options = move || -> Vec<(String, String)> {
         match kind {
             Kind::Choice(choices) => {
@@ -387,6 +552,13 @@ fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView
                             .map(|o| (o.id(), format!("{} ({}x)", o.id(), o.accelerator_count))),
                     )
                 });
+                // The box always shows the offer the scenario names, even one for another
+                // accelerator (the engine then says what does not match).
+                let current = value.get();
+                if !current.is_empty() && list.iter().all(|(id, _)| *id != current) {
+                    let label = format!("{current} (not a {wanted} offer)");
+                    list.push((current, label));
+                }
                 list
             }
             Kind::Number | Kind::Numbers | Kind::Text | Kind::Json | Kind::Apis => Vec::new(),
@@ -396,20 +568,23 @@ fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView
         Kind::Json => view! {
             <label for=path>{label}</label>
             <textarea id=path rows="4" placeholder=hint spellcheck="false"
+                aria-invalid=invalid aria-describedby=described
                 prop:value=move || value.get() on:input=on_input></textarea>
         }
         .into_any(),
         Kind::Number | Kind::Numbers | Kind::Text => view! {
             <label for=path>{label}</label>
             <input id=path type="text" autocomplete="off" placeholder=hint
+                aria-invalid=invalid aria-describedby=described
                 inputmode=if kind == Kind::Number { "decimal" } else { "text" }
                 prop:value=move || value.get() on:input=on_input />
         }
         .into_any(),
-        Kind::Apis => api_checklist(path, label, value, book).into_any(),
+        Kind::Apis => api_checklist(path, label, form, book).into_any(),
         _ => view! {
             <label for=path>{label}</label>
-            <select id=path prop:value=move || value.get() on:change=on_input>
+            <select id=path aria-invalid=invalid aria-describedby=described
+                prop:value=move || value.get() on:change=on_input>
                 {move || options().into_iter().map(|(v, l)| {
                     let selected = v == value.get_untracked();
                     view! { <option value=v selected=selected>{l}</option> }
@@ -425,9 +600,10 @@ fn field_input(field: Field, book: Memo<PriceBook>, form: Form) -> impl IntoView
 fn api_checklist(
     path: &'static str,
     label: &'static str,
-    value: RwSignal<String>,
+    form: Form,
     book: Memo<PriceBook>,
-) -> impl IntoView {
+) -> Option<impl IntoView> {
+    let value = form.value(path)?;
     let chosen = move || -> Vec<String> {
         value.with(|v| {
             v.split(',').map(str::trim).filter(|id| !id.is_empty()).map(str::to_owned).collect()
@@ -444,25 +620,34 @@ fn api_checklist(
         if input.checked() {
             ids.push(id);
         }
-        value.set(ids.join(","));
+        book.with_untracked(|book| form.user_set(path, ids.join(","), book));
     };
-    view! {
+    // Typing narrows the list (every word must appear); ticked APIs always stay in sight.
+    let filter = RwSignal::new(String::new());
+    let shown = move |api: &mlcost::catalogue::pricing::ApiModel, ticked: bool| {
+        let haystack = format!("{} {} {}", api.provider, api.name, api.id).to_lowercase();
+        ticked || filter.with(|f| f.to_lowercase().split_whitespace().all(|w| haystack.contains(w)))
+    };
+    Some(view! {
         <fieldset id=path class="apis">
             <legend>{label}</legend>
+            <input type="search" id="api-filter" class="api-filter" autocomplete="off" aria-label="Filter the hosted APIs"
+                placeholder="filter: llama 70b, groq…"
+                prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev)) />
             <div class="checklist">
-                {move || book.with(|b| b.apis.iter().map(|api| {
+                {move || book.with(|b| b.apis.iter().filter_map(|api| {
                     let id = api.id.clone();
                     let checked = chosen().contains(&id);
-                    view! {
+                    shown(api, checked).then(|| view! {
                         <label class="check" title=id.clone()>
                             <input type="checkbox" value=id.clone() prop:checked=checked on:change=toggle />
                             {format!("{}: {}", api.provider, api.name)}
                         </label>
-                    }
+                    })
                 }).collect_view())}
             </div>
         </fieldset>
-    }
+    })
 }
 
 #[cfg(test)]
@@ -529,6 +714,7 @@ mod tests {
             filled: "serving.traffic",
             replaces: &["serving.requests_per_second", "serving.daily_requests"],
         }],
+        follows_model: &[],
     };
 
     #[test]
@@ -585,6 +771,49 @@ mod tests {
         let shared = Form::sharing_model(&SPEC, &form);
         shared.value("model.parameters").unwrap().set("8B".into());
         assert_eq!(form.value("model.parameters").unwrap().get_untracked(), "8B", "one model");
+    }
+
+    #[test]
+    fn choosing_a_model_resets_what_belonged_to_the_previous_one_unless_typed() {
+        let owner = Owner::new();
+        owner.set();
+        let book = PriceBook::bundled().unwrap();
+        let training = Form::new(&training::FORM);
+        let serving = Form::sharing_model(&serving::FORM, &training);
+        let text = |form: &Form, path: &str| form.value(path).unwrap().get_untracked();
+        // The example's MoE layout, and a tensor degree the user typed.
+        assert_eq!(text(&training, "training.parallelism.expert"), "64");
+        training.user_set("training.parallelism.tensor", "2".into(), book);
+        training.user_set("model.preset", "llama-3.3-70b".into(), book);
+        assert_eq!(text(&training, "training.parallelism.expert"), "");
+        assert_eq!(text(&training, "training.parallelism.pipeline"), "");
+        assert_eq!(text(&training, "training.parallelism.tensor"), "2", "typed, so kept");
+        // The other page's model-following settings too: the APIs serving the new model.
+        assert_eq!(
+            text(&serving, "serving.compare_apis"),
+            book.suggested_apis(Some("llama-3.3-70b")).join(",")
+        );
+        assert_eq!(text(&serving, "serving.parallelism.tensor"), "");
+        // A parameter count is a custom model, and a preset drops it.
+        training.user_set("model.parameters", "7B".into(), book);
+        assert_eq!(text(&training, "model.preset"), "");
+        assert_eq!(training.scenario().unwrap().model.preset, None);
+        training.user_set("model.preset", "llama-3.1-8b".into(), book);
+        assert_eq!(text(&training, "model.parameters"), "");
+    }
+
+    #[test]
+    fn an_offer_for_another_accelerator_is_dropped_and_the_box_says_so() {
+        let owner = Owner::new();
+        owner.set();
+        let book = PriceBook::bundled().unwrap();
+        let serving = Form::new(&serving::FORM);
+        assert!(serving.scenario().is_ok(), "the example is priced with an H200 offer");
+        serving.user_set("serving.accelerator", "h100-sxm".into(), book);
+        assert_eq!(serving.value("serving.offer").unwrap().get_untracked(), "");
+        let errors = serving.scenario().unwrap_err();
+        assert_eq!(errors[0].field, "serving.offer");
+        assert!(errors[0].to_string().contains("choose an offer"), "{}", errors[0]);
     }
 
     #[test]

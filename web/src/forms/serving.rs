@@ -43,7 +43,8 @@ const fn number(
 
 /// Opens on an example workload for the app's model (DeepSeek-V3, the training page's published
 /// run): a chat assistant in FP8 on one 8×H200 replica set, 2M requests a day of 1,000 prompt and
-/// 300 generated tokens, priced on Azure's ND H200 v5 on demand, against DeepSeek's own API.
+/// 300 generated tokens, priced on Azure's ND H200 v5 on demand, against DeepSeek's own API and
+/// the frontier API (`PriceBook::suggested_apis`).
 const BASIC: &[FieldSpec] = &[
     FieldSpec {
         path: "model.preset",
@@ -120,7 +121,7 @@ const BASIC: &[FieldSpec] = &[
         label: "Compare with hosted APIs",
         hint: "",
         kind: Kind::Apis,
-        initial: "deepseek:deepseek-chat,openai:gpt-4o",
+        initial: "deepseek:deepseek-chat,openai:gpt-5",
     },
 ];
 
@@ -226,5 +227,10 @@ pub static FORM: FormSpec = FormSpec {
             ],
         },
         Supersede { filled: "model.hf_config", replaces: &["model.preset"] },
+    ],
+    follows_model: &[
+        "serving.parallelism.tensor",
+        "serving.parallelism.pipeline",
+        "serving.compare_apis",
     ],
 };

@@ -42,7 +42,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
 
     view! {
-        <main>
+        <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario"
                 intro="An example workload to start from: a chat assistant on the app's model in FP8 on eight H200s, 2M requests a day. The model is shared with the training page. Replace it all with yours; results follow as you type."

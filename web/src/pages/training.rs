@@ -39,7 +39,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let scenario =
         Signal::from(Memo::new(move |_| last_good.with(|g| g.as_ref().map(|(s, _)| s.clone()))));
     view! {
-        <main>
+        <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Training scenario" intro=""
                 advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage" />

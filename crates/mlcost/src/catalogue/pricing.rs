@@ -188,6 +188,10 @@ pub struct ApiModel {
     pub provider: String,
     pub model: String,
     pub name: String,
+    /// The model preset whose published weights the API serves (`llama-3.1-8b`), if any: how the
+    /// app finds the APIs serving the scenario's own model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_weights: Option<String>,
     pub input_per_million: f64,
     pub output_per_million: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +291,8 @@ impl PriceChoice<'_> {
                 .price_per_accelerator_hour
                 .ok_or_else(|| Error::new(&field, Problem::Missing))?;
             crate::vocabulary::check::positive(&field, price.get())?;
+            let ceiling = crate::vocabulary::check::MAX_PRICE_PER_ACCELERATOR_HOUR;
+            crate::vocabulary::check::at_most(&field, price.get(), ceiling)?;
             return Ok((price, None));
         };
         if self.price_per_accelerator_hour.is_some() {
@@ -337,7 +343,23 @@ impl PriceChoice<'_> {
     }
 }
 
+/// The closed frontier API the app suggests comparing any model with, besides the APIs serving the
+/// model's own weights. Why one? A self-hosted bill is judged against what the same weights cost
+/// hosted and against what the best general model costs; OpenAI's flagship is the usual yardstick.
+pub const FRONTIER_API: &str = "openai:gpt-5";
+
 impl PriceBook {
+    /// The hosted APIs worth comparing a self-hosted `preset` with: those serving its weights, then
+    /// [`FRONTIER_API`] (ids of this book's APIs, in its order).
+    pub fn suggested_apis(&self, preset: Option<&str>) -> Vec<&str> {
+        let serving_it = self
+            .apis
+            .iter()
+            .filter(|api| preset.is_some_and(|preset| api.open_weights.as_deref() == Some(preset)));
+        let frontier = self.apis.iter().filter(|api| api.id == FRONTIER_API);
+        serving_it.chain(frontier).map(|api| api.id.as_str()).collect()
+    }
+
     /// The bundled book, parsed once.
     pub fn bundled() -> Result<&'static PriceBook, Error> {
         BUNDLED.as_ref().map_err(Clone::clone)

@@ -45,7 +45,9 @@ pub(crate) fn fitting_parallelism(
                 zero_stage: (zero_stage > 0).then_some(zero_stage),
             };
             let variant = Training { parallelism, ..training.clone() };
-            let Ok(layout) = resolve_layout(&variant) else { continue };
+            let Ok(layout) = resolve_layout(&variant, resolved.routed_experts.is_some()) else {
+                continue;
+            };
             if training_memory(&resolved, layout, &setup).total() <= capacity {
                 return Some(parallelism);
             }

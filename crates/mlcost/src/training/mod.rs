@@ -86,7 +86,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     finite("training.accelerator_hours", accelerator_hours.get())?;
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
-    let mut notes = Vec::new();
+    let mut notes = run.notes.clone();
     if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",

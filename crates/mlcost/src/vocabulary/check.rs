@@ -41,3 +41,45 @@ pub(crate) fn fraction(field: &str, value: f64) -> Result<f64, Error> {
         Ok(value)
     }
 }
+
+/// A ceiling no real scenario reaches: a value above it is a slip of the keyboard (a missing
+/// decimal point, an extra exponent digit), and estimating it would print nonsense.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ceiling {
+    pub max: f64,
+    pub unit: &'static str,
+    pub why: &'static str,
+}
+
+/// Training tokens: Qwen3, among the largest published pre-training runs, used about 36 trillion
+/// (Qwen3 Technical Report, arXiv 2505.09388, §3).
+pub(crate) const MAX_TRAINING_TOKENS: Ceiling = Ceiling {
+    max: 1e16,
+    unit: "tokens",
+    why: "over 250 times the 36 trillion of the largest published training runs",
+};
+
+/// Accelerators in one run or replica set: 2^20, the right-sizing search's own bound.
+pub(crate) const MAX_ACCELERATORS: Ceiling = Ceiling {
+    max: 1_048_576.0,
+    unit: "accelerators",
+    why: "no cluster comes near a million accelerators",
+};
+
+/// A price per accelerator-hour: the catalogue's on-demand prices are a few dollars to a few
+/// tens of dollars.
+pub(crate) const MAX_PRICE_PER_ACCELERATOR_HOUR: Ceiling = Ceiling {
+    max: 1_000.0,
+    unit: "USD an accelerator-hour",
+    why: "far above any cloud's price; check the decimal point",
+};
+
+/// `value` if it is at most the ceiling.
+pub(crate) fn at_most(field: &str, value: f64, ceiling: Ceiling) -> Result<f64, Error> {
+    if value > ceiling.max {
+        let Ceiling { max, unit, why } = ceiling;
+        Err(Error::new(field, Problem::AtMost { max, unit, why }))
+    } else {
+        Ok(value)
+    }
+}

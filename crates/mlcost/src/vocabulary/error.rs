@@ -22,6 +22,12 @@ pub enum Problem {
     Negative,
     /// A count below its minimum (a model has at least one parameter).
     AtLeast(f64),
+    /// Beyond what any real scenario holds: `max` in the field's `unit`, and `why` it is the limit.
+    AtMost {
+        max: f64,
+        unit: &'static str,
+        why: &'static str,
+    },
     /// The field may not be combined with `other`.
     Conflicts {
         other: String,
@@ -74,17 +80,27 @@ impl Error {
     }
 }
 
+/// The field's path, then what is wrong with it: `training.accelerator_count: must be > 0`.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let field = if self.field.is_empty() { "scenario" } else { &self.field };
-        write!(f, "{field}: ")?;
-        match &self.problem {
+        write!(f, "{field}: {}", self.problem)
+    }
+}
+
+/// What is wrong, without the field: what a form shows next to the field itself.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Problem::Malformed(why) => write!(f, "{why}"),
             Problem::Missing => write!(f, "is required"),
             Problem::NotFinite => write!(f, "must be a finite number"),
             Problem::MustBePositive => write!(f, "must be > 0"),
             Problem::Negative => write!(f, "must be ≥ 0"),
             Problem::AtLeast(min) => write!(f, "must be at least {min}"),
+            Problem::AtMost { max, unit, why } => {
+                write!(f, "must be at most {max:e} {unit} ({why})")
+            }
             Problem::Conflicts { other } => write!(f, "cannot be combined with {other}; give one"),
             Problem::OutOfRange { min, max } => {
                 write!(f, "must be greater than {min} and at most {max}")

@@ -176,7 +176,11 @@ fn storage_and_apis_cover_the_providers_people_compare() {
     for provider in ["openai", "anthropic", "google", "mistral", "deepseek"] {
         assert!(api_providers.contains(provider), "no {provider} API prices");
     }
+    let presets = mlcost::catalogue::presets::presets().unwrap();
     for model in &book.apis {
+        if let Some(weights) = &model.open_weights {
+            assert!(presets.iter().any(|p| p.id == *weights), "{}: no preset {weights}", model.id);
+        }
         assert!(model.input_per_million > 0.0 && model.output_per_million > 0.0, "{}", model.id);
         assert!(!model.source.trim().is_empty() && is_iso_date(&model.as_of), "{}", model.id);
     }
@@ -412,4 +416,19 @@ fn offer_settings_without_an_offer_are_refused_and_unsold_plans_named() {
     assert_eq!(err.to_string(), "training.plan: runpod:h100-sxm-1x has no 3y price");
     let err = estimate_with(&with(r#""offer": "aws:p4d.24xlarge""#), book).unwrap_err();
     assert_eq!(err.to_string(), "training.accelerator: aws:p4d.24xlarge has a100-sxm-40gb");
+}
+
+#[test]
+fn the_apis_suggested_for_a_model_serve_its_weights_then_the_frontier() {
+    let book = book();
+    assert_eq!(
+        book.suggested_apis(Some("llama-3.3-70b")),
+        [
+            "together:meta-llama/llama-3.3-70b-instruct-turbo",
+            "groq:llama-3.3-70b-versatile",
+            "fireworks:accounts/fireworks/models/llama-v3p3-70b-instruct",
+            mlcost::catalogue::pricing::FRONTIER_API,
+        ]
+    );
+    assert_eq!(book.suggested_apis(None), [mlcost::catalogue::pricing::FRONTIER_API]);
 }

@@ -185,3 +185,29 @@ fn properties_hold_across_many_scenarios() {
         }
     }
 }
+
+/// A layout kept from an MoE model (the app's DeepSeek-V3 example: 64-way expert parallelism)
+/// does not stop a dense model's estimate: the degree is set aside, the report says so, and the
+/// figures are the dense layout's.
+#[test]
+fn a_dense_model_sets_an_expert_degree_aside() {
+    let with_expert = |expert: u32| {
+        Scenario::from_json(&format!(
+            r#"{{"model": {{"preset": "llama-3.1-8b"}},
+                "training": {{"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 8,
+                             "precision": "bf16", "parallelism": {{"expert": {expert}}},
+                             "price_per_accelerator_hour": 2.0}}}}"#
+        ))
+        .unwrap()
+    };
+    let dense = point(&with_expert(1));
+    let kept = point(&with_expert(64));
+    assert_eq!(kept.accelerator_hours, dense.accelerator_hours);
+    assert_eq!(kept.memory_per_accelerator_bytes, dense.memory_per_accelerator_bytes);
+    assert!(
+        kept.notes.iter().any(|n| n.contains("expert parallelism (64) is not used")),
+        "{:?}",
+        kept.notes
+    );
+    assert!(!dense.notes.iter().any(|n| n.contains("expert parallelism")));
+}

@@ -9,7 +9,9 @@ use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
-use crate::vocabulary::check::{at_least_one, fraction, non_negative, positive};
+use crate::vocabulary::check::{
+    MAX_ACCELERATORS, MAX_TRAINING_TOKENS, at_least_one, at_most, fraction, non_negative, positive,
+};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
@@ -180,6 +182,8 @@ pub struct ResolvedTraining<'a> {
     pub storage: ResolvedStorage<'a>,
     /// The plain defaults filled in here, in the order the report lists them.
     pub assumptions: Vec<Assumption>,
+    /// What the resolve set aside, for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl ResolvedTraining<'_> {
@@ -200,6 +204,7 @@ pub fn resolve_training<'a>(
     if training.accelerator_count == 0 {
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
     }
+    at_most("training.accelerator_count", f64::from(training.accelerator_count), MAX_ACCELERATORS)?;
     let accelerator = book.accelerator(&training.accelerator, "training.accelerator")?;
     let deadline = match training.deadline_hours {
         Some(deadline) if !(deadline.is_finite() && deadline > 0.0) => {
@@ -207,7 +212,14 @@ pub fn resolve_training<'a>(
         }
         deadline => deadline.map(Hours::new),
     };
-    let layout = resolve_layout(training)?;
+    let has_experts = model.routed_experts.is_some();
+    let layout = resolve_layout(training, has_experts)?;
+    let mut notes = Vec::new();
+    if let Some(unused) = training.parallelism.expert.filter(|degree| *degree > 1 && !has_experts) {
+        notes.push(format!(
+            "expert parallelism ({unused}) is not used: the model has no experts to split"
+        ));
+    }
     let micro_batch = positive_count("training.micro_batch", training.micro_batch.unwrap_or(1))?;
     let setup = setup(&model, training, lora_rank, micro_batch);
     let global_batch = match training.global_batch {
@@ -263,6 +275,7 @@ pub fn resolve_training<'a>(
         reliability,
         storage,
         assumptions,
+        notes,
     })
 }
 
@@ -292,6 +305,9 @@ fn amount(model: &ResolvedModel, training: &Training) -> Result<(Amount, u32), E
         if let Some(value) = value {
             at_least_one(field, value)?;
         }
+    }
+    if let Some(tokens) = training.tokens {
+        at_most("training.tokens", tokens, MAX_TRAINING_TOKENS)?;
     }
     let rank = training.lora_rank.unwrap_or(DEFAULT_LORA_RANK);
     if training.lora_rank.is_some() && training.method == Method::Full {
@@ -374,11 +390,16 @@ pub(crate) fn setup(
 
 /// The parallel layout: the scenario's degrees, with data parallelism taking what the accelerator
 /// count leaves.
-pub fn resolve_layout(training: &Training) -> Result<Layout, Error> {
+///
+/// A model without experts has nothing to split across experts: its expert degree is 1 whatever
+/// the scenario says (the caller notes a degree it set aside), as a layout kept from an MoE model
+/// is not a mistake worth stopping the estimate for.
+pub fn resolve_layout(training: &Training, has_experts: bool) -> Result<Layout, Error> {
     let p = &training.parallelism;
     let tensor = positive_count("training.parallelism.tensor", p.tensor.unwrap_or(1))?;
     let pipeline = positive_count("training.parallelism.pipeline", p.pipeline.unwrap_or(1))?;
     let expert = positive_count("training.parallelism.expert", p.expert.unwrap_or(1))?;
+    let expert = if has_experts { expert } else { 1 };
     let zero_stage = p.zero_stage.unwrap_or(0);
     if zero_stage > 3 {
         return Err(Error::new(

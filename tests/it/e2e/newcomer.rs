@@ -1,0 +1,224 @@
+//! The traps a newcomer fell into (issue 13), each walked through as they met it: hidden settings
+//! outliving the example, a placeholder that froze the estimate, Back leaving the app, an Offer box
+//! out of step with the priced offer, and messages in Rust's words.
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use super::{Browser, choose, open_tab, poll, retype, text_of, wait_for_change, wait_for_text};
+
+/// Words only a Rust program would say: a visible message containing one was written for the
+/// programmer, not the user.
+const RUST_WORDS: [&str; 9] =
+    ["u32", "u64", "f64", "i64", "usize", "invalid type", "Some(", "None", "expected value at"];
+
+/// Every problem shown: the marked fields' messages, banners and the stale-estimate notice.
+async fn shown_problems(page: &Client) -> Vec<String> {
+    let script = "return [...document.querySelectorAll('.field-error, .stale, .banner p')]\
+                  .filter(e => e.offsetParent !== null).map(e => e.textContent);";
+    let texts = page.execute(script, vec![]).await.expect("read the messages");
+    serde_json::from_value(texts).unwrap_or_default()
+}
+
+/// The estimate is current: no field marked, no stale notice.
+async fn assert_valid(page: &Client, what: &str) {
+    let problems = shown_problems(page).await;
+    assert!(problems.is_empty(), "{what}: {problems:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn another_model_after_the_example_gives_a_valid_estimate() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let before = wait_for_text(page, "#training-compute-cost").await;
+    // The example's MoE layout (pipeline 16, expert 64) sits folded under Advanced, and says so.
+    let summary = text_of(page, "details.advanced summary").await;
+    assert!(summary.contains("set)"), "the folded section counts its settings: {summary}");
+    retype(page, "training.accelerator_count", "8").await;
+    choose(page, &[("model.preset", "llama-3.1-8b")]).await;
+    let after = wait_for_change(page, "#training-compute-cost", &before).await;
+    assert_valid(page, "Llama 3.1 8B on 8 GPUs after the DeepSeek-V3 example").await;
+    for field in ["training.parallelism.pipeline", "training.parallelism.expert"] {
+        let value = page.find(Locator::Id(field)).await.expect(field).prop("value").await;
+        assert_eq!(value.ok().flatten().as_deref(), Some(""), "{field} kept from the example");
+    }
+    assert!(after.starts_with('$'), "{after}");
+
+    // On Serving, the comparison follows the model: the APIs serving Llama 3.1 8B.
+    open_tab(page, "Serving").await;
+    wait_for_text(page, "#serving-apis tbody tr").await;
+    let apis = text_of(page, "#serving-apis").await;
+    assert!(apis.contains("Llama 3.1 8B"), "{apis}");
+    assert!(!apis.contains("DeepSeek"), "the example's API stays ticked: {apis}");
+    // And the list filters as the user types.
+    retype(page, "api-filter", "groq").await;
+    let listed = page
+        .execute(
+            "return [...document.querySelectorAll('.apis .check')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .expect("the listed APIs");
+    let listed: Vec<String> = serde_json::from_value(listed).unwrap_or_default();
+    assert!(
+        listed.iter().all(|api| api.contains("groq")
+            || api.contains("Llama 3.1 8B")
+            || api.contains("GPT-5")),
+        "{listed:?}"
+    );
+    browser.screenshot("serving-after-model-change-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_parameters_placeholder_typed_on_the_default_page_is_a_valid_model() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let before = wait_for_text(page, "#training-compute-cost").await;
+    let placeholder = page
+        .find(Locator::Id("model.parameters"))
+        .await
+        .expect("the parameters field")
+        .attr("placeholder")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let typed = placeholder.trim_start_matches("e.g. ");
+    assert_eq!(typed, "7B");
+    retype(page, "model.parameters", typed).await;
+    wait_for_change(page, "#training-compute-cost", &before).await;
+    assert_valid(page, "7B typed into Parameters").await;
+    let preset = page.find(Locator::Id("model.preset")).await.expect("preset").prop("value").await;
+    assert_eq!(preset.ok().flatten().as_deref(), Some(""), "a parameter count is a custom model");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn back_returns_to_the_previous_scenario() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let first = wait_for_text(page, "#training-compute-cost").await;
+    let address = || async { page.current_url().await.map(|u| u.to_string()).unwrap_or_default() };
+    // The first link replaces the entry the app opened on; the next change adds one.
+    let first_link =
+        poll(|| async { Some(address().await).filter(|u| u.contains("#s=")) }, "a link").await;
+    retype(page, "training.accelerator_count", "4096").await;
+    let second = wait_for_change(page, "#training-compute-cost", &first).await;
+    poll(|| async { Some(address().await).filter(|u| *u != first_link) }, "a new entry").await;
+    page.back().await.expect("Back");
+    let back = wait_for_change(page, "#training-compute-cost", &second).await;
+    assert_eq!(back, first, "Back shows the scenario before the change");
+    let count = page.find(Locator::Id("training.accelerator_count")).await.expect("count");
+    assert_eq!(count.prop("value").await.ok().flatten().as_deref(), Some("2048"));
+    page.forward().await.expect("Forward");
+    assert_eq!(wait_for_change(page, "#training-compute-cost", &first).await, second);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_offer_box_shows_the_priced_offer_after_opening_a_recommendation() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let example = include_str!("../../../examples/fine-tune-and-serve-llama-3.1-8b.json");
+    let scenario = mlcost::Scenario::from_json(example).expect("the example reads");
+    let link = format!(
+        "http://{}/?page=optimize#s={}",
+        browser.site,
+        mlcost::scenario::share::encode(&scenario)
+    );
+    page.goto(&link).await.expect("open the example on Optimize");
+    wait_for_text(page, "#advisor-considered").await;
+    super::click(page, "ol.recommendations li button").await;
+    poll(
+        || async {
+            let undo = text_of(page, "#opened-notice").await;
+            (!undo.is_empty()).then_some(undo)
+        },
+        "the opened scenario, with Undo",
+    )
+    .await;
+    let tab = page
+        .execute("return document.querySelector('nav [aria-current=page]').textContent;", vec![])
+        .await
+        .expect("current tab");
+    let section = if tab == json!("Serving") { "serving" } else { "training" };
+    let offer = page
+        .execute(
+            &format!(
+                "const s = document.getElementById('{section}.offer'); \
+                 return s && !s.closest('.hidden') ? [s.value, s.selectedOptions[0].value] : null;"
+            ),
+            vec![],
+        )
+        .await
+        .expect("the offer box");
+    if let Some([value, shown]) = serde_json::from_value::<Option<[String; 2]>>(offer).unwrap() {
+        assert_eq!(value, shown, "the box shows the offer the field holds");
+        let priced = text_of(page, &format!("#{section}-price")).await;
+        assert!(priced.contains(&value), "priced {priced}, box {value}");
+        // Another accelerator drops the offer and says so at the box.
+        choose(page, &[(&format!("{section}.accelerator"), "a100-sxm-80gb")]).await;
+        let message = wait_for_text(page, &format!("#{}\\.offer-error", section)).await;
+        assert!(message.starts_with("Choose an offer"), "{message}");
+    }
+    // Undo brings the user's scenario back.
+    super::click(page, "#undo-open").await;
+    poll(
+        || async {
+            let url = page.current_url().await.ok()?.to_string();
+            url.contains("page=optimize").then_some(url)
+        },
+        "the scenario before the opening",
+    )
+    .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn no_visible_message_speaks_rust() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    super::open_advanced(page).await;
+    let tries = [
+        ("training.accelerator_count", "-5"),
+        ("training.accelerator_count", "1e26"),
+        ("training.accelerator_count", "2.5"),
+        ("training.tokens", "1e40"),
+        ("training.tokens", "abc"),
+        ("training.parallelism.zero_stage", "7"),
+        ("training.mfu", "2"),
+        ("model.hf_config", "{\"hidden_size\": \"big\"}"),
+        ("model.hf_config", "[1, 2]"),
+    ];
+    for (field, text) in tries {
+        paste(page, field, text).await;
+        let problems = poll(
+            || async {
+                let shown = shown_problems(page).await;
+                (!shown.is_empty()).then(|| shown.join(" | "))
+            },
+            &format!("a message for {text} in {field}"),
+        )
+        .await;
+        for word in RUST_WORDS {
+            assert!(!problems.contains(word), "{text} in {field}: {problems}");
+        }
+        assert!(!problems.contains(field), "the path is for JSON, not the form: {problems}");
+        paste(page, field, "").await;
+    }
+    browser.close().await;
+}
+
+/// Puts `text` in the field as a paste does: all at once, one input event.
+async fn paste(page: &Client, id: &str, text: &str) {
+    let script = "const field = document.getElementById(arguments[0]); field.value = arguments[1]; \
+                  field.dispatchEvent(new Event('input', { bubbles: true }));";
+    page.execute(script, vec![json!(id), json!(text)]).await.expect("paste");
+}
