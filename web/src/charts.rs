@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::deferred::DeferredPages;
 use crate::dom::download_url;
+use crate::header::DarkTheme;
 
 /// A chart of the Training or Serving page, named the same way in both modules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,13 @@ pub fn page_chart(
     let canvas = NodeRef::<Canvas>::new();
     let status = RwSignal::new(Some("Drawing the chart…".to_owned()));
     let deferred = use_context::<DeferredPages>();
+    let theme = use_context::<DarkTheme>();
     Effect::new(move |_| {
+        // The module draws in the theme on <html>: put it there first, whichever effect runs
+        // first.
+        if let Some(theme) = theme {
+            theme.apply();
+        }
         // The module prices with the sheet in storage, which the app's book follows.
         book.track();
         let json = scenario.with(|s| s.as_ref().map(|s| s.to_value().to_string()));

@@ -103,8 +103,10 @@ pub fn App() -> impl IntoView {
     let (training_form, serving_form) = (app.training, app.serving);
     let address_bar = state::AddressBar::new();
     let deferred = deferred::DeferredPages::start(app, page, address_bar);
-    // The pages' charts ask the deferred module to draw them.
+    // The pages' charts ask the deferred module to draw them, in the theme shown.
     provide_context(deferred);
+    let theme = header::DarkTheme::chosen();
+    provide_context(theme);
     let link_problem = RwSignal::new(app.load_from_url().err().map(|problem| {
         format!("This link could not be opened: {problem}. The defaults are shown instead.")
     }));
@@ -170,7 +172,7 @@ pub fn App() -> impl IntoView {
     }
     view! {
         <header>
-            <ThemeSwitch />
+            <ThemeSwitch theme=theme />
             <h1>"mlcost"</h1>
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
             <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>

@@ -507,7 +507,9 @@ pub fn ScenarioForm(
 fn sentence(problem: &Problem) -> String {
     let text = problem.to_string();
     let mut chars = text.chars();
-    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    // ASCII case: the messages start with an English word, and Unicode's case tables would add
+    // 14 KB gzip to the first render.
+    let first = chars.next().map(|c| c.to_ascii_uppercase().to_string()).unwrap_or_default();
     let end = if text.ends_with(['.', ')', '?']) { "" } else { "." };
     format!("{first}{}{end}", chars.as_str())
 }
@@ -622,11 +624,14 @@ fn api_checklist(
         }
         book.with_untracked(|book| form.user_set(path, ids.join(","), book));
     };
-    // Typing narrows the list (every word must appear); ticked APIs always stay in sight.
+    // Typing narrows the list (every word must appear, ASCII case ignored as in `sentence`);
+    // ticked APIs always stay in sight.
     let filter = RwSignal::new(String::new());
     let shown = move |api: &mlcost::catalogue::pricing::ApiModel, ticked: bool| {
-        let haystack = format!("{} {} {}", api.provider, api.name, api.id).to_lowercase();
-        ticked || filter.with(|f| f.to_lowercase().split_whitespace().all(|w| haystack.contains(w)))
+        let haystack = format!("{} {} {}", api.provider, api.name, api.id).to_ascii_lowercase();
+        ticked
+            || filter
+                .with(|f| f.to_ascii_lowercase().split_whitespace().all(|w| haystack.contains(w)))
     };
     Some(view! {
         <fieldset id=path class="apis">

@@ -11,23 +11,47 @@ use crate::dom::storage;
 
 /// Light or dark: the system's preference until the user picks, then the pick, kept in local
 /// storage. The switch sets `data-theme` on `<html>`, which the stylesheet reads.
-#[component]
-pub fn ThemeSwitch() -> impl IntoView {
-    const KEY: &str = "mlcost.theme";
-    let storage = storage::local();
-    let stored = storage.as_ref().and_then(|s| s.get_item(KEY).ok().flatten());
-    let prefers_dark = window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
-    let dark = RwSignal::new(stored.map_or(prefers_dark, |theme| theme == "dark"));
-    // The theme lives on <html>, outside the reactive graph.
-    Effect::new(move |previous: Option<()>| {
-        let theme = if dark.get() { "dark" } else { "light" };
-        if let Some(root) = document().document_element() {
+/// Whether the app shows its dark theme: the charts, drawn on canvases, redraw when it changes.
+#[derive(Debug, Clone, Copy)]
+pub struct DarkTheme(pub RwSignal<bool>);
+
+const THEME_KEY: &str = "mlcost.theme";
+
+impl DarkTheme {
+    /// The user's pick kept in storage, else the system's preference.
+    pub fn chosen() -> Self {
+        let stored = storage::local().and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+        let prefers_dark = window()
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        Self(RwSignal::new(stored.map_or(prefers_dark, |theme| theme == "dark")))
+    }
+}
+
+impl DarkTheme {
+    /// Puts the theme on `<html>` (`data-theme`, which the stylesheet and the charts read) and
+    /// returns its name (tracked): effects call it, as the page is outside the reactive graph.
+    pub fn apply(self) -> &'static str {
+        let theme = if self.0.get() { "dark" } else { "light" };
+        if let Some(root) = document().document_element()
+            && root.get_attribute("data-theme").as_deref() != Some(theme)
+        {
             let _ = root.set_attribute("data-theme", theme);
         }
+        theme
+    }
+}
+
+#[component]
+pub fn ThemeSwitch(theme: DarkTheme) -> impl IntoView {
+    const KEY: &str = THEME_KEY;
+    let storage = storage::local();
+    let dark = theme.0;
+    // The theme lives on <html>, outside the reactive graph.
+    Effect::new(move |previous: Option<()>| {
+        let theme = DarkTheme(dark).apply();
         if previous.is_some()
             && let Some(storage) = &storage
         {

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::charts::canvas::ChartCanvas;
+use crate::charts::palette;
 
 /// Where along the top of the plotting area a legend sits.
 #[derive(Debug, Clone, Copy)]
@@ -45,11 +46,14 @@ pub fn draw_legend(
     let error = |e: DrawingAreaErrorKind<_>| e.to_string();
     plot.draw(&Rectangle::new(
         [(left, top), (left + width, top + height)],
-        WHITE.mix(0.85).filled(),
+        palette::paper().mix(0.85).filled(),
     ))
     .map_err(error)?;
-    plot.draw(&Rectangle::new([(left, top), (left + width, top + height)], BLACK.mix(0.3)))
-        .map_err(error)?;
+    plot.draw(&Rectangle::new(
+        [(left, top), (left + width, top + height)],
+        palette::ink().mix(0.3),
+    ))
+    .map_err(error)?;
     for (i, (label, color, line)) in items.iter().enumerate() {
         let y = top + 12 + i as i32 * 16;
         if *line {
@@ -59,7 +63,8 @@ pub fn draw_legend(
             plot.draw(&Rectangle::new([(left + 8, y - 5), (left + 20, y + 5)], color.filled()))
                 .map_err(error)?;
         }
-        let style = font.clone().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let ink = palette::ink();
+        let style = font.clone().color(&ink).pos(Pos::new(HPos::Left, VPos::Center));
         plot.draw(&Text::new(label.clone(), (left + 28, y), style)).map_err(error)?;
     }
     Ok(())

@@ -49,7 +49,7 @@ pub fn draw_latency_curve(
 
 fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(largest) = data.curve.last().map(|p| f64::from(p.batch)) else {
         return blank(&root);
     };
@@ -70,6 +70,11 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc("batch (sequences in flight)")
         .y_desc("milliseconds")
         .x_label_formatter(&|b| format!("{b:.0}"))
@@ -166,7 +171,7 @@ pub fn draw_replica_day(
 /// (gzip) to the download; bars on a grid need little of it.
 fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     if data.hours.is_empty() {
         return blank(&root);
     }
@@ -182,10 +187,11 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     let ceiling = ((most * 1.05) / step).ceil().max(1.0) * step;
     let x = |hour: f64| left + (f64::from(right - left) * hour / 24.0) as i32;
     let y = |replicas: f64| bottom - (f64::from(bottom - top) * replicas / ceiling) as i32;
-    let font = FontDesc::new(FontFamily::SansSerif, 14.0, FontStyle::Normal).color(&BLACK);
+    let ink = palette::ink();
+    let font = FontDesc::new(FontFamily::SansSerif, 14.0, FontStyle::Normal).color(&ink);
     let anchored = |h, v| font.pos(Pos::new(h, v));
     let fail = |e: DrawingAreaErrorKind<_>| e.to_string();
-    let grid = BLACK.mix(0.12);
+    let grid = palette::ink().mix(0.12);
     let mut replicas = 0.0;
     while replicas <= ceiling {
         let at = y(replicas);
@@ -228,7 +234,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
         root.draw(&PathElement::new([(dash, peak), ((dash + 6).min(right), peak)], dashed))
             .map_err(fail)?;
     }
-    root.draw(&PathElement::new([(left, top), (left, bottom), (right, bottom)], BLACK))
+    root.draw(&PathElement::new([(left, top), (left, bottom), (right, bottom)], palette::ink()))
         .map_err(fail)?;
     root.draw(&Text::new(
         "hour of the day",
@@ -320,7 +326,7 @@ pub fn draw_api_lines(
 
 fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let (Some(first), Some(last)) = (data.self_hosted.first(), data.self_hosted.last()) else {
         return blank(&root);
     };
@@ -342,6 +348,11 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc("requests per day")
         .y_desc("USD per month")
         .x_label_formatter(&|v| format::count(*v))

@@ -65,7 +65,7 @@ const TIME_COLOR: RGBColor = palette::ORANGE;
 fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> Result<(), String> {
     let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return root.present().map_err(|e| e.to_string());
     };
@@ -85,6 +85,11 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .set_secondary_coord(x_range, (min_days * 0.8..max_days * 1.25).log_scale());
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc("accelerators")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -93,6 +98,9 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .map_err(|e| e.to_string())?;
     chart
         .configure_secondary_axes()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
         .y_desc("wall-clock (days)")
         .y_label_formatter(&|days| format::trimmed(*days))
         .draw()
@@ -161,7 +169,7 @@ fn draw_pareto(
 ) -> Result<(), String> {
     let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let all = front.iter().chain(std::iter::once(&current)).chain(pick.iter());
     let (min_days, max_days, min_cost, max_cost) = all
         .fold((f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64), |(d0, d1, c0, c1), (d, c)| {
@@ -181,6 +189,11 @@ fn draw_pareto(
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc("wall-clock (days)")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|d| format::trimmed(*d))

@@ -266,7 +266,7 @@ fn group_label(x: f64) -> String {
 fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), String> {
     let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let series: Vec<(&str, [f64; 4])> = columns
         .iter()
         .filter_map(|c| c.estimate.as_ref().ok().map(|(_, bars)| (c.name.as_str(), *bars)))
@@ -284,8 +284,13 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .disable_x_mesh()
-        .light_line_style(WHITE)
+        .light_line_style(palette::paper())
         .x_labels(2 * GROUPS.len() + 1)
         .x_label_formatter(&|x| group_label(*x))
         .y_desc("USD")

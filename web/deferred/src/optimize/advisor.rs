@@ -348,7 +348,7 @@ fn draw_waterfall(
     falls: &Vec<Waterfall>,
 ) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     // A panel per section: a run's dollars and a month's do not add up.
     if !falls.is_empty() {
         for (area, w) in root.split_evenly((1, falls.len())).iter().zip(falls) {
@@ -372,6 +372,11 @@ fn draw_one_waterfall(
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("USD")
@@ -392,7 +397,8 @@ fn draw_one_waterfall(
         }))
         .map_err(|e| e.to_string())?;
     // Each bar's amount above it.
-    let style = ("sans-serif", 12).into_font().color(&BLACK);
+    let ink = palette::ink();
+    let style = ("sans-serif", 12).into_font().color(&ink);
     let amounts = std::iter::once(format::usd(w.start_usd))
         .chain(w.steps.iter().map(|s| format!("−{}", format::usd(s.saving_usd))))
         .chain(std::iter::once(format::usd(w.end_usd)));
@@ -412,7 +418,7 @@ type Front = (Vec<ParetoPoint>, Vec<Current>);
 
 fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     // Serving's front when there is one (the page's usual question), else training's.
     let section = if front.iter().any(|p| p.section == Section::Serving) {
         Section::Serving
@@ -451,6 +457,11 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc(x_desc)
         // A log axis over decades crowds its labels: a few, in whole units.
         .x_labels(5)

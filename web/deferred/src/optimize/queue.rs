@@ -18,6 +18,7 @@ use super::fields::{
 };
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{Corner, LegendItem, draw_legend};
+use crate::charts::palette;
 use mlcost::format;
 
 /// The example queue: a week of a small lab's work on 64 H100s (name, accelerators, hours,
@@ -405,7 +406,7 @@ fn gantt(r: &ScheduleReport) -> Gantt {
 
 fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(data) = data.as_ref().filter(|d| d.makespan > 0.0) else {
         return root.present().map_err(|e| e.to_string());
     };
@@ -419,6 +420,11 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .disable_y_mesh()
         .x_desc("hours from the start")
         .y_desc("accelerator")
@@ -436,7 +442,7 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         // White edges keep neighbouring bars of one colour apart.
         let edges = ranges.iter().map(|&(first, count)| {
             let (low, high) = (f64::from(first), f64::from(first) + f64::from(count));
-            Rectangle::new([(*start, low), (*end, high)], WHITE.stroke_width(1))
+            Rectangle::new([(*start, low), (*end, high)], palette::paper().stroke_width(1))
         });
         chart.draw_series(edges).map_err(|e| e.to_string())?;
         // As many names as the legend's height holds (about 20).

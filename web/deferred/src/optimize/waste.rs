@@ -20,6 +20,7 @@ use super::fields::{
 };
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{Corner, LegendItem, draw_legend};
+use crate::charts::palette;
 use mlcost::format;
 
 /// The shipped samples (docs/samples, written by its generate.py): button id, label, file name,
@@ -445,7 +446,7 @@ fn clock(seconds: f64) -> String {
 
 fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(data) = data else { return root.present().map_err(|e| e.to_string()) };
     let (plot, side) = root.split_horizontally(600);
     let mut chart = ChartBuilder::on(&plot)
@@ -456,6 +457,11 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .x_desc(format!("hours since {}", data.start))
         .y_desc("utilisation, %")
         .draw()
@@ -496,7 +502,7 @@ fn draw_histogram(
     data: &Option<Histogram>,
 ) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(data) = data else { return root.present().map_err(|e| e.to_string()) };
     let top = data.hours.iter().copied().fold(1.0, f64::max) * 1.3;
     let mut chart = ChartBuilder::on(&root)
@@ -507,6 +513,11 @@ fn draw_histogram(
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
+        .label_style(palette::label())
+        .axis_desc_style(palette::label())
+        .axis_style(palette::ink())
+        .bold_line_style(palette::ink().mix(0.2))
+        .light_line_style(palette::ink().mix(0.06))
         .disable_x_mesh()
         .x_labels(11)
         .x_desc("utilisation, %")
