@@ -5,7 +5,7 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use mlcost::{PriceBook, Scenario};
+use mlcost::PriceBook;
 use wasm_bindgen::JsCast;
 
 use crate::deferred::DeferredPages;
@@ -73,11 +73,12 @@ impl PageChart {
     }
 }
 
-/// A page chart of `scenario` (the page's last valid one) at `book`'s prices, drawn by the deferred module each time
-/// the scenario changes: an effect, since the canvas and the module are outside the reactive graph.
+/// A page chart of `scenario_json` (the page's last valid scenario, as JSON) at `book`'s prices,
+/// drawn by the deferred module each time either changes: an effect, since the canvas and the
+/// module are outside the reactive graph.
 pub fn page_chart(
     chart: PageChart,
-    scenario: Signal<Option<Scenario>>,
+    scenario_json: Memo<Option<String>>,
     book: Memo<PriceBook>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
@@ -92,12 +93,12 @@ pub fn page_chart(
         }
         // The module prices with the sheet in storage, which the app's book follows.
         book.track();
-        let json = scenario.with(|s| s.as_ref().map(|s| s.to_value().to_string()));
-        let (Some(canvas), Some(json), Some(deferred)) = (canvas.get(), json, deferred) else {
-            return;
-        };
+        let (Some(canvas), Some(deferred)) = (canvas.get(), deferred) else { return };
         // Nothing while the module is still on its way: this runs again once it has loaded.
-        if let Some(drawn) = deferred.draw(canvas, chart.name(), &json) {
+        let drawn = scenario_json.with(|json| {
+            json.as_deref().and_then(|json| deferred.draw(canvas, chart.name(), json))
+        });
+        if let Some(drawn) = drawn {
             status.set(drawn.err().map(|why| format!("Chart unavailable: {why}.")));
         }
     });

@@ -69,8 +69,10 @@ pub struct DeferredPages {
     /// One host element per page of `Page::DEFERRED`, in its order.
     roots: [NodeRef<Div>; Page::DEFERRED.len()],
     page: RwSignal<Page>,
-    /// Whether a scenario was just opened from the module, replacing the user's.
-    opened: RwSignal<bool>,
+    /// When a scenario was last opened from the module, replacing the user's: how many entries
+    /// the user had added then.
+    opened: RwSignal<Option<u32>>,
+    address_bar: AddressBar,
 }
 
 impl DeferredPages {
@@ -109,19 +111,19 @@ impl DeferredPages {
         });
         // "Open this scenario" in the module: load the link it wrote (a new history entry) and
         // show its page, with a way back.
-        let opened = RwSignal::new(false);
+        let opened = RwSignal::new(None);
         crate::dom::events::listen(OPEN_LINK_EVENT, move |name| {
             let target = Page::ALL.into_iter().find(|p| p.name() == name);
             // The entry holds the opened scenario: loading it adds no other.
-            address_bar.walked_history();
+            address_bar.loads_entry();
             if app.load_from_url().is_ok()
                 && let Some(target) = target
             {
                 page.set(target);
-                opened.set(true);
+                opened.set(Some(address_bar.entries_added()));
             }
         });
-        Self { load, roots, page, opened }
+        Self { load, roots, page, opened, address_bar }
     }
 
     /// The elements the module mounts its pages into (`#catalog-root`, …): always in the page,
@@ -160,23 +162,33 @@ impl DeferredPages {
         }
     }
 
-    /// After "open this scenario": a notice that the user's scenario was replaced, with Undo (Back
-    /// to the entry before it), until dismissed or the user edits on.
+    /// The user walked the history: an opening's Undo no longer means Back.
+    pub fn forget_opening(self) {
+        self.opened.set(None);
+    }
+
+    /// After "open this scenario": a notice that the user's scenario was replaced, with Undo, until
+    /// dismissed or undone. Undo goes back to the entry before the opening, past any changes made
+    /// since (one Back would undo only the last of them).
     pub fn undo_open(self) -> impl IntoView {
-        let opened = self.opened;
+        let (opened, address_bar) = (self.opened, self.address_bar);
         move || {
-            opened.get().then(|| {
+            opened.get().map(|at| {
                 let undo = move |_| {
-                    opened.set(false);
+                    opened.set(None);
+                    // A change still waiting for typing to pause is an entry to step back over.
+                    address_bar.flush();
+                    let since = address_bar.entries_added().saturating_sub(at);
+                    let steps = i32::try_from(since).unwrap_or(i32::MAX - 1) + 1;
                     if let Ok(history) = window().history() {
-                        let _ = history.back();
+                        let _ = history.go_with_delta(-steps);
                     }
                 };
                 view! {
                     <div class="banner" role="status">
-                        <p id="opened-notice">"The scenario you opened replaced yours; Undo (or Back) brings yours back."</p>
+                        <p id="opened-notice">"The scenario you opened replaced yours; Undo brings yours back."</p>
                         <button type="button" id="undo-open" on:click=undo>"Undo"</button>
-                        <button type="button" on:click=move |_| opened.set(false)>"Dismiss"</button>
+                        <button type="button" on:click=move |_| opened.set(None)>"Dismiss"</button>
                     </div>
                 }
             })

@@ -112,7 +112,8 @@ pub fn App() -> impl IntoView {
     }));
     // Back and Forward walk the user's scenarios: load the entry's scenario and page.
     let history_walk = window_event_listener(leptos::ev::popstate, move |_| {
-        address_bar.walked_history();
+        address_bar.loads_entry();
+        deferred.forget_opening();
         match app.load_from_url() {
             Ok(()) => link_problem.set(None),
             Err(problem) => link_problem.set(Some(format!(

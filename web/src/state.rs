@@ -93,24 +93,39 @@ pub struct AddressBar {
     /// Whether the next write is a change of the user's (a new history entry) rather than the
     /// entry's own scenario coming back into the forms (at start, after Back or Forward).
     adds_entry: StoredValue<bool>,
+    /// How many history entries the user's changes have added.
+    entries_added: StoredValue<u32>,
 }
 
 impl AddressBar {
     pub fn new() -> Self {
-        Self { pending: StoredValue::new(None), adds_entry: StoredValue::new(false) }
+        Self {
+            pending: StoredValue::new(None),
+            adds_entry: StoredValue::new(false),
+            entries_added: StoredValue::new(0),
+        }
     }
 
-    /// The user walked the history (Back, Forward): the scenario the app loads from the entry is
-    /// that entry's, so writing it adds nothing.
-    pub fn walked_history(self) {
+    /// The scenario the app is about to load is the current history entry's own (after Back or
+    /// Forward, or an opened link that pushed its entry), so writing it adds nothing.
+    pub fn loads_entry(self) {
         if let Some((handle, _)) = self.pending.try_update_value(Option::take).flatten() {
             handle.clear();
         }
         self.adds_entry.set_value(false);
     }
 
+    /// How many history entries the user's changes have added: the entries since some moment
+    /// are the difference.
+    pub fn entries_added(self) -> u32 {
+        self.entries_added.get_value()
+    }
+
     fn write(self, scenario: &Scenario) {
-        set_url(scenario, self.adds_entry.get_value());
+        let adds_entry = self.adds_entry.get_value();
+        if set_url(scenario, adds_entry) && adds_entry {
+            self.entries_added.update_value(|count| *count += 1);
+        }
         self.adds_entry.set_value(true);
     }
 
@@ -157,20 +172,21 @@ pub fn push_url(scenario: &Scenario) {
 }
 
 /// Writes a scenario's link into the address bar, as a new history entry or in place; nothing when
-/// the address already holds it.
-fn set_url(scenario: &Scenario, new_entry: bool) {
+/// the address already holds it. Whether it wrote.
+fn set_url(scenario: &Scenario, new_entry: bool) -> bool {
     let payload = share::encode(scenario);
     if current_fragment().as_deref() == Some(payload.as_str()) {
-        return;
+        return false;
     }
-    let Ok(history) = window().history() else { return };
+    let Ok(history) = window().history() else { return false };
     let url = format!("{FRAGMENT}{payload}");
     let state = &wasm_bindgen::JsValue::NULL;
-    let _ = if new_entry {
+    let written = if new_entry {
         history.push_state_with_url(state, "", Some(&url))
     } else {
         history.replace_state_with_url(state, "", Some(&url))
     };
+    written.is_ok()
 }
 
 /// The full link to the app showing `scenario`, from the page's own address.

@@ -172,12 +172,12 @@ impl Form {
         if !MODEL_CHOICES.contains(&path) {
             return;
         }
-        let (cleared, kept) = match path {
-            PARAMETERS if filled => (PRESET, PARAMETERS),
-            PRESET if filled => (PARAMETERS, PRESET),
-            _ => ("", path),
+        let excluded = match path {
+            PARAMETERS if filled => self.field(PRESET),
+            PRESET if filled => self.field(PARAMETERS),
+            _ => None,
         };
-        if let Some(other) = self.field(cleared).filter(|_| cleared != kept) {
+        if let Some(other) = excluded {
             other.value.set(String::new());
             other.typed.set(false);
         }
@@ -192,13 +192,16 @@ impl Form {
     /// After the accelerator at `path` changed: empties each offer field whose offer sells
     /// another accelerator, so the Offer box never shows one offer while another is priced.
     fn drop_offers_of_another(&self, path: &str, book: &PriceBook) {
-        let accelerator = self.text_untracked(path);
-        for field in self.fields.get_value() {
-            let Kind::Offer { accelerator: of } = field.spec.kind else { continue };
-            let offer = field.value.get_untracked();
-            let sells_another =
-                book.offers.iter().any(|o| o.id() == offer && o.accelerator != accelerator);
-            if of == path && sells_another {
+        let offers = self.fields.with_value(|fields| {
+            let of_this = |f: &&Field| matches!(f.spec.kind, Kind::Offer { accelerator } if accelerator == path);
+            fields.iter().filter(of_this).copied().collect::<Vec<_>>()
+        });
+        for field in offers {
+            let accelerator = self.text_untracked(path);
+            let sells_another = field.value.with_untracked(|offer| {
+                book.offer(offer, field.spec.path).is_ok_and(|o| o.accelerator != accelerator)
+            });
+            if sells_another {
                 field.value.set(String::new());
                 field.typed.set(false);
             }

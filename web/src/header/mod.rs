@@ -46,7 +46,6 @@ impl DarkTheme {
 
 #[component]
 pub fn ThemeSwitch(theme: DarkTheme) -> impl IntoView {
-    const KEY: &str = THEME_KEY;
     let storage = storage::local();
     let dark = theme.0;
     // The theme lives on <html>, outside the reactive graph.
@@ -55,7 +54,7 @@ pub fn ThemeSwitch(theme: DarkTheme) -> impl IntoView {
         if previous.is_some()
             && let Some(storage) = &storage
         {
-            let _ = storage.set_item(KEY, theme);
+            let _ = storage.set_item(THEME_KEY, theme);
         }
     });
     view! {

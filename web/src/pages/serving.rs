@@ -36,9 +36,11 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let defaults = Signal::derive(move || {
         last_good.with(|good| good.as_ref().map(|(_, r)| r.assumptions.clone()).unwrap_or_default())
     });
-    // The charts redraw when the scenario or the prices change, not on every stale-state flip.
-    let scenario =
-        Signal::from(Memo::new(move |_| last_good.with(|g| g.as_ref().map(|(s, _)| s.clone()))));
+    // What the charts draw: the last valid scenario as JSON, written once per change for all of
+    // them, which redraw when it or the prices change (not on every stale-state flip).
+    let drawn = Memo::new(move |_| {
+        last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
+    });
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
 
     view! {
@@ -59,17 +61,17 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 </section>
                 <section class="chart" aria-label="Latency against batch size">
                     <h2>"Latency against batch size (one replica)"</h2>
-                    {charts::page_chart(PageChart::Latency, scenario, book)}
+                    {charts::page_chart(PageChart::Latency, drawn, book)}
                     <p class="hint">"Faint lines: the targets. The grey line marks the largest batch meeting both."</p>
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
                     <h2>"Replicas hour by hour"</h2>
-                    {charts::page_chart(PageChart::Day, scenario, book)}
+                    {charts::page_chart(PageChart::Day, drawn, book)}
                 </section>
                 <section class="chart" aria-label="Self-hosting against hosted APIs">
                     <h2>"Self-hosted against hosted APIs"</h2>
                     {move || report.with(|r| r.as_ref().map(api_table))}
-                    {charts::page_chart(PageChart::Apis, scenario, book)}
+                    {charts::page_chart(PageChart::Apis, drawn, book)}
                     <p class="hint">"Both axes logarithmic. The ring is today's volume; dots mark where self-hosting becomes cheaper."</p>
                 </section>
             </div>

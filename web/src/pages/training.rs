@@ -35,9 +35,11 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
         })
     });
 
-    // The charts redraw when the scenario or the prices change, not on every stale-state flip.
-    let scenario =
-        Signal::from(Memo::new(move |_| last_good.with(|g| g.as_ref().map(|(s, _)| s.clone()))));
+    // What the charts draw: the last valid scenario as JSON, written once per change for all of
+    // them, which redraw when it or the prices change (not on every stale-state flip).
+    let drawn = Memo::new(move |_| {
+        last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
+    });
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
@@ -55,11 +57,11 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 </section>
                 <section class="chart" aria-label="Cost and time against accelerator count">
                     <h2>"Cost and wall-clock time against accelerator count"</h2>
-                    {charts::page_chart(PageChart::CostTime, scenario, book)}
+                    {charts::page_chart(PageChart::CostTime, drawn, book)}
                 </section>
                 <section class="chart" aria-label="Cheapest ways to buy the run">
                     <h2>"Cost against time across offers (Pareto front)"</h2>
-                    {charts::page_chart(PageChart::Pareto, scenario, book)}
+                    {charts::page_chart(PageChart::Pareto, drawn, book)}
                     <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
                 </section>
             </div>

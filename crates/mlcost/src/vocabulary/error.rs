@@ -99,7 +99,12 @@ impl fmt::Display for Problem {
             Problem::Negative => write!(f, "must be ≥ 0"),
             Problem::AtLeast(min) => write!(f, "must be at least {min}"),
             Problem::AtMost { max, unit, why } => {
-                write!(f, "must be at most {max:e} {unit} ({why})")
+                // Whole numbers as people write them (1048576); beyond that, as 1e16.
+                if max.fract() == 0.0 && *max < 1e15 {
+                    write!(f, "must be at most {max:.0} {unit} ({why})")
+                } else {
+                    write!(f, "must be at most {max:e} {unit} ({why})")
+                }
             }
             Problem::Conflicts { other } => write!(f, "cannot be combined with {other}; give one"),
             Problem::OutOfRange { min, max } => {
@@ -163,5 +168,11 @@ mod tests {
             "serving.compare_apis[0]: unknown API model \"x\" (known: a, b)"
         );
         assert_eq!(says("spot_overhead", Problem::Negative), "spot_overhead: must be ≥ 0");
+        let at_most = |max| Problem::AtMost { max, unit: "accelerators", why: "a reason" };
+        assert_eq!(
+            says("n", at_most(1_048_576.0)),
+            "n: must be at most 1048576 accelerators (a reason)"
+        );
+        assert_eq!(says("n", at_most(1e16)), "n: must be at most 1e16 accelerators (a reason)");
     }
 }

@@ -13,6 +13,7 @@ pub mod serving;
 pub mod training;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -48,15 +49,16 @@ where
     }
 }
 
-/// A scenario's JSON and the price sheet's text, and the report they make.
-type Estimated = ((String, String), Result<Report, String>);
+/// A scenario read from its JSON and its report (or why there is none).
+type Estimate = Rc<(Scenario, Result<Report, String>)>;
+
+/// A scenario's JSON and the price sheet's text, and the estimate they make.
+type Estimated = ((String, String), Estimate);
 
 thread_local! {
-    /// The last scenario estimated for a page chart (its JSON and the price sheet's text) and its
-    /// report: a page's charts all draw the same scenario, so it is estimated once per change,
-    /// not once per chart.
-    static LAST_ESTIMATE: RefCell<Option<Estimated>> =
-        const { RefCell::new(None) };
+    /// The last scenario read for a page chart and its report: a page's charts all draw the same
+    /// scenario, so it is read and estimated once per change, not once per chart.
+    static LAST_ESTIMATE: RefCell<Option<Estimated>> = const { RefCell::new(None) };
 }
 
 /// Draws one of the Training or Serving pages' charts of the scenario in `scenario_json` onto
@@ -66,16 +68,17 @@ pub fn draw_page_chart(
     chart: PageChart,
     scenario_json: &str,
 ) -> Result<(), String> {
-    let scenario = Scenario::from_json(scenario_json).map_err(|e| e.to_string())?;
     mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+        let estimated = estimate_once((scenario_json, sheet), book)?;
+        let (scenario, report) = &*estimated;
         if chart == PageChart::CostTime {
-            return training::draw_cost_time(canvas, &scenario, book);
+            return training::draw_cost_time(canvas, scenario, book);
         }
-        let report = estimate_once((scenario_json, sheet), &scenario, book)?;
+        let report = report.as_ref().map_err(Clone::clone)?;
         match (chart, &report.training, &report.serving) {
             (PageChart::Pareto, Some(training), _) => training::draw_pareto_front(canvas, training),
             (PageChart::Latency, _, Some(serving)) => {
-                serving::draw_latency_curve(canvas, &scenario, serving)
+                serving::draw_latency_curve(canvas, scenario, serving)
             }
             (PageChart::Day, _, Some(serving)) => serving::draw_replica_day(canvas, serving),
             (PageChart::Apis, _, Some(serving)) => serving::draw_api_lines(canvas, serving),
@@ -84,17 +87,19 @@ pub fn draw_page_chart(
     })
 }
 
-fn estimate_once(
-    (json, sheet): (&str, &str),
-    scenario: &Scenario,
-    book: &PriceBook,
-) -> Result<Report, String> {
+/// The scenario in `json` and its report at `book`'s prices (`sheet` names the book), from the
+/// last call's when they are the same.
+fn estimate_once((json, sheet): (&str, &str), book: &PriceBook) -> Result<Estimate, String> {
     LAST_ESTIMATE.with_borrow_mut(|last| match last {
-        Some(((seen, seen_sheet), report)) if seen == json && seen_sheet == sheet => report.clone(),
+        Some(((seen, seen_sheet), estimated)) if seen == json && seen_sheet == sheet => {
+            Ok(Rc::clone(estimated))
+        }
         _ => {
-            let report = mlcost::estimate_with(scenario, book).map_err(|e| e.to_string());
-            *last = Some(((json.to_owned(), sheet.to_owned()), report.clone()));
-            report
+            let scenario = Scenario::from_json(json).map_err(|e| e.to_string())?;
+            let report = mlcost::estimate_with(&scenario, book).map_err(|e| e.to_string());
+            let estimated = Rc::new((scenario, report));
+            *last = Some(((json.to_owned(), sheet.to_owned()), Rc::clone(&estimated)));
+            Ok(estimated)
         }
     })
 }

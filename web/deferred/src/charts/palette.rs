@@ -3,7 +3,10 @@
 //! paper, ink and labels follow the page's theme (`data-theme` on `<html>`, set by the app's theme
 //! switch), read when the chart is drawn, so a PNG exported in the dark theme is dark too.
 
-use plotters::style::{IntoFont, RGBColor, TextStyle};
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, IntoFont, RGBColor, TextStyle};
 
 pub const BLUE: RGBColor = RGBColor(0x1f, 0x6f, 0xb4);
 pub const ORANGE: RGBColor = RGBColor(0xd9, 0x5f, 0x02);
@@ -36,4 +39,21 @@ pub fn ink() -> RGBColor {
 /// Axis labels and descriptions.
 pub fn label() -> TextStyle<'static> {
     ("sans-serif", 13).into_font().color(&ink())
+}
+
+/// A chart's axes, labels and gridlines in the theme's ink: every chart's mesh starts here.
+pub fn themed<'m, 'a, 'b, X, Y, XT, YT, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    let ink = ink();
+    mesh.label_style(label())
+        .axis_desc_style(label())
+        .axis_style(ink)
+        .bold_line_style(ink.mix(0.2))
+        .light_line_style(ink.mix(0.06))
 }

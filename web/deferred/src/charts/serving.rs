@@ -68,13 +68,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         // Headroom above the highest line keeps the legend off the curves and targets.
         .build_cartesian_2d(x_range, (low * 0.7..high * 4.0).log_scale())
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc("batch (sequences in flight)")
         .y_desc("milliseconds")
         .x_label_formatter(&|b| format!("{b:.0}"))
@@ -346,13 +340,7 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         .y_label_area_size(80)
         .build_cartesian_2d((low..high).log_scale(), (cheapest * 0.7..dearest * 1.4).log_scale())
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc("requests per day")
         .y_desc("USD per month")
         .x_label_formatter(&|v| format::count(*v))

@@ -83,13 +83,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .build_cartesian_2d(x_range.clone(), 0.0..max_cost)
         .map_err(|e| e.to_string())?
         .set_secondary_coord(x_range, (min_days * 0.8..max_days * 1.25).log_scale());
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc("accelerators")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -187,13 +181,7 @@ fn draw_pareto(
             (min_cost * 0.7..max_cost * 1.4).log_scale(),
         )
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc("wall-clock (days)")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|d| format::trimmed(*d))

@@ -282,13 +282,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
         .y_label_area_size(80)
         .build_cartesian_2d(0.0..GROUPS.len() as f64, 0.0..top)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .disable_x_mesh()
         .light_line_style(palette::paper())
         .x_labels(2 * GROUPS.len() + 1)

@@ -370,13 +370,7 @@ fn draw_one_waterfall(
         .caption(format!("{} cost for {}", section_name(w.section), per(w.per)), ("sans-serif", 16))
         .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd.get() * 1.08)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("USD")
@@ -455,13 +449,7 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
             (c_low * 0.8..c_high * 1.25).log_scale(),
         )
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc(x_desc)
         // A log axis over decades crowds its labels: a few, in whole units.
         .x_labels(5)

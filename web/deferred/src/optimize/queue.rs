@@ -418,13 +418,7 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         .y_label_area_size(50)
         .build_cartesian_2d(0.0..data.makespan * 1.02, 0.0..lanes)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .disable_y_mesh()
         .x_desc("hours from the start")
         .y_desc("accelerator")

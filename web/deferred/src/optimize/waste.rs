@@ -455,13 +455,7 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
         .y_label_area_size(50)
         .build_cartesian_2d(0.0..data.hours, 0.0..100.0)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .x_desc(format!("hours since {}", data.start))
         .y_desc("utilisation, %")
         .draw()
@@ -511,13 +505,7 @@ fn draw_histogram(
         .y_label_area_size(70)
         .build_cartesian_2d(0.0..100.0, 0.0..top)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .label_style(palette::label())
-        .axis_desc_style(palette::label())
-        .axis_style(palette::ink())
-        .bold_line_style(palette::ink().mix(0.2))
-        .light_line_style(palette::ink().mix(0.06))
+    palette::themed(&mut chart.configure_mesh())
         .disable_x_mesh()
         .x_labels(11)
         .x_desc("utilisation, %")
