@@ -63,15 +63,24 @@ enum Load {
     Failed(String),
 }
 
+/// What replaced the user's scenario, and the way back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Replaced {
+    notice: &'static str,
+    /// The count of entries the user's changes had added (`AddressBar::entries_added`) at the
+    /// entry holding the user's scenario: Undo steps back to it.
+    back_to: i64,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct DeferredPages {
     load: RwSignal<Load>,
     /// One host element per page of `Page::DEFERRED`, in its order.
     roots: [NodeRef<Div>; Page::DEFERRED.len()],
     page: RwSignal<Page>,
-    /// When a scenario was last opened from the module, replacing the user's: how many entries
-    /// the user had added then.
-    opened: RwSignal<Option<u32>>,
+    /// A scenario that replaced the user's (one opened from the module, or the example), until
+    /// undone or dismissed.
+    replaced: RwSignal<Option<Replaced>>,
     address_bar: AddressBar,
 }
 
@@ -111,7 +120,7 @@ impl DeferredPages {
         });
         // "Open this scenario" in the module: load the link it wrote (a new history entry) and
         // show its page, with a way back.
-        let opened = RwSignal::new(None);
+        let replaced = RwSignal::new(None);
         crate::dom::events::listen(OPEN_LINK_EVENT, move |name| {
             let target = Page::ALL.into_iter().find(|p| p.name() == name);
             // The entry holds the opened scenario: loading it adds no other.
@@ -120,10 +129,14 @@ impl DeferredPages {
                 && let Some(target) = target
             {
                 page.set(target);
-                opened.set(Some(address_bar.entries_added()));
+                replaced.set(Some(Replaced {
+                    notice: "The scenario you opened replaced yours; Undo brings yours back.",
+                    // The module pushed the opened entry itself, uncounted: one more step back.
+                    back_to: i64::from(address_bar.entries_added()) - 1,
+                }));
             }
         });
-        Self { load, roots, page, opened, address_bar }
+        Self { load, roots, page, replaced, address_bar }
     }
 
     /// The elements the module mounts its pages into (`#catalog-root`, …): always in the page,
@@ -162,33 +175,43 @@ impl DeferredPages {
         }
     }
 
-    /// The user walked the history: an opening's Undo no longer means Back.
-    pub fn forget_opening(self) {
-        self.opened.set(None);
+    /// The user walked the history: a replacement's Undo no longer means Back.
+    pub fn forget_replacement(self) {
+        self.replaced.set(None);
     }
 
-    /// After "open this scenario": a notice that the user's scenario was replaced, with Undo, until
-    /// dismissed or undone. Undo goes back to the entry before the opening, past any changes made
-    /// since (one Back would undo only the last of them).
-    pub fn undo_open(self) -> impl IntoView {
-        let (opened, address_bar) = (self.opened, self.address_bar);
+    /// The example is about to replace the user's scenario (which becomes a history entry first).
+    pub fn replacing_with_example(self) {
+        self.address_bar.flush();
+        self.replaced.set(Some(Replaced {
+            notice: "The example replaced your scenario; Undo brings yours back.",
+            back_to: i64::from(self.address_bar.entries_added()),
+        }));
+    }
+
+    /// After "open this scenario" or "reset to the example": a notice that the user's scenario was
+    /// replaced, with Undo, until dismissed or undone. Undo goes back to the entry before the
+    /// replacement, past any changes made since (one Back would undo only the last of them).
+    pub fn undo_replacement(self) -> impl IntoView {
+        let (replaced, address_bar) = (self.replaced, self.address_bar);
         move || {
-            opened.get().map(|at| {
+            replaced.get().map(|Replaced { notice, back_to }| {
                 let undo = move |_| {
-                    opened.set(None);
+                    replaced.set(None);
                     // A change still waiting for typing to pause is an entry to step back over.
                     address_bar.flush();
-                    let since = address_bar.entries_added().saturating_sub(at);
-                    let steps = i32::try_from(since).unwrap_or(i32::MAX - 1) + 1;
-                    if let Ok(history) = window().history() {
+                    let steps = i64::from(address_bar.entries_added()) - back_to;
+                    if let (Ok(steps), Ok(history)) = (i32::try_from(steps), window().history())
+                        && steps > 0
+                    {
                         let _ = history.go_with_delta(-steps);
                     }
                 };
                 view! {
                     <div class="banner" role="status">
-                        <p id="opened-notice">"The scenario you opened replaced yours; Undo brings yours back."</p>
-                        <button type="button" id="undo-open" on:click=undo>"Undo"</button>
-                        <button type="button" on:click=move |_| opened.set(None)>"Dismiss"</button>
+                        <p id="replaced-notice">{notice}</p>
+                        <button type="button" id="undo-replaced" on:click=undo>"Undo"</button>
+                        <button type="button" on:click=move |_| replaced.set(None)>"Dismiss"</button>
                     </div>
                 }
             })

@@ -113,7 +113,7 @@ pub fn App() -> impl IntoView {
     // Back and Forward walk the user's scenarios: load the entry's scenario and page.
     let history_walk = window_event_listener(leptos::ev::popstate, move |_| {
         address_bar.loads_entry();
-        deferred.forget_opening();
+        deferred.forget_replacement();
         match app.load_from_url() {
             Ok(()) => link_problem.set(None),
             Err(problem) => link_problem.set(Some(format!(
@@ -182,7 +182,7 @@ pub fn App() -> impl IntoView {
         </header>
         {banner}
         {sheet_problem}
-        {deferred.undo_open()}
+        {deferred.undo_replacement()}
         {shown}
         {deferred.hosts()}
         <footer>{move || book.with(|b| format!(

@@ -20,6 +20,18 @@ async fn shown_problems(page: &Client) -> Vec<String> {
     serde_json::from_value(texts).unwrap_or_default()
 }
 
+/// A figure as the page prints it ("3.29M", "2,048") as a number.
+fn figure(text: &str) -> f64 {
+    let text = text.replace(',', "");
+    let (digits, scale) = match text.chars().last() {
+        Some('k') => (&text[..text.len() - 1], 1e3),
+        Some('M') => (&text[..text.len() - 1], 1e6),
+        Some('B') => (&text[..text.len() - 1], 1e9),
+        _ => (text.as_str(), 1.0),
+    };
+    digits.parse::<f64>().map(|n| n * scale).unwrap_or_else(|_| panic!("not a figure: {text}"))
+}
+
 /// The estimate is current: no field marked, no stale notice.
 async fn assert_valid(page: &Client, what: &str) {
     let problems = shown_problems(page).await;
@@ -98,6 +110,38 @@ async fn the_parameters_placeholder_typed_on_the_default_page_is_a_valid_model()
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_example_says_what_it_is_fits_and_shows_its_published_figure() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    let hours = wait_for_text(page, "#training-accelerator-hours").await;
+    let label = text_of(page, "#example-label").await;
+    assert!(label.contains("Example: DeepSeek-V3 pre-training"), "{label}");
+    assert!(label.contains("arXiv 2412.19437"), "the example names its source: {label}");
+    let published = text_of(page, "#training-accelerator-hours-published").await;
+    assert!(published.contains("2.664M") && published.contains("Table 1"), "{published}");
+    let memory = text_of(page, "#training-memory").await;
+    assert!(!memory.contains("does not fit"), "the published layout fits: {memory}");
+    assert_valid(page, "the example").await;
+
+    // FP8 gains over BF16 what published runs measured: the hours change.
+    choose(page, &[("training.precision", "bf16")]).await;
+    let bf16_hours = wait_for_change(page, "#training-accelerator-hours", &hours).await;
+    let speedup = figure(&bf16_hours) / figure(&hours);
+    assert!((1.1..1.7).contains(&speedup), "FP8 {hours}, BF16 {bf16_hours}");
+    // Changed, it is the user's scenario: no published figure, and a way back to the example.
+    let label = wait_for_change(page, "#example-label", &label).await;
+    assert!(label.contains("changed from the example"), "{label}");
+    assert!(text_of(page, "#training-accelerator-hours-published").await.is_empty());
+    super::click(page, "#reset-example").await;
+    assert_eq!(wait_for_change(page, "#training-accelerator-hours", &bf16_hours).await, hours);
+    // And the reset can be undone.
+    super::click(page, "#undo-replaced").await;
+    assert_eq!(wait_for_change(page, "#training-accelerator-hours", &hours).await, bf16_hours);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn back_returns_to_the_previous_scenario() {
     let browser = Browser::start().await;
     let page = &browser.client;
@@ -136,7 +180,7 @@ async fn the_offer_box_shows_the_priced_offer_after_opening_a_recommendation() {
     super::click(page, "ol.recommendations li button").await;
     poll(
         || async {
-            let undo = text_of(page, "#opened-notice").await;
+            let undo = text_of(page, "#replaced-notice").await;
             (!undo.is_empty()).then_some(undo)
         },
         "the opened scenario, with Undo",
@@ -167,7 +211,7 @@ async fn the_offer_box_shows_the_priced_offer_after_opening_a_recommendation() {
         assert!(message.starts_with("Choose an offer"), "{message}");
     }
     // Undo brings the user's scenario back.
-    super::click(page, "#undo-open").await;
+    super::click(page, "#undo-replaced").await;
     poll(
         || async {
             let url = page.current_url().await.ok()?.to_string();

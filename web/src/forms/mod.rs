@@ -70,9 +70,28 @@ pub struct Supersede {
     pub replaces: &'static [&'static str],
 }
 
+/// The scenario a form opens on (its fields' initial values): what it is, where it comes from,
+/// and the figures its source published, shown beside the estimate's while the form holds it.
+#[derive(Debug)]
+pub struct Example {
+    pub title: &'static str,
+    pub about: &'static str,
+    pub published: &'static [Published],
+}
+
+/// A figure published for an example: which key number it stands beside (`training-accelerator-hours`),
+/// as the source gives it, and the source.
+#[derive(Debug)]
+pub struct Published {
+    pub figure: &'static str,
+    pub value: &'static str,
+    pub source: &'static str,
+}
+
 /// Everything a page's form is made of.
 #[derive(Debug)]
 pub struct FormSpec {
+    pub example: Example,
     pub basic: &'static [FieldSpec],
     pub advanced: &'static [FieldSpec],
     pub alternatives: &'static [Alternative],
@@ -237,6 +256,25 @@ impl Form {
             _ => "",
         };
         written && field.value.with(|v| !v.trim().is_empty() && v.trim() != neutral)
+    }
+
+    pub fn example(&self) -> &'static Example {
+        &self.spec.example
+    }
+
+    /// Whether every field holds the example's value (tracked).
+    pub fn is_example(&self) -> bool {
+        self.fields
+            .with_value(|fields| fields.iter().all(|f| f.value.with(|v| v == f.spec.initial)))
+    }
+
+    /// Sets every field back to the example's value, none of them typed by the user. The model is
+    /// shared, so the other page follows.
+    pub fn reset_to_example(&self) {
+        for field in self.fields.get_value() {
+            field.value.set(field.spec.initial.to_owned());
+            field.typed.set(false);
+        }
     }
 
     fn field(&self, path: &str) -> Option<Field> {
@@ -431,8 +469,12 @@ pub fn ScenarioForm(
     errors: Signal<Vec<Error>>,
     defaults: Signal<Vec<Assumption>>,
     heading: &'static str,
-    intro: &'static str,
+    /// Which parts of the app's scenario the page uses and shares.
+    uses: &'static str,
     advanced_summary: &'static str,
+    /// Shown above the fields: what the form holds.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     // Each field's own problem, in words, or none (the engine's path stays in the JSON and CLI).
     let problem_at = move |path: &'static str| {
@@ -495,7 +537,8 @@ pub fn ScenarioForm(
     view! {
         <section class="inputs" aria-label="Scenario">
             <h2>{heading}</h2>
-            {(!intro.is_empty()).then(|| view! { <p class="hint">{intro}</p> })}
+            {children.map(|children| children())}
+            <p class="hint">{uses}</p>
             {basic.into_iter().map(field_view).collect_view()}
             <details class="advanced" prop:open=move || advanced_state.get() != (0, 0)>
                 <summary>{advanced_summary}{advanced_count}</summary>
@@ -663,6 +706,7 @@ mod tests {
     use super::*;
 
     const SPEC: FormSpec = FormSpec {
+        example: Example { title: "", about: "", published: &[] },
         basic: &[
             FieldSpec {
                 path: "model.parameters",

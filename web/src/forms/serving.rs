@@ -1,7 +1,7 @@
 //! The serving page's form: its scenario fields, basic then advanced, with the choices that pick which
 //! of them are written.
 
-use super::{Alternative, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede};
+use super::{Alternative, Example, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede};
 
 const WEIGHT_FORMATS: &[(&str, &str)] = &[
     ("bf16", "bf16"),
@@ -193,6 +193,11 @@ const ADVANCED: &[FieldSpec] = &[
 /// The form: "Load given as" and "Priced with" pick which fields are written; hourly rates replace
 /// the load above them, a pasted config the preset.
 pub static FORM: FormSpec = FormSpec {
+    example: Example {
+        title: "serving DeepSeek-V3",
+        about: "An illustrative chat workload, not a published deployment: 2M requests a day of 1,000 prompt and 300 generated tokens with targets of 1 s to the first token and 50 ms per token after it, in FP8 on Azure's 8×H200 (ND H200 v5) on demand, against DeepSeek's own API and GPT-5.",
+        published: &[],
+    },
     basic: BASIC,
     advanced: ADVANCED,
     alternatives: &[

@@ -1,7 +1,9 @@
 //! The training page's form: its scenario fields, basic then advanced, with the choices that pick which
 //! of them are written.
 
-use super::{Alternative, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede};
+use super::{
+    Alternative, Example, FieldSpec, FormSpec, Kind, PLANS, PRICING, Published, Supersede,
+};
 
 const PRECISIONS: &[(&str, &str)] =
     &[("bf16", "bf16"), ("fp16", "fp16"), ("fp8", "fp8"), ("fp32", "fp32")];
@@ -20,9 +22,10 @@ const TIERS: &[(&str, &str)] = &[
     ("block", "block"),
 ];
 
-/// Opens on DeepSeek-V3's pre-training (arXiv 2412.19437, Table 1: 14.8T tokens on 2,048 H800,
-/// priced by the report at $2 per GPU-hour; §3.2: 16-way pipeline and 64-way expert parallelism
-/// with ZeRO-1 data parallelism): a published run to compare with.
+/// Opens on DeepSeek-V3's pre-training as its report describes it (arXiv 2412.19437): 14.8T tokens
+/// on 2,048 H800 (Table 1, priced by the report at $2 per GPU-hour), FP8 mixed precision (§3.3),
+/// 16-way pipeline and 64-way expert parallelism with ZeRO-1 (§3.2), recomputing the cheap parts
+/// of each layer (§3.2.3): a published run to compare the estimate with.
 const BASIC: &[FieldSpec] = &[
     FieldSpec {
         path: "model.preset",
@@ -64,7 +67,7 @@ const BASIC: &[FieldSpec] = &[
         label: "Precision",
         hint: "",
         kind: Kind::Choice(PRECISIONS),
-        initial: "bf16",
+        initial: "fp8",
     },
     FieldSpec {
         path: "pricing",
@@ -288,10 +291,17 @@ const ADVANCED: &[FieldSpec] = &[
     },
     FieldSpec {
         path: "training.activation_checkpointing",
-        label: "Activation checkpointing",
+        label: "Activation checkpointing (recompute every layer)",
         hint: "",
         kind: Kind::Choice(YES_NO),
         initial: "",
+    },
+    FieldSpec {
+        path: "training.selective_recomputation",
+        label: "Selective recomputation (norms, MLP product, MLA keys and values)",
+        hint: "",
+        kind: Kind::Choice(YES_NO),
+        initial: "true",
     },
     FieldSpec {
         path: "training.reliability.mtbf_hours_per_node",
@@ -369,6 +379,22 @@ const ADVANCED: &[FieldSpec] = &[
 /// The form: basic fields, then the advanced ones; "Priced with" picks which price fields are
 /// written, and a pasted config stands in for the preset.
 pub static FORM: FormSpec = FormSpec {
+    example: Example {
+        title: "DeepSeek-V3 pre-training",
+        about: "14.8T tokens on 2,048 H800 GPUs in FP8, with the layout and price its technical report gives (arXiv 2412.19437). Its published figures stand beside the estimate's.",
+        published: &[
+            Published {
+                figure: "training-accelerator-hours",
+                value: "2.664M",
+                source: "pre-training, arXiv 2412.19437 Table 1",
+            },
+            Published {
+                figure: "training-compute-cost",
+                value: "$5.328M",
+                source: "at $2 per GPU-hour, arXiv 2412.19437 Table 1",
+            },
+        ],
+    },
     basic: BASIC,
     advanced: ADVANCED,
     alternatives: &[
@@ -401,5 +427,7 @@ pub static FORM: FormSpec = FormSpec {
         "training.parallelism.zero_stage",
         "training.micro_batch",
         "training.global_batch",
+        // DeepSeek-V3's own choice, as the example's layout is.
+        "training.selective_recomputation",
     ],
 };

@@ -1,5 +1,6 @@
 //! The app's pages: the two estimate pages in this module, the rest in the deferred module.
 
+pub mod example;
 pub mod results;
 pub mod serving;
 pub mod training;

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use mlcost::Assumption;
 
+use crate::forms::Published;
+
 use mlcost::format;
 use mlcost::units::Bytes;
 
@@ -14,11 +16,13 @@ pub struct KeyNumber {
     pub label: &'static str,
     pub value: String,
     pub default_source: Option<String>,
+    /// What the example's source published for this figure, while the page shows the example.
+    pub published: Option<&'static Published>,
 }
 
 impl KeyNumber {
     pub fn new(id: &'static str, label: &'static str, value: String) -> Self {
-        Self { id, label, value, default_source: None }
+        Self { id, label, value, default_source: None, published: None }
     }
 }
 
@@ -30,6 +34,11 @@ pub fn key_numbers(rows: Vec<KeyNumber>) -> impl IntoView {
                 <dd>
                     <span id=row.id>{row.value}</span>
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
+                    {row.published.map(|published| view! {
+                        <span class="published" id=format!("{}-published", row.id)>
+                            {format!("published: {} ({})", published.value, published.source)}
+                        </span>
+                    })}
                     {how(row.id).map(|text| view! {
                         <details class="how"><summary>"how?"</summary>{text}</details>
                     })}

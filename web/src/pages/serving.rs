@@ -10,6 +10,7 @@ use mlcost::{Error, PriceBook, Report};
 
 use crate::charts::{self, PageChart};
 use crate::forms::{Form, ScenarioForm};
+use crate::pages::example::example_label;
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
 use mlcost::units::{Bytes, Usd};
@@ -47,8 +48,10 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario"
-                intro="An example workload to start from: a chat assistant on the app's model in FP8 on eight H200s, 2M requests a day. The model is shared with the training page. Replace it all with yours; results follow as you type."
-                advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic" />
+                uses="This page prices the scenario's model and its serving part. The model is the one on the Training page too; the training part is not used here."
+                advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic">
+                {example_label(form)}
+            </ScenarioForm>
             <div class="outputs">
                 <section class="results" aria-label="Serving estimate" aria-live="polite">
                     <h2>"Estimate"</h2>

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 
 use crate::charts::{self, PageChart};
-use crate::forms::{Form, ScenarioForm};
+use crate::forms::{Form, Published, ScenarioForm};
+use crate::pages::example::example_label;
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
 
@@ -37,20 +38,26 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 
     // What the charts draw: the last valid scenario as JSON, written once per change for all of
     // them, which redraw when it or the prices change (not on every stale-state flip).
+    // The example's published figures stand beside the estimate's only while it is the example.
+    let on_example = Memo::new(move |_| form.is_example());
+    let published = move || if on_example.get() { form.example().published } else { &[] };
     let drawn = Memo::new(move |_| {
         last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
     });
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
-                heading="Training scenario" intro=""
-                advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage" />
+                heading="Training scenario"
+                uses="This page prices the scenario's model and its training part. The model is the one on the Serving page too; the serving part is not used here."
+                advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage">
+                {example_label(form)}
+            </ScenarioForm>
             <div class="outputs">
                 <section class="results" aria-label="Estimate" aria-live="polite">
                     <h2>"Estimate"</h2>
                     {move || match last_good.get() {
                         Some((_, Report { training: Some(t), .. })) => view! {
-                            <TrainingResults report=t stale=outcome.with(Result::is_err) />
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() />
                         }.into_any(),
                         _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
                     }}
@@ -70,7 +77,11 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 }
 
 #[component]
-fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
+fn TrainingResults(
+    report: TrainingReport,
+    stale: bool,
+    published: &'static [Published],
+) -> impl IntoView {
     let defaulted = |field: &str| {
         report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.to_string())
     };
@@ -120,7 +131,8 @@ fn TrainingResults(report: TrainingReport, stale: bool) -> impl IntoView {
     view! {
         {results::stale_notice(stale)}
         {results::key_numbers(rows.into_iter().map(|(id, label, value, default_source)| {
-            KeyNumber { id, label, value, default_source }
+            let published = published.iter().find(|p| p.figure == id);
+            KeyNumber { id, label, value, default_source, published }
         }).collect())}
         {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
         {(report.by_plan.len() > 1).then(|| results::table(

@@ -48,6 +48,12 @@ pub struct Training {
     /// Recompute activations in the backward pass instead of storing them.
     #[serde(default, skip_serializing_if = "is_default")]
     pub activation_checkpointing: bool,
+    /// Recompute only each layer's cheap parts in the backward pass (normalisations, the gated
+    /// MLP's product, MLA's key and value up-projections), as DeepSeek-V3 does (arXiv 2412.19437
+    /// §3.2.3) and Megatron-Core's selective recomputation offers: most of the memory saved for
+    /// under 1% more FLOPs. Has no effect under `activation_checkpointing`, which recomputes all.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub selective_recomputation: bool,
     #[serde(default, skip_serializing_if = "is_default")]
     pub optimizer: Optimizer,
     #[serde(default, skip_serializing_if = "is_default")]
@@ -110,6 +116,7 @@ impl Training {
             method: Method::Full,
             lora_rank: None,
             activation_checkpointing: false,
+            selective_recomputation: false,
             optimizer: Optimizer::Adamw,
             parallelism: Parallelism::default(),
             micro_batch: None,

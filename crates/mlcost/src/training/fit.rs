@@ -72,12 +72,23 @@ pub(crate) fn activations_note(
     let checkpointed =
         training_memory(model, layout, &Setup { activation_checkpointing: true, ..*setup });
     let gb = |bytes: Bytes| bytes.get() / 1e9;
+    // Selective recomputation saves less: worth saying only when it is enough.
+    let selective = (!setup.selective_recomputation)
+        .then(|| training_memory(model, layout, &Setup { selective_recomputation: true, ..*setup }))
+        .filter(|selective| selective.total() <= capacity)
+        .map(|selective| {
+            format!(
+                "; recomputing only the cheap parts (training.selective_recomputation, as DeepSeek-V3 does, arXiv 2412.19437 §3.2.3) would need {:.0} GB for under 1% more FLOPs",
+                gb(selective.total())
+            )
+        });
     Some(format!(
-        "does not fit: {:.0} GB per accelerator against {:.0} GB, {:.0} GB of it activations (16-bit, every layer's kept for the backward pass). Checkpointing them (training.activation_checkpointing) would need {:.0} GB, at the cost of recomputing the forward pass; large runs that fit such layouts without it recompute selected operations and keep some activations in FP8 (DeepSeek-V3, arXiv 2412.19437 §3.2.3 and §3.3.2), which this estimate does not model",
+        "does not fit: {:.0} GB per accelerator against {:.0} GB, {:.0} GB of it activations (16-bit, every layer's kept for the backward pass). Checkpointing them (training.activation_checkpointing) would need {:.0} GB, at the cost of recomputing the forward pass{}",
         gb(memory.total()),
         gb(capacity),
         gb(activations),
         gb(checkpointed.total()),
+        selective.unwrap_or_default(),
     ))
 }
 
@@ -203,6 +214,7 @@ mod tests {
                     lora_rank: 16,
                     micro_batch: 1,
                     activation_checkpointing: checkpointing,
+                    selective_recomputation: false,
                     adapter_parameters: 0.0,
                 };
                 let scenario = Layout { data: 8, tensor: 1, pipeline: 1, expert, zero_stage };

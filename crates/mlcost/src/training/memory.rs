@@ -148,6 +148,13 @@ pub fn training_memory_with(
 /// sized from their heads (MLA's are wider than the hidden size). Sequence parallelism with tensor parallelism divides
 /// it all by t (§4.2.2). Full checkpointing keeps only each layer's 2·sbh input, plus one layer's
 /// activations while it is recomputed. The loss adds FP32 logits, s·b·vocab·4 bytes, split by t.
+///
+/// Selective recomputation (DeepSeek-V3, arXiv 2412.19437 §3.2.3) stores each norm's input instead
+/// of its output and recomputes the norm (the 4·sbh of norms goes), keeps a gated MLP's gate and up
+/// outputs and recomputes their product (6·sbi becomes 4·sbi), and with MLA keeps the compressed
+/// key-value latent and recomputes the keys and values from it (2·kv·(qk + v) becomes twice the
+/// latent's width). DeepSeek-V3 also recomputes the query up-projection and keeps some activations
+/// in FP8; neither is modelled, so this errs high.
 pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
     let s = f64::from(shape.sequence_length);
     let b = f64::from(setup.micro_batch);
@@ -157,12 +164,21 @@ pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
     let (qk, v) = (f64::from(shape.qk_head_dim), f64::from(shape.v_head_dim));
     // Attention: its input, Q, K, V and the output projection's input (2 bytes per element each)
     // and the dropout mask (1 byte): 11·h for multi-head attention with h = heads·d.
-    let attention = 2.0 * h + 2.0 * heads * qk + 2.0 * kv * (qk + v) + 2.0 * heads * v + h;
+    let selective = setup.selective_recomputation;
+    let keys_values = match shape.mla_cache_width {
+        Some(latent) if selective => 2.0 * f64::from(latent),
+        _ => 2.0 * kv * (qk + v),
+    };
+    let attention = 2.0 * h + 2.0 * heads * qk + keys_values + 2.0 * heads * v + h;
     // MLP: input and dropout mask (3·h), then 4 (or 6 gated) bytes per element of each routed-to
     // expert's width.
     let width = shape.mlp_activation_width();
-    let mlp = 3.0 * h + if shape.gated_mlp { 6.0 * width } else { 4.0 * width };
-    let norms = 4.0 * h;
+    let per_width = match (shape.gated_mlp, selective) {
+        (true, false) => 6.0,
+        (true, true) | (false, _) => 4.0,
+    };
+    let mlp = 3.0 * h + per_width * width;
+    let norms = if selective { 0.0 } else { 4.0 * h };
     let t = f64::from(layout.tensor);
     let per_layer = s * b * (attention + mlp + norms) / t;
     let layers = f64::from(shape.layers);
@@ -190,6 +206,7 @@ mod tests {
             lora_rank: 16,
             micro_batch: 1,
             activation_checkpointing: false,
+            selective_recomputation: false,
             adapter_parameters: 0.0,
         }
     }

@@ -20,6 +20,19 @@ pub struct Work {
     pub trainable_parameters: Parameters,
 }
 
+/// The matrix FLOPs selective recomputation repeats per token: with MLA, the keys and values
+/// up-projected again from the latent, 2 · latent · kv_heads · (qk + v) per layer. The latent's width
+/// and the keys' widths include their rotary parts, which are not up-projected, so this errs high
+/// (by about two fifths for DeepSeek-V3); norms and the MLP's product are elementwise, not matrix work.
+pub fn selective_recompute_flops_per_token(shape: &Shape) -> f64 {
+    shape.mla_cache_width.map_or(0.0, |latent| {
+        2.0 * f64::from(latent)
+            * f64::from(shape.kv_heads)
+            * f64::from(shape.qk_head_dim + shape.v_head_dim)
+            * f64::from(shape.layers)
+    })
+}
+
 /// The run's FLOPs, counted the way MFU is defined, and the parameters it trains.
 pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
     let model = &run.model;
@@ -50,8 +63,14 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
         }
     };
     let model_flops = Flops::new(per_token * tokens);
-    let hardware_flops =
-        if checkpointing { Flops::new((per_token + recomputed) * tokens) } else { model_flops };
+    let hardware_flops = if checkpointing {
+        Flops::new((per_token + recomputed) * tokens)
+    } else if run.setup.selective_recomputation {
+        let selective = model.shape.as_ref().map_or(0.0, selective_recompute_flops_per_token);
+        Flops::new((per_token + selective) * tokens)
+    } else {
+        model_flops
+    };
     Work {
         tokens: Some(Tokens::new(tokens)),
         model_flops,

@@ -67,6 +67,8 @@ pub struct Setup {
     pub lora_rank: u32,
     pub micro_batch: u32,
     pub activation_checkpointing: bool,
+    /// Recompute the cheap parts of each layer (see `Training::selective_recomputation`).
+    pub selective_recomputation: bool,
     /// Adapter parameters (LoRA, QLoRA); 0 for full training.
     pub adapter_parameters: f64,
 }
@@ -384,6 +386,7 @@ pub(crate) fn setup(
         lora_rank,
         micro_batch,
         activation_checkpointing: training.activation_checkpointing,
+        selective_recomputation: training.selective_recomputation,
         adapter_parameters,
     }
 }
