@@ -165,7 +165,9 @@ async fn serving_page_prices_the_example_and_follows_the_daily_volume() {
     }
     // Every default the engine filled in is listed with its source.
     let defaults = wait_for_text(page, ".assumptions").await;
-    assert!(defaults.contains("serving.engine_efficiency.compute"), "{defaults}");
+    // Under the field's label, not the engine's path (which stays in the tooltip).
+    assert!(defaults.contains("Engine compute efficiency = "), "{defaults}");
+    assert!(!defaults.contains("serving.engine_efficiency.compute"), "{defaults}");
     for chart in ["serving-latency-chart", "serving-api-chart"] {
         wait_for_ink(page, chart).await;
     }

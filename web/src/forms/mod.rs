@@ -136,12 +136,27 @@ pub struct Form {
     /// The forms sharing this one's model, whose model-following settings a change of model
     /// resets too.
     partners: StoredValue<Vec<Form>>,
+    /// The scenario the example's fields make. Compared as a scenario, not field by field: a link
+    /// to the example writes "2" where the example says "2.00".
+    example_scenario: StoredValue<Option<Scenario>>,
 }
 
 impl Form {
     pub fn new(spec: &'static FormSpec) -> Self {
         let fields = spec.basic.iter().chain(spec.advanced).map(Field::new).collect();
-        Self { spec, fields: StoredValue::new(fields), partners: StoredValue::new(Vec::new()) }
+        Self::with_example(Self {
+            spec,
+            fields: StoredValue::new(fields),
+            partners: StoredValue::new(Vec::new()),
+            example_scenario: StoredValue::new(None),
+        })
+    }
+
+    /// The form, knowing the scenario of its example: the one its fields hold when it is made.
+    fn with_example(self) -> Self {
+        let example = untrack(|| self.scenario().ok());
+        self.example_scenario.set_value(example);
+        self
     }
 
     /// A form whose `model.*` fields are `other`'s own signals: the app's scenario has one model,
@@ -169,11 +184,12 @@ impl Form {
                 .collect()
         });
         fields.extend(unseen);
-        let form = Self {
+        let form = Self::with_example(Self {
             spec,
             fields: StoredValue::new(fields),
             partners: StoredValue::new(vec![*other]),
-        };
+            example_scenario: StoredValue::new(None),
+        });
         other.partners.update_value(|partners| partners.push(form));
         form
     }
@@ -258,14 +274,19 @@ impl Form {
         written && field.value.with(|v| !v.trim().is_empty() && v.trim() != neutral)
     }
 
+    /// The label of the field at `path`, if the form has one.
+    pub fn label(&self, path: &str) -> Option<&'static str> {
+        self.field(path).map(|f| f.spec.label)
+    }
+
     pub fn example(&self) -> &'static Example {
         &self.spec.example
     }
 
-    /// Whether every field holds the example's value (tracked).
+    /// Whether the form describes its example's scenario (tracked).
     pub fn is_example(&self) -> bool {
-        self.fields
-            .with_value(|fields| fields.iter().all(|f| f.value.with(|v| v == f.spec.initial)))
+        let scenario = self.scenario().ok();
+        scenario.is_some() && self.example_scenario.with_value(|example| *example == scenario)
     }
 
     /// Sets every field back to the example's value, none of them typed by the user. The model is
@@ -798,6 +819,24 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["serving.traffic"], "traffic supersedes the rate");
         assert!(errors[0].to_string().contains("\"two\" is not a number"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn each_form_opens_on_its_example_and_a_link_to_it_is_still_the_example() {
+        let owner = Owner::new();
+        owner.set();
+        let app = crate::state::AppScenario::new();
+        for form in [app.training, app.serving] {
+            assert!(form.is_example(), "{}", form.example().title);
+        }
+        // The example's link, loaded back: "2" for "2.00", "14.8T" written by the link.
+        let scenario = app.scenario().unwrap();
+        app.load(&scenario);
+        assert!(app.training.is_example() && app.serving.is_example());
+        app.training.value("training.accelerator_count").unwrap().set("1024".into());
+        assert!(!app.training.is_example() && app.serving.is_example());
+        app.training.reset_to_example();
+        assert!(app.training.is_example());
     }
 
     #[test]

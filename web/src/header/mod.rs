@@ -17,6 +17,9 @@ pub struct DarkTheme(pub RwSignal<bool>);
 
 const THEME_KEY: &str = "mlcost.theme";
 
+/// The window event that says the theme changed (its detail: "dark" or "light").
+pub const THEME_EVENT: &str = "mlcost-theme";
+
 impl DarkTheme {
     /// The user's pick kept in storage, else the system's preference.
     pub fn chosen() -> Self {
@@ -39,6 +42,8 @@ impl DarkTheme {
             && root.get_attribute("data-theme").as_deref() != Some(theme)
         {
             let _ = root.set_attribute("data-theme", theme);
+            // The deferred module's charts redraw in it (the app's own follow this signal).
+            crate::dom::events::send(THEME_EVENT, theme);
         }
         theme
     }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use mlcost::Assumption;
 
-use crate::forms::Published;
+use crate::forms::{Form, Published};
 
 use mlcost::format;
 use mlcost::units::Bytes;
@@ -173,19 +173,42 @@ pub fn table(
     }
 }
 
-pub fn assumptions(list: &[Assumption]) -> impl IntoView + use<> {
+/// The defaults the engine used, each under the name of the field of `form` that would set it (its
+/// path, which the JSON and CLI use, in the tooltip).
+pub fn assumptions(list: &[Assumption], form: Option<Form>) -> impl IntoView + use<> {
     (!list.is_empty()).then(|| {
         view! {
             <details class="assumptions" open>
                 <summary>"Defaults used and their sources"</summary>
                 <ul>
-                    {list.iter().map(|a| view! {
-                        <li><code>{a.field.to_string()}</code>" = "{format::trimmed(a.value)}": "{a.citation()}</li>
+                    {list.iter().map(|a| {
+                        let path = a.field.to_string();
+                        let label = form.and_then(|form| form.label(&path));
+                        let name = label.map_or_else(|| spoken(&path), str::to_owned);
+                        view! {
+                            <li><strong title=path>{name}</strong>" = "{format::trimmed(a.value)}": "{a.citation()}</li>
+                        }
                     }).collect_view()}
                 </ul>
             </details>
         }
     })
+}
+
+/// A field no form shows, named in words: `training.storage.checkpoints_kept` is "Checkpoints kept".
+fn spoken(path: &str) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    match last {
+        "pue" => "PUE (data-centre power overhead)".to_owned(),
+        _ => {
+            let words = last.replace('_', " ");
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        }
+    }
 }
 
 pub fn notes(list: &[String]) -> impl IntoView + use<> {

@@ -57,7 +57,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Estimate"</h2>
                     {move || match last_good.get() {
                         Some((_, r)) => view! {
-                            {serving_results(r, outcome.with(Result::is_err))}
+                            {serving_results(r, outcome.with(Result::is_err), form)}
                         }.into_any(),
                         None => view! { <p>"Fill in the scenario to see what serving it costs."</p> }.into_any(),
                     }}
@@ -90,7 +90,7 @@ fn plural(count: u32, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
 
-fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
+fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoView {
     let priced = report.price_per_accelerator_hour.map_or_else(
         || format::MISSING.to_owned(),
         |price| {
@@ -152,12 +152,16 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         KeyNumber::new(
             "serving-ttft",
             "Time to first token",
-            format!("{:.0} ms at batch {}", report.ttft_ms.get(), report.batch_at_slo.max(1)),
+            format!(
+                "{} at batch {}",
+                format::milliseconds(report.ttft_ms.get()),
+                format::whole(f64::from(report.batch_at_slo.max(1)))
+            ),
         ),
         KeyNumber::new(
             "serving-tpot",
             "Time per output token",
-            format!("{:.1} ms", report.tpot_ms.get()),
+            format::milliseconds(report.tpot_ms.get()),
         ),
         KeyNumber::new(
             "serving-throughput",
@@ -224,7 +228,7 @@ fn serving_results(report: ServingReport, stale: bool) -> impl IntoView {
         {report.best_mix.as_ref().map(|m| view! {
             <p class="recommendation" id="serving-best-mix">"Cheapest commitment: "{mix(m)}</p>
         })}
-        {results::assumptions(&report.assumptions)}
+        {results::assumptions(&report.assumptions, Some(form))}
         {results::notes(&report.notes)}
     }
 }

@@ -57,7 +57,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Estimate"</h2>
                     {move || match last_good.get() {
                         Some((_, Report { training: Some(t), .. })) => view! {
-                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() />
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form />
                         }.into_any(),
                         _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
                     }}
@@ -70,9 +70,47 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Cost against time across offers (Pareto front)"</h2>
                     {charts::page_chart(PageChart::Pareto, drawn, book)}
                     <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
+                    {move || last_good.with(|good| {
+                        let front = good.as_ref()?.1.training.as_ref()?.rightsizing.as_ref()?.pareto_front.clone();
+                        Some(front_table(front))
+                    })}
                 </section>
             </div>
         </main>
+    }
+}
+
+/// The Pareto front's points, numbered as the chart numbers them (cheapest first).
+fn front_table(front: Vec<mlcost::training::report::Candidate>) -> impl IntoView {
+    let rows = front
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Row {
+            header: (i + 1).to_string(),
+            title: None,
+            cells: vec![
+                Cell::text(format!(
+                    "{}× {} ({})",
+                    format::whole(f64::from(c.accelerator_count)),
+                    c.accelerator,
+                    c.offer
+                )),
+                Cell::text(c.plan.as_str().to_owned()),
+                Cell::number(format::duration(c.wall_clock_hours)),
+                Cell::number(format::usd(c.compute_cost_usd)),
+            ],
+        })
+        .collect();
+    view! {
+        <details class="front-points" open>
+            <summary>"The front's points"</summary>
+            {results::table(
+                "training-front",
+                "Each numbered point of the chart, cheapest first",
+                &["#", "Accelerators (offer)", "Plan", "Wall-clock", "Compute"],
+                rows,
+            )}
+        </details>
     }
 }
 
@@ -81,6 +119,7 @@ fn TrainingResults(
     report: TrainingReport,
     stale: bool,
     published: &'static [Published],
+    form: Form,
 ) -> impl IntoView {
     let defaulted = |field: &str| {
         report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.to_string())
@@ -158,7 +197,7 @@ fn TrainingResults(
                 {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
             </p>
         })}
-        {results::assumptions(&report.assumptions)}
+        {results::assumptions(&report.assumptions, Some(form))}
         {results::notes(&report.notes)}
     }
 }

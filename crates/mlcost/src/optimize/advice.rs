@@ -168,6 +168,17 @@ impl Move {
         }
     }
 
+    /// A word or two for the move, as a chart's category label ("right-size", "FP8").
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Move::TrainingRightSize | Move::ServingRightSize => "right-size",
+            Move::TrainingFp8 => "FP8",
+            Move::TrainingPlan | Move::ServingPlan => "plan",
+            Move::ServingQuantize => "quantize",
+            Move::ServingCommitment => "commit",
+        }
+    }
+
     /// The move an id names.
     pub fn parse(id: &str) -> Option<Move> {
         Move::ALL.into_iter().find(|m| m.as_str() == id)

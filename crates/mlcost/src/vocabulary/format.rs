@@ -47,10 +47,10 @@ pub fn significant(value: f64) -> String {
     format!("{value:.decimals$}")
 }
 
-/// A count at a glance: "2048", "12.30k", "2.66M".
+/// A count at a glance: "8", "2,048", "12.30k", "2.66M".
 pub fn count(value: f64) -> String {
     let (scaled, suffix) = scale(value);
-    if suffix.is_empty() { format!("{value:.0}") } else { format!("{scaled:.2}{suffix}") }
+    if suffix.is_empty() { whole(value) } else { format!("{scaled:.2}{suffix}") }
 }
 
 /// A count to copy: whole units with thousands separators ("2,664,000"); below 100, two
@@ -59,6 +59,30 @@ pub fn grouped(value: f64) -> String {
     if value.abs() < 100.0 {
         return format!("{value:.2}");
     }
+    whole(value)
+}
+
+/// Milliseconds at a glance: a decimal below 100 ("67.7 ms"), whole above ("15,015 ms").
+pub fn milliseconds(value: f64) -> String {
+    if value.abs() < 100.0 { format!("{value:.1} ms") } else { format!("{} ms", whole(value)) }
+}
+
+/// Money in as few characters as a round value needs, for axis ticks: "$10M", "$1.5M", "$5,000",
+/// "$0.25".
+pub fn usd_short(value: Usd) -> String {
+    let value = value.get();
+    if value < 0.0 {
+        return format!("−{}", usd_short(Usd::new(-value)));
+    }
+    let (scaled, suffix) = scale(value);
+    if suffix.is_empty() && value >= 1000.0 {
+        return format!("${}", whole(value));
+    }
+    format!("${}{suffix}", trimmed(scaled))
+}
+
+/// A whole number with thousands separators: "8", "2,048", "-2,460,526".
+pub fn whole(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -150,6 +174,14 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
+    fn axis_money_is_as_short_as_its_value() {
+        assert_eq!(usd_short(Usd::new(1e7)), "$10M");
+        assert_eq!(usd_short(Usd::new(1.5e6)), "$1.5M");
+        assert_eq!(usd_short(Usd::new(5000.0)), "$5,000");
+        assert_eq!(usd_short(Usd::new(0.25)), "$0.25");
+    }
+
+    #[test]
     fn money_at_a_glance_scales() {
         assert_eq!(usd(Usd::new(5_328_000.0)), "$5.33M");
         assert_eq!(usd(Usd::new(950.5)), "$950.50");
@@ -167,7 +199,11 @@ mod tests {
     #[test]
     fn counts_scale_or_group() {
         assert_eq!(count(2_664_000.0), "2.66M");
-        assert_eq!(count(2048.0), "2048");
+        assert_eq!(count(2048.0), "2,048");
+        assert_eq!(count(8.0), "8");
+        assert_eq!(whole(-2_460_526.4), "-2,460,526");
+        assert_eq!(milliseconds(15_015.2), "15,015 ms");
+        assert_eq!(milliseconds(67.74), "67.7 ms");
         assert_eq!(grouped(1_161_274.2), "1,161,274");
         assert_eq!(grouped(-2_460_526.0), "-2,460,526");
     }

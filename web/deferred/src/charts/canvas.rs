@@ -27,8 +27,32 @@ impl std::fmt::Debug for ChartCanvas {
     }
 }
 
+/// The widest a chart is drawn, in pixels: its size on a desktop.
+const WIDEST: u32 = 720;
+/// The lowest a chart is drawn: below this its axes leave no room for the data.
+const LOWEST: u32 = 240;
+
+/// Sizes the canvas to the width the page shows it at, so a phone gets a chart drawn for its
+/// width (full-size text, fewer ticks) instead of a desktop one scaled down to unreadable; half as
+/// tall as wide, at least `LOWEST`. A canvas not shown (width 0) keeps its size.
+fn fit_to_shown_width(canvas: &HtmlCanvasElement) {
+    let Ok(shown) = u32::try_from(canvas.client_width()) else { return };
+    if shown == 0 {
+        return;
+    }
+    let width = shown.min(WIDEST);
+    let height = (width / 2).max(LOWEST);
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+}
+
 impl ChartCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, String> {
+        fit_to_shown_width(&canvas);
         let context = canvas
             .get_context("2d")
             .ok()

@@ -9,63 +9,102 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::palette;
 
-/// Where along the top of the plotting area a legend sits.
-#[derive(Debug, Clone, Copy)]
-pub enum Corner {
-    Left,
-    Middle,
-    Right,
-}
-
 /// A legend entry: its text, its colour, and whether it is a line (else a filled block).
 pub type LegendItem = (String, RGBColor, bool);
 
-/// Draws a legend box in a corner of the plotting area.
+/// The legend's text.
+fn font() -> TextStyle<'static> {
+    ("sans-serif", 12).into_font().into()
+}
+
+/// Height of a legend row, in pixels.
+const ROW: i32 = 18;
+
+/// Draws the legend in a band across the top of `area`, its entries in as many rows as the width
+/// needs, and returns the area below it for the chart: there the legend never covers the data.
+pub fn legend_above(
+    area: &DrawingArea<ChartCanvas, Shift>,
+    items: &[LegendItem],
+) -> Result<DrawingArea<ChartCanvas, Shift>, String> {
+    if items.is_empty() {
+        return Ok(area.clone());
+    }
+    let font = font();
+    let (width, _) = area.dim_in_pixel();
+    let width = width as i32;
+    // Each entry: a 16 px swatch, a gap, its text, then space before the next.
+    let mut placed = Vec::with_capacity(items.len());
+    let (mut x, mut row) = (12, 0);
+    for item in items {
+        let text = area.estimate_text_size(&item.0, &font).map_or(0, |(w, _)| w as i32);
+        let entry = 22 + text + 16;
+        if x > 12 && x + entry > width - 8 {
+            (x, row) = (12, row + 1);
+        }
+        placed.push((x, row, item));
+        x += entry;
+    }
+    let height = (row + 1) * ROW + 6;
+    let (band, rest) = area.split_vertically(height);
+    let error = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let ink = palette::ink();
+    let style = font.color(&ink).pos(Pos::new(HPos::Left, VPos::Center));
+    for (x, row, (label, color, line)) in placed {
+        let y = 4 + row * ROW + ROW / 2;
+        if *line {
+            band.draw(&PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)))
+                .map_err(error)?;
+        } else {
+            band.draw(&Rectangle::new([(x + 2, y - 5), (x + 14, y + 5)], color.filled()))
+                .map_err(error)?;
+        }
+        band.draw(&Text::new(label.clone(), (x + 22, y), style.clone())).map_err(error)?;
+    }
+    Ok(rest)
+}
+
+/// Draws a legend box at the top left of `panel`, an area of its own beside the chart (a Gantt
+/// chart's rows fill its whole height, so its legend goes to the side, not above).
 pub fn draw_legend(
-    plot: &DrawingArea<ChartCanvas, Shift>,
-    corner: Corner,
+    panel: &DrawingArea<ChartCanvas, Shift>,
     items: &[LegendItem],
 ) -> Result<(), String> {
     if items.is_empty() {
         return Ok(());
     }
-    let font: TextStyle = ("sans-serif", 12).into_font().into();
+    let font = font();
     let widest = items
         .iter()
-        .map(|(label, ..)| plot.estimate_text_size(label, &font).map_or(0, |(w, _)| w))
+        .map(|(label, ..)| panel.estimate_text_size(label, &font).map_or(0, |(w, _)| w))
         .max()
         .unwrap_or(0) as i32;
-    let (plot_width, _) = plot.dim_in_pixel();
     let (width, height) = (widest + 40, items.len() as i32 * 16 + 8);
-    let left = match corner {
-        Corner::Left => 8,
-        Corner::Middle => (plot_width as i32 - width) / 2,
-        Corner::Right => plot_width as i32 - width - 8,
-    };
+    let left = 8;
     let top = 8;
     let error = |e: DrawingAreaErrorKind<_>| e.to_string();
-    plot.draw(&Rectangle::new(
-        [(left, top), (left + width, top + height)],
-        palette::paper().mix(0.85).filled(),
-    ))
-    .map_err(error)?;
-    plot.draw(&Rectangle::new(
-        [(left, top), (left + width, top + height)],
-        palette::ink().mix(0.3),
-    ))
-    .map_err(error)?;
+    panel
+        .draw(&Rectangle::new(
+            [(left, top), (left + width, top + height)],
+            palette::paper().mix(0.85).filled(),
+        ))
+        .map_err(error)?;
+    panel
+        .draw(&Rectangle::new([(left, top), (left + width, top + height)], palette::ink().mix(0.3)))
+        .map_err(error)?;
     for (i, (label, color, line)) in items.iter().enumerate() {
         let y = top + 12 + i as i32 * 16;
         if *line {
-            plot.draw(&PathElement::new([(left + 6, y), (left + 22, y)], color.stroke_width(2)))
+            panel
+                .draw(&PathElement::new([(left + 6, y), (left + 22, y)], color.stroke_width(2)))
                 .map_err(error)?;
         } else {
-            plot.draw(&Rectangle::new([(left + 8, y - 5), (left + 20, y + 5)], color.filled()))
+            panel
+                .draw(&Rectangle::new([(left + 8, y - 5), (left + 20, y + 5)], color.filled()))
                 .map_err(error)?;
         }
         let ink = palette::ink();
         let style = font.clone().color(&ink).pos(Pos::new(HPos::Left, VPos::Center));
-        plot.draw(&Text::new(label.clone(), (left + 28, y), style)).map_err(error)?;
+        panel.draw(&Text::new(label.clone(), (left + 28, y), style)).map_err(error)?;
     }
     Ok(())
 }

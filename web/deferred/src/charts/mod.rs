@@ -10,6 +10,7 @@ pub mod canvas;
 pub mod legend;
 pub mod palette;
 pub mod serving;
+pub mod ticks;
 pub mod training;
 
 use std::cell::RefCell;
@@ -38,6 +39,7 @@ where
     let failure = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let data = data.get();
+        theme_changes().track();
         if let Some(canvas) = canvas.get() {
             failure.set(draw(canvas, &data).err());
         }
@@ -49,6 +51,10 @@ where
     }
 }
 
+fn theme_changes() -> ArcRwSignal<u32> {
+    THEME_CHANGES.with(Clone::clone)
+}
+
 /// A scenario read from its JSON and its report (or why there is none).
 type Estimate = Rc<(Scenario, Result<Report, String>)>;
 
@@ -56,6 +62,17 @@ type Estimate = Rc<(Scenario, Result<Report, String>)>;
 type Estimated = ((String, String), Estimate);
 
 thread_local! {
+    /// Counts the app's theme switches: each chart tracks it and redraws in the new theme (the
+    /// palette reads the theme when drawing). One listener for the module, made on first use.
+    static THEME_CHANGES: ArcRwSignal<u32> = {
+        let changes = ArcRwSignal::new(0);
+        let bump = changes.clone();
+        mlcost_web::dom::events::listen(mlcost_web::header::THEME_EVENT, move |_| {
+            bump.update(|count| *count += 1);
+        });
+        changes
+    };
+
     /// The last scenario read for a page chart and its report: a page's charts all draw the same
     /// scenario, so it is read and estimated once per change, not once per chart.
     static LAST_ESTIMATE: RefCell<Option<Estimated>> = const { RefCell::new(None) };

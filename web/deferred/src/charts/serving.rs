@@ -3,6 +3,7 @@
 
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::palette;
+use crate::charts::ticks::log_ticks;
 use mlcost::serving::{BatchPoint, HourPlan};
 use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
@@ -61,17 +62,36 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         return blank(&root);
     }
     let x_range = (0.8..largest.max(2.0) * 1.25).log_scale().base(2.0);
-    let mut chart = ChartBuilder::on(&root)
+    let mut legend: Vec<crate::charts::legend::LegendItem> = vec![
+        ("time to first token".to_owned(), TTFT_COLOR, true),
+        ("time per output token".to_owned(), TPOT_COLOR, true),
+    ];
+    if data.batch_at_slo > 0 {
+        legend.push((
+            format!(
+                "largest batch meeting the targets: {}",
+                format::whole(f64::from(data.batch_at_slo))
+            ),
+            MARK_COLOR,
+            true,
+        ));
+    }
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let (ms_low, ms_high) = (low * 0.7, high * 1.4);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
+        .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        // Headroom above the highest line keeps the legend off the curves and targets.
-        .build_cartesian_2d(x_range, (low * 0.7..high * 4.0).log_scale())
+        .build_cartesian_2d(
+            x_range,
+            (ms_low..ms_high).log_scale().with_key_points(log_ticks(ms_low, ms_high)),
+        )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc("batch (sequences in flight)")
         .y_desc("milliseconds")
-        .x_label_formatter(&|b| format!("{b:.0}"))
+        .x_label_formatter(&|b| format::whole(*b))
         .y_label_formatter(&|ms| format::trimmed(*ms))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -84,9 +104,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         ),
         ("time per output token", TPOT_COLOR, data.tpot_target, |p| p.tpot_ms.get()),
     ];
-    let mut legend: Vec<crate::charts::legend::LegendItem> = Vec::new();
-    for (name, color, target, metric) in series {
-        legend.push((name.to_owned(), color, true));
+    for (_, color, target, metric) in series {
         let points: Vec<(f64, f64)> = data
             .curve
             .iter()
@@ -113,21 +131,11 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         let batch = f64::from(data.batch_at_slo);
         chart
             .draw_series(LineSeries::new(
-                [(batch, low * 0.7), (batch, high * 4.0)],
+                [(batch, ms_low), (batch, ms_high)],
                 MARK_COLOR.stroke_width(1),
             ))
             .map_err(|e| e.to_string())?;
-        legend.push((
-            format!("largest batch meeting the targets: {}", data.batch_at_slo),
-            MARK_COLOR,
-            true,
-        ));
     }
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Left,
-        &legend,
-    )?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -334,17 +342,35 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
     if !(cheapest > 0.0 && dearest.is_finite()) {
         return blank(&root);
     }
-    let mut chart = ChartBuilder::on(&root)
+    let mut legend: Vec<crate::charts::legend::LegendItem> =
+        vec![("self-hosted (autoscaled; ring: now)".into(), TTFT_COLOR, true)];
+    for (api, color) in data.apis.iter().zip(API_COLORS.iter().cycle()) {
+        legend.push((
+            match api.break_even {
+                Some(v) => format!("{} (break-even {}/day)", api.name, format::count(v)),
+                None => format!("{} (never cheaper to self-host)", api.name),
+            },
+            *color,
+            true,
+        ));
+    }
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let (cost_low, cost_high) = (cheapest * 0.7, dearest * 1.4);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
+        .margin_top(4)
         .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d((low..high).log_scale(), (cheapest * 0.7..dearest * 1.4).log_scale())
+        .y_label_area_size(70)
+        .build_cartesian_2d(
+            (low..high).log_scale().with_key_points(log_ticks(low, high)),
+            (cost_low..cost_high).log_scale().with_key_points(log_ticks(cost_low, cost_high)),
+        )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc("requests per day")
         .y_desc("USD per month")
         .x_label_formatter(&|v| format::count(*v))
-        .y_label_formatter(&|c| format::usd(Usd::new(*c)))
+        .y_label_formatter(&|c| format::usd_short(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -353,8 +379,6 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
             TTFT_COLOR.stroke_width(3),
         ))
         .map_err(|e| e.to_string())?;
-    let mut legend: Vec<crate::charts::legend::LegendItem> =
-        vec![("self-hosted (autoscaled)".into(), TTFT_COLOR, true)];
     if let Some(now) = data.current {
         chart
             .draw_series(std::iter::once(Circle::new(
@@ -373,22 +397,9 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
                 color.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
-        legend.push((
-            match api.break_even {
-                Some(v) => format!("{} (break-even {}/day)", api.name, format::count(v)),
-                None => format!("{} (never cheaper to self-host)", api.name),
-            },
-            color,
-            true,
-        ));
         chart
             .draw_series(api.break_even.map(|v| Circle::new((v, cost(v)), 6, color.filled())))
             .map_err(|e| e.to_string())?;
     }
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Left,
-        &legend,
-    )?;
     root.present().map_err(|e| e.to_string())
 }

@@ -2,6 +2,7 @@
 
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::palette;
+use crate::charts::ticks::log_ticks;
 use mlcost::format;
 use mlcost::units::{Hours, Usd};
 use mlcost::{PriceBook, Scenario, TrainingReport};
@@ -73,21 +74,33 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
     let (min_days, max_days) = points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
         (lo.min(p.wall_clock_days), hi.max(p.wall_clock_days))
     });
-    let x_range = (f64::from(first.count) * 0.8..f64::from(last.count) * 1.25).log_scale();
-
-    let mut chart = ChartBuilder::on(&root)
+    let (x_low, x_high) = (f64::from(first.count) * 0.8, f64::from(last.count) * 1.25);
+    // The counts swept are powers of two: label those.
+    let counts: Vec<f64> = points.iter().map(|p| f64::from(p.count)).collect();
+    let x_range = (x_low..x_high).log_scale();
+    let (days_low, days_high) = (min_days * 0.8, max_days * 1.25);
+    let legend = [
+        ("compute cost (left axis)".to_owned(), COST_COLOR, true),
+        ("wall-clock days (right axis)".to_owned(), TIME_COLOR, true),
+    ];
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
+        .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .right_y_label_area_size(70)
-        .build_cartesian_2d(x_range.clone(), 0.0..max_cost)
+        .build_cartesian_2d(x_range.clone().with_key_points(counts.clone()), 0.0..max_cost)
         .map_err(|e| e.to_string())?
-        .set_secondary_coord(x_range, (min_days * 0.8..max_days * 1.25).log_scale());
+        .set_secondary_coord(
+            x_range.with_key_points(counts),
+            (days_low..days_high).log_scale().with_key_points(log_ticks(days_low, days_high)),
+        );
     palette::themed(&mut chart.configure_mesh())
         .x_desc("accelerators")
         .y_desc("compute cost (USD)")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format::usd(Usd::new(*y)))
+        .x_label_formatter(&|x| format::whole(*x))
+        .y_label_formatter(&|y| format::usd_short(Usd::new(*y)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -119,11 +132,6 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
                 .map(|p| Circle::new((f64::from(p.count), p.cost_usd), 6, COST_COLOR.filled())),
         )
         .map_err(|e| e.to_string())?;
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Middle,
-        &[("compute cost".into(), COST_COLOR, true), ("wall-clock days".into(), TIME_COLOR, true)],
-    )?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -172,20 +180,31 @@ fn draw_pareto(
     if !(min_days > 0.0 && min_cost > 0.0) {
         return root.present().map_err(|e| e.to_string());
     }
-    let mut chart = ChartBuilder::on(&root)
+    let mut legend = vec![
+        ("Pareto front (numbered as in the table)".to_owned(), FRONT_COLOR, true),
+        ("this scenario (ring)".to_owned(), COST_COLOR, false),
+    ];
+    if pick.is_some() {
+        legend.push(("the deadline's pick (square)".to_owned(), TIME_COLOR, false));
+    }
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let (days_low, days_high) = (min_days * 0.7, max_days * 1.4);
+    let (cost_low, cost_high) = (min_cost * 0.7, max_cost * 1.4);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
+        .margin_top(4)
         .x_label_area_size(40)
-        .y_label_area_size(80)
+        .y_label_area_size(70)
         .build_cartesian_2d(
-            (min_days * 0.7..max_days * 1.4).log_scale(),
-            (min_cost * 0.7..max_cost * 1.4).log_scale(),
+            (days_low..days_high).log_scale().with_key_points(log_ticks(days_low, days_high)),
+            (cost_low..cost_high).log_scale().with_key_points(log_ticks(cost_low, cost_high)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc("wall-clock (days)")
         .y_desc("compute cost (USD)")
         .x_label_formatter(&|d| format::trimmed(*d))
-        .y_label_formatter(&|c| format::usd(Usd::new(*c)))
+        .y_label_formatter(&|c| format::usd_short(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -193,6 +212,14 @@ fn draw_pareto(
         .map_err(|e| e.to_string())?;
     chart
         .draw_series(front.iter().map(|p| Circle::new(*p, 4, FRONT_COLOR.filled())))
+        .map_err(|e| e.to_string())?;
+    // Each point's number, as the table beside the chart lists them (cheapest first).
+    let ink = palette::ink();
+    let number_style = ("sans-serif", 11).into_font().color(&ink);
+    chart
+        .draw_series(front.iter().enumerate().map(|(i, p)| {
+            Text::new((i + 1).to_string(), (p.0 * 1.04, p.1 * 1.04), number_style.clone())
+        }))
         .map_err(|e| e.to_string())?;
     chart
         .draw_series(std::iter::once(Circle::new(current, 7, COST_COLOR.stroke_width(2))))

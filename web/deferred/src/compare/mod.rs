@@ -255,13 +255,19 @@ fn table(columns: &[Column]) -> impl IntoView + use<> {
 /// One colour per compared scenario (at most four).
 const COLORS: [RGBColor; 4] = [palette::BLUE, palette::ORANGE, palette::TEAL, palette::PURPLE];
 
-/// The group a label position names: groups span [g, g + 1), labelled at their middle.
-fn group_label(x: f64) -> String {
+/// The group a label position names among `names`: groups span [g, g + 1), labelled at their
+/// middle.
+fn group_label(x: f64, names: &[&str]) -> String {
     let group = x.floor();
     let middle = (x - group - 0.5).abs() < 1e-6;
-    let name = GROUPS.get(group as usize).filter(|_| middle && group >= 0.0);
+    let name = names.get(group as usize).filter(|_| middle && group >= 0.0);
     name.map_or_else(String::new, |n| (*n).to_owned())
 }
+
+/// The two kinds of money a scenario costs, each on its own axis: a run's dollars and a month's do
+/// not add up, and a $13M run beside $7k a month on one axis hides the month.
+const PANELS: [(&str, std::ops::Range<usize>); 2] =
+    [("Training, USD per run", 0..3), ("Serving, USD per month", 3..4)];
 
 fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), String> {
     let backend = ChartCanvas::new(canvas)?;
@@ -274,44 +280,68 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
     if columns.len() < 2 || series.is_empty() {
         return root.present().map_err(|e| e.to_string());
     }
-    let top = series.iter().flat_map(|(_, bars)| *bars).fold(1.0, f64::max) * 1.15;
+    let legend: Vec<crate::charts::legend::LegendItem> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
+        .collect();
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    // Only the panels some scenario has money in.
+    let panels: Vec<_> = PANELS
+        .into_iter()
+        .filter(|(_, groups)| {
+            series.iter().any(|(_, bars)| bars[groups.clone()].iter().any(|v| *v > 0.0))
+        })
+        .collect();
+    if !panels.is_empty() {
+        for (area, (title, groups)) in plot.split_evenly((1, panels.len())).iter().zip(panels) {
+            draw_panel(area, title, groups, &series)?;
+        }
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// One panel of grouped bars: a bar per scenario in each of `groups`, on the panel's own axis.
+fn draw_panel(
+    area: &DrawingArea<ChartCanvas, plotters::coord::Shift>,
+    title: &str,
+    groups: std::ops::Range<usize>,
+    series: &[(&str, [f64; 4])],
+) -> Result<(), String> {
+    let names = &GROUPS[groups.clone()];
+    let top = series
+        .iter()
+        .flat_map(|(_, bars)| bars[groups.clone()].iter().copied())
+        .fold(0.0, f64::max)
+        * 1.15;
     let width = 0.8 / series.len() as f64;
-    let mut chart = ChartBuilder::on(&root)
+    let ink = palette::ink();
+    let mut chart = ChartBuilder::on(area)
         .margin(12)
+        .caption(title, ("sans-serif", 14).into_font().color(&ink))
         .x_label_area_size(30)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0.0..GROUPS.len() as f64, 0.0..top)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..names.len() as f64, 0.0..top.max(1.0))
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .disable_x_mesh()
         .light_line_style(palette::paper())
-        .x_labels(2 * GROUPS.len() + 1)
-        .x_label_formatter(&|x| group_label(*x))
-        .y_desc("USD")
-        .y_label_formatter(&|y| format::usd(Usd::new(*y)))
+        .x_labels(2 * names.len() + 1)
+        .x_label_formatter(&|x| group_label(*x, names))
+        .y_label_formatter(&|y| format::usd_short(Usd::new(*y)))
         .draw()
         .map_err(|e| e.to_string())?;
     for (i, (_, bars)) in series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         let left = 0.1 + i as f64 * width;
         chart
-            .draw_series(bars.iter().enumerate().map(|(group, cost)| {
+            .draw_series(bars[groups.clone()].iter().enumerate().map(|(group, cost)| {
                 let x = group as f64 + left;
                 Rectangle::new([(x, 0.0), (x + width * 0.9, *cost)], color.filled())
             }))
             .map_err(|e| e.to_string())?;
     }
-    let legend: Vec<crate::charts::legend::LegendItem> = series
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
-        .collect();
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Right,
-        &legend,
-    )?;
-    root.present().map_err(|e| e.to_string())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -328,9 +358,10 @@ mod tests {
 
     #[test]
     fn groups_are_labelled_at_their_middle_only() {
-        assert_eq!(group_label(0.5), "training compute");
-        assert_eq!(group_label(3.5), "serving, monthly");
-        assert_eq!(group_label(1.0), "");
-        assert_eq!(group_label(4.5), "");
+        assert_eq!(group_label(0.5, &GROUPS), "training compute");
+        assert_eq!(group_label(3.5, &GROUPS), "serving, monthly");
+        assert_eq!(group_label(0.5, &GROUPS[3..]), "serving, monthly");
+        assert_eq!(group_label(1.0, &GROUPS), "");
+        assert_eq!(group_label(4.5, &GROUPS), "");
     }
 }

@@ -4,6 +4,7 @@
 //! cost.
 
 use crate::charts::palette;
+use crate::charts::ticks::log_ticks;
 use leptos::prelude::*;
 use mlcost::PriceBook;
 use mlcost::optimize::{
@@ -109,7 +110,7 @@ fn advice_view(
         .map(|c| {
             let time = match (c.wall_clock_hours, c.latency_ms) {
                 (Some(h), _) => format!(", {} wall-clock", format::duration(h)),
-                (_, Some(ms)) => format!(", {:.0} ms a request", ms.get()),
+                (_, Some(ms)) => format!(", {} a request", format::milliseconds(ms.get())),
                 _ => String::new(),
             };
             view! { <li>{format!("{}: {} for {}{time}", section_name(c.section), format::usd(c.cost_usd), per(c.per))}</li> }
@@ -197,7 +198,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
                     format!("{:?}", q.weight_precision).to_uppercase(),
                     format::bytes(q.weights_per_accelerator_bytes),
                     if q.fits_in_memory { "yes".into() } else { "no".into() },
-                    format!("{:.0}", q.output_tokens_per_second_per_replica),
+                    format::whole(q.output_tokens_per_second_per_replica),
                     money(q.monthly_cost_usd),
                     change(q.change_percent),
                     q.quality.clone(),
@@ -241,7 +242,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
         )
     });
     let distillation = w.distillation.as_ref().map(|d| {
-        let payback = d.payback_days.map_or("never: the student saves nothing".into(), |days| format!("{:.0} days", days.get()));
+        let payback = d.payback_days.map_or("never: the student saves nothing".into(), |days| format!("{} days", format::whole(days.get())));
         view! {
             <h4>"Distillation into "{d.student.clone()}</h4>
             <p id="whatif-distillation">{format!(
@@ -288,9 +289,9 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .map(|b| {
                 vec![
                     b.max_batch.to_string(),
-                    format!("{:.0} ms", b.ttft_ms.get()),
-                    format!("{:.1} ms", b.tpot_ms.get()),
-                    format!("{:.0}", b.output_tokens_per_second_per_replica),
+                    format::milliseconds(b.ttft_ms.get()),
+                    format::milliseconds(b.tpot_ms.get()),
+                    format::whole(b.output_tokens_per_second_per_replica),
                     b.replicas_peak.to_string(),
                     format::usd(b.monthly_cost_usd),
                 ]
@@ -349,9 +350,12 @@ fn draw_waterfall(
 ) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&palette::paper()).map_err(|e| e.to_string())?;
+    let legend =
+        [("cost".to_owned(), TOTAL_COLOR, false), ("saving".to_owned(), SAVING_COLOR, false)];
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
     // A panel per section: a run's dollars and a month's do not add up.
     if !falls.is_empty() {
-        for (area, w) in root.split_evenly((1, falls.len())).iter().zip(falls) {
+        for (area, w) in plot.split_evenly((1, falls.len())).iter().zip(falls) {
             draw_one_waterfall(area, w)?;
         }
     }
@@ -363,18 +367,37 @@ fn draw_one_waterfall(
     w: &Waterfall,
 ) -> Result<(), String> {
     let bars = w.steps.len() + 2;
+    // Each bar's name under it: the cost now, each change, the cost after them.
+    let names: Vec<&str> = std::iter::once("now")
+        .chain(w.steps.iter().map(|s| s.id.short_name()))
+        .chain(std::iter::once("after"))
+        .collect();
+    let label = |x: &f64| {
+        let bar = x.floor();
+        let middle = (x - bar - 0.5).abs() < 1e-6;
+        names
+            .get(bar as usize)
+            .filter(|_| middle && bar >= 0.0)
+            .map_or_else(String::new, |n| (*n).to_owned())
+    };
+    let ink = palette::ink();
     let mut chart = ChartBuilder::on(area)
         .margin(12)
-        .x_label_area_size(10)
-        .y_label_area_size(80)
-        .caption(format!("{} cost for {}", section_name(w.section), per(w.per)), ("sans-serif", 16))
-        .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd.get() * 1.08)
+        .x_label_area_size(24)
+        .y_label_area_size(70)
+        .caption(
+            format!("{} cost for {}", section_name(w.section), per(w.per)),
+            ("sans-serif", 14).into_font().color(&ink),
+        )
+        // Headroom for the amounts above the bars.
+        .build_cartesian_2d(0.0..bars as f64, 0.0..w.start_usd.get() * 1.18)
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .x_labels(0)
+        .x_labels(2 * bars + 1)
+        .x_label_formatter(&label)
         .y_desc("USD")
-        .y_label_formatter(&|v| format::usd(Usd::new(*v)))
+        .y_label_formatter(&|v| format::usd_short(Usd::new(*v)))
         .draw()
         .map_err(|e| e.to_string())?;
     // Floating bars: the start and end from zero, each saving hanging from the cost before it.
@@ -390,22 +413,21 @@ fn draw_one_waterfall(
             Rectangle::new([(i as f64 + 0.15, *low), (i as f64 + 0.85, *high)], color.filled())
         }))
         .map_err(|e| e.to_string())?;
-    // Each bar's amount above it.
-    let ink = palette::ink();
-    let style = ("sans-serif", 12).into_font().color(&ink);
+    // Each bar's amount centred above it.
+    let style =
+        ("sans-serif", 11).into_font().color(&ink).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Bottom,
+        ));
     let amounts = std::iter::once(format::usd(w.start_usd))
         .chain(w.steps.iter().map(|s| format!("−{}", format::usd(s.saving_usd))))
         .chain(std::iter::once(format::usd(w.end_usd)));
     chart
         .draw_series(amounts.zip(&spans).enumerate().map(|(i, (text, (_, high, _)))| {
-            Text::new(text, (i as f64 + 0.15, high + w.start_usd.get() * 0.01), style.clone())
+            Text::new(text, (i as f64 + 0.5, high + w.start_usd.get() * 0.02), style.clone())
         }))
         .map_err(|e| e.to_string())?;
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Right,
-        &[("cost".into(), TOTAL_COLOR, false), ("saving".into(), SAVING_COLOR, false)],
-    )
+    Ok(())
 }
 
 type Front = (Vec<ParetoPoint>, Vec<Current>);
@@ -440,22 +462,25 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
         all().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
     let x_desc =
         if section == Section::Serving { "request latency, ms" } else { "wall-clock, hours" };
-    let mut chart = ChartBuilder::on(&root)
+    let legend =
+        [("Pareto front".to_owned(), TOTAL_COLOR, true), ("now".to_owned(), NOW_COLOR, false)];
+    let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let (t_low, t_high, c_low, c_high) = (t_low * 0.8, t_high * 1.25, c_low * 0.8, c_high * 1.25);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
+        .margin_top(4)
         .x_label_area_size(40)
-        .y_label_area_size(80)
+        .y_label_area_size(70)
         .build_cartesian_2d(
-            (t_low * 0.8..t_high * 1.25).log_scale(),
-            (c_low * 0.8..c_high * 1.25).log_scale(),
+            (t_low..t_high).log_scale().with_key_points(log_ticks(t_low, t_high)),
+            (c_low..c_high).log_scale().with_key_points(log_ticks(c_low, c_high)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc(x_desc)
-        // A log axis over decades crowds its labels: a few, in whole units.
-        .x_labels(5)
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| format::trimmed(*v))
         .y_desc(if section == Section::Serving { "USD a month" } else { "USD for the run" })
-        .y_label_formatter(&|v| format::usd(Usd::new(*v)))
+        .y_label_formatter(&|v| format::usd_short(Usd::new(*v)))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
@@ -469,10 +494,5 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
             .draw_series(std::iter::once(Circle::new(now, 6, NOW_COLOR.filled())))
             .map_err(|e| e.to_string())?;
     }
-    crate::charts::legend::draw_legend(
-        &chart.plotting_area().strip_coord_spec(),
-        crate::charts::legend::Corner::Right,
-        &[("Pareto front".into(), TOTAL_COLOR, true), ("now".into(), NOW_COLOR, false)],
-    )?;
     root.present().map_err(|e| e.to_string())
 }

@@ -17,7 +17,7 @@ use super::fields::{
     number_field, number_or,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{Corner, LegendItem, draw_legend};
+use crate::charts::legend::{LegendItem, draw_legend};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -372,7 +372,7 @@ fn results(r: &ScheduleReport, sizing: &ClusterSizing) -> impl IntoView + use<> 
                 <tbody>{jobs}</tbody>
             </table>
         </div>
-        {mlcost_web::pages::results::assumptions(&r.assumptions)}
+        {mlcost_web::pages::results::assumptions(&r.assumptions, None)}
         {mlcost_web::pages::results::notes(&r.notes)}
     }
 }
@@ -422,7 +422,7 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         .disable_y_mesh()
         .x_desc("hours from the start")
         .y_desc("accelerator")
-        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_label_formatter(&|y| format::whole(*y))
         .draw()
         .map_err(|e| e.to_string())?;
     let mut legend: Vec<LegendItem> = Vec::new();
@@ -444,6 +444,6 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
             legend.push((name.clone(), color, false));
         }
     }
-    draw_legend(&side, Corner::Left, &legend)?;
+    draw_legend(&side, &legend)?;
     root.present().map_err(|e| e.to_string())
 }

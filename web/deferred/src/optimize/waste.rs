@@ -19,7 +19,7 @@ use super::fields::{
     number_or,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{Corner, LegendItem, draw_legend};
+use crate::charts::legend::{LegendItem, draw_legend, legend_above};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -313,12 +313,12 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
     };
     let cells = |usage: &Usage, peak: String, memory: [String; 2]| {
         [
-            format!("{:.1}", usage.covered_hours.get()),
+            format::grouped(usage.covered_hours.get()),
             format!("{:.1}%", usage.mean_utilization_percent),
             peak,
-            format!("{:.1}", usage.idle_hours.get()),
+            format::grouped(usage.idle_hours.get()),
             format::usd(usage.idle_cost),
-            format!("{:.1}", usage.underused_hours.get()),
+            format::grouped(usage.underused_hours.get()),
             format::usd(usage.underused_cost),
             format::usd(usage.unused_capacity_cost),
         ]
@@ -367,13 +367,13 @@ fn results(name: String, bad: Vec<String>, skipped: usize, r: UtilizationReport)
     let models =
         if models.is_empty() { String::new() } else { format!(" ({})", models.join(", ")) };
     let summary = format!(
-        "{name}: {} accelerators{models} over {} ({} samples) at ${price}/accelerator-hour. Idle {:.0} h ({}); underused {:.0} h ({}); the work needs {} of {} accelerators.",
+        "{name}: {} accelerators{models} over {} ({} samples) at ${price}/accelerator-hour. Idle {} h ({}); underused {} h ({}); the work needs {} of {} accelerators.",
         r.accelerators.len(),
         format::duration(Hours::new(span)),
-        r.total.samples,
-        r.total.idle_hours.get(),
+        format::whole(r.total.samples as f64),
+        format::whole(r.total.idle_hours.get()),
         format::usd(r.total.idle_cost),
-        r.total.underused_hours.get(),
+        format::whole(r.total.underused_hours.get()),
         format::usd(r.total.underused_cost),
         r.load.accelerators_needed,
         r.load.accelerators,
@@ -468,7 +468,7 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
             .map_err(|e| e.to_string())?;
         legend.push((format!("GPU {gpu}"), color, true));
     }
-    draw_legend(&side, Corner::Left, &legend)?;
+    draw_legend(&side, &legend)?;
     root.present().map_err(|e| e.to_string())
 }
 
@@ -498,8 +498,22 @@ fn draw_histogram(
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(data) = data else { return root.present().map_err(|e| e.to_string()) };
-    let top = data.hours.iter().copied().fold(1.0, f64::max) * 1.3;
-    let mut chart = ChartBuilder::on(&root)
+    let top = data.hours.iter().copied().fold(1.0, f64::max) * 1.1;
+    let legend: Vec<LegendItem> = vec![
+        (
+            format!(
+                "below {}% (of which idle, below {}%: {} h)",
+                data.underuse,
+                data.idle,
+                format::whole(data.idle_hours)
+            ),
+            PALETTE[1],
+            false,
+        ),
+        ("the rest".to_owned(), PALETTE[0], false),
+    ];
+    let plot = legend_above(&root, &legend)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)
@@ -520,18 +534,6 @@ fn draw_histogram(
         Rectangle::new([(left + 0.5, 0.0), (left + width - 0.5, *hours)], color.filled())
     });
     chart.draw_series(bars).map_err(|e| e.to_string())?;
-    let legend: Vec<LegendItem> = vec![
-        (
-            format!(
-                "below {}% (of which idle, below {}%: {:.0} h)",
-                data.underuse, data.idle, data.idle_hours
-            ),
-            PALETTE[1],
-            false,
-        ),
-        ("the rest".to_owned(), PALETTE[0], false),
-    ];
-    draw_legend(&chart.plotting_area().strip_coord_spec(), Corner::Right, &legend)?;
     root.present().map_err(|e| e.to_string())
 }
 
