@@ -124,6 +124,16 @@ async fn narrow_screen_renders_everything() {
     wait_for_text(page, "#training-compute-cost").await;
     wait_for_ink(page, "cost-time-chart").await;
     assert_nothing_overflows(page).await;
+    // The chart is drawn for the width it is shown at, not a desktop chart scaled down.
+    let sizes = page
+        .execute(
+            "const c = document.getElementById('cost-time-chart'); return [c.width, c.clientWidth];",
+            vec![],
+        )
+        .await
+        .expect("the chart's size");
+    let [drawn, shown]: [u32; 2] = serde_json::from_value(sizes).expect("two sizes");
+    assert!(drawn == shown && drawn < 360, "drawn {drawn} px wide, shown {shown} px");
     browser.screenshot("training-360").await;
 
     open_tab(page, "Serving").await;

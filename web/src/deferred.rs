@@ -36,6 +36,10 @@ export function deferred_draw(canvas, chart, scenario) {
   module.draw_chart(canvas, chart, scenario);
   return true;
 }
+export function deferred_advice(scenario, section) {
+  if (!module) return null;
+  return module.advice_hint(scenario, section);
+}
 export function deferred_show(root, page) {
   if (!module) return false;
   if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
@@ -52,6 +56,8 @@ extern "C" {
         chart: &str,
         scenario: &str,
     ) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_advice(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -173,6 +179,28 @@ impl DeferredPages {
                 Err(e) => Some(Err(describe(&e))),
             },
         }
+    }
+
+    /// What Optimize would change first in `section` (`training` or `serving`) of the scenario in
+    /// `scenario_json`, when that saves enough to mention, as a sentence (`None` until the module
+    /// has loaded, and when it has nothing to say).
+    pub fn advice(self, scenario_json: &str, section: &str) -> Option<String> {
+        self.is_ready()
+            .then(|| deferred_advice(scenario_json, section).ok().flatten())
+            .flatten()
+            .filter(|hint| !hint.is_empty())
+    }
+
+    /// Whether the module has loaded (tracked).
+    pub fn is_ready(self) -> bool {
+        self.load.with(|load| *load == Load::Ready)
+    }
+
+    /// Shows `target`, as its tab would: the deferred pages read the scenario from the address
+    /// bar, so a pending change is written first.
+    pub fn open_page(self, target: Page) {
+        self.address_bar.flush();
+        self.page.set(target);
     }
 
     /// The user walked the history: a replacement's Undo no longer means Back.

@@ -84,6 +84,12 @@ pub fn show_panics_in_the_page() {
     }));
 }
 
+/// Whether the window is wider than a phone (the stylesheet's 700 px breakpoint), when the app
+/// opens.
+fn wide_screen() -> bool {
+    window().match_media("(min-width: 701px)").ok().flatten().is_none_or(|query| query.matches())
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let opening = Opening::from_url();
@@ -177,8 +183,12 @@ pub fn App() -> impl IntoView {
             <h1>"mlcost"</h1>
             <p class="tagline">"What training and serving a model cost, from a stated model and sourced figures."</p>
             <nav aria-label="Pages">{Page::ALL.map(tab)}</nav>
-            <share::SharePanel app=app page=page />
-            <saved::SaveAs app=app saved=saved />
+            // On a phone, sharing and saving fold under one line, so the estimate is near the top.
+            <details class="tools" open=wide_screen()>
+                <summary>"Share, save and export"</summary>
+                <share::SharePanel app=app page=page />
+                <saved::SaveAs app=app saved=saved />
+            </details>
         </header>
         {banner}
         {sheet_problem}

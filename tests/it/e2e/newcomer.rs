@@ -142,6 +142,26 @@ async fn the_example_says_what_it_is_fits_and_shows_its_published_figure() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_says_when_optimize_knows_a_cheaper_way_and_links_to_it() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_tab(page, "Serving").await;
+    // The example prices one 8×H200 layout; the advisor finds a cheaper one, and the page says so.
+    let hint = wait_for_text(page, "#serving-optimize-hint").await;
+    assert!(hint.starts_with("Optimize knows a cheaper way"), "{hint}");
+    assert!(hint.contains("a month"), "{hint}");
+    super::click(page, "#serving-optimize-hint button").await;
+    wait_for_text(page, "#advisor-considered").await;
+    let tab = page
+        .execute("return document.querySelector('nav [aria-current=page]').textContent;", vec![])
+        .await
+        .expect("current tab");
+    assert_eq!(tab, json!("Optimize"));
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn back_returns_to_the_previous_scenario() {
     let browser = Browser::start().await;
     let page = &browser.client;

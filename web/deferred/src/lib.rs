@@ -100,6 +100,50 @@ pub fn draw_chart(
     charts::draw_page_chart(canvas, chart, scenario_json)
 }
 
+/// What the advisor would change first in `section` (`training` or `serving`) of the scenario in
+/// `scenario_json`, when that saves at least `HINT_SHARE` of its cost, as a sentence for the
+/// page; empty when it would change nothing worth a mention. The app calls this once typing
+/// pauses, not on every keystroke: the advisor's searches take tens of milliseconds.
+#[wasm_bindgen]
+pub fn advice_hint(scenario_json: &str, section: &str) -> String {
+    let Ok(mut scenario) = Scenario::from_json(scenario_json) else { return String::new() };
+    // Only the page's section: the other one's searches would be wasted.
+    let section = match section {
+        "training" => {
+            scenario.serving = None;
+            mlcost::optimize::Section::Training
+        }
+        "serving" => {
+            scenario.training = None;
+            mlcost::optimize::Section::Serving
+        }
+        _ => return String::new(),
+    };
+    let advice = mlcost_web::header::price_sheet::with_book_now(|book, _| {
+        mlcost::optimize::optimize(&scenario, book, &mlcost::optimize::Settings::default())
+    });
+    let Ok(advice) = advice else { return String::new() };
+    advice
+        .recommendations
+        .iter()
+        .filter(|r| r.section == section && r.saving_percent >= HINT_SHARE * 100.0)
+        .max_by(|a, b| a.saving_usd.get().total_cmp(&b.saving_usd.get()))
+        .map(|r| {
+            format!(
+                "Optimize knows a cheaper way: {} saves {} a {} ({:.0}%).",
+                r.title,
+                mlcost::format::usd(r.saving_usd),
+                mlcost::format::period(r.per),
+                r.saving_percent
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The least saving, as a share of the cost, a page mentions: smaller ones sit within the
+/// estimate's own uncertainty.
+const HINT_SHARE: f64 = 0.05;
+
 fn from_address_bar() -> Option<Scenario> {
     let hash = window().location().hash().ok()?;
     mlcost::scenario::share::decode(hash.strip_prefix("#s=")?).ok()

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use mlcost::Assumption;
 
+use crate::deferred::DeferredPages;
 use crate::forms::{Form, Published};
+use crate::pages::Page;
 
 use mlcost::format;
 use mlcost::units::Bytes;
@@ -170,6 +172,46 @@ pub fn table(
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// How long after typing pauses a page asks the advisor about its scenario: its searches take
+/// tens of milliseconds, too long for every keystroke.
+const ADVICE_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// When Optimize knows a cheaper way to do what the page prices (its `section`, `training` or
+/// `serving`, of the scenario in `scenario_json`): a sentence saying so, with a way to the advice.
+/// Asked of the deferred module once typing pauses; nothing while it loads.
+pub fn advice_hint(section: &'static str, scenario_json: Memo<Option<String>>) -> impl IntoView {
+    let pages = use_context::<DeferredPages>();
+    let hint = RwSignal::new(None::<String>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // The module is outside the reactive graph: ask it, after a pause, whenever the scenario
+    // changes (or the module arrives).
+    Effect::new(move |_| {
+        let json = scenario_json.get();
+        let Some(pages) = pages.filter(|pages| pages.is_ready()) else { return };
+        if let Some(earlier) = pending.try_update_value(Option::take).flatten() {
+            earlier.clear();
+        }
+        // A hint about the scenario before this change would be stale.
+        hint.set(None);
+        let Some(json) = json else { return };
+        let ask = move || hint.set(pages.advice(&json, section));
+        if let Ok(handle) = set_timeout_with_handle(ask, ADVICE_DELAY) {
+            pending.set_value(Some(handle));
+        }
+    });
+    move || {
+        let (text, pages) = (hint.get()?, pages?);
+        Some(view! {
+            <p class="recommendation" id=format!("{section}-optimize-hint")>
+                {text}" "
+                <button type="button" class="link" on:click=move |_| pages.open_page(Page::Optimize)>
+                    "See the advice"
+                </button>
+            </p>
+        })
     }
 }
 

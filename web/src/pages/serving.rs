@@ -55,6 +55,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             <div class="outputs">
                 <section class="results" aria-label="Serving estimate" aria-live="polite">
                     <h2>"Estimate"</h2>
+                    {results::advice_hint("serving", drawn)}
                     {move || match last_good.get() {
                         Some((_, r)) => view! {
                             {serving_results(r, outcome.with(Result::is_err), form)}

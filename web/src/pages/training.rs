@@ -55,6 +55,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             <div class="outputs">
                 <section class="results" aria-label="Estimate" aria-live="polite">
                     <h2>"Estimate"</h2>
+                    {results::advice_hint("training", drawn)}
                     {move || match last_good.get() {
                         Some((_, Report { training: Some(t), .. })) => view! {
                             <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form />
