@@ -117,6 +117,11 @@ impl DeferredPages {
         Effect::new(move |_| {
             let shown = page.get();
             let at = Page::DEFERRED.iter().position(|p| *p == shown);
+            // The page reads the scenario from the address bar: a change still waiting for typing
+            // to pause (or the app's first link, on a page opened directly) is written first.
+            if load.get() == Load::Ready {
+                address_bar.flush();
+            }
             if load.get() == Load::Ready
                 && let Some(host) = at.and_then(|at| roots[at].get())
                 && let Err(e) = deferred_show(&host, shown.name())

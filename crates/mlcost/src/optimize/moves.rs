@@ -16,6 +16,7 @@ use crate::serving::report::ServingReport;
 use crate::serving::search::{self as serving_search, Billed};
 use crate::training::report::{Candidate, TrainingReport};
 use crate::vocabulary::error::Error;
+use crate::vocabulary::format;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::terms::Precision;
 use crate::vocabulary::units::Usd;
@@ -118,10 +119,10 @@ pub(super) fn apply(
             let time = a.wall_clock_hours.get() / b.wall_clock_hours.get() - 1.0;
             join(&[
                 format!(
-                    "{} wall-clock ({:.0} h → {:.0} h)",
+                    "{} wall-clock ({} h → {} h)",
                     percent(time),
-                    b.wall_clock_hours.get(),
-                    a.wall_clock_hours.get()
+                    format::whole(b.wall_clock_hours.get()),
+                    format::whole(a.wall_clock_hours.get())
                 ),
                 tradeoff,
             ])
@@ -133,10 +134,10 @@ pub(super) fn apply(
             let (la, lb) = (request_latency_ms(a, s_after), request_latency_ms(b, s_before));
             join(&[
                 format!(
-                    "{} request latency ({:.0} ms → {:.0} ms)",
+                    "{} request latency ({} → {})",
                     percent(la / lb - 1.0),
-                    lb.get(),
-                    la.get()
+                    format::milliseconds(lb.get()),
+                    format::milliseconds(la.get())
                 ),
                 tradeoff,
             ])
@@ -398,7 +399,7 @@ fn serving_move(
                 (tp, pp) => format!("{}× {name} (TP{tp} × PP{pp})", tp * pp),
             };
             let batch = if best.batch_capped {
-                format!(", batches of {}", best.batch)
+                format!(", batches of {}", format::whole(f64::from(best.batch)))
             } else {
                 String::new()
             };

@@ -184,12 +184,13 @@ fn shortfall(outcome: &SizeOutcome) -> String {
 }
 
 fn dollars(usd: Usd) -> String {
-    let value = usd.get();
-    if value >= 100.0 { format!("${value:.0}") } else { format!("${value:.2}") }
+    crate::vocabulary::format::usd_whole(usd)
 }
 
+/// Hours to a tenth below a hundred, whole and grouped above ("136", "1,024").
 fn hours(hours: Hours) -> String {
-    format!("{:.1}", hours.get())
+    let hours = hours.get();
+    if hours < 100.0 { format!("{hours:.1}") } else { crate::vocabulary::format::whole(hours) }
 }
 
 #[cfg(test)]

@@ -222,8 +222,8 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
     }
     if schedule.unserved_requests_per_day > 0.0 {
         priced.notes.push(format!(
-            "max_replicas leaves {:.0} requests a day unserved at the SLO",
-            schedule.unserved_requests_per_day
+            "max_replicas leaves {} requests a day unserved at the SLO",
+            crate::vocabulary::format::whole(schedule.unserved_requests_per_day)
         ));
     }
     if plan == Some(Plan::Spot) {

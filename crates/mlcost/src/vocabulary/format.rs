@@ -20,14 +20,18 @@ pub fn or_missing<T>(value: Option<T>, show: impl FnOnce(T) -> String) -> String
     value.map_or_else(|| MISSING.to_owned(), show)
 }
 
-/// Money at a glance: "$950.50", "$12.33k", "$5.33M", "−$12.33k".
+/// Money at a glance: "$950.50", "$8,228", "$12.33k", "$5.33M", "−$12.33k".
 pub fn usd(value: Usd) -> String {
     let value = value.get();
     if value < 0.0 {
         return format!("−{}", usd(Usd::new(-value)));
     }
     let (scaled, suffix) = scale(value);
-    if suffix.is_empty() { format!("${value:.2}") } else { format!("${scaled:.2}{suffix}") }
+    match (suffix, value >= 1000.0) {
+        ("", true) => format!("${}", whole(value)),
+        ("", false) => format!("${value:.2}"),
+        _ => format!("${scaled:.2}{suffix}"),
+    }
 }
 
 /// Money to copy: whole dollars with thousands separators ("$7,989,563"); below $100, cents.
@@ -185,6 +189,7 @@ mod tests {
     fn money_at_a_glance_scales() {
         assert_eq!(usd(Usd::new(5_328_000.0)), "$5.33M");
         assert_eq!(usd(Usd::new(950.5)), "$950.50");
+        assert_eq!(usd(Usd::new(8228.0)), "$8,228");
         assert_eq!(usd(Usd::new(-12_330.6)), "−$12.33k");
     }
 
