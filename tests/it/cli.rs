@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{DEEPSEEK_V3, mlcost, text};
+use crate::support::{DEEPSEEK_V3, mlcost, mlcost_bytes, text};
 
 #[test]
 fn json_output_has_the_contract_keys_in_base_units() {
@@ -340,4 +340,77 @@ fn optimize_settings_errors_exit_2_naming_the_field() {
     let out = mlcost(&["optimize", example, "--distillation-tokens=-5"], "");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("optimize.distillation_tokens"), "{}", text(&out.stderr));
+}
+
+/// Issue 14's classes, each as the CLI meets it: every input error exits 2 naming its field, and
+/// nothing panics, wraps or prints a figure that is not a number.
+#[test]
+fn hostile_input_exits_2_naming_the_field_never_a_panic() {
+    let input_error = |args: &[&str], stdin: &[u8], field: &str| {
+        let out = mlcost_bytes(args, stdin);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{field}: {stderr}");
+        assert!(stderr.starts_with(field), "expected {field}: {stderr}");
+        assert!(stderr.len() < 2_000, "the message echoes the input: {} bytes", stderr.len());
+    };
+    // Not UTF-8: the input's fault, not the environment's.
+    input_error(&["estimate", "-"], b"{\"model\": \"\xff\xfe\"}", "-: is not UTF-8");
+    // A word's field given a number; a number beyond f64; a degree product past 32 bits.
+    let scenario = |training: &str| {
+        format!(
+            r#"{{"model": {{"preset": "llama-3.1-8b"}}, "training": {{"tokens": 1e12,
+                "accelerator": "h100-sxm", "accelerator_count": 8, "price_per_accelerator_hour": 2,
+                {training}}}}}"#
+        )
+    };
+    input_error(
+        &["estimate", "-"],
+        scenario(r#""precision": 5"#).as_bytes(),
+        "training.precision: must be one of",
+    );
+    let huge = scenario(r#""precision": "bf16", "tokens": 1e999"#).replace("\"tokens\": 1e12,", "");
+    input_error(&["estimate", "-"], huge.as_bytes(), "training.tokens");
+    input_error(
+        &["estimate", "-"],
+        scenario(r#""precision": "bf16", "pue": 1e300"#).as_bytes(),
+        "training.pue",
+    );
+    let serving = r#"{"model": {"preset": "llama-3.1-8b"}, "serving": {"accelerator": "h100-sxm",
+        "input_tokens": 100, "output_tokens": 100, "requests_per_second": 1,
+        "parallelism": {"tensor": 65536, "pipeline": 65536}}}"#;
+    input_error(&["estimate", "-"], serving.as_bytes(), "serving.parallelism.pipeline");
+    // A megabyte of unknown accelerator is named, not echoed.
+    let long =
+        scenario(&format!(r#""precision": "bf16""#)).replace("h100-sxm", &"x".repeat(1_000_000));
+    input_error(&["estimate", "-"], long.as_bytes(), "training.accelerator");
+    // A byte-order mark is not part of the JSON.
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend(scenario(r#""precision": "bf16""#).as_bytes());
+    assert!(mlcost_bytes(&["estimate", "-"], &bom).status.success());
+}
+
+#[test]
+fn a_table_cell_of_any_length_and_a_formula_in_a_csv_cell_are_harmless() {
+    let name = "j".repeat(70_000);
+    let queue = format!(
+        r#"{{"cluster": {{"accelerators": 8, "price_per_accelerator_hour": 2.5}},
+            "jobs": [{{"name": "{name}", "accelerators": 8, "hours": 1}}]}}"#
+    );
+    let out = mlcost(&["schedule", "-"], &queue);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).lines().all(|l| l.chars().count() < 400), "a cell is cut");
+    // A model name from a pasted config that a spreadsheet would run as a formula.
+    let config = r#"{"_name_or_path": "=HYPERLINK(\"http://x\")", "architectures": ["LlamaForCausalLM"],
+        "hidden_act": "silu", "hidden_size": 4096, "intermediate_size": 14336, "num_attention_heads": 32,
+        "num_hidden_layers": 32, "num_key_value_heads": 8, "vocab_size": 128256}"#;
+    let scenario = format!(
+        r#"{{"model": {{"hf_config": {config}, "sequence_length": 8192}}, "training": {{"tokens": 1e12,
+            "accelerator": "h100-sxm", "accelerator_count": 8, "precision": "bf16",
+            "price_per_accelerator_hour": 2}}}}"#
+    );
+    let out = mlcost(&["estimate", "-", "--format", "csv"], &scenario);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let model = csv.lines().find(|l| l.starts_with("training.model,")).expect("the model's row");
+    assert!(model.starts_with("training.model,\"'=HYPERLINK"), "{model}");
 }

@@ -32,6 +32,11 @@ fn mlcost_binary() -> &'static PathBuf {
 
 /// Runs `mlcost` with these arguments and `stdin` on its standard input.
 pub fn mlcost(args: &[&str], stdin: &str) -> Output {
+    mlcost_bytes(args, stdin.as_bytes())
+}
+
+/// `mlcost` with `stdin` as raw bytes (which need not be UTF-8).
+pub fn mlcost_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(mlcost_binary())
         .args(args)
         .stdin(Stdio::piped())
@@ -39,7 +44,7 @@ pub fn mlcost(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("mlcost starts");
-    child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.stdin.take().expect("piped stdin").write_all(stdin).expect("write stdin");
     child.wait_with_output().expect("mlcost finishes")
 }
 

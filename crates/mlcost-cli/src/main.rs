@@ -178,8 +178,7 @@ fn parse_plan(text: &str) -> Result<Plan, String> {
 fn book(prices: Option<&Path>) -> Result<PriceBook, Failure> {
     let bundled = PriceBook::bundled().map_err(|e| Failure::Environment(e.to_string()))?;
     let Some(path) = prices else { return Ok(bundled.clone()) };
-    let text = read_input(path.to_str().unwrap_or_default())
-        .map_err(|e| Failure::Environment(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_text(path.to_str().unwrap_or_default())?;
     let is_csv = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
     let sheet = if is_csv {
         let source = format!("price sheet {}", path.display());
@@ -197,8 +196,7 @@ fn read_scenario(file: &str) -> Result<Scenario, Failure> {
         return mlcost::scenario::share::decode(payload)
             .map_err(|e| Failure::Input(format!("link: {e}")));
     }
-    let text =
-        read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;
+    let text = read_text(file)?;
     let scenario = if file.to_ascii_lowercase().ends_with(".toml") {
         Scenario::from_toml(&text)
     } else {
@@ -233,8 +231,17 @@ fn optimize(
     }
 }
 
+/// The text of `file` (or standard input, `-`): a file that cannot be read is the environment's
+/// failure (exit 1), one that is not UTF-8 text the input's (exit 2).
 fn read_text(file: &str) -> Result<String, Failure> {
-    read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))
+    let bytes =
+        read_input(file).map_err(|e| Failure::Environment(format!("cannot read {file}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Input(format!(
+            "{file}: is not UTF-8 text (the byte at position {} is not); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 fn utilization(
@@ -275,13 +282,13 @@ fn schedule(file: &str, format: Format) -> Result<String, Failure> {
     }
 }
 
-fn read_input(file: &str) -> std::io::Result<String> {
+fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
     if file == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        Ok(text)
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        Ok(bytes)
     } else {
-        std::fs::read_to_string(file)
+        std::fs::read(file)
     }
 }
 

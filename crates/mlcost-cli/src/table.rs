@@ -1,5 +1,6 @@
 //! The human-readable report: one aligned line per figure, with its unit, then the defaults used.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use mlcost::Report;
@@ -403,21 +404,45 @@ pub fn schedule(
     out
 }
 
+/// The most characters a table cell prints: longer text (a job name, an instance type from a
+/// user's sheet) is cut with "…", so one cell cannot push the other columns off the screen. The
+/// JSON and CSV keep it whole.
+const WIDEST_CELL: usize = 120;
+
+/// A cell as the table prints it, and its width in characters.
+fn fitted(cell: &str) -> (Cow<'_, str>, usize) {
+    let count = cell.chars().count();
+    if count <= WIDEST_CELL {
+        return (Cow::Borrowed(cell), count);
+    }
+    let mut cut: String = cell.chars().take(WIDEST_CELL - 1).collect();
+    cut.push('…');
+    (Cow::Owned(cut), WIDEST_CELL)
+}
+
 /// Aligned columns under a header; the first column left-aligned, the rest right-aligned.
+///
+/// Why pad by hand rather than with `{:<width$}`? A format width must fit in 16 bits, and a cell
+/// of 65,536 characters made the formatter panic; here widths are bounded by `WIDEST_CELL` anyway.
 pub fn columns(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| fitted(h).1).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(fitted(cell).1);
         }
     }
     let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.zip(&widths).enumerate() {
+            let (cell, count) = fitted(cell);
+            let padding = " ".repeat(width.saturating_sub(count));
             if i == 0 {
-                let _ = write!(text, "{cell:<width$}");
+                text.push_str(&cell);
+                text.push_str(&padding);
             } else {
-                let _ = write!(text, "  {cell:>width$}");
+                text.push_str("  ");
+                text.push_str(&padding);
+                text.push_str(&cell);
             }
         }
         text.trim_end().to_owned()
@@ -571,4 +596,24 @@ pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
         );
     }
     out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_of_any_length_is_cut_not_a_panic() {
+        // A format width must fit 16 bits: this length once aborted the CLI.
+        let long = "x".repeat(70_000);
+        let table =
+            columns(&["name", "cost"], &[vec![long, "$1".into()], vec!["a".into(), "$2".into()]]);
+        let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= WIDEST_CELL + 2 + 4, "{widest}");
+        assert!(table.lines().nth(1).unwrap().contains('…'));
+        assert_eq!(
+            table.lines().nth(2).unwrap(),
+            format!("a{}    $2", " ".repeat(WIDEST_CELL - 1))
+        );
+    }
 }

@@ -88,5 +88,8 @@ pub fn estimate_with_options(
         Some(run) => Some(serving::estimate(run)?),
         None => None,
     };
+    // No figure leaves the engine as NaN or infinity: the one that would is named instead.
+    let training = training.map(|t| vocabulary::finite::checked("training", t)).transpose()?;
+    let serving = serving.map(|s| vocabulary::finite::checked("serving", s)).transpose()?;
     Ok(Report { training, serving })
 }

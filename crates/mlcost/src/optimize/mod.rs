@@ -55,6 +55,13 @@ pub fn optimize(
     {
         return Err(Error::new("optimize.distillation_tokens", Problem::MustBePositive));
     }
+    if let Some(tokens) = settings.distillation_tokens {
+        crate::vocabulary::check::at_most(
+            "optimize.distillation_tokens",
+            tokens,
+            crate::vocabulary::check::MAX_TRAINING_TOKENS,
+        )?;
+    }
     if let Some(id) = &settings.student {
         crate::catalogue::presets::preset(id, "optimize.student")?;
     }
@@ -185,7 +192,7 @@ pub fn optimize(
                 .into(),
         );
     }
-    Ok(advice)
+    crate::vocabulary::finite::checked("optimize", advice)
 }
 
 /// Training precisions searched: the scenario's, BF16 and FP8.

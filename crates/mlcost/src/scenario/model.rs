@@ -10,7 +10,7 @@ use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::model_sources::{
     Partial, derived_parameters, from_hf_config, from_preset, override_u32,
 };
-use crate::vocabulary::check::at_least_one;
+use crate::vocabulary::check::{MAX_FLOPS_PER_SAMPLE, MAX_PARAMETERS, at_least_one, at_most};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::units::Parameters;
 
@@ -114,13 +114,17 @@ impl Model {
         if self.training_flops_per_sample.is_some() {
             base.training_flops_per_sample = self.training_flops_per_sample;
         }
-        for (field, value) in [
-            ("model.parameters", self.parameters),
-            ("model.active_parameters", self.active_parameters),
-            ("model.training_flops_per_sample", self.training_flops_per_sample),
+        for (field, value, ceiling) in [
+            ("model.parameters", self.parameters, MAX_PARAMETERS),
+            ("model.active_parameters", self.active_parameters, MAX_PARAMETERS),
+            (
+                "model.training_flops_per_sample",
+                self.training_flops_per_sample,
+                MAX_FLOPS_PER_SAMPLE,
+            ),
         ] {
             if let Some(value) = value {
-                at_least_one(field, value)?;
+                at_most(field, at_least_one(field, value)?, ceiling)?;
             }
         }
         for (field, value) in [

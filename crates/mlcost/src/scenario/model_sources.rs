@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::catalogue::presets::ModelPreset;
 use crate::catalogue::shape::Shape;
+use crate::vocabulary::check::{Ceiling, at_most};
 use crate::vocabulary::error::{Error, Problem};
 
 pub(super) fn override_u32(slot: &mut Option<u32>, value: Option<u32>) {
@@ -63,6 +64,18 @@ impl PartialShape {
                 *field,
                 Problem::Malformed("is required once any of layers, hidden_size, attention_heads or sequence_length is given".into()),
             ));
+        }
+        for (field, value, ceiling) in [
+            ("model.layers", self.layers, MAX_LAYERS),
+            ("model.hidden_size", self.hidden_size, MAX_WIDTH),
+            ("model.intermediate_size", self.intermediate_size, MAX_WIDTH),
+            ("model.attention_heads", self.attention_heads, MAX_WIDTH),
+            ("model.vocab_size", self.vocab_size, MAX_CONFIG_DIMENSION),
+            ("model.sequence_length", self.sequence_length, MAX_CONFIG_DIMENSION),
+        ] {
+            if let Some(value) = value {
+                at_most(field, f64::from(value), ceiling)?;
+            }
         }
         if let Some(kv) = self.kv_heads
             && (kv == 0 || kv > self.attention_heads.unwrap_or(kv))
@@ -139,6 +152,38 @@ pub(super) fn from_preset(p: &ModelPreset) -> Partial {
     }
 }
 
+/// Layers: 4,096, over 30 times the deepest published models (Llama 3.1 405B's 126, PaLM's 118).
+const MAX_LAYERS: Ceiling = Ceiling {
+    max: 4_096.0,
+    unit: "layers",
+    why: "over 30 times the deepest published models (126 layers)",
+};
+
+/// A hidden or MLP width, or a head count: 2^20, over 14 times the widest published MLP (PaLM
+/// 540B's 73,728); the 8/3·h default width then stays within 32 bits.
+const MAX_WIDTH: Ceiling = Ceiling {
+    max: 1_048_576.0,
+    unit: "",
+    why: "over 14 times the widest published layer (73,728)",
+};
+
+/// Any size a config.json gives (layers, widths, heads, vocabulary, experts): 2^24, above the
+/// largest vocabularies (262,144 for Gemma 3) and contexts (Llama 4 Scout's 10M tokens).
+const MAX_CONFIG_DIMENSION: Ceiling = Ceiling {
+    max: 16_777_216.0,
+    unit: "",
+    why: "no published model has a dimension anywhere near it",
+};
+
+/// A JSON value as a message quotes it: at most 40 characters, so a huge value is not echoed back.
+fn clipped(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 /// Reads the fields Llama, Mistral, Mixtral, Qwen, GPT-2/OPT-style and Falcon configs use.
 pub(super) fn from_hf_config(config: &Value) -> Result<Partial, Error> {
     let field = |names: &[&str]| -> Result<Option<u32>, Error> {
@@ -146,16 +191,16 @@ pub(super) fn from_hf_config(config: &Value) -> Result<Partial, Error> {
             match config.get(*name) {
                 None | Some(Value::Null) => continue,
                 Some(value) => {
-                    return value
-                        .as_u64()
-                        .and_then(|v| u32::try_from(v).ok())
-                        .map(Some)
-                        .ok_or_else(|| {
-                            Error::new(
-                                format!("model.hf_config.{name}"),
-                                Problem::Malformed(format!("{value} is not a whole number")),
-                            )
-                        });
+                    let field = format!("model.hf_config.{name}");
+                    let whole = value.as_u64().ok_or_else(|| {
+                        Error::new(
+                            field.as_str(),
+                            Problem::Malformed(format!("{} is not a whole number", clipped(value))),
+                        )
+                    })?;
+                    // Bounded here, so the sums below (head widths, experts) cannot wrap.
+                    at_most(&field, whole as f64, MAX_CONFIG_DIMENSION)?;
+                    return Ok(u32::try_from(whole).ok());
                 }
             }
         }

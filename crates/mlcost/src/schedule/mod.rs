@@ -35,5 +35,6 @@ use run::{run, validate};
 /// Schedules every job on the input's cluster.
 pub fn schedule(input: &ScheduleInput) -> Result<ScheduleReport, Error> {
     let checked = validate(input)?;
-    run(input, input.cluster.accelerators, &checked)
+    let report = run(input, input.cluster.accelerators, &checked)?;
+    crate::vocabulary::finite::checked("schedule", report)
 }

@@ -195,7 +195,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         })
                         .filter(|r| r.schedule.unserved_requests_per_day <= 0.0)
                         .collect();
-                    let per_replica = f64::from(tp * pp);
+                    let per_replica = f64::from(tp) * f64::from(pp);
                     let mut push =
                         |offer: Option<usize>, billed: Billed, rung: &Rung, cost: Usd| {
                             feasible.push(Candidate {
@@ -289,7 +289,9 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         }
                     }
                 }
-                tp *= 2;
+                // Checked: a sheet's offer of billions of accelerators ends the walk, not wraps it.
+                let Some(wider) = tp.checked_mul(2) else { break };
+                tp = wider;
             }
         }
     }

@@ -166,11 +166,14 @@ fn weigh<'a>(
                     Some((plan, price.region, price.usd_per_instance_hour))
                 })
                 .collect();
-            let mut instances = 1u32;
             // The model-parallel split the smallest fit needs, times the ranks the batch allows.
             let largest = min_fit.saturating_mul(max_data_parallel).min(MAX_ACCELERATORS);
-            while instances.saturating_mul(per_instance) <= largest.max(per_instance) {
-                let count = instances * per_instance;
+            // Doubling instance counts, each multiplied out checked: an offer of billions of
+            // accelerators (a user's sheet) ends the walk instead of wrapping it to zero.
+            let counts = std::iter::successors(Some(1u32), |n| n.checked_mul(2))
+                .map_while(|instances| Some((instances, instances.checked_mul(per_instance)?)))
+                .take_while(|(_, count)| *count <= largest.max(per_instance));
+            for (instances, count) in counts {
                 if count >= min_fit {
                     considered += Plan::ALL.len();
                     if !prices.is_empty() {
@@ -216,7 +219,6 @@ fn weigh<'a>(
                         }
                     }
                 }
-                instances *= 2;
             }
         }
     }

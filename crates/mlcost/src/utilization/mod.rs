@@ -98,11 +98,8 @@ pub fn analyze(monitoring: &Monitoring, settings: &Settings) -> Result<Utilizati
         recommendations: advice.recommendations,
         notes,
     };
-    if report.is_finite() {
-        Ok(report)
-    } else {
-        Err(Error::new("utilization.report", Problem::ResultOutOfRange))
-    }
+    // Extreme prices could overflow a sum: no figure leaves as NaN or infinity.
+    crate::vocabulary::finite::checked("utilization", report)
 }
 
 /// One accelerator's samples (sorted by time) into its figures, adding them to the total and to the

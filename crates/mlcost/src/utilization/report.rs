@@ -124,58 +124,6 @@ pub struct UtilizationReport {
     pub notes: Vec<String>,
 }
 
-impl UtilizationReport {
-    /// Every number is finite (the engine's promise; extreme prices could overflow a sum).
-    pub(super) fn is_finite(&self) -> bool {
-        let usage_finite = |u: &Usage| {
-            [
-                u.covered_hours.get(),
-                u.mean_utilization_percent,
-                u.idle_hours.get(),
-                u.underused_hours.get(),
-                u.busy_hours.get(),
-                u.idle_cost.get(),
-                u.underused_cost.get(),
-                u.unused_capacity_cost.get(),
-            ]
-            .into_iter()
-            .chain(u.histogram_hours.iter().map(|h| h.get()))
-            .all(f64::is_finite)
-        };
-        let accelerator_finite = |a: &AcceleratorUsage| {
-            usage_finite(&a.usage)
-                && [
-                    a.first_time_seconds,
-                    a.last_time_seconds,
-                    a.median_spacing_seconds,
-                    a.peak_utilization_percent,
-                    a.p95_utilization_percent,
-                    a.memory.peak_used.get(),
-                    a.memory.p95_used.get(),
-                ]
-                .into_iter()
-                .chain(
-                    [a.memory.total, a.memory.peak_headroom, a.memory.p95_headroom]
-                        .into_iter()
-                        .flatten()
-                        .map(Bytes::get),
-                )
-                .all(f64::is_finite)
-                && a.series.iter().all(|p| {
-                    p.time_seconds.is_finite()
-                        && p.utilization_percent.is_finite()
-                        && p.memory_used.is_finite()
-                })
-        };
-        usage_finite(&self.total)
-            && self.accelerators.iter().all(accelerator_finite)
-            && self.first_time_seconds.is_finite()
-            && self.last_time_seconds.is_finite()
-            && self.load.is_finite()
-            && self.recommendations.iter().all(|r| r.monthly_saving_usd.is_none_or(Usd::is_finite))
-    }
-}
-
 /// How many accelerators the observed work needs, three ways; it needs the largest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Load {
@@ -193,12 +141,4 @@ pub struct Load {
     /// The most of: mean busy ÷ the target utilisation, the busy hours' load and the memory, rounded
     /// up; at least 1 and at most `accelerators`.
     pub accelerators_needed: usize,
-}
-
-impl Load {
-    pub(super) fn is_finite(&self) -> bool {
-        self.mean_busy_accelerators.is_finite()
-            && self.p95_hourly_busy_accelerators.is_finite()
-            && self.memory_accelerators.is_none_or(f64::is_finite)
-    }
 }

@@ -74,6 +74,52 @@ pub(crate) const MAX_PRICE_PER_ACCELERATOR_HOUR: Ceiling = Ceiling {
     why: "far above any cloud's price; check the decimal point",
 };
 
+/// Parameters: Switch-C (arXiv 2101.03961), among the largest published, has 1.6 trillion.
+pub(crate) const MAX_PARAMETERS: Ceiling = Ceiling {
+    max: 1e15,
+    unit: "parameters",
+    why: "over 600 times the largest published models (1.6 trillion)",
+};
+
+/// FLOPs per sample of a non-transformer model: a thousand times a 1.6T model's 6·N per token.
+pub(crate) const MAX_FLOPS_PER_SAMPLE: Ceiling =
+    Ceiling { max: 1e16, unit: "FLOPs", why: "far beyond any published model's" };
+
+/// Data-centre PUE: the industry's average is about 1.58 (Uptime Institute survey, 2023).
+pub(crate) const MAX_PUE: Ceiling =
+    Ceiling { max: 4.0, unit: "", why: "over twice the industry's average of about 1.58" };
+
+/// A duration in hours (a node's mean time between failures, say): a hundred years.
+pub(crate) const MAX_HOURS: Ceiling =
+    Ceiling { max: 876_600.0, unit: "hours", why: "a hundred years" };
+
+/// A duration in minutes (a restart, a checkpoint interval): a year.
+pub(crate) const MAX_MINUTES: Ceiling = Ceiling { max: 525_600.0, unit: "minutes", why: "a year" };
+
+/// Checkpoint write bandwidth per node: the fastest parallel file systems deliver a few TB/s to a
+/// whole cluster, not to one node.
+pub(crate) const MAX_WRITE_GBPS: Ceiling =
+    Ceiling { max: 10_000.0, unit: "GB/s", why: "beyond any node's storage link" };
+
+/// Spot preemptions per hour: one a minute.
+pub(crate) const MAX_PREEMPTIONS_PER_HOUR: Ceiling =
+    Ceiling { max: 60.0, unit: "an hour", why: "one a minute; no instance would ever run" };
+
+/// Requests per second: Google Search answers about 100,000 (8.5 billion a day).
+pub(crate) const MAX_REQUESTS_PER_SECOND: Ceiling =
+    Ceiling { max: 1e8, unit: "requests a second", why: "a thousand times Google Search's rate" };
+
+/// Requests per day: the same ceiling over a day.
+pub(crate) const MAX_DAILY_REQUESTS: Ceiling = Ceiling {
+    max: 8.64e12,
+    unit: "requests a day",
+    why: "a thousand times Google Search's 8.5 billion",
+};
+
+/// Tokens in one request: ten times the longest context window sold (10 million, Llama 4 Scout).
+pub(crate) const MAX_REQUEST_TOKENS: Ceiling =
+    Ceiling { max: 1e8, unit: "tokens", why: "ten times the longest context window (10 million)" };
+
 /// `value` if it is at most the ceiling.
 pub(crate) fn at_most(field: &str, value: f64, ceiling: Ceiling) -> Result<f64, Error> {
     if value > ceiling.max {

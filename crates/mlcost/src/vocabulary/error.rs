@@ -99,28 +99,32 @@ impl fmt::Display for Problem {
             Problem::Negative => write!(f, "must be ≥ 0"),
             Problem::AtLeast(min) => write!(f, "must be at least {min}"),
             Problem::AtMost { max, unit, why } => {
-                // Whole numbers as people write them (1048576); beyond that, as 1e16.
-                if max.fract() == 0.0 && *max < 1e15 {
-                    write!(f, "must be at most {max:.0} {unit} ({why})")
+                // Whole numbers as people type them (1048576); beyond that, as 1e16.
+                let max = if max.fract() == 0.0 && *max < 1e15 {
+                    format!("{max:.0}")
                 } else {
-                    write!(f, "must be at most {max:e} {unit} ({why})")
-                }
+                    format!("{max:e}")
+                };
+                let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+                write!(f, "must be at most {max}{unit} ({why})")
             }
             Problem::Conflicts { other } => write!(f, "cannot be combined with {other}; give one"),
             Problem::OutOfRange { min, max } => {
                 write!(f, "must be greater than {min} and at most {max}")
             }
             Problem::Unknown { kind, id, known } => {
-                write!(f, "unknown {kind} \"{id}\" (known: {})", known.join(", "))
+                write!(f, "unknown {kind} \"{}\" (known: {})", clip(id), known.join(", "))
             }
             Problem::UnknownOffer { id } => {
-                write!(f, "unknown offer \"{id}\" (ids look like aws:p5.48xlarge)")
+                write!(f, "unknown offer \"{}\" (ids look like aws:p5.48xlarge)", clip(id))
             }
             Problem::NotSold { offer, plan, region } => {
-                write!(f, "{offer} has no {plan} price")?;
-                region.as_ref().map_or(Ok(()), |r| write!(f, " in {r}"))
+                write!(f, "{} has no {plan} price", clip(offer))?;
+                region.as_ref().map_or(Ok(()), |r| write!(f, " in {}", clip(r)))
             }
-            Problem::OfferMismatch { offer, offer_has } => write!(f, "{offer} has {offer_has}"),
+            Problem::OfferMismatch { offer, offer_has } => {
+                write!(f, "{} has {}", clip(offer), clip(offer_has))
+            }
             Problem::UnsupportedPrecision { accelerator, precision } => {
                 write!(f, "{accelerator} has no dense {precision} peak; choose another precision")
             }
@@ -139,6 +143,18 @@ impl fmt::Display for Problem {
 }
 
 impl std::error::Error for Error {}
+
+/// The most characters of a value the user gave that a message repeats.
+const CLIPPED: usize = 60;
+
+/// A value the user gave, as a message quotes it: at most `CLIPPED` characters, so a
+/// multi-megabyte string is not echoed back whole.
+pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CLIPPED) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
+}
 
 /// serde_json appends " at line L column C" to its messages; drop it where a field path says where.
 pub(crate) fn strip_position(message: &str) -> String {

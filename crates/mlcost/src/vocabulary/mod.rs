@@ -5,6 +5,7 @@
 pub(crate) mod check;
 pub mod csv;
 pub mod error;
+pub(crate) mod finite;
 pub mod format;
 pub(crate) mod json;
 pub(crate) mod plain;

@@ -2,16 +2,26 @@
 //! becomes "must be a whole number from 0 to 4,294,967,295, not -5". The field's path stays with
 //! the error; this rewrites only what is wrong and what is allowed, never naming a Rust type.
 
+use crate::vocabulary::error::clip;
+
 /// `message` as the person who typed the value would put it. Messages of other shapes (syntax
 /// errors, the engine's own) come back as they are.
 pub(crate) fn plain_words(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (got, allowed) = rest.split_once('`').unwrap_or((rest, ""));
-        return format!("must be {}, not \"{got}\"", choices(allowed));
+        return format!("must be {}, not \"{}\"", choices(allowed), clip(got));
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (got, allowed) = rest.split_once('`').unwrap_or((rest, ""));
-        return format!("unknown field \"{got}\": the fields allowed here are {}", list(allowed));
+        return format!(
+            "unknown field \"{}\": the fields allowed here are {}",
+            clip(got),
+            list(allowed)
+        );
+    }
+    // A section or object given as a list: serde reads the list as the struct's fields in order.
+    if message.starts_with("invalid length ") && message.contains("expected struct ") {
+        return "must be an object in braces ({…}), not a list".to_owned();
     }
     let found =
         message.strip_prefix("invalid value: ").or_else(|| message.strip_prefix("invalid type: "));
@@ -52,10 +62,10 @@ fn given(got: &str) -> String {
         got.strip_prefix(prefix).map(|rest| rest.trim_matches('`').trim_matches('"').to_owned())
     };
     if let Some(number) = quoted("integer ").or_else(|| quoted("floating point ")) {
-        return number;
+        return clip(&number).into_owned();
     }
     if let Some(text) = quoted("string ") {
-        return format!("\"{text}\"");
+        return format!("\"{}\"", clip(&text));
     }
     if let Some(value) = quoted("boolean ") {
         return value;

@@ -5,7 +5,10 @@ use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
-use crate::vocabulary::check::{fraction, non_negative, positive};
+use crate::vocabulary::check::{
+    MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
+    fraction, non_negative, positive,
+};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Plan, StoragePrecision};
@@ -108,7 +111,11 @@ pub fn resolve_serving<'a>(
         if value == 0 {
             return Err(Error::new(field, Problem::MustBePositive));
         }
+        at_most(field, f64::from(value), MAX_ACCELERATORS)?;
     }
+    // Widened: two degrees under the ceiling can still multiply past 32 bits.
+    let per_replica = u64::from(tensor) * u64::from(pipeline);
+    at_most("serving.parallelism.pipeline", per_replica as f64, MAX_ACCELERATORS)?;
     let prefix_cache_hit_rate = match serving.prefix_cache_hit_rate {
         Some(rate) if (0.0..=1.0).contains(&rate) => rate,
         Some(_) => {
@@ -209,7 +216,8 @@ pub fn serving_peak(
 pub fn requests(model: &ResolvedModel, serving: &Serving) -> Result<Requests, Error> {
     if model.shape.is_some() {
         let tokens = |field: &str, value: Option<f64>| {
-            positive(field, value.ok_or_else(|| Error::new(field, Problem::Missing))?)
+            let value = positive(field, value.ok_or_else(|| Error::new(field, Problem::Missing))?)?;
+            at_most(field, value, MAX_REQUEST_TOKENS)
         };
         let input = tokens("serving.input_tokens", serving.input_tokens)?;
         let output = tokens("serving.output_tokens", serving.output_tokens)?;
@@ -423,7 +431,10 @@ pub fn hourly_load(
         ));
     }
     if let Some(rate) = serving.requests_per_second {
-        return Ok(Some([positive("serving.requests_per_second", rate)?; HOURS]));
+        let rate = positive("serving.requests_per_second", rate)?;
+        return Ok(Some(
+            [at_most("serving.requests_per_second", rate, MAX_REQUESTS_PER_SECOND)?; HOURS],
+        ));
     }
     if let Some(traffic) = &serving.traffic {
         if traffic.len() != HOURS {
@@ -437,7 +448,8 @@ pub fn hourly_load(
         }
         let mut rates = [0.0; HOURS];
         for (hour, (rate, given)) in rates.iter_mut().zip(traffic).enumerate() {
-            *rate = non_negative(&format!("serving.traffic[{hour}]"), *given)?;
+            let field = format!("serving.traffic[{hour}]");
+            *rate = at_most(&field, non_negative(&field, *given)?, MAX_REQUESTS_PER_SECOND)?;
         }
         if rates.iter().all(|r| *r == 0.0) {
             return Err(Error::new(
@@ -448,6 +460,7 @@ pub fn hourly_load(
         return Ok(Some(rates));
     }
     let daily = positive("serving.daily_requests", serving.daily_requests.unwrap_or_default())?;
+    let daily = at_most("serving.daily_requests", daily, MAX_DAILY_REQUESTS)?;
     let shape = serving.shape.unwrap_or_default();
     let ratio = match (serving.peak_to_mean, shape) {
         (Some(r), _) => r,

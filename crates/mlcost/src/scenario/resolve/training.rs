@@ -10,7 +10,8 @@ use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{
-    MAX_ACCELERATORS, MAX_TRAINING_TOKENS, at_least_one, at_most, fraction, non_negative, positive,
+    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR, MAX_PUE,
+    MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative, positive,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
@@ -102,28 +103,41 @@ pub struct CheckedReliability(Reliability);
 
 impl CheckedReliability {
     pub fn check(settings: &Reliability) -> Result<Self, Error> {
-        let checks: [(&str, Option<f64>, Check); 5] = [
-            ("training.reliability.mtbf_hours_per_node", settings.mtbf_hours_per_node, positive),
-            ("training.reliability.restart_minutes", settings.restart_minutes, non_negative),
+        let checks: [(&str, Option<f64>, Check, Ceiling); 5] = [
+            (
+                "training.reliability.mtbf_hours_per_node",
+                settings.mtbf_hours_per_node,
+                positive,
+                MAX_HOURS,
+            ),
+            (
+                "training.reliability.restart_minutes",
+                settings.restart_minutes,
+                non_negative,
+                MAX_MINUTES,
+            ),
             (
                 "training.reliability.checkpoint_write_gbps",
                 settings.checkpoint_write_gbps,
                 positive,
+                MAX_WRITE_GBPS,
             ),
             (
                 "training.reliability.spot_preemptions_per_hour",
                 settings.spot_preemptions_per_hour,
                 non_negative,
+                MAX_PREEMPTIONS_PER_HOUR,
             ),
             (
                 "training.reliability.checkpoint_interval_minutes",
                 settings.checkpoint_interval_minutes,
                 positive,
+                MAX_MINUTES,
             ),
         ];
-        for (field, value, check) in checks {
+        for (field, value, check, ceiling) in checks {
             if let Some(value) = value {
-                check(field, value)?;
+                at_most(field, check(field, value)?, ceiling)?;
             }
         }
         Ok(Self(*settings))
@@ -250,7 +264,7 @@ pub fn resolve_training<'a>(
         Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
             return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
         }
-        Some(pue) => pue,
+        Some(pue) => at_most("training.pue", pue, MAX_PUE)?,
         None => {
             assumptions.push(DEFAULT_PUE.assumed("training.pue"));
             DEFAULT_PUE.value
