@@ -394,6 +394,7 @@ fn a_table_cell_of_any_length_and_a_formula_in_a_csv_cell_are_harmless() {
     let name = "j".repeat(70_000);
     let queue = format!(
         r#"{{"cluster": {{"accelerators": 8, "price_per_accelerator_hour": 2.5}},
+            "on_demand_price_per_accelerator_hour": 6.88,
             "jobs": [{{"name": "{name}", "accelerators": 8, "hours": 1}}]}}"#
     );
     let out = mlcost(&["schedule", "-"], &queue);

@@ -16,8 +16,8 @@ use crate::vocabulary::error::{Error, Problem};
 
 /// `value` if every number in it is finite; else an error naming the first figure that is not
 /// (its path in the result, `training.energy_kwh`), under `section`.
-pub fn checked<T: Serialize>(section: &str, value: T) -> Result<T, Error> {
-    let mut walker = Walker { path: vec![section.to_owned()], found: None };
+pub fn checked<T: Serialize>(section: &'static str, value: T) -> Result<T, Error> {
+    let mut walker = Walker { path: vec![Segment::Key(section)], found: None };
     // The walk stops at the first non-finite number; nothing else can fail.
     let _ = value.serialize(&mut walker);
     match walker.found {
@@ -26,9 +26,18 @@ pub fn checked<T: Serialize>(section: &str, value: T) -> Result<T, Error> {
     }
 }
 
+/// One step of a path. Why not strings? The walk runs on every estimate (thousands of fields, on
+/// every keystroke in the app), and struct keys and indices need no allocation; only map keys
+/// (plan names) are owned.
+enum Segment {
+    Key(&'static str),
+    Index(usize),
+    Name(String),
+}
+
 /// Where the walk is, and the first non-finite figure's path.
 struct Walker {
-    path: Vec<String>,
+    path: Vec<Segment>,
     found: Option<String>,
 }
 
@@ -39,21 +48,29 @@ impl Walker {
         }
         let mut path = String::new();
         for segment in &self.path {
-            if !path.is_empty() && !segment.starts_with('[') {
-                path.push('.');
+            match segment {
+                Segment::Index(i) => path.push_str(&format!("[{i}]")),
+                Segment::Key(key) => push_key(&mut path, key),
+                Segment::Name(name) => push_key(&mut path, name),
             }
-            path.push_str(segment);
         }
         self.found = Some(path);
         Err(Stop)
     }
 
-    fn within<T: Serialize + ?Sized>(&mut self, segment: String, value: &T) -> Result<(), Stop> {
+    fn within<T: Serialize + ?Sized>(&mut self, segment: Segment, value: &T) -> Result<(), Stop> {
         self.path.push(segment);
         let result = value.serialize(&mut *self);
         self.path.pop();
         result
     }
+}
+
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
 }
 
 /// Ends the walk: a non-finite number was found.
@@ -83,7 +100,7 @@ struct Elements<'a> {
 
 impl Elements<'_> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        let segment = format!("[{}]", self.index);
+        let segment = Segment::Index(self.index);
         self.index += 1;
         self.walker.within(segment, value)
     }
@@ -171,7 +188,7 @@ impl<'a> ser::Serializer for &'a mut Walker {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Stop> {
-        self.within(variant.to_owned(), value)
+        self.within(Segment::Key(variant), value)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Elements<'a>, Stop> {
         Ok(Elements { walker: self, index: 0, key: None })
@@ -256,14 +273,14 @@ impl ser::SerializeMap for Elements<'_> {
     type Ok = ();
     type Error = Stop;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Stop> {
-        // Keys are names (plans, regions): read as text, else as their position.
-        self.key = Some(key.serialize(KeyText).unwrap_or_else(|_| format!("[{}]", self.index)));
+        // Keys are names (plans, regions): read as text, else the value goes by its position.
+        self.key = key.serialize(KeyText).ok();
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
-        let key = self.key.take().unwrap_or_else(|| format!("[{}]", self.index));
+        let segment = self.key.take().map_or(Segment::Index(self.index), Segment::Name);
         self.index += 1;
-        self.walker.within(key, value)
+        self.walker.within(segment, value)
     }
     fn end(self) -> Result<(), Stop> {
         Ok(())
@@ -278,7 +295,7 @@ impl ser::SerializeStruct for Elements<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Stop> {
-        self.walker.within(key.to_owned(), value)
+        self.walker.within(Segment::Key(key), value)
     }
     fn end(self) -> Result<(), Stop> {
         Ok(())
@@ -293,7 +310,7 @@ impl ser::SerializeStructVariant for Elements<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Stop> {
-        self.walker.within(key.to_owned(), value)
+        self.walker.within(Segment::Key(key), value)
     }
     fn end(self) -> Result<(), Stop> {
         Ok(())
