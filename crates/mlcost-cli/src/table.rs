@@ -467,7 +467,11 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             format::period(c.per)
         );
     }
-    let _ = writeln!(out, "\nRecommendations ({} configurations weighed)", a.candidates_considered);
+    let _ = writeln!(
+        out,
+        "\nRecommendations ({} configurations weighed)",
+        format::whole(a.candidates_considered as f64)
+    );
     for (i, r) in a.recommendations.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -563,8 +567,8 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     for f in &w.fine_tuning {
         let _ = writeln!(
             out,
-            "Fine-tune {:?}: {}, {:.1} GB per accelerator{}",
-            f.method,
+            "Fine-tune {}: {}, {:.1} GB per accelerator{}",
+            f.method.label(),
             format::usd_grouped(f.total_cost_usd),
             f.memory_per_accelerator_bytes.get() / 1e9,
             if f.fits_in_memory { "" } else { " (does not fit)" }

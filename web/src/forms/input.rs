@@ -4,6 +4,9 @@
 /// case-insensitive except `m`, which people use for million here too) and thousands separators.
 /// Returns `None` for anything else; the caller says which field.
 pub fn parse_quantity(text: &str) -> Option<f64> {
+    if !thousands_grouped(text.trim()) {
+        return None;
+    }
     let cleaned: String =
         text.trim().chars().filter(|c| *c != ',' && *c != '_' && *c != ' ').collect();
     if cleaned.is_empty() {
@@ -27,6 +30,23 @@ pub fn parse_quantity(text: &str) -> Option<f64> {
     let value: f64 = number.parse().ok()?;
     let value = value * multiplier;
     value.is_finite().then_some(value)
+}
+
+/// Whether every comma in `text` separates thousands ("2,048", "1,000,000.5"): "2,50" is a decimal
+/// comma, which would otherwise be read as 250.
+pub fn thousands_grouped(text: &str) -> bool {
+    if !text.contains(',') {
+        return true;
+    }
+    // The whole-number part: up to a decimal point, an exponent or a suffix.
+    let whole = text.trim_start_matches(['-', '+']);
+    let end = whole.find(|c: char| !(c.is_ascii_digit() || c == ',')).unwrap_or(whole.len());
+    if whole[end..].contains(',') {
+        return false;
+    }
+    let mut groups = whole[..end].split(',');
+    let first = groups.next().unwrap_or_default();
+    (1..=3).contains(&first.len()) && groups.all(|group| group.len() == 3)
 }
 
 /// Text `parse_quantity` reads back as exactly `value`: from a million up, a suffix ("14.8T") when
@@ -67,6 +87,8 @@ mod tests {
         for (text, expected) in [
             ("2048", 2048.0),
             ("2,048", 2048.0),
+            ("1,000,000.5", 1_000_000.5),
+            ("-2,048", -2048.0),
             (" 37e9 ", 37e9),
             ("37B", 37e9),
             ("14.8T", 14.8e12),
@@ -82,7 +104,7 @@ mod tests {
 
     #[test]
     fn rubbish_is_none() {
-        for text in ["", "abc", "12x", "1..2", "1e999", "T"] {
+        for text in ["", "abc", "12x", "1..2", "1e999", "T", "2,50", "1,5B", "12,3456", "1.5,000"] {
             assert_eq!(parse_quantity(text), None, "{text}");
         }
     }

@@ -85,6 +85,8 @@ pub struct Example {
 pub struct Published {
     pub figure: &'static str,
     pub value: &'static str,
+    /// The same figure as a number in the key number's own unit, to say how far the estimate is.
+    pub amount: f64,
     pub source: &'static str,
 }
 
@@ -367,6 +369,10 @@ impl Form {
     /// Whether an error belongs next to the field at `path` (`serving.compare_apis[1]` does to
     /// `serving.compare_apis`).
     fn owns(path: &str, error: &Error) -> bool {
+        // "No model at all" belongs at the Model box, where one is chosen.
+        if error.field == "model" {
+            return path == PRESET;
+        }
         error.field.strip_prefix(path).is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
     }
 
@@ -427,10 +433,18 @@ fn field_text(kind: Kind, value: &Value) -> String {
     }
 }
 
+const NO_MODEL: &str =
+    "Choose a model, or type a custom model's parameter count (or paste its config.json).";
+
 const NO_OFFER: &str =
     "choose an offer selling this accelerator, or price with a price you type (Priced with)";
 
 fn not_a_number(text: &str) -> Problem {
+    if !input::thousands_grouped(text) {
+        return Problem::Malformed(format!(
+            "\"{text}\" is not a number: commas separate thousands (2,048); decimals take a point (2.50)"
+        ));
+    }
     Problem::Malformed(format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"))
 }
 
@@ -499,15 +513,39 @@ pub fn ScenarioForm(
 ) -> impl IntoView {
     // Each field's own problem, in words, or none (the engine's path stays in the JSON and CLI).
     let problem_at = move |path: &'static str| {
-        errors.with(|all| all.iter().find(|e| Form::owns(path, e)).map(|e| sentence(&e.problem)))
+        errors.with(|all| {
+            all.iter().find(|e| Form::owns(path, e)).map(|e| match e.field.as_str() {
+                // The form writes no model at all when every model field is empty.
+                "model" => NO_MODEL.to_owned(),
+                _ => sentence(&e.problem),
+            })
+        })
     };
-    let field_view = move |field: Field| {
+    // Once the user departs from the example, a basic field still holding the example's value
+    // (its tokens, its accelerator, its price) says so: a fine-tune priced on the example's 14.8T
+    // pre-training tokens is a wrong answer the user never asked for.
+    let on_example = Memo::new(move |_| form.is_example());
+    let example_title = form.example().title;
+    let field_view = move |field: Field, basic: bool| {
         let path = field.spec.path;
         let superseded = move || form.superseded_by(path);
         let problem = Memo::new(move |_| problem_at(path));
+        let example_value = basic
+            && !field.spec.initial.is_empty()
+            && !path.starts_with("model.")
+            && !form.is_choice(path);
+        let from_example = move || {
+            example_value
+                && !on_example.get()
+                && !field.typed.get()
+                && field.value.with(|v| v == field.spec.initial)
+        };
         view! {
             <div class="field" class:hidden=move || form.chosen_away(path) class:superseded=move || superseded().is_some()>
                 {field_input(field, book, form, problem)}
+                {move || from_example().then(|| view! {
+                    <p class="hint from-example">{format!("The example's value ({example_title}): set your own.")}</p>
+                })}
                 {move || superseded().map(|by| {
                     let by = form.field(by).map_or(by, |f| f.spec.label);
                     view! { <p class="hint">{format!("Not used: {by} replaces it.")}</p> }
@@ -560,10 +598,10 @@ pub fn ScenarioForm(
             <h2>{heading}</h2>
             {children.map(|children| children())}
             <p class="hint">{uses}</p>
-            {basic.into_iter().map(field_view).collect_view()}
+            {basic.into_iter().map(|field| field_view(field, true)).collect_view()}
             <details class="advanced" prop:open=move || advanced_state.get() != (0, 0)>
                 <summary>{advanced_summary}{advanced_count}</summary>
-                {advanced.into_iter().map(field_view).collect_view()}
+                {advanced.into_iter().map(|field| field_view(field, false)).collect_view()}
             </details>
             {unplaced}
         </section>
@@ -837,6 +875,44 @@ mod tests {
         assert!(!app.training.is_example() && app.serving.is_example());
         app.training.reset_to_example();
         assert!(app.training.is_example());
+    }
+
+    /// Every example scenario opens in the forms and reads back as itself: no field of a scenario
+    /// (a shared link, a recommendation opened from the advisor) is dropped for want of a form
+    /// field to hold it, and silently priced differently.
+    #[test]
+    fn every_example_opens_in_the_forms_and_reads_back_whole() {
+        let owner = Owner::new();
+        owner.set();
+        for (name, text) in [
+            (
+                "fine-tune-and-serve-llama-3.1-8b",
+                include_str!("../../../examples/fine-tune-and-serve-llama-3.1-8b.json"),
+            ),
+            ("serve-llama-3.1-70b", include_str!("../../../examples/serve-llama-3.1-70b.json")),
+            (
+                "serve-llama-3.1-8b-chat",
+                include_str!("../../../examples/serve-llama-3.1-8b-chat.json"),
+            ),
+            (
+                "serve-llama-3.3-70b-fp8",
+                include_str!("../../../examples/serve-llama-3.3-70b-fp8.json"),
+            ),
+            ("train-llama-3.1-70b", include_str!("../../../examples/train-llama-3.1-70b.json")),
+            ("train-llama-3.1-8b", include_str!("../../../examples/train-llama-3.1-8b.json")),
+        ] {
+            let scenario = Scenario::from_json(text).unwrap();
+            let app = crate::state::AppScenario::new();
+            app.load(&scenario);
+            let back = app.scenario().unwrap_or_else(|| panic!("{name} reads back"));
+            assert_eq!(back.model, scenario.model, "{name}: model");
+            if scenario.training.is_some() {
+                assert_eq!(back.training, scenario.training, "{name}: training");
+            }
+            if scenario.serving.is_some() {
+                assert_eq!(back.serving, scenario.serving, "{name}: serving");
+            }
+        }
     }
 
     #[test]

@@ -127,6 +127,12 @@ const BASIC: &[FieldSpec] = &[
 
 const ADVANCED: &[FieldSpec] = &[
     number("serving.parallelism.pipeline", "Pipeline parallel (throughput, not speed)", "1", ""),
+    number(
+        "serving.max_batch",
+        "Largest batch per replica (sequences)",
+        "as many as the targets allow",
+        "",
+    ),
     FieldSpec {
         path: "serving.kv_cache_precision",
         label: "KV cache format",

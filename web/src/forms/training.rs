@@ -386,11 +386,13 @@ pub static FORM: FormSpec = FormSpec {
             Published {
                 figure: "training-accelerator-hours",
                 value: "2.664M",
+                amount: 2.664e6,
                 source: "pre-training, arXiv 2412.19437 Table 1",
             },
             Published {
                 figure: "training-compute-cost",
                 value: "$5.328M",
+                amount: 5.328e6,
                 source: "at $2 per GPU-hour, arXiv 2412.19437 Table 1",
             },
         ],

@@ -18,13 +18,16 @@ pub struct KeyNumber {
     pub label: &'static str,
     pub value: String,
     pub default_source: Option<String>,
-    /// What the example's source published for this figure, while the page shows the example.
-    pub published: Option<&'static Published>,
+    /// What the example's source published for this figure, while the page shows the example,
+    /// and the estimate's own figure as a number in the same unit.
+    pub published: Option<(&'static Published, f64)>,
+    /// A word on what the figure leaves out ("a part is not priced").
+    pub note: Option<&'static str>,
 }
 
 impl KeyNumber {
     pub fn new(id: &'static str, label: &'static str, value: String) -> Self {
-        Self { id, label, value, default_source: None, published: None }
+        Self { id, label, value, default_source: None, published: None, note: None }
     }
 }
 
@@ -36,10 +39,18 @@ pub fn key_numbers(rows: Vec<KeyNumber>) -> impl IntoView {
                 <dd>
                     <span id=row.id>{row.value}</span>
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
-                    {row.published.map(|published| view! {
-                        <span class="published" id=format!("{}-published", row.id)>
-                            {format!("published: {} ({})", published.value, published.source)}
-                        </span>
+                    {row.note.map(|note| view! { <span class="published" id=format!("{}-note", row.id)>{note}</span> })}
+                    {row.published.map(|(published, estimate)| {
+                        let gap = (estimate / published.amount - 1.0) * 100.0;
+                        let side = if gap >= 0.0 { "above" } else { "below" };
+                        view! {
+                            <span class="published" id=format!("{}-published", row.id)>
+                                {format!(
+                                    "published: {} ({}); the estimate is {:.0}% {side} it, from defaults fitted to other runs, none taken from this one",
+                                    published.value, published.source, gap.abs()
+                                )}
+                            </span>
+                        }
                     })}
                     {how(row.id).map(|text| view! {
                         <details class="how"><summary>"how?"</summary>{text}</details>
@@ -70,7 +81,7 @@ fn how(id: &str) -> Option<&'static str> {
             "6 × active parameters × tokens plus attention (PaLM's count); recomputed activations count as hardware FLOPs, not here."
         }
         "training-mfu" => {
-            "The scenario's, or the trend fitted to published runs on this accelerator generation at this model size."
+            "The scenario's, or the trend fitted to published runs on this accelerator generation at this model size. It is measured against the dense peak at the chosen precision: FP8's peak is twice BF16's, so the same speed reads as half the MFU (FP8 runs about 1.3× faster, not 2×)."
         }
         "training-goodput" => {
             "Checkpoints every Young/Daly interval (from write time and failure rate); the time failures, restarts and spot preemptions cost, as a share of the run."

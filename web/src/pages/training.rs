@@ -132,6 +132,23 @@ fn TrainingResults(
         if report.fits_in_memory { "" } else { " — does not fit" },
         report.min_accelerators_to_fit.map_or("none up to 2^20".to_owned(), |n| n.to_string())
     );
+    // A part the engine could not price is $0 in its sum; say so rather than show "$0.00".
+    let unpriced = |prefixes: &[&str]| {
+        report.notes.iter().any(|note| prefixes.iter().any(|p| note.starts_with(p)))
+    };
+    const STORAGE: &str = "storage is not priced";
+    const EGRESS: [&str; 2] = [
+        "moving the dataset to compute is not priced",
+        "downloading the trained model is not priced",
+    ];
+    let not_priced = |prefixes: &[&str]| {
+        unpriced(prefixes).then_some("a part is not priced: see the notes below")
+    };
+    let unpriced_parts = [
+        ("training-storage-cost", not_priced(&[STORAGE])),
+        ("training-egress-cost", not_priced(&EGRESS)),
+        ("training-total-cost", not_priced(&[STORAGE, EGRESS[0], EGRESS[1]])),
+    ];
     let rows = [
         ("training-total-cost", "Total cost", format::usd(report.total_cost_usd), None),
         ("training-compute-cost", "Compute", format::usd(report.compute_cost_usd), None),
@@ -171,8 +188,18 @@ fn TrainingResults(
     view! {
         {results::stale_notice(stale)}
         {results::key_numbers(rows.into_iter().map(|(id, label, value, default_source)| {
-            let published = published.iter().find(|p| p.figure == id);
-            KeyNumber { id, label, value, default_source, published }
+            let estimate = match id {
+                "training-accelerator-hours" => report.accelerator_hours.get(),
+                "training-compute-cost" => report.compute_cost_usd.get(),
+                _ => f64::NAN,
+            };
+            let published = published
+                .iter()
+                .find(|p| p.figure == id)
+                .filter(|_| estimate.is_finite())
+                .map(|p| (p, estimate));
+            let note = unpriced_parts.iter().find(|(part, _)| *part == id).and_then(|(_, n)| *n);
+            KeyNumber { id, label, value, default_source, published, note }
         }).collect())}
         {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
         {(report.by_plan.len() > 1).then(|| results::table(

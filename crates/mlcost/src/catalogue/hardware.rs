@@ -83,6 +83,9 @@ pub struct Accelerator {
     /// Maximum board (or module) power; absent when the vendor publishes none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub board_power_watts: Option<Watts>,
+    /// Sold for serving only (AWS Inferentia): the right-sizing search never trains on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inference_only: bool,
     pub source: String,
     pub as_of: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -171,6 +171,9 @@ mod tests {
     #[test]
     fn not_json_at_all_is_a_scenario_error() {
         let err = Scenario::from_json("{ not json").unwrap_err();
-        assert_eq!(err.to_string(), "scenario: key must be a string at line 1 column 3");
+        assert_eq!(
+            err.to_string(),
+            "scenario: is not JSON: names need double quotes, at line 1, column 3"
+        );
     }
 }

@@ -126,7 +126,7 @@ fn weigh<'a>(
     for (accelerator, &(precision, checkpointing)) in
         book.accelerators.iter().flat_map(|a| choices.iter().map(move |c| (a, c)))
     {
-        if accelerator.dense.for_precision(precision).is_none() {
+        if accelerator.inference_only || accelerator.dense.for_precision(precision).is_none() {
             continue;
         }
         let offers: Vec<_> =

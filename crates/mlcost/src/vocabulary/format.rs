@@ -85,6 +85,12 @@ pub fn usd_short(value: Usd) -> String {
     format!("${}{suffix}", trimmed(scaled))
 }
 
+/// A count in as few characters as a round value needs, for axis ticks: "300", "30k", "1.5M".
+pub fn count_short(value: f64) -> String {
+    let (scaled, suffix) = scale(value);
+    if suffix.is_empty() { whole(value) } else { format!("{}{suffix}", trimmed(scaled)) }
+}
+
 /// A whole number with thousands separators: "8", "2,048", "-2,460,526".
 pub fn whole(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::vocabulary::error::{Error, Problem, clip, strip_position};
-use crate::vocabulary::plain::plain_words;
+use crate::vocabulary::plain::{plain_syntax, plain_words};
 
 /// Parses `text`. An error names the field at fault (`training.accelerator_count: invalid type
 /// ...`), or, for a syntax error, keeps serde_json's line and column.
@@ -23,7 +23,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
                     .unwrap_or_else(|| Error::new("", Problem::Malformed(message)));
             }
             // A real syntax error has no field to name: its line and column are the pointer.
-            return Error::new("", Problem::Malformed(message));
+            return Error::new("", Problem::Malformed(plain_syntax(&message)));
         }
         let path = path_at(text, err.line(), err.column());
         // serde reports a missing field at its parent; point at the field itself.

@@ -1,5 +1,5 @@
 //! serde's messages in words a person can act on: "invalid value: integer `-5`, expected u32"
-//! becomes "must be a whole number from 0 to 4,294,967,295, not -5". The field's path stays with
+//! becomes "must be a whole number (at most 4,294,967,295), not -5". The field's path stays with
 //! the error; this rewrites only what is wrong and what is allowed, never naming a Rust type.
 
 use crate::vocabulary::error::clip;
@@ -31,13 +31,41 @@ pub(crate) fn plain_words(message: &str) -> String {
     message.to_owned()
 }
 
+/// serde_json's syntax errors in words, with where they are: "EOF while parsing an object at line
+/// 1 column 6" becomes "is not complete JSON: it ends inside an object (an unclosed brace?), at
+/// line 1, column 6".
+pub(crate) fn plain_syntax(message: &str) -> String {
+    let (what, at) = match message.rfind(" at line ") {
+        Some(i) => (&message[..i], message[i + " at ".len()..].replace(" column ", ", column ")),
+        None => (message, String::new()),
+    };
+    let words = if let Some(inside) = what.strip_prefix("EOF while parsing ") {
+        format!("is not complete JSON: it ends inside {inside} (an unclosed bracket or quote?)")
+    } else {
+        match what {
+            "expected ident" | "expected value" => {
+                "is not JSON: a value was expected here (is this the right file?)".to_owned()
+            }
+            "trailing comma" => "is not JSON: a comma before a closing bracket".to_owned(),
+            "key must be a string" => "is not JSON: names need double quotes".to_owned(),
+            "trailing characters" => "is not JSON: text after the end of the document".to_owned(),
+            "expected `:`" => "is not JSON: a name without a colon after it".to_owned(),
+            "expected `,` or `}`" | "expected `,` or `]`" => {
+                "is not JSON: a missing comma between items".to_owned()
+            }
+            other => format!("is not JSON: {other}"),
+        }
+    };
+    if at.is_empty() { words } else { format!("{words}, at {at}") }
+}
+
 /// What a Rust type or serde's own phrase allows, in words.
 fn allowed(expected: &str) -> String {
     let expected = expected.trim();
     match expected {
         "u8" => "a whole number from 0 to 255".into(),
         "u16" => "a whole number from 0 to 65,535".into(),
-        "u32" => "a whole number from 0 to 4,294,967,295".into(),
+        "u32" => "a whole number (at most 4,294,967,295)".into(),
         "u64" | "usize" => "a whole number, 0 or more".into(),
         "i32" | "i64" | "isize" => "a whole number".into(),
         "f32" | "f64" => "a number".into(),
@@ -107,11 +135,11 @@ mod tests {
         let cases = [
             (
                 "invalid value: integer `-5`, expected u32",
-                "must be a whole number from 0 to 4,294,967,295, not -5",
+                "must be a whole number (at most 4,294,967,295), not -5",
             ),
             (
                 "invalid type: floating point `1e+26`, expected u32",
-                "must be a whole number from 0 to 4,294,967,295, not 1e+26",
+                "must be a whole number (at most 4,294,967,295), not 1e+26",
             ),
             ("invalid type: string \"many\", expected f64", "must be a number, not \"many\""),
             ("invalid type: map, expected f64", "must be a number, not an object"),

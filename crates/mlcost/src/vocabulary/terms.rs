@@ -41,6 +41,17 @@ pub enum Method {
     Qlora,
 }
 
+impl Method {
+    /// As people write it: "full", "LoRA", "QLoRA".
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Full => "full",
+            Method::Lora => "LoRA",
+            Method::Qlora => "QLoRA",
+        }
+    }
+}
+
 /// The optimizer: what it keeps per trained parameter sets most of training's memory.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,62 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::palette;
 
-/// A legend entry: its text, its colour, and whether it is a line (else a filled block).
-pub type LegendItem = (String, RGBColor, bool);
+/// How a legend entry's mark looks: as the chart draws that series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swatch {
+    Line,
+    Block,
+    Ring,
+    Square,
+}
+
+/// A legend entry: its text, its colour and its mark.
+pub type LegendItem = (String, RGBColor, Swatch);
+
+/// Draws `swatch` in `color` in the 16 px box whose left middle is (x, y).
+fn draw_swatch(
+    area: &DrawingArea<ChartCanvas, Shift>,
+    swatch: Swatch,
+    color: RGBColor,
+    (x, y): (i32, i32),
+) -> Result<(), String> {
+    let error = |e: DrawingAreaErrorKind<_>| e.to_string();
+    match swatch {
+        Swatch::Line => area.draw(&PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2))),
+        Swatch::Block => {
+            area.draw(&Rectangle::new([(x + 2, y - 5), (x + 14, y + 5)], color.filled()))
+        }
+        Swatch::Ring => area.draw(&Circle::new((x + 8, y), 5, color.stroke_width(2))),
+        Swatch::Square => {
+            area.draw(&Rectangle::new([(x + 3, y - 5), (x + 13, y + 5)], color.stroke_width(2)))
+        }
+    }
+    .map_err(error)
+}
+
+/// `label` cut with "…" to at most `width` pixels in `font`.
+fn fitted(
+    area: &DrawingArea<ChartCanvas, Shift>,
+    label: &str,
+    font: &TextStyle,
+    width: i32,
+) -> String {
+    let fits =
+        |text: &str| area.estimate_text_size(text, font).map_or(true, |(w, _)| w as i32 <= width);
+    if fits(label) {
+        return label.to_owned();
+    }
+    let chars: Vec<char> = label.chars().collect();
+    let mut keep = chars.len();
+    while keep > 1 {
+        keep -= 1;
+        let cut: String = chars[..keep].iter().collect::<String>() + "…";
+        if fits(&cut) {
+            return cut;
+        }
+    }
+    "…".to_owned()
+}
 
 /// The legend's text.
 fn font() -> TextStyle<'static> {
@@ -35,13 +89,15 @@ pub fn legend_above(
     // Each entry: a 16 px swatch, a gap, its text, then space before the next.
     let mut placed = Vec::with_capacity(items.len());
     let (mut x, mut row) = (12, 0);
-    for item in items {
-        let text = area.estimate_text_size(&item.0, &font).map_or(0, |(w, _)| w as i32);
+    for (label, color, swatch) in items {
+        // A label wider than the chart (a long API name on a phone) is cut, not clipped.
+        let label = fitted(area, label, &font, width - 12 - 22 - 8);
+        let text = area.estimate_text_size(&label, &font).map_or(0, |(w, _)| w as i32);
         let entry = 22 + text + 16;
         if x > 12 && x + entry > width - 8 {
             (x, row) = (12, row + 1);
         }
-        placed.push((x, row, item));
+        placed.push((x, row, label, *color, *swatch));
         x += entry;
     }
     let height = (row + 1) * ROW + 6;
@@ -49,19 +105,16 @@ pub fn legend_above(
     let error = |e: DrawingAreaErrorKind<_>| e.to_string();
     let ink = palette::ink();
     let style = font.color(&ink).pos(Pos::new(HPos::Left, VPos::Center));
-    for (x, row, (label, color, line)) in placed {
+    for (x, row, label, color, swatch) in placed {
         let y = 4 + row * ROW + ROW / 2;
-        if *line {
-            band.draw(&PathElement::new([(x, y), (x + 16, y)], color.stroke_width(2)))
-                .map_err(error)?;
-        } else {
-            band.draw(&Rectangle::new([(x + 2, y - 5), (x + 14, y + 5)], color.filled()))
-                .map_err(error)?;
-        }
-        band.draw(&Text::new(label.clone(), (x + 22, y), style.clone())).map_err(error)?;
+        draw_swatch(&band, swatch, color, (x, y))?;
+        band.draw(&Text::new(label, (x + 22, y), style.clone())).map_err(error)?;
     }
     Ok(rest)
 }
+
+/// The narrowest chart that keeps a legend panel beside it; below this the legend goes above.
+pub const WIDE_ENOUGH_FOR_A_SIDE_LEGEND: u32 = 500;
 
 /// Draws a legend box at the top left of `panel`, an area of its own beside the chart (a Gantt
 /// chart's rows fill its whole height, so its legend goes to the side, not above).
@@ -91,17 +144,9 @@ pub fn draw_legend(
     panel
         .draw(&Rectangle::new([(left, top), (left + width, top + height)], palette::ink().mix(0.3)))
         .map_err(error)?;
-    for (i, (label, color, line)) in items.iter().enumerate() {
+    for (i, (label, color, swatch)) in items.iter().enumerate() {
         let y = top + 12 + i as i32 * 16;
-        if *line {
-            panel
-                .draw(&PathElement::new([(left + 6, y), (left + 22, y)], color.stroke_width(2)))
-                .map_err(error)?;
-        } else {
-            panel
-                .draw(&Rectangle::new([(left + 8, y - 5), (left + 20, y + 5)], color.filled()))
-                .map_err(error)?;
-        }
+        draw_swatch(panel, *swatch, *color, (left + 6, y))?;
         let ink = palette::ink();
         let style = font.clone().color(&ink).pos(Pos::new(HPos::Left, VPos::Center));
         panel.draw(&Text::new(label.clone(), (left + 28, y), style)).map_err(error)?;

@@ -2,8 +2,9 @@
 //! against daily volume for self-hosting and each hosted API.
 
 use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::log_ticks;
+use crate::charts::ticks::{log_ticks, room_for};
 use mlcost::serving::{BatchPoint, HourPlan};
 use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
@@ -63,8 +64,8 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
     }
     let x_range = (0.8..largest.max(2.0) * 1.25).log_scale().base(2.0);
     let mut legend: Vec<crate::charts::legend::LegendItem> = vec![
-        ("time to first token".to_owned(), TTFT_COLOR, true),
-        ("time per output token".to_owned(), TPOT_COLOR, true),
+        ("time to first token".to_owned(), TTFT_COLOR, Swatch::Line),
+        ("time per output token".to_owned(), TPOT_COLOR, Swatch::Line),
     ];
     if data.batch_at_slo > 0 {
         legend.push((
@@ -73,19 +74,31 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
                 format::whole(f64::from(data.batch_at_slo))
             ),
             MARK_COLOR,
-            true,
+            Swatch::Line,
         ));
     }
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     let (ms_low, ms_high) = (low * 0.7, high * 1.4);
+    let (width, height) = plot.dim_in_pixel();
+    // Batches are powers of two: label every one, or every other, as the width allows.
+    let powers: Vec<f64> = (0..32)
+        .map(|p| f64::from(1u32 << p))
+        .take_while(|b| *b <= largest.max(2.0) * 1.25)
+        .collect();
+    let every = powers.len().div_ceil(room_for(width, 50)).max(1);
+    let batches: Vec<f64> = powers.into_iter().step_by(every).collect();
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            x_range,
-            (ms_low..ms_high).log_scale().with_key_points(log_ticks(ms_low, ms_high)),
+            x_range.with_key_points(batches),
+            (ms_low..ms_high).log_scale().with_key_points(log_ticks(
+                ms_low,
+                ms_high,
+                room_for(height, 40),
+            )),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
@@ -211,7 +224,13 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
         }
         replicas += step;
     }
-    for hour in (0..=24).step_by(2) {
+    // Every two hours on a desktop; every four or six where the chart is narrow.
+    let hours_apart = match right - left {
+        span if span >= 480 => 2,
+        span if span >= 240 => 4,
+        _ => 6,
+    };
+    for hour in (0..=24).step_by(hours_apart) {
         let at = x(f64::from(hour));
         root.draw(&PathElement::new([(at, top), (at, bottom)], grid)).map_err(fail)?;
         root.draw(&Text::new(
@@ -257,7 +276,7 @@ fn draw_day(canvas: web_sys::HtmlCanvasElement, data: &Day) -> Result<(), String
     // The legend, above the plot.
     root.draw(&Rectangle::new([(left, 12), (left + 16, 24)], bar)).map_err(fail)?;
     root.draw(&Text::new(
-        "replica-hours billed, autoscaled",
+        "replica-hours, autoscaled (billed in whole instances)",
         (left + 24, 18),
         anchored(HPos::Left, VPos::Center),
     ))
@@ -343,7 +362,7 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         return blank(&root);
     }
     let mut legend: Vec<crate::charts::legend::LegendItem> =
-        vec![("self-hosted (autoscaled; ring: now)".into(), TTFT_COLOR, true)];
+        vec![("self-hosted (autoscaled; ring: now)".into(), TTFT_COLOR, Swatch::Line)];
     for (api, color) in data.apis.iter().zip(API_COLORS.iter().cycle()) {
         legend.push((
             match api.break_even {
@@ -351,25 +370,30 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
                 None => format!("{} (never cheaper to self-host)", api.name),
             },
             *color,
-            true,
+            Swatch::Line,
         ));
     }
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     let (cost_low, cost_high) = (cheapest * 0.7, dearest * 1.4);
+    let (width, height) = plot.dim_in_pixel();
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (low..high).log_scale().with_key_points(log_ticks(low, high)),
-            (cost_low..cost_high).log_scale().with_key_points(log_ticks(cost_low, cost_high)),
+            (low..high).log_scale().with_key_points(log_ticks(low, high, room_for(width, 80))),
+            (cost_low..cost_high).log_scale().with_key_points(log_ticks(
+                cost_low,
+                cost_high,
+                room_for(height, 40),
+            )),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc("requests per day")
         .y_desc("USD per month")
-        .x_label_formatter(&|v| format::count(*v))
+        .x_label_formatter(&|v| format::count_short(*v))
         .y_label_formatter(&|c| format::usd_short(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;

@@ -1,8 +1,9 @@
 //! Cost and wall-clock time against accelerator count, for the scenario on screen.
 
 use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::log_ticks;
+use crate::charts::ticks::{log_ticks, room_for};
 use mlcost::format;
 use mlcost::units::{Hours, Usd};
 use mlcost::{PriceBook, Scenario, TrainingReport};
@@ -80,10 +81,14 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
     let x_range = (x_low..x_high).log_scale();
     let (days_low, days_high) = (min_days * 0.8, max_days * 1.25);
     let legend = [
-        ("compute cost (left axis)".to_owned(), COST_COLOR, true),
-        ("wall-clock days (right axis)".to_owned(), TIME_COLOR, true),
+        ("compute cost (left axis)".to_owned(), COST_COLOR, Swatch::Line),
+        ("wall-clock days (right axis)".to_owned(), TIME_COLOR, Swatch::Line),
     ];
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
+    let (width, height) = plot.dim_in_pixel();
+    // The counts swept are powers of two: every one, or every other, as the width allows.
+    let every = counts.len().div_ceil(room_for(width, 70)).max(1);
+    let counts: Vec<f64> = counts.into_iter().step_by(every).collect();
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .margin_top(4)
@@ -94,7 +99,11 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .map_err(|e| e.to_string())?
         .set_secondary_coord(
             x_range.with_key_points(counts),
-            (days_low..days_high).log_scale().with_key_points(log_ticks(days_low, days_high)),
+            (days_low..days_high).log_scale().with_key_points(log_ticks(
+                days_low,
+                days_high,
+                room_for(height, 40),
+            )),
         );
     palette::themed(&mut chart.configure_mesh())
         .x_desc("accelerators")
@@ -181,14 +190,15 @@ fn draw_pareto(
         return root.present().map_err(|e| e.to_string());
     }
     let mut legend = vec![
-        ("Pareto front (numbered as in the table)".to_owned(), FRONT_COLOR, true),
-        ("this scenario (ring)".to_owned(), COST_COLOR, false),
+        ("Pareto front (numbered as in the table)".to_owned(), FRONT_COLOR, Swatch::Line),
+        ("this scenario".to_owned(), COST_COLOR, Swatch::Ring),
     ];
     if pick.is_some() {
-        legend.push(("the deadline's pick (square)".to_owned(), TIME_COLOR, false));
+        legend.push(("the deadline's pick".to_owned(), TIME_COLOR, Swatch::Square));
     }
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     let (days_low, days_high) = (min_days * 0.7, max_days * 1.4);
+    let (width, height) = plot.dim_in_pixel();
     let (cost_low, cost_high) = (min_cost * 0.7, max_cost * 1.4);
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
@@ -196,8 +206,16 @@ fn draw_pareto(
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (days_low..days_high).log_scale().with_key_points(log_ticks(days_low, days_high)),
-            (cost_low..cost_high).log_scale().with_key_points(log_ticks(cost_low, cost_high)),
+            (days_low..days_high).log_scale().with_key_points(log_ticks(
+                days_low,
+                days_high,
+                room_for(width, 60),
+            )),
+            (cost_low..cost_high).log_scale().with_key_points(log_ticks(
+                cost_low,
+                cost_high,
+                room_for(height, 40),
+            )),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())

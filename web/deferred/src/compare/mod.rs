@@ -2,6 +2,7 @@
 //! each one's difference from the first, and their costs as grouped bars.
 
 use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::Swatch;
 use crate::charts::{canvas_chart, palette};
 use leptos::prelude::*;
 use mlcost::format;
@@ -283,7 +284,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
     let legend: Vec<crate::charts::legend::LegendItem> = series
         .iter()
         .enumerate()
-        .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], false))
+        .map(|(i, (name, _))| ((*name).to_owned(), COLORS[i % COLORS.len()], Swatch::Block))
         .collect();
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     // Only the panels some scenario has money in.
@@ -294,7 +295,10 @@ fn draw(canvas: web_sys::HtmlCanvasElement, columns: &[Column]) -> Result<(), St
         })
         .collect();
     if !panels.is_empty() {
-        for (area, (title, groups)) in plot.split_evenly((1, panels.len())).iter().zip(panels) {
+        // Side by side on a wide screen; one above the other on a phone.
+        let (width, _) = plot.dim_in_pixel();
+        let grid = if width >= 500 { (1, panels.len()) } else { (panels.len(), 1) };
+        for (area, (title, groups)) in plot.split_evenly(grid).iter().zip(panels) {
             draw_panel(area, title, groups, &series)?;
         }
     }

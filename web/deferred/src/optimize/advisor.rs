@@ -3,8 +3,9 @@
 //! cost-vs-time or cost-vs-latency Pareto front, and the what-ifs with their published quality
 //! cost.
 
+use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::log_ticks;
+use crate::charts::ticks::{log_ticks, room_for};
 use leptos::prelude::*;
 use mlcost::PriceBook;
 use mlcost::optimize::{
@@ -155,7 +156,7 @@ fn advice_view(
     let none = a.notes.iter().map(|n| view! { <p class="hint">{n.clone()}</p> }).collect_view();
     view! {
         <ul class="current">{now}</ul>
-        <p class="hint" id="advisor-considered" data-configurations=a.candidates_considered.to_string()>{format!("{} configurations weighed; every saving below is the engine's own estimate of the scenario it recommends.", a.candidates_considered)}</p>
+        <p class="hint" id="advisor-considered" data-configurations=a.candidates_considered.to_string()>{format!("{} configurations weighed; every saving below is the engine's own estimate of the scenario it recommends.", format::whole(a.candidates_considered as f64))}</p>
         <ol class="recommendations">{recommendations}</ol>
         {none}
         {what_ifs(a.what_ifs)}
@@ -259,7 +260,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             .iter()
             .map(|f| {
                 vec![
-                    format!("{:?}", f.method),
+                    f.method.label().to_owned(),
                     format::count(f.trainable_parameters.get()),
                     format::bytes(f.memory_per_accelerator_bytes),
                     if f.fits_in_memory { "yes".into() } else { "no".into() },
@@ -350,8 +351,10 @@ fn draw_waterfall(
 ) -> Result<(), String> {
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&palette::paper()).map_err(|e| e.to_string())?;
-    let legend =
-        [("cost".to_owned(), TOTAL_COLOR, false), ("saving".to_owned(), SAVING_COLOR, false)];
+    let legend = [
+        ("cost".to_owned(), TOTAL_COLOR, Swatch::Block),
+        ("saving".to_owned(), SAVING_COLOR, Swatch::Block),
+    ];
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     // A panel per section: a run's dollars and a month's do not add up.
     if !falls.is_empty() {
@@ -462,18 +465,22 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
         all().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
     let x_desc =
         if section == Section::Serving { "request latency, ms" } else { "wall-clock, hours" };
-    let legend =
-        [("Pareto front".to_owned(), TOTAL_COLOR, true), ("now".to_owned(), NOW_COLOR, false)];
+    let legend = [
+        ("Pareto front".to_owned(), TOTAL_COLOR, Swatch::Line),
+        ("now".to_owned(), NOW_COLOR, Swatch::Block),
+    ];
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     let (t_low, t_high, c_low, c_high) = (t_low * 0.8, t_high * 1.25, c_low * 0.8, c_high * 1.25);
+    let (width, height) = plot.dim_in_pixel();
+    let (across, up) = (room_for(width, 90), room_for(height, 40));
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (t_low..t_high).log_scale().with_key_points(log_ticks(t_low, t_high)),
-            (c_low..c_high).log_scale().with_key_points(log_ticks(c_low, c_high)),
+            (t_low..t_high).log_scale().with_key_points(log_ticks(t_low, t_high, across)),
+            (c_low..c_high).log_scale().with_key_points(log_ticks(c_low, c_high, up)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())

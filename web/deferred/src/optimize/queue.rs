@@ -17,7 +17,9 @@ use super::fields::{
     number_field, number_or,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{LegendItem, draw_legend};
+use crate::charts::legend::{
+    LegendItem, Swatch, WIDE_ENOUGH_FOR_A_SIDE_LEGEND, draw_legend, legend_above,
+};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -410,7 +412,22 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
     let Some(data) = data.as_ref().filter(|d| d.makespan > 0.0) else {
         return root.present().map_err(|e| e.to_string());
     };
-    let (plot, side) = root.split_horizontally(560);
+    // As many names as a legend holds (about 20): beside the chart on a wide screen, above it on
+    // a narrow one, where a side panel would leave no room for either.
+    let legend: Vec<LegendItem> = data
+        .bars
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, (name, ..))| (name.clone(), PALETTE[i % PALETTE.len()], Swatch::Block))
+        .collect();
+    let (width, _) = root.dim_in_pixel();
+    let (plot, side) = if width >= WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
+        let (plot, side) = root.split_horizontally(width * 4 / 5);
+        (plot, Some(side))
+    } else {
+        (legend_above(&root, &legend)?, None)
+    };
     let lanes = f64::from(data.accelerators.max(1));
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
@@ -425,8 +442,7 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         .y_label_formatter(&|y| format::whole(*y))
         .draw()
         .map_err(|e| e.to_string())?;
-    let mut legend: Vec<LegendItem> = Vec::new();
-    for (i, (name, start, end, ranges)) in data.bars.iter().enumerate() {
+    for (i, (_, start, end, ranges)) in data.bars.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let bars = ranges.iter().map(|&(first, count)| {
             let (low, high) = (f64::from(first), f64::from(first) + f64::from(count));
@@ -439,11 +455,9 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
             Rectangle::new([(*start, low), (*end, high)], palette::paper().stroke_width(1))
         });
         chart.draw_series(edges).map_err(|e| e.to_string())?;
-        // As many names as the legend's height holds (about 20).
-        if legend.len() < 20 {
-            legend.push((name.clone(), color, false));
-        }
     }
-    draw_legend(&side, &legend)?;
+    if let Some(side) = side {
+        draw_legend(&side, &legend)?;
+    }
     root.present().map_err(|e| e.to_string())
 }

@@ -19,7 +19,9 @@ use super::fields::{
     number_or,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{LegendItem, draw_legend, legend_above};
+use crate::charts::legend::{
+    LegendItem, Swatch, WIDE_ENOUGH_FOR_A_SIDE_LEGEND, draw_legend, legend_above,
+};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -448,7 +450,19 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
     let root = ChartCanvas::new(canvas)?.into_drawing_area();
     root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(data) = data else { return root.present().map_err(|e| e.to_string()) };
-    let (plot, side) = root.split_horizontally(600);
+    let legend: Vec<LegendItem> = data
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, (gpu, _))| (format!("GPU {gpu}"), PALETTE[i % PALETTE.len()], Swatch::Line))
+        .collect();
+    let (width, _) = root.dim_in_pixel();
+    let (plot, side) = if width >= WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
+        let (plot, side) = root.split_horizontally(width * 5 / 6);
+        (plot, Some(side))
+    } else {
+        (legend_above(&root, &legend)?, None)
+    };
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(40)
@@ -460,15 +474,15 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
         .y_desc("utilisation, %")
         .draw()
         .map_err(|e| e.to_string())?;
-    let mut legend: Vec<LegendItem> = Vec::new();
-    for (i, (gpu, points)) in data.lines.iter().enumerate() {
+    for (i, (_, points)) in data.lines.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         chart
             .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(1)))
             .map_err(|e| e.to_string())?;
-        legend.push((format!("GPU {gpu}"), color, true));
     }
-    draw_legend(&side, &legend)?;
+    if let Some(side) = side {
+        draw_legend(&side, &legend)?;
+    }
     root.present().map_err(|e| e.to_string())
 }
 
@@ -508,9 +522,9 @@ fn draw_histogram(
                 format::whole(data.idle_hours)
             ),
             PALETTE[1],
-            false,
+            Swatch::Block,
         ),
-        ("the rest".to_owned(), PALETTE[0], false),
+        ("the rest".to_owned(), PALETTE[0], Swatch::Block),
     ];
     let plot = legend_above(&root, &legend)?;
     let mut chart = ChartBuilder::on(&plot)
