@@ -26,6 +26,9 @@ commands:
   prices [--max-age-days N]
                      list price-book records older than N days (default 180) and offers
                      naming unknown accelerators
+  fuzz [--cases N]   feed every reader (scenario JSON and TOML, links, price sheets, monitoring
+                     files, schedules) N generated hostile inputs each (default 1000000), in
+                     release mode; `cargo xtask test` runs 300 of each
   bundle-size        print the size of dist/ (raw and gzip, per file)
   csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file and
                      add the Content-Security-Policy to index.html
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("prices") => prices::report(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
         Some("csp") => csp::apply(&args[1..]),
         Some("deferred-module") => module::build(&args[1..]),
@@ -51,6 +55,35 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The long fuzz run: `cases` generated inputs per reader, in release mode, printing what each
+/// reader accepted and refused (the quick run is part of the engine's tests).
+fn fuzz(args: &[String]) -> Result<(), String> {
+    let cases = match args {
+        [] => "1000000".to_owned(),
+        [flag, n] if flag == "--cases" && n.parse::<u64>().is_ok_and(|n| n > 0) => n.clone(),
+        _ => return Err(format!("fuzz: expected `--cases N` (N > 0), got {args:?}\n\n{USAGE}")),
+    };
+    let started = Instant::now();
+    run(cargo().env("MLCOST_FUZZ_CASES", &cases).args([
+        "test",
+        "--locked",
+        "--release",
+        "-p",
+        "mlcost",
+        "--features",
+        "toml",
+        "--test",
+        "it",
+        "fuzz",
+        "--",
+        "--nocapture",
+        "--test-threads",
+        "2",
+    ]))?;
+    println!("xtask: {cases} cases per reader in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn serve(args: &[String]) -> Result<(), String> {

@@ -4,11 +4,15 @@
 //!
 //! Errors point at the line and column to fix; nothing is half-imported.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Deserialize;
 
 use crate::catalogue::pricing::{Offer, PriceBook, RegionPrices};
+use crate::vocabulary::check::MAX_ACCELERATORS;
 use crate::vocabulary::csv::csv_cell;
-use crate::vocabulary::error::{Error, Problem, strip_position};
+use crate::vocabulary::error::{Error, Problem, clip, strip_position};
+use crate::vocabulary::plain::plain_words;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::UsdPerHour;
 
@@ -40,7 +44,7 @@ impl PriceSheet {
         }
         let file: File = serde_json::from_str(text).map_err(|err| {
             let (line, column) = (err.line(), err.column());
-            let why = strip_position(&err.to_string());
+            let why = plain_words(&strip_position(&err.to_string()));
             let path = if err.is_syntax() || err.is_eof() {
                 String::new()
             } else {
@@ -48,10 +52,23 @@ impl PriceSheet {
             };
             sheet_error(line, column, if path.is_empty() { why } else { format!("{path}: {why}") })
         })?;
+        // The same checks as a CSV sheet's: each offer whole, then against the others and the
+        // bundled offers (looked up by id, so a sheet of any size reads in linear time).
+        let known = OfferIndex::of(&book.offers);
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::with_capacity(file.offers.len());
         for (i, offer) in file.offers.iter().enumerate() {
-            check_offer(offer, book).map_err(|why| {
-                Error::new(format!("{FIELD}.offers[{i}]"), Problem::Malformed(why))
-            })?;
+            let at =
+                |why: String| Error::new(format!("{FIELD}.offers[{i}]"), Problem::Malformed(why));
+            check_offer(offer, book).map_err(at)?;
+            if let Some(first) = seen.insert((&offer.provider, &offer.instance_type), i) {
+                return Err(at(format!(
+                    "{} is also offers[{first}]: give each offer once",
+                    offer.id()
+                )));
+            }
+            if let Some(bundled) = known.get(&offer.provider, &offer.instance_type) {
+                agrees(bundled, &offer.accelerator, offer.accelerator_count).map_err(at)?;
+            }
         }
         Ok(PriceSheet { offers: file.offers })
     }
@@ -88,6 +105,11 @@ impl PriceSheet {
                 })?;
         }
         let mut offers: Vec<Offer> = Vec::new();
+        // Offers by id, the sheet's and the bundled ones, and the regions each sheet offer prices:
+        // looked up, not searched, so a sheet of 100,000 offers reads in linear time.
+        let bundled = OfferIndex::of(&book.offers);
+        let mut in_sheet: HashMap<(String, String), usize> = HashMap::new();
+        let mut priced: HashSet<(usize, String)> = HashSet::new();
         for row in rows {
             if row.cells.iter().all(|cell| cell.text.trim().is_empty()) {
                 continue;
@@ -117,6 +139,12 @@ impl PriceSheet {
             if count == 0 {
                 continue;
             }
+            if f64::from(count) > MAX_ACCELERATORS.max {
+                return Err(at(
+                    2,
+                    format!("must be at most {} ({})", MAX_ACCELERATORS.max, MAX_ACCELERATORS.why),
+                ));
+            }
             let accelerator =
                 resolve_accelerator(accelerator_name, book).map_err(|why| at(1, why))?;
             // SkyPilot writes whole vCPU counts as "8.0".
@@ -133,10 +161,9 @@ impl PriceSheet {
             }
             let (provider, instance_type) = resolve_provider(instance, book);
             // What the row says of the machine must agree with what is known of it already.
-            let known = offers
-                .iter()
-                .chain(&book.offers)
-                .find(|o| o.provider == provider && o.instance_type == instance_type);
+            let key = (provider, instance_type);
+            let known =
+                in_sheet.get(&key).map(|&i| &offers[i]).or_else(|| bundled.get(&key.0, &key.1));
             if let Some(known) = known {
                 if known.accelerator != accelerator {
                     return Err(at(
@@ -155,6 +182,13 @@ impl PriceSheet {
                     ));
                 }
             }
+            for (column, price) in [(6, on_demand), (7, spot)] {
+                if let Some(price) = price
+                    && price > MAX_INSTANCE_PRICE
+                {
+                    return Err(at(column, too_dear(price)));
+                }
+            }
             let prices = RegionPrices {
                 region: region.to_owned(),
                 on_demand: on_demand.map(UsdPerHour::new),
@@ -163,29 +197,34 @@ impl PriceSheet {
                 reserved_3y: None,
                 as_of: None,
             };
-            match offers
-                .iter_mut()
-                .find(|o| o.provider == provider && o.instance_type == instance_type)
-            {
-                Some(offer) => {
-                    if offer.regions.iter().any(|r| r.region == prices.region) {
-                        return Err(at(5, format!("{} in {region} is priced twice", offer.id())));
+            match in_sheet.get(&key) {
+                Some(&i) => {
+                    if !priced.insert((i, prices.region.clone())) {
+                        return Err(at(
+                            5,
+                            format!("{} in {region} is priced twice", offers[i].id()),
+                        ));
                     }
-                    offer.regions.push(prices);
+                    offers[i].regions.push(prices);
                 }
-                None => offers.push(Offer {
-                    provider,
-                    instance_type,
-                    accelerator,
-                    accelerator_count: count,
-                    vcpus,
-                    memory_gib,
-                    regions: vec![prices],
-                    source: source.to_owned(),
-                    as_of: as_of.to_owned(),
-                    estimate: false,
-                    note: None,
-                }),
+                None => {
+                    let (provider, instance_type) = key;
+                    priced.insert((offers.len(), prices.region.clone()));
+                    in_sheet.insert((provider.clone(), instance_type.clone()), offers.len());
+                    offers.push(Offer {
+                        provider,
+                        instance_type,
+                        accelerator,
+                        accelerator_count: count,
+                        vcpus,
+                        memory_gib,
+                        regions: vec![prices],
+                        source: source.to_owned(),
+                        as_of: as_of.to_owned(),
+                        estimate: false,
+                        note: None,
+                    });
+                }
             }
         }
         Ok(PriceSheet { offers })
@@ -197,13 +236,20 @@ impl PriceBook {
     /// replaced plan by plan (prices the sheet leaves out stay); new offers are added.
     pub fn with_sheet(&self, sheet: &PriceSheet) -> PriceBook {
         let mut book = self.clone();
+        let mut index: HashMap<(String, String), usize> = book
+            .offers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ((o.provider.clone(), o.instance_type.clone()), i))
+            .collect();
         for custom in &sheet.offers {
-            let same = |o: &&mut Offer| {
-                o.provider == custom.provider && o.instance_type == custom.instance_type
-            };
-            match book.offers.iter_mut().find(same) {
-                Some(existing) => merge_offer(existing, custom),
-                None => book.offers.push(custom.clone()),
+            let key = (custom.provider.clone(), custom.instance_type.clone());
+            match index.get(&key) {
+                Some(&i) => merge_offer(&mut book.offers[i], custom),
+                None => {
+                    index.insert(key, book.offers.len());
+                    book.offers.push(custom.clone());
+                }
             }
         }
         book
@@ -263,27 +309,96 @@ fn sheet_error(line: usize, column: usize, why: String) -> Error {
     Error::new(FIELD, Problem::BadSheet { line, column, why })
 }
 
+/// One offer of a JSON sheet, whole: what a CSV sheet's reader checks cell by cell.
 fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
     if book.accelerators.iter().all(|a| a.id != offer.accelerator) {
-        return Err(format!("unknown accelerator \"{}\"", offer.accelerator));
+        return Err(format!("unknown accelerator \"{}\"", clip(&offer.accelerator)));
     }
     if offer.accelerator_count == 0 {
         return Err("accelerator_count must be > 0".into());
     }
+    if f64::from(offer.accelerator_count) > MAX_ACCELERATORS.max {
+        return Err(format!(
+            "accelerator_count must be at most {} ({})",
+            MAX_ACCELERATORS.max, MAX_ACCELERATORS.why
+        ));
+    }
+    if offer.vcpus == Some(0) {
+        return Err("vcpus must be > 0 (leave it out when not known)".into());
+    }
+    if let Some(memory) = offer.memory_gib
+        && !(memory.is_finite() && memory > 0.0)
+    {
+        return Err("memory_gib must be > 0 (leave it out when not known)".into());
+    }
+    let mut regions = HashSet::with_capacity(offer.regions.len());
     for region in &offer.regions {
+        if !regions.insert(region.region.as_str()) {
+            return Err(format!("{} is priced twice: give each region once", clip(&region.region)));
+        }
         for plan in Plan::ALL {
-            if let Some(price) = region.price(plan)
-                && !(price.get().is_finite() && price.get() > 0.0)
-            {
+            let Some(price) = region.price(plan).map(|p| p.get()) else { continue };
+            if !(price.is_finite() && price > 0.0) {
                 return Err(format!(
                     "{} {} price must be > 0 (leave out a price that is not sold)",
-                    region.region,
+                    clip(&region.region),
                     plan.as_str()
+                ));
+            }
+            if price > MAX_INSTANCE_PRICE {
+                return Err(format!(
+                    "{} {} price {}",
+                    clip(&region.region),
+                    plan.as_str(),
+                    too_dear(price)
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// An instance-hour's price no offer comes near: the dearest 8-GPU instances in the bundled book
+/// cost about a hundred dollars an hour.
+const MAX_INSTANCE_PRICE: f64 = 100_000.0;
+
+fn too_dear(price: f64) -> String {
+    format!(
+        "{price} must be at most {MAX_INSTANCE_PRICE} USD an instance-hour (a thousand times the dearest instances); check the decimal point"
+    )
+}
+
+/// A sheet's offer must agree with the bundled offer of the same id on what the machine is.
+fn agrees(bundled: &Offer, accelerator: &str, count: u32) -> Result<(), String> {
+    if bundled.accelerator != accelerator {
+        return Err(format!(
+            "{} has {}, not {}",
+            bundled.id(),
+            bundled.accelerator,
+            clip(accelerator)
+        ));
+    }
+    if bundled.accelerator_count != count {
+        return Err(format!(
+            "{} has {} accelerators, not {count}",
+            bundled.id(),
+            bundled.accelerator_count
+        ));
+    }
+    Ok(())
+}
+
+/// Offers by provider and instance type, for lookups in constant time.
+struct OfferIndex<'a>(HashMap<(&'a str, &'a str), &'a Offer>);
+
+impl<'a> OfferIndex<'a> {
+    fn of(offers: &'a [Offer]) -> Self {
+        Self(offers.iter().map(|o| ((o.provider.as_str(), o.instance_type.as_str()), o)).collect())
+    }
+
+    fn get(&self, provider: &str, instance_type: &str) -> Option<&'a Offer> {
+        self.0.get(&(provider, instance_type)).copied()
+    }
 }
 
 /// Accelerator ids, or the names SkyPilot catalogues use.
@@ -459,6 +574,54 @@ mod tests {
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_json_sheet_is_checked_as_a_csv_one_is() {
+        let book = PriceBook::bundled().unwrap();
+        let sheet = |offer: &str| {
+            PriceSheet::from_json(&format!(r#"{{"offers": [{offer}]}}"#), book).map(|_| ())
+        };
+        let offer = |fields: &str| {
+            format!(
+                r#"{{"provider": "acme", "instance_type": "box", "accelerator": "h100-sxm",
+                    "accelerator_count": 8, "source": "a quote", "as_of": "2026-12-01", {fields}}}"#
+            )
+        };
+        let region = r#"{"region": "here", "on_demand": 20}"#;
+        assert!(sheet(&offer(&format!(r#""regions": [{region}]"#))).is_ok());
+        for (bad, says) in [
+            (offer(&format!(r#""memory_gib": -1, "regions": [{region}]"#)), "memory_gib"),
+            (offer(&format!(r#""regions": [{region}, {region}]"#)), "priced twice"),
+            (offer(r#""regions": [{"region": "here", "on_demand": 1e9}]"#), "at most"),
+            (format!("{0}, {0}", offer(&format!(r#""regions": [{region}]"#))), "also offers[0]"),
+            (
+                offer(&format!(r#""regions": [{region}]"#))
+                    .replace("\"acme\"", "\"aws\"")
+                    .replace("\"box\"", "\"p5.48xlarge\"")
+                    .replace("\"accelerator_count\": 8", "\"accelerator_count\": 4"),
+                "has 8 accelerators, not 4",
+            ),
+        ] {
+            let error = sheet(&bad).unwrap_err().to_string();
+            assert!(error.contains(says), "{says}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_sheet_of_twenty_thousand_offers_reads_whole() {
+        let book = PriceBook::bundled().unwrap();
+        let mut csv = COLUMNS.join(",");
+        for i in 0..20_000 {
+            csv.push_str(&format!(
+                "\nacme:box-{i},H100,8,96,1024,region-{},{}.5,",
+                i % 7,
+                10 + i % 50
+            ));
+        }
+        let sheet = PriceSheet::from_csv(&csv, book, "a test", "2026-12-01").unwrap();
+        assert_eq!(sheet.offers.len(), 20_000);
+        assert_eq!(book.with_sheet(&sheet).offers.len(), book.offers.len() + 20_000);
+    }
 
     #[test]
     fn csv_cells_quotes_and_line_ends() {

@@ -34,7 +34,7 @@ impl Scenario {
     /// Parses a scenario from JSON. Errors name the field (`training.accelerator_count: invalid
     /// type ...`), never just a line and column.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let mut scenario = json::from_json(text)?;
+        let mut scenario = json::from_json(text).map_err(|e: Error| e.within("scenario"))?;
         renamed::move_old_names(&mut scenario)?;
         Ok(scenario)
     }
@@ -59,13 +59,20 @@ impl Scenario {
                     if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
                 return Error::new(field, crate::vocabulary::error::Problem::Missing);
             }
-            // TOML syntax errors carry their own position; keep the whole text for them.
+            // TOML syntax errors carry their own position and quote the line: keep them, with
+            // each line cut short so a long value is not echoed back whole.
             let text = if path.is_empty() {
-                err.inner().to_string().trim().to_owned()
+                let text = err.inner().to_string();
+                let lines: Vec<String> = text
+                    .trim()
+                    .lines()
+                    .map(|line| crate::vocabulary::error::clip(line).into_owned())
+                    .collect();
+                lines.join("\n")
             } else {
                 crate::vocabulary::plain::plain_words(&message)
             };
-            Error::new(path, crate::vocabulary::error::Problem::Malformed(text))
+            Error::new(path, crate::vocabulary::error::Problem::Malformed(text)).within("scenario")
         })
     }
 

@@ -83,7 +83,7 @@ pub enum QueueOrder {
 impl ScheduleInput {
     /// Parses an input from JSON. Errors name the field (`jobs[2].hours`).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        crate::vocabulary::json::from_json(text)
+        crate::vocabulary::json::from_json(text).map_err(|e| e.within("schedule"))
     }
 }
 

@@ -80,6 +80,17 @@ impl Error {
     }
 }
 
+impl Error {
+    /// This error, naming `document` when it is about the whole text (not JSON at all, or not an
+    /// object): every error names something the user can find.
+    pub fn within(mut self, document: &str) -> Self {
+        if self.field.is_empty() {
+            self.field = document.to_owned();
+        }
+        self
+    }
+}
+
 /// The field's path, then what is wrong with it: `training.accelerator_count: must be > 0`.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
