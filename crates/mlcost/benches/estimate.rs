@@ -76,6 +76,25 @@ fn price_book(c: &mut Criterion) {
     c.bench_function("pricing/csv_sheet_all_offers", |b| {
         b.iter(|| PriceSheet::from_csv(std::hint::black_box(&csv), book, "bench", "2026-11-29"))
     });
+    // Issue 14: a sheet of 100,000 distinct offers, read and laid over the book (it once took
+    // tens of seconds for 20,000: every row searched every offer before it).
+    let mut big = String::from(
+        "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,Region,Price,SpotPrice",
+    );
+    for i in 0..100_000 {
+        big.push_str(&format!("\nacme:box-{i},H100,8,96,1024,region-{},{}.5,", i % 7, 10 + i % 50));
+    }
+    let mut group = c.benchmark_group("pricing");
+    group.sample_size(10);
+    group.bench_function("csv_sheet_100k_offers_read_and_laid_over", |b| {
+        b.iter(|| {
+            let sheet =
+                PriceSheet::from_csv(std::hint::black_box(&big), book, "bench", "2026-12-06")
+                    .expect("the sheet reads");
+            book.with_sheet(&sheet)
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, training_estimate, examples, serving_estimate, price_book);
