@@ -57,6 +57,12 @@ fn scheduling(c: &mut Criterion) {
     group.bench_function("best_cluster_size/100_jobs", |b| {
         b.iter(|| best_cluster_size(std::hint::black_box(&input), None))
     });
+    // Issue 14: 10,000 random jobs once took seconds and 30,000 minutes (a step list scanned and
+    // spliced for every job); the profile is now a tree.
+    let big = queue(100_000, 4096);
+    group.bench_function("100000_jobs_4096_accelerators", |b| {
+        b.iter(|| schedule(std::hint::black_box(&big)))
+    });
     group.finish();
 }
 

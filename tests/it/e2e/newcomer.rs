@@ -286,3 +286,72 @@ async fn paste(page: &Client, id: &str, text: &str) {
                   field.dispatchEvent(new Event('input', { bubbles: true }));";
     page.execute(script, vec![json!(id), json!(text)]).await.expect("paste");
 }
+
+/// Issue 14's classes of bad value, typed (or pasted) into the forms: each is refused with a
+/// message at its own field, in words, short, with nothing a programmer would say, and what was
+/// typed stays in the field to fix.
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn every_class_of_bad_value_is_refused_at_its_field_and_kept() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-compute-cost").await;
+    let long = "9".repeat(70_000);
+    let training: &[(&str, &str, &str)] = &[
+        ("training.accelerator_count", "-5", "whole number"),
+        ("training.accelerator_count", "1.5", "whole number"),
+        ("training.accelerator_count", "99999999999", "whole number"),
+        ("training.accelerator_count", "4194304", "at most 1048576"),
+        ("training.tokens", "1e40", "at most 1e16"),
+        ("training.tokens", "1e999", "not a number"),
+        ("training.tokens", "=cmd|' /C calc'!A0", "not a number"),
+        ("training.tokens", "2,50", "decimals take a point"),
+        ("training.tokens", &long, "not a number"),
+        ("training.price_per_accelerator_hour", "1e9", "at most 1000"),
+    ];
+    let mut last = String::new();
+    for (field, typed, says) in training {
+        last = refused_at(page, field, typed, says, &last).await;
+    }
+    // Put right, the page estimates again.
+    poll(|| async { shown_problems(page).await.is_empty().then_some(String::new()) }, "no problem")
+        .await;
+
+    open_tab(page, "Serving").await;
+    wait_for_text(page, "#serving-monthly-cost").await;
+    for (field, typed, says) in [
+        ("serving.parallelism.tensor", "2000000", "at most 1048576"),
+        ("serving.daily_requests", "1e20", "at most"),
+        ("serving.input_tokens", "1e12", "at most 100000000"),
+    ] {
+        last = refused_at(page, field, typed, says, &last).await;
+    }
+    browser.close().await;
+}
+
+/// Pastes `typed` into `field` and waits for its message to say `says`; checks the message is short
+/// and in words and the field still holds what was typed. Returns the message.
+async fn refused_at(page: &Client, field: &str, typed: &str, says: &str, previous: &str) -> String {
+    let input = page.find(Locator::Id(field)).await.expect(field);
+    let before = input.prop("value").await.ok().flatten().unwrap_or_default();
+    paste(page, field, typed).await;
+    let selector = format!("#{}-error", field.replace('.', "\\."));
+    let message = poll(
+        || async {
+            let text = text_of(page, &selector).await;
+            (text.contains(says) && text != previous).then_some(text)
+        },
+        &format!("{field} refusing {} with \"{says}\"", typed.chars().take(20).collect::<String>()),
+    )
+    .await;
+    assert!(message.len() < 400, "{field}: a message of {} bytes", message.len());
+    for word in RUST_WORDS {
+        assert!(!message.contains(word), "{field}: {message}");
+    }
+    let kept = page.find(Locator::Id(field)).await.expect(field).prop("value").await;
+    assert_eq!(kept.ok().flatten().as_deref(), Some(typed), "{field} keeps what was typed");
+    // Put back, so the next field's problem is the only one (a field that cannot be read stops
+    // the engine from checking the others).
+    paste(page, field, &before).await;
+    message
+}

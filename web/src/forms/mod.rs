@@ -440,12 +440,14 @@ const NO_OFFER: &str =
     "choose an offer selling this accelerator, or price with a price you type (Priced with)";
 
 fn not_a_number(text: &str) -> Problem {
+    // What was typed, cut short: a pasted megabyte is not echoed back.
+    let shown = mlcost::vocabulary::error::clip(text);
     if !input::thousands_grouped(text) {
         return Problem::Malformed(format!(
-            "\"{text}\" is not a number: commas separate thousands (2,048); decimals take a point (2.50)"
+            "\"{shown}\" is not a number: commas separate thousands (2,048); decimals take a point (2.50)"
         ));
     }
-    Problem::Malformed(format!("\"{text}\" is not a number (e.g. 7B, 1.4T, 2048)"))
+    Problem::Malformed(format!("\"{shown}\" is not a number (e.g. 7B, 1.4T, 2048)"))
 }
 
 fn json_value(kind: Kind, text: &str) -> Result<Value, Problem> {

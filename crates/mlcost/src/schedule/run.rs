@@ -68,7 +68,8 @@ pub(super) fn validate(input: &ScheduleInput) -> Result<Checked, Error> {
             format!("jobs[{}].name", pair[1].1),
             Problem::Malformed(format!(
                 "repeats jobs[{}].name \"{}\"; names tell jobs apart",
-                pair[0].1, pair[0].0
+                pair[0].1,
+                crate::vocabulary::error::clip(pair[0].0)
             )),
         ));
     }

@@ -160,7 +160,7 @@ const CLIPPED: usize = 60;
 
 /// A value the user gave, as a message quotes it: at most `CLIPPED` characters, so a
 /// multi-megabyte string is not echoed back whole.
-pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(CLIPPED) {
         Some((cut, _)) => format!("{}…", &text[..cut]).into(),
         None => text.into(),
