@@ -88,7 +88,8 @@ fn money(value: Option<Usd>) -> String {
 }
 
 fn plural(count: u32, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", format::whole(f64::from(count)))
 }
 
 fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoView {
@@ -103,7 +104,10 @@ fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoV
         },
     );
     let fits = if report.fits_in_memory {
-        format!("yes: {} full-length sequences at once", report.max_concurrent_sequences)
+        format!(
+            "yes: {} full-length sequences at once",
+            format::whole(f64::from(report.max_concurrent_sequences))
+        )
     } else {
         "no".to_owned()
     };
