@@ -48,8 +48,18 @@ impl CapacityProfile {
         for step in self.steps.iter_mut().take(to).skip(from) {
             step.free = step.free.saturating_sub(need);
         }
-        // A step that changes nothing only lengthens every later search.
-        self.steps.dedup_by(|later, earlier| later.free == earlier.free);
+        // A step that changes nothing only lengthens every later search. Only the steps from the
+        // one before `start` to the one at `end` can have come to equal a neighbour: merging
+        // there, not along the whole profile, keeps a reservation's cost local.
+        let (low, high) = (from.saturating_sub(1), (to + 1).min(self.steps.len()));
+        let mut write = low + 1;
+        for read in low + 1..high {
+            if self.steps[read].free != self.steps[write - 1].free {
+                self.steps[write] = self.steps[read];
+                write += 1;
+            }
+        }
+        self.steps.drain(write.min(high)..high);
     }
 
     /// The index of the step beginning at `time`, splitting the step in force then if none does.
