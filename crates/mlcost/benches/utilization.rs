@@ -19,6 +19,15 @@ fn utilization(c: &mut Criterion) {
     c.bench_function("utilization/analyze_100k_rows", |b| {
         b.iter(|| analyze(std::hint::black_box(&monitoring), &settings))
     });
+    // Issue 14: two million rows (half a year of minute samples across a host), imported and
+    // analysed in one go, as the CLI does.
+    let big = common::dcgm_rows(2_000_000);
+    let mut group = c.benchmark_group("utilization");
+    group.sample_size(10);
+    group.bench_function("import_and_analyze_2m_rows", |b| {
+        b.iter(|| import(std::hint::black_box(&big)).and_then(|m| analyze(&m, &settings)))
+    });
+    group.finish();
     let sample = include_str!("../../../docs/samples/nvidia-smi-8xh100-day.csv");
     c.bench_function("utilization/import_and_analyze_nvidia_smi_day", |b| {
         b.iter(|| {

@@ -44,8 +44,13 @@ impl Lcg {
 /// 100,000 DCGM rows: 8 GPUs, 12,500 one-minute samples each (the importer's large-file test and
 /// its benchmark read the same file).
 pub fn hundred_thousand_dcgm_rows() -> String {
+    dcgm_rows(100_000)
+}
+
+/// `rows` DCGM samples of eight GPUs a minute apart (`hundred_thousand_dcgm_rows` for any count).
+pub fn dcgm_rows(rows: u64) -> String {
     let mut text = String::from("timestamp,gpu,DCGM_FI_DEV_GPU_UTIL,DCGM_FI_DEV_FB_USED\n");
-    for row in 0..100_000u64 {
+    for row in 0..rows {
         let (minute, gpu) = (row / 8, row % 8);
         let utilization = (minute * 7 + gpu * 13) % 101;
         text.push_str(&format!(
