@@ -800,6 +800,20 @@ async fn wait_for_change(page: &Client, selector: &str, before: &str) -> String 
     poll(|| async { Some(text_of(page, selector).await).filter(|t| t != before) }, selector).await
 }
 
+/// Opens the fine-tune-and-serve Llama 3.1 8B example on the Optimize page from its link and waits
+/// for the advisor's recommendations.
+async fn open_example_on_optimize(browser: &Browser) {
+    let example = include_str!("../../examples/fine-tune-and-serve-llama-3.1-8b.json");
+    let scenario = mlcost::Scenario::from_json(example).expect("the example reads");
+    let link = format!(
+        "http://{}/?page=optimize#s={}",
+        browser.site,
+        mlcost::scenario::share::encode(&scenario)
+    );
+    browser.client.goto(&link).await.expect("open the example on Optimize");
+    wait_for_text(&browser.client, "#advisor-considered").await;
+}
+
 async fn text_of(page: &Client, selector: &str) -> String {
     match page.find(Locator::Css(selector)).await {
         Ok(element) => element.text().await.unwrap_or_default(),

@@ -188,15 +188,7 @@ async fn back_returns_to_the_previous_scenario() {
 async fn the_offer_box_shows_the_priced_offer_after_opening_a_recommendation() {
     let browser = Browser::start().await;
     let page = &browser.client;
-    let example = include_str!("../../../examples/fine-tune-and-serve-llama-3.1-8b.json");
-    let scenario = mlcost::Scenario::from_json(example).expect("the example reads");
-    let link = format!(
-        "http://{}/?page=optimize#s={}",
-        browser.site,
-        mlcost::scenario::share::encode(&scenario)
-    );
-    page.goto(&link).await.expect("open the example on Optimize");
-    wait_for_text(page, "#advisor-considered").await;
+    super::open_example_on_optimize(&browser).await;
     super::click(page, "ol.recommendations li button").await;
     poll(
         || async {

@@ -94,15 +94,7 @@ async fn first_render_and_update_times_are_measured() {
     }
     // The advisor in wasm on the scenario `benches/optimize.rs` times natively (fine-tuning and
     // serving Llama 3.1 8B), opened from its link: the searches, re-estimates and what-ifs.
-    let example = include_str!("../../../examples/fine-tune-and-serve-llama-3.1-8b.json");
-    let scenario = mlcost::Scenario::from_json(example).expect("the example reads");
-    let link = format!(
-        "http://{}/?page=optimize#s={}",
-        browser.site,
-        mlcost::scenario::share::encode(&scenario)
-    );
-    page.goto(&link).await.expect("open the example");
-    wait_for_text(page, "#advisor-considered").await;
+    super::open_example_on_optimize(&browser).await;
     // The first run also parses the price book and presets: untick a recommendation and back to
     // time warm runs as well (each re-runs the whole advice).
     let measures = || async {

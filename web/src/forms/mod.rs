@@ -508,6 +508,8 @@ pub fn ScenarioForm(
     heading: &'static str,
     /// Which parts of the app's scenario the page uses and shares.
     uses: &'static str,
+    /// Whether the form holds its example (`Form::is_example`, computed once by the page).
+    on_example: Memo<bool>,
     advanced_summary: &'static str,
     /// Shown above the fields: what the form holds.
     #[prop(optional)]
@@ -526,7 +528,6 @@ pub fn ScenarioForm(
     // Once the user departs from the example, a basic field still holding the example's value
     // (its tokens, its accelerator, its price) says so: a fine-tune priced on the example's 14.8T
     // pre-training tokens is a wrong answer the user never asked for.
-    let on_example = Memo::new(move |_| form.is_example());
     let example_title = form.example().title;
     let field_view = move |field: Field, basic: bool| {
         let path = field.spec.path;

@@ -8,9 +8,8 @@ use crate::forms::Form;
 
 /// What the form holds: its example, said with its source, or the user's own scenario with a way
 /// back to the example (which Undo, or Back, reverses).
-pub fn example_label(form: Form) -> impl IntoView {
+pub fn example_label(form: Form, on_example: Memo<bool>) -> impl IntoView {
     let example = form.example();
-    let on_example = Memo::new(move |_| form.is_example());
     let pages = use_context::<DeferredPages>();
     let reset = move |_| {
         if let Some(pages) = pages {

@@ -43,14 +43,16 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
         last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
     });
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
+    // Whether the form holds its example, read once per change for the label and the fields.
+    let on_example = Memo::new(move |_| form.is_example());
 
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
-                heading="Serving scenario"
+                heading="Serving scenario" on_example=on_example
                 uses="This page prices the scenario's model and its serving part. The model is the one on the Training page too; the training part is not used here."
                 advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic">
-                {example_label(form)}
+                {example_label(form, on_example)}
             </ScenarioForm>
             <div class="outputs">
                 <section class="results" aria-label="Serving estimate" aria-live="polite">

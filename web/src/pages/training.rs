@@ -38,7 +38,8 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 
     // What the charts draw: the last valid scenario as JSON, written once per change for all of
     // them, which redraw when it or the prices change (not on every stale-state flip).
-    // The example's published figures stand beside the estimate's only while it is the example.
+    // Whether the form holds its example: read once per change for the label, the fields that
+    // still hold the example's values, and the published figures beside the estimate's.
     let on_example = Memo::new(move |_| form.is_example());
     let published = move || if on_example.get() { form.example().published } else { &[] };
     let drawn = Memo::new(move |_| {
@@ -47,10 +48,10 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
-                heading="Training scenario"
+                heading="Training scenario" on_example=on_example
                 uses="This page prices the scenario's model and its training part. The model is the one on the Serving page too; the serving part is not used here."
                 advanced_summary="Advanced: efficiency, method, parallelism, reliability, storage">
-                {example_label(form)}
+                {example_label(form, on_example)}
             </ScenarioForm>
             <div class="outputs">
                 <section class="results" aria-label="Estimate" aria-live="polite">

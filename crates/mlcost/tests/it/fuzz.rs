@@ -12,6 +12,7 @@
 
 use mlcost::catalogue::sheet::{PriceSheet, offers_to_csv};
 use mlcost::schedule::ScheduleInput;
+use mlcost::units::UsdPerHour;
 use mlcost::{PriceBook, Scenario};
 use serde_json::Value;
 
@@ -252,13 +253,14 @@ fn examples() -> Vec<Value> {
     .collect()
 }
 
-/// A scenario read and estimated: accepted (every figure finite, which the engine guarantees by
-/// naming the first that is not) or refused with a field.
-fn estimate_checked(scenario: &Scenario, book: &PriceBook, input: &str) -> bool {
-    match mlcost::estimate_with(scenario, book) {
-        Ok(report) => {
-            let json = serde_json::to_value(&report).expect("a report serialises");
-            assert!(all_finite(&json), "a figure is not finite for: {}", clip(input));
+/// What a reader (and whatever ran on what it accepted) made of one input: accepted, with no
+/// figure that is not a number, or refused with an error that names a field. Returns whether it
+/// was accepted.
+fn judged<T: serde::Serialize>(result: Result<T, mlcost::Error>, input: &str) -> bool {
+    match result {
+        Ok(output) => {
+            let json = serde_json::to_value(&output).expect("a result serialises");
+            assert!(!has_null(&json), "a figure is not a number for: {}", clip(input));
             true
         }
         Err(e) => {
@@ -268,15 +270,14 @@ fn estimate_checked(scenario: &Scenario, book: &PriceBook, input: &str) -> bool 
     }
 }
 
-/// serde_json writes NaN and infinity as null; a report has no other nulls in its numbers' places,
-/// so any null where a number belongs would show here as a missing key, which the walk in the
-/// engine forbids. This checks what it can: every number present is finite.
-fn all_finite(value: &Value) -> bool {
+/// serde_json writes NaN and infinity as null, and no result of the engine writes a null of its
+/// own (absent figures are left out): a null is a figure that is not a number.
+fn has_null(value: &Value) -> bool {
     match value {
-        Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
-        Value::Array(items) => items.iter().all(all_finite),
-        Value::Object(map) => map.values().all(all_finite),
-        _ => true,
+        Value::Null => true,
+        Value::Array(items) => items.iter().any(has_null),
+        Value::Object(map) => map.values().any(has_null),
+        _ => false,
     }
 }
 
@@ -290,12 +291,8 @@ fn scenario_json_never_panics_and_names_its_field() {
             let seed = rng.pick(&seeds).clone();
             mutated_json(&seed, rng, &tokens)
         },
-        |input| match Scenario::from_json(input) {
-            Ok(scenario) => estimate_checked(&scenario, book, input),
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            judged(Scenario::from_json(input).and_then(|s| mlcost::estimate_with(&s, book)), input)
         },
     );
 }
@@ -313,12 +310,8 @@ fn scenario_toml_never_panics_and_names_its_field() {
             // JSON that TOML can hold, written as TOML; anything else as it is (TOML's own errors).
             serde_json::from_str::<Value>(&json).ok().and_then(|v| toml_text(&v)).unwrap_or(json)
         },
-        |input| match Scenario::from_toml(input) {
-            Ok(scenario) => estimate_checked(&scenario, book, input),
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            judged(Scenario::from_toml(input).and_then(|s| mlcost::estimate_with(&s, book)), input)
         },
     );
 }
@@ -390,7 +383,7 @@ fn links_never_panic_and_name_their_field() {
             }
         },
         |input| match mlcost::scenario::share::decode(input) {
-            Ok(scenario) => estimate_checked(&scenario, book, input),
+            Ok(scenario) => judged(mlcost::estimate_with(&scenario, book), input),
             Err(e) => {
                 let message = e.to_string();
                 assert!(message.len() < 4_000, "a link error echoes its input");
@@ -416,13 +409,13 @@ fn price_sheets_in_json_never_panic_and_price_what_they_accept() {
         "price sheet JSON",
         4,
         |rng| mutated_json(&seed, rng, &tokens),
-        |input| match PriceSheet::from_json(input, book) {
-            // What a sheet lets in, an estimate must survive (right-sizing walks every offer).
-            Ok(sheet) => estimate_checked(&scenario, &book.with_sheet(&sheet), input),
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        // What a sheet lets in, an estimate must survive (right-sizing walks every offer).
+        |input| {
+            let sheet = PriceSheet::from_json(input, book);
+            judged(
+                sheet.and_then(|s| mlcost::estimate_with(&scenario, &book.with_sheet(&s))),
+                input,
+            )
         },
     );
 }
@@ -477,12 +470,12 @@ fn price_sheets_in_csv_never_panic_and_price_what_they_accept() {
             let text = lines.iter().map(|l| l.join(",")).collect::<Vec<_>>().join("\n");
             if rng.below(15) == 0 { cut(&text, rng) } else { text }
         },
-        |input| match PriceSheet::from_csv(input, book, "a fuzz case", "2026-12-06") {
-            Ok(sheet) => estimate_checked(&scenario, &book.with_sheet(&sheet), input),
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            let sheet = PriceSheet::from_csv(input, book, "a fuzz case", "2026-12-06");
+            judged(
+                sheet.and_then(|s| mlcost::estimate_with(&scenario, &book.with_sheet(&s))),
+                input,
+            )
         },
     );
 }
@@ -518,26 +511,11 @@ fn monitoring_files_never_panic_and_name_their_line() {
             }
             rows.iter().map(|r| r.join(",")).collect::<Vec<_>>().join("\n")
         },
-        |input| match mlcost::utilization::import(input) {
-            Ok(monitoring) => {
-                let settings: mlcost::utilization::Settings =
-                    serde_json::from_str(r#"{"price_per_accelerator_hour": 2.5}"#).unwrap();
-                match mlcost::utilization::analyze(&monitoring, &settings) {
-                    Ok(report) => {
-                        let json = serde_json::to_value(&report).expect("a report serialises");
-                        assert!(all_finite(&json), "a figure is not finite for: {}", clip(input));
-                        true
-                    }
-                    Err(e) => {
-                        assert_named(&e.to_string(), &e.field, input);
-                        false
-                    }
-                }
-            }
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            let settings = mlcost::utilization::Settings::new(UsdPerHour::new(2.5));
+            let report = mlcost::utilization::import(input)
+                .and_then(|monitoring| mlcost::utilization::analyze(&monitoring, &settings));
+            judged(report, input)
         },
     );
 }
@@ -558,22 +536,11 @@ fn schedules_never_panic_and_name_their_field() {
         "schedule",
         7,
         |rng| mutated_json(&seed, rng, &tokens),
-        |input| match ScheduleInput::from_json(input) {
-            Ok(queue) => match mlcost::schedule::schedule(&queue) {
-                Ok(report) => {
-                    let json = serde_json::to_value(&report).expect("a report serialises");
-                    assert!(all_finite(&json), "a figure is not finite for: {}", clip(input));
-                    true
-                }
-                Err(e) => {
-                    assert_named(&e.to_string(), &e.field, input);
-                    false
-                }
-            },
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            judged(
+                ScheduleInput::from_json(input).and_then(|q| mlcost::schedule::schedule(&q)),
+                input,
+            )
         },
     );
 }
@@ -638,12 +605,8 @@ fn the_engine_on_valid_extreme_scenarios_is_finite_or_names_a_field() {
             }
             scenario.to_string()
         },
-        |input| match Scenario::from_json(input) {
-            Ok(scenario) => estimate_checked(&scenario, book, input),
-            Err(e) => {
-                assert_named(&e.to_string(), &e.field, input);
-                false
-            }
+        |input| {
+            judged(Scenario::from_json(input).and_then(|s| mlcost::estimate_with(&s, book)), input)
         },
     );
 }

@@ -4,7 +4,7 @@
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::{log_ticks, room_for};
+use crate::charts::ticks::{log_axis, room_for};
 use mlcost::serving::{BatchPoint, HourPlan};
 use mlcost::{Scenario, ServingReport};
 use plotters::prelude::*;
@@ -94,11 +94,7 @@ fn draw_latency(canvas: web_sys::HtmlCanvasElement, data: &Latency) -> Result<()
         .y_label_area_size(70)
         .build_cartesian_2d(
             x_range.with_key_points(batches),
-            (ms_low..ms_high).log_scale().with_key_points(log_ticks(
-                ms_low,
-                ms_high,
-                room_for(height, 40),
-            )),
+            log_axis(ms_low, ms_high, room_for(height, 40)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
@@ -382,12 +378,8 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (low..high).log_scale().with_key_points(log_ticks(low, high, room_for(width, 80))),
-            (cost_low..cost_high).log_scale().with_key_points(log_ticks(
-                cost_low,
-                cost_high,
-                room_for(height, 40),
-            )),
+            log_axis(low, high, room_for(width, 80)),
+            log_axis(cost_low, cost_high, room_for(height, 40)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())

@@ -3,6 +3,14 @@
 //! crowds. These step through 1-2-5 (or every digit, over a short range) so an axis always carries
 //! three to eight labels a reader can interpolate between.
 
+use plotters::coord::combinators::{BindKeyPoints, IntoLogRange, LogCoord, WithKeyPoints};
+
+/// A log axis over `low..high`, ticked as [`log_ticks`] chooses for `room` labels: what every log
+/// axis of the charts is built from.
+pub fn log_axis(low: f64, high: f64, room: usize) -> WithKeyPoints<LogCoord<f64>> {
+    (low..high).log_scale().with_key_points(log_ticks(low, high, room))
+}
+
 /// How many labels an axis `pixels` long has room for, at `per_label` pixels each: two to eight.
 pub fn room_for(pixels: u32, per_label: u32) -> usize {
     (pixels / per_label.max(1)).clamp(2, 8) as usize

@@ -3,7 +3,7 @@
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::{log_ticks, room_for};
+use crate::charts::ticks::{log_axis, room_for};
 use mlcost::format;
 use mlcost::units::{Hours, Usd};
 use mlcost::{PriceBook, Scenario, TrainingReport};
@@ -99,11 +99,7 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .map_err(|e| e.to_string())?
         .set_secondary_coord(
             x_range.with_key_points(counts),
-            (days_low..days_high).log_scale().with_key_points(log_ticks(
-                days_low,
-                days_high,
-                room_for(height, 40),
-            )),
+            log_axis(days_low, days_high, room_for(height, 40)),
         );
     palette::themed(&mut chart.configure_mesh())
         .x_desc("accelerators")
@@ -206,16 +202,8 @@ fn draw_pareto(
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (days_low..days_high).log_scale().with_key_points(log_ticks(
-                days_low,
-                days_high,
-                room_for(width, 60),
-            )),
-            (cost_low..cost_high).log_scale().with_key_points(log_ticks(
-                cost_low,
-                cost_high,
-                room_for(height, 40),
-            )),
+            log_axis(days_low, days_high, room_for(width, 60)),
+            log_axis(cost_low, cost_high, room_for(height, 40)),
         )
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())

@@ -5,7 +5,7 @@
 
 use crate::charts::legend::Swatch;
 use crate::charts::palette;
-use crate::charts::ticks::{log_ticks, room_for};
+use crate::charts::ticks::{log_axis, room_for};
 use leptos::prelude::*;
 use mlcost::PriceBook;
 use mlcost::optimize::{
@@ -478,10 +478,7 @@ fn draw_front(canvas: web_sys::HtmlCanvasElement, (front, current): &Front) -> R
         .margin_top(4)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        .build_cartesian_2d(
-            (t_low..t_high).log_scale().with_key_points(log_ticks(t_low, t_high, across)),
-            (c_low..c_high).log_scale().with_key_points(log_ticks(c_low, c_high, up)),
-        )
+        .build_cartesian_2d(log_axis(t_low, t_high, across), log_axis(c_low, c_high, up))
         .map_err(|e| e.to_string())?;
     palette::themed(&mut chart.configure_mesh())
         .x_desc(x_desc)
