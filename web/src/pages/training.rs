@@ -142,13 +142,12 @@ fn TrainingResults(
         "moving the dataset to compute is not priced",
         "downloading the trained model is not priced",
     ];
-    let not_priced = |prefixes: &[&str]| {
-        unpriced(prefixes).then_some("a part is not priced: see the notes below")
-    };
+    let (whole, part) =
+        ("not priced: see the notes below", "a part is not priced: see the notes below");
     let unpriced_parts = [
-        ("training-storage-cost", not_priced(&[STORAGE])),
-        ("training-egress-cost", not_priced(&EGRESS)),
-        ("training-total-cost", not_priced(&[STORAGE, EGRESS[0], EGRESS[1]])),
+        ("training-storage-cost", unpriced(&[STORAGE]).then_some(whole)),
+        ("training-egress-cost", unpriced(&EGRESS).then_some(part)),
+        ("training-total-cost", unpriced(&[STORAGE, EGRESS[0], EGRESS[1]]).then_some(part)),
     ];
     let rows = [
         ("training-total-cost", "Total cost", format::usd(report.total_cost_usd), None),
