@@ -57,11 +57,20 @@ fn scheduling(c: &mut Criterion) {
     group.bench_function("best_cluster_size/100_jobs", |b| {
         b.iter(|| best_cluster_size(std::hint::black_box(&input), None))
     });
-    // Issue 14: 10,000 random jobs once took seconds and 30,000 minutes (a step list scanned and
-    // spliced for every job); the profile is now a tree.
+    // Issue 14: 10,000 random jobs once took seconds and 30,000 minutes. Each job scanned the
+    // whole backlog from its earliest start; a bound from the jobs placed before it now skips
+    // what cannot fit, and sizing weighs fewer sizes for a long queue.
     let big = queue(100_000, 4096);
     group.bench_function("100000_jobs_4096_accelerators", |b| {
         b.iter(|| schedule(std::hint::black_box(&big)))
+    });
+    let backlogged = queue(100_000, 512);
+    group.bench_function("100000_jobs_512_accelerators", |b| {
+        b.iter(|| schedule(std::hint::black_box(&backlogged)))
+    });
+    let sized = queue(10_000, 512);
+    group.bench_function("best_cluster_size/10000_jobs", |b| {
+        b.iter(|| best_cluster_size(std::hint::black_box(&sized), None))
     });
     group.finish();
 }

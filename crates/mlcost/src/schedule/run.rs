@@ -105,6 +105,43 @@ fn queue(input: &ScheduleInput) -> Vec<usize> {
     queue
 }
 
+/// The last jobs placed, each with where it fitted: a bound below which a later job need not look.
+///
+/// Why? The profile only ever loses free accelerators, and a job asking for no more accelerators,
+/// no longer and no earlier than another cannot fit earlier than that one did. On a backlogged
+/// queue each job would otherwise scan the whole backlog from its earliest start, step by step,
+/// to find the gap at its end: quadratic in the number of jobs (100,000 backlogged jobs took 5 to
+/// 7 seconds; 0.6 with this bound). The bound changes no start: it is at most the earliest fit,
+/// and searching from it finds that same fit.
+#[derive(Default)]
+struct RecentFits {
+    /// (accelerators, hours, earliest start, start found), a ring of the last [`Self::KEPT`].
+    /// Why the last? Later placements sit further along the backlog; keeping the latest starts
+    /// instead kept the big, long jobs, which bound few others (twice as slow, measured).
+    fits: Vec<(u32, f64, f64, f64)>,
+    next: usize,
+}
+
+impl RecentFits {
+    const KEPT: usize = 256;
+
+    fn no_earlier_than(&self, accelerators: u32, hours: f64, earliest_start: f64) -> f64 {
+        self.fits
+            .iter()
+            .filter(|f| f.0 <= accelerators && f.1 <= hours && f.2 <= earliest_start)
+            .fold(earliest_start, |bound, f| bound.max(f.3))
+    }
+
+    fn remember(&mut self, accelerators: u32, hours: f64, earliest_start: f64, start: f64) {
+        let fit = (accelerators, hours, earliest_start, start);
+        match self.fits.get_mut(self.next) {
+            Some(slot) => *slot = fit,
+            None => self.fits.push(fit),
+        }
+        self.next = (self.next + 1) % Self::KEPT;
+    }
+}
+
 /// Schedules a validated input on `accelerators` (the input's cluster, or a size being weighed).
 pub(super) fn run(
     input: &ScheduleInput,
@@ -113,16 +150,18 @@ pub(super) fn run(
 ) -> Result<ScheduleReport, Error> {
     let mut profile = CapacityProfile::new(accelerators);
     let mut placed: Vec<Placed> = Vec::with_capacity(input.jobs.len());
+    let mut recent = RecentFits::default();
     for (rank, &index) in checked.queue.iter().enumerate() {
         let Some(job) = input.jobs.get(index) else { continue };
         if job.accelerators > accelerators {
             continue;
         }
-        let Some(start) =
-            profile.earliest_fit(job.accelerators, job.hours, job.earliest_start_hours)
-        else {
+        let not_before =
+            recent.no_earlier_than(job.accelerators, job.hours, job.earliest_start_hours);
+        let Some(start) = profile.earliest_fit(job.accelerators, job.hours, not_before) else {
             continue;
         };
+        recent.remember(job.accelerators, job.hours, job.earliest_start_hours, start);
         let end = start + job.hours;
         // A run too short to register at this time of the horizon, or a horizon past f64, would
         // make the job take no time or end never.
