@@ -210,16 +210,18 @@ fn explain(outcomes: &[SizeOutcome], best: Option<u32>, first: u32, last: u32) -
     else {
         let fewest = outcomes.iter().min_by_key(|o| (o.unschedulable, o.deadline_misses));
         let closest = fewest.map_or(String::new(), |o| {
-            format!("; the closest, {} accelerators, {}", o.accelerators, shortfall(o))
+            format!("; the closest, {} accelerators, {}", whole(o.accelerators), shortfall(o))
         });
         return format!(
-            "no size from {first} to {last} accelerators runs every job by its deadline{closest}"
+            "no size from {} to {} accelerators runs every job by its deadline{closest}",
+            whole(first),
+            whole(last)
         );
     };
     let Some(pick) = outcomes.get(position) else { return String::new() };
     let mut why = format!(
         "{} accelerators is the cheapest size that runs every job by its deadline: {} for the cluster over a {} h makespan, {:.0}% busy",
-        pick.accelerators,
+        whole(pick.accelerators),
         dollars(pick.cluster_cost_usd),
         hours(pick.makespan_hours),
         pick.utilization.get() * 100.0
@@ -228,18 +230,18 @@ fn explain(outcomes: &[SizeOutcome], best: Option<u32>, first: u32, last: u32) -
         why.push_str(&if smaller.feasible {
             format!(
                 "; {} costs {}: its {} h makespan outweighs the fewer accelerators",
-                smaller.accelerators,
+                whole(smaller.accelerators),
                 dollars(smaller.cluster_cost_usd),
                 hours(smaller.makespan_hours)
             )
         } else {
-            format!("; {} {}", smaller.accelerators, shortfall(smaller))
+            format!("; {} {}", whole(smaller.accelerators), shortfall(smaller))
         });
     }
     if let Some(larger) = outcomes.get(position + 1) {
         why.push_str(&format!(
             "; {} finishes in {} h but costs {}, paying for more idle accelerator-hours",
-            larger.accelerators,
+            whole(larger.accelerators),
             hours(larger.makespan_hours),
             dollars(larger.cluster_cost_usd)
         ));
@@ -249,7 +251,8 @@ fn explain(outcomes: &[SizeOutcome], best: Option<u32>, first: u32, last: u32) -
 
 /// What an infeasible size fails at: "misses 2 deadlines and cannot run 1 job".
 fn shortfall(outcome: &SizeOutcome) -> String {
-    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: u32, one: &str, many: &str| format!("{} {}", whole(n), if n == 1 { one } else { many });
     let mut parts = Vec::new();
     if outcome.deadline_misses > 0 {
         parts.push(format!("misses {}", plural(outcome.deadline_misses, "deadline", "deadlines")));
@@ -258,6 +261,11 @@ fn shortfall(outcome: &SizeOutcome) -> String {
         parts.push(format!("cannot run {}", plural(outcome.unschedulable, "job", "jobs")));
     }
     parts.join(" and ")
+}
+
+/// A count grouped in thousands ("93,923").
+fn whole(count: u32) -> String {
+    crate::vocabulary::format::whole(f64::from(count))
 }
 
 fn dollars(usd: Usd) -> String {
