@@ -13,6 +13,7 @@ pub fn report(report: &Report) -> String {
         let memory = &t.memory_breakdown;
         let gb = |bytes: Bytes| format!("{:.1} GB", bytes.get() / 1e9);
         let layout = &t.layout;
+        let ranges = t.ranges.as_ref();
         let sections: [(&str, Vec<(&str, String)>); 4] = [
             (
                 "Work",
@@ -69,19 +70,32 @@ pub fn report(report: &Report) -> String {
                             t.reliability.interruptions_per_hour * 24.0
                         ),
                     ),
-                    ("accelerator-hours", format::grouped(t.accelerator_hours.get())),
+                    (
+                        "accelerator-hours",
+                        format::within(
+                            t.accelerator_hours,
+                            ranges.map(|r| r.accelerator_hours),
+                            |h| format::grouped(h.get()),
+                        ),
+                    ),
                     (
                         "wall-clock",
                         format!(
-                            "{} h ({:.1} days)",
-                            format::grouped(t.wall_clock_hours.get()),
+                            "{} h, {:.1} days",
+                            format::within(
+                                t.wall_clock_hours,
+                                ranges.map(|r| r.wall_clock_hours),
+                                |h| format::grouped(h.get()),
+                            ),
                             t.wall_clock_hours.get() / 24.0
                         ),
                     ),
                     (
                         "energy",
                         or_missing(t.energy_kwh, |kwh| {
-                            format!("{} kWh", format::grouped(kwh.get()))
+                            let range = ranges.and_then(|r| r.energy_kwh);
+                            let shown = format::within(kwh, range, |k| format::grouped(k.get()));
+                            format!("{shown} kWh")
                         }),
                     ),
                 ],
@@ -93,10 +107,24 @@ pub fn report(report: &Report) -> String {
                         "price / accelerator-hour",
                         format!("${:.4}", t.price_per_accelerator_hour.get()),
                     ),
-                    ("compute", format::usd_whole(t.compute_cost_usd)),
+                    (
+                        "compute",
+                        format::within(
+                            t.compute_cost_usd,
+                            ranges.map(|r| r.compute_cost_usd),
+                            format::usd_whole,
+                        ),
+                    ),
                     ("storage", format::usd_whole(t.storage_cost_usd)),
                     ("egress", format::usd_whole(t.egress_cost_usd)),
-                    ("total", format::usd_whole(t.total_cost_usd)),
+                    (
+                        "total",
+                        format::within(
+                            t.total_cost_usd,
+                            ranges.map(|r| r.total_cost_usd),
+                            format::usd_whole,
+                        ),
+                    ),
                 ],
             ),
         ];
@@ -159,6 +187,9 @@ pub fn report(report: &Report) -> String {
                 offer.as_of
             );
         }
+        if !t.sensitivity.is_empty() {
+            out.push_str(&sensitivity(&t.sensitivity, t.ranges.is_some()));
+        }
         if !t.assumptions.is_empty() {
             out.push_str("Defaults used\n");
             for a in &t.assumptions {
@@ -176,6 +207,49 @@ pub fn report(report: &Report) -> String {
         out.push_str(&serving_section(serving));
     }
     out.trim_end().to_owned()
+}
+
+/// An input's value: short for big counts ("800.00B" tokens), whole above 100 ("1,410"), trimmed
+/// below ("0.133").
+fn input_value(value: f64) -> String {
+    match value.abs() {
+        v if v >= 1e4 => format::count(value),
+        v if v >= 100.0 => format::whole(value),
+        _ => format::trimmed(value),
+    }
+}
+
+/// What moves the cost, largest swing first, and what the ranges above mean.
+fn sensitivity(list: &[mlcost::vocabulary::uncertainty::Sensitivity], ranged: bool) -> String {
+    let mut out = String::from("What moves the cost (the figure at each input's low and high)\n");
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|s| {
+            vec![
+                format!("  {}", s.input),
+                format!("{} – {}", input_value(s.low_value), input_value(s.high_value)),
+                format!(
+                    "{} – {}",
+                    format::usd_whole(Usd::new(s.figure_at_low)),
+                    format::usd_whole(Usd::new(s.figure_at_high))
+                ),
+                if s.defaulted { "default".to_owned() } else { "given, what-if".to_owned() },
+            ]
+        })
+        .collect();
+    for line in columns(&["  input", "low – high", "cost at low – high", "kind"], &rows).lines()
+    {
+        let _ = writeln!(out, "  {}", line.trim_start());
+    }
+    for s in list.iter().filter(|s| s.defaulted) {
+        let _ = writeln!(out, "  {}: {}", s.input, s.source);
+    }
+    if ranged {
+        out.push_str(
+            "  Ranges in brackets: each default at its published low and high (about four published cases in five lie between), combined as a root sum of squares\n",
+        );
+    }
+    out
 }
 
 fn serving_section(s: &mlcost::ServingReport) -> String {

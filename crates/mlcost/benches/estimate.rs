@@ -17,7 +17,7 @@ fn training_estimate(c: &mut Criterion) {
     c.bench_function("estimate/training", |b| b.iter(|| estimate(std::hint::black_box(&scenario))));
     // The estimate alone, as the advisor's and the charts' sweeps run it.
     let book = PriceBook::bundled().expect("bundled price book loads");
-    let alone = Options { right_sizing: false };
+    let alone = Options::FIGURES;
     c.bench_function("estimate/training_without_rightsizing", |b| {
         b.iter(|| estimate_with_options(std::hint::black_box(&scenario), book, alone))
     });
@@ -42,7 +42,7 @@ fn examples(c: &mut Criterion) {
     c.bench_function("example/training", |b| {
         b.iter(|| estimate_with(std::hint::black_box(&training), book))
     });
-    let alone = Options { right_sizing: false };
+    let alone = Options::FIGURES;
     c.bench_function("example/training_without_rightsizing", |b| {
         b.iter(|| estimate_with_options(std::hint::black_box(&training), book, alone))
     });

@@ -46,9 +46,24 @@ pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
     estimate_with(scenario, PriceBook::bundled()?)
 }
 
-/// Estimates with a given price book (the bundled one with a user's sheet laid over it, say).
+/// Estimates with a given price book (the bundled one with a user's sheet laid over it, say):
+/// everything, ranges and sensitivity included.
 pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
-    estimate_with_options(scenario, book, Options { right_sizing: true })
+    let mut report = estimate_with_options(scenario, book, Options::ALL)?;
+    add_ranges(scenario, book, &mut report)?;
+    Ok(report)
+}
+
+/// Adds to `report`, estimated from `scenario` with `book`, each headline figure's range and what
+/// moves the cost (`vocabulary::uncertainty`). A function of its own, so the web app's first
+/// render (which shows them once its second module loads) does not carry their code.
+pub fn add_ranges(scenario: &Scenario, book: &PriceBook, report: &mut Report) -> Result<(), Error> {
+    let resolved = scenario.resolve(book)?;
+    if let (Some(run), Some(training)) = (resolved.training, report.training.as_mut()) {
+        (training.ranges, training.sensitivity) = training::ranges::uncertainty(&run, training)?;
+        vocabulary::finite::checked("training", &*training)?;
+    }
+    Ok(())
 }
 
 /// What to compute beyond the scenario itself.
@@ -57,6 +72,13 @@ pub struct Options {
     /// Search every offer, count and plan for the Pareto front and a deadline's recommendation
     /// (about a millisecond; sweeps that estimate many variants leave it out).
     pub right_sizing: bool,
+}
+
+impl Options {
+    /// Everything an estimate computes itself (ranges are [`add_ranges`]'s).
+    pub const ALL: Self = Self { right_sizing: true };
+    /// The scenario's own figures alone: what sweeps over many variants need.
+    pub const FIGURES: Self = Self { right_sizing: false };
 }
 
 /// [`estimate_with`], choosing what to compute beyond the scenario itself.

@@ -22,7 +22,9 @@ type Estimate = (mlcost::Scenario, ServingReport);
 pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let outcome = Memo::new(move |_| -> Result<Estimate, Vec<Error>> {
         let scenario = form.scenario()?;
-        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
+        let report = book
+            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::ALL))
+            .map_err(|e| vec![e])?;
         match report {
             Report { serving: Some(serving), .. } => Ok((scenario, serving)),
             _ => Err(vec![Error::new("serving.accelerator", mlcost::Problem::Missing)]),

@@ -17,7 +17,9 @@ type Outcome = Result<(Scenario, Report), Vec<Error>>;
 pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let outcome = Memo::new(move |_| -> Outcome {
         let scenario = form.scenario()?;
-        let report = book.with(|b| mlcost::estimate_with(&scenario, b)).map_err(|e| vec![e])?;
+        let report = book
+            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::ALL))
+            .map_err(|e| vec![e])?;
         Ok((scenario, report))
     });
     // The last estimate that worked stays on screen while the user fixes a field.

@@ -25,7 +25,7 @@ pub(super) fn only(section: Section, scenario: &Scenario) -> Scenario {
 
 /// Estimates without the right-sizing sweep: the advisor does its own.
 pub(super) fn estimate(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
-    estimate_with_options(scenario, book, Options { right_sizing: false })
+    estimate_with_options(scenario, book, Options::FIGURES)
 }
 
 /// The searches' results, computed once per call and shared by every move.

@@ -135,7 +135,7 @@ pub struct CacheWhatIf {
 }
 
 fn estimate(scenario: &Scenario, book: &PriceBook) -> Option<Report> {
-    estimate_with_options(scenario, book, crate::Options { right_sizing: false }).ok()
+    estimate_with_options(scenario, book, crate::Options::FIGURES).ok()
 }
 
 fn serving_report(

@@ -6,6 +6,7 @@ mod fit;
 pub mod memory;
 pub mod mfu;
 mod money;
+pub mod ranges;
 pub mod reliability;
 pub mod report;
 pub mod rightsizing;
@@ -157,6 +158,8 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
         price_per_accelerator_hour,
         offer,
         assumptions,
+        ranges: None,
+        sensitivity: Vec::new(),
     })
 }
 

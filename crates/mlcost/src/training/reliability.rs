@@ -18,6 +18,32 @@ use crate::vocabulary::units::{Bytes, Fraction, Minutes, SECONDS_PER_HOUR};
 /// §3.3.4 counts 419 unexpected interruptions in a 54-day snapshot on 16,384 H100 GPUs.
 pub const FAILURES_PER_ACCELERATOR_HOUR: f64 = 419.0 / (16_384.0 * 54.0 * 24.0);
 
+/// Unexpected interruptions per accelerator-hour published for large training runs and clusters,
+/// one per run or cluster (docs/research/training-interruption-rates.json has each count, period
+/// and the arithmetic): the spread behind a defaulted failure rate's low and high.
+pub const PUBLISHED_INTERRUPTION_RATES: &[(&str, f64)] = &[
+    (
+        "Meta RSC-2, 2.34 node failures per 1,000 node-days (Kokolis et al. 2024, arXiv 2410.21680)",
+        1.22e-5,
+    ),
+    ("Lablup B200, 10 failures in 55 days on 504 GPUs (arXiv 2605.09370)", 1.50e-5),
+    (
+        "Llama 3, 419 in 54 days on 16,384 H100 (arXiv 2407.21783 §3.3.4)",
+        FAILURES_PER_ACCELERATOR_HOUR,
+    ),
+    ("BLOOM, 1-2 GPU failures a week on 384 A100 (BigScience)", 2.33e-5),
+    ("Meta RSC-1, 6.50 node failures per 1,000 node-days (Kokolis et al. 2024)", 3.39e-5),
+    ("Crusoe H200, about 205 failures in four months (GTC 2025)", 4.38e-5),
+    (
+        "OPT-175B, 35 manual and 70+ automatic restarts in 2 months on 992 A100 (arXiv 2205.01068 §2.5)",
+        7.35e-5,
+    ),
+    ("Meta RSC, 1,024-GPU jobs fail every 7.9 hours (Kokolis et al. 2024, Fig. 7)", 1.24e-4),
+];
+
+/// When the failure-rate spread above was read.
+pub const INTERRUPTION_RATES_AS_OF: &str = "2026-12-06";
+
 /// Accelerators per node when the scenario names no offer: HGX/DGX-class servers hold eight.
 pub const DEFAULT_ACCELERATORS_PER_NODE: u32 = 8;
 
@@ -125,11 +151,15 @@ impl Nodes {
     }
 }
 
+/// Accelerators in one of the run's machines: the offer's, or an HGX-class server's eight.
+pub(crate) fn accelerators_per_node(run: &ResolvedTraining<'_>) -> u32 {
+    run.sold.map_or(DEFAULT_ACCELERATORS_PER_NODE, |offer| offer.accelerator_count.max(1))
+}
+
 /// The run's machines and the goodput the model gives them on the scenario's plan (spot only with
 /// an offer bought on spot).
 pub(crate) fn modelled_goodput(run: &ResolvedTraining<'_>, work: &Work) -> (Nodes, GoodputModel) {
-    let per_node =
-        run.sold.map_or(DEFAULT_ACCELERATORS_PER_NODE, |offer| offer.accelerator_count.max(1));
+    let per_node = accelerators_per_node(run);
     let nodes = Nodes {
         nodes: run.accelerator_count.div_ceil(per_node),
         checkpoint_bytes: checkpoint_bytes(&run.setup, work.trainable_parameters),

@@ -9,6 +9,7 @@ use crate::training::memory::MemoryBreakdown;
 use crate::training::reliability::GoodputModel;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Plan, Precision};
+use crate::vocabulary::uncertainty::{Range, Sensitivity};
 use crate::vocabulary::units::{
     Bytes, Flops, FlopsPerSecond, Fraction, Hours, KilowattHours, Parameters, Tokens, Usd,
     UsdPerHour,
@@ -80,6 +81,25 @@ pub struct TrainingReport {
     pub offer: Option<OfferUsed>,
     /// Every figure the engine supplied because the scenario left it out.
     pub assumptions: Vec<Assumption>,
+    /// The headline figures' ranges from the published spread of the defaults used; absent when
+    /// every input was given (or when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<TrainingRanges>,
+    /// What moves the cost: each defaulted input at its published low and high, and the main
+    /// given ones at a what-if step, largest swing first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<Sensitivity>,
+}
+
+/// The headline figures' ranges, in their own units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRanges {
+    pub accelerator_hours: Range<Hours>,
+    pub wall_clock_hours: Range<Hours>,
+    pub compute_cost_usd: Range<Usd>,
+    pub total_cost_usd: Range<Usd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_kwh: Option<Range<KilowattHours>>,
 }
 
 /// A run's cost under one plan.

@@ -7,6 +7,7 @@
 //! significant digits for small unit prices ("$0.000144" per request).
 
 use crate::vocabulary::terms::Period;
+use crate::vocabulary::uncertainty::Range;
 use crate::vocabulary::units::{Bytes, Fraction, Hours, KilowattHours, Usd};
 
 /// What a table shows for a figure the estimate does not have.
@@ -18,6 +19,14 @@ const HOURS_PER_YEAR: f64 = 8766.0;
 /// `show(value)`, or [`MISSING`].
 pub fn or_missing<T>(value: Option<T>, show: impl FnOnce(T) -> String) -> String {
     value.map_or_else(|| MISSING.to_owned(), show)
+}
+
+/// A figure and, when it has one, its range after it in the same style: "88,553 (87,191 – 129,429)".
+pub fn within<T: Copy>(central: T, range: Option<Range<T>>, show: impl Fn(T) -> String) -> String {
+    match range {
+        Some(range) => format!("{} ({} – {})", show(central), show(range.low), show(range.high)),
+        None => show(central),
+    }
 }
 
 /// Money at a glance: "$950.50", "$8,228", "$12.33k", "$5.33M", "−$12.33k".

@@ -11,4 +11,5 @@ pub(crate) mod json;
 pub(crate) mod plain;
 pub mod provenance;
 pub mod terms;
+pub mod uncertainty;
 pub mod units;

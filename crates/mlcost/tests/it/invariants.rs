@@ -147,7 +147,7 @@ fn random_scenario(rng: &mut Lcg) -> Scenario {
 }
 
 fn point(scenario: &Scenario) -> mlcost::TrainingReport {
-    let options = mlcost::Options { right_sizing: false };
+    let options = mlcost::Options::FIGURES;
     mlcost::estimate_with_options(scenario, mlcost::PriceBook::bundled().unwrap(), options)
         .unwrap()
         .training

@@ -10,6 +10,7 @@ mod fuzz;
 mod golden;
 mod invariants;
 mod optimize;
+mod ranges;
 mod schedule;
 mod serving;
 mod utilization;

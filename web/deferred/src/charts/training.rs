@@ -37,7 +37,7 @@ pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
         .filter_map(|count| {
             let mut variant = scenario.clone();
             variant.training.as_mut()?.accelerator_count = count;
-            let options = mlcost::Options { right_sizing: false };
+            let options = mlcost::Options::FIGURES;
             let report = mlcost::estimate_with_options(&variant, book, options).ok()?.training?;
             Some(Point {
                 count,

@@ -102,6 +102,17 @@ type Check = fn(&str, f64) -> Result<f64, Error>;
 pub struct CheckedReliability(Reliability);
 
 impl CheckedReliability {
+    /// The same settings with a node's MTBF set: how a failure rate other than the default is
+    /// tried (for a range).
+    pub(crate) fn with_mtbf_hours_per_node(&self, hours: f64) -> Self {
+        Self(Reliability { mtbf_hours_per_node: Some(hours), ..self.0 })
+    }
+
+    /// Whether the scenario gave a node's MTBF (else the published default rate applies).
+    pub fn mtbf_given(&self) -> bool {
+        self.0.mtbf_hours_per_node.is_some()
+    }
+
     pub fn check(settings: &Reliability) -> Result<Self, Error> {
         let checks: [(&str, Option<f64>, Check, Ceiling); 5] = [
             (

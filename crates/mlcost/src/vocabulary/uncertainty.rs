@@ -1,0 +1,121 @@
+//! How sure a figure is. Each input the scenario left to a default has a published low and high
+//! (the 10th and 90th percentiles of the published cases it comes from); the figure is computed
+//! again with each such input at its low and at its high, one at a time, and the swings combine
+//! into the figure's range. A figure whose inputs are all given has no range.
+//!
+//! Why one at a time, combined as a root sum of squares? Each input's low-high span alone covers
+//! about four published cases in five. For independent inputs the swings add in quadrature, and
+//! doing so keeps the combined span at about that coverage, where adding the swings outright
+//! would claim more doubt than the evidence shows. The swings combine on a log scale (costs and
+//! times are products of their inputs), each side apart, since a default at the efficient end of
+//! the published runs has more room to be worse than better. Deterministic: nothing is sampled.
+//!
+//! The same runs give the sensitivity list (a tornado chart): each input's figure at its low and
+//! high, largest swing first. Given inputs appear there too, moved by a stated what-if step, to
+//! show what matters; they never widen a range.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+/// The low and high of a figure, in its own unit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Range<T> {
+    pub low: T,
+    pub high: T,
+}
+
+/// How one input, at its low and at its high, moves one figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// The scenario field (`training.mfu`).
+    pub input: Cow<'static, str>,
+    pub low_value: f64,
+    pub high_value: f64,
+    /// The report field it moves (`training.total_cost_usd`).
+    pub figure: Cow<'static, str>,
+    pub figure_at_low: f64,
+    pub figure_at_high: f64,
+    /// Where the low and high come from: the published spread of a default, or the what-if step
+    /// applied to a value the scenario gave.
+    pub source: Cow<'static, str>,
+    /// Whether the input was defaulted, so its spread is part of the figures' ranges.
+    pub defaulted: bool,
+}
+
+impl Sensitivity {
+    /// How far apart the figure's two values are: the tornado's bar length.
+    pub fn swing(&self) -> f64 {
+        (self.figure_at_high - self.figure_at_low).abs()
+    }
+}
+
+/// The step by which a given input is moved to show how much it matters (a what-if, not a claim
+/// about how wrong it may be).
+pub const WHAT_IF_STEP: f64 = 0.2;
+
+/// What a given input's what-if says it is.
+pub const WHAT_IF_SOURCE: &str = "what if the given value were 20% lower or higher";
+
+/// A figure's range from its central value and its value with each defaulted input at its low and
+/// high; `None` when nothing was defaulted.
+pub fn combine(central: f64, swings: &[(f64, f64)]) -> Option<Range<f64>> {
+    if swings.is_empty() {
+        return None;
+    }
+    let positive = central > 0.0 && swings.iter().all(|&(low, high)| low > 0.0 && high > 0.0);
+    // On a log scale for positive figures; plainly otherwise (a zero cost has no log).
+    let scale = |x: f64| if positive { x.ln() } else { x };
+    let unscale = |x: f64| if positive { x.exp() } else { x };
+    let centre = scale(central);
+    let (mut down, mut up) = (0.0_f64, 0.0_f64);
+    for &(at_low, at_high) in swings {
+        let (a, b) = (scale(at_low) - centre, scale(at_high) - centre);
+        down += a.min(b).min(0.0).powi(2);
+        up += a.max(b).max(0.0).powi(2);
+    }
+    Some(Range { low: unscale(centre - down.sqrt()), high: unscale(centre + up.sqrt()) })
+}
+
+/// The `quantile` (0 to 1) of `values` (sorted ascending), interpolating between neighbours (the
+/// common "type 7" definition, so a spreadsheet's PERCENTILE gives the same number).
+pub fn quantile(sorted: &[f64], quantile: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let position = quantile.clamp(0.0, 1.0) * last as f64;
+    let below = position.floor() as usize;
+    let (low, high) = (sorted.get(below)?, sorted.get((below + 1).min(last))?);
+    Some(low + (high - low) * (position - below as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn swings_add_in_quadrature_on_each_side() {
+        assert_eq!(combine(100.0, &[]), None);
+        // One input: its own swing.
+        let one = combine(100.0, &[(150.0, 99.0)]).unwrap_or(Range { low: 0.0, high: 0.0 });
+        assert!((one.low - 99.0).abs() < 1e-9 && (one.high - 150.0).abs() < 1e-9, "{one:?}");
+        // Two equal swings of ×2: ×2^√2 up, nothing down.
+        let two = combine(100.0, &[(100.0, 200.0), (200.0, 100.0)]).unwrap_or(one);
+        assert!((two.high - 100.0 * 2f64.powf(2f64.sqrt())).abs() < 1e-9, "{two:?}");
+        assert!((two.low - 100.0).abs() < 1e-9);
+        // A zero figure is combined plainly.
+        let zero = combine(0.0, &[(0.0, 3.0), (-4.0, 0.0)]).unwrap_or(one);
+        assert_eq!((zero.low, zero.high), (-4.0, 3.0));
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_a_spreadsheet() {
+        let values = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&values, 0.1), Some(1.4));
+        assert_eq!(quantile(&values, 0.5), Some(3.0));
+        assert_eq!(quantile(&values, 1.0), Some(5.0));
+        assert_eq!(quantile(&[], 0.5), None);
+        assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+    }
+}

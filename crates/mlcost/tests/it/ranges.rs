@@ -1,0 +1,128 @@
+//! Ranges and sensitivity: a figure's range comes only from the inputs the scenario left to a
+//! default, each at its published low and high; given inputs only show what moves the cost.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use mlcost::training::mfu;
+use mlcost::{Scenario, TrainingReport, estimate};
+
+fn training(json: &str) -> TrainingReport {
+    let scenario = Scenario::from_json(json).unwrap();
+    estimate(&scenario).unwrap().training.unwrap()
+}
+
+const EIGHT_B: &str = r#"{"model": {"preset": "llama-3.1-8b"},
+    "training": {"tokens": 1e12, "accelerator": "h100-sxm", "accelerator_count": 64,
+    "precision": "bf16", "activation_checkpointing": true, "price_per_accelerator_hour": 2.5}}"#;
+
+#[test]
+fn defaults_give_each_headline_figure_a_range_around_it() {
+    let report = training(EIGHT_B);
+    let ranges = report.ranges.clone().expect("the MFU and goodput are defaulted");
+    let spans = [
+        (
+            "accelerator_hours",
+            ranges.accelerator_hours.low.get(),
+            report.accelerator_hours.get(),
+            ranges.accelerator_hours.high.get(),
+        ),
+        (
+            "wall_clock_hours",
+            ranges.wall_clock_hours.low.get(),
+            report.wall_clock_hours.get(),
+            ranges.wall_clock_hours.high.get(),
+        ),
+        (
+            "compute_cost_usd",
+            ranges.compute_cost_usd.low.get(),
+            report.compute_cost_usd.get(),
+            ranges.compute_cost_usd.high.get(),
+        ),
+        (
+            "total_cost_usd",
+            ranges.total_cost_usd.low.get(),
+            report.total_cost_usd.get(),
+            ranges.total_cost_usd.high.get(),
+        ),
+    ];
+    for (figure, low, central, high) in spans {
+        assert!(
+            low <= central && central <= high && low < high,
+            "{figure}: {low} {central} {high}"
+        );
+        assert!(low > 0.0 && high.is_finite(), "{figure}");
+    }
+    let energy = ranges.energy_kwh.expect("the H100 publishes its board power");
+    assert!(energy.low.get() < energy.high.get());
+
+    // The defaulted MFU is in the list with its published spread; the given price and tokens
+    // with the what-if step. Largest swing first.
+    let inputs: Vec<&str> = report.sensitivity.iter().map(|s| s.input.as_ref()).collect();
+    assert!(inputs.contains(&"training.mfu"), "{inputs:?}");
+    assert!(
+        inputs.contains(&"training.tokens")
+            && inputs.contains(&"training.price_per_accelerator_hour")
+    );
+    let swings: Vec<f64> = report.sensitivity.iter().map(|s| s.swing()).collect();
+    assert!(swings.windows(2).all(|pair| pair[0] >= pair[1]), "{swings:?}");
+    let mfu = report.sensitivity.iter().find(|s| s.input == "training.mfu").unwrap();
+    assert!(mfu.defaulted && mfu.source.contains("published runs"), "{}", mfu.source);
+    // A lower MFU costs more.
+    assert!(mfu.low_value < report.mfu.get() && mfu.figure_at_low > report.total_cost_usd.get());
+    let price = report
+        .sensitivity
+        .iter()
+        .find(|s| s.input == "training.price_per_accelerator_hour")
+        .unwrap();
+    assert!(
+        !price.defaulted
+            && (price.low_value - 2.0).abs() < 1e-12
+            && (price.high_value - 3.0).abs() < 1e-12
+    );
+}
+
+#[test]
+fn a_figure_whose_inputs_are_all_given_has_no_range() {
+    let given = EIGHT_B.replace(
+        r#""price_per_accelerator_hour": 2.5"#,
+        r#""price_per_accelerator_hour": 2.5, "mfu": 0.4, "goodput": 0.95"#,
+    );
+    let report = training(&given);
+    assert_eq!(report.ranges, None);
+    assert!(report.sensitivity.iter().all(|s| !s.defaulted));
+    let inputs: Vec<&str> = report.sensitivity.iter().map(|s| s.input.as_ref()).collect();
+    assert!(inputs.contains(&"training.mfu") && inputs.contains(&"training.goodput"), "{inputs:?}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert!(json.get("ranges").is_none());
+    assert!(json["sensitivity"][0]["figure"] == "training.total_cost_usd");
+}
+
+#[test]
+fn the_mfu_spread_comes_from_published_runs_each_left_out_of_its_own_prediction() {
+    let book = mlcost::PriceBook::bundled().unwrap();
+    for accelerator in ["a100-sxm-80gb", "h100-sxm", "b200"] {
+        let spread = mfu::mfu_spread(book.accelerator(accelerator, "a").unwrap()).unwrap();
+        assert!(spread.runs >= 8, "{accelerator}: {spread:?}");
+        assert!(spread.low < 1.0 && spread.low < spread.high && spread.low > 0.3, "{spread:?}");
+        assert!(spread.source.contains(&format!("{} published", spread.runs)), "{}", spread.source);
+    }
+}
+
+/// Most published runs fall inside the range their scenario gets with the defaults (the range is
+/// meant to hold about four in five).
+#[test]
+fn published_runs_mostly_fall_inside_their_range() {
+    let mut inside = 0;
+    for run in mfu::PUBLISHED_RUNS {
+        let defaulted = run.scenario.replace(r#""mfu": 1, "goodput": 1,"#, "");
+        assert_ne!(defaulted, run.scenario, "{}: the scenario sets MFU and goodput", run.name);
+        let report = training(&defaulted);
+        let range = report.ranges.unwrap().accelerator_hours;
+        if (range.low.get()..=range.high.get()).contains(&run.accelerator_hours) {
+            inside += 1;
+        }
+    }
+    let share = f64::from(inside) / mfu::PUBLISHED_RUNS.len() as f64;
+    assert!(share >= 0.75, "{inside} of {} inside", mfu::PUBLISHED_RUNS.len());
+}
