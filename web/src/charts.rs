@@ -17,19 +17,22 @@ use crate::header::DarkTheme;
 pub enum PageChart {
     CostTime,
     Pareto,
+    Sensitivity,
     Latency,
     Day,
     Apis,
 }
 
 impl PageChart {
-    pub const ALL: [Self; 5] = [Self::CostTime, Self::Pareto, Self::Latency, Self::Day, Self::Apis];
+    pub const ALL: [Self; 6] =
+        [Self::CostTime, Self::Pareto, Self::Sensitivity, Self::Latency, Self::Day, Self::Apis];
 
     /// The name the app passes to the deferred module.
     pub fn name(self) -> &'static str {
         match self {
             Self::CostTime => "cost-time",
             Self::Pareto => "pareto",
+            Self::Sensitivity => "sensitivity",
             Self::Latency => "latency",
             Self::Day => "day",
             Self::Apis => "apis",
@@ -45,6 +48,7 @@ impl PageChart {
         match self {
             Self::CostTime => "cost-time-chart",
             Self::Pareto => "pareto-chart",
+            Self::Sensitivity => "sensitivity-chart",
             Self::Latency => "serving-latency-chart",
             Self::Day => "serving-day-chart",
             Self::Apis => "serving-api-chart",
@@ -59,6 +63,9 @@ impl PageChart {
             }
             Self::Pareto => {
                 "Compute cost against wall-clock days for the cheapest offers, counts and plans"
+            }
+            Self::Sensitivity => {
+                "Total cost with each input at its low and at its high, largest swing first, around the estimate and its range"
             }
             Self::Latency => {
                 "Time to first token and time per output token against batch size, with the targets"

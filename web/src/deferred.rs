@@ -40,6 +40,10 @@ export function deferred_advice(scenario, section) {
   if (!module) return null;
   return module.advice_hint(scenario, section);
 }
+export function deferred_ranges(scenario) {
+  if (!module) return null;
+  return module.training_ranges(scenario);
+}
 export function deferred_show(root, page) {
   if (!module) return false;
   if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
@@ -58,6 +62,8 @@ extern "C" {
     ) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_advice(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_ranges(scenario: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -194,6 +200,12 @@ impl DeferredPages {
             .then(|| deferred_advice(scenario_json, section).ok().flatten())
             .flatten()
             .filter(|hint| !hint.is_empty())
+    }
+
+    /// The training ranges and sensitivity of the scenario in `scenario_json`, as the module's
+    /// lines (`training_ranges` there); `None` while it loads.
+    pub fn training_ranges(self, scenario_json: &str) -> Option<String> {
+        self.is_ready().then(|| deferred_ranges(scenario_json).ok().flatten()).flatten()
     }
 
     /// Whether the module has loaded (tracked).

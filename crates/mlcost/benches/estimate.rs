@@ -39,8 +39,14 @@ fn examples(c: &mut Criterion) {
     let book = PriceBook::bundled().expect("bundled price book loads");
     let training = example("train-llama-3.1-70b.json");
     let serving = example("serve-llama-3.3-70b-fp8.json");
+    // Everything the CLI shows: right-sizing, ranges and sensitivity.
     c.bench_function("example/training", |b| {
         b.iter(|| estimate_with(std::hint::black_box(&training), book))
+    });
+    // What the web app's first render computes: right-sizing without ranges (its second module
+    // adds them), so the two differ by what ranges cost.
+    c.bench_function("example/training_without_ranges", |b| {
+        b.iter(|| estimate_with_options(std::hint::black_box(&training), book, Options::ALL))
     });
     let alone = Options::FIGURES;
     c.bench_function("example/training_without_rightsizing", |b| {

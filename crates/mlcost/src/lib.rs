@@ -47,23 +47,20 @@ pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
 }
 
 /// Estimates with a given price book (the bundled one with a user's sheet laid over it, say):
-/// everything, ranges and sensitivity included.
+/// everything, ranges and sensitivity included. Why not an option of [`estimate_with_options`]?
+/// So that the web app's first render, which calls only that (its second module adds the ranges),
+/// does not carry their code.
 pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
-    let mut report = estimate_with_options(scenario, book, Options::ALL)?;
-    add_ranges(scenario, book, &mut report)?;
-    Ok(report)
-}
-
-/// Adds to `report`, estimated from `scenario` with `book`, each headline figure's range and what
-/// moves the cost (`vocabulary::uncertainty`). A function of its own, so the web app's first
-/// render (which shows them once its second module loads) does not carry their code.
-pub fn add_ranges(scenario: &Scenario, book: &PriceBook, report: &mut Report) -> Result<(), Error> {
     let resolved = scenario.resolve(book)?;
-    if let (Some(run), Some(training)) = (resolved.training, report.training.as_mut()) {
-        (training.ranges, training.sensitivity) = training::ranges::uncertainty(&run, training)?;
-        vocabulary::finite::checked("training", &*training)?;
+    let unmoved = resolved.training.clone();
+    let mut report = estimate_resolved(scenario, book, resolved, Options::ALL)?;
+    if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
+        let (ranges, sensitivity) = training::ranges::uncertainty(&run, training)?;
+        // Only the new figures need the walk for a non-finite one; the rest had it.
+        training.ranges = vocabulary::finite::checked("training.ranges", ranges)?;
+        training.sensitivity = vocabulary::finite::checked("training.sensitivity", sensitivity)?;
     }
-    Ok(())
+    Ok(report)
 }
 
 /// What to compute beyond the scenario itself.
@@ -75,7 +72,7 @@ pub struct Options {
 }
 
 impl Options {
-    /// Everything an estimate computes itself (ranges are [`add_ranges`]'s).
+    /// Everything but ranges (which are [`estimate_with`]'s).
     pub const ALL: Self = Self { right_sizing: true };
     /// The scenario's own figures alone: what sweeps over many variants need.
     pub const FIGURES: Self = Self { right_sizing: false };
@@ -87,7 +84,15 @@ pub fn estimate_with_options(
     book: &PriceBook,
     options: Options,
 ) -> Result<Report, Error> {
-    let resolved = scenario.resolve(book)?;
+    estimate_resolved(scenario, book, scenario.resolve(book)?, options)
+}
+
+fn estimate_resolved(
+    scenario: &Scenario,
+    book: &PriceBook,
+    resolved: scenario::resolve::ResolvedScenario<'_>,
+    options: Options,
+) -> Result<Report, Error> {
     let training = match resolved.training {
         Some(run) => {
             let mut report = training::estimate(run)?;

@@ -55,8 +55,9 @@ pub fn build(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The wasm features the app's own wasm-opt run enables (`data-wasm-opt-params` in
-/// `web/index.html`): one list for both modules.
+/// The wasm features the app's own wasm-opt run enables (the `--enable-…` flags of
+/// `data-wasm-opt-params` in `web/index.html`): one list for both modules. The app's other
+/// passes there are for size, which this module does not trade speed for.
 fn wasm_opt_features(root: &Path) -> Result<Vec<String>, String> {
     const ATTRIBUTE: &str = "data-wasm-opt-params=\"";
     let html = std::fs::read_to_string(root.join("web/index.html"))
@@ -64,5 +65,9 @@ fn wasm_opt_features(root: &Path) -> Result<Vec<String>, String> {
     let start = html.find(ATTRIBUTE).ok_or("deferred-module: index.html has no wasm-opt params")?
         + ATTRIBUTE.len();
     let length = html[start..].find('"').ok_or("deferred-module: unterminated wasm-opt params")?;
-    Ok(html[start..start + length].split_whitespace().map(str::to_owned).collect())
+    Ok(html[start..start + length]
+        .split_whitespace()
+        .filter(|flag| flag.starts_with("--enable-"))
+        .map(str::to_owned)
+        .collect())
 }

@@ -100,6 +100,13 @@ pub fn draw_chart(
     charts::draw_page_chart(canvas, chart, scenario_json)
 }
 
+/// The training ranges and sensitivity of the scenario in `scenario_json`, as lines for the app
+/// (`charts::training_ranges`): computed with the page's charts, from the same estimate.
+#[wasm_bindgen]
+pub fn training_ranges(scenario_json: &str) -> String {
+    charts::training_ranges(scenario_json)
+}
+
 /// What the advisor would change first in `section` (`training` or `serving`) of the scenario in
 /// `scenario_json`, when that saves at least `HINT_SHARE` of its cost, as a sentence for the
 /// page; empty when it would change nothing worth a mention. The app calls this once typing

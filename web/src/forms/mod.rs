@@ -104,6 +104,12 @@ pub struct FormSpec {
     pub follows_model: &'static [&'static str],
 }
 
+/// The label a training form field at `path` has, for a module without the page's form.
+pub fn training_label(path: &str) -> Option<&'static str> {
+    let spec = &training::FORM;
+    spec.basic.iter().chain(spec.advanced).find(|f| f.path == path).map(|f| f.label)
+}
+
 /// The fields that choose the model: a preset, a parameter count (a custom model) or a pasted
 /// config. The user changing one of them is choosing another model.
 const MODEL_CHOICES: [&str; 3] = ["model.preset", "model.parameters", "model.hf_config"];

@@ -31,13 +31,22 @@ impl KeyNumber {
     }
 }
 
-pub fn key_numbers(rows: Vec<KeyNumber>) -> impl IntoView {
+pub fn key_numbers(
+    rows: Vec<KeyNumber>,
+    uncertainty: Option<Signal<Uncertainty>>,
+) -> impl IntoView {
     view! {
         <dl>
             {rows.into_iter().map(|row| view! {
                 <dt>{row.label}</dt>
                 <dd>
                     <span id=row.id>{row.value}</span>
+                    {uncertainty.map(|u| move || u.with(|u| u.range(row.id)).map(|range| view! {
+                        <span class="range" id=format!("{}-range", row.id)
+                            title="With each default at the low and high end of the published cases it comes from: about four published cases in five lie in such a range">
+                            {format!(" likely {range}")}
+                        </span>
+                    }))}
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
                     {row.note.map(|note| view! { <span class="published" id=format!("{}-note", row.id)>{note}</span> })}
                     {row.published.map(|(published, estimate)| {
@@ -59,6 +68,50 @@ pub fn key_numbers(rows: Vec<KeyNumber>) -> impl IntoView {
             }).collect_view()}
         </dl>
     }
+}
+
+/// How sure the page's figures are, as the deferred module worked it out: each key number's range
+/// and, largest swing first, what moves the cost in a sentence each (empty while the module
+/// loads, and for a scenario whose inputs are all given).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Uncertainty {
+    ranges: Vec<(String, String)>,
+    pub swings: Vec<String>,
+}
+
+impl Uncertainty {
+    /// Reads the module's lines (see `training_ranges` there); a line it cannot read is skipped.
+    fn parse(lines: &str) -> Self {
+        let mut read = Self::default();
+        for line in lines.lines() {
+            match line.split('\t').collect::<Vec<_>>().as_slice() {
+                ["range", id, range] => read.ranges.push(((*id).to_owned(), (*range).to_owned())),
+                ["swing", sentence] => read.swings.push((*sentence).to_owned()),
+                _ => {}
+            }
+        }
+        read
+    }
+
+    fn range(&self, id: &str) -> Option<String> {
+        self.ranges.iter().find(|(key, _)| key == id).map(|(_, range)| range.clone())
+    }
+}
+
+/// The training ranges of the scenario in `scenario_json`, asked of the deferred module whenever
+/// the scenario changes or the module arrives (it estimates each scenario once for the page's
+/// charts and these).
+pub fn training_uncertainty(scenario_json: Memo<Option<String>>) -> Signal<Uncertainty> {
+    let pages = use_context::<DeferredPages>();
+    let read = RwSignal::new(Uncertainty::default());
+    Effect::new(move |_| {
+        let lines = scenario_json.with(|json| {
+            let pages = pages.filter(|pages| pages.is_ready())?;
+            pages.training_ranges(json.as_deref()?)
+        });
+        read.set(lines.map(|lines| Uncertainty::parse(&lines)).unwrap_or_default());
+    });
+    read.into()
 }
 
 /// How each key number is computed, in a line, shown on demand. One table, so the pages cannot

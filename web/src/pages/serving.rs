@@ -224,7 +224,7 @@ fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoV
     };
     view! {
         {results::stale_notice(stale)}
-        {results::key_numbers(rows)}
+        {results::key_numbers(rows, None)}
         {results::memory_bar("serving-memory-bar",
             format!("Memory per accelerator, of {}", format::bytes(memory.capacity_bytes)), parts)}
         {(!report.by_plan.is_empty()).then(|| results::table(

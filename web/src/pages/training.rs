@@ -47,6 +47,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let drawn = Memo::new(move |_| {
         last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
     });
+    let uncertainty = results::training_uncertainty(drawn);
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
@@ -61,7 +62,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     {results::advice_hint("training", drawn)}
                     {move || match last_good.get() {
                         Some((_, Report { training: Some(t), .. })) => view! {
-                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form />
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form uncertainty=uncertainty />
                         }.into_any(),
                         _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
                     }}
@@ -78,6 +79,14 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                         let front = good.as_ref()?.1.training.as_ref()?.rightsizing.as_ref()?.pareto_front.clone();
                         Some(front_table(front))
                     })}
+                </section>
+                <section class="chart" aria-label="What moves the cost">
+                    <h2>"What moves the cost"</h2>
+                    {charts::page_chart(PageChart::Sensitivity, drawn, book)}
+                    <p class="hint">"Each bar is the total cost with one input at its low and at its high: a default at the ends of the published cases it comes from, a value you gave 20% lower and higher. The shaded band is the estimate's range: the defaults' swings combined (a root sum of squares), meant to hold about four published cases in five."</p>
+                    <ol id="training-sensitivity">
+                        {move || uncertainty.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
+                    </ol>
                 </section>
             </div>
         </main>
@@ -124,6 +133,7 @@ fn TrainingResults(
     stale: bool,
     published: &'static [Published],
     form: Form,
+    uncertainty: Signal<results::Uncertainty>,
 ) -> impl IntoView {
     let defaulted = |field: &str| {
         report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.to_string())
@@ -202,7 +212,7 @@ fn TrainingResults(
                 .map(|p| (p, estimate));
             let note = unpriced_parts.iter().find(|(part, _)| *part == id).and_then(|(_, n)| *n);
             KeyNumber { id, label, value, default_source, published, note }
-        }).collect())}
+        }).collect(), Some(uncertainty))}
         {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
         {(report.by_plan.len() > 1).then(|| results::table(
             "training-plans",

@@ -4,23 +4,26 @@
 
 use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::training::estimate;
-use crate::training::mfu::{SPREAD_QUANTILE, mfu_spread};
+use crate::training::mfu::{FP8_SPEEDUPS, SPREAD_QUANTILE, fp8_speedup, mfu_spread};
 use crate::training::reliability::{
     FAILURES_PER_ACCELERATOR_HOUR, INTERRUPTION_RATES_AS_OF, PUBLISHED_INTERRUPTION_RATES,
     accelerators_per_node,
 };
 use crate::training::report::{TrainingRanges, TrainingReport};
 use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Precision;
 use crate::vocabulary::uncertainty::{
     Range, Sensitivity, WHAT_IF_SOURCE, WHAT_IF_STEP, combine, quantile,
 };
-use crate::vocabulary::units::{Fraction, Hours, KilowattHours, Usd, UsdPerHour};
+use crate::vocabulary::units::{Fraction, Hours, KilowattHours, Usd};
 
-/// One input at its low and high: the run estimated at each, and where the two come from.
+/// One input at its low and high: the total cost at each, where the two come from, and for a
+/// defaulted input (whose swings make the ranges) the run estimated at each.
 struct Moved {
     input: &'static str,
     values: (f64, f64),
-    at: (TrainingReport, TrainingReport),
+    costs: (f64, f64),
+    at: Option<(TrainingReport, TrainingReport)>,
     source: String,
     defaulted: bool,
 }
@@ -56,14 +59,21 @@ pub fn uncertainty(
     let mfu = report.mfu.get();
     if run.mfu.is_none() {
         let spread = mfu_spread(run.accelerator)?;
-        let values = (mfu * spread.low, (mfu * spread.high).min(1.0));
-        moved.push(Moved {
-            input: "training.mfu",
-            values,
-            at: both(&set_mfu, values)?,
-            source: spread.source.clone(),
-            defaulted: true,
-        });
+        let (mut low, mut high, mut source) = (spread.low, spread.high, spread.source.clone());
+        if run.setup.precision == Precision::Fp8 {
+            // FP8's gain over BF16 is a default too, from its own published spread: independent
+            // of how efficient the run is, so the two combine as the inputs do.
+            let (slow, fast, why) = fp8_spread();
+            let down = |a: f64, b: f64| {
+                (-(a.ln().min(0.0).powi(2) + b.ln().min(0.0).powi(2)).sqrt()).exp()
+            };
+            let up =
+                |a: f64, b: f64| (a.ln().max(0.0).powi(2) + b.ln().max(0.0).powi(2)).sqrt().exp();
+            (low, high) = (down(low, slow), up(high, fast));
+            source = format!("{source}; and {why}");
+        }
+        let values = (mfu * low, (mfu * high).min(1.0));
+        moved.push(defaulted("training.mfu", values, both(&set_mfu, values)?, source));
     } else {
         let values = fraction_what_if(mfu);
         let at = both(&set_mfu, values)?;
@@ -74,24 +84,26 @@ pub fn uncertainty(
         let set_mtbf = |r: &mut ResolvedTraining<'_>, hours: f64| {
             r.reliability = r.reliability.with_mtbf_hours_per_node(hours);
         };
-        moved.push(Moved {
-            input: "training.reliability.mtbf_hours_per_node",
-            values,
-            at: both(&set_mtbf, values)?,
-            source,
-            defaulted: true,
-        });
+        let at = both(&set_mtbf, values)?;
+        moved.push(defaulted("training.reliability.mtbf_hours_per_node", values, at, source));
     }
     if run.goodput.is_some() {
         let values = fraction_what_if(report.goodput.get());
         let at = both(&set_goodput, values)?;
         moved.push(given("training.goodput", values, at));
     }
-    let price = run.price.get();
-    let values = what_if(price);
-    let set_price = |r: &mut ResolvedTraining<'_>, p: f64| r.price = UsdPerHour::new(p);
-    let at_price = both(&set_price, values)?;
-    moved.push(given("training.price_per_accelerator_hour", values, at_price));
+    // Compute cost is the only part the price moves, in proportion: no estimate needed.
+    let values = what_if(run.price.get());
+    let at_price =
+        |factor: f64| report.total_cost_usd.get() + report.compute_cost_usd.get() * (factor - 1.0);
+    moved.push(Moved {
+        input: "training.price_per_accelerator_hour",
+        values,
+        costs: (at_price(1.0 - WHAT_IF_STEP), at_price(1.0 + WHAT_IF_STEP)),
+        at: None,
+        source: WHAT_IF_SOURCE.to_owned(),
+        defaulted: false,
+    });
     if let Amount::Tokens { total, .. } = run.amount {
         let values = what_if(total);
         let set_tokens = |r: &mut ResolvedTraining<'_>, tokens: f64| {
@@ -105,10 +117,11 @@ pub fn uncertainty(
         moved.push(given("training.tokens", values, at_tokens));
     }
 
-    let defaulted: Vec<&Moved> = moved.iter().filter(|m| m.defaulted).collect();
+    let estimated: Vec<&(TrainingReport, TrainingReport)> =
+        moved.iter().filter(|m| m.defaulted).filter_map(|m| m.at.as_ref()).collect();
     let range_of = |figure: fn(&TrainingReport) -> f64| {
         let swings: Vec<(f64, f64)> =
-            defaulted.iter().map(|m| (figure(&m.at.0), figure(&m.at.1))).collect();
+            estimated.iter().map(|(low, high)| (figure(low), figure(high))).collect();
         combine(figure(report), &swings)
     };
     let hours = |figure: fn(&TrainingReport) -> f64| {
@@ -148,14 +161,31 @@ pub fn uncertainty(
             low_value: m.values.0,
             high_value: m.values.1,
             figure: FIGURE.into(),
-            figure_at_low: m.at.0.total_cost_usd.get(),
-            figure_at_high: m.at.1.total_cost_usd.get(),
+            figure_at_low: m.costs.0,
+            figure_at_high: m.costs.1,
             source: m.source.into(),
             defaulted: m.defaulted,
         })
         .collect();
     sensitivity.sort_by(|a, b| b.swing().total_cmp(&a.swing()));
     Ok((ranges, sensitivity))
+}
+
+/// How far FP8's published gains over BF16 stray from the median the default uses: the 10th and
+/// 90th percentiles over that median, and where they come from.
+fn fp8_spread() -> (f64, f64, String) {
+    let mut gains: Vec<f64> = FP8_SPEEDUPS.iter().map(|(_, gain)| *gain).collect();
+    gains.sort_by(f64::total_cmp);
+    let median = fp8_speedup();
+    let at = |q: f64| quantile(&gains, q).unwrap_or(median) / median;
+    let (slow, fast) = (at(SPREAD_QUANTILE), at(1.0 - SPREAD_QUANTILE));
+    let why = format!(
+        "FP8's gain over BF16 {:.2} to {:.2} times the {median:.2}× used (10th to 90th percentile of {} published comparisons)",
+        slow,
+        fast,
+        gains.len()
+    );
+    (slow, fast, why)
 }
 
 /// A node's MTBF at the published failure rates' 90th and 10th percentiles (the low MTBF first),
@@ -175,6 +205,17 @@ fn mtbf_spread(per_node: u32) -> ((f64, f64), String) {
     ((mtbf(often), mtbf(seldom)), source)
 }
 
+fn defaulted(
+    input: &'static str,
+    values: (f64, f64),
+    at: (TrainingReport, TrainingReport),
+    source: String,
+) -> Moved {
+    let costs = (at.0.total_cost_usd.get(), at.1.total_cost_usd.get());
+    Moved { input, values, costs, at: Some(at), source, defaulted: true }
+}
+
 fn given(input: &'static str, values: (f64, f64), at: (TrainingReport, TrainingReport)) -> Moved {
-    Moved { input, values, at, source: WHAT_IF_SOURCE.to_owned(), defaulted: false }
+    let costs = (at.0.total_cost_usd.get(), at.1.total_cost_usd.get());
+    Moved { input, values, costs, at: None, source: WHAT_IF_SOURCE.to_owned(), defaulted: false }
 }

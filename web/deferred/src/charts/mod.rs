@@ -9,6 +9,7 @@
 pub mod canvas;
 pub mod legend;
 pub mod palette;
+pub mod sensitivity;
 pub mod serving;
 pub mod ticks;
 pub mod training;
@@ -94,6 +95,9 @@ pub fn draw_page_chart(
         let report = report.as_ref().map_err(Clone::clone)?;
         match (chart, &report.training, &report.serving) {
             (PageChart::Pareto, Some(training), _) => training::draw_pareto_front(canvas, training),
+            (PageChart::Sensitivity, Some(training), _) => {
+                sensitivity::draw_tornado(canvas, training)
+            }
             (PageChart::Latency, _, Some(serving)) => {
                 serving::draw_latency_curve(canvas, scenario, serving)
             }
@@ -102,6 +106,72 @@ pub fn draw_page_chart(
             _ => Err("the scenario has no section for this chart".to_owned()),
         }
     })
+}
+
+/// The training ranges and what moves the cost of the scenario in `scenario_json`, priced with
+/// the user's sheet, as lines the app shows beside its key numbers and under the tornado chart:
+/// `range` TAB key-number id TAB "low – high", and `swing` TAB a sentence per bar of the tornado
+/// chart, largest first: the input's label, its low and high, the total cost at each and why.
+/// Empty if there is none.
+pub fn training_ranges(scenario_json: &str) -> String {
+    let lines = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+        let estimated = estimate_once((scenario_json, sheet), book).ok()?;
+        let training = estimated.1.as_ref().ok()?.training.clone()?;
+        Some(range_lines(&training))
+    });
+    lines.unwrap_or_default()
+}
+
+fn range_lines(training: &mlcost::TrainingReport) -> String {
+    use mlcost::format;
+    let mut lines = Vec::new();
+    if let Some(r) = &training.ranges {
+        let usd = |range: mlcost::vocabulary::uncertainty::Range<mlcost::units::Usd>| {
+            format!("{} – {}", format::usd(range.low), format::usd(range.high))
+        };
+        lines.push(format!("range\ttraining-total-cost\t{}", usd(r.total_cost_usd)));
+        lines.push(format!("range\ttraining-compute-cost\t{}", usd(r.compute_cost_usd)));
+        lines.push(format!(
+            "range\ttraining-accelerator-hours\t{} – {}",
+            format::count(r.accelerator_hours.low.get()),
+            format::count(r.accelerator_hours.high.get())
+        ));
+        lines.push(format!(
+            "range\ttraining-wall-clock\t{} – {}",
+            format::duration(r.wall_clock_hours.low),
+            format::duration(r.wall_clock_hours.high)
+        ));
+        if let Some(energy) = r.energy_kwh {
+            lines.push(format!(
+                "range\ttraining-energy\t{} – {}",
+                format::energy(energy.low),
+                format::energy(energy.high)
+            ));
+        }
+    }
+    let value = |v: f64| match v.abs() {
+        v if v >= 1e4 => format::count(v),
+        v if v >= 100.0 => format::whole(v),
+        _ => format::trimmed(v),
+    };
+    let usd = |v: f64| format::usd(mlcost::units::Usd::new(v));
+    for s in &training.sensitivity {
+        let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
+        let why = if s.defaulted {
+            s.source.to_string()
+        } else {
+            "your value, 20% lower and higher".into()
+        };
+        lines.push(format!(
+            "swing\t{label} {} – {}: {} – {} ({})",
+            value(s.low_value),
+            value(s.high_value),
+            usd(s.figure_at_low),
+            usd(s.figure_at_high),
+            why.replace(['\t', '\n'], " ")
+        ));
+    }
+    lines.join("\n")
 }
 
 /// The scenario in `json` and its report at `book`'s prices (`sheet` names the book), from the

@@ -1,0 +1,97 @@
+//! What moves the cost: a tornado chart of the total cost with each input at its low and at its
+//! high, largest swing at the top, numbered as the page's table lists them, around the estimate
+//! and its range.
+
+use crate::charts::canvas::ChartCanvas;
+use crate::charts::legend::{Swatch, legend_above};
+use crate::charts::palette;
+use mlcost::TrainingReport;
+use mlcost::format;
+use mlcost::units::Usd;
+use plotters::prelude::*;
+
+const DEFAULT_COLOR: RGBColor = palette::ORANGE;
+const GIVEN_COLOR: RGBColor = palette::BLUE;
+
+pub fn draw_tornado(
+    canvas: web_sys::HtmlCanvasElement,
+    report: &TrainingReport,
+) -> Result<(), String> {
+    let error = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let list = &report.sensitivity;
+    let central = report.total_cost_usd.get();
+    let range =
+        report.ranges.as_ref().map(|r| (r.total_cost_usd.low.get(), r.total_cost_usd.high.get()));
+    let backend = ChartCanvas::new(canvas)?;
+    let root = backend.into_drawing_area();
+    root.fill(&palette::paper()).map_err(error)?;
+    let values = list
+        .iter()
+        .flat_map(|s| [s.figure_at_low, s.figure_at_high])
+        .chain([central])
+        .chain(range.into_iter().flat_map(|(low, high)| [low, high]));
+    let (lowest, highest) =
+        values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if list.is_empty() || !(lowest.is_finite() && highest > lowest) {
+        return root.present().map_err(error);
+    }
+    let mut legend = vec![
+        ("a default at its published low and high".to_owned(), DEFAULT_COLOR, Swatch::Block),
+        ("a given input 20% lower and higher".to_owned(), GIVEN_COLOR, Swatch::Block),
+        ("the estimate".to_owned(), palette::ink(), Swatch::Line),
+    ];
+    if range.is_some() {
+        legend.push(("its range".to_owned(), palette::GREY, Swatch::Square));
+    }
+    let plot = legend_above(&root, &legend)?;
+    let pad = (highest - lowest) * 0.08;
+    let rows = list.len() as f64;
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(12)
+        .margin_top(4)
+        .x_label_area_size(40)
+        .y_label_area_size(36)
+        .build_cartesian_2d((lowest - pad).max(0.0)..highest + pad, 0.0..rows)
+        .map_err(|e| e.to_string())?;
+    palette::themed(&mut chart.configure_mesh())
+        .disable_y_mesh()
+        .y_labels(list.len() + 1)
+        .x_desc("total cost (USD)")
+        .y_desc("input, as numbered in the table")
+        .x_label_formatter(&|c| format::usd_short(Usd::new(*c)))
+        // Row k (from the top, 1-based) spans [rows - k, rows - k + 1): its number at its middle.
+        .y_label_formatter(&|y| {
+            let number = rows - y.floor();
+            if (y.fract() - 0.5).abs() < 0.26 && number >= 1.0 {
+                format::whole(number)
+            } else {
+                String::new()
+            }
+        })
+        .draw()
+        .map_err(|e| e.to_string())?;
+    if let Some((low, high)) = range {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(low, 0.0), (high, rows)],
+                palette::GREY.mix(0.15).filled(),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
+    chart
+        .draw_series(list.iter().enumerate().map(|(k, s)| {
+            let top = rows - k as f64;
+            let color = if s.defaulted { DEFAULT_COLOR } else { GIVEN_COLOR };
+            let (left, right) =
+                (s.figure_at_low.min(s.figure_at_high), s.figure_at_low.max(s.figure_at_high));
+            Rectangle::new([(left, top - 0.75), (right, top - 0.25)], color.filled())
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            [(central, 0.0), (central, rows)],
+            palette::ink().stroke_width(2),
+        )))
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(error)
+}
