@@ -52,6 +52,37 @@ async fn changing_the_accelerator_count_updates_cost_and_chart() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn key_numbers_show_their_range_and_the_page_what_moves_the_cost() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    // The second module works the ranges out with the charts, right after the first render.
+    let range = wait_for_text(page, "#training-total-cost-range").await;
+    assert!(range.starts_with("likely $") && range.contains(" – $"), "{range}");
+    let hours = wait_for_text(page, "#training-accelerator-hours-range").await;
+    assert!(hours.starts_with("likely "), "{hours}");
+    wait_for_ink(page, "sensitivity-chart").await;
+    let swings = wait_for_text(page, "#training-sensitivity").await;
+    assert!(swings.starts_with("MFU") && swings.contains("published runs"), "{swings}");
+    assert!(swings.contains("your value, 20% lower and higher"), "{swings}");
+    // With the MFU and goodput given, no default is left to make a range: none is shown, and the
+    // list keeps only what-ifs.
+    open_advanced(page).await;
+    retype(page, "training.mfu", "0.4").await;
+    retype(page, "training.goodput", "0.95").await;
+    poll(
+        || async {
+            text_of(page, "#training-total-cost-range").await.is_empty().then_some(String::new())
+        },
+        "the range to go",
+    )
+    .await;
+    let swings = wait_for_change(page, "#training-sensitivity", &swings).await;
+    assert!(!swings.contains("published"), "{swings}");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     let browser = Browser::start().await;
     let page = &browser.client;

@@ -5,6 +5,7 @@
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{Swatch, legend_above};
 use crate::charts::palette;
+use crate::charts::ticks::room_for;
 use mlcost::TrainingReport;
 use mlcost::format;
 use mlcost::units::Usd;
@@ -50,24 +51,16 @@ pub fn draw_tornado(
         .margin(12)
         .margin_top(4)
         .x_label_area_size(40)
-        .y_label_area_size(36)
+        .y_label_area_size(8)
         .build_cartesian_2d((lowest - pad).max(0.0)..highest + pad, 0.0..rows)
         .map_err(|e| e.to_string())?;
+    let (width, _) = plot.dim_in_pixel();
     palette::themed(&mut chart.configure_mesh())
         .disable_y_mesh()
-        .y_labels(list.len() + 1)
+        .disable_y_axis()
+        .x_labels(room_for(width, 70))
         .x_desc("total cost (USD)")
-        .y_desc("input, as numbered in the table")
         .x_label_formatter(&|c| format::usd_short(Usd::new(*c)))
-        // Row k (from the top, 1-based) spans [rows - k, rows - k + 1): its number at its middle.
-        .y_label_formatter(&|y| {
-            let number = rows - y.floor();
-            if (y.fract() - 0.5).abs() < 0.26 && number >= 1.0 {
-                format::whole(number)
-            } else {
-                String::new()
-            }
-        })
         .draw()
         .map_err(|e| e.to_string())?;
     if let Some((low, high)) = range {
@@ -84,7 +77,7 @@ pub fn draw_tornado(
             let color = if s.defaulted { DEFAULT_COLOR } else { GIVEN_COLOR };
             let (left, right) =
                 (s.figure_at_low.min(s.figure_at_high), s.figure_at_low.max(s.figure_at_high));
-            Rectangle::new([(left, top - 0.75), (right, top - 0.25)], color.filled())
+            Rectangle::new([(left, top - 0.92), (right, top - 0.52)], color.filled())
         }))
         .map_err(|e| e.to_string())?;
     chart
@@ -92,6 +85,16 @@ pub fn draw_tornado(
             [(central, 0.0), (central, rows)],
             palette::ink().stroke_width(2),
         )))
+        .map_err(|e| e.to_string())?;
+    // Each bar's input above it, numbered as the sentences under the chart.
+    let ink = palette::ink();
+    let style = ("sans-serif", 12).into_font().color(&ink);
+    let left = (lowest - pad).max(0.0);
+    chart
+        .draw_series(list.iter().enumerate().map(|(k, s)| {
+            let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
+            Text::new(format!("{}. {label}", k + 1), (left, rows - k as f64 - 0.05), style.clone())
+        }))
         .map_err(|e| e.to_string())?;
     root.present().map_err(error)
 }
