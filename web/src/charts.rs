@@ -59,7 +59,7 @@ impl PageChart {
     fn description(self) -> &'static str {
         match self {
             Self::CostTime => {
-                "Compute cost (left axis) and wall-clock days (right axis) against accelerator count"
+                "Compute cost (left axis, its range shaded) and wall-clock days (right axis) against accelerator count"
             }
             Self::Pareto => {
                 "Compute cost against wall-clock days for the cheapest offers, counts and plans"

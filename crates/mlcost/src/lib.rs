@@ -51,9 +51,19 @@ pub fn estimate(scenario: &Scenario) -> Result<Report, Error> {
 /// So that the web app's first render, which calls only that (its second module adds the ranges),
 /// does not carry their code.
 pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
+    estimate_with_ranges(scenario, book, Options::ALL)
+}
+
+/// [`estimate_with_options`] with ranges and sensitivity: a chart sweeping a scenario's variants
+/// shows each one's range without paying for right-sizing each time.
+pub fn estimate_with_ranges(
+    scenario: &Scenario,
+    book: &PriceBook,
+    options: Options,
+) -> Result<Report, Error> {
     let resolved = scenario.resolve(book)?;
     let unmoved = resolved.training.clone();
-    let mut report = estimate_resolved(scenario, book, resolved, Options::ALL)?;
+    let mut report = estimate_resolved(scenario, book, resolved, options)?;
     if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
         let (ranges, sensitivity) = training::ranges::uncertainty(&run, training)?;
         // Only the new figures need the walk for a non-finite one; the rest had it.

@@ -64,12 +64,9 @@ pub fn uncertainty(
             // FP8's gain over BF16 is a default too, from its own published spread: independent
             // of how efficient the run is, so the two combine as the inputs do.
             let (slow, fast, why) = fp8_spread();
-            let down = |a: f64, b: f64| {
-                (-(a.ln().min(0.0).powi(2) + b.ln().min(0.0).powi(2)).sqrt()).exp()
-            };
-            let up =
-                |a: f64, b: f64| (a.ln().max(0.0).powi(2) + b.ln().max(0.0).powi(2)).sqrt().exp();
-            (low, high) = (down(low, slow), up(high, fast));
+            if let Some(both) = combine(1.0, &[(low, high), (slow, fast)]) {
+                (low, high) = (both.low, both.high);
+            }
             source = format!("{source}; and {why}");
         }
         let values = (mfu * low, (mfu * high).min(1.0));

@@ -14,6 +14,8 @@ use plotters::prelude::*;
 pub struct Point {
     pub count: u32,
     pub cost_usd: f64,
+    /// The compute cost's range, when a default makes one.
+    pub cost_range: Option<(f64, f64)>,
     pub wall_clock_days: f64,
 }
 
@@ -38,10 +40,12 @@ pub fn sweep(scenario: &Scenario, book: &PriceBook) -> Vec<Point> {
             let mut variant = scenario.clone();
             variant.training.as_mut()?.accelerator_count = count;
             let options = mlcost::Options::FIGURES;
-            let report = mlcost::estimate_with_options(&variant, book, options).ok()?.training?;
+            let report = mlcost::estimate_with_ranges(&variant, book, options).ok()?.training?;
+            let range = report.ranges.as_ref().map(|r| r.compute_cost_usd);
             Some(Point {
                 count,
                 cost_usd: report.compute_cost_usd.get(),
+                cost_range: range.map(|r| (r.low.get(), r.high.get())),
                 wall_clock_days: report.wall_clock_hours.get() / 24.0,
             })
         })
@@ -71,7 +75,13 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return root.present().map_err(|e| e.to_string());
     };
-    let max_cost = points.iter().map(|p| p.cost_usd).fold(0.0, f64::max) * 1.1;
+    // The band may climb far above the line where goodput collapses (tens of thousands of
+    // accelerators at a high failure rate): the axis follows the line, up to twice its top, and
+    // the band is cut there.
+    let top = points.iter().map(|p| p.cost_usd).fold(0.0, f64::max);
+    let highest = |p: &Point| p.cost_range.map_or(p.cost_usd, |(_, high)| high.max(p.cost_usd));
+    let max_cost = points.iter().map(highest).fold(0.0, f64::max).min(top * 2.0) * 1.1;
+    let ranged = points.iter().all(|p| p.cost_range.is_some());
     let (min_days, max_days) = points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
         (lo.min(p.wall_clock_days), hi.max(p.wall_clock_days))
     });
@@ -80,10 +90,13 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
     let counts: Vec<f64> = points.iter().map(|p| f64::from(p.count)).collect();
     let x_range = (x_low..x_high).log_scale();
     let (days_low, days_high) = (min_days * 0.8, max_days * 1.25);
-    let legend = [
+    let mut legend = vec![
         ("compute cost (left axis)".to_owned(), COST_COLOR, Swatch::Line),
         ("wall-clock days (right axis)".to_owned(), TIME_COLOR, Swatch::Line),
     ];
+    if ranged {
+        legend.insert(1, ("its range".to_owned(), COST_COLOR, Swatch::Block));
+    }
     let plot = crate::charts::legend::legend_above(&root, &legend)?;
     let (width, height) = plot.dim_in_pixel();
     // The counts swept are powers of two: every one, or every other, as the width allows.
@@ -117,6 +130,18 @@ fn draw(canvas: web_sys::HtmlCanvasElement, points: &[Point], current: u32) -> R
         .y_label_formatter(&|days| format::trimmed(*days))
         .draw()
         .map_err(|e| e.to_string())?;
+    if ranged {
+        // The band from each count's low to its high: along the highs, back along the lows.
+        let highs =
+            points.iter().filter_map(|p| Some((f64::from(p.count), p.cost_range?.1.min(max_cost))));
+        let lows = points.iter().rev().filter_map(|p| Some((f64::from(p.count), p.cost_range?.0)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                highs.chain(lows).collect::<Vec<_>>(),
+                COST_COLOR.mix(0.18).filled(),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
     chart
         .draw_series(LineSeries::new(
             points.iter().map(|p| (f64::from(p.count), p.cost_usd)),
