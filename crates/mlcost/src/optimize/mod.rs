@@ -179,6 +179,16 @@ pub fn optimize(
             end_usd: cost,
         });
     }
+    if let Some(spread) = training_spread(scenario, book)? {
+        for rec in advice.recommendations.iter_mut() {
+            // The wider side: a saving smaller than how far the cost may stray either way.
+            if rec.section == Section::Training
+                && rec.saving_percent / 100.0 < spread.0.max(spread.1)
+            {
+                rec.why.push_str(&smaller_than_uncertainty(rec.saving_percent, spread));
+            }
+        }
+    }
     advice.recommendations.sort_by(|a, b| {
         b.saving_percent.total_cmp(&a.saving_percent).then_with(|| a.id.as_str().cmp(b.id.as_str()))
     });
@@ -193,6 +203,33 @@ pub fn optimize(
         );
     }
     crate::vocabulary::finite::checked("optimize", advice)
+}
+
+/// How far the training cost may be from its estimate, below and above, as fractions of it (from
+/// its range): `None` when every input was given.
+fn training_spread(scenario: &Scenario, book: &PriceBook) -> Result<Option<(f64, f64)>, Error> {
+    if scenario.training.is_none() {
+        return Ok(None);
+    }
+    let report = crate::estimate_with_ranges(scenario, book, crate::Options::FIGURES)?;
+    Ok(report.training.and_then(|t| {
+        let total = t.total_cost_usd.get();
+        let range = t.ranges?.total_cost_usd;
+        (total > 0.0).then(|| (1.0 - range.low.get() / total, range.high.get() / total - 1.0))
+    }))
+}
+
+/// Why a saving smaller than the estimate's own uncertainty may still hold, and when it may not.
+fn smaller_than_uncertainty(saving_percent: f64, (below, above): (f64, f64)) -> String {
+    let side = |fraction: f64, way: &str| {
+        (fraction >= 0.005).then(|| format!("{:.0}% {way}", fraction * 100.0))
+    };
+    let sides: Vec<String> =
+        [side(below, "lower"), side(above, "higher")].into_iter().flatten().collect();
+    format!(
+        "; the saving ({saving_percent:.0}%) is smaller than the uncertainty of the estimate it is taken from (the cost may be up to {}): it holds where that uncertainty is shared, as the MFU and failure rate are when only the plan, region or offer changes, less surely when the change moves them (other hardware, precision or cluster size)",
+        sides.join(" or ")
+    )
 }
 
 /// Training precisions searched: the scenario's, BF16 and FP8.

@@ -126,3 +126,39 @@ fn published_runs_mostly_fall_inside_their_range() {
     let share = f64::from(inside) / mfu::PUBLISHED_RUNS.len() as f64;
     assert!(share >= 0.75, "{inside} of {} inside", mfu::PUBLISHED_RUNS.len());
 }
+
+/// The advisor says when a training saving is smaller than how far the estimate it comes from may
+/// stray, and only then.
+#[test]
+fn the_advisor_says_when_a_saving_is_smaller_than_the_uncertainty() {
+    let scenario = Scenario::from_json(
+        r#"{"model": {"preset": "llama-3.1-8b"},
+            "training": {"tokens": 1e12, "accelerator": "gh200", "accelerator_count": 64,
+            "precision": "bf16", "activation_checkpointing": true, "deadline_hours": 720,
+            "offer": "lambda:gpu_1x_gh200", "plan": "on-demand"}}"#,
+    )
+    .unwrap();
+    let book = mlcost::PriceBook::bundled().unwrap();
+    let ranged = mlcost::estimate_with_ranges(&scenario, book, mlcost::Options::FIGURES).unwrap();
+    let training = ranged.training.unwrap();
+    let range = training.ranges.unwrap().total_cost_usd;
+    let total = training.total_cost_usd.get();
+    let stray = (1.0 - range.low.get() / total).max(range.high.get() / total - 1.0);
+    let advice =
+        mlcost::optimize::optimize(&scenario, book, &mlcost::optimize::Settings::default())
+            .unwrap();
+    let training_recs: Vec<_> = advice
+        .recommendations
+        .iter()
+        .filter(|r| r.section == mlcost::optimize::Section::Training)
+        .collect();
+    assert!(
+        training_recs.iter().any(|r| r.saving_percent / 100.0 < stray),
+        "the scenario needs a small saving to test: {:?}",
+        training_recs.iter().map(|r| r.saving_percent).collect::<Vec<_>>()
+    );
+    for r in training_recs {
+        let said = r.why.contains("smaller than the uncertainty");
+        assert_eq!(said, r.saving_percent / 100.0 < stray, "{}: {}", r.title, r.why);
+    }
+}
