@@ -209,16 +209,6 @@ pub fn report(report: &Report) -> String {
     out.trim_end().to_owned()
 }
 
-/// An input's value: short for big counts ("800.00B" tokens), whole above 100 ("1,410"), trimmed
-/// below ("0.133").
-fn input_value(value: f64) -> String {
-    match value.abs() {
-        v if v >= 1e4 => format::count(value),
-        v if v >= 100.0 => format::whole(value),
-        _ => format::trimmed(value),
-    }
-}
-
 /// What moves the cost, largest swing first, and what the ranges above mean.
 fn sensitivity(list: &[mlcost::vocabulary::uncertainty::Sensitivity], ranged: bool) -> String {
     let mut out = String::from("What moves the cost (the figure at each input's low and high)\n");
@@ -227,7 +217,7 @@ fn sensitivity(list: &[mlcost::vocabulary::uncertainty::Sensitivity], ranged: bo
         .map(|s| {
             vec![
                 format!("  {}", s.input),
-                format!("{} – {}", input_value(s.low_value), input_value(s.high_value)),
+                format!("{} – {}", format::value(s.low_value), format::value(s.high_value)),
                 format!(
                     "{} – {}",
                     format::usd_whole(Usd::new(s.figure_at_low)),

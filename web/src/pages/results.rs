@@ -99,12 +99,17 @@ impl Uncertainty {
 }
 
 /// The training ranges of the scenario in `scenario_json`, asked of the deferred module whenever
-/// the scenario changes or the module arrives (it estimates each scenario once for the page's
-/// charts and these).
-pub fn training_uncertainty(scenario_json: Memo<Option<String>>) -> Signal<Uncertainty> {
+/// the scenario or the prices change, or the module arrives (it estimates each scenario once for
+/// the page's charts and these).
+pub fn training_uncertainty(
+    scenario_json: Memo<Option<String>>,
+    book: Memo<mlcost::PriceBook>,
+) -> Signal<Uncertainty> {
     let pages = use_context::<DeferredPages>();
     let read = RwSignal::new(Uncertainty::default());
     Effect::new(move |_| {
+        // The module prices with the sheet in storage, which the app's book follows.
+        book.track();
         let lines = scenario_json.with(|json| {
             let pages = pages.filter(|pages| pages.is_ready())?;
             pages.training_ranges(json.as_deref()?)

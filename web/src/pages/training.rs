@@ -47,7 +47,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let drawn = Memo::new(move |_| {
         last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
     });
-    let uncertainty = results::training_uncertainty(drawn);
+    let uncertainty = results::training_uncertainty(drawn, book);
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults

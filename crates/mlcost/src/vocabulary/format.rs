@@ -29,6 +29,16 @@ pub fn within<T: Copy>(central: T, range: Option<Range<T>>, show: impl Fn(T) -> 
     }
 }
 
+/// An input's value of any size at a glance: short for big counts ("800.00B" tokens), whole
+/// above a hundred ("1,410" hours), trimmed below ("0.133").
+pub fn value(value: f64) -> String {
+    match value.abs() {
+        v if v >= 1e4 => count(value),
+        v if v >= 100.0 => whole(value),
+        _ => trimmed(value),
+    }
+}
+
 /// Money at a glance: "$950.50", "$8,228", "$12.33k", "$5.33M", "−$12.33k".
 pub fn usd(value: Usd) -> String {
     let value = value.get();

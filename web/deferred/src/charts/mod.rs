@@ -149,11 +149,6 @@ fn range_lines(training: &mlcost::TrainingReport) -> String {
             ));
         }
     }
-    let value = |v: f64| match v.abs() {
-        v if v >= 1e4 => format::count(v),
-        v if v >= 100.0 => format::whole(v),
-        _ => format::trimmed(v),
-    };
     let usd = |v: f64| format::usd(mlcost::units::Usd::new(v));
     for s in &training.sensitivity {
         let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
@@ -164,8 +159,8 @@ fn range_lines(training: &mlcost::TrainingReport) -> String {
         };
         lines.push(format!(
             "swing\t{label} {} – {}: {} – {} ({})",
-            value(s.low_value),
-            value(s.high_value),
+            format::value(s.low_value),
+            format::value(s.high_value),
             usd(s.figure_at_low),
             usd(s.figure_at_high),
             why.replace(['\t', '\n'], " ")
