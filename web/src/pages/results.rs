@@ -61,6 +61,21 @@ pub fn key_numbers(
                             </span>
                         }
                     })}
+                    {row.published.zip(uncertainty).map(|((published, _), u)| move || {
+                        let (low, high) = u.with(|u| u.bounds(row.id))?;
+                        let place = if published.amount < low {
+                            "lies below the estimate's range: that run was more efficient than the defaults' published spread"
+                        } else if published.amount > high {
+                            "lies above the estimate's range: that run was less efficient than the defaults' published spread"
+                        } else {
+                            "lies inside the estimate's range"
+                        };
+                        Some(view! {
+                            <span class="published" id=format!("{}-published-range", row.id)>
+                                {format!("The published figure {place}.")}
+                            </span>
+                        })
+                    })}
                     {how(row.id).map(|text| view! {
                         <details class="how"><summary>"how?"</summary>{text}</details>
                     })}
@@ -75,9 +90,12 @@ pub fn key_numbers(
 /// loads, and for a scenario whose inputs are all given).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Uncertainty {
-    ranges: Vec<(String, String)>,
+    ranges: Vec<ShownRange>,
     pub swings: Vec<String>,
 }
+
+/// A key number's id, its range as shown, and the range's bounds when the module gave them.
+type ShownRange = (String, String, Option<(f64, f64)>);
 
 impl Uncertainty {
     /// Reads the module's lines (see `training_ranges` there); a line it cannot read is skipped.
@@ -85,7 +103,13 @@ impl Uncertainty {
         let mut read = Self::default();
         for line in lines.lines() {
             match line.split('\t').collect::<Vec<_>>().as_slice() {
-                ["range", id, range] => read.ranges.push(((*id).to_owned(), (*range).to_owned())),
+                ["range", id, range, rest @ ..] => {
+                    let bounds = match rest {
+                        [low, high] => low.parse().ok().zip(high.parse().ok()),
+                        _ => None,
+                    };
+                    read.ranges.push(((*id).to_owned(), (*range).to_owned(), bounds));
+                }
                 ["swing", sentence] => read.swings.push((*sentence).to_owned()),
                 _ => {}
             }
@@ -94,7 +118,11 @@ impl Uncertainty {
     }
 
     fn range(&self, id: &str) -> Option<String> {
-        self.ranges.iter().find(|(key, _)| key == id).map(|(_, range)| range.clone())
+        self.ranges.iter().find(|(key, ..)| key == id).map(|(_, range, _)| range.clone())
+    }
+
+    fn bounds(&self, id: &str) -> Option<(f64, f64)> {
+        self.ranges.iter().find(|(key, ..)| key == id).and_then(|(.., bounds)| *bounds)
     }
 }
 

@@ -110,7 +110,8 @@ pub fn draw_page_chart(
 
 /// The training ranges and what moves the cost of the scenario in `scenario_json`, priced with
 /// the user's sheet, as lines the app shows beside its key numbers and under the tornado chart:
-/// `range` TAB key-number id TAB "low – high", and `swing` TAB a sentence per bar of the tornado
+/// `range` TAB key-number id TAB "low – high" (TAB low TAB high, for the figures a published run
+/// states), and `swing` TAB a sentence per bar of the tornado
 /// chart, largest first: the input's label, its low and high, the total cost at each and why.
 /// Empty if there is none.
 pub fn training_ranges(scenario_json: &str) -> String {
@@ -130,11 +131,19 @@ fn range_lines(training: &mlcost::TrainingReport) -> String {
             format!("{} – {}", format::usd(range.low), format::usd(range.high))
         };
         lines.push(format!("range\ttraining-total-cost\t{}", usd(r.total_cost_usd)));
-        lines.push(format!("range\ttraining-compute-cost\t{}", usd(r.compute_cost_usd)));
+        // The two figures a published run states carry their bounds too, to place it.
         lines.push(format!(
-            "range\ttraining-accelerator-hours\t{} – {}",
+            "range\ttraining-compute-cost\t{}\t{}\t{}",
+            usd(r.compute_cost_usd),
+            r.compute_cost_usd.low.get(),
+            r.compute_cost_usd.high.get()
+        ));
+        lines.push(format!(
+            "range\ttraining-accelerator-hours\t{} – {}\t{}\t{}",
             format::count(r.accelerator_hours.low.get()),
-            format::count(r.accelerator_hours.high.get())
+            format::count(r.accelerator_hours.high.get()),
+            r.accelerator_hours.low.get(),
+            r.accelerator_hours.high.get()
         ));
         lines.push(format!(
             "range\ttraining-wall-clock\t{} – {}",
