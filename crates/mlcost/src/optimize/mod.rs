@@ -38,7 +38,7 @@ use crate::training::rightsizing;
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::terms::Precision;
 use crate::vocabulary::units::Usd;
-use estimates::{NO_SAVING, Searched, cost_of, estimate, request_latency_ms};
+use estimates::{NO_SAVING, Searched, cost_of, request_latency_ms};
 use front::front;
 use moves::{Applied, apply, recommendation};
 
@@ -85,7 +85,8 @@ pub fn optimize(
             })
             .collect::<Result<_, _>>()?,
     };
-    let base = estimate(scenario, book)?;
+    // With its ranges: a saving is weighed against how far the estimate may stray.
+    let base = crate::estimate_with_ranges(scenario, book, crate::Options::FIGURES)?;
     let mut considered = 0;
     let training = match &scenario.training {
         Some(training) => {
@@ -179,7 +180,7 @@ pub fn optimize(
             end_usd: cost,
         });
     }
-    if let Some(spread) = training_spread(scenario, book)? {
+    if let Some(spread) = training_spread(&base) {
         for rec in advice.recommendations.iter_mut() {
             // The wider side: a saving smaller than how far the cost may stray either way.
             if rec.section == Section::Training
@@ -207,16 +208,11 @@ pub fn optimize(
 
 /// How far the training cost may be from its estimate, below and above, as fractions of it (from
 /// its range): `None` when every input was given.
-fn training_spread(scenario: &Scenario, book: &PriceBook) -> Result<Option<(f64, f64)>, Error> {
-    if scenario.training.is_none() {
-        return Ok(None);
-    }
-    let report = crate::estimate_with_ranges(scenario, book, crate::Options::FIGURES)?;
-    Ok(report.training.and_then(|t| {
-        let total = t.total_cost_usd.get();
-        let range = t.ranges?.total_cost_usd;
-        (total > 0.0).then(|| (1.0 - range.low.get() / total, range.high.get() / total - 1.0))
-    }))
+fn training_spread(base: &Report) -> Option<(f64, f64)> {
+    let training = base.training.as_ref()?;
+    let total = training.total_cost_usd.get();
+    let range = training.ranges.as_ref()?.total_cost_usd;
+    (total > 0.0).then(|| (1.0 - range.low.get() / total, range.high.get() / total - 1.0))
 }
 
 /// Why a saving smaller than the estimate's own uncertainty may still hold, and when it may not.
