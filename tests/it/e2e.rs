@@ -145,6 +145,16 @@ async fn an_offer_prices_every_plan_and_a_deadline_picks_the_cheapest() {
     retype(page, "training.deadline_hours", "720").await;
     let pick = wait_for_text(page, "#training-recommendation").await;
     assert!(pick.starts_with("Cheapest within the deadline"), "{pick}");
+    // The front's table comes from the deferred module, as the pick does: numbered, with its plan.
+    let front = wait_for_text(page, "#training-front").await;
+    assert!(front.lines().any(|row| row.starts_with("1 ") && row.contains("× ")), "{front}");
+    // A deadline nothing meets says so among the notes.
+    retype(page, "training.deadline_hours", "1").await;
+    let missed = "finishes within the 1 h deadline";
+    let notes = || async { Some(text_of(page, ".notes").await).filter(|t| t.contains(missed)) };
+    poll(notes, "the missed deadline's note").await;
+    retype(page, "training.deadline_hours", "720").await;
+    wait_for_text(page, "#training-recommendation").await;
     wait_for_ink(page, "pareto-chart").await;
     browser.screenshot("training-offer-1280").await;
     browser.close().await;

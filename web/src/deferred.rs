@@ -40,9 +40,9 @@ export function deferred_advice(scenario, section) {
   if (!module) return null;
   return module.advice_hint(scenario, section);
 }
-export function deferred_ranges(scenario) {
+export function deferred_extras(scenario, section) {
   if (!module) return null;
-  return module.training_ranges(scenario);
+  return module.page_extras(scenario, section);
 }
 export function deferred_show(root, page) {
   if (!module) return false;
@@ -63,7 +63,7 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn deferred_advice(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
-    fn deferred_ranges(scenario: &str) -> Result<Option<String>, JsValue>;
+    fn deferred_extras(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -202,10 +202,10 @@ impl DeferredPages {
             .filter(|hint| !hint.is_empty())
     }
 
-    /// The training ranges and sensitivity of the scenario in `scenario_json`, as the module's
-    /// lines (`training_ranges` there); `None` while it loads.
-    pub fn training_ranges(self, scenario_json: &str) -> Option<String> {
-        self.is_ready().then(|| deferred_ranges(scenario_json).ok().flatten()).flatten()
+    /// What the module adds to the page `section` (`training` or `serving`) for the scenario in
+    /// `scenario_json`, encoded (`crate::handoff::PageExtras`); `None` while it loads.
+    pub fn extras(self, scenario_json: &str, section: &str) -> Option<String> {
+        self.is_ready().then(|| deferred_extras(scenario_json, section).ok().flatten()).flatten()
     }
 
     /// Whether the module has loaded (tracked).

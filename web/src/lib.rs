@@ -13,6 +13,7 @@ pub mod charts;
 mod deferred;
 pub mod dom;
 pub mod forms;
+pub mod handoff;
 pub mod header;
 pub mod pages;
 pub mod state;

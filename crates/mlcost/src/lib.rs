@@ -112,9 +112,7 @@ fn estimate_resolved(
                 report.recommendation =
                     report.rightsizing.as_ref().and_then(|r| r.recommendation.clone());
                 if let (Some(deadline), None) = (section.deadline_hours, &report.recommendation) {
-                    report.notes.push(format!(
-                        "no offer, count and plan in the price book finishes within the {deadline} h deadline"
-                    ));
+                    report.notes.push(training::rightsizing::missed_deadline_note(deadline));
                 }
             }
             Some(report)

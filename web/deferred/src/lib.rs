@@ -13,6 +13,7 @@
 mod catalog;
 mod charts;
 mod compare;
+mod extras;
 mod open;
 mod optimize;
 
@@ -100,11 +101,13 @@ pub fn draw_chart(
     charts::draw_page_chart(canvas, chart, scenario_json)
 }
 
-/// The training ranges and sensitivity of the scenario in `scenario_json`, as lines for the app
-/// (`charts::training_ranges`): computed with the page's charts, from the same estimate.
+/// What this module adds to the app's page `section` (`training` or `serving`) for the scenario
+/// in `scenario_json` (ranges, what moves the cost, training's Pareto front and deadline pick),
+/// encoded as `mlcost_web::handoff::PageExtras`: computed with the page's charts, from the same
+/// estimate.
 #[wasm_bindgen]
-pub fn training_ranges(scenario_json: &str) -> String {
-    charts::training_ranges(scenario_json)
+pub fn page_extras(scenario_json: &str, section: &str) -> String {
+    extras::page_extras(scenario_json, section).encode()
 }
 
 /// What the advisor would change first in `section` (`training` or `serving`) of the scenario in

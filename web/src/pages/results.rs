@@ -6,6 +6,7 @@ use mlcost::Assumption;
 
 use crate::deferred::DeferredPages;
 use crate::forms::{Form, Published};
+use crate::handoff::PageExtras;
 use crate::pages::Page;
 
 use mlcost::format;
@@ -31,17 +32,14 @@ impl KeyNumber {
     }
 }
 
-pub fn key_numbers(
-    rows: Vec<KeyNumber>,
-    uncertainty: Option<Signal<Uncertainty>>,
-) -> impl IntoView {
+pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> impl IntoView {
     view! {
         <dl>
             {rows.into_iter().map(|row| view! {
                 <dt>{row.label}</dt>
                 <dd>
                     <span id=row.id>{row.value}</span>
-                    {uncertainty.map(|u| move || u.with(|u| u.range(row.id)).map(|range| view! {
+                    {extras.map(|u| move || u.with(|u| u.range(row.id)).map(|range| view! {
                         <span class="range" id=format!("{}-range", row.id)
                             title="With each default at the low and high end of the published cases it comes from: about four published cases in five lie in such a range">
                             {format!(" likely {range}")}
@@ -61,7 +59,7 @@ pub fn key_numbers(
                             </span>
                         }
                     })}
-                    {row.published.zip(uncertainty).map(|((published, _), u)| move || {
+                    {row.published.zip(extras).map(|((published, _), u)| move || {
                         let (low, high) = u.with(|u| u.bounds(row.id))?;
                         let place = if published.amount < low {
                             "lies below the estimate's range: that run was more efficient than the defaults' published spread"
@@ -85,64 +83,24 @@ pub fn key_numbers(
     }
 }
 
-/// How sure the page's figures are, as the deferred module worked it out: each key number's range
-/// and, largest swing first, what moves the cost in a sentence each (empty while the module
-/// loads, and for a scenario whose inputs are all given).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Uncertainty {
-    ranges: Vec<ShownRange>,
-    pub swings: Vec<String>,
-}
-
-/// A key number's id, its range as shown, and the range's bounds when the module gave them.
-type ShownRange = (String, String, Option<(f64, f64)>);
-
-impl Uncertainty {
-    /// Reads the module's lines (see `training_ranges` there); a line it cannot read is skipped.
-    fn parse(lines: &str) -> Self {
-        let mut read = Self::default();
-        for line in lines.lines() {
-            match line.split('\t').collect::<Vec<_>>().as_slice() {
-                ["range", id, range, rest @ ..] => {
-                    let bounds = match rest {
-                        [low, high] => low.parse().ok().zip(high.parse().ok()),
-                        _ => None,
-                    };
-                    read.ranges.push(((*id).to_owned(), (*range).to_owned(), bounds));
-                }
-                ["swing", sentence] => read.swings.push((*sentence).to_owned()),
-                _ => {}
-            }
-        }
-        read
-    }
-
-    fn range(&self, id: &str) -> Option<String> {
-        self.ranges.iter().find(|(key, ..)| key == id).map(|(_, range, _)| range.clone())
-    }
-
-    fn bounds(&self, id: &str) -> Option<(f64, f64)> {
-        self.ranges.iter().find(|(key, ..)| key == id).and_then(|(.., bounds)| *bounds)
-    }
-}
-
-/// The training ranges of the scenario in `scenario_json`, asked of the deferred module whenever
-/// the scenario or the prices change, or the module arrives (it estimates each scenario once for
-/// the page's charts and these).
-pub fn training_uncertainty(
+/// What the deferred module adds to the page `section` (`training` or `serving`) for the scenario
+/// in `scenario_json`: asked whenever the scenario or the prices change, or the module arrives
+/// (it estimates each scenario once for the page's charts and these). Empty while it loads.
+pub fn page_extras(
+    section: &'static str,
     scenario_json: Memo<Option<String>>,
     book: Memo<mlcost::PriceBook>,
-) -> Signal<Uncertainty> {
+) -> Signal<PageExtras> {
     let pages = use_context::<DeferredPages>();
-    let read = RwSignal::new(Uncertainty::default());
+    let read = RwSignal::new(PageExtras::default());
     Effect::new(move |_| {
         // The module prices with the sheet in storage, which the app's book follows.
         book.track();
-        let lines = scenario_json.with(|json| {
+        let text = scenario_json.with(|json| {
             let pages = pages.filter(|pages| pages.is_ready())?;
-            pages.training_ranges(json.as_deref()?)
+            pages.extras(json.as_deref()?, section)
         });
-        read.set(lines.map(|lines| Uncertainty::parse(&lines)).unwrap_or_default());
+        read.set(text.map(|text| PageExtras::decode(&text)).unwrap_or_default());
     });
     read.into()
 }

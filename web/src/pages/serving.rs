@@ -23,7 +23,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let outcome = Memo::new(move |_| -> Result<Estimate, Vec<Error>> {
         let scenario = form.scenario()?;
         let report = book
-            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::ALL))
+            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
             .map_err(|e| vec![e])?;
         match report {
             Report { serving: Some(serving), .. } => Ok((scenario, serving)),

@@ -7,6 +7,7 @@ use mlcost::{Error, PriceBook, Report, Scenario, TrainingReport};
 
 use crate::charts::{self, PageChart};
 use crate::forms::{Form, Published, ScenarioForm};
+use crate::handoff::{FrontPoint, PageExtras};
 use crate::pages::example::example_label;
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
@@ -18,7 +19,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let outcome = Memo::new(move |_| -> Outcome {
         let scenario = form.scenario()?;
         let report = book
-            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::ALL))
+            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
             .map_err(|e| vec![e])?;
         Ok((scenario, report))
     });
@@ -47,7 +48,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let drawn = Memo::new(move |_| {
         last_good.with(|g| g.as_ref().map(|(scenario, _)| scenario.to_value().to_string()))
     });
-    let uncertainty = results::training_uncertainty(drawn, book);
+    let extras = results::page_extras("training", drawn, book);
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
@@ -62,7 +63,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     {results::advice_hint("training", drawn)}
                     {move || match last_good.get() {
                         Some((_, Report { training: Some(t), .. })) => view! {
-                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form uncertainty=uncertainty />
+                            <TrainingResults report=t stale=outcome.with(Result::is_err) published=published() form=form extras=extras />
                         }.into_any(),
                         _ => view! { <p>"Fill in the scenario to see its cost."</p> }.into_any(),
                     }}
@@ -75,17 +76,14 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Cost against time across offers (Pareto front)"</h2>
                     {charts::page_chart(PageChart::Pareto, drawn, book)}
                     <p class="hint">"Each point is an offer, instance count and plan no other beats on both cost and time; the ring is this scenario, the square the deadline's pick."</p>
-                    {move || last_good.with(|good| {
-                        let front = good.as_ref()?.1.training.as_ref()?.rightsizing.as_ref()?.pareto_front.clone();
-                        Some(front_table(front))
-                    })}
+                    {move || extras.with(|e| (!e.front.is_empty()).then(|| front_table(&e.front)))}
                 </section>
                 <section class="chart" aria-label="What moves the cost">
                     <h2>"What moves the cost"</h2>
                     {charts::page_chart(PageChart::Sensitivity, drawn, book)}
                     <p class="hint">"Each bar is the total cost with one input at its low and at its high: a default at the ends of the published cases it comes from, a value you gave 20% lower and higher. The shaded band is the estimate's range: the defaults' swings combined (a root sum of squares), meant to hold about four published cases in five."</p>
                     <ol id="training-sensitivity">
-                        {move || uncertainty.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
+                        {move || extras.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
                     </ol>
                 </section>
             </div>
@@ -94,23 +92,18 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 }
 
 /// The Pareto front's points, numbered as the chart numbers them (cheapest first).
-fn front_table(front: Vec<mlcost::training::report::Candidate>) -> impl IntoView {
+fn front_table(front: &[FrontPoint]) -> impl IntoView + use<> {
     let rows = front
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, c)| Row {
+        .map(|(i, p)| Row {
             header: (i + 1).to_string(),
             title: None,
             cells: vec![
-                Cell::text(format!(
-                    "{}× {} ({})",
-                    format::whole(f64::from(c.accelerator_count)),
-                    c.accelerator,
-                    c.offer
-                )),
-                Cell::text(c.plan.as_str().to_owned()),
-                Cell::number(format::duration(c.wall_clock_hours)),
-                Cell::number(format::usd(c.compute_cost_usd)),
+                Cell::text(p.layout.clone()),
+                Cell::text(p.plan.clone()),
+                Cell::number(p.wall_clock.clone()),
+                Cell::number(p.compute.clone()),
             ],
         })
         .collect();
@@ -133,12 +126,13 @@ fn TrainingResults(
     stale: bool,
     published: &'static [Published],
     form: Form,
-    uncertainty: Signal<results::Uncertainty>,
+    extras: Signal<PageExtras>,
 ) -> impl IntoView {
     let defaulted = |field: &str| {
         report.assumptions.iter().find(|a| a.field == field).map(|a| a.source.to_string())
     };
     let memory = report.memory_breakdown.clone();
+    let notes = report.notes.clone();
     let capacity_note = format!(
         "{} per accelerator{}; fewest that fit (with a suitable layout): {}",
         format::bytes(report.memory_per_accelerator_bytes),
@@ -212,7 +206,7 @@ fn TrainingResults(
                 .map(|p| (p, estimate));
             let note = unpriced_parts.iter().find(|(part, _)| *part == id).and_then(|(_, n)| *n);
             KeyNumber { id, label, value, default_source, published, note }
-        }).collect(), Some(uncertainty))}
+        }).collect(), Some(extras))}
         {results::memory_bar("training-memory-bar", "Memory per accelerator".to_owned(), parts)}
         {(report.by_plan.len() > 1).then(|| results::table(
             "training-plans",
@@ -230,14 +224,17 @@ fn TrainingResults(
                 ],
             }).collect(),
         ))}
-        {report.recommendation.clone().map(|c| view! {
+        {move || extras.with(|e| e.pick.clone()).map(|pick| view! {
             <p class="recommendation" id="training-recommendation">
-                "Cheapest within the deadline (compute only): "<strong>{format!("{}× {} on {} ({}, {})", c.accelerator_count, c.accelerator, c.offer, c.plan.as_str(), c.region)}</strong>
-                {format!(" — {} in {}", format::usd(c.compute_cost_usd), format::duration(c.wall_clock_hours))}
-                {(!c.mfu_calibrated).then_some(" (no published run calibrates this accelerator's MFU)")}
+                "Cheapest within the deadline (compute only): "<strong>{pick.choice}</strong>{pick.detail}
             </p>
         })}
         {results::assumptions(&report.assumptions, Some(form))}
-        {results::notes(&report.notes)}
+        {move || {
+            // The engine's notes, then the searches' the module adds.
+            let mut all = notes.clone();
+            extras.with(|e| all.extend(e.notes.iter().cloned()));
+            results::notes(&all)
+        }}
     }
 }

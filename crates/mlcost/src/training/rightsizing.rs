@@ -27,6 +27,13 @@ pub const MAX_ACCELERATORS: u32 = 65_536;
 /// Beyond one sequence per data-parallel rank at that batch, more accelerators cannot help.
 pub const MAX_GLOBAL_BATCH_TOKENS: f64 = 16e6;
 
+/// The report's note when no candidate meets the scenario's deadline.
+pub fn missed_deadline_note(deadline_hours: f64) -> String {
+    format!(
+        "no offer, count and plan in the price book finishes within the {deadline_hours} h deadline"
+    )
+}
+
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
     let (candidates, considered) =
         weigh(model, training, book, &[training.precision], &[training.activation_checkpointing])?;

@@ -108,79 +108,12 @@ pub fn draw_page_chart(
     })
 }
 
-/// The training ranges and what moves the cost of the scenario in `scenario_json`, priced with
-/// the user's sheet, as lines the app shows beside its key numbers and under the tornado chart:
-/// `range` TAB key-number id TAB "low – high" (TAB low TAB high, for the figures a published run
-/// states), and `swing` TAB a sentence per bar of the tornado
-/// chart, largest first: the input's label, its low and high, the total cost at each and why.
-/// Empty if there is none.
-pub fn training_ranges(scenario_json: &str) -> String {
-    let lines = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
-        let estimated = estimate_once((scenario_json, sheet), book).ok()?;
-        let training = estimated.1.as_ref().ok()?.training.clone()?;
-        Some(range_lines(&training))
-    });
-    lines.unwrap_or_default()
-}
-
-fn range_lines(training: &mlcost::TrainingReport) -> String {
-    use mlcost::format;
-    let mut lines = Vec::new();
-    if let Some(r) = &training.ranges {
-        let usd = |range: mlcost::vocabulary::uncertainty::Range<mlcost::units::Usd>| {
-            format!("{} – {}", format::usd(range.low), format::usd(range.high))
-        };
-        lines.push(format!("range\ttraining-total-cost\t{}", usd(r.total_cost_usd)));
-        // The two figures a published run states carry their bounds too, to place it.
-        lines.push(format!(
-            "range\ttraining-compute-cost\t{}\t{}\t{}",
-            usd(r.compute_cost_usd),
-            r.compute_cost_usd.low.get(),
-            r.compute_cost_usd.high.get()
-        ));
-        lines.push(format!(
-            "range\ttraining-accelerator-hours\t{} – {}\t{}\t{}",
-            format::count(r.accelerator_hours.low.get()),
-            format::count(r.accelerator_hours.high.get()),
-            r.accelerator_hours.low.get(),
-            r.accelerator_hours.high.get()
-        ));
-        lines.push(format!(
-            "range\ttraining-wall-clock\t{} – {}",
-            format::duration(r.wall_clock_hours.low),
-            format::duration(r.wall_clock_hours.high)
-        ));
-        if let Some(energy) = r.energy_kwh {
-            lines.push(format!(
-                "range\ttraining-energy\t{} – {}",
-                format::energy(energy.low),
-                format::energy(energy.high)
-            ));
-        }
-    }
-    let usd = |v: f64| format::usd(mlcost::units::Usd::new(v));
-    for s in &training.sensitivity {
-        let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
-        let why = if s.defaulted {
-            s.source.to_string()
-        } else {
-            "your value, 20% lower and higher".into()
-        };
-        lines.push(format!(
-            "swing\t{label} {} – {}: {} – {} ({})",
-            format::value(s.low_value),
-            format::value(s.high_value),
-            usd(s.figure_at_low),
-            usd(s.figure_at_high),
-            why.replace(['\t', '\n'], " ")
-        ));
-    }
-    lines.join("\n")
-}
-
 /// The scenario in `json` and its report at `book`'s prices (`sheet` names the book), from the
 /// last call's when they are the same.
-fn estimate_once((json, sheet): (&str, &str), book: &PriceBook) -> Result<Estimate, String> {
+pub(crate) fn estimate_once(
+    (json, sheet): (&str, &str),
+    book: &PriceBook,
+) -> Result<Estimate, String> {
     LAST_ESTIMATE.with_borrow_mut(|last| match last {
         Some(((seen, seen_sheet), estimated)) if seen == json && seen_sheet == sheet => {
             Ok(Rc::clone(estimated))
