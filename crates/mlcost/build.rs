@@ -5,8 +5,14 @@
 
 use std::path::Path;
 
-const FILES: [&str; 5] =
-    ["accelerators.json", "offers.json", "storage.json", "apis.json", "models.json"];
+const FILES: [&str; 6] = [
+    "accelerators.json",
+    "offers.json",
+    "storage.json",
+    "apis.json",
+    "models.json",
+    "validation.json",
+];
 
 fn main() {
     // Read at run time: a build script binary may be reused from another checkout of the crate.

@@ -414,3 +414,25 @@ fn a_table_cell_of_any_length_and_a_formula_in_a_csv_cell_are_harmless() {
     let model = csv.lines().find(|l| l.starts_with("training.model,")).expect("the model's row");
     assert!(model.starts_with("training.model,\"'=HYPERLINK"), "{model}");
 }
+
+/// `mlcost validate` prints every case and the scores per group, as a table, JSON or CSV.
+#[test]
+fn validate_prints_the_cases_and_their_scores() {
+    let out = mlcost(&["validate"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    for heading in ["published", "estimate", "error", "median |error|", "range holds"] {
+        assert!(table.contains(heading), "{heading} missing");
+    }
+    assert!(table.contains("LLaMA-1 65B") && table.contains("serving, decode-heavy"));
+
+    let out = mlcost(&["validate", "--format", "json"], "");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let cases = v["cases"].as_array().expect("cases");
+    assert!(cases.iter().all(|c| c["source"].is_string() && c["error"].is_number()));
+    assert!(v["scores"].as_array().is_some_and(|s| s.iter().any(|s| s["group"] == "training")));
+
+    let out = mlcost(&["validate", "--format", "csv"], "");
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().count(), cases.len() + 1, "a header and a row per case");
+}

@@ -79,6 +79,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Check the engine against every published measurement it is validated on: each case's
+    /// published figure, estimate, error and whether the range holds it, then the median and worst
+    /// error and the range's coverage per regime and accelerator generation.
+    Validate {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the JSON Schema of scenario files.
     Schema,
     /// List the catalogue: accelerators, instance offers (with normalised prices), storage and
@@ -141,6 +148,7 @@ fn main() -> ExitCode {
             utilization(&file, price, alternative_price, format)
         }
         Command::Schedule { file, format } => schedule(&file, format),
+        Command::Validate { format } => validate(&book, format),
         Command::Schema => Ok(mlcost::scenario_schema()),
         Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
             let filter = QuoteFilter { accelerator, provider, region, plan };
@@ -279,6 +287,17 @@ fn schedule(file: &str, format: Format) -> Result<String, Failure> {
         .unwrap_or_default()),
         Format::Table => Ok(table::schedule(&report, &sizing)),
         Format::Csv => Err(Failure::Input("schedule prints json or table".into())),
+    }
+}
+
+fn validate(book: &PriceBook, format: Format) -> Result<String, Failure> {
+    // The bundled data is the product's: a case that does not estimate is a defect, not input.
+    let validation =
+        mlcost::validation::validate(book).map_err(|e| Failure::Environment(e.to_string()))?;
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&validation).unwrap_or_default()),
+        Format::Table => Ok(table::validation(&validation)),
+        Format::Csv => Ok(table::validation_csv(&validation)),
     }
 }
 

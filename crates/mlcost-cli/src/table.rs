@@ -468,6 +468,117 @@ pub fn schedule(
     out
 }
 
+/// The validation table: every case, then the scores per group.
+pub fn validation(v: &mlcost::validation::Validation) -> String {
+    let figure = |value: f64| format::value(value);
+    let rows: Vec<Vec<String>> = v
+        .cases
+        .iter()
+        .map(|c| {
+            let range = match (c.low, c.high) {
+                (Some(low), Some(high)) => format!("{} – {}", figure(low), figure(high)),
+                _ => MISSING.into(),
+            };
+            let covered = match c.covered {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "",
+            };
+            vec![
+                c.name.clone(),
+                c.regime.as_str().into(),
+                c.generation.clone(),
+                c.unit.clone(),
+                figure(c.published),
+                figure(c.estimate),
+                format!("{:+.0}%", c.error * 100.0),
+                range,
+                covered.into(),
+            ]
+        })
+        .collect();
+    let mut out = columns(
+        &[
+            "case",
+            "regime",
+            "generation",
+            "unit",
+            "published",
+            "estimate",
+            "error",
+            "range",
+            "in range",
+        ],
+        &rows,
+    );
+    out.push_str("\n\n");
+    let scores: Vec<Vec<String>> = v
+        .scores
+        .iter()
+        .map(|s| {
+            let coverage = s.coverage().map_or(MISSING.into(), |share| {
+                format!(
+                    "{} ({} of {})",
+                    format::percent(mlcost::units::Fraction::new(share)),
+                    s.covered,
+                    s.ranged
+                )
+            });
+            vec![
+                s.group.clone(),
+                s.cases.to_string(),
+                format!("{:.0}%", s.median_error * 100.0),
+                format!("{:.0}%", s.worst_error * 100.0),
+                coverage,
+                s.worst_case.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&columns(
+        &["group", "cases", "median |error|", "worst |error|", "range holds", "worst case"],
+        &scores,
+    ));
+    out.push_str(
+        "\n\nError: the estimate over the published figure, minus one. A default fitted on a case is scored with the fit made without it (leave one out).",
+    );
+    out
+}
+
+/// The validation cases as CSV, one row each (the scores are the JSON's and the table's).
+pub fn validation_csv(v: &mlcost::validation::Validation) -> String {
+    let mut out = String::from(
+        "id,name,regime,generation,accelerator,figure,unit,published,estimate,low,high,error,covered,left_out_of_fit,source\n",
+    );
+    let optional = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
+    for c in &v.cases {
+        let cells = [
+            c.id.clone(),
+            c.name.clone(),
+            c.regime.as_str().into(),
+            c.generation.clone(),
+            c.accelerator.clone(),
+            serde_json::to_value(c.figure)
+                .ok()
+                .and_then(|f| f.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            c.unit.clone(),
+            c.published.to_string(),
+            c.estimate.to_string(),
+            optional(c.low),
+            optional(c.high),
+            c.error.to_string(),
+            c.covered.map_or(String::new(), |b| b.to_string()),
+            c.left_out_of_fit.to_string(),
+            c.source.clone(),
+        ];
+        let line: Vec<String> =
+            cells.iter().map(|cell| mlcost::vocabulary::csv::csv_cell(cell)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out.trim_end().to_owned()
+}
+
 /// The most characters a table cell prints: longer text (a job name, an instance type from a
 /// user's sheet) is cut with "…", so one cell cannot push the other columns off the screen. The
 /// JSON and CSV keep it whole.

@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod serving;
 pub mod training;
 pub mod utilization;
+pub mod validation;
 pub mod vocabulary;
 
 pub use catalogue::pricing::{OfferUsed, PriceBook};

@@ -304,6 +304,40 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
         .collect()
 }
 
+/// For each published run, by name: the MFU a trend fitted without it predicts for it over what
+/// the default trend predicts (1 for a held-out run, which the trend never saw). Hours go as one
+/// over MFU, so a run's estimate scored leave-one-out is its default estimate over this factor.
+pub fn leave_one_out_factors() -> Result<Vec<(&'static str, f64)>, Error> {
+    let points = run_points()?;
+    let fitted_on = |point: &RunPoint, skip: Option<usize>| -> Vec<RunPoint> {
+        points
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| {
+                Some(i) != skip && p.generation == point.generation && p.role == Role::Calibration
+            })
+            .map(|(_, p)| *p)
+            .collect()
+    };
+    Ok(PUBLISHED_RUNS
+        .iter()
+        .zip(&points)
+        .enumerate()
+        .map(|(index, (run, point))| {
+            let size = 10f64.powf(point.log10_active_parameters);
+            let factor = match (
+                point.role,
+                fit(&fitted_on(point, None)),
+                fit(&fitted_on(point, Some(index))),
+            ) {
+                (Role::Calibration, Some(all), Some(without)) => without.at(size) / all.at(size),
+                _ => 1.0,
+            };
+            (run.name, factor)
+        })
+        .collect())
+}
+
 /// What the published runs calibrate: per generation, the fitted trend and the range of
 /// steady-state MFU over every run (fitted or held out), to show how far real runs stray from the
 /// trend; and the chips the runs were measured on.

@@ -14,3 +14,4 @@ mod ranges;
 mod schedule;
 mod serving;
 mod utilization;
+mod validation;

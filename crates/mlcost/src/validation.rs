@@ -1,0 +1,404 @@
+//! How accurate the engine is: every published measurement it is checked against, estimated with
+//! the defaults a user would get, scored against the published figure, with whether the
+//! estimate's range holds it; and per regime and accelerator generation, the median and worst
+//! error and the range's coverage.
+//!
+//! The cases are data (`pricing-data/validation.json`: a scenario, the published figure, its
+//! document and table), plus the published runs the default MFU is fitted on (`training::mfu`).
+//!
+//! Why leave one out? A default fitted to a case reproduces it by construction: scored on it, it
+//! would vouch for itself. A run the MFU trend is fitted on is estimated with the trend fitted
+//! without it (hours go as one over MFU, so its estimate and range are scaled by the ratio of the
+//! two trends' predictions). The serving defaults are fitted on measurements kept out of the table
+//! (see `serving`), so every serving case is out of sample.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::Scenario;
+use crate::training::mfu::{PUBLISHED_RUNS, Role, leave_one_out_factors};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::uncertainty::quantile;
+use crate::{Options, Report, estimate_with_ranges};
+
+const VALIDATION_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/validation.json"));
+
+/// What kind of measurement a case is: how a run or a replica was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regime {
+    /// A whole pre-training run's accelerator-hours, failures and restarts included.
+    TrainingWholeRun,
+    /// A benchmark's steady throughput, as accelerator-hours for a set number of tokens.
+    TrainingSteadyState,
+    /// Serving with prompts at least four times the output.
+    ServingPrefillHeavy,
+    /// Serving with outputs at least four times the prompt.
+    ServingDecodeHeavy,
+    ServingBalanced,
+}
+
+impl Regime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TrainingWholeRun => "training, whole run",
+            Self::TrainingSteadyState => "training, steady state",
+            Self::ServingPrefillHeavy => "serving, prefill-heavy",
+            Self::ServingDecodeHeavy => "serving, decode-heavy",
+            Self::ServingBalanced => "serving, balanced",
+        }
+    }
+
+    pub fn is_training(self) -> bool {
+        matches!(self, Self::TrainingWholeRun | Self::TrainingSteadyState)
+    }
+}
+
+/// The figure a case compares, in the unit its source publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Figure {
+    #[serde(rename = "training.accelerator_hours")]
+    AcceleratorHours,
+    /// The whole system's: a replica's times the replicas the source ran.
+    #[serde(rename = "serving.max_output_tokens_per_second")]
+    MaxOutputTokensPerSecond,
+    /// Prompt and output tokens together, the whole system's.
+    #[serde(rename = "serving.max_total_tokens_per_second")]
+    MaxTotalTokensPerSecond,
+    /// A fixed batch's end-to-end latency: the first token, then every other.
+    #[serde(rename = "serving.e2e_ms_at_batch")]
+    E2eMsAtBatch,
+    #[serde(rename = "serving.ttft_ms_at_batch")]
+    TtftMsAtBatch,
+    #[serde(rename = "serving.tpot_ms_at_batch")]
+    TpotMsAtBatch,
+}
+
+impl Figure {
+    pub fn unit(self) -> &'static str {
+        match self {
+            Self::AcceleratorHours => "accelerator-hours",
+            Self::MaxOutputTokensPerSecond => "output tokens/s",
+            Self::MaxTotalTokensPerSecond => "tokens/s",
+            Self::E2eMsAtBatch | Self::TtftMsAtBatch | Self::TpotMsAtBatch => "ms",
+        }
+    }
+}
+
+/// A case as the data file holds it.
+#[derive(Debug, Deserialize)]
+struct Record {
+    id: String,
+    name: String,
+    regime: Regime,
+    figure: Figure,
+    published: f64,
+    scenario: serde_json::Value,
+    source: String,
+    #[serde(default)]
+    note: String,
+    /// Replicas the source ran side by side (a system's throughput over one replica's).
+    #[serde(default)]
+    replicas: Option<f64>,
+    #[serde(default)]
+    batch: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    cases: Vec<Record>,
+}
+
+/// One published measurement and the engine's estimate of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub name: String,
+    pub regime: Regime,
+    /// The accelerator's architecture (the hardware table's `architecture`: ampere, hopper, …).
+    pub generation: String,
+    pub accelerator: String,
+    pub figure: Figure,
+    pub unit: String,
+    pub published: f64,
+    pub estimate: f64,
+    /// The estimate's range, when a default it used has a published spread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// Estimate over published, minus one: +0.10 is 10% high.
+    pub error: f64,
+    /// Whether the range holds the published figure (absent without a range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered: Option<bool>,
+    /// Whether a default was fitted on this case, so that it is scored leave-one-out.
+    pub left_out_of_fit: bool,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// How a group of cases scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// "training", "serving, decode-heavy", "serving on hopper", …
+    pub group: String,
+    pub cases: usize,
+    /// Of |error|.
+    pub median_error: f64,
+    pub worst_error: f64,
+    /// The case with the worst error.
+    pub worst_case: String,
+    /// Cases with a range, and how many of those it holds.
+    pub ranged: usize,
+    pub covered: usize,
+}
+
+impl Score {
+    /// The share of ranged cases the range holds (absent when none has a range).
+    pub fn coverage(&self) -> Option<f64> {
+        (self.ranged > 0).then(|| self.covered as f64 / self.ranged as f64)
+    }
+}
+
+/// Every case and the scores per group, training first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Validation {
+    pub cases: Vec<Case>,
+    pub scores: Vec<Score>,
+}
+
+/// Estimates every case with `book` and scores them.
+pub fn validate(book: &PriceBook) -> Result<Validation, Error> {
+    let file: File = serde_json::from_str(VALIDATION_JSON).map_err(|e| {
+        Error::new("pricing-data/validation.json", Problem::BadEmbeddedData(e.to_string()))
+    })?;
+    let mut cases = published_runs(book)?;
+    for record in file.cases {
+        cases.push(score_record(record, book)?);
+    }
+    let scores = scores(&cases);
+    Ok(Validation { cases, scores })
+}
+
+/// The published runs the default MFU is fitted on (or held out from), as whole-run cases.
+fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
+    let factors = leave_one_out_factors()?;
+    PUBLISHED_RUNS
+        .iter()
+        .zip(factors)
+        .map(|(run, (_, factor))| {
+            let mut scenario = Scenario::from_json(run.scenario)?;
+            if let Some(training) = scenario.training.as_mut() {
+                // The run as a user would give it: MFU and goodput left to the defaults.
+                training.mfu = None;
+                training.goodput = None;
+            }
+            let report = estimate_with_ranges(&scenario, book, Options::FIGURES)?;
+            let training = report.training.as_ref().ok_or_else(|| missing(run.name))?;
+            let scale = 1.0 / factor;
+            let range = training.ranges.as_ref().map(|r| r.accelerator_hours);
+            let note = if run.role == Role::Calibration {
+                format!(
+                    "The MFU trend is fitted on this run: scored with the trend fitted without it, whose MFU here is {:.2}× the default's.",
+                    factor
+                )
+            } else {
+                "Held out of the MFU trend's fit.".to_owned()
+            };
+            Ok(case(
+                Head {
+                    id: slug(run.name),
+                    name: run.name.to_owned(),
+                    regime: Regime::TrainingWholeRun,
+                    figure: Figure::AcceleratorHours,
+                    published: run.accelerator_hours,
+                    source: run.source.to_owned(),
+                    note,
+                },
+                accelerator_of(&scenario, book)?,
+                training.accelerator_hours.get() * scale,
+                range.map(|r| (r.low.get() * scale, r.high.get() * scale)),
+                run.role == Role::Calibration,
+            ))
+        })
+        .collect()
+}
+
+fn score_record(record: Record, book: &PriceBook) -> Result<Case, Error> {
+    let field = |what: &str| format!("validation case {}: {what}", record.id);
+    let scenario = Scenario::from_json(&record.scenario.to_string())
+        .map_err(|e| e.within(&field("scenario")))?;
+    let options = Options::FIGURES;
+    let report =
+        estimate_with_ranges(&scenario, book, options).map_err(|e| e.within(&record.id))?;
+    let (estimate, range) = figure_of(&record, &scenario, &report)
+        .ok_or_else(|| Error::new(field("figure"), Problem::Missing))?;
+    let accelerator = accelerator_of(&scenario, book)?;
+    Ok(case(
+        Head {
+            id: record.id,
+            name: record.name,
+            regime: record.regime,
+            figure: record.figure,
+            published: record.published,
+            source: record.source,
+            note: record.note,
+        },
+        accelerator,
+        estimate,
+        range,
+        false,
+    ))
+}
+
+/// The case's figure in the estimate, and its range when the estimate has one.
+fn figure_of(
+    record: &Record,
+    scenario: &Scenario,
+    report: &Report,
+) -> Option<(f64, Option<(f64, f64)>)> {
+    if record.figure == Figure::AcceleratorHours {
+        let training = report.training.as_ref()?;
+        let range = training.ranges.as_ref().map(|r| r.accelerator_hours);
+        return Some((
+            training.accelerator_hours.get(),
+            range.map(|r| (r.low.get(), r.high.get())),
+        ));
+    }
+    let serving = report.serving.as_ref()?;
+    let section = scenario.serving.as_ref()?;
+    let (input, output) = (section.input_tokens?, section.output_tokens?);
+    let replicas = record.replicas.unwrap_or(1.0);
+    let at_batch = || serving.latency_vs_batch.iter().find(|p| Some(p.batch) == record.batch);
+    let estimate = match record.figure {
+        Figure::AcceleratorHours => return None,
+        Figure::MaxOutputTokensPerSecond => {
+            serving.max_output_tokens_per_second_per_replica * replicas
+        }
+        Figure::MaxTotalTokensPerSecond => {
+            serving.max_requests_per_second_per_replica * (input + output) * replicas
+        }
+        Figure::E2eMsAtBatch => {
+            let point = at_batch()?;
+            point.ttft_ms.get() + (output - 1.0).max(0.0) * point.tpot_ms.get()
+        }
+        Figure::TtftMsAtBatch => at_batch()?.ttft_ms.get(),
+        Figure::TpotMsAtBatch => at_batch()?.tpot_ms.get(),
+    };
+    Some((estimate, None))
+}
+
+fn accelerator_of(scenario: &Scenario, book: &PriceBook) -> Result<(String, String), Error> {
+    let id = match (&scenario.training, &scenario.serving) {
+        (Some(training), _) => &training.accelerator,
+        (None, Some(serving)) => &serving.accelerator,
+        (None, None) => return Err(missing("scenario")),
+    };
+    let accelerator = book.accelerator(id, "accelerator")?;
+    Ok((accelerator.id.clone(), accelerator.architecture.clone()))
+}
+
+/// What a case is, before it is estimated.
+struct Head {
+    id: String,
+    name: String,
+    regime: Regime,
+    figure: Figure,
+    published: f64,
+    source: String,
+    note: String,
+}
+
+fn case(
+    head: Head,
+    (accelerator, generation): (String, String),
+    estimate: f64,
+    range: Option<(f64, f64)>,
+    left_out_of_fit: bool,
+) -> Case {
+    let covered = range.map(|(low, high)| low <= head.published && head.published <= high);
+    Case {
+        id: head.id,
+        name: head.name,
+        regime: head.regime,
+        generation,
+        accelerator,
+        figure: head.figure,
+        unit: head.figure.unit().to_owned(),
+        published: head.published,
+        estimate,
+        low: range.map(|r| r.0),
+        high: range.map(|r| r.1),
+        error: estimate / head.published - 1.0,
+        covered,
+        left_out_of_fit,
+        source: head.source,
+        note: head.note,
+    }
+}
+
+/// Scores per group: training and serving, each regime, then each generation within each.
+fn scores(cases: &[Case]) -> Vec<Score> {
+    let mut groups: Vec<(String, Vec<&Case>)> = Vec::new();
+    for (section, training) in [("training", true), ("serving", false)] {
+        let of_section: Vec<&Case> =
+            cases.iter().filter(|c| c.regime.is_training() == training).collect();
+        groups.push((section.to_owned(), of_section.clone()));
+        let mut regimes: Vec<Regime> = of_section.iter().map(|c| c.regime).collect();
+        regimes.sort();
+        regimes.dedup();
+        for regime in regimes {
+            groups.push((
+                regime.as_str().to_owned(),
+                of_section.iter().copied().filter(|c| c.regime == regime).collect(),
+            ));
+        }
+        let mut generations: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+        for c in &of_section {
+            generations.entry(c.generation.as_str()).or_default().push(c);
+        }
+        for (generation, members) in generations {
+            groups.push((format!("{section} on {generation}"), members));
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, members)| !members.is_empty())
+        .map(|(group, members)| score(group, &members))
+        .collect()
+}
+
+fn score(group: String, members: &[&Case]) -> Score {
+    let mut errors: Vec<f64> = members.iter().map(|c| c.error.abs()).collect();
+    errors.sort_by(f64::total_cmp);
+    let worst = members.iter().max_by(|a, b| a.error.abs().total_cmp(&b.error.abs()));
+    Score {
+        group,
+        cases: members.len(),
+        median_error: quantile(&errors, 0.5).unwrap_or(0.0),
+        worst_error: errors.last().copied().unwrap_or(0.0),
+        worst_case: worst.map(|c| c.name.clone()).unwrap_or_default(),
+        ranged: members.iter().filter(|c| c.covered.is_some()).count(),
+        covered: members.iter().filter(|c| c.covered == Some(true)).count(),
+    }
+}
+
+fn missing(what: &str) -> Error {
+    Error::new(what, Problem::Missing)
+}
+
+fn slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_owned()
+}

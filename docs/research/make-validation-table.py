@@ -1,0 +1,86 @@
+import json, re
+MLPERF_INPUT = 222
+MLPERF_NOTE = 'Input 222 tokens: the mean of the MLPerf llama2-70b dataset\'s tok_input_length (5,463,976 tokens over 24,576 samples, recomputed from the official open_orca_gpt4_tokenized_llama.sampled_24576.pkl.gz by FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json and by openshift-psap/performance-dashboard mlperf-data/summaries/llama2-70b-99.csv; MLCommons states no mean). '
+sb = json.load(open('docs/research/serving-benchmarks.json'))['rows']
+tc = json.load(open('docs/research/validation-training-candidates.json'))['rows']
+cases = []
+def slug(s):
+    return re.sub(r'[^a-z0-9]+', '-', s.lower()).strip('-')
+# Training: the candidates (the published runs the MFU trend is fitted on are added by the engine).
+for r in tc:
+    t = dict(r['scenario']['training'])
+    t.pop('mfu', None)
+    steady = r['kind'] == 'steady-state'
+    if not steady:
+        t.pop('goodput', None)
+    sc = {'model': r['scenario']['model'], 'training': t}
+    cases.append({
+        'id': slug(r['name']),
+        'name': r['name'],
+        'regime': 'training-steady-state' if steady else 'training-whole-run',
+        'figure': 'training.accelerator_hours',
+        'published': r['published_accelerator_hours'],
+        'scenario': sc,
+        'source': r['source'],
+        'note': r.get('assumptions', ''),
+    })
+skipped = []
+for r in sb:
+    acc = r['accelerator_in_repo']; preset = r['model_preset_in_repo']
+    if not acc or not preset:
+        skipped.append((r['id'], 'accelerator or model not in the catalogue')); continue
+    w = r['weights_precision'].split(' ')[0]
+    inp, out = r['input_tokens'], r['output_tokens']
+    load = r['load']; metric = r['metric']
+    n = r['accelerator_count']; tp = r['tensor_parallel'] or None; pp = r['pipeline_parallel'] or 1
+    note = r.get('notes') or ''
+    if inp is None:
+        if 'mlperf' not in (r['source'] + r['engine']).lower():
+            skipped.append((r['id'], 'mean input length not published')); continue
+        inp = MLPERF_INPUT
+        note = MLPERF_NOTE + note
+    if tp is None:
+        tp = 1
+        note = 'Tensor parallelism not published: one replica per accelerator assumed. ' + note
+    replicas = n / (tp * pp)
+    figure = None; batch = None
+    offline = load.get('offline_max') or load.get('request_rate') == 'inf'
+    if metric in ('output_tokens_per_second', 'throughput_tokens_per_second') and offline and r['per'] == 'system':
+        figure = 'serving.max_output_tokens_per_second'
+    elif metric == 'total_tokens_per_second' and offline:
+        figure = 'serving.max_total_tokens_per_second'
+    elif metric in ('end_to_end_latency_mean_batch', 'end_to_end_latency_batch') and 'batch' in load:
+        figure = 'serving.e2e_ms_at_batch'; batch = load['batch']
+    elif metric == 'output_tokens_per_second' and load.get('batch') == 1 and r['per'] == 'request':
+        figure = 'serving.e2e_ms_at_batch'; batch = 1
+    elif metric in ('ttft_mean', 'itl_mean') and load.get('concurrency') == 1:
+        figure = 'serving.ttft_ms_at_batch' if metric == 'ttft_mean' else 'serving.tpot_ms_at_batch'; batch = 1
+    if figure is None:
+        skipped.append((r['id'], f"{metric} at a load ({json.dumps(load)}): latency at a load is issue 16's")); continue
+    value = r['value']
+    if figure == 'serving.e2e_ms_at_batch':
+        if r['unit'] in ('s', 'seconds'):
+            value = value * 1000
+        if metric == 'output_tokens_per_second':
+            value = out / value * 1000
+    serving = {'accelerator': acc, 'parallelism': {'tensor': tp} if pp == 1 else {'tensor': tp, 'pipeline': pp},
+               'weight_precision': w, 'input_tokens': inp, 'output_tokens': out}
+    if r.get('kv_precision'):
+        serving['kv_cache_precision'] = r['kv_precision'].split(' ')[0]
+    io = 'decode-heavy' if out >= 4 * inp else 'prefill-heavy' if inp >= 4 * out else 'balanced'
+    c = {
+        'id': r['id'],
+        'name': f"{preset} on {n}× {acc} ({w}), {inp}/{out}" + (f", batch {batch}" if batch else "") + f", {r['engine'].split(' (')[0].split(' + ')[0].split(' /')[0]}",
+        'regime': 'serving-' + io,
+        'figure': figure,
+        'published': value,
+        'scenario': {'model': {'preset': preset}, 'serving': serving},
+        'source': r['source'] + '; ' + r['table_or_figure'],
+        'note': note,
+    }
+    if replicas != 1: c['replicas'] = replicas
+    if batch: c['batch'] = batch
+    cases.append(c)
+print(len(cases), sum(c['regime'].startswith('serving') for c in cases))
+for s in skipped: print('skip', s)
+json.dump({'cases': cases}, open('/tmp/validation-cases.json', 'w'), indent=1, ensure_ascii=False)
