@@ -62,11 +62,31 @@ pub fn estimate_with_ranges(
     book: &PriceBook,
     options: Options,
 ) -> Result<Report, Error> {
+    ranged(scenario, book, options, None)
+}
+
+/// [`estimate_with_ranges`] with each default's published spread taken without the validation
+/// case `case_id`: how the validation table scores a case's range without the case vouching for
+/// itself.
+pub fn estimate_leaving_out(
+    scenario: &Scenario,
+    book: &PriceBook,
+    case_id: &str,
+) -> Result<Report, Error> {
+    ranged(scenario, book, Options::FIGURES, Some(case_id))
+}
+
+fn ranged(
+    scenario: &Scenario,
+    book: &PriceBook,
+    options: Options,
+    leave_out: Option<&str>,
+) -> Result<Report, Error> {
     let resolved = scenario.resolve(book)?;
     let unmoved = resolved.training.clone();
     let mut report = estimate_resolved(scenario, book, resolved, options)?;
     if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
-        let (ranges, sensitivity) = training::ranges::uncertainty(&run, training)?;
+        let (ranges, sensitivity) = training::ranges::uncertainty(&run, training, leave_out)?;
         // Only the new figures need the walk for a non-finite one; the rest had it.
         training.ranges = vocabulary::finite::checked("training.ranges", ranges)?;
         training.sensitivity = vocabulary::finite::checked("training.sensitivity", sensitivity)?;

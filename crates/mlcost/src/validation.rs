@@ -17,99 +17,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::pricing::PriceBook;
+pub use crate::catalogue::published::{Figure, PublishedCase, Regime, published_cases};
 use crate::scenario::Scenario;
-use crate::training::mfu::{PUBLISHED_RUNS, Role, leave_one_out_factors};
+use crate::training::mfu::{PUBLISHED_RUNS, Role, leave_one_out_factors, run_id};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::uncertainty::quantile;
-use crate::{Options, Report, estimate_with_ranges};
-
-const VALIDATION_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/validation.json"));
-
-/// What kind of measurement a case is: how a run or a replica was loaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Regime {
-    /// A whole pre-training run's accelerator-hours, failures and restarts included.
-    TrainingWholeRun,
-    /// A benchmark's steady throughput, as accelerator-hours for a set number of tokens.
-    TrainingSteadyState,
-    /// Serving with prompts at least four times the output.
-    ServingPrefillHeavy,
-    /// Serving with outputs at least four times the prompt.
-    ServingDecodeHeavy,
-    ServingBalanced,
-}
-
-impl Regime {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TrainingWholeRun => "training, whole run",
-            Self::TrainingSteadyState => "training, steady state",
-            Self::ServingPrefillHeavy => "serving, prefill-heavy",
-            Self::ServingDecodeHeavy => "serving, decode-heavy",
-            Self::ServingBalanced => "serving, balanced",
-        }
-    }
-
-    pub fn is_training(self) -> bool {
-        matches!(self, Self::TrainingWholeRun | Self::TrainingSteadyState)
-    }
-}
-
-/// The figure a case compares, in the unit its source publishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Figure {
-    #[serde(rename = "training.accelerator_hours")]
-    AcceleratorHours,
-    /// The whole system's: a replica's times the replicas the source ran.
-    #[serde(rename = "serving.max_output_tokens_per_second")]
-    MaxOutputTokensPerSecond,
-    /// Prompt and output tokens together, the whole system's.
-    #[serde(rename = "serving.max_total_tokens_per_second")]
-    MaxTotalTokensPerSecond,
-    /// A fixed batch's end-to-end latency: the first token, then every other.
-    #[serde(rename = "serving.e2e_ms_at_batch")]
-    E2eMsAtBatch,
-    #[serde(rename = "serving.ttft_ms_at_batch")]
-    TtftMsAtBatch,
-    #[serde(rename = "serving.tpot_ms_at_batch")]
-    TpotMsAtBatch,
-}
-
-impl Figure {
-    pub fn unit(self) -> &'static str {
-        match self {
-            Self::AcceleratorHours => "accelerator-hours",
-            Self::MaxOutputTokensPerSecond => "output tokens/s",
-            Self::MaxTotalTokensPerSecond => "tokens/s",
-            Self::E2eMsAtBatch | Self::TtftMsAtBatch | Self::TpotMsAtBatch => "ms",
-        }
-    }
-}
-
-/// A case as the data file holds it.
-#[derive(Debug, Deserialize)]
-struct Record {
-    id: String,
-    name: String,
-    regime: Regime,
-    figure: Figure,
-    published: f64,
-    scenario: serde_json::Value,
-    source: String,
-    #[serde(default)]
-    note: String,
-    /// Replicas the source ran side by side (a system's throughput over one replica's).
-    #[serde(default)]
-    replicas: Option<f64>,
-    #[serde(default)]
-    batch: Option<u32>,
-}
-
-#[derive(Debug, Deserialize)]
-struct File {
-    cases: Vec<Record>,
-}
+use crate::{Report, estimate_leaving_out};
 
 /// One published measurement and the engine's estimate of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,11 +86,8 @@ pub struct Validation {
 
 /// Estimates every case with `book` and scores them.
 pub fn validate(book: &PriceBook) -> Result<Validation, Error> {
-    let file: File = serde_json::from_str(VALIDATION_JSON).map_err(|e| {
-        Error::new("pricing-data/validation.json", Problem::BadEmbeddedData(e.to_string()))
-    })?;
     let mut cases = published_runs(book)?;
-    for record in file.cases {
+    for record in published_cases()? {
         cases.push(score_record(record, book)?);
     }
     let scores = scores(&cases);
@@ -197,7 +107,8 @@ fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
                 training.mfu = None;
                 training.goodput = None;
             }
-            let report = estimate_with_ranges(&scenario, book, Options::FIGURES)?;
+            let id = run_id(run.name);
+            let report = estimate_leaving_out(&scenario, book, &id)?;
             let training = report.training.as_ref().ok_or_else(|| missing(run.name))?;
             let scale = 1.0 / factor;
             let range = training.ranges.as_ref().map(|r| r.accelerator_hours);
@@ -211,7 +122,7 @@ fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
             };
             Ok(case(
                 Head {
-                    id: slug(run.name),
+                    id,
                     name: run.name.to_owned(),
                     regime: Regime::TrainingWholeRun,
                     figure: Figure::AcceleratorHours,
@@ -228,25 +139,24 @@ fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
         .collect()
 }
 
-fn score_record(record: Record, book: &PriceBook) -> Result<Case, Error> {
+fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error> {
     let field = |what: &str| format!("validation case {}: {what}", record.id);
     let scenario = Scenario::from_json(&record.scenario.to_string())
         .map_err(|e| e.within(&field("scenario")))?;
-    let options = Options::FIGURES;
     let report =
-        estimate_with_ranges(&scenario, book, options).map_err(|e| e.within(&record.id))?;
-    let (estimate, range) = figure_of(&record, &scenario, &report)
+        estimate_leaving_out(&scenario, book, &record.id).map_err(|e| e.within(&record.id))?;
+    let (estimate, range) = figure_of(record, &scenario, &report)
         .ok_or_else(|| Error::new(field("figure"), Problem::Missing))?;
     let accelerator = accelerator_of(&scenario, book)?;
     Ok(case(
         Head {
-            id: record.id,
-            name: record.name,
+            id: record.id.clone(),
+            name: record.name.clone(),
             regime: record.regime,
             figure: record.figure,
             published: record.published,
-            source: record.source,
-            note: record.note,
+            source: record.source.clone(),
+            note: record.note.clone(),
         },
         accelerator,
         estimate,
@@ -257,7 +167,7 @@ fn score_record(record: Record, book: &PriceBook) -> Result<Case, Error> {
 
 /// The case's figure in the estimate, and its range when the estimate has one.
 fn figure_of(
-    record: &Record,
+    record: &PublishedCase,
     scenario: &Scenario,
     report: &Report,
 ) -> Option<(f64, Option<(f64, f64)>)> {
@@ -389,16 +299,4 @@ fn score(group: String, members: &[&Case]) -> Score {
 
 fn missing(what: &str) -> Error {
     Error::new(what, Problem::Missing)
-}
-
-fn slug(name: &str) -> String {
-    let mut slug = String::with_capacity(name.len());
-    for ch in name.chars() {
-        if ch.is_ascii_alphanumeric() {
-            slug.push(ch.to_ascii_lowercase());
-        } else if !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_matches('-').to_owned()
 }

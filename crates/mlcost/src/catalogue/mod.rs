@@ -4,6 +4,7 @@
 pub mod hardware;
 pub mod presets;
 pub mod pricing;
+pub mod published;
 pub mod quotes;
 pub mod shape;
 pub mod sheet;

@@ -21,7 +21,6 @@ use crate::training::reliability::modelled_goodput;
 use crate::training::work::training_work;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Precision;
-use crate::vocabulary::uncertainty::quantile;
 
 /// What a published run is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,6 +303,19 @@ pub fn run_points() -> Result<Vec<RunPoint>, Error> {
         .collect()
 }
 
+/// A published run's id in the validation table ("LLaMA-1 7B" is `llama-1-7b`).
+pub fn run_id(name: &str) -> String {
+    let mut id = String::with_capacity(name.len());
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            id.push(ch.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_matches('-').to_owned()
+}
+
 /// For each published run, by name: the MFU a trend fitted without it predicts for it over what
 /// the default trend predicts (1 for a held-out run, which the trend never saw). Hours go as one
 /// over MFU, so a run's estimate scored leave-one-out is its default estimate over this factor.
@@ -343,8 +355,6 @@ pub fn leave_one_out_factors() -> Result<Vec<(&'static str, f64)>, Error> {
 /// trend; and the chips the runs were measured on.
 struct Calibrated {
     trends: [(Option<Trend>, (f64, f64)); 2],
-    /// How far each generation's runs land from its trend.
-    spreads: [MfuSpread; 2],
     /// Each generation's range as every default's source states it, written once.
     reached: [String; 2],
     chips: Vec<&'static str>,
@@ -379,83 +389,8 @@ static CALIBRATED: LazyLock<Result<Calibrated, Error>> = LazyLock::new(|| {
             highest * 100.0
         )
     });
-    let spreads = spreads(&points);
-    Ok(Calibrated { trends, spreads, reached, chips })
+    Ok(Calibrated { trends, reached, chips })
 });
-
-/// How far published runs land from the default: the 10th and 90th percentiles of their MFU over
-/// what the trend predicts for them, each run predicted by a trend fitted without it (leave one
-/// out), so no run vouches for itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MfuSpread {
-    /// The default MFU times these is the input's low and high.
-    pub low: f64,
-    pub high: f64,
-    pub runs: usize,
-    pub source: String,
-}
-
-/// Runs a generation needs before its own spread is used rather than every generation's pooled.
-const RUNS_FOR_OWN_SPREAD: usize = 8;
-
-/// The percentile each side of the spread sits at: the 10th and 90th, so an input's span alone
-/// covers about four published runs in five.
-pub const SPREAD_QUANTILE: f64 = 0.1;
-
-fn spreads(points: &[RunPoint]) -> [MfuSpread; 2] {
-    let ratio = |index: usize, point: &RunPoint| {
-        let others: Vec<RunPoint> = points
-            .iter()
-            .enumerate()
-            .filter(|&(i, p)| {
-                i != index && p.generation == point.generation && p.role == Role::Calibration
-            })
-            .map(|(_, p)| *p)
-            .collect();
-        fit(&others).map(|trend| point.mfu / trend.at(10f64.powf(point.log10_active_parameters)))
-    };
-    let ratios: Vec<(Generation, f64)> = points
-        .iter()
-        .enumerate()
-        .filter_map(|(index, point)| ratio(index, point).map(|r| (point.generation, r)))
-        .filter(|(_, r)| r.is_finite())
-        .collect();
-    let spread = |generation: Generation, name: &str| {
-        let mut own: Vec<f64> =
-            ratios.iter().filter(|(g, _)| *g == generation).map(|(_, r)| *r).collect();
-        let pooled = own.len() < RUNS_FOR_OWN_SPREAD;
-        if pooled {
-            own = ratios.iter().map(|(_, r)| *r).collect();
-        }
-        own.sort_by(f64::total_cmp);
-        let low = quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0);
-        let high = quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0);
-        let group = if pooled {
-            format!("{} published runs on every generation (too few on {name} alone)", own.len())
-        } else {
-            format!("{} published {name} runs", own.len())
-        };
-        MfuSpread {
-            low,
-            high,
-            runs: own.len(),
-            source: format!(
-                "10th to 90th percentile of {group}: their MFU is {low:.2} to {high:.2} times what a trend fitted without each predicts"
-            ),
-        }
-    };
-    [spread(Generation::Ampere, "Ampere"), spread(Generation::Hopper, "Hopper")]
-}
-
-/// How far published runs on the accelerator's generation land from the default MFU.
-pub fn mfu_spread(accelerator: &Accelerator) -> Result<&'static MfuSpread, Error> {
-    let calibrated = CALIBRATED.as_ref().map_err(Clone::clone)?;
-    let [ampere, hopper] = &calibrated.spreads;
-    Ok(match Generation::of(accelerator) {
-        Generation::Ampere => ampere,
-        Generation::Hopper => hopper,
-    })
-}
 
 /// Whether published runs were measured on this accelerator's chip (the same silicon: the H800
 /// and H200 share the H100's).

@@ -10,6 +10,7 @@ pub mod ranges;
 pub mod reliability;
 pub mod report;
 pub mod rightsizing;
+pub mod spread;
 pub mod work;
 
 pub(crate) use fit::fitting_parallelism;

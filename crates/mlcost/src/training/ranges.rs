@@ -4,12 +4,13 @@
 
 use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::training::estimate;
-use crate::training::mfu::{FP8_SPEEDUPS, SPREAD_QUANTILE, fp8_speedup, mfu_spread};
+use crate::training::mfu::{FP8_SPEEDUPS, fp8_speedup};
 use crate::training::reliability::{
     FAILURES_PER_ACCELERATOR_HOUR, INTERRUPTION_RATES_AS_OF, PUBLISHED_INTERRUPTION_RATES,
     accelerators_per_node,
 };
 use crate::training::report::{TrainingRanges, TrainingReport};
+use crate::training::spread::{SPREAD_QUANTILE, mfu_spread};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Precision;
 use crate::vocabulary::uncertainty::{
@@ -32,10 +33,12 @@ struct Moved {
 const FIGURE: &str = "training.total_cost_usd";
 
 /// The ranges (absent when every input was given) and the sensitivity list, largest swing first,
-/// of `report`, the estimate of `run`.
+/// of `report`, the estimate of `run`; the MFU's spread leaves out the published run `leave_out`
+/// (the validation table's, scoring that run).
 pub fn uncertainty(
     run: &ResolvedTraining<'_>,
     report: &TrainingReport,
+    leave_out: Option<&str>,
 ) -> Result<(Option<TrainingRanges>, Vec<Sensitivity>), Error> {
     let at = |change: &dyn Fn(&mut ResolvedTraining<'_>)| {
         let mut moved = run.clone();
@@ -58,7 +61,7 @@ pub fn uncertainty(
     let mut moved = Vec::new();
     let mfu = report.mfu.get();
     if run.mfu.is_none() {
-        let spread = mfu_spread(run.accelerator)?;
+        let spread = mfu_spread(run.accelerator, leave_out)?;
         let (mut low, mut high, mut source) = (spread.low, spread.high, spread.source.clone());
         if run.setup.precision == Precision::Fp8 {
             // FP8's gain over BF16 is a default too, from its own published spread: independent

@@ -15,9 +15,11 @@ fn validation() -> Validation {
 /// must hold, as last reported (rounded against the scores: a change that worsens one fails
 /// here, and one that improves it should tighten the figure).
 const HELD: &[(&str, f64, f64, f64)] = &[
-    ("training", 0.28, 2.27, 0.34),
-    ("training, whole run", 0.19, 1.26, 0.48),
-    ("training, steady state", 0.56, 2.27, 0.0),
+    ("training", 0.28, 2.27, 0.82),
+    ("training, whole run", 0.19, 1.26, 0.89),
+    ("training, steady state", 0.56, 2.27, 0.66),
+    ("training on ampere", 0.19, 0.58, 0.73),
+    ("training on hopper", 0.43, 2.27, 0.92),
     ("serving", 0.33, 1.28, 0.0),
     ("serving, prefill-heavy", 0.12, 0.69, 0.0),
     ("serving, decode-heavy", 0.43, 1.15, 0.0),
@@ -56,7 +58,9 @@ fn every_case_names_its_source_and_scores_finitely() {
         assert!(case.published > 0.0 && case.estimate > 0.0, "{}", case.id);
         assert!(case.error.is_finite(), "{}", case.id);
         if let (Some(low), Some(high)) = (case.low, case.high) {
-            assert!(low <= case.estimate && case.estimate <= high, "{}", case.id);
+            // Rounding aside: a side the published runs do not reach ends at the estimate.
+            let slack = case.estimate * 1e-9;
+            assert!(low <= case.estimate + slack && case.estimate <= high + slack, "{}", case.id);
             assert_eq!(case.covered, Some(low <= case.published && case.published <= high));
         }
     }

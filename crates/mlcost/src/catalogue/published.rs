@@ -1,0 +1,109 @@
+//! The published measurements the engine is checked against (`pricing-data/validation.json`):
+//! each a scenario as a user would write it, the figure compared and its published value, with
+//! the document and table it comes from. The validation table scores the engine on them; the
+//! ranges take each default's published spread from them.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::vocabulary::error::{Error, Problem};
+
+const VALIDATION_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/validation.json"));
+
+/// What kind of measurement a case is: how a run or a replica was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regime {
+    /// A whole pre-training run's accelerator-hours, failures and restarts included.
+    TrainingWholeRun,
+    /// A benchmark's steady throughput, as accelerator-hours for a set number of tokens.
+    TrainingSteadyState,
+    /// Serving with prompts at least four times the output.
+    ServingPrefillHeavy,
+    /// Serving with outputs at least four times the prompt.
+    ServingDecodeHeavy,
+    ServingBalanced,
+}
+
+impl Regime {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TrainingWholeRun => "training, whole run",
+            Self::TrainingSteadyState => "training, steady state",
+            Self::ServingPrefillHeavy => "serving, prefill-heavy",
+            Self::ServingDecodeHeavy => "serving, decode-heavy",
+            Self::ServingBalanced => "serving, balanced",
+        }
+    }
+
+    pub fn is_training(self) -> bool {
+        matches!(self, Self::TrainingWholeRun | Self::TrainingSteadyState)
+    }
+}
+
+/// The figure a case compares, in the unit its source publishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Figure {
+    #[serde(rename = "training.accelerator_hours")]
+    AcceleratorHours,
+    /// The whole system's: a replica's times the replicas the source ran.
+    #[serde(rename = "serving.max_output_tokens_per_second")]
+    MaxOutputTokensPerSecond,
+    /// Prompt and output tokens together, the whole system's.
+    #[serde(rename = "serving.max_total_tokens_per_second")]
+    MaxTotalTokensPerSecond,
+    /// A fixed batch's end-to-end latency: the first token, then every other.
+    #[serde(rename = "serving.e2e_ms_at_batch")]
+    E2eMsAtBatch,
+    #[serde(rename = "serving.ttft_ms_at_batch")]
+    TtftMsAtBatch,
+    #[serde(rename = "serving.tpot_ms_at_batch")]
+    TpotMsAtBatch,
+}
+
+impl Figure {
+    pub fn unit(self) -> &'static str {
+        match self {
+            Self::AcceleratorHours => "accelerator-hours",
+            Self::MaxOutputTokensPerSecond => "output tokens/s",
+            Self::MaxTotalTokensPerSecond => "tokens/s",
+            Self::E2eMsAtBatch | Self::TtftMsAtBatch | Self::TpotMsAtBatch => "ms",
+        }
+    }
+}
+
+/// A case as the data file holds it.
+#[derive(Debug, Deserialize)]
+pub struct PublishedCase {
+    pub id: String,
+    pub name: String,
+    pub regime: Regime,
+    pub figure: Figure,
+    pub published: f64,
+    pub scenario: serde_json::Value,
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+    /// Replicas the source ran side by side (a system's throughput over one replica's).
+    #[serde(default)]
+    pub replicas: Option<f64>,
+    #[serde(default)]
+    pub batch: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    cases: Vec<PublishedCase>,
+}
+
+static CASES: LazyLock<Result<Vec<PublishedCase>, Error>> = LazyLock::new(|| {
+    serde_json::from_str::<File>(VALIDATION_JSON).map(|file| file.cases).map_err(|e| {
+        Error::new("pricing-data/validation.json", Problem::BadEmbeddedData(e.to_string()))
+    })
+});
+
+/// Every case of the file, in its order.
+pub fn published_cases() -> Result<&'static [PublishedCase], Error> {
+    CASES.as_deref().map_err(Clone::clone)
+}

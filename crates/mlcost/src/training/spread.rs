@@ -1,0 +1,125 @@
+//! How far published training runs land from the default MFU: the spread a training estimate's
+//! range takes for its defaulted MFU.
+//!
+//! Why every published run, not only the trend's residuals? The trend is fitted on a few large
+//! runs; the runs users compare against (smaller clusters, other teams, tuned benchmarks) stray
+//! further, mostly on the efficient side. So each published run of the validation table, and each
+//! run the trend is fitted on, is estimated with the defaults a user would get, and its published
+//! hours set against the estimate's: the efficiency it reached over the default's, failures
+//! included for a whole run. A run the trend is fitted on is set against the trend fitted without
+//! it (`mfu::leave_one_out_factors`), and the validation table scores each run with a spread that
+//! leaves it out, so no run vouches for itself.
+
+use std::sync::LazyLock;
+
+use crate::catalogue::hardware::{Accelerator, Generation};
+use crate::catalogue::pricing::PriceBook;
+use crate::catalogue::published::{Figure, published_cases};
+use crate::scenario::Scenario;
+use crate::scenario::resolve::training::resolve_training;
+use crate::training::estimate;
+use crate::training::mfu::{PUBLISHED_RUNS, leave_one_out_factors, run_id};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::uncertainty::quantile;
+
+/// The percentile each side of a spread sits at: the 10th and 90th, so an input's span alone
+/// covers about four published runs in five.
+pub const SPREAD_QUANTILE: f64 = 0.1;
+
+/// Runs a generation needs before its own spread is used rather than every generation's pooled.
+const RUNS_FOR_OWN_SPREAD: usize = 8;
+
+/// The default MFU times `low` and `high` is the input's low and high.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MfuSpread {
+    pub low: f64,
+    pub high: f64,
+    pub runs: usize,
+    pub source: String,
+}
+
+/// One published run: its id in the validation table, its generation, and the efficiency it
+/// reached over the default's (the estimate's hours over the published hours).
+struct Landing {
+    id: String,
+    generation: Generation,
+    ratio: f64,
+}
+
+static LANDINGS: LazyLock<Result<Vec<Landing>, Error>> = LazyLock::new(landings);
+
+fn landings() -> Result<Vec<Landing>, Error> {
+    let book = PriceBook::bundled()?;
+    let mut landed = Vec::new();
+    for (run, (_, factor)) in PUBLISHED_RUNS.iter().zip(leave_one_out_factors()?) {
+        // Written to price ideal hours (MFU and goodput 1): both left to the defaults here.
+        let (hours, generation) = default_hours(&Scenario::from_json(run.scenario)?, book, true)?;
+        let ratio = hours / factor / run.accelerator_hours;
+        landed.push(Landing { id: run_id(run.name), generation, ratio });
+    }
+    for case in published_cases()?.iter().filter(|c| c.figure == Figure::AcceleratorHours) {
+        let scenario = Scenario::from_json(&case.scenario.to_string())?;
+        let (hours, generation) = default_hours(&scenario, book, false)?;
+        landed.push(Landing { id: case.id.clone(), generation, ratio: hours / case.published });
+    }
+    Ok(landed)
+}
+
+/// The accelerator-hours the default MFU (and, when `default_goodput`, the default goodput) gives
+/// a published run, and its accelerator's generation.
+fn default_hours(
+    scenario: &Scenario,
+    book: &PriceBook,
+    default_goodput: bool,
+) -> Result<(f64, Generation), Error> {
+    let mut training =
+        scenario.training.clone().ok_or_else(|| Error::new("training", Problem::Missing))?;
+    training.mfu = None;
+    if default_goodput {
+        training.goodput = None;
+    }
+    let resolved = resolve_training(scenario.model.resolve()?, &training, book)?;
+    let generation = Generation::of(resolved.accelerator);
+    Ok((estimate(resolved)?.accelerator_hours.get(), generation))
+}
+
+/// How far published runs on the accelerator's generation land from the default MFU, leaving out
+/// the validation case `leave_out` (the one being scored).
+pub fn mfu_spread(accelerator: &Accelerator, leave_out: Option<&str>) -> Result<MfuSpread, Error> {
+    let landings = LANDINGS.as_ref().map_err(Clone::clone)?;
+    let generation = Generation::of(accelerator);
+    let ratios = |own_generation: bool| -> Vec<f64> {
+        landings
+            .iter()
+            .filter(|l| Some(l.id.as_str()) != leave_out)
+            .filter(|l| !own_generation || l.generation == generation)
+            .map(|l| l.ratio)
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .collect()
+    };
+    let mut own = ratios(true);
+    let pooled = own.len() < RUNS_FOR_OWN_SPREAD;
+    if pooled {
+        own = ratios(false);
+    }
+    own.sort_by(f64::total_cmp);
+    let low = quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0);
+    let high = quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0);
+    let name = match generation {
+        Generation::Ampere => "Ampere",
+        Generation::Hopper => "Hopper and later",
+    };
+    let group = if pooled {
+        format!("{} published runs on every generation (too few on {name} alone)", own.len())
+    } else {
+        format!("{} published runs and benchmarks on {name}", own.len())
+    };
+    Ok(MfuSpread {
+        low,
+        high,
+        runs: own.len(),
+        source: format!(
+            "10th to 90th percentile of {group}: they reached {low:.2} to {high:.2} times the default's efficiency (see mlcost validate)"
+        ),
+    })
+}
