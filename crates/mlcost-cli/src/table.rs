@@ -6,6 +6,7 @@ use std::fmt::Write;
 use mlcost::Report;
 use mlcost::format::{self, MISSING, or_missing};
 use mlcost::units::{Bytes, Usd};
+use mlcost::vocabulary::uncertainty::Range;
 
 pub fn report(report: &Report) -> String {
     let mut out = String::new();
@@ -218,16 +219,22 @@ fn sensitivity(list: &[mlcost::vocabulary::uncertainty::Sensitivity], ranged: bo
             vec![
                 format!("  {}", s.input),
                 format!("{} – {}", format::value(s.low_value), format::value(s.high_value)),
-                format!(
-                    "{} – {}",
-                    format::usd_whole(Usd::new(s.figure_at_low)),
-                    format::usd_whole(Usd::new(s.figure_at_high))
-                ),
+                {
+                    // A cost in dollars; a rate (serving without a load) as a count.
+                    let shown = |v: f64| {
+                        if s.figure.ends_with("_usd") {
+                            format::usd_whole(Usd::new(v))
+                        } else {
+                            format::grouped(v)
+                        }
+                    };
+                    format!("{} – {}", shown(s.figure_at_low), shown(s.figure_at_high))
+                },
                 if s.defaulted { "default".to_owned() } else { "given, what-if".to_owned() },
             ]
         })
         .collect();
-    for line in columns(&["  input", "low – high", "cost at low – high", "kind"], &rows).lines()
+    for line in columns(&["  input", "low – high", "figure at low – high", "kind"], &rows).lines()
     {
         let _ = writeln!(out, "  {}", line.trim_start());
     }
@@ -244,6 +251,7 @@ fn sensitivity(list: &[mlcost::vocabulary::uncertainty::Sensitivity], ranged: bo
 
 fn serving_section(s: &mlcost::ServingReport) -> String {
     let mut out = String::new();
+    let ranges = s.ranges;
     let gb = |bytes: f64| format!("{:.1} GB", bytes / 1e9);
     // A model without tokens (a CNN) answers requests: show its latency and request rates.
     let tokens = s.max_output_tokens_per_second_per_replica > 0.0 || !s.fits_in_memory;
@@ -258,13 +266,30 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
             ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
             ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
-            ("TTFT", format!("{:.1} ms", s.ttft_ms.get())),
-            ("TPOT", format!("{:.2} ms", s.tpot_ms.get())),
+            (
+                "TTFT",
+                format::within(s.ttft_ms, ranges.and_then(|r| r.ttft_ms), |ms| {
+                    format!("{:.1} ms", ms.get())
+                }),
+            ),
+            (
+                "TPOT",
+                format::within(s.tpot_ms, ranges.and_then(|r| r.tpot_ms), |ms| {
+                    format!("{:.2} ms", ms.get())
+                }),
+            ),
             (
                 "output tokens/s at the SLO",
                 format::grouped(s.output_tokens_per_second_per_replica_at_slo),
             ),
-            ("max output tokens/s", format::grouped(s.max_output_tokens_per_second_per_replica)),
+            (
+                "max output tokens/s",
+                format::within(
+                    s.max_output_tokens_per_second_per_replica,
+                    ranges.map(|r| r.max_output_tokens_per_second_per_replica),
+                    format::grouped,
+                ),
+            ),
         ]);
     } else {
         rows.extend([
@@ -282,26 +307,49 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
     }
     if let Some(monthly) = s.monthly_cost_usd {
         let dollars = |usd: f64| format::usd_whole(Usd::new(usd));
-        let per_million = |usd: Option<Usd>| or_missing(usd, format::usd_precise);
+        let per_million = |usd: Option<Usd>, range: Option<Range<Usd>>| {
+            usd.map_or(MISSING.into(), |usd| format::within(usd, range, format::usd_precise))
+        };
         let mut day = vec![
             ("requests per day", or_missing(s.requests_per_day, format::grouped)),
-            ("peak replicas", or_missing(s.replicas_peak, |r| r.to_string())),
+            (
+                "peak replicas",
+                or_missing(s.replicas_peak, |peak| {
+                    let range = ranges.and_then(|r| r.replicas_peak);
+                    format::within(f64::from(peak), range, |r| format!("{r:.0}"))
+                }),
+            ),
             (
                 "replica-hours per day",
                 or_missing(s.replica_hours_per_day, |h| format!("{:.1}", h.get())),
             ),
             ("utilization", or_missing(s.utilization, format::percent)),
-            ("monthly cost (autoscaled)", dollars(monthly.get())),
+            (
+                "monthly cost (autoscaled)",
+                format::within(monthly, ranges.and_then(|r| r.monthly_cost_usd), format::usd_whole),
+            ),
             (
                 "monthly cost (static peak)",
                 or_missing(s.static_peak_monthly_cost_usd, format::usd_whole),
             ),
         ];
         if tokens {
-            day.push(("per 1M input tokens", per_million(s.cost_per_million_input_tokens_usd)));
-            day.push(("per 1M output tokens", per_million(s.cost_per_million_output_tokens_usd)));
+            day.push((
+                "per 1M input tokens",
+                per_million(
+                    s.cost_per_million_input_tokens_usd,
+                    ranges.and_then(|r| r.cost_per_million_input_tokens_usd),
+                ),
+            ));
+            day.push((
+                "per 1M output tokens",
+                per_million(
+                    s.cost_per_million_output_tokens_usd,
+                    ranges.and_then(|r| r.cost_per_million_output_tokens_usd),
+                ),
+            ));
         }
-        day.push(("per 1,000 requests", per_million(s.cost_per_thousand_requests_usd)));
+        day.push(("per 1,000 requests", per_million(s.cost_per_thousand_requests_usd, None)));
         if let Some(mix) = &s.best_mix {
             day.push((
                 "best committed mix",
@@ -362,6 +410,9 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
     }
     for note in &s.notes {
         let _ = writeln!(out, "  note: {note}");
+    }
+    if !s.sensitivity.is_empty() {
+        out.push_str(&sensitivity(&s.sensitivity, s.ranges.is_some()));
     }
     // As training's: a figure the scenario left out is never used silently.
     if !s.assumptions.is_empty() {

@@ -84,12 +84,21 @@ fn ranged(
 ) -> Result<Report, Error> {
     let resolved = scenario.resolve(book)?;
     let unmoved = resolved.training.clone();
+    let serving_model = resolved.serving.as_ref().map(|s| s.model.clone());
     let mut report = estimate_resolved(scenario, book, resolved, options)?;
     if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
         let (ranges, sensitivity) = training::ranges::uncertainty(&run, training, leave_out)?;
         // Only the new figures need the walk for a non-finite one; the rest had it.
         training.ranges = vocabulary::finite::checked("training.ranges", ranges)?;
         training.sensitivity = vocabulary::finite::checked("training.sensitivity", sensitivity)?;
+    }
+    if let (Some(model), Some(section), Some(serving)) =
+        (serving_model, &scenario.serving, report.serving.as_mut())
+    {
+        let (ranges, sensitivity) =
+            serving::ranges::uncertainty(&model, section, book, serving, leave_out)?;
+        serving.ranges = vocabulary::finite::checked("serving.ranges", ranges)?;
+        serving.sensitivity = vocabulary::finite::checked("serving.sensitivity", sensitivity)?;
     }
     Ok(report)
 }

@@ -9,8 +9,9 @@
 //! Why leave one out? A default fitted to a case reproduces it by construction: scored on it, it
 //! would vouch for itself. A run the MFU trend is fitted on is estimated with the trend fitted
 //! without it (hours go as one over MFU, so its estimate and range are scaled by the ratio of the
-//! two trends' predictions). The serving defaults are fitted on measurements kept out of the table
-//! (see `serving`), so every serving case is out of sample.
+//! two trends' predictions). Every case's range takes each default's published spread without
+//! that case. The serving efficiencies' defaults are calibrated on two measurements kept out of the
+//! table (see `serving`), so their serving estimates are out of sample.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::pricing::PriceBook;
 pub use crate::catalogue::published::{Figure, PublishedCase, Regime, published_cases};
 use crate::scenario::Scenario;
+use crate::serving::spread::{case_figure, speed_spread};
 use crate::training::mfu::{PUBLISHED_RUNS, Role, leave_one_out_factors, run_id};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::uncertainty::quantile;
@@ -145,7 +147,7 @@ fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error>
         .map_err(|e| e.within(&field("scenario")))?;
     let report =
         estimate_leaving_out(&scenario, book, &record.id).map_err(|e| e.within(&record.id))?;
-    let (estimate, range) = figure_of(record, &scenario, &report)
+    let (estimate, range) = figure_of(record, &scenario, &report, book)?
         .ok_or_else(|| Error::new(field("figure"), Problem::Missing))?;
     let accelerator = accelerator_of(&scenario, book)?;
     Ok(case(
@@ -165,41 +167,42 @@ fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error>
     ))
 }
 
-/// The case's figure in the estimate, and its range when the estimate has one.
+/// A case's figure as estimated, and its range (low, high) when it has one.
+type Estimated = (f64, Option<(f64, f64)>);
+
+/// The case's figure in the estimate, and its range when the estimate has one. A serving figure's
+/// range is the estimate at the efficiencies' published spread without this case: a figure of the
+/// roofline alone (throughput at the largest batch, latency at a fixed batch) goes exactly as the
+/// engine's speed, which is all that spread moves.
 fn figure_of(
     record: &PublishedCase,
     scenario: &Scenario,
     report: &Report,
-) -> Option<(f64, Option<(f64, f64)>)> {
+    book: &PriceBook,
+) -> Result<Option<Estimated>, Error> {
     if record.figure == Figure::AcceleratorHours {
-        let training = report.training.as_ref()?;
+        let Some(training) = report.training.as_ref() else { return Ok(None) };
         let range = training.ranges.as_ref().map(|r| r.accelerator_hours);
-        return Some((
+        return Ok(Some((
             training.accelerator_hours.get(),
             range.map(|r| (r.low.get(), r.high.get())),
-        ));
+        )));
     }
-    let serving = report.serving.as_ref()?;
-    let section = scenario.serving.as_ref()?;
-    let (input, output) = (section.input_tokens?, section.output_tokens?);
-    let replicas = record.replicas.unwrap_or(1.0);
-    let at_batch = || serving.latency_vs_batch.iter().find(|p| Some(p.batch) == record.batch);
-    let estimate = match record.figure {
-        Figure::AcceleratorHours => return None,
-        Figure::MaxOutputTokensPerSecond => {
-            serving.max_output_tokens_per_second_per_replica * replicas
-        }
-        Figure::MaxTotalTokensPerSecond => {
-            serving.max_requests_per_second_per_replica * (input + output) * replicas
-        }
-        Figure::E2eMsAtBatch => {
-            let point = at_batch()?;
-            point.ttft_ms.get() + (output - 1.0).max(0.0) * point.tpot_ms.get()
-        }
-        Figure::TtftMsAtBatch => at_batch()?.ttft_ms.get(),
-        Figure::TpotMsAtBatch => at_batch()?.tpot_ms.get(),
+    let Some(serving) = report.serving.as_ref() else { return Ok(None) };
+    let Some(estimate) = case_figure(record, scenario, serving) else { return Ok(None) };
+    let section = scenario.serving.as_ref().ok_or_else(|| missing("serving"))?;
+    let efficiency = &section.engine_efficiency;
+    if efficiency.compute.is_some() || efficiency.bandwidth.is_some() {
+        return Ok(Some((estimate, None)));
+    }
+    let accelerator = book.accelerator(&section.accelerator, "serving.accelerator")?;
+    let spread = speed_spread(accelerator, Some(&record.id))?;
+    let range = if record.figure.is_latency() {
+        (estimate / spread.high, estimate / spread.low)
+    } else {
+        (estimate * spread.low, estimate * spread.high)
     };
-    Some((estimate, None))
+    Ok(Some((estimate, Some(range))))
 }
 
 fn accelerator_of(scenario: &Scenario, book: &PriceBook) -> Result<(String, String), Error> {

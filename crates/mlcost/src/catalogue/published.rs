@@ -63,6 +63,11 @@ pub enum Figure {
 }
 
 impl Figure {
+    /// Whether the figure is a time (a faster engine makes it smaller).
+    pub fn is_latency(self) -> bool {
+        matches!(self, Self::E2eMsAtBatch | Self::TtftMsAtBatch | Self::TpotMsAtBatch)
+    }
+
     pub fn unit(self) -> &'static str {
         match self {
             Self::AcceleratorHours => "accelerator-hours",

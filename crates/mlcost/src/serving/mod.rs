@@ -15,9 +15,11 @@ use report::{ServingMemory, ServingReport};
 mod day;
 mod memory;
 mod money;
+pub mod ranges;
 mod replica;
 pub mod report;
 pub mod search;
+pub mod spread;
 mod traffic;
 
 pub use crate::scenario::resolve::serving::{DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION};
@@ -223,5 +225,7 @@ pub(crate) fn estimate_with_speedup(
         offer: day.offer,
         assumptions,
         notes,
+        ranges: None,
+        sensitivity: Vec::new(),
     })
 }

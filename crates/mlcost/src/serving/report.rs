@@ -10,6 +10,7 @@ use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 use crate::serving::replica::BatchPoint;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::uncertainty::{Range, Sensitivity};
 use crate::vocabulary::units::{Bytes, Fraction, Hours, Milliseconds, Usd, UsdPerHour};
 
 /// Per accelerator, what serving holds in memory (for the memory bar).
@@ -100,4 +101,30 @@ pub struct ServingReport {
     pub assumptions: Vec<Assumption>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The headline figures' ranges from the published spread of the defaults used; absent when
+    /// every input was given (or when not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<ServingRanges>,
+    /// What moves the monthly cost (without a load: the throughput): each defaulted input at its
+    /// published low and high, and the main given ones at a what-if step, largest swing first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<Sensitivity>,
+}
+
+/// The headline figures' ranges, in their own units; the day's only with a load.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ServingRanges {
+    pub max_output_tokens_per_second_per_replica: Range<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<Range<Milliseconds>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_ms: Option<Range<Milliseconds>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas_peak: Option<Range<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<Range<Usd>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_million_output_tokens_usd: Option<Range<Usd>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_million_input_tokens_usd: Option<Range<Usd>>,
 }

@@ -161,3 +161,39 @@ fn the_advisor_says_when_a_saving_is_smaller_than_the_uncertainty() {
         assert_eq!(said, r.saving_percent / 100.0 < stray, "{}: {}", r.title, r.why);
     }
 }
+
+/// Serving: the engine efficiencies and the day's peak-to-mean, left to defaults, give the
+/// headline figures a range; given, they give none, and what is given only shows in the list.
+#[test]
+fn serving_defaults_give_the_headline_figures_a_range() {
+    let json = r#"{"model": {"preset": "llama-3.1-8b"},
+        "serving": {"accelerator": "h100-sxm", "weight_precision": "fp8",
+        "input_tokens": 1000, "output_tokens": 300, "daily_requests": 5e6, "shape": "diurnal",
+        "price_per_accelerator_hour": 4}}"#;
+    let report = estimate(&Scenario::from_json(json).unwrap()).unwrap().serving.unwrap();
+    let ranges = report.ranges.expect("the efficiencies and peak-to-mean are defaulted");
+    let throughput = ranges.max_output_tokens_per_second_per_replica;
+    let central = report.max_output_tokens_per_second_per_replica;
+    assert!(throughput.low < central && central < throughput.high, "{throughput:?} {central}");
+    let monthly = ranges.monthly_cost_usd.expect("priced");
+    let cost = report.monthly_cost_usd.unwrap().get();
+    assert!(monthly.low.get() < cost && cost < monthly.high.get());
+    // A faster engine costs less, and the list says so with its published source.
+    let engine =
+        report.sensitivity.iter().find(|s| s.input == "serving.engine_efficiency").unwrap();
+    assert!(engine.defaulted && engine.source.contains("published serving measurements"));
+    assert!(engine.figure_at_high < engine.figure_at_low);
+    assert_eq!(engine.figure, "serving.monthly_cost_usd");
+    let peak = report.sensitivity.iter().find(|s| s.input == "serving.peak_to_mean").unwrap();
+    assert_eq!((peak.low_value, peak.high_value), (1.3, 2.3));
+
+    let given = json.replace(
+        r#""weight_precision": "fp8","#,
+        r#""weight_precision": "fp8", "peak_to_mean": 2,
+           "engine_efficiency": {"compute": 0.5, "bandwidth": 0.85},"#,
+    );
+    let report = estimate(&Scenario::from_json(&given).unwrap()).unwrap().serving.unwrap();
+    assert!(report.ranges.is_none());
+    assert!(report.sensitivity.iter().all(|s| !s.defaulted), "{:?}", report.sensitivity);
+    assert!(report.sensitivity.iter().any(|s| s.input == "serving.daily_requests"));
+}

@@ -20,10 +20,11 @@ const HELD: &[(&str, f64, f64, f64)] = &[
     ("training, steady state", 0.56, 2.27, 0.66),
     ("training on ampere", 0.19, 0.58, 0.73),
     ("training on hopper", 0.43, 2.27, 0.92),
-    ("serving", 0.33, 1.28, 0.0),
-    ("serving, prefill-heavy", 0.12, 0.69, 0.0),
-    ("serving, decode-heavy", 0.43, 1.15, 0.0),
-    ("serving, balanced", 0.41, 1.28, 0.0),
+    ("serving", 0.33, 1.28, 0.74),
+    ("serving, prefill-heavy", 0.12, 0.69, 0.66),
+    ("serving, decode-heavy", 0.43, 1.15, 0.52),
+    ("serving, balanced", 0.41, 1.28, 0.90),
+    ("serving on hopper", 0.15, 0.82, 0.72),
 ];
 
 #[test]

@@ -1,0 +1,138 @@
+//! How far published serving measurements land from the default engine efficiencies: the spread a
+//! serving estimate's range takes for them, from the validation table's serving cases.
+//!
+//! Why one factor for compute and bandwidth together? A published throughput or latency is one
+//! number: it says how much faster or slower the engine ran than the roofline at the defaults, not
+//! which of the two roofs it was nearer. So each case gives one speed ratio (published throughput
+//! over the estimate's, or the estimate's latency over the published one), and the range moves
+//! both efficiencies by it, as the advisor's measured speed-ups do (`estimate_with_speedup`).
+
+use std::sync::LazyLock;
+
+use crate::catalogue::hardware::Accelerator;
+use crate::catalogue::pricing::PriceBook;
+use crate::catalogue::published::{Figure, PublishedCase, published_cases};
+use crate::scenario::Scenario;
+use crate::scenario::resolve::serving::resolve_serving;
+use crate::serving::estimate;
+use crate::serving::report::ServingReport;
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::uncertainty::quantile;
+
+/// The percentile each side of a spread sits at (as training's).
+pub const SPREAD_QUANTILE: f64 = 0.1;
+
+/// Cases an architecture needs before its own spread is used rather than every one's pooled.
+const CASES_FOR_OWN_SPREAD: usize = 8;
+
+/// The default efficiencies times `low` and `high` are the inputs' low and high.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeedSpread {
+    pub low: f64,
+    pub high: f64,
+    pub cases: usize,
+    pub source: String,
+}
+
+struct Landing {
+    id: String,
+    /// The hardware table's `architecture` (hopper, ampere, cdna3, …).
+    architecture: String,
+    /// How much faster the published system ran than the estimate at the defaults.
+    speed: f64,
+}
+
+static LANDINGS: LazyLock<Result<Vec<Landing>, Error>> = LazyLock::new(landings);
+
+fn landings() -> Result<Vec<Landing>, Error> {
+    let book = PriceBook::bundled()?;
+    let mut landed = Vec::new();
+    for case in published_cases()?.iter().filter(|c| c.figure != Figure::AcceleratorHours) {
+        let scenario = Scenario::from_json(&case.scenario.to_string())?;
+        let serving =
+            scenario.serving.as_ref().ok_or_else(|| Error::new("serving", Problem::Missing))?;
+        let resolved = resolve_serving(scenario.model.resolve()?, serving, book)?;
+        let architecture = resolved.accelerator.architecture.clone();
+        let report = estimate(resolved)?;
+        if let Some(estimated) = case_figure(case, &scenario, &report) {
+            let speed = if case.figure.is_latency() {
+                estimated / case.published
+            } else {
+                case.published / estimated
+            };
+            landed.push(Landing { id: case.id.clone(), architecture, speed });
+        }
+    }
+    Ok(landed)
+}
+
+/// A serving case's figure in the estimate of its scenario, in the unit its source publishes.
+pub fn case_figure(
+    case: &PublishedCase,
+    scenario: &Scenario,
+    report: &ServingReport,
+) -> Option<f64> {
+    let section = scenario.serving.as_ref()?;
+    let (input, output) = (section.input_tokens?, section.output_tokens?);
+    let replicas = case.replicas.unwrap_or(1.0);
+    let at_batch = || report.latency_vs_batch.iter().find(|p| Some(p.batch) == case.batch);
+    Some(match case.figure {
+        Figure::AcceleratorHours => return None,
+        Figure::MaxOutputTokensPerSecond => {
+            report.max_output_tokens_per_second_per_replica * replicas
+        }
+        Figure::MaxTotalTokensPerSecond => {
+            report.max_requests_per_second_per_replica * (input + output) * replicas
+        }
+        Figure::E2eMsAtBatch => {
+            let point = at_batch()?;
+            point.ttft_ms.get() + (output - 1.0).max(0.0) * point.tpot_ms.get()
+        }
+        Figure::TtftMsAtBatch => at_batch()?.ttft_ms.get(),
+        Figure::TpotMsAtBatch => at_batch()?.tpot_ms.get(),
+    })
+}
+
+/// How far published measurements on the accelerator's generation land from the default
+/// efficiencies, leaving out the validation case `leave_out` (the one being scored).
+pub fn speed_spread(
+    accelerator: &Accelerator,
+    leave_out: Option<&str>,
+) -> Result<SpeedSpread, Error> {
+    let landings = LANDINGS.as_ref().map_err(Clone::clone)?;
+    let architecture = accelerator.architecture.as_str();
+    let speeds = |own_generation: bool| -> Vec<f64> {
+        landings
+            .iter()
+            .filter(|l| Some(l.id.as_str()) != leave_out)
+            .filter(|l| !own_generation || l.architecture == architecture)
+            .map(|l| l.speed)
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .collect()
+    };
+    let mut own = speeds(true);
+    let pooled = own.len() < CASES_FOR_OWN_SPREAD;
+    if pooled {
+        own = speeds(false);
+    }
+    own.sort_by(f64::total_cmp);
+    let low = quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0);
+    let high = quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0);
+    let name = architecture;
+    let group = if pooled {
+        format!(
+            "{} published serving measurements on every generation (too few on {name})",
+            own.len()
+        )
+    } else {
+        format!("{} published serving measurements on {name}", own.len())
+    };
+    Ok(SpeedSpread {
+        low,
+        high,
+        cases: own.len(),
+        source: format!(
+            "10th to 90th percentile of {group} (TensorRT-LLM, vLLM, NIM, MLPerf): they ran {low:.2} to {high:.2} times as fast as the default efficiencies predict (see mlcost validate)"
+        ),
+    })
+}
