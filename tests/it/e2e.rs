@@ -87,6 +87,32 @@ async fn key_numbers_show_their_range_and_the_page_what_moves_the_cost() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_figures_show_their_range_and_what_moves_the_cost() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    open_tab(page, "Serving").await;
+    let monthly = wait_for_text(page, "#serving-monthly-cost-range").await;
+    assert!(monthly.starts_with("likely $") && monthly.contains(" – $"), "{monthly}");
+    let ttft = wait_for_text(page, "#serving-ttft-range").await;
+    assert!(ttft.starts_with("likely ") && ttft.contains("ms"), "{ttft}");
+    wait_for_ink(page, "serving-sensitivity-chart").await;
+    let swings = wait_for_text(page, "#serving-sensitivity").await;
+    // The engine's speed is a default, from the published serving measurements, under words a
+    // reader knows; the daily volume the example gives is a what-if.
+    assert!(swings.contains("Engine speed") && swings.contains("published serving"), "{swings}");
+    assert!(swings.contains("Requests per day") && swings.contains("your value"), "{swings}");
+    browser.screenshot("serving-ranges-1280").await;
+    // Given efficiencies leave the engine's speed out of the range and the list.
+    open_advanced(page).await;
+    retype(page, "serving.engine_efficiency.compute", "0.5").await;
+    retype(page, "serving.engine_efficiency.bandwidth", "0.85").await;
+    let swings = wait_for_change(page, "#serving-sensitivity", &swings).await;
+    assert!(!swings.contains("Engine speed"), "{swings}");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     let browser = Browser::start().await;
     let page = &browser.client;

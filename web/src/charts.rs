@@ -19,13 +19,21 @@ pub enum PageChart {
     Pareto,
     Sensitivity,
     Latency,
+    ServingSensitivity,
     Day,
     Apis,
 }
 
 impl PageChart {
-    pub const ALL: [Self; 6] =
-        [Self::CostTime, Self::Pareto, Self::Sensitivity, Self::Latency, Self::Day, Self::Apis];
+    pub const ALL: [Self; 7] = [
+        Self::CostTime,
+        Self::Pareto,
+        Self::Sensitivity,
+        Self::Latency,
+        Self::Day,
+        Self::Apis,
+        Self::ServingSensitivity,
+    ];
 
     /// The name the app passes to the deferred module.
     pub fn name(self) -> &'static str {
@@ -36,6 +44,7 @@ impl PageChart {
             Self::Latency => "latency",
             Self::Day => "day",
             Self::Apis => "apis",
+            Self::ServingSensitivity => "serving-sensitivity",
         }
     }
 
@@ -52,6 +61,7 @@ impl PageChart {
             Self::Latency => "serving-latency-chart",
             Self::Day => "serving-day-chart",
             Self::Apis => "serving-api-chart",
+            Self::ServingSensitivity => "serving-sensitivity-chart",
         }
     }
 
@@ -75,6 +85,9 @@ impl PageChart {
             }
             Self::Apis => {
                 "Monthly cost against requests per day: self-hosted and each hosted API, break-even points marked"
+            }
+            Self::ServingSensitivity => {
+                "Monthly cost (without a load: throughput) with each input at its low and at its high, largest swing first, around the estimate and its range"
             }
         }
     }

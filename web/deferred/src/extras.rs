@@ -6,7 +6,8 @@
 use mlcost::format;
 use mlcost::units::Usd;
 use mlcost::vocabulary::uncertainty::Range;
-use mlcost::{Scenario, TrainingReport};
+use mlcost::vocabulary::uncertainty::Sensitivity;
+use mlcost::{Scenario, ServingReport, TrainingReport};
 use mlcost_web::handoff::{FrontPoint, KeyRange, PageExtras, Pick};
 
 use crate::charts::estimate_once;
@@ -18,10 +19,17 @@ pub fn page_extras(scenario_json: &str, section: &str) -> PageExtras {
         let estimated = estimate_once((scenario_json, sheet), book).ok()?;
         let (scenario, report) = &*estimated;
         let report = report.as_ref().ok()?;
-        match section {
-            "training" => Some(training_extras(scenario, report.training.as_ref()?)),
-            _ => None,
-        }
+        let mut extras = match section {
+            "training" => training_extras(scenario, report.training.as_ref()?),
+            "serving" => serving_extras(report.serving.as_ref()?),
+            _ => return None,
+        };
+        // A range whose ends read the same (a latency the SLO pins, a replica count that rounds
+        // alike) says nothing a reader could use: it is left out.
+        extras
+            .ranges
+            .retain(|r| r.shown.split(" – ").collect::<Vec<_>>().windows(2).all(|w| w[0] != w[1]));
+        Some(extras)
     })
     .unwrap_or_default()
 }
@@ -68,25 +76,7 @@ fn training_extras(scenario: &Scenario, training: &TrainingReport) -> PageExtras
             ));
         }
     }
-    extras.swings = training
-        .sensitivity
-        .iter()
-        .map(|s| {
-            let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
-            let why = if s.defaulted {
-                s.source.to_string()
-            } else {
-                "your value, 20% lower and higher".into()
-            };
-            format!(
-                "{label} {} – {}: {} – {} ({why})",
-                format::value(s.low_value),
-                format::value(s.high_value),
-                format::usd(Usd::new(s.figure_at_low)),
-                format::usd(Usd::new(s.figure_at_high)),
-            )
-        })
-        .collect();
+    extras.swings = swings(&training.sensitivity);
     if let Some(sizing) = &training.rightsizing {
         extras.front = sizing
             .pareto_front
@@ -132,4 +122,72 @@ fn training_extras(scenario: &Scenario, training: &TrainingReport) -> PageExtras
         .into_iter()
         .collect();
     extras
+}
+
+fn serving_extras(serving: &ServingReport) -> PageExtras {
+    let mut extras = PageExtras::default();
+    if let Some(r) = &serving.ranges {
+        let usd = |id: &str, range: Option<Range<Usd>>| {
+            range.map(|range| KeyRange {
+                id: id.into(),
+                shown: format!("{} – {}", format::usd(range.low), format::usd(range.high)),
+                bounds: None,
+            })
+        };
+        let ms = |id: &str, range: Option<Range<mlcost::units::Milliseconds>>| {
+            range.map(|range| KeyRange {
+                id: id.into(),
+                shown: format!(
+                    "{} – {}",
+                    format::milliseconds(range.low.get()),
+                    format::milliseconds(range.high.get())
+                ),
+                bounds: None,
+            })
+        };
+        let replicas = r.replicas_peak.map(|range| KeyRange {
+            id: "serving-replicas-peak".into(),
+            shown: format!("{} – {}", format::whole(range.low), format::whole(range.high)),
+            bounds: None,
+        });
+        extras.ranges = [
+            usd("serving-monthly-cost", r.monthly_cost_usd),
+            usd("serving-cost-per-million-output", r.cost_per_million_output_tokens_usd),
+            usd("serving-cost-per-million-input", r.cost_per_million_input_tokens_usd),
+            replicas,
+            ms("serving-ttft", r.ttft_ms),
+            ms("serving-tpot", r.tpot_ms),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+    }
+    extras.swings = swings(&serving.sensitivity);
+    extras
+}
+
+/// What moves the figure, a sentence per input, largest swing first: its label, its low and high,
+/// the figure at each and where the two come from.
+fn swings(list: &[Sensitivity]) -> Vec<String> {
+    list.iter()
+        .map(|s| {
+            let label = mlcost_web::forms::input_label(&s.input);
+            let why = if s.defaulted {
+                s.source.to_string()
+            } else {
+                "your value, 20% lower and higher".into()
+            };
+            // A cost in dollars; a rate (serving without a load) as a count.
+            let figure = |v: f64| {
+                if s.figure.ends_with("_usd") { format::usd(Usd::new(v)) } else { format::count(v) }
+            };
+            format!(
+                "{label} {} – {}: {} – {} ({why})",
+                format::value(s.low_value),
+                format::value(s.high_value),
+                figure(s.figure_at_low),
+                figure(s.figure_at_high),
+            )
+        })
+        .collect()
 }

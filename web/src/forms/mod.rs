@@ -104,10 +104,21 @@ pub struct FormSpec {
     pub follows_model: &'static [&'static str],
 }
 
-/// The label a training form field at `path` has, for a module without the page's form.
-pub fn training_label(path: &str) -> Option<&'static str> {
-    let spec = &training::FORM;
-    spec.basic.iter().chain(spec.advanced).find(|f| f.path == path).map(|f| f.label)
+impl FormSpec {
+    /// The label of the field at `path`, if the form has one.
+    pub fn label(&self, path: &str) -> Option<&'static str> {
+        self.basic.iter().chain(self.advanced).find(|f| f.path == path).map(|f| f.label)
+    }
+}
+
+/// How a page names a scenario input (`training.mfu`, `serving.engine_efficiency`), for a module
+/// without the page's form: the label of its field on either form, or for the one input the
+/// ranges move that no field holds, its words; else the path itself.
+pub fn input_label(path: &str) -> &str {
+    match path {
+        "serving.engine_efficiency" => "Engine speed (× the calibrated efficiencies)",
+        _ => training::FORM.label(path).or_else(|| serving::FORM.label(path)).unwrap_or(path),
+    }
 }
 
 /// The fields that choose the model: a preset, a parameter count (a custom model) or a pasted
@@ -284,7 +295,7 @@ impl Form {
 
     /// The label of the field at `path`, if the form has one.
     pub fn label(&self, path: &str) -> Option<&'static str> {
-        self.field(path).map(|f| f.spec.label)
+        self.spec.label(path)
     }
 
     pub fn example(&self) -> &'static Example {

@@ -10,6 +10,7 @@ use mlcost::{Error, PriceBook, Report};
 
 use crate::charts::{self, PageChart};
 use crate::forms::{Form, ScenarioForm};
+use crate::handoff::PageExtras;
 use crate::pages::example::example_label;
 use crate::pages::results::{self, Cell, KeyNumber, MemoryPart, Row};
 use mlcost::format;
@@ -47,6 +48,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
     // Whether the form holds its example, read once per change for the label and the fields.
     let on_example = Memo::new(move |_| form.is_example());
+    let extras = results::page_extras("serving", drawn, book);
 
     view! {
         <main class="estimate">
@@ -62,7 +64,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     {results::advice_hint("serving", drawn)}
                     {move || match last_good.get() {
                         Some((_, r)) => view! {
-                            {serving_results(r, outcome.with(Result::is_err), form)}
+                            {serving_results(r, outcome.with(Result::is_err), form, extras)}
                         }.into_any(),
                         None => view! { <p>"Fill in the scenario to see what serving it costs."</p> }.into_any(),
                     }}
@@ -82,6 +84,14 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     {charts::page_chart(PageChart::Apis, drawn, book)}
                     <p class="hint">"Both axes logarithmic. The ring is today's volume; dots mark where self-hosting becomes cheaper."</p>
                 </section>
+                <section class="chart" aria-label="What moves the cost">
+                    <h2>"What moves the cost"</h2>
+                    {charts::page_chart(PageChart::ServingSensitivity, drawn, book)}
+                    <p class="hint">"Each bar is the monthly cost (without a load: one replica's throughput) with one input at its low and at its high: a default at the ends of the published cases it comes from, a value you gave 20% lower and higher. The shaded band is the estimate's range, meant to hold about four published cases in five."</p>
+                    <ol id="serving-sensitivity">
+                        {move || extras.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
+                    </ol>
+                </section>
             </div>
         </main>
     }
@@ -96,7 +106,12 @@ fn plural(count: u32, noun: &str) -> String {
     format!("{} {noun}{plural}", format::whole(f64::from(count)))
 }
 
-fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoView {
+fn serving_results(
+    report: ServingReport,
+    stale: bool,
+    form: Form,
+    extras: Signal<PageExtras>,
+) -> impl IntoView {
     let priced = report.price_per_accelerator_hour.map_or_else(
         || format::MISSING.to_owned(),
         |price| {
@@ -224,7 +239,7 @@ fn serving_results(report: ServingReport, stale: bool, form: Form) -> impl IntoV
     };
     view! {
         {results::stale_notice(stale)}
-        {results::key_numbers(rows, None)}
+        {results::key_numbers(rows, Some(extras))}
         {results::memory_bar("serving-memory-bar",
             format!("Memory per accelerator, of {}", format::bytes(memory.capacity_bytes)), parts)}
         {(!report.by_plan.is_empty()).then(|| results::table(

@@ -96,7 +96,10 @@ pub fn draw_page_chart(
         match (chart, &report.training, &report.serving) {
             (PageChart::Pareto, Some(training), _) => training::draw_pareto_front(canvas, training),
             (PageChart::Sensitivity, Some(training), _) => {
-                sensitivity::draw_tornado(canvas, training)
+                sensitivity::draw_tornado(canvas, sensitivity::Tornado::of_training(training))
+            }
+            (PageChart::ServingSensitivity, _, Some(serving)) => {
+                sensitivity::draw_tornado(canvas, sensitivity::Tornado::of_serving(serving))
             }
             (PageChart::Latency, _, Some(serving)) => {
                 serving::draw_latency_curve(canvas, scenario, serving)

@@ -1,28 +1,68 @@
-//! What moves the cost: a tornado chart of the total cost with each input at its low and at its
-//! high, largest swing at the top, numbered as the page's table lists them, around the estimate
-//! and its range.
+//! What moves the cost: a tornado chart of a figure (training's total cost, serving's monthly cost
+//! or, without a load, its throughput) with each input at its low and at its high, largest swing at
+//! the top, numbered as the page's list under it, around the estimate and its range.
 
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{Swatch, legend_above};
 use crate::charts::palette;
 use crate::charts::ticks::room_for;
-use mlcost::TrainingReport;
 use mlcost::format;
 use mlcost::units::Usd;
+use mlcost::vocabulary::uncertainty::Sensitivity;
+use mlcost::{ServingReport, TrainingReport};
 use plotters::prelude::*;
 
 const DEFAULT_COLOR: RGBColor = palette::ORANGE;
 const GIVEN_COLOR: RGBColor = palette::BLUE;
 
-pub fn draw_tornado(
-    canvas: web_sys::HtmlCanvasElement,
-    report: &TrainingReport,
-) -> Result<(), String> {
+/// One tornado: the list, the figure it moves as estimated and its range, and the figure's axis.
+pub struct Tornado<'a> {
+    list: &'a [Sensitivity],
+    central: f64,
+    range: Option<(f64, f64)>,
+    axis: &'static str,
+    /// Dollars, or a count.
+    usd: bool,
+}
+
+impl<'a> Tornado<'a> {
+    pub fn of_training(report: &'a TrainingReport) -> Self {
+        let range = report
+            .ranges
+            .as_ref()
+            .map(|r| (r.total_cost_usd.low.get(), r.total_cost_usd.high.get()));
+        let central = report.total_cost_usd.get();
+        let axis = "total cost (USD)";
+        Self { list: &report.sensitivity, central, range, axis, usd: true }
+    }
+
+    pub fn of_serving(report: &'a ServingReport) -> Self {
+        let ranges = report.ranges;
+        match report.monthly_cost_usd {
+            Some(monthly) => Self {
+                list: &report.sensitivity,
+                central: monthly.get(),
+                range: ranges.and_then(|r| r.monthly_cost_usd).map(|r| (r.low.get(), r.high.get())),
+                axis: "monthly cost (USD)",
+                usd: true,
+            },
+            None => Self {
+                list: &report.sensitivity,
+                central: report.max_output_tokens_per_second_per_replica,
+                range: ranges.map(|r| {
+                    let t = r.max_output_tokens_per_second_per_replica;
+                    (t.low, t.high)
+                }),
+                axis: "max output tokens/s per replica",
+                usd: false,
+            },
+        }
+    }
+}
+
+pub fn draw_tornado(canvas: web_sys::HtmlCanvasElement, tornado: Tornado) -> Result<(), String> {
     let error = |e: DrawingAreaErrorKind<_>| e.to_string();
-    let list = &report.sensitivity;
-    let central = report.total_cost_usd.get();
-    let range =
-        report.ranges.as_ref().map(|r| (r.total_cost_usd.low.get(), r.total_cost_usd.high.get()));
+    let Tornado { list, central, range, axis, usd } = tornado;
     let backend = ChartCanvas::new(canvas)?;
     let root = backend.into_drawing_area();
     root.fill(&palette::paper()).map_err(error)?;
@@ -59,8 +99,10 @@ pub fn draw_tornado(
         .disable_y_mesh()
         .disable_y_axis()
         .x_labels(room_for(width, 70))
-        .x_desc("total cost (USD)")
-        .x_label_formatter(&|c| format::usd_short(Usd::new(*c)))
+        .x_desc(axis)
+        .x_label_formatter(&|c| {
+            if usd { format::usd_short(Usd::new(*c)) } else { format::count(*c) }
+        })
         .draw()
         .map_err(|e| e.to_string())?;
     if let Some((low, high)) = range {
@@ -92,7 +134,7 @@ pub fn draw_tornado(
     let left = (lowest - pad).max(0.0);
     chart
         .draw_series(list.iter().enumerate().map(|(k, s)| {
-            let label = mlcost_web::forms::training_label(&s.input).unwrap_or(&s.input);
+            let label = mlcost_web::forms::input_label(&s.input);
             Text::new(format!("{}. {label}", k + 1), (left, rows - k as f64 - 0.05), style.clone())
         }))
         .map_err(|e| e.to_string())?;
