@@ -113,6 +113,31 @@ async fn serving_figures_show_their_range_and_what_moves_the_cost() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn a_range_opens_the_page_that_scores_every_published_case() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_text(page, "#training-total-cost-range").await;
+    page.find(Locator::Id("training-total-cost-range"))
+        .await
+        .expect("the range")
+        .click()
+        .await
+        .expect("click the range");
+    let scores = wait_for_text(page, "#accuracy-scores").await;
+    for group in ["training, whole run", "serving, decode-heavy", "Range holds"] {
+        assert!(scores.contains(group), "{group} missing from {scores}");
+    }
+    let cases = wait_for_text(page, "#accuracy-cases").await;
+    assert!(cases.contains("LLaMA-1 65B") && cases.contains("MLPerf"), "{cases}");
+    wait_for_ink(page, "accuracy-chart").await;
+    let address = page.current_url().await.expect("url");
+    assert!(address.query().is_some_and(|q| q.contains("page=accuracy")), "{address}");
+    browser.screenshot("accuracy-1280").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn bad_input_shows_a_message_by_the_field_and_keeps_the_last_result() {
     let browser = Browser::start().await;
     let page = &browser.client;
@@ -221,6 +246,10 @@ async fn narrow_screen_renders_everything() {
     wait_for_text(page, "#catalog-table tbody tr").await;
     assert_nothing_overflows(page).await;
     browser.screenshot("catalog-360").await;
+    open_tab(page, "Accuracy").await;
+    wait_for_text(page, "#accuracy-scores").await;
+    wait_for_ink(page, "accuracy-chart").await;
+    browser.screenshot("accuracy-360").await;
 
     // The Optimize page with a sample open: its tables scroll in their boxes, its panels stack.
     open_tab(page, "Optimize").await;
@@ -690,7 +719,7 @@ async fn open_tab(page: &Client, name: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("open {name}: {e}"));
-    if ["Catalog", "Compare", "Optimize"].contains(&name) {
+    if ["Catalog", "Compare", "Optimize", "Accuracy"].contains(&name) {
         // These pages are a module of their own, loaded after the app's first render: wait for it.
         page.wait()
             .at_most(Duration::from_secs(30))

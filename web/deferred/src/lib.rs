@@ -10,6 +10,7 @@
 //! with a window event, which loads it into its forms and shows the page. Saved scenarios and the
 //! price sheet are in local storage, which both modules read and write (`mlcost_web::dom::storage`).
 
+mod accuracy;
 mod catalog;
 mod charts;
 mod compare;
@@ -47,6 +48,7 @@ pub fn mount(root: web_sys::HtmlElement, page: &str) -> Result<(), String> {
         let book = sheet.book();
         match page {
             Page::Catalog => view! { <catalog::CatalogPage book=book sheet=sheet /> }.into_any(),
+            Page::Accuracy => view! { <accuracy::AccuracyPage /> }.into_any(),
             Page::Compare => {
                 let saved = mlcost_web::header::saved::SavedScenarios::load();
                 view! { <compare::ComparePage saved=saved book=book /> }.into_any()

@@ -13,6 +13,7 @@ pub enum Page {
     Catalog,
     Compare,
     Optimize,
+    Accuracy,
 }
 
 impl Page {
@@ -21,11 +22,17 @@ impl Page {
         Self::ALL.into_iter().find(|page| page.name() == name)
     }
 
-    pub const ALL: [Page; 5] =
-        [Page::Training, Page::Serving, Page::Catalog, Page::Compare, Page::Optimize];
+    pub const ALL: [Page; 6] = [
+        Page::Training,
+        Page::Serving,
+        Page::Catalog,
+        Page::Compare,
+        Page::Optimize,
+        Page::Accuracy,
+    ];
 
     /// The pages in the deferred module, in the order of its hosts.
-    pub const DEFERRED: [Page; 3] = [Page::Catalog, Page::Compare, Page::Optimize];
+    pub const DEFERRED: [Page; 4] = [Page::Catalog, Page::Compare, Page::Optimize, Page::Accuracy];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -34,6 +41,7 @@ impl Page {
             Page::Catalog => "catalog",
             Page::Compare => "compare",
             Page::Optimize => "optimize",
+            Page::Accuracy => "accuracy",
         }
     }
 
@@ -44,6 +52,7 @@ impl Page {
             Page::Catalog => "Catalog",
             Page::Compare => "Compare",
             Page::Optimize => "Optimize",
+            Page::Accuracy => "Accuracy",
         }
     }
 }

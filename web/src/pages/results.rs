@@ -33,6 +33,14 @@ impl KeyNumber {
 }
 
 pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> impl IntoView {
+    // A range opens the page that scores every published case (a plain link without the module).
+    let pages = use_context::<DeferredPages>();
+    let open_accuracy = move |event: leptos::ev::MouseEvent| {
+        if let Some(pages) = pages {
+            event.prevent_default();
+            pages.open_page(Page::Accuracy);
+        }
+    };
     view! {
         <dl>
             {rows.into_iter().map(|row| view! {
@@ -40,10 +48,12 @@ pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> 
                 <dd>
                     <span id=row.id>{row.value}</span>
                     {extras.map(|u| move || u.with(|u| u.range(row.id)).map(|range| view! {
-                        <span class="range" id=format!("{}-range", row.id)
-                            title="With each default at the low and high end of the published cases it comes from: about four published cases in five lie in such a range">
-                            {format!(" likely {range}")}
-                        </span>
+                        " "
+                        <a class="range" id=format!("{}-range", row.id) href="?page=accuracy"
+                            on:click=open_accuracy
+                            title="With each default at the low and high end of the published cases it comes from: about four published cases in five lie in such a range. How accurate is this? Every published case, scored">
+                            {format!("likely {range}")}
+                        </a>
                     }))}
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
                     {row.note.map(|note| view! { <span class="published" id=format!("{}-note", row.id)>{note}</span> })}
