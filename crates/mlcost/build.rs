@@ -1,5 +1,6 @@
-//! Embeds `pricing-data/` compactly: each file minified, and for the browser (wasm32) without the
-//! records' `note` fields — reviewers' provenance remarks the CLI shows and the web app does not,
+//! Embeds `pricing-data/` compactly: each file minified, and for the browser (wasm32) with only
+//! the figures of each offer's network (its citation is the CLI's), and without the records'
+//! `note` fields — reviewers' provenance remarks the CLI shows and the web app does not,
 //! which would otherwise be a tenth of the page's download — nor the files' `description`s, written
 //! for people reading the files. Sources and dates always stay.
 
@@ -31,6 +32,7 @@ fn main() {
             Ok(mut value) => {
                 if browser {
                     drop_notes(&mut value);
+                    keep_network_figures(&mut value);
                     if let Some(file) = value.as_object_mut() {
                         file.remove("description");
                     }
@@ -42,6 +44,19 @@ fn main() {
         let target = Path::new(&out).join(file);
         std::fs::write(&target, compact)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+    }
+}
+
+/// The browser's offers keep of their network only what the engine computes and says with: its
+/// bandwidth and technology. The app shows no network citation, and the citations and dates would
+/// take 3 KB of the first render's budget; the CLI keeps them whole, and
+/// `docs/research/instance-network-bandwidth.json` has each in full.
+fn keep_network_figures(value: &mut serde_json::Value) {
+    let offers = value.get_mut("offers").and_then(|o| o.as_array_mut());
+    for offer in offers.into_iter().flatten() {
+        if let Some(network) = offer.get_mut("network").and_then(|n| n.as_object_mut()) {
+            network.retain(|key, _| key == "gbps" || key == "technology");
+        }
     }
 }
 

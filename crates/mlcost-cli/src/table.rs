@@ -198,7 +198,7 @@ pub fn report(report: &Report) -> String {
             }
         }
         if !t.notes.is_empty() {
-            out.push_str("Not included\n");
+            out.push_str("Notes\n");
             for note in &t.notes {
                 let _ = writeln!(out, "  {note}");
             }

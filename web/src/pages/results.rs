@@ -33,11 +33,11 @@ impl KeyNumber {
 }
 
 pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> impl IntoView {
-    // A range opens the page that scores every published case (a plain link without the module).
+    // A range opens the page that scores every published case. A button, as the tabs are: a
+    // link's handler would add its own code to the first render.
     let pages = use_context::<DeferredPages>();
-    let open_accuracy = move |event: leptos::ev::MouseEvent| {
+    let open_accuracy = move |_| {
         if let Some(pages) = pages {
-            event.prevent_default();
             pages.open_page(Page::Accuracy);
         }
     };
@@ -49,11 +49,11 @@ pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> 
                     <span id=row.id>{row.value}</span>
                     {extras.map(|u| move || u.with(|u| u.range(row.id)).map(|range| view! {
                         " "
-                        <a class="range" id=format!("{}-range", row.id) href="?page=accuracy"
+                        <button type="button" class="range" id=format!("{}-range", row.id)
                             on:click=open_accuracy
-                            title="With each default at the low and high end of the published cases it comes from: about four published cases in five lie in such a range. How accurate is this? Every published case, scored">
+                            title="Each default at the low and high end of its published cases: about four published cases in five lie in such a range. Click for every case, scored">
                             {format!("likely {range}")}
-                        </a>
+                        </button>
                     }))}
                     {row.default_source.map(|source| view! { <span class="default" title=source>" default"</span> })}
                     {row.note.map(|note| view! { <span class="published" id=format!("{}-note", row.id)>{note}</span> })}

@@ -87,7 +87,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="What moves the cost">
                     <h2>"What moves the cost"</h2>
                     {charts::page_chart(PageChart::ServingSensitivity, drawn, book)}
-                    <p class="hint">"Each bar is the monthly cost (without a load: one replica's throughput) with one input at its low and at its high: a default at the ends of the published cases it comes from, a value you gave 20% lower and higher. The shaded band is the estimate's range, meant to hold about four published cases in five."</p>
+                    <p class="hint">"Each bar: the monthly cost (without a load, a replica's throughput) with one input at its low and high, a default at the ends of its published cases, a value you gave ±20%. Shaded: the estimate's range."</p>
                     <ol id="serving-sensitivity">
                         {move || extras.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
                     </ol>

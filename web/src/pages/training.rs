@@ -81,7 +81,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="What moves the cost">
                     <h2>"What moves the cost"</h2>
                     {charts::page_chart(PageChart::Sensitivity, drawn, book)}
-                    <p class="hint">"Each bar is the total cost with one input at its low and at its high: a default at the ends of the published cases it comes from, a value you gave 20% lower and higher. The shaded band is the estimate's range: the defaults' swings combined (a root sum of squares), meant to hold about four published cases in five."</p>
+                    <p class="hint">"Each bar: the total cost with one input at its low and high, a default at the ends of its published cases, a value you gave ±20%. Shaded: the estimate's range, the defaults' swings combined (a root sum of squares)."</p>
                     <ol id="training-sensitivity">
                         {move || extras.with(|u| u.swings.iter().map(|s| view! { <li>{s.clone()}</li> }).collect_view())}
                     </ol>

@@ -114,6 +114,41 @@ pub struct Offer {
     pub estimate: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The link between instances of this offer, when a source gives it: what a layout spanning
+    /// several instances pays for its pipeline and data-parallel traffic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<Network>,
+}
+
+/// An instance's network to other instances: the dedicated GPU fabric where the provider has one
+/// (InfiniBand, EFA, RoCE), else its Ethernet. Vendors' figures are ceilings, not measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Gigabits per second per instance (decimal), all its NICs together.
+    pub gbps: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technology: Option<String>,
+    /// Whether the fabric does RDMA (GPUDirect): absent when no source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdma: Option<bool>,
+    /// Empty in the browser's copy, which keeps only the figures (see the crate's build script).
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub as_of: String,
+    /// True when the figure is inferred (an older or secondary source, a family's figure).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Network {
+    /// The instance's bandwidth in bytes per second.
+    pub fn bytes_per_second(&self) -> f64 {
+        self.gbps * 1e9 / 8.0
+    }
 }
 
 impl Offer {

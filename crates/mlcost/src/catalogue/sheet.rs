@@ -223,6 +223,7 @@ impl PriceSheet {
                         as_of: as_of.to_owned(),
                         estimate: false,
                         note: None,
+                        network: None,
                     });
                 }
             }
@@ -256,6 +257,10 @@ impl PriceBook {
     }
 }
 
+/// The fastest link an instance is sold with today is 3,200 Gbps (eight 400 Gb/s NICs); ten times
+/// that leaves room for what comes next and refuses a figure in the wrong unit.
+const MAX_NETWORK_GBPS: f64 = 32_000.0;
+
 fn merge_offer(existing: &mut Offer, custom: &Offer) {
     for custom_region in &custom.regions {
         let index = match existing.regions.iter().position(|r| r.region == custom_region.region) {
@@ -275,6 +280,10 @@ fn merge_offer(existing: &mut Offer, custom: &Offer) {
         region.as_of = Some(custom_region.as_of.clone().unwrap_or_else(|| custom.as_of.clone()));
     }
     existing.source = format!("{} (some prices from: {})", existing.source, custom.source);
+    // A sheet that knows the link (a private cluster's fabric) describes it better.
+    if custom.network.is_some() {
+        existing.network.clone_from(&custom.network);
+    }
 }
 
 /// The CSV form of `offers` (on-demand and spot prices, one row per region); reads back with
@@ -330,6 +339,13 @@ fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
         && !(memory.is_finite() && memory > 0.0)
     {
         return Err("memory_gib must be > 0 (leave it out when not known)".into());
+    }
+    if let Some(network) = &offer.network
+        && !(network.gbps.is_finite() && network.gbps > 0.0 && network.gbps <= MAX_NETWORK_GBPS)
+    {
+        return Err(format!(
+            "network.gbps must be > 0 and at most {MAX_NETWORK_GBPS} (an instance's link to the others, in gigabits per second)"
+        ));
     }
     let mut regions = HashSet::with_capacity(offer.regions.len());
     for region in &offer.regions {

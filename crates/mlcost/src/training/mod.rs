@@ -6,6 +6,7 @@ mod fit;
 pub mod memory;
 pub mod mfu;
 mod money;
+pub mod network;
 pub mod ranges;
 pub mod reliability;
 pub mod report;
@@ -79,7 +80,10 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     assumptions.extend(run.assumptions.iter().cloned());
     let flops = work.model_flops;
     let count = f64::from(run.accelerator_count);
-    let productive_hours = flops / (peak * mfu.get());
+    // Traffic between instances that the backward pass cannot hide stalls every accelerator.
+    let crossing = network::crossing(run, &work, mfu.get());
+    let productive_hours = flops / (peak * mfu.get())
+        + crossing.as_ref().map_or(Hours::new(0.0), |c| c.added_accelerator_hours);
     let accelerator_hours = productive_hours / goodput;
     let wall_clock_hours: Hours = accelerator_hours / count;
     let compute_cost_usd = accelerator_hours * run.price;
@@ -89,6 +93,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = run.notes.clone();
+    notes.extend(crossing.map(|c| c.note));
     if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",

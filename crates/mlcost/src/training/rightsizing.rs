@@ -7,11 +7,15 @@
 //! each accelerator is estimated once and each candidate costs a few multiplications.
 
 use crate::catalogue::pricing::{Offer, PriceBook};
+use crate::catalogue::shape::Shape;
 use crate::scenario::model::Model;
+use crate::scenario::resolve::training::Layout;
 use crate::scenario::resolve::training::{CheckedReliability, resolve_training};
 use crate::scenario::training::Training;
+use crate::training::network::{MAX_GLOBAL_BATCH_TOKENS, Traffic, default_batch_tokens};
 use crate::training::reliability::Cluster;
 use crate::training::reliability::plan_goodput;
+use crate::training::report::TrainingReport;
 use crate::training::report::{Candidate, RightSizing};
 use crate::training::{mfu, reliability};
 use crate::vocabulary::error::Error;
@@ -21,11 +25,6 @@ use crate::vocabulary::units::{Fraction, Hours, Usd, UsdPerHour};
 
 /// Largest cluster considered, in accelerators.
 pub const MAX_ACCELERATORS: u32 = 65_536;
-
-/// The largest global batch, in tokens, a cluster is sized for when the scenario gives none:
-/// Llama 3 405B's final batch of 16M tokens (Llama 3 paper, §3.4.1, "Initial Pre-Training").
-/// Beyond one sequence per data-parallel rank at that batch, more accelerators cannot help.
-pub const MAX_GLOBAL_BATCH_TOKENS: f64 = 16e6;
 
 /// The report's note when no candidate meets the scenario's deadline.
 pub fn missed_deadline_note(deadline_hours: f64) -> String {
@@ -181,7 +180,10 @@ fn weigh<'a>(
                 .map_while(|instances| Some((instances, instances.checked_mul(per_instance)?)))
                 .take_while(|(_, count)| *count <= largest.max(per_instance));
             for (instances, count) in counts {
-                if count >= min_fit {
+                // Across instances whose link no source gives, the run cannot be priced honestly:
+                // not proposed (a scenario that names such an offer says so in a note).
+                let unpriced_link = instances > 1 && offer.network.is_none();
+                if count >= min_fit && !unpriced_link {
                     considered += Plan::ALL.len();
                     if !prices.is_empty() {
                         let model = |on_spot: bool| {
@@ -198,6 +200,16 @@ fn weigh<'a>(
                             .goodput
                         };
                         let (on_demand, spot) = (model(false), model(true));
+                        // What the network between this offer's instances adds, as the
+                        // estimate of the same run would (`network`).
+                        let crossing = network_hours(
+                            &report,
+                            resolved.shape.as_ref(),
+                            training,
+                            offer,
+                            instances,
+                            count,
+                        );
                         for (plan, region, price) in &prices {
                             let goodput = plan_goodput(
                                 training.goodput.map(Fraction::new),
@@ -206,7 +218,7 @@ fn weigh<'a>(
                                 spot,
                                 *plan,
                             );
-                            let hours = productive / goodput;
+                            let hours = (productive + crossing) / goodput;
                             let per_accelerator = *price / f64::from(per_instance);
                             candidates.push(Weighed {
                                 offer,
@@ -230,6 +242,45 @@ fn weigh<'a>(
         }
     }
     Ok((candidates, considered))
+}
+
+/// The accelerator-hours the network between `instances` instances of `offer` adds to the run
+/// `report` (estimated at eight accelerators, unit price) at `count` accelerators: the model split
+/// it needed, data parallelism across the rest.
+fn network_hours(
+    report: &TrainingReport,
+    shape: Option<&Shape>,
+    training: &Training,
+    offer: &Offer,
+    instances: u32,
+    count: u32,
+) -> Hours {
+    let (Some(network), Some(shape), Some(tokens)) = (&offer.network, shape, report.tokens) else {
+        return Hours::new(0.0);
+    };
+    if instances <= 1 {
+        return Hours::new(0.0);
+    }
+    let split = report.layout.tensor.saturating_mul(report.layout.pipeline).max(1);
+    let layout = Layout { data: (count / split).max(1), expert: 1, ..report.layout };
+    let sequence = f64::from(shape.sequence_length);
+    let batch_tokens = training
+        .global_batch
+        .map_or_else(|| default_batch_tokens(layout.data, sequence), |b| f64::from(b) * sequence);
+    let steps = (tokens.get() / batch_tokens).max(1.0);
+    let productive = (report.accelerator_hours * report.goodput).get();
+    let traffic = Traffic {
+        per_instance: offer.accelerator_count,
+        instances,
+        layout,
+        trainable_parameters: report.trainable_parameters.get(),
+        layers: shape.layers,
+        hidden_size: shape.hidden_size,
+        batch_tokens,
+        step_seconds: productive * 3600.0 / steps / f64::from(count),
+        instance_bytes_per_second: network.bytes_per_second(),
+    };
+    Hours::new(traffic.exposed_seconds() * steps * f64::from(count) / 3600.0)
 }
 
 /// The candidates no other is at least as good as on both axes (and better on one), cheapest first.

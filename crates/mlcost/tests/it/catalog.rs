@@ -152,6 +152,30 @@ fn every_offer_resolves_and_its_prices_are_ordered() {
     }
 }
 
+/// Most offers say how their instances link to each other, each figure with its source: what a
+/// layout across instances is priced by. The multi-GPU training instances all do.
+#[test]
+fn offers_say_how_their_instances_link_with_a_source() {
+    let book = book();
+    let linked: Vec<_> = book.offers.iter().filter(|o| o.network.is_some()).collect();
+    assert!(linked.len() >= 100, "{} offers with a network figure", linked.len());
+    for offer in &linked {
+        let network = offer.network.as_ref().unwrap();
+        let id = offer.id();
+        assert!(network.gbps > 0.0 && network.gbps <= 3_200.0, "{id}: {} Gbps", network.gbps);
+        // The browser's copy keeps only the figures (the build script): the citation is native.
+        #[cfg(not(target_arch = "wasm32"))]
+        assert!(!network.source.trim().is_empty() && is_iso_date(&network.as_of), "{id}");
+    }
+    // The fabrics training runs across: AWS p5 (EFA, 3,200 Gbps), Azure ND H100 v5 (InfiniBand,
+    // 3,200 Gbps), against a single-GPU box's Ethernet.
+    let gbps = |id: &str| {
+        book.offers.iter().find(|o| o.id() == id).and_then(|o| o.network.as_ref()).map(|n| n.gbps)
+    };
+    assert_eq!(gbps("aws:p5.48xlarge"), Some(3_200.0));
+    assert!(gbps("aws:g5.xlarge").is_some_and(|g| g <= 25.0), "{:?}", gbps("aws:g5.xlarge"));
+}
+
 #[test]
 fn storage_and_apis_cover_the_providers_people_compare() {
     let book = book();

@@ -9,6 +9,7 @@ mod common;
 mod fuzz;
 mod golden;
 mod invariants;
+mod network;
 mod optimize;
 mod ranges;
 mod schedule;

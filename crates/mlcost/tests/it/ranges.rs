@@ -132,9 +132,9 @@ fn a_run_left_out_leaves_the_spread_it_would_have_widened() {
 fn the_advisor_says_when_a_saving_is_smaller_than_the_uncertainty() {
     let scenario = Scenario::from_json(
         r#"{"model": {"preset": "llama-3.1-8b"},
-            "training": {"tokens": 1e12, "accelerator": "gh200", "accelerator_count": 64,
+            "training": {"tokens": 1e12, "accelerator": "b200", "accelerator_count": 64,
             "precision": "bf16", "activation_checkpointing": true, "deadline_hours": 720,
-            "offer": "lambda:gpu_1x_gh200", "plan": "on-demand"}}"#,
+            "offer": "nebius:gpu-b200-sxm_8gpu-160vcpu-1792gb", "plan": "on-demand"}}"#,
     )
     .unwrap();
     let book = mlcost::PriceBook::bundled().unwrap();

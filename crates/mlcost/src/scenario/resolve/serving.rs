@@ -25,11 +25,16 @@ pub const DEFAULT_TARGET_UTILIZATION: Sourced<f64> = Sourced {
     as_of: "2026-11-29",
 };
 
-/// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, a moderate daily
-/// swing; no published trace summary gives one (Azure's LLM inference traces publish raw request
-/// times, not the ratio), so the scenario should state its own.
-pub const DEFAULT_PEAK_TO_MEAN: Sourced<f64> =
-    Sourced { value: 2.0, source: "estimate: a moderate daily swing", as_of: "2026-11-29" };
+/// Peak-to-mean ratio assumed for a shaped day when none is given. Estimate: 2, toward the
+/// work-hours end of published LLM serving days, which run from about 1.3 (chat: Azure's 2024
+/// conversation trace, ServeGen) to 2.3 (Azure's 2024 coding trace on weekdays, BurstGPT's web
+/// chat); no paper states the ratio, so each was computed from the traces
+/// (docs/research/traffic-peak-to-mean.json). The range is `serving::ranges`'s.
+pub const DEFAULT_PEAK_TO_MEAN: Sourced<f64> = Sourced {
+    value: 2.0,
+    source: "estimate: published LLM serving days run 1.3-2.3 (Azure 2024, BurstGPT, ServeGen)",
+    as_of: "2026-12-06",
+};
 
 /// What a request asks of the model.
 #[derive(Debug, Clone, Copy, PartialEq)]
