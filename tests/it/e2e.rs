@@ -211,14 +211,42 @@ async fn an_offer_prices_every_plan_and_a_deadline_picks_the_cheapest() {
     browser.close().await;
 }
 
+/// A chart drawn on a wide window is drawn again for a narrow one once the resize settles, at the
+/// width it is then shown at, not a desktop chart squeezed.
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn charts_redraw_when_the_window_changes_width() {
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    wait_for_ink(page, "cost-time-chart").await;
+    let width = || async {
+        let width = page
+            .execute("return document.getElementById('cost-time-chart').width;", vec![])
+            .await
+            .expect("the canvas's width");
+        width.as_u64().unwrap_or(0)
+    };
+    let wide = width().await;
+    assert!(wide > 500, "drawn {wide} pixels wide on a desktop");
+    page.set_window_size(400, 900).await.expect("resize");
+    let narrow = poll(
+        || async { Some(width().await).filter(|w| *w < 400).map(|w| w.to_string()) },
+        "a redraw at the narrow width",
+    )
+    .await;
+    assert!(narrow.parse::<u64>().is_ok_and(|w| w >= 240), "{narrow}");
+    wait_for_ink(page, "cost-time-chart").await;
+    browser.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn narrow_screen_renders_everything() {
     let browser = Browser::start().await;
     let page = &browser.client;
     page.set_window_size(360, 800).await.expect("resize");
-    // Opened on the phone's width, as a phone opens it: a chart drawn before the resize keeps the
-    // width it was drawn at (charts do not yet redraw when the window changes).
+    // Opened on the phone's width, as a phone opens it (a resized window is
+    // `charts_redraw_when_the_window_changes_width`'s).
     page.refresh().await.expect("reload at the phone's width");
     wait_for_text(page, "#training-compute-cost").await;
     wait_for_ink(page, "cost-time-chart").await;

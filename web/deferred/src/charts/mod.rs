@@ -41,6 +41,7 @@ where
     Effect::new(move |_| {
         let data = data.get();
         theme_changes().track();
+        resizes().track();
         if let Some(canvas) = canvas.get() {
             failure.set(draw(canvas, &data).err());
         }
@@ -54,6 +55,26 @@ where
 
 fn theme_changes() -> ArcRwSignal<u32> {
     THEME_CHANGES.with(Clone::clone)
+}
+
+fn resizes() -> ArcRwSignal<u32> {
+    RESIZES.with(Clone::clone)
+}
+
+/// How long the window's size must hold still before the charts redraw at their new width: a
+/// drag that resizes sixty times a second redraws once.
+const RESIZE_SETTLE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Redraws the app's page charts whose canvas is shown at another width than it was drawn at
+/// (the app asks for them only when their scenario changes).
+fn redraw_resized_page_charts() {
+    let drawn = PAGE_CHARTS.with_borrow(Clone::clone);
+    for (canvas, chart, json) in drawn {
+        let shown = u32::try_from(canvas.client_width()).unwrap_or(0);
+        if canvas.is_connected() && shown > 0 && shown != canvas.width() {
+            let _ = draw_page_chart(canvas, chart, &json);
+        }
+    }
 }
 
 /// A scenario read from its JSON and its report (or why there is none).
@@ -74,6 +95,33 @@ thread_local! {
         changes
     };
 
+    /// Counts the window's settled resizes: each chart tracks it and redraws at its new width
+    /// (the canvas backend sizes a chart to the width it is shown at). One listener, made on
+    /// first use.
+    static RESIZES: ArcRwSignal<u32> = {
+        let resizes = ArcRwSignal::new(0);
+        let bump = resizes.clone();
+        let pending = std::rc::Rc::new(std::cell::Cell::new(None::<TimeoutHandle>));
+        let listener = window_event_listener(leptos::ev::resize, move |_| {
+            if let Some(handle) = pending.take() {
+                handle.clear();
+            }
+            let bump = bump.clone();
+            let settled = move || {
+                bump.update(|count| *count += 1);
+                redraw_resized_page_charts();
+            };
+            pending.set(set_timeout_with_handle(settled, RESIZE_SETTLE).ok());
+        });
+        // The module lives as long as the page: so does its listener.
+        std::mem::forget(listener);
+        resizes
+    };
+
+    /// The app's page charts as last drawn, one per canvas, to redraw after a resize.
+    static PAGE_CHARTS: RefCell<Vec<(web_sys::HtmlCanvasElement, PageChart, String)>> =
+        const { RefCell::new(Vec::new()) };
+
     /// The last scenario read for a page chart and its report: a page's charts all draw the same
     /// scenario, so it is read and estimated once per change, not once per chart.
     static LAST_ESTIMATE: RefCell<Option<Estimated>> = const { RefCell::new(None) };
@@ -86,6 +134,12 @@ pub fn draw_page_chart(
     chart: PageChart,
     scenario_json: &str,
 ) -> Result<(), String> {
+    // Remembered (and the resize listener started) for a redraw at another width.
+    resizes();
+    PAGE_CHARTS.with_borrow_mut(|drawn| {
+        drawn.retain(|(seen, ..)| *seen != canvas && seen.is_connected());
+        drawn.push((canvas.clone(), chart, scenario_json.to_owned()));
+    });
     mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
         let estimated = estimate_once((scenario_json, sheet), book)?;
         let (scenario, report) = &*estimated;
