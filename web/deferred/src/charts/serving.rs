@@ -304,6 +304,9 @@ struct Volumes {
     self_hosted: Vec<VolumeCost>,
     current: Option<VolumeCost>,
     apis: Vec<ApiLine>,
+    /// The monthly cost's range as factors of the estimate, shaded around the self-hosted line
+    /// (the same defaults at every volume).
+    band: Option<(f64, f64)>,
 }
 
 /// The engine's cost-against-volume curve (`ServingReport::cost_vs_volume`) with a line per API.
@@ -327,6 +330,9 @@ pub fn draw_api_lines(
                 })
                 .collect(),
             current: Some(now),
+            band: report.ranges.and_then(|r| r.monthly_cost_usd).map(|range| {
+                (range.low.get() / now.monthly_usd, range.high.get() / now.monthly_usd)
+            }),
             apis: report
                 .api_comparison
                 .iter()
@@ -350,7 +356,12 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
     let (low, high) = (first.requests_per_day, last.requests_per_day);
     let api_costs =
         data.apis.iter().flat_map(|a| [low, high].map(|v| v * a.monthly_usd_per_daily_request));
-    let costs = data.self_hosted.iter().map(|p| p.monthly_usd).chain(api_costs);
+    let (below, above) = data.band.unwrap_or((1.0, 1.0));
+    let costs = data
+        .self_hosted
+        .iter()
+        .flat_map(|p| [p.monthly_usd * below, p.monthly_usd * above])
+        .chain(api_costs);
     let (cheapest, dearest) = costs
         .filter(|c| *c > 0.0)
         .fold((f64::INFINITY, 0.0f64), |(lo, hi), c| (lo.min(c), hi.max(c)));
@@ -359,6 +370,9 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
     }
     let mut legend: Vec<crate::charts::legend::LegendItem> =
         vec![("self-hosted (autoscaled; ring: now)".into(), TTFT_COLOR, Swatch::Line)];
+    if data.band.is_some() {
+        legend.push(("its range".into(), TTFT_COLOR, Swatch::Square));
+    }
     for (api, color) in data.apis.iter().zip(API_COLORS.iter().cycle()) {
         legend.push((
             match api.break_even {
@@ -389,6 +403,20 @@ fn draw_apis(canvas: web_sys::HtmlCanvasElement, data: &Volumes) -> Result<(), S
         .y_label_formatter(&|c| format::usd_short(Usd::new(*c)))
         .draw()
         .map_err(|e| e.to_string())?;
+    if data.band.is_some() {
+        // Along the line at its low, back at its high: one shape under it.
+        let outline: Vec<(f64, f64)> = data
+            .self_hosted
+            .iter()
+            .map(|p| (p.requests_per_day, p.monthly_usd * below))
+            .chain(
+                data.self_hosted.iter().rev().map(|p| (p.requests_per_day, p.monthly_usd * above)),
+            )
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(outline, TTFT_COLOR.mix(0.15).filled())))
+            .map_err(|e| e.to_string())?;
+    }
     chart
         .draw_series(LineSeries::new(
             data.self_hosted.iter().map(|p| (p.requests_per_day, p.monthly_usd)),
