@@ -84,3 +84,40 @@ for r in sb:
 print(len(cases), sum(c['regime'].startswith('serving') for c in cases))
 for s in skipped: print('skip', s)
 json.dump({'cases': cases}, open('/tmp/validation-cases.json', 'w'), indent=1, ensure_ascii=False)
+
+# MosaicML's llm-foundry benchmark tables at several cluster sizes (steady state): MPT-7b, 30b
+# and 70b, whose shapes the candidates above give; rows already among the candidates are not
+# repeated.
+tb = json.load(open('docs/research/training-throughput-benchmarks.json'))['rows']
+shapes = {}
+for r in tc:
+    if r['name'].startswith('MPT-') and r['kind'] == 'steady-state':
+        shapes[r['name'].split(',')[0].lower()] = r['scenario']['model']
+have = {c['name'] for c in cases}
+for r in tb:
+    if r['source_group'] != 'mosaicml_llm_foundry' or r['seq_len'] != 2048 or 'fp8' in r['precision']:
+        continue
+    key = r['model'].lower()
+    if key not in shapes:
+        continue
+    acc = {'H100': 'h100-sxm'}.get(r['gpu']) or ('a100-sxm-40gb' if '40GB' in r['table'] else 'a100-sxm-80gb')
+    name = f"{r['model'].upper().replace('B', 'B')}, {r['num_gpus']}x {r['gpu']}{' 40GB' if acc == 'a100-sxm-40gb' else ''}, BF16, batch {r['global_batch_size']}"
+    label = f"{r['model'].replace('b', 'B')}, {r['num_gpus']}x {'A100-40GB' if acc == 'a100-sxm-40gb' else 'A100-80GB' if acc == 'a100-sxm-80gb' else 'H100'}, BF16"
+    if label in have:
+        continue
+    training = {'tokens': 1e9, 'accelerator': acc, 'accelerator_count': r['num_gpus'], 'precision': 'bf16',
+                'activation_checkpointing': bool(r.get('activation_checkpointing')),
+                'parallelism': {'zero_stage': 3}, 'global_batch': r['global_batch_size'],
+                'goodput': 1, 'price_per_accelerator_hour': 1}
+    cases.append({
+        'id': slug(name),
+        'name': name,
+        'regime': 'training-steady-state',
+        'figure': 'training.accelerator_hours',
+        'published': 1e9 / (r['tokens_per_sec_per_gpu'] * 3600),
+        'scenario': {'model': shapes[key], 'training': training},
+        'source': f"mosaicml/llm-foundry scripts/train/benchmarking/README.md @ 061f2c7, table '{r['table'].lstrip('# ')}': {r['num_gpus']} GPUs, global batch {r['global_batch_size']}, {r['tokens_per_sec_per_gpu']} tokens/s per GPU (1e9 tokens at that rate)",
+        'note': 'A benchmark on a 1600 Gbps RoCE cluster: goodput 1 (no failures), the interconnect no offer names, so the network is not priced.' if r['gpu'] == 'A100' else 'A benchmark: goodput 1 (no failures).',
+    })
+json.dump({'cases': cases}, open('/tmp/validation-cases.json', 'w'), indent=1, ensure_ascii=False)
+print(len(cases))
