@@ -25,6 +25,39 @@ pub enum Need {
     Everything,
 }
 
+/// Overrides `.cargo/config.toml`'s flags for wasm32 in the app's builds (Cargo takes the
+/// environment's over the file's, not both).
+const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+
+/// The app's wasm32 flags: `.cargo/config.toml`'s, and the registry's place on this machine
+/// written as `registry/`. Why? Dependencies' panic locations carry their source paths into the
+/// wasm, about fifty of them: under `/root/.cargo` here, elsewhere under a longer `CARGO_HOME`,
+/// which would make the first render's size, checked to the byte against its budget, depend on
+/// the machine that builds it.
+fn wasm_rustflags() -> String {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    // Kept in step with `.cargo/config.toml` (a test reads both).
+    format!(
+        "--cfg erase_components --remap-path-prefix={}=registry",
+        cargo_home.join("registry").join("src").display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_app_builds_with_the_config_files_wasm_flags() {
+        let config = std::fs::read_to_string(super::project_root().join(".cargo/config.toml"))
+            .expect("the cargo config");
+        let flags = super::wasm_rustflags();
+        assert!(config.contains(r#"rustflags = ["--cfg", "erase_components"]"#), "{config}");
+        assert!(flags.starts_with("--cfg erase_components "), "{flags}");
+    }
+}
+
 #[derive(Debug)]
 pub struct Tools {
     trunk: PathBuf,
@@ -38,7 +71,10 @@ pub struct Tools {
 impl Tools {
     pub fn trunk(&self) -> Command {
         let mut command = Command::new(&self.trunk);
-        command.current_dir(project_root()).env("PATH", &self.path);
+        command
+            .current_dir(project_root())
+            .env("PATH", &self.path)
+            .env(WASM_RUSTFLAGS, wasm_rustflags());
         command
     }
 
