@@ -19,62 +19,52 @@ pub fn page_extras(scenario_json: &str, section: &str) -> PageExtras {
         let estimated = estimate_once((scenario_json, sheet), book).ok()?;
         let (scenario, report) = &*estimated;
         let report = report.as_ref().ok()?;
-        let mut extras = match section {
-            "training" => training_extras(scenario, report.training.as_ref()?),
-            "serving" => serving_extras(report.serving.as_ref()?),
-            _ => return None,
-        };
-        // A range whose ends read the same (a latency the SLO pins, a replica count that rounds
-        // alike) says nothing a reader could use: it is left out.
-        extras
-            .ranges
-            .retain(|r| r.shown.split(" – ").collect::<Vec<_>>().windows(2).all(|w| w[0] != w[1]));
-        Some(extras)
+        match section {
+            "training" => Some(training_extras(scenario, report.training.as_ref()?)),
+            "serving" => Some(serving_extras(report.serving.as_ref()?)),
+            _ => None,
+        }
     })
     .unwrap_or_default()
 }
 
+/// Key number `id`'s range, its two ends shown by `show`; none when the two ends
+/// read the same (a latency the SLO pins, a replica count that rounds alike), which says nothing a
+/// reader could use.
+fn key_range<T: Copy>(id: &str, range: Range<T>, show: impl Fn(T) -> String) -> Option<KeyRange> {
+    let (low, high) = (show(range.low), show(range.high));
+    (low != high).then(|| KeyRange {
+        id: id.into(),
+        shown: format!("{low} – {high}"),
+        bounds: None,
+    })
+}
+
 fn training_extras(scenario: &Scenario, training: &TrainingReport) -> PageExtras {
     let mut extras = PageExtras::default();
-    let usd =
-        |range: Range<Usd>| format!("{} – {}", format::usd(range.low), format::usd(range.high));
-    let shown = |id: &str, shown: String| KeyRange { id: id.into(), shown, bounds: None };
     if let Some(r) = &training.ranges {
         let hours = r.accelerator_hours;
         let compute = r.compute_cost_usd;
-        extras.ranges = vec![
-            shown("training-total-cost", usd(r.total_cost_usd)),
-            // The two figures a published run states carry their bounds too, to place it.
-            KeyRange {
-                bounds: Some((compute.low.get(), compute.high.get())),
-                ..shown("training-compute-cost", usd(compute))
-            },
-            KeyRange {
-                bounds: Some((hours.low.get(), hours.high.get())),
-                ..shown(
-                    "training-accelerator-hours",
-                    format!(
-                        "{} – {}",
-                        format::count(hours.low.get()),
-                        format::count(hours.high.get())
-                    ),
-                )
-            },
-            shown(
-                "training-wall-clock",
-                format!(
-                    "{} – {}",
-                    format::duration(r.wall_clock_hours.low),
-                    format::duration(r.wall_clock_hours.high)
-                ),
+        // The two figures a published run states carry their bounds too, to place it.
+        let bounded = |range: Option<KeyRange>, (low, high): (f64, f64)| {
+            range.map(|shown| KeyRange { bounds: Some((low, high)), ..shown })
+        };
+        extras.ranges = [
+            key_range("training-total-cost", r.total_cost_usd, format::usd),
+            bounded(
+                key_range("training-compute-cost", compute, format::usd),
+                (compute.low.get(), compute.high.get()),
             ),
-        ];
-        if let Some(energy) = r.energy_kwh {
-            extras.ranges.push(shown(
-                "training-energy",
-                format!("{} – {}", format::energy(energy.low), format::energy(energy.high)),
-            ));
-        }
+            bounded(
+                key_range("training-accelerator-hours", hours, |h| format::count(h.get())),
+                (hours.low.get(), hours.high.get()),
+            ),
+            key_range("training-wall-clock", r.wall_clock_hours, format::duration),
+            r.energy_kwh.and_then(|energy| key_range("training-energy", energy, format::energy)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
     }
     extras.swings = swings(&training.sensitivity);
     if let Some(sizing) = &training.rightsizing {
@@ -127,34 +117,16 @@ fn training_extras(scenario: &Scenario, training: &TrainingReport) -> PageExtras
 fn serving_extras(serving: &ServingReport) -> PageExtras {
     let mut extras = PageExtras::default();
     if let Some(r) = &serving.ranges {
-        let usd = |id: &str, range: Option<Range<Usd>>| {
-            range.map(|range| KeyRange {
-                id: id.into(),
-                shown: format!("{} – {}", format::usd(range.low), format::usd(range.high)),
-                bounds: None,
-            })
-        };
+        let usd = |id: &str, range: Option<Range<Usd>>| key_range(id, range?, format::usd);
         let ms = |id: &str, range: Option<Range<mlcost::units::Milliseconds>>| {
-            range.map(|range| KeyRange {
-                id: id.into(),
-                shown: format!(
-                    "{} – {}",
-                    format::milliseconds(range.low.get()),
-                    format::milliseconds(range.high.get())
-                ),
-                bounds: None,
-            })
+            key_range(id, range?, |ms| format::milliseconds(ms.get()))
         };
-        let replicas = r.replicas_peak.map(|range| KeyRange {
-            id: "serving-replicas-peak".into(),
-            shown: format!("{} – {}", format::whole(range.low), format::whole(range.high)),
-            bounds: None,
-        });
         extras.ranges = [
             usd("serving-monthly-cost", r.monthly_cost_usd),
             usd("serving-cost-per-million-output", r.cost_per_million_output_tokens_usd),
             usd("serving-cost-per-million-input", r.cost_per_million_input_tokens_usd),
-            replicas,
+            r.replicas_peak
+                .and_then(|range| key_range("serving-replicas-peak", range, format::whole)),
             ms("serving-ttft", r.ttft_ms),
             ms("serving-tpot", r.tpot_ms),
         ]

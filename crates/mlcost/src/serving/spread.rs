@@ -17,13 +17,7 @@ use crate::scenario::resolve::serving::resolve_serving;
 use crate::serving::estimate;
 use crate::serving::report::ServingReport;
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::uncertainty::quantile;
-
-/// The percentile each side of a spread sits at (as training's).
-pub const SPREAD_QUANTILE: f64 = 0.1;
-
-/// Cases an architecture needs before its own spread is used rather than every one's pooled.
-const CASES_FOR_OWN_SPREAD: usize = 8;
+use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
 
 /// The default efficiencies times `low` and `high` are the inputs' low and high.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,36 +95,21 @@ pub fn speed_spread(
 ) -> Result<SpeedSpread, Error> {
     let landings = LANDINGS.as_ref().map_err(Clone::clone)?;
     let architecture = accelerator.architecture.as_str();
-    let speeds = |own_generation: bool| -> Vec<f64> {
-        landings
-            .iter()
-            .filter(|l| Some(l.id.as_str()) != leave_out)
-            .filter(|l| !own_generation || l.architecture == architecture)
-            .map(|l| l.speed)
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .collect()
-    };
-    let mut own = speeds(true);
-    let pooled = own.len() < CASES_FOR_OWN_SPREAD;
-    if pooled {
-        own = speeds(false);
-    }
-    own.sort_by(f64::total_cmp);
-    let low = quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0);
-    let high = quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0);
+    let speeds = landings
+        .iter()
+        .filter(|l| Some(l.id.as_str()) != leave_out)
+        .map(|l| (l.architecture == architecture, l.speed));
+    let PublishedSpan { low, high, cases, pooled } = published_span(speeds);
     let name = architecture;
     let group = if pooled {
-        format!(
-            "{} published serving measurements on every generation (too few on {name})",
-            own.len()
-        )
+        format!("{} published serving measurements on every generation (too few on {name})", cases)
     } else {
-        format!("{} published serving measurements on {name}", own.len())
+        format!("{} published serving measurements on {name}", cases)
     };
     Ok(SpeedSpread {
         low,
         high,
-        cases: own.len(),
+        cases,
         source: format!(
             "10th to 90th percentile of {group} (TensorRT-LLM, vLLM, NIM, MLPerf): they ran {low:.2} to {high:.2} times as fast as the default efficiencies predict (see mlcost validate)"
         ),

@@ -10,11 +10,11 @@ use crate::training::reliability::{
     accelerators_per_node,
 };
 use crate::training::report::{TrainingRanges, TrainingReport};
-use crate::training::spread::{SPREAD_QUANTILE, mfu_spread};
+use crate::training::spread::mfu_spread;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Precision;
 use crate::vocabulary::uncertainty::{
-    Range, Sensitivity, WHAT_IF_SOURCE, WHAT_IF_STEP, combine, quantile,
+    Range, SPREAD_QUANTILE, Sensitivity, WHAT_IF_SOURCE, WHAT_IF_STEP, combine, quantile,
 };
 use crate::vocabulary::units::{Fraction, Hours, KilowattHours, Usd};
 

@@ -20,14 +20,7 @@ use crate::scenario::resolve::training::resolve_training;
 use crate::training::estimate;
 use crate::training::mfu::{PUBLISHED_RUNS, leave_one_out_factors, run_id};
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::uncertainty::quantile;
-
-/// The percentile each side of a spread sits at: the 10th and 90th, so an input's span alone
-/// covers about four published runs in five.
-pub const SPREAD_QUANTILE: f64 = 0.1;
-
-/// Runs a generation needs before its own spread is used rather than every generation's pooled.
-const RUNS_FOR_OWN_SPREAD: usize = 8;
+use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
 
 /// The default MFU times `low` and `high` is the input's low and high.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,36 +81,24 @@ fn default_hours(
 pub fn mfu_spread(accelerator: &Accelerator, leave_out: Option<&str>) -> Result<MfuSpread, Error> {
     let landings = LANDINGS.as_ref().map_err(Clone::clone)?;
     let generation = Generation::of(accelerator);
-    let ratios = |own_generation: bool| -> Vec<f64> {
-        landings
-            .iter()
-            .filter(|l| Some(l.id.as_str()) != leave_out)
-            .filter(|l| !own_generation || l.generation == generation)
-            .map(|l| l.ratio)
-            .filter(|r| r.is_finite() && *r > 0.0)
-            .collect()
-    };
-    let mut own = ratios(true);
-    let pooled = own.len() < RUNS_FOR_OWN_SPREAD;
-    if pooled {
-        own = ratios(false);
-    }
-    own.sort_by(f64::total_cmp);
-    let low = quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0);
-    let high = quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0);
+    let ratios = landings
+        .iter()
+        .filter(|l| Some(l.id.as_str()) != leave_out)
+        .map(|l| (l.generation == generation, l.ratio));
+    let PublishedSpan { low, high, cases, pooled } = published_span(ratios);
     let name = match generation {
         Generation::Ampere => "Ampere",
         Generation::Hopper => "Hopper and later",
     };
     let group = if pooled {
-        format!("{} published runs on every generation (too few on {name} alone)", own.len())
+        format!("{} published runs on every generation (too few on {name} alone)", cases)
     } else {
-        format!("{} published runs and benchmarks on {name}", own.len())
+        format!("{} published runs and benchmarks on {name}", cases)
     };
     Ok(MfuSpread {
         low,
         high,
-        runs: own.len(),
+        runs: cases,
         source: format!(
             "10th to 90th percentile of {group}: they reached {low:.2} to {high:.2} times the default's efficiency (see mlcost validate)"
         ),

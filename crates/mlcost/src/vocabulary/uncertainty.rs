@@ -50,6 +50,45 @@ impl Sensitivity {
     }
 }
 
+/// The percentile each side of a published spread sits at: the 10th and 90th, so an input's span
+/// alone covers about four published cases in five.
+pub const SPREAD_QUANTILE: f64 = 0.1;
+
+/// Cases a group needs before its own spread is used rather than every group's pooled.
+pub const CASES_FOR_OWN_SPREAD: usize = 8;
+
+/// How far published cases land from a default, as multipliers of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublishedSpan {
+    /// The 10th percentile, at most 1: the default always lies in its own span.
+    pub low: f64,
+    /// The 90th percentile, at least 1.
+    pub high: f64,
+    pub cases: usize,
+    /// Whether the group had too few cases of its own, so every group's were used.
+    pub pooled: bool,
+}
+
+/// The span of `ratios` (each case's ratio to the default, and whether it is of the group asked
+/// about): the group's own when it has `CASES_FOR_OWN_SPREAD`, else every case's. Ratios that are
+/// not finite and positive are left out.
+pub fn published_span(ratios: impl Iterator<Item = (bool, f64)> + Clone) -> PublishedSpan {
+    let valid = |r: &f64| r.is_finite() && *r > 0.0;
+    let mut own: Vec<f64> =
+        ratios.clone().filter(|(ours, _)| *ours).map(|(_, r)| r).filter(valid).collect();
+    let pooled = own.len() < CASES_FOR_OWN_SPREAD;
+    if pooled {
+        own = ratios.map(|(_, r)| r).filter(valid).collect();
+    }
+    own.sort_by(f64::total_cmp);
+    PublishedSpan {
+        low: quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0),
+        high: quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0),
+        cases: own.len(),
+        pooled,
+    }
+}
+
 /// The step by which a given input is moved to show how much it matters (a what-if, not a claim
 /// about how wrong it may be).
 pub const WHAT_IF_STEP: f64 = 0.2;
