@@ -7,6 +7,10 @@
 //!
 //! The moved script also records any violation in `window.mlcostCspViolations`, so the end-to-end
 //! tests (and anyone with a console) can see that there are none.
+//!
+//! The same step compacts the glue and the style sheet (`compact.rs`) and recomputes the page's
+//! integrity hashes for them: one step, because Trunk starts a stage's hooks together and only
+//! this one rewrites the page.
 
 use std::path::Path;
 
@@ -28,6 +32,8 @@ pub fn apply(args: &[String]) -> Result<(), String> {
     let index = dir.join("index.html");
     let html = std::fs::read_to_string(&index)
         .map_err(|e| format!("csp: cannot read {}: {e}", index.display()))?;
+    crate::compact::compact_folder(dir)?;
+    let html = crate::compact::refresh_integrity(&html, dir)?;
     let (html, script) = externalize(&html)?;
     let name = format!("init-{:016x}.js", fnv1a(script.as_bytes()));
     std::fs::write(dir.join(&name), format!("{RECORDER}{script}"))

@@ -6,6 +6,7 @@
 //! and its steps are code that clippy checks.
 
 mod bundle;
+mod compact;
 mod csp;
 mod module;
 mod prices;
@@ -30,8 +31,9 @@ commands:
                      files, schedules) N generated hostile inputs each (default 1000000), in
                      release mode; `cargo xtask test` runs 300 of each
   bundle-size        print the size of dist/ (raw and gzip, per file)
-  csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file and
-                     add the Content-Security-Policy to index.html
+  csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file,
+                     add the Content-Security-Policy to index.html, and compact the glue and
+                     style sheet (integrity hashes recomputed)
   deferred-module [DIR]
                      (Trunk's post-build hook) build the deferred pages' wasm module
                      (Optimize, Catalog, Compare) into DIR/deferred";

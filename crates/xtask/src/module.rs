@@ -43,6 +43,7 @@ pub fn build(args: &[String]) -> Result<(), String> {
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out)
         .arg(&wasm))?;
+    crate::compact::compact_folder(&out)?;
     if release {
         let optimized = out.join(format!("{ARTIFACT}_bg.wasm"));
         run(Command::new("wasm-opt")
