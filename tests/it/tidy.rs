@@ -392,7 +392,7 @@ fn the_engine_imports_only_downward() {
 
 /// Where an estimator may still reject something other than a result out of range, and why.
 const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 5] = [
-    ("training::mfu", "Missing", "the bundled published runs the default MFU is calibrated on"),
+    ("training::calibration", "Missing", "the bundled published runs the default MFU is fitted on"),
     ("training::spread", "Missing", "the bundled published runs the MFU's spread comes from"),
     (
         "serving::spread",
@@ -502,7 +502,7 @@ fn the_tidy_checks_catch_what_they_forbid() {
         module("training::work", "return Err(Error::new(f, Problem::MustBePositive));"),
         module("training", "use crate::vocabulary::check::positive;"),
         module("serving::day", "Err(Error::new(f, Problem::ResultOutOfRange))"),
-        module("training::mfu", "Error::new(name, Problem::Missing)"),
+        module("training::calibration", "Error::new(name, Problem::Missing)"),
         module("scenario::resolve", "Error::new(f, Problem::Negative)"),
     ];
     assert_eq!(

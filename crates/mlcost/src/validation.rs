@@ -4,13 +4,13 @@
 //! error and the range's coverage.
 //!
 //! The cases are data (`pricing-data/validation.json`: a scenario, the published figure, its
-//! document and table), plus the published runs the default MFU is fitted on (`training::mfu`).
+//! document and table), plus the engine's own list of published runs (`training::mfu`).
 //!
 //! Why leave one out? A default fitted to a case reproduces it by construction: scored on it, it
-//! would vouch for itself. A run the MFU trend is fitted on is estimated with the trend fitted
-//! without it (hours go as one over MFU, so its estimate and range are scaled by the ratio of the
-//! two trends' predictions). Every case's range takes each default's published spread without
-//! that case. The serving efficiencies' defaults are calibrated on two measurements kept out of the
+//! would vouch for itself. The default MFU is fitted on every training case, so each is estimated
+//! with the fit without it (hours go as one over MFU, so its estimate and range are scaled by the
+//! ratio of the two fits' predictions). Every case's range takes each default's published spread
+//! without that case. The serving efficiencies' defaults are calibrated on two measurements kept out of the
 //! table (see `serving`), so their serving estimates are out of sample.
 
 use std::collections::BTreeMap;
@@ -21,7 +21,8 @@ use crate::catalogue::pricing::PriceBook;
 pub use crate::catalogue::published::{Figure, PublishedCase, Regime, published_cases};
 use crate::scenario::Scenario;
 use crate::serving::spread::{case_figure, speed_spread};
-use crate::training::mfu::{PUBLISHED_RUNS, Role, leave_one_out_factors, run_id};
+use crate::training::calibration::leave_one_out_factor;
+use crate::training::mfu::{PUBLISHED_RUNS, run_id};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::uncertainty::quantile;
 use crate::{Report, estimate_leaving_out};
@@ -96,13 +97,11 @@ pub fn validate(book: &PriceBook) -> Result<Validation, Error> {
     Ok(Validation { cases, scores })
 }
 
-/// The published runs the default MFU is fitted on (or held out from), as whole-run cases.
+/// The engine's own list of published runs, as whole-run cases.
 fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
-    let factors = leave_one_out_factors()?;
     PUBLISHED_RUNS
         .iter()
-        .zip(factors)
-        .map(|(run, (_, factor))| {
+        .map(|run| {
             let mut scenario = Scenario::from_json(run.scenario)?;
             if let Some(training) = scenario.training.as_mut() {
                 // The run as a user would give it: MFU and goodput left to the defaults.
@@ -112,16 +111,9 @@ fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
             let id = run_id(run.name);
             let report = estimate_leaving_out(&scenario, book, &id)?;
             let training = report.training.as_ref().ok_or_else(|| missing(run.name))?;
+            let factor = leave_one_out_factor(&id)?;
             let scale = 1.0 / factor;
             let range = training.ranges.as_ref().map(|r| r.accelerator_hours);
-            let note = if run.role == Role::Calibration {
-                format!(
-                    "The MFU trend is fitted on this run: scored with the trend fitted without it, whose MFU here is {:.2}× the default's.",
-                    factor
-                )
-            } else {
-                "Held out of the MFU trend's fit.".to_owned()
-            };
             Ok(case(
                 Head {
                     id,
@@ -130,12 +122,12 @@ fn published_runs(book: &PriceBook) -> Result<Vec<Case>, Error> {
                     figure: Figure::AcceleratorHours,
                     published: run.accelerator_hours,
                     source: run.source.to_owned(),
-                    note,
+                    note: left_out_note(factor),
                 },
                 accelerator_of(&scenario, book)?,
                 training.accelerator_hours.get() * scale,
                 range.map(|r| (r.low.get() * scale, r.high.get() * scale)),
-                run.role == Role::Calibration,
+                true,
             ))
         })
         .collect()
@@ -150,6 +142,14 @@ fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error>
     let (estimate, range) = figure_of(record, &scenario, &report, book)?
         .ok_or_else(|| Error::new(field("figure"), Problem::Missing))?;
     let accelerator = accelerator_of(&scenario, book)?;
+    // A training case is in the MFU's fit: scored with the fit without it.
+    let fitted = record.figure == Figure::AcceleratorHours;
+    let factor = if fitted { leave_one_out_factor(&record.id)? } else { 1.0 };
+    let note = if fitted {
+        [record.note.as_str(), &left_out_note(factor)].join(" ").trim().to_owned()
+    } else {
+        record.note.clone()
+    };
     Ok(case(
         Head {
             id: record.id.clone(),
@@ -158,12 +158,12 @@ fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error>
             figure: record.figure,
             published: record.published,
             source: record.source.clone(),
-            note: record.note.clone(),
+            note,
         },
         accelerator,
-        estimate,
-        range,
-        false,
+        estimate / factor,
+        range.map(|(low, high)| (low / factor, high / factor)),
+        fitted,
     ))
 }
 
@@ -298,6 +298,13 @@ fn score(group: String, members: &[&Case]) -> Score {
         ranged: members.iter().filter(|c| c.covered.is_some()).count(),
         covered: members.iter().filter(|c| c.covered == Some(true)).count(),
     }
+}
+
+/// What a case in the MFU's fit says of how it is scored.
+fn left_out_note(factor: f64) -> String {
+    format!(
+        "The default MFU is fitted on this run with the others: scored with the fit without it, whose MFU here is {factor:.2}× the default's."
+    )
 }
 
 fn missing(what: &str) -> Error {

@@ -135,7 +135,7 @@ fn how(id: &str) -> Option<&'static str> {
             "6 × active parameters × tokens plus attention (PaLM's count); recomputed activations count as hardware FLOPs, not here."
         }
         "training-mfu" => {
-            "The scenario's, or the trend fitted to published runs on this accelerator generation at this model size. It is measured against the dense peak at the chosen precision: FP8's peak is twice BF16's, so the same speed reads as half the MFU (FP8 runs about 1.3× faster, not 2×)."
+            "The scenario's, or the fit of published runs on this accelerator generation at this model size and number of accelerators. It is measured against the dense peak at the chosen precision: FP8's peak is twice BF16's, so the same speed reads as half the MFU (FP8 runs about 1.3× faster, not 2×)."
         }
         "training-goodput" => {
             "Checkpoints every Young/Daly interval (from write time and failure rate); the time failures, restarts and spot preemptions cost, as a share of the run."

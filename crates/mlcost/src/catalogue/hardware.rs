@@ -98,7 +98,7 @@ pub enum Generation {
     /// NVIDIA Ampere: A100, A10, A10G.
     Ampere,
     /// NVIDIA Hopper and later: H100, H800, H200, GH200, B200; and every accelerator without runs
-    /// of its own (the most recent generation's trend is the nearest evidence).
+    /// of its own (the most recent generation's fit is the nearest evidence).
     Hopper,
 }
 

@@ -1,10 +1,13 @@
 //! Layer 3, training cost: model FLOPs over achieved throughput, stretched by goodput, priced per
 //! accelerator-hour.
 
+pub mod calibration;
 pub mod costs;
 mod fit;
 pub mod memory;
 pub mod mfu;
+pub mod mfu_fitted;
+pub mod mfu_model;
 mod money;
 pub mod network;
 pub mod ranges;
@@ -19,7 +22,7 @@ pub(crate) use fit::fitting_parallelism;
 use crate::scenario::resolve::training::ResolvedTraining;
 use crate::training::fit::{activations_note, min_accelerators_to_fit};
 use crate::training::memory::training_memory;
-use crate::training::mfu::default_mfu;
+use crate::training::mfu::{RunShape, default_mfu};
 use crate::training::money::by_plan;
 use crate::training::reliability::{GOODPUT_SOURCE, MIN_GOODPUT, modelled_goodput};
 use crate::training::report::TrainingReport;
@@ -49,12 +52,15 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
             let recompute = work.hardware_flops.get() / work.model_flops.get();
             let (mfu, source) = default_mfu(
                 run.accelerator,
-                setup.precision,
-                model.active_parameters.get(),
-                recompute,
-                bf16_peak,
-                peak.get(),
-            )?;
+                RunShape {
+                    precision: setup.precision,
+                    active_parameters: model.active_parameters.get(),
+                    accelerators: f64::from(run.accelerator_count),
+                    recompute_ratio: recompute,
+                    dense_bf16_peak: bf16_peak,
+                    precision_peak: peak.get(),
+                },
+            );
             assumptions.push(Assumption {
                 field: "training.mfu".into(),
                 value: mfu,

@@ -99,6 +99,9 @@ impl Weighed<'_> {
     }
 }
 
+/// The count each accelerator's run is estimated at before it is scaled to every other.
+const ESTIMATED_AT: u32 = 8;
+
 /// Weighs every candidate, borrowing from `book`.
 fn weigh<'a>(
     model: &Model,
@@ -143,7 +146,7 @@ fn weigh<'a>(
         // The run on this accelerator at unit price, with the layout left to data parallelism.
         let mut variant = training.clone();
         variant.accelerator = accelerator.id.clone();
-        variant.accelerator_count = 8;
+        variant.accelerator_count = ESTIMATED_AT;
         variant.precision = precision;
         variant.activation_checkpointing = checkpointing;
         variant.offer = None;
@@ -186,6 +189,19 @@ fn weigh<'a>(
                 if count >= min_fit && !unpriced_link {
                     considered += Plan::ALL.len();
                     if !prices.is_empty() {
+                        // A defaulted MFU falls as the cluster grows (`mfu`); a given one holds.
+                        let productive = match training.mfu {
+                            Some(_) => productive,
+                            None => {
+                                productive
+                                    / mfu::default_mfu_ratio(
+                                        accelerator,
+                                        resolved.active_parameters.get(),
+                                        f64::from(count),
+                                        f64::from(ESTIMATED_AT),
+                                    )
+                            }
+                        };
                         let model = |on_spot: bool| {
                             reliability::goodput(
                                 &reliability_settings,
@@ -204,10 +220,10 @@ fn weigh<'a>(
                         // estimate of the same run would (`network`).
                         let crossing = network_hours(
                             &report,
+                            productive,
                             resolved.shape.as_ref(),
                             training,
-                            offer,
-                            instances,
+                            (offer, instances),
                             count,
                         );
                         for (plan, region, price) in &prices {
@@ -245,14 +261,14 @@ fn weigh<'a>(
 }
 
 /// The accelerator-hours the network between `instances` instances of `offer` adds to the run
-/// `report` (estimated at eight accelerators, unit price) at `count` accelerators: the model split
-/// it needed, data parallelism across the rest.
+/// `report` (estimated at eight accelerators, unit price) at `count` accelerators, where its
+/// productive hours are `productive`: the model split it needed, data parallelism across the rest.
 fn network_hours(
     report: &TrainingReport,
+    productive: Hours,
     shape: Option<&Shape>,
     training: &Training,
-    offer: &Offer,
-    instances: u32,
+    (offer, instances): (&Offer, u32),
     count: u32,
 ) -> Hours {
     let (Some(network), Some(shape), Some(tokens)) = (&offer.network, shape, report.tokens) else {
@@ -268,7 +284,7 @@ fn network_hours(
         .global_batch
         .map_or_else(|| default_batch_tokens(layout.data, sequence), |b| f64::from(b) * sequence);
     let steps = (tokens.get() / batch_tokens).max(1.0);
-    let productive = (report.accelerator_hours * report.goodput).get();
+    let productive = productive.get();
     let traffic = Traffic {
         per_instance: offer.accelerator_count,
         instances,

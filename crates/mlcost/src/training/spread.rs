@@ -1,14 +1,13 @@
 //! How far published training runs land from the default MFU: the spread a training estimate's
 //! range takes for its defaulted MFU.
 //!
-//! Why every published run, not only the trend's residuals? The trend is fitted on a few large
-//! runs; the runs users compare against (smaller clusters, other teams, tuned benchmarks) stray
-//! further, mostly on the efficient side. So each published run of the validation table, and each
-//! run the trend is fitted on, is estimated with the defaults a user would get, and its published
-//! hours set against the estimate's: the efficiency it reached over the default's, failures
-//! included for a whole run. A run the trend is fitted on is set against the trend fitted without
-//! it (`mfu::leave_one_out_factors`), and the validation table scores each run with a spread that
-//! leaves it out, so no run vouches for itself.
+//! Each published run (the engine's list and the validation table's) is estimated with the
+//! defaults a user would get, and its published hours set against the estimate's: the efficiency
+//! it reached over the default's, failures included for a whole run. The default is fitted on
+//! these same runs, so each is set against the fit without it (`calibration::leave_one_out_factor`):
+//! the spread is of out-of-sample errors, not of the fit's residuals, which are narrower. The
+//! validation table scores each run with a spread that leaves it out too, so no run vouches for
+//! itself.
 
 use std::sync::LazyLock;
 
@@ -17,8 +16,9 @@ use crate::catalogue::pricing::PriceBook;
 use crate::catalogue::published::{Figure, published_cases};
 use crate::scenario::Scenario;
 use crate::scenario::resolve::training::resolve_training;
+use crate::training::calibration::leave_one_out_factor;
 use crate::training::estimate;
-use crate::training::mfu::{PUBLISHED_RUNS, leave_one_out_factors, run_id};
+use crate::training::mfu::{PUBLISHED_RUNS, run_id};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
 
@@ -44,16 +44,18 @@ static LANDINGS: LazyLock<Result<Vec<Landing>, Error>> = LazyLock::new(landings)
 fn landings() -> Result<Vec<Landing>, Error> {
     let book = PriceBook::bundled()?;
     let mut landed = Vec::new();
-    for (run, (_, factor)) in PUBLISHED_RUNS.iter().zip(leave_one_out_factors()?) {
+    for run in PUBLISHED_RUNS {
         // Written to price ideal hours (MFU and goodput 1): both left to the defaults here.
         let (hours, generation) = default_hours(&Scenario::from_json(run.scenario)?, book, true)?;
-        let ratio = hours / factor / run.accelerator_hours;
-        landed.push(Landing { id: run_id(run.name), generation, ratio });
+        let id = run_id(run.name);
+        let ratio = hours / leave_one_out_factor(&id)? / run.accelerator_hours;
+        landed.push(Landing { id, generation, ratio });
     }
     for case in published_cases()?.iter().filter(|c| c.figure == Figure::AcceleratorHours) {
         let scenario = Scenario::from_json(&case.scenario.to_string())?;
         let (hours, generation) = default_hours(&scenario, book, false)?;
-        landed.push(Landing { id: case.id.clone(), generation, ratio: hours / case.published });
+        let ratio = hours / leave_one_out_factor(&case.id)? / case.published;
+        landed.push(Landing { id: case.id.clone(), generation, ratio });
     }
     Ok(landed)
 }
