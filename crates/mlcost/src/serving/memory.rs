@@ -143,6 +143,8 @@ pub(super) fn size<'a>(
             .interconnect_bytes_per_second
             .or(accelerator.pcie_bytes_per_second)
             .map(|both_ways| both_ways.get() / 2.0),
+        // Placed on instances by the caller, which knows the offer.
+        crossing: None,
     };
     Ok(Sized {
         replica,

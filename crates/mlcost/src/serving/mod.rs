@@ -25,7 +25,7 @@ mod traffic;
 pub use crate::scenario::resolve::serving::{DEFAULT_PEAK_TO_MEAN, DEFAULT_TARGET_UTILIZATION};
 pub use crate::vocabulary::units::HOURS_PER_MONTH;
 pub use money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
-pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint};
+pub use replica::{ALL_REDUCE_LATENCY_SECONDS, BatchPoint, NETWORK_LATENCY_SECONDS};
 pub use traffic::{
     HourPlan, REPLICA_START_SECONDS, SCALE_DOWN_MINUTES, WEIGHT_LOAD_BYTES_PER_SECOND,
 };
@@ -35,7 +35,7 @@ pub use memory::{MAX_BATCH_WITHOUT_KV_CACHE, MEMORY_UTILIZATION};
 
 use day::{Day, PricedDay, price_the_day};
 use memory::{ReplicaSpec, Sized, largest_batch_meeting, size};
-use replica::Work;
+use replica::{Crossing, Work};
 use traffic::Policy;
 
 /// Default fraction of peak FLOP/s reached on Hopper and every accelerator without serving
@@ -74,6 +74,50 @@ pub const DEFAULT_BANDWIDTH_EFFICIENCY: Sourced<f64> = Sourced {
     source: "llm-analysis's HBM efficiency, reproducing a measured Llama-2-70B on 2×A100 (cli99/llm-analysis)",
     as_of: "2026-11-29",
 };
+
+/// What a note says of a replica that spans instances of `offer`: over which link, what crosses it,
+/// and what it adds to each output token at `batch`; or that the link is not priced.
+fn crossing_note(
+    offer: &crate::catalogue::pricing::Offer,
+    replica: &replica::Replica<'_>,
+    batch: u32,
+) -> String {
+    let spans = format!(
+        "a replica of {} accelerators spans instances of {} ({} each)",
+        replica.tensor_parallel * replica.pipeline,
+        offer.id(),
+        offer.accelerator_count
+    );
+    let (Some(network), Some(crossing)) = (&offer.network, replica.crossing) else {
+        return format!(
+            "{spans}; the catalogue has no network figure for this offer, so the traffic between them is not priced"
+        );
+    };
+    let technology = network.technology.as_deref().map_or(String::new(), |t| format!(" ({t})"));
+    let mut crosses = Vec::new();
+    if crossing.pipeline_hops > 0 {
+        crosses.push(format!(
+            "{} pipeline boundar{} between instances send{} activations across",
+            crossing.pipeline_hops,
+            if crossing.pipeline_hops == 1 { "y" } else { "ies" },
+            if crossing.pipeline_hops == 1 { "s" } else { "" },
+        ));
+    }
+    if crossing.tensor_across {
+        crosses.push(format!(
+            "tensor parallelism of {} is wider than an instance, so its all-reduces cross too (keep it within {})",
+            replica.tensor_parallel, offer.accelerator_count
+        ));
+    }
+    format!(
+        "{spans}, {} in all, over their {:.0} Gbps network{technology}: {}, adding {:.2} ms to each output token at batch {batch} ({:.0} µs a crossing however small, an estimate)",
+        crossing.instances,
+        network.gbps,
+        crosses.join("; "),
+        replica.network_seconds_per_step(batch) * 1e3,
+        NETWORK_LATENCY_SECONDS * 1e6,
+    )
+}
 
 /// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
 /// range.
@@ -131,6 +175,15 @@ pub(crate) fn estimate_with_speedup(
     replica.stage_bandwidth *= speedup;
     let count = f64::from(tp * pp);
     let per_replica = tp * pp;
+    let mut notes = Vec::new();
+    // Priced on an offer, a replica wider than its instances crosses their network.
+    let offer = run.pricing.as_ref().and_then(|p| p.sold);
+    let spans = offer.filter(|o| per_replica > o.accelerator_count);
+    if let Some(offer) = spans {
+        replica.crossing = offer.network.as_ref().and_then(|network| {
+            Crossing::of(tp, pp, offer.accelerator_count, network.bytes_per_second())
+        });
+    }
     let largest = max_concurrent.max(1);
     // Powers of two up to the largest batch, then the largest itself: ascending, each once.
     let mut batches: Vec<u32> = (0..32).map(|p| 1u32 << p).take_while(|b| *b <= largest).collect();
@@ -149,7 +202,7 @@ pub(crate) fn estimate_with_speedup(
     };
     let servable = fits && batch_at_slo > 0;
     let at_slo = |metric: fn(&BatchPoint) -> f64| if servable { metric(&shown) } else { 0.0 };
-    let mut notes = Vec::new();
+    notes.extend(spans.map(|offer| crossing_note(offer, &replica, batch_at_slo.max(1))));
     if batch_at_slo == 0 {
         notes.push("no batch meets the SLO, not even one request at a time: latencies shown are for batch 1".to_owned());
     }

@@ -5,7 +5,10 @@
 //! compute-bound at large. Each phase takes the longer of its compute time and its memory time at
 //! the engine's efficiency, so no estimate can beat the physical roofline. Tensor parallelism adds
 //! two all-reduces per layer over the accelerators' link; pipeline parallelism adds throughput (one
-//! micro-batch per stage in flight) but no speed to a single request.
+//! micro-batch per stage in flight) but no speed to a single request. A replica wider than one
+//! instance crosses the instances' network (`Crossing`): each pipeline boundary between instances
+//! passes its micro-batch's activations over it, and a tensor-parallel group wider than an instance
+//! all-reduces over it. Counted in full: NCCL's sends overlap other stages' work only in part.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +18,53 @@ use crate::vocabulary::units::Milliseconds;
 /// Seconds one all-reduce takes however small: NCCL's small-message latency within an NVLink domain
 /// is on the order of ten microseconds. Estimate.
 pub const ALL_REDUCE_LATENCY_SECONDS: f64 = 10e-6;
+
+/// Seconds a collective or a send between instances takes however small. Estimate, from published
+/// nccl-tests runs: all-reduces of 8 B to 1 KB across InfiniBand nodes took 40–50 µs
+/// (NVIDIA/nccl-tests issue #182), and of 8 KB between two GB10 nodes over 200 Gb/s 30–35 µs
+/// (NVIDIA/dgx-spark-playbooks pull request #103).
+pub const NETWORK_LATENCY_SECONDS: f64 = 40e-6;
+
+/// How a replica that spans instances uses the network between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Crossing {
+    /// Instances one replica spans.
+    pub instances: u32,
+    /// Pipeline-stage boundaries between instances: activations cross each once per micro-batch.
+    pub pipeline_hops: u32,
+    /// Whether the tensor-parallel group itself spans instances, so its all-reduces cross too.
+    pub tensor_across: bool,
+    /// The instance's network, one direction, bytes/s.
+    pub bytes_per_second: f64,
+}
+
+impl Crossing {
+    /// Where a replica of `tensor` × `pipeline` accelerators sits on instances of `per_instance`:
+    /// its tensor-parallel group within one instance where it fits (on the fast link), whole
+    /// pipeline stages per instance. `None` when the replica fits in one instance.
+    pub fn of(
+        tensor: u32,
+        pipeline: u32,
+        per_instance: u32,
+        bytes_per_second: f64,
+    ) -> Option<Self> {
+        let (tensor, pipeline, per_instance) =
+            (tensor.max(1), pipeline.max(1), per_instance.max(1));
+        let accelerators = u64::from(tensor) * u64::from(pipeline);
+        if accelerators <= u64::from(per_instance) {
+            return None;
+        }
+        let instances =
+            u32::try_from(accelerators.div_ceil(u64::from(per_instance))).unwrap_or(u32::MAX);
+        let (pipeline_hops, tensor_across) = if tensor <= per_instance {
+            let stages_per_instance = per_instance / tensor;
+            (pipeline.div_ceil(stages_per_instance) - 1, false)
+        } else {
+            (pipeline - 1, true)
+        };
+        Some(Crossing { instances, pipeline_hops, tensor_across, bytes_per_second })
+    }
+}
 
 /// Latency and throughput of one replica at one batch size.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -59,6 +109,8 @@ pub(super) struct Replica<'a> {
     pub experts: Option<(f64, f64)>,
     /// One direction of the accelerator-to-accelerator link, bytes/s (absent: no link known).
     pub link_bytes_per_second: Option<f64>,
+    /// The network between instances, when the replica spans more than one.
+    pub crossing: Option<Crossing>,
 }
 
 impl Replica<'_> {
@@ -74,17 +126,45 @@ impl Replica<'_> {
     /// Tensor parallelism's cost for `tokens` tokens passing every layer: two all-reduces of their
     /// 16-bit activations per layer (after attention and after the MLP, Megatron-LM's layout), each a
     /// ring moving 2(t−1)/t of the data over one direction of the link, plus a fixed latency.
+    /// A group wider than an instance moves its ring's data over the network, the slower of the
+    /// two links, at the network's latency.
     fn tensor_parallel_seconds(&self, shape: &Shape, tokens: f64) -> f64 {
-        let Some(link) = self.link_bytes_per_second else {
-            return 0.0;
-        };
         let t = self.tensor_parallel;
         if t <= 1.0 {
             return 0.0;
         }
+        let (link, latency) = match (self.crossing, self.link_bytes_per_second) {
+            (Some(c), link) if c.tensor_across => (
+                link.map_or(c.bytes_per_second, |l| l.min(c.bytes_per_second)),
+                NETWORK_LATENCY_SECONDS,
+            ),
+            (_, Some(link)) => (link, ALL_REDUCE_LATENCY_SECONDS),
+            (_, None) => return 0.0,
+        };
         let bytes = tokens * f64::from(shape.hidden_size) * 2.0;
-        2.0 * f64::from(shape.layers)
-            * (ALL_REDUCE_LATENCY_SECONDS + 2.0 * (t - 1.0) / t * bytes / link)
+        2.0 * f64::from(shape.layers) * (latency + 2.0 * (t - 1.0) / t * bytes / link)
+    }
+
+    /// The pipeline boundaries between instances, for `tokens` tokens passing them: each sends
+    /// their 16-bit activations over the network.
+    fn pipeline_crossing_seconds(&self, shape: &Shape, tokens: f64) -> f64 {
+        self.crossing.map_or(0.0, |c| {
+            let bytes = tokens * f64::from(shape.hidden_size) * 2.0;
+            f64::from(c.pipeline_hops) * (NETWORK_LATENCY_SECONDS + bytes / c.bytes_per_second)
+        })
+    }
+
+    /// What the network between instances adds to one decode step at `batch` (0 within one
+    /// instance): the pipeline's crossings, and a tensor-parallel group's all-reduces when the
+    /// group spans instances.
+    pub fn network_seconds_per_step(&self, batch: u32) -> f64 {
+        let Work::Tokens { shape, .. } = &self.work else { return 0.0 };
+        let micro_batch = f64::from(batch.max(1)) / self.pipeline;
+        let tensor = match self.crossing {
+            Some(c) if c.tensor_across => self.tensor_parallel_seconds(shape, micro_batch),
+            _ => 0.0,
+        };
+        self.pipeline_crossing_seconds(shape, micro_batch) + tensor
     }
 
     /// Weight bytes a pass over `tokens` tokens reads: all of a dense model; for a mixture of
@@ -118,7 +198,8 @@ impl Replica<'_> {
                 // One prompt passes the stages one after another: the whole model's FLOPs at one
                 // stage's speed, and alone, a read of the weights its tokens use.
                 let prefill_compute = uncached_input * per_token(input / 2.0) / self.stage_flops
-                    + self.tensor_parallel_seconds(shape, *uncached_input);
+                    + self.tensor_parallel_seconds(shape, *uncached_input)
+                    + self.pipeline_crossing_seconds(shape, *uncached_input);
                 let prefill_alone =
                     prefill_compute.max(self.weights_read(*uncached_input) / self.stage_bandwidth);
                 // One decode step of every sequence: each stage reads its weights once per
@@ -129,7 +210,8 @@ impl Replica<'_> {
                     + b * kv_bytes_per_token * context / self.pipeline;
                 let flops = b * per_token(context) / self.pipeline;
                 let step = (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
-                    + self.tensor_parallel_seconds(shape, micro_batch);
+                    + self.tensor_parallel_seconds(shape, micro_batch)
+                    + self.pipeline_crossing_seconds(shape, micro_batch);
                 // Continuous batching: prompts are prefilled in chunks alongside decode steps, which
                 // read the weights anyway, so per request the replica spends its prefill's compute
                 // (overlapped across stages) plus its share of the steps.

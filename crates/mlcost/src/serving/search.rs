@@ -16,6 +16,7 @@ use crate::vocabulary::terms::Plan;
 use super::default_compute_efficiency;
 use super::memory::{ReplicaSpec, largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing};
+use super::replica::Crossing;
 use super::traffic::{Policy, Schedule};
 use crate::scenario::resolve::serving::{Requests, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
@@ -162,7 +163,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         compute_efficiency: Fraction::new(compute),
                         bandwidth_efficiency: Fraction::new(bandwidth),
                     };
-                    let Ok(sized) =
+                    let Ok(mut sized) =
                         size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)
                     else {
                         continue;
@@ -172,32 +173,56 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                     }
                     let policy = Policy::new(&run.autoscaler, sized.weights, &mut throwaway);
                     throwaway.clear();
-                    let ceiling =
-                        run.max_batch.unwrap_or(u32::MAX).min(sized.max_concurrent.max(1));
-                    let at_slo = largest_batch_meeting(&sized.replica, &run.slo, ceiling);
-                    if at_slo == 0 {
-                        continue;
+                    // The links a replica crosses: none within one instance; a deeper pipeline
+                    // spans instances (a stage each), over each offer's sourced network. An offer
+                    // whose network no source gives is not proposed across instances.
+                    let mut links: Vec<Option<f64>> = Vec::new();
+                    if pp == 1 {
+                        links.push(None);
                     }
-                    // Batch caps: powers of two below what the SLO allows, and that batch itself.
-                    let rungs: Vec<Rung> = (0..32)
-                        .map(|p| 1u32 << p)
-                        .take_while(|b| *b < at_slo)
-                        .chain(std::iter::once(at_slo))
-                        .map(|batch| {
-                            let point = sized.replica.point(batch);
-                            Rung {
-                                batch,
-                                capped: batch < at_slo,
-                                ttft_ms: point.ttft_ms.get(),
-                                tpot_ms: point.tpot_ms.get(),
-                                schedule: Schedule::new(&rates, point.requests_per_second, &policy),
-                            }
-                        })
-                        .filter(|r| r.schedule.unserved_requests_per_day <= 0.0)
-                        .collect();
-                    let per_replica = f64::from(tp) * f64::from(pp);
-                    let mut push =
-                        |offer: Option<usize>, billed: Billed, rung: &Rung, cost: Usd| {
+                    for (offer, count) in &offers {
+                        let network = book.offers[*offer].network.as_ref();
+                        let bytes_per_second = network.map(|n| n.bytes_per_second());
+                        if pp > 1 && *count == tp && !links.contains(&bytes_per_second) {
+                            links.extend(bytes_per_second.map(Some));
+                        }
+                    }
+                    for link in links {
+                        sized.replica.crossing = link.and_then(|bytes_per_second| {
+                            Crossing::of(tp, pp, tp, bytes_per_second)
+                        });
+                        let ceiling =
+                            run.max_batch.unwrap_or(u32::MAX).min(sized.max_concurrent.max(1));
+                        let at_slo = largest_batch_meeting(&sized.replica, &run.slo, ceiling);
+                        if at_slo == 0 {
+                            continue;
+                        }
+                        // Batch caps: powers of two below what the SLO allows, and that batch itself.
+                        let rungs: Vec<Rung> = (0..32)
+                            .map(|p| 1u32 << p)
+                            .take_while(|b| *b < at_slo)
+                            .chain(std::iter::once(at_slo))
+                            .map(|batch| {
+                                let point = sized.replica.point(batch);
+                                Rung {
+                                    batch,
+                                    capped: batch < at_slo,
+                                    ttft_ms: point.ttft_ms.get(),
+                                    tpot_ms: point.tpot_ms.get(),
+                                    schedule: Schedule::new(
+                                        &rates,
+                                        point.requests_per_second,
+                                        &policy,
+                                    ),
+                                }
+                            })
+                            .filter(|r| r.schedule.unserved_requests_per_day <= 0.0)
+                            .collect();
+                        let per_replica = f64::from(tp) * f64::from(pp);
+                        let mut push = |offer: Option<usize>,
+                                        billed: Billed,
+                                        rung: &Rung,
+                                        cost: Usd| {
                             feasible.push(Candidate {
                                 offer,
                                 accelerator: accelerator_index,
@@ -216,73 +241,89 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                     as u32,
                             });
                         };
-                    for rung in &rungs {
-                        // The day against each instance size, shared by the offers of that size
-                        // and every commitment.
-                        let mut baselines: Vec<(u32, BaselineSearch)> = Vec::new();
-                        if typed_here && tp <= 8 {
-                            let price =
-                                serving.price_per_accelerator_hour.unwrap_or(UsdPerHour::new(0.0));
-                            let billing = Billing {
-                                burst: price,
-                                burst_is_committed: false,
-                                baseline: None,
-                                accelerators_per_replica: per_replica,
-                                accelerators_per_instance: 1.0,
-                            };
-                            considered += 1;
-                            push(None, Billed::Plan(None), rung, billing.monthly(&rung.schedule));
-                        }
-                        for ((offer, count), price) in offers.iter().zip(&prices) {
-                            // Tensor parallelism stays within an instance's link.
-                            if tp > *count || (pp > 1 && tp != *count) {
-                                continue;
-                            }
-                            let billing = |burst: UsdPerHour, committed: bool| Billing {
-                                burst,
-                                burst_is_committed: committed,
-                                baseline: None,
-                                accelerators_per_replica: per_replica,
-                                accelerators_per_instance: f64::from(*count),
-                            };
-                            for (plan, p) in Plan::ALL.iter().zip(price) {
-                                let Some(p) = p else { continue };
+                        for rung in &rungs {
+                            // The day against each instance size, shared by the offers of that size
+                            // and every commitment.
+                            let mut baselines: Vec<(u32, BaselineSearch)> = Vec::new();
+                            if typed_here && tp <= 8 && link.is_none() {
+                                let price = serving
+                                    .price_per_accelerator_hour
+                                    .unwrap_or(UsdPerHour::new(0.0));
+                                let billing = Billing {
+                                    burst: price,
+                                    burst_is_committed: false,
+                                    baseline: None,
+                                    accelerators_per_replica: per_replica,
+                                    accelerators_per_instance: 1.0,
+                                };
                                 considered += 1;
-                                let cost = billing(*p, plan.is_committed()).monthly(&rung.schedule);
-                                push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
+                                push(
+                                    None,
+                                    Billed::Plan(None),
+                                    rung,
+                                    billing.monthly(&rung.schedule),
+                                );
                             }
-                            let at = match baselines.iter().position(|(size, _)| size == count) {
-                                Some(at) => at,
-                                None => {
-                                    let search = BaselineSearch::new(
-                                        &rung.schedule,
-                                        &billing(UsdPerHour::new(0.0), false),
-                                    );
-                                    baselines.push((*count, search));
-                                    baselines.len() - 1
+                            for ((offer, count), price) in offers.iter().zip(&prices) {
+                                // Tensor parallelism stays within an instance's link, and a
+                                // pipeline across instances goes over this offer's network.
+                                let network = book.offers[*offer].network.as_ref();
+                                let crosses_over = network.map(|n| n.bytes_per_second());
+                                if tp > *count || (pp > 1 && (tp != *count || crosses_over != link))
+                                {
+                                    continue;
                                 }
-                            };
-                            let baseline = &baselines[at].1;
-                            for burst_plan in [Plan::OnDemand, Plan::Spot] {
-                                let Some(burst) = price[plan_index(burst_plan)] else { continue };
-                                for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
-                                    let Some(committed) = price[plan_index(committed_plan)] else {
+                                let billing = |burst: UsdPerHour, committed: bool| Billing {
+                                    burst,
+                                    burst_is_committed: committed,
+                                    baseline: None,
+                                    accelerators_per_replica: per_replica,
+                                    accelerators_per_instance: f64::from(*count),
+                                };
+                                for (plan, p) in Plan::ALL.iter().zip(price) {
+                                    let Some(p) = p else { continue };
+                                    considered += 1;
+                                    let cost =
+                                        billing(*p, plan.is_committed()).monthly(&rung.schedule);
+                                    push(Some(*offer), Billed::Plan(Some(*plan)), rung, cost);
+                                }
+                                let at = match baselines.iter().position(|(size, _)| size == count)
+                                {
+                                    Some(at) => at,
+                                    None => {
+                                        let search = BaselineSearch::new(
+                                            &rung.schedule,
+                                            &billing(UsdPerHour::new(0.0), false),
+                                        );
+                                        baselines.push((*count, search));
+                                        baselines.len() - 1
+                                    }
+                                };
+                                let baseline = &baselines[at].1;
+                                for burst_plan in [Plan::OnDemand, Plan::Spot] {
+                                    let Some(burst) = price[plan_index(burst_plan)] else {
                                         continue;
                                     };
-                                    considered += 1;
-                                    let (replicas, cost) =
-                                        baseline.best(&billing(burst, false), committed);
-                                    if replicas >= 1.0 {
-                                        push(
-                                            Some(*offer),
-                                            Billed::Mix {
-                                                committed: committed_plan,
-                                                replicas: replicas as u32,
-                                                burst: burst_plan,
-                                            },
-                                            rung,
-                                            cost,
-                                        );
+                                    for committed_plan in [Plan::Reserved1y, Plan::Reserved3y] {
+                                        let Some(committed) = price[plan_index(committed_plan)]
+                                        else {
+                                            continue;
+                                        };
+                                        considered += 1;
+                                        let (replicas, cost) =
+                                            baseline.best(&billing(burst, false), committed);
+                                        if replicas >= 1.0 {
+                                            push(
+                                                Some(*offer),
+                                                Billed::Mix {
+                                                    committed: committed_plan,
+                                                    replicas: replicas as u32,
+                                                    burst: burst_plan,
+                                                },
+                                                rung,
+                                                cost,
+                                            );
+                                        }
                                     }
                                 }
                             }

@@ -1,6 +1,8 @@
 //! The network between instances: a run spanning several instances of its offer pays for the
 //! gradient all-reduce the backward pass cannot hide (and for tensor or pipeline traffic that
-//! crosses), and says so; a run inside one instance, or on a fast fabric, pays nothing.
+//! crosses), and says so; a run inside one instance, or on a fast fabric, pays nothing. A serving
+//! replica wider than an instance pays its pipeline hops and cross-instance all-reduces on every
+//! token, and the advisor proposes one only over a sourced link.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -97,4 +99,87 @@ fn right_sizing_crosses_instances_only_over_a_known_link() {
             );
         }
     }
+}
+
+fn serving(offer: Option<&str>, tensor: u32, pipeline: u32) -> mlcost::ServingReport {
+    let pricing = match offer {
+        Some(offer) => format!(r#""offer": "{offer}", "plan": "on-demand""#),
+        None => r#""price_per_accelerator_hour": 4"#.to_owned(),
+    };
+    let json = format!(
+        r#"{{"model": {{"preset": "llama-3.1-8b"}},
+        "serving": {{"accelerator": "a100-sxm-80gb", "weight_precision": "bf16",
+        "parallelism": {{"tensor": {tensor}, "pipeline": {pipeline}}},
+        "input_tokens": 512, "output_tokens": 256, "requests_per_second": 2, {pricing}}}}}"#
+    );
+    estimate(&Scenario::from_json(&json).unwrap()).unwrap().serving.unwrap()
+}
+
+fn serving_crossing_note(report: &mlcost::ServingReport) -> Option<&String> {
+    report.notes.iter().find(|n| n.contains("spans instances"))
+}
+
+/// A two-stage pipeline on two single-GPU instances of GCP's 24 Gbps Ethernet: every decode step
+/// sends its micro-batch's 16-bit activations (4,096 wide) across once, at the network's latency
+/// and bandwidth. Checked by hand against the same replica priced without an instance.
+#[test]
+fn a_pipeline_across_instances_pays_its_hop_on_every_token() {
+    let crossed = serving(Some("gcp:a2-ultragpu-1g"), 1, 2);
+    let typed = serving(None, 1, 2);
+    let note = serving_crossing_note(&crossed).expect("the replica spans two instances");
+    assert!(note.contains("24 Gbps") && note.contains("1 pipeline boundary"), "{note}");
+    assert!(serving_crossing_note(&typed).is_none(), "a typed price names no instance");
+    // No SLO: both run at the largest batch memory allows, the same on both.
+    assert_eq!(crossed.batch_at_slo, typed.batch_at_slo);
+    let micro_batch = f64::from(crossed.batch_at_slo) / 2.0;
+    let hop = mlcost::serving::NETWORK_LATENCY_SECONDS + micro_batch * 4096.0 * 2.0 / (24e9 / 8.0);
+    let added = (crossed.tpot_ms.get() - typed.tpot_ms.get()) / 1e3;
+    assert!((added / hop - 1.0).abs() < 1e-9, "{added} s against {hop} s");
+    assert!(note.contains(&format!("{:.2} ms", hop * 1e3)), "{note}");
+}
+
+/// Tensor parallelism wider than an instance all-reduces over the network, and an offer whose
+/// network no source gives prices nothing and says so.
+#[test]
+fn a_tensor_group_across_instances_crosses_and_an_unknown_link_is_named() {
+    let crossed = serving(Some("gcp:a2-ultragpu-1g"), 2, 1);
+    let note = serving_crossing_note(&crossed).expect("the replica spans two instances");
+    assert!(note.contains("tensor parallelism of 2 is wider than an instance"), "{note}");
+    let inside = serving(Some("aws:p4de.24xlarge"), 2, 1);
+    assert!(serving_crossing_note(&inside).is_none(), "{:?}", inside.notes);
+    assert!(crossed.tpot_ms.get() > inside.tpot_ms.get() * 1.01);
+
+    let unknown = serving(Some("lambda:gpu_8x_a100_80gb_sxm4"), 8, 2);
+    let note = serving_crossing_note(&unknown).expect("the replica spans two instances");
+    assert!(note.contains("not priced"), "{note}");
+}
+
+/// The advisor's search proposes a pipeline across instances only over a sourced network: never
+/// across two 1×GH200 boxes whose link no source gives (the advisor once proposed exactly that).
+#[test]
+fn the_serving_search_crosses_instances_only_over_a_known_link() {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/serve-llama-3.1-70b.json"
+    ))
+    .unwrap();
+    let scenario = Scenario::from_json(&json).unwrap();
+    let book = mlcost::PriceBook::bundled().unwrap();
+    let serving = scenario.serving.as_ref().unwrap();
+    let search = mlcost::serving::search::search(&scenario.model, serving, book).unwrap();
+    let mut across = 0;
+    for candidate in &search.feasible {
+        let Some(index) = candidate.offer else { continue };
+        let offer = &book.offers[index];
+        if candidate.tensor_parallel * candidate.pipeline_parallel > offer.accelerator_count {
+            across += 1;
+            assert!(
+                offer.network.is_some(),
+                "{} crosses an unknown link: {candidate:?}",
+                offer.id()
+            );
+            assert_eq!(candidate.tensor_parallel, offer.accelerator_count, "{}", offer.id());
+        }
+    }
+    assert!(across > 0, "some candidates span instances over a known link");
 }
