@@ -391,13 +391,18 @@ fn the_engine_imports_only_downward() {
 }
 
 /// Where an estimator may still reject something other than a result out of range, and why.
-const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 5] = [
+const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 6] = [
     ("training::calibration", "Missing", "the bundled published runs the default MFU is fitted on"),
     ("training::spread", "Missing", "the bundled published runs the MFU's spread comes from"),
     (
         "serving::spread",
         "Missing",
         "the bundled published measurements the efficiencies' spread comes from",
+    ),
+    (
+        "serving::calibration",
+        "Missing",
+        "the bundled published measurements the efficiencies are recentred on",
     ),
     ("serving::search", "Malformed", "the optimizer's search takes a raw section, without a load"),
     ("serving::memory", "", "a format the search tries may have no peak on an accelerator"),

@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::pricing::PriceBook;
 pub use crate::catalogue::published::{Figure, PublishedCase, Regime, published_cases};
 use crate::scenario::Scenario;
-use crate::serving::spread::{case_figure, speed_spread};
+use crate::serving::calibration::case_figure;
+use crate::serving::calibration::leave_one_out_factor as serving_factor;
+use crate::serving::spread::speed_spread;
 use crate::training::calibration::leave_one_out_factor;
 use crate::training::mfu::{PUBLISHED_RUNS, run_id};
 use crate::vocabulary::error::{Error, Problem};
@@ -142,14 +144,25 @@ fn score_record(record: &PublishedCase, book: &PriceBook) -> Result<Case, Error>
     let (estimate, range) = figure_of(record, &scenario, &report, book)?
         .ok_or_else(|| Error::new(field("figure"), Problem::Missing))?;
     let accelerator = accelerator_of(&scenario, book)?;
-    // A training case is in the MFU's fit: scored with the fit without it.
-    let fitted = record.figure == Figure::AcceleratorHours;
-    let factor = if fitted { leave_one_out_factor(&record.id)? } else { 1.0 };
-    let note = if fitted {
-        [record.note.as_str(), &left_out_note(factor)].join(" ").trim().to_owned()
+    // Every case is in a default's fit (training: the MFU's; serving: its architecture's speed
+    // factor, unless the scenario gives both efficiencies): scored with the fit without it.
+    let (factor, note) = if record.figure == Figure::AcceleratorHours {
+        let factor = leave_one_out_factor(&record.id)?;
+        (Some(factor), left_out_note(factor))
     } else {
-        record.note.clone()
+        match serving_factor(&record.id)? {
+            // Throughput goes as the speed factor, latency as its inverse; the division below
+            // undoes the fit's factor either way.
+            Some(speed) => {
+                let factor = if record.figure.is_latency() { speed } else { 1.0 / speed };
+                (Some(factor), serving_left_out_note(speed))
+            }
+            None => (None, String::new()),
+        }
     };
+    let fitted = factor.is_some();
+    let factor = factor.unwrap_or(1.0);
+    let note = [record.note.as_str(), &note].join(" ").trim().to_owned();
     Ok(case(
         Head {
             id: record.id.clone(),
@@ -304,6 +317,13 @@ fn score(group: String, members: &[&Case]) -> Score {
 fn left_out_note(factor: f64) -> String {
     format!(
         "The default MFU is fitted on this run with the others: scored with the fit without it, whose MFU here is {factor:.2}× the default's."
+    )
+}
+
+/// What a serving case in the speed factors' fit says of how it is scored.
+fn serving_left_out_note(speed: f64) -> String {
+    format!(
+        "The default efficiencies are recentred on this measurement with the others: scored with the recentring without it, {speed:.2}× as fast as the default's."
     )
 }
 

@@ -23,8 +23,8 @@ pub fn AccuracyPage() -> impl IntoView {
     view! {
         <main class="accuracy">
             <h2>"How accurate is this?"</h2>
-            <p>"Every published measurement mlcost is checked against, estimated as you would write it: the defaults a new scenario gets, nothing taken from the case itself. A default fitted on a case (the MFU, fitted on every training case) is scored with the fit made without it, and each case's range takes each default's published spread without that case. No case is left out for scoring badly."</p>
-            <p>"The error is the estimate over the published figure, minus one. A range is the estimate again with each default it used at the low and high end of the published cases it comes from (their 10th and 90th percentiles), combined as a root sum of squares: it is meant to hold about four published cases in five. The same table prints with "<code>"mlcost validate"</code>"."</p>
+            <p>"Every published measurement mlcost is checked against, estimated as you would write it: the defaults a new scenario gets, nothing taken from the case itself. A default fitted on a case (the MFU, fitted on every training case, and the serving efficiencies, recentred per architecture on every serving case) is scored with the fit made without it, and each case's range takes each default's published spread without that case. No case is left out for scoring badly."</p>
+            <p>"The error is the estimate over the published figure, minus one. A range is the estimate again with each default it used at the low and high end of the published cases it comes from (a span chosen to hold the next published case four times in five), combined as a root sum of squares: it is meant to hold about four published cases in five. The same table prints with "<code>"mlcost validate"</code>"."</p>
             {move || match validation.get() {
                 Ok(v) => view! { <Scores validation=v.clone() /> <CasesChart validation=v.clone() /> <Cases validation=v /> }.into_any(),
                 Err(why) => view! { <p class="field-error">"The validation table could not be read: "{why}</p> }.into_any(),

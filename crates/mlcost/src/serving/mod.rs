@@ -8,10 +8,11 @@
 use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
-use crate::vocabulary::provenance::Sourced;
+use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::units::{Bytes, Fraction};
 use report::{ServingMemory, ServingReport};
 
+pub mod calibration;
 mod day;
 mod memory;
 mod money;
@@ -19,6 +20,7 @@ pub mod ranges;
 mod replica;
 pub mod report;
 pub mod search;
+pub mod speed_fitted;
 pub mod spread;
 mod traffic;
 
@@ -59,12 +61,44 @@ pub const DEFAULT_COMPUTE_EFFICIENCY_AMPERE: Sourced<f64> = Sourced {
     as_of: "2026-11-29",
 };
 
-/// The calibrated compute efficiency for an accelerator's generation.
-pub fn default_compute_efficiency(accelerator: &Accelerator) -> Sourced<f64> {
+/// The calibrated compute efficiency for an accelerator's generation, before its architecture's
+/// factor (`default_efficiencies`).
+pub fn calibrated_compute_efficiency(accelerator: &Accelerator) -> Sourced<f64> {
     match Generation::of(accelerator) {
         Generation::Ampere => DEFAULT_COMPUTE_EFFICIENCY_AMPERE,
         Generation::Hopper => DEFAULT_COMPUTE_EFFICIENCY,
     }
+}
+
+/// The default engine efficiencies on an accelerator: the calibrated ones times its
+/// architecture's speed factor (`calibration`: the median speed of published measurements on it
+/// against them), the bandwidth's at most 1. Each with the sentence saying where it comes from.
+pub fn default_efficiencies(accelerator: &Accelerator) -> [(f64, String); 2] {
+    let architecture = accelerator.architecture.as_str();
+    let fitted = speed_fitted::ARCHITECTURES.iter().find(|(name, _, _)| *name == architecture);
+    let (factor, measured) = match fitted {
+        Some((_, factor, count)) => {
+            (*factor, format!("{count} published measurements on {architecture}"))
+        }
+        None => (
+            speed_fitted::POOLED.0,
+            format!(
+                "all {} published measurements (too few on {architecture})",
+                speed_fitted::POOLED.1
+            ),
+        ),
+    };
+    let compute = calibrated_compute_efficiency(accelerator);
+    let of = |calibrated: Sourced<f64>, cap: f64| {
+        (
+            (calibrated.value * factor).min(cap),
+            format!(
+                "{} ({}), times {factor:.2}: the median speed of {measured} against it (mlcost validate)",
+                calibrated.source, calibrated.as_of
+            ),
+        )
+    };
+    [of(compute, 1.0), of(DEFAULT_BANDWIDTH_EFFICIENCY, 1.0)]
 }
 
 /// Default fraction of memory bandwidth reached: llm-analysis's value, with which it reproduces a
@@ -135,22 +169,30 @@ pub(crate) fn estimate_with_speedup(
     let run = &resolved;
     let accelerator = run.accelerator;
     let mut assumptions = Vec::with_capacity(run.assumptions.len() + 3);
-    let compute_efficiency = match run.compute_efficiency {
-        Some(e) => e,
-        None => {
-            let default = default_compute_efficiency(accelerator);
-            assumptions.push(default.assumed("serving.engine_efficiency.compute"));
-            Fraction::new(default.value)
-        }
-    };
-    let bandwidth_efficiency = match run.bandwidth_efficiency {
-        Some(e) => e,
-        None => {
-            assumptions
-                .push(DEFAULT_BANDWIDTH_EFFICIENCY.assumed("serving.engine_efficiency.bandwidth"));
-            Fraction::new(DEFAULT_BANDWIDTH_EFFICIENCY.value)
-        }
-    };
+    let [compute_default, bandwidth_default] =
+        match (run.compute_efficiency, run.bandwidth_efficiency) {
+            (Some(_), Some(_)) => [(0.0, String::new()), (0.0, String::new())],
+            _ => default_efficiencies(accelerator),
+        };
+    let mut defaulted =
+        |given: Option<Fraction>, field: &'static str, (value, source): (f64, String)| {
+            given.unwrap_or_else(|| {
+                assumptions.push(Assumption {
+                    field: field.into(),
+                    value,
+                    source: source.into(),
+                    as_of: None,
+                });
+                Fraction::new(value)
+            })
+        };
+    let compute_efficiency =
+        defaulted(run.compute_efficiency, "serving.engine_efficiency.compute", compute_default);
+    let bandwidth_efficiency = defaulted(
+        run.bandwidth_efficiency,
+        "serving.engine_efficiency.bandwidth",
+        bandwidth_default,
+    );
     let (tp, pp) = (run.tensor, run.pipeline);
     let spec = ReplicaSpec {
         accelerator,

@@ -13,7 +13,7 @@ use crate::scenario::model::Model;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::Plan;
 
-use super::default_compute_efficiency;
+use super::default_efficiencies;
 use super::memory::{ReplicaSpec, largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing};
 use super::replica::Crossing;
@@ -137,9 +137,9 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
         } else {
             EngineEfficiency::default()
         };
-        let compute =
-            efficiency.compute.unwrap_or_else(|| default_compute_efficiency(accelerator).value);
-        let bandwidth = efficiency.bandwidth.unwrap_or(super::DEFAULT_BANDWIDTH_EFFICIENCY.value);
+        let [(compute, _), (bandwidth, _)] = default_efficiencies(accelerator);
+        let compute = efficiency.compute.unwrap_or(compute);
+        let bandwidth = efficiency.bandwidth.unwrap_or(bandwidth);
         for &format in &formats {
             let kv = serving.kv_cache_precision.unwrap_or(if format.bytes() >= 1.0 {
                 format

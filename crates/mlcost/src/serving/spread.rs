@@ -6,16 +6,19 @@
 //! which of the two roofs it was nearer. So each case gives one speed ratio (published throughput
 //! over the estimate's, or the estimate's latency over the published one), and the range moves
 //! both efficiencies by it, as the advisor's measured speed-ups do (`estimate_with_speedup`).
+//!
+//! The defaults are recentred on these same measurements (`calibration`), so each is set against
+//! the recentring without it: the spread is of out-of-sample speeds.
 
 use std::sync::LazyLock;
 
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::PriceBook;
-use crate::catalogue::published::{Figure, PublishedCase, published_cases};
+use crate::catalogue::published::{Figure, published_cases};
 use crate::scenario::Scenario;
 use crate::scenario::resolve::serving::resolve_serving;
+use crate::serving::calibration::{case_figure, leave_one_out_factor};
 use crate::serving::estimate;
-use crate::serving::report::ServingReport;
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
 
@@ -54,37 +57,11 @@ fn landings() -> Result<Vec<Landing>, Error> {
             } else {
                 case.published / estimated
             };
+            let speed = speed / leave_one_out_factor(&case.id)?.unwrap_or(1.0);
             landed.push(Landing { id: case.id.clone(), architecture, speed });
         }
     }
     Ok(landed)
-}
-
-/// A serving case's figure in the estimate of its scenario, in the unit its source publishes.
-pub fn case_figure(
-    case: &PublishedCase,
-    scenario: &Scenario,
-    report: &ServingReport,
-) -> Option<f64> {
-    let section = scenario.serving.as_ref()?;
-    let (input, output) = (section.input_tokens?, section.output_tokens?);
-    let replicas = case.replicas.unwrap_or(1.0);
-    let at_batch = || report.latency_vs_batch.iter().find(|p| Some(p.batch) == case.batch);
-    Some(match case.figure {
-        Figure::AcceleratorHours => return None,
-        Figure::MaxOutputTokensPerSecond => {
-            report.max_output_tokens_per_second_per_replica * replicas
-        }
-        Figure::MaxTotalTokensPerSecond => {
-            report.max_requests_per_second_per_replica * (input + output) * replicas
-        }
-        Figure::E2eMsAtBatch => {
-            let point = at_batch()?;
-            point.ttft_ms.get() + (output - 1.0).max(0.0) * point.tpot_ms.get()
-        }
-        Figure::TtftMsAtBatch => at_batch()?.ttft_ms.get(),
-        Figure::TpotMsAtBatch => at_batch()?.tpot_ms.get(),
-    })
 }
 
 /// How far published measurements on the accelerator's generation land from the default

@@ -1,5 +1,6 @@
 //! How sure a figure is. Each input the scenario left to a default has a published low and high
-//! (the 10th and 90th percentiles of the published cases it comes from); the figure is computed
+//! (a span of the published cases it comes from that holds about four new cases in five); the
+//! figure is computed
 //! again with each such input at its low and at its high, one at a time, and the swings combine
 //! into the figure's range. A figure whose inputs are all given has no range.
 //!
@@ -50,8 +51,8 @@ impl Sensitivity {
     }
 }
 
-/// The percentile each side of a published spread sits at: the 10th and 90th, so an input's span
-/// alone covers about four published cases in five.
+/// The share of new cases each side of a published spread may leave out: a tenth, so an input's
+/// span alone holds about four cases in five.
 pub const SPREAD_QUANTILE: f64 = 0.1;
 
 /// Cases a group needs before its own spread is used rather than every group's pooled.
@@ -60,9 +61,9 @@ pub const CASES_FOR_OWN_SPREAD: usize = 8;
 /// How far published cases land from a default, as multipliers of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PublishedSpan {
-    /// The 10th percentile, at most 1: the default always lies in its own span.
+    /// The low end, at most 1: the default always lies in its own span.
     pub low: f64,
-    /// The 90th percentile, at least 1.
+    /// The high end, at least 1.
     pub high: f64,
     pub cases: usize,
     /// Whether the group had too few cases of its own, so every group's were used.
@@ -72,6 +73,13 @@ pub struct PublishedSpan {
 /// The span of `ratios` (each case's ratio to the default, and whether it is of the group asked
 /// about): the group's own when it has `CASES_FOR_OWN_SPREAD`, else every case's. Ratios that are
 /// not finite and positive are left out.
+///
+/// Why the k-th lowest and k-th highest case, not the 10th and 90th percentiles? The span is to
+/// hold the next case, one not among those it is drawn from (the validation table scores every
+/// case that way). Of n cases, the k-th lowest and k-th highest hold a new case from the same
+/// spread with probability (n + 1 − 2k)/(n + 1), whatever that spread's shape: with k the largest
+/// keeping that at 1 − 2·`SPREAD_QUANTILE` or more, four in five. The 10th and 90th percentiles of
+/// ten cases hold the next one only about two times in three.
 pub fn published_span(ratios: impl Iterator<Item = (bool, f64)> + Clone) -> PublishedSpan {
     let valid = |r: &f64| r.is_finite() && *r > 0.0;
     let mut own: Vec<f64> =
@@ -81,12 +89,20 @@ pub fn published_span(ratios: impl Iterator<Item = (bool, f64)> + Clone) -> Publ
         own = ratios.map(|(_, r)| r).filter(valid).collect();
     }
     own.sort_by(f64::total_cmp);
-    PublishedSpan {
-        low: quantile(&own, SPREAD_QUANTILE).unwrap_or(1.0).min(1.0),
-        high: quantile(&own, 1.0 - SPREAD_QUANTILE).unwrap_or(1.0).max(1.0),
-        cases: own.len(),
-        pooled,
-    }
+    let n = own.len();
+    let k = prediction_rank(n);
+    let (low, high) = match n {
+        0 => (1.0, 1.0),
+        _ => (own[k - 1], own[n - k]),
+    };
+    PublishedSpan { low: low.min(1.0), high: high.max(1.0), cases: n, pooled }
+}
+
+/// The rank k (1 for the lowest) of a span's ends among `n` sorted cases: the largest with
+/// (n + 1 − 2k)/(n + 1) ≥ 1 − 2·`SPREAD_QUANTILE`, and at least 1 (the extremes).
+pub fn prediction_rank(n: usize) -> usize {
+    let k = ((n + 1) as f64 * SPREAD_QUANTILE).floor() as usize;
+    k.clamp(1, n.div_ceil(2).max(1))
 }
 
 /// The step by which a given input is moved to show how much it matters (a what-if, not a claim
@@ -146,6 +162,24 @@ mod tests {
         // A zero figure is combined plainly.
         let zero = combine(0.0, &[(0.0, 3.0), (-4.0, 0.0)]).unwrap_or(one);
         assert_eq!((zero.low, zero.high), (-4.0, 3.0));
+    }
+
+    #[test]
+    fn a_span_is_the_prediction_interval_of_its_cases() {
+        // Nine cases: the lowest and highest, which hold a tenth case 8 times in 10.
+        let nine = (1..=9).map(|i| (true, f64::from(i) / 5.0));
+        let span = published_span(nine);
+        assert!((span.low - 0.2).abs() < 1e-15 && (span.high - 1.8).abs() < 1e-15, "{span:?}");
+        assert_eq!(span.cases, 9);
+        // Nineteen: the 2nd lowest and 2nd highest, (20 − 4)/20.
+        assert_eq!(prediction_rank(19), 2);
+        assert_eq!(prediction_rank(66), 6);
+        // Never past the middle, never below the extremes.
+        assert_eq!(prediction_rank(1), 1);
+        assert_eq!(prediction_rank(0), 1);
+        // The default always lies within its own span.
+        let above = published_span([(true, 1.2), (true, 1.5)].into_iter().cycle().take(10));
+        assert!((above.low - 1.0).abs() < 1e-15);
     }
 
     #[test]

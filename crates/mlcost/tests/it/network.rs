@@ -158,12 +158,11 @@ fn a_tensor_group_across_instances_crosses_and_an_unknown_link_is_named() {
 /// across two 1×GH200 boxes whose link no source gives (the advisor once proposed exactly that).
 #[test]
 fn the_serving_search_crosses_instances_only_over_a_known_link() {
-    let json = std::fs::read_to_string(concat!(
+    let json = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/serve-llama-3.1-70b.json"
-    ))
-    .unwrap();
-    let scenario = Scenario::from_json(&json).unwrap();
+    ));
+    let scenario = Scenario::from_json(json).unwrap();
     let book = mlcost::PriceBook::bundled().unwrap();
     let serving = scenario.serving.as_ref().unwrap();
     let search = mlcost::serving::search::search(&scenario.model, serving, book).unwrap();

@@ -194,15 +194,17 @@ pub fn resolve_serving<'a>(
     })
 }
 
-/// The peak a replica computes at with weights in `format`: FP8 weights run FP8 matrix
-/// multiplications where the hardware has them; narrower formats are weight-only quantization,
-/// computed in 16-bit.
+/// The peak a replica computes at with weights in `format`: FP8 and FP4 weights run FP8 and FP4
+/// matrix multiplications where the hardware has them (FP4: Blackwell's NVFP4, which TensorRT-LLM's
+/// FP4 checkpoints use for weights and activations); elsewhere, and for INT8 and INT4,
+/// quantization is weight-only, computed in 16-bit.
 pub fn serving_peak(
     accelerator: &Accelerator,
     format: StoragePrecision,
 ) -> Result<FlopsPerSecond, Error> {
     match format {
         StoragePrecision::Fp8 => accelerator.dense.fp8.or(accelerator.dense.sixteen_bit()),
+        StoragePrecision::Fp4 => accelerator.dense.fp4.or(accelerator.dense.sixteen_bit()),
         StoragePrecision::Fp32 => accelerator.dense.tf32.or(accelerator.dense.fp32),
         _ => accelerator.dense.sixteen_bit(),
     }
