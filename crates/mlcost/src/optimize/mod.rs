@@ -180,14 +180,14 @@ pub fn optimize(
             end_usd: cost,
         });
     }
-    if let Some(spread) = training_spread(&base) {
-        for rec in advice.recommendations.iter_mut() {
-            // The wider side: a saving smaller than how far the cost may stray either way.
-            if rec.section == Section::Training
-                && rec.saving_percent / 100.0 < spread.0.max(spread.1)
-            {
-                rec.why.push_str(&smaller_than_uncertainty(rec.saving_percent, spread));
-            }
+    let spreads =
+        [(Section::Training, training_spread(&base)), (Section::Serving, serving_spread(&base))];
+    for rec in advice.recommendations.iter_mut() {
+        let spread = spreads.iter().find(|(section, _)| *section == rec.section);
+        let Some(&(section, Some(spread))) = spread else { continue };
+        // The wider side: a saving smaller than how far the cost may stray either way.
+        if rec.saving_percent / 100.0 < spread.0.max(spread.1) {
+            rec.why.push_str(&smaller_than_uncertainty(section, rec.saving_percent, spread));
         }
     }
     advice.recommendations.sort_by(|a, b| {
@@ -215,15 +215,36 @@ fn training_spread(base: &Report) -> Option<(f64, f64)> {
     (total > 0.0).then(|| (1.0 - range.low.get() / total, range.high.get() / total - 1.0))
 }
 
+/// How far the serving monthly cost may be from its estimate, below and above, as fractions of it:
+/// `None` when every input was given or nothing is priced.
+fn serving_spread(base: &Report) -> Option<(f64, f64)> {
+    let serving = base.serving.as_ref()?;
+    let monthly = serving.monthly_cost_usd?.get();
+    let range = serving.ranges.as_ref()?.monthly_cost_usd?;
+    (monthly > 0.0).then(|| (1.0 - range.low.get() / monthly, range.high.get() / monthly - 1.0))
+}
+
 /// Why a saving smaller than the estimate's own uncertainty may still hold, and when it may not.
-fn smaller_than_uncertainty(saving_percent: f64, (below, above): (f64, f64)) -> String {
+fn smaller_than_uncertainty(
+    section: Section,
+    saving_percent: f64,
+    (below, above): (f64, f64),
+) -> String {
     let side = |fraction: f64, way: &str| {
         (fraction >= 0.005).then(|| format!("{:.0}% {way}", fraction * 100.0))
     };
     let sides: Vec<String> =
         [side(below, "lower"), side(above, "higher")].into_iter().flatten().collect();
+    let (shared, moved) = match section {
+        Section::Training => {
+            ("the MFU and failure rate", "other hardware, precision or cluster size")
+        }
+        Section::Serving => {
+            ("the engine's efficiency and the traffic's peaks", "other hardware, format or batch")
+        }
+    };
     format!(
-        "; the saving ({saving_percent:.0}%) is smaller than the uncertainty of the estimate it is taken from (the cost may be up to {}): it holds where that uncertainty is shared, as the MFU and failure rate are when only the plan, region or offer changes, less surely when the change moves them (other hardware, precision or cluster size)",
+        "; the saving ({saving_percent:.0}%) is smaller than the uncertainty of the estimate it is taken from (the cost may be up to {}): it holds where that uncertainty is shared, as {shared} are when only the plan, region or offer changes, less surely when the change moves them ({moved})",
         sides.join(" or ")
     )
 }

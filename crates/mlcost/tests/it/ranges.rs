@@ -162,6 +162,39 @@ fn the_advisor_says_when_a_saving_is_smaller_than_the_uncertainty() {
     }
 }
 
+/// The same for serving: a recommendation saving less than the monthly cost's range may stray
+/// says so (the example's three-year commitment saves about a third of a cost that may be 41%
+/// lower or 52% higher), and one saving more does not.
+#[test]
+fn the_advisor_weighs_serving_savings_against_the_monthly_cost_range() {
+    let json = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/serve-llama-3.1-70b.json"
+    ));
+    let scenario = Scenario::from_json(json).unwrap();
+    let book = mlcost::PriceBook::bundled().unwrap();
+    let ranged = mlcost::estimate_with_ranges(&scenario, book, mlcost::Options::FIGURES).unwrap();
+    let serving = ranged.serving.unwrap();
+    let range = serving.ranges.unwrap().monthly_cost_usd.unwrap();
+    let monthly = serving.monthly_cost_usd.unwrap().get();
+    let stray = (1.0 - range.low.get() / monthly).max(range.high.get() / monthly - 1.0);
+    let advice =
+        mlcost::optimize::optimize(&scenario, book, &mlcost::optimize::Settings::default())
+            .unwrap();
+    let serving_recs: Vec<_> = advice
+        .recommendations
+        .iter()
+        .filter(|r| r.section == mlcost::optimize::Section::Serving)
+        .collect();
+    let small = serving_recs.iter().filter(|r| r.saving_percent / 100.0 < stray).count();
+    assert!(small > 0 && small < serving_recs.len(), "the example needs both kinds");
+    for r in serving_recs {
+        let said = r.why.contains("smaller than the uncertainty");
+        assert_eq!(said, r.saving_percent / 100.0 < stray, "{}: {}", r.title, r.why);
+        assert!(!said || r.why.contains("engine's efficiency"), "{}", r.why);
+    }
+}
+
 /// Serving: the engine efficiencies and the day's peak-to-mean, left to defaults, give the
 /// headline figures a range; given, they give none, and what is given only shows in the list.
 #[test]
