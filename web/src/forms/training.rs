@@ -304,6 +304,20 @@ const ADVANCED: &[FieldSpec] = &[
         initial: "true",
     },
     FieldSpec {
+        path: "training.nodes.accelerators",
+        label: "Accelerators per machine (your price's machines)",
+        hint: "8",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
+        path: "training.nodes.network_gbps",
+        label: "Network between machines (Gbps)",
+        hint: "not priced",
+        kind: Kind::Number,
+        initial: "",
+    },
+    FieldSpec {
         path: "training.reliability.mtbf_hours_per_node",
         label: "MTBF per node (hours)",
         hint: "from Llama 3's failure rate",
@@ -408,7 +422,11 @@ pub static FORM: FormSpec = FormSpec {
         Alternative {
             choice: "pricing",
             value: "price",
-            paths: &["training.price_per_accelerator_hour"],
+            paths: &[
+                "training.price_per_accelerator_hour",
+                "training.nodes.accelerators",
+                "training.nodes.network_gbps",
+            ],
         },
     ],
     supersedes: &[Supersede { filled: "model.hf_config", replaces: &["model.preset"] }],

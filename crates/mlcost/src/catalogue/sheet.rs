@@ -257,9 +257,8 @@ impl PriceBook {
     }
 }
 
-/// The fastest link an instance is sold with today is 3,200 Gbps (eight 400 Gb/s NICs); ten times
-/// that leaves room for what comes next and refuses a figure in the wrong unit.
-const MAX_NETWORK_GBPS: f64 = 32_000.0;
+/// The ceiling on an instance's network (`vocabulary::check::MAX_NETWORK_GBPS`).
+const MAX_NETWORK_GBPS: f64 = crate::vocabulary::check::MAX_NETWORK_GBPS.max;
 
 fn merge_offer(existing: &mut Offer, custom: &Offer) {
     for custom_region in &custom.regions {

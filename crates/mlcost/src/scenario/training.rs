@@ -26,6 +26,22 @@ pub struct Parallelism {
     pub zero_stage: Option<u8>,
 }
 
+/// The machines a typed price runs on, where no offer names them (an owned cluster, a quote):
+/// how many accelerators share one machine (its failures, its fast link) and the network between
+/// machines, over which the run's traffic across them is priced as an offer's would be.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nodes {
+    /// Accelerators per machine; 8 (an HGX-class server) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerators: Option<u32>,
+    /// Gigabits per second per machine (decimal), all its NICs together; absent, the traffic
+    /// between machines is not priced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_gbps: Option<f64>,
+}
+
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,6 +107,10 @@ pub struct Training {
     /// USD per accelerator-hour. Give this, or an `offer` from the price book.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_accelerator_hour: Option<UsdPerHour>,
+    /// The machines a typed price runs on; only with `price_per_accelerator_hour` (an offer's
+    /// instances are the offer's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Nodes>,
     /// A price-book offer id (`aws:p5.48xlarge`); the price is its instance price over its count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
@@ -131,6 +151,7 @@ impl Training {
             mfu: None,
             goodput: None,
             price_per_accelerator_hour: None,
+            nodes: None,
             offer: None,
             plan: None,
             region: None,

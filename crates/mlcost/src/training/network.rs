@@ -129,23 +129,27 @@ pub struct Crossing {
     pub note: String,
 }
 
-/// The traffic of `run` (with `work` at `mfu`) between the instances of its offer, when its
-/// accelerators span more than one; `None` when they fit in one, or no offer says how many an
-/// instance holds.
+/// The traffic of `run` (with `work` at `mfu`) between its machines (its offer's instances, or the
+/// scenario's nodes), when its accelerators span more than one; `None` when they fit in one, or
+/// neither an offer nor the scenario says how many a machine holds.
 pub fn crossing(run: &ResolvedTraining<'_>, work: &Work, mfu: f64) -> Option<Crossing> {
-    let offer = run.sold?;
-    let per_instance = offer.accelerator_count.max(1);
+    let machines = run.machines.as_ref()?;
+    let per_instance = machines.accelerators.max(1);
     if run.accelerator_count <= per_instance {
         return None;
     }
     let instances = run.accelerator_count.div_ceil(per_instance);
-    let spans = format!("the run spans {instances} instances of {per_instance} ({})", offer.id());
-    let Some(network) = &offer.network else {
+    let spans =
+        format!("the run spans {instances} instances of {per_instance} ({})", machines.name);
+    let Some(network) = &machines.network else {
+        let missing = if run.sold.is_some() {
+            "the catalogue has no network figure for this offer"
+        } else {
+            "no network_gbps is given for the nodes"
+        };
         return Some(Crossing {
             added_accelerator_hours: Hours::new(0.0),
-            note: format!(
-                "{spans}; the catalogue has no network figure for this offer, so the traffic between instances is not priced"
-            ),
+            note: format!("{spans}; {missing}, so the traffic between instances is not priced"),
         });
     };
     let (Some(tokens), Some(shape)) = (work.tokens, run.model.shape.as_ref()) else {

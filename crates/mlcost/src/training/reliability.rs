@@ -151,9 +151,10 @@ impl Nodes {
     }
 }
 
-/// Accelerators in one of the run's machines: the offer's, or an HGX-class server's eight.
+/// Accelerators in one of the run's machines: the offer's or the scenario's nodes', or an
+/// HGX-class server's eight.
 pub(crate) fn accelerators_per_node(run: &ResolvedTraining<'_>) -> u32 {
-    run.sold.map_or(DEFAULT_ACCELERATORS_PER_NODE, |offer| offer.accelerator_count.max(1))
+    run.machines.as_ref().map_or(DEFAULT_ACCELERATORS_PER_NODE, |m| m.accelerators.max(1))
 }
 
 /// The run's machines and the goodput the model gives them on the scenario's plan (spot only with

@@ -123,12 +123,15 @@ fn weigh<'a>(
         .max(1.0) as u32,
         (None, None) => MAX_ACCELERATORS,
     };
-    // The machines a user's MTBF describes: the scenario's offer's, or an eight-accelerator node.
+    // The machines a user's MTBF describes: the scenario's offer's or nodes', or an
+    // eight-accelerator node.
     let scenario_node = training
         .offer
         .as_deref()
         .and_then(|id| book.offer(id, "training.offer").ok())
-        .map_or(reliability::DEFAULT_ACCELERATORS_PER_NODE, |o| o.accelerator_count);
+        .map(|o| o.accelerator_count)
+        .or(training.nodes.and_then(|n| n.accelerators))
+        .unwrap_or(reliability::DEFAULT_ACCELERATORS_PER_NODE);
     let reliability_settings = CheckedReliability::check(&training.reliability)?;
     let choices = precisions.iter().flat_map(|p| recompute.iter().map(move |r| (*p, *r)));
     let choices: Vec<(Precision, bool)> = choices.collect();
@@ -150,6 +153,8 @@ fn weigh<'a>(
         variant.precision = precision;
         variant.activation_checkpointing = checkpointing;
         variant.offer = None;
+        // Each offer's own instances and network are priced below, not the scenario's nodes.
+        variant.nodes = None;
         variant.plan = None;
         variant.region = None;
         variant.price_per_accelerator_hour = Some(UsdPerHour::new(1.0));

@@ -182,3 +182,39 @@ fn the_serving_search_crosses_instances_only_over_a_known_link() {
     }
     assert!(across > 0, "some candidates span instances over a known link");
 }
+
+/// A typed price's own nodes are priced as an offer's instances are: two single-GPU nodes at
+/// 24 Gbps add what two of GCP's 24 Gbps single-A100 instances add. With an offer, nodes are
+/// refused, naming the field.
+#[test]
+fn nodes_given_with_a_typed_price_cross_as_an_offer_would() {
+    let (count, batch) = (2u32, 2u32);
+    let offer = training(Some("gcp:a2-ultragpu-1g"), count, batch);
+    let typed = training(None, count, batch);
+    let json = |extra: &str| {
+        format!(
+            r#"{{"model": {{"preset": "llama-3.1-8b"}},
+            "training": {{"tokens": 1e10, "accelerator": "a100-sxm-80gb", "accelerator_count": {count},
+            "precision": "bf16", "mfu": 0.4, "goodput": 1, "global_batch": {batch},
+            "activation_checkpointing": true, {extra}}}}}"#
+        )
+    };
+    let nodes = json(
+        r#""price_per_accelerator_hour": 4, "nodes": {"accelerators": 1, "network_gbps": 24}"#,
+    );
+    let given = estimate(&Scenario::from_json(&nodes).unwrap()).unwrap().training.unwrap();
+    let added =
+        |report: &TrainingReport| report.accelerator_hours.get() - typed.accelerator_hours.get();
+    assert!(added(&offer) > 0.0);
+    assert!((added(&given) / added(&offer) - 1.0).abs() < 1e-9);
+    let note = crossing_note(&given).expect("the run spans the given nodes");
+    assert!(note.contains("the given nodes") && note.contains("24 Gbps"), "{note}");
+
+    let both = json(r#""offer": "gcp:a2-ultragpu-1g", "nodes": {"accelerators": 1}"#);
+    let error = estimate(&Scenario::from_json(&both).unwrap()).unwrap_err();
+    assert_eq!(error.field, "training.nodes");
+    let unpriced = json(r#""price_per_accelerator_hour": 4, "nodes": {"accelerators": 1}"#);
+    let report = estimate(&Scenario::from_json(&unpriced).unwrap()).unwrap().training.unwrap();
+    let note = crossing_note(&report).expect("the run spans the given nodes");
+    assert!(note.contains("no network_gbps is given"), "{note}");
+}

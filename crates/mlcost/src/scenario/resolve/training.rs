@@ -6,12 +6,13 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::hardware::Accelerator;
-use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::catalogue::pricing::{Network, Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
-use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
+use crate::scenario::training::{Nodes, Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{
-    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR, MAX_PUE,
-    MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative, positive,
+    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_NETWORK_GBPS, MAX_PREEMPTIONS_PER_HOUR,
+    MAX_PUE, MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative,
+    positive,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
@@ -182,6 +183,61 @@ pub struct ResolvedStorage<'a> {
     pub region: Option<&'a str>,
 }
 
+/// The machines a run's accelerators sit in: an offer's instances, or the nodes a typed price
+/// gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machines {
+    /// Accelerators per machine: one machine's failures, and its fast link.
+    pub accelerators: u32,
+    /// The network between machines, when a source or the scenario gives it.
+    pub network: Option<Network>,
+    /// How a note names them: the offer's id, or the scenario's nodes.
+    pub name: String,
+}
+
+impl Machines {
+    fn of_offer(offer: &Offer) -> Self {
+        Machines {
+            accelerators: offer.accelerator_count.max(1),
+            network: offer.network.clone(),
+            name: offer.id(),
+        }
+    }
+
+    /// The scenario's nodes, checked; an offer's instances are the offer's, so both together are
+    /// refused.
+    fn of_nodes(nodes: &Nodes, with_offer: bool) -> Result<Self, Error> {
+        if with_offer {
+            return Err(Error::new(
+                "training.nodes",
+                Problem::Malformed(
+                    "give nodes only with a typed price: an offer's instances are the offer's"
+                        .into(),
+                ),
+            ));
+        }
+        let accelerators =
+            positive_count("training.nodes.accelerators", nodes.accelerators.unwrap_or(8))?;
+        at_most("training.nodes.accelerators", f64::from(accelerators), MAX_ACCELERATORS)?;
+        let network = match nodes.network_gbps {
+            None => None,
+            Some(gbps) if !(gbps.is_finite() && gbps > 0.0) => {
+                return Err(Error::new("training.nodes.network_gbps", Problem::MustBePositive));
+            }
+            Some(gbps) => Some(Network {
+                gbps: at_most("training.nodes.network_gbps", gbps, MAX_NETWORK_GBPS)?,
+                technology: None,
+                rdma: None,
+                source: "given (training.nodes.network_gbps)".into(),
+                as_of: String::new(),
+                estimate: false,
+                note: None,
+            }),
+        };
+        Ok(Machines { accelerators, network, name: "the given nodes".into() })
+    }
+}
+
 /// A training section ready to estimate: everything an estimate of it reads, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedTraining<'a> {
@@ -199,6 +255,9 @@ pub struct ResolvedTraining<'a> {
     /// The offer priced, as the report names it, and as the price book sells it.
     pub offer: Option<OfferUsed>,
     pub sold: Option<&'a Offer>,
+    /// The machines the accelerators sit in: the offer's instances or the scenario's nodes;
+    /// absent for a typed price without nodes.
+    pub machines: Option<Machines>,
     pub region: Option<&'a str>,
     /// Given fractions; absent, the estimator's calibrated models supply them.
     pub mfu: Option<Fraction>,
@@ -263,6 +322,11 @@ pub fn resolve_training<'a>(
     }
     .resolve(book)?;
     let (offer, sold) = chosen.unzip();
+    let machines = match (&training.nodes, sold) {
+        (Some(nodes), sold) => Some(Machines::of_nodes(nodes, sold.is_some())?),
+        (None, Some(offer)) => Some(Machines::of_offer(offer)),
+        (None, None) => None,
+    };
     let peak = dense_peak(accelerator, training.precision)?;
     let mfu =
         training.mfu.map(|mfu| fraction("training.mfu", mfu).map(Fraction::new)).transpose()?;
@@ -294,6 +358,7 @@ pub fn resolve_training<'a>(
         price,
         offer,
         sold,
+        machines,
         region: training.region.as_deref(),
         mfu,
         goodput,
