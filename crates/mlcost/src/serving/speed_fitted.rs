@@ -5,12 +5,12 @@
 /// Per architecture: the median speed of its published measurements against the calibrated
 /// efficiencies, and how many there are.
 pub const ARCHITECTURES: &[(&str, f64, usize)] = &[
-    ("ada-lovelace", 0.7555028542367028, 10),
-    ("ampere", 0.8247936248061065, 13),
+    ("ada-lovelace", 0.75458188405556, 10),
+    ("ampere", 0.8130423686907191, 13),
     ("blackwell", 0.7966255407988523, 10),
     ("cdna3", 0.5055824195444781, 10),
-    ("hopper", 1.0396874603819757, 22),
+    ("hopper", 1.0390623991237735, 22),
 ];
 
 /// Every other architecture's: the median over all measurements, and how many.
-pub const POOLED: (f64, usize) = (0.7991832686292577, 66);
+pub const POOLED: (f64, usize) = (0.7801768408042482, 66);

@@ -219,7 +219,9 @@ fn normalised_units_follow_from_the_datasheet() {
         .unwrap();
     let per_gpu = quote.usd_per_hour.get() / 8.0;
     assert!((quote.usd_per_accelerator_hour.get() - per_gpu).abs() < 1e-9);
-    assert!((quote.usd_per_accelerator_memory_gb_hour - per_gpu / 80.0).abs() < 1e-9);
+    // The H100's memory as the driver reports it: 81,559 MiB, not the datasheet's 80 GB.
+    let gb = 81_559.0 * 1_048_576.0 / 1e9;
+    assert!((quote.usd_per_accelerator_memory_gb_hour - per_gpu / gb).abs() < 1e-9);
     assert!((quote.usd_per_memory_tbps_hour - per_gpu / 3.35).abs() < 1e-9);
     let pflops = quote.usd_per_dense_bf16_pflops_hour.unwrap();
     assert!((pflops - per_gpu / 0.9895).abs() < 1e-9);
