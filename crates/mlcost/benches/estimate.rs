@@ -55,6 +55,10 @@ fn examples(c: &mut Criterion) {
     c.bench_function("example/serving", |b| {
         b.iter(|| estimate_with(std::hint::black_box(&serving), book))
     });
+    // The serving page's first render: the figures without ranges and sensitivity.
+    c.bench_function("example/serving_without_ranges", |b| {
+        b.iter(|| estimate_with_options(std::hint::black_box(&serving), book, Options::ALL))
+    });
 }
 
 /// The serving page re-estimates on every keystroke: roofline, the day's schedule, every plan, the

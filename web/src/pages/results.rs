@@ -63,7 +63,7 @@ pub fn key_numbers(rows: Vec<KeyNumber>, extras: Option<Signal<PageExtras>>) -> 
                         view! {
                             <span class="published" id=format!("{}-published", row.id)>
                                 {format!(
-                                    "published: {} ({}); the estimate is {:.0}% {side} it, from defaults fitted to other runs, none taken from this one",
+                                    "published: {} ({}); the estimate is {:.0}% {side} it, with defaults fitted to published runs, this one among them (How accurate is this? scores each without it)",
                                     published.value, published.source, gap.abs()
                                 )}
                             </span>
