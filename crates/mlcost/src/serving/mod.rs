@@ -89,16 +89,16 @@ pub fn default_efficiencies(accelerator: &Accelerator) -> [(f64, String); 2] {
         ),
     };
     let compute = calibrated_compute_efficiency(accelerator);
-    let of = |calibrated: Sourced<f64>, cap: f64| {
+    let of = |calibrated: Sourced<f64>| {
         (
-            (calibrated.value * factor).min(cap),
+            (calibrated.value * factor).min(1.0),
             format!(
                 "{} ({}), times {factor:.2}: the median speed of {measured} against it (mlcost validate)",
                 calibrated.source, calibrated.as_of
             ),
         )
     };
-    [of(compute, 1.0), of(DEFAULT_BANDWIDTH_EFFICIENCY, 1.0)]
+    [of(compute), of(DEFAULT_BANDWIDTH_EFFICIENCY)]
 }
 
 /// Default fraction of memory bandwidth reached: llm-analysis's value, with which it reproduces a

@@ -20,7 +20,7 @@ use crate::scenario::resolve::serving::resolve_serving;
 use crate::serving::calibration::{case_figure, leave_one_out_factor};
 use crate::serving::estimate;
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
+use crate::vocabulary::uncertainty::{PublishedSpan, published_span, span_ends};
 
 /// The default efficiencies times `low` and `high` are the inputs' low and high.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +88,8 @@ pub fn speed_spread(
         high,
         cases,
         source: format!(
-            "10th to 90th percentile of {group} (TensorRT-LLM, vLLM, NIM, MLPerf): they ran {low:.2} to {high:.2} times as fast as the default efficiencies predict (see mlcost validate)"
+            "{} of {group} (TensorRT-LLM, vLLM, NIM, MLPerf; a span that holds four new measurements in five): they ran {low:.2} to {high:.2} times as fast as the default efficiencies predict (see mlcost validate)",
+            span_ends(cases)
         ),
     })
 }

@@ -221,6 +221,18 @@ pub fn default_mfu_ratio(
         / FITTED.at(generation, active_parameters, reference)
 }
 
+/// How far the default MFU of a run may be scaled down and up before it leaves the range of MFU
+/// published runs reached (the fit's bounds, as multiples of this run's default): a range's ends
+/// stay within what has been seen, never an MFU of 99%.
+pub fn published_bounds_ratio(
+    accelerator: &Accelerator,
+    active_parameters: f64,
+    accelerators: f64,
+) -> (f64, f64) {
+    let default = FITTED.at(Generation::of(accelerator), active_parameters, accelerators);
+    (FITTED.mfu_bounds.0 / default, FITTED.mfu_bounds.1 / default)
+}
+
 /// A run's shape as the default needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct RunShape {

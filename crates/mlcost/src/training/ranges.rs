@@ -4,7 +4,7 @@
 
 use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::training::estimate;
-use crate::training::mfu::{FP8_SPEEDUPS, fp8_speedup};
+use crate::training::mfu::{FP8_SPEEDUPS, fp8_speedup, published_bounds_ratio};
 use crate::training::reliability::{
     FAILURES_PER_ACCELERATOR_HOUR, INTERRUPTION_RATES_AS_OF, PUBLISHED_INTERRUPTION_RATES,
     accelerators_per_node,
@@ -72,6 +72,13 @@ pub fn uncertainty(
             }
             source = format!("{source}; and {why}");
         }
+        // Never beyond the MFU published runs reached (at this run's precision and recompute).
+        let (floor, ceiling) = published_bounds_ratio(
+            run.accelerator,
+            run.model.active_parameters.get(),
+            f64::from(run.accelerator_count),
+        );
+        let (low, high) = (low.max(floor.min(1.0)), high.min(ceiling.max(1.0)));
         let values = (mfu * low, (mfu * high).min(1.0));
         moved.push(defaulted("training.mfu", values, both(&set_mfu, values)?, source));
     } else {

@@ -20,7 +20,7 @@ use crate::training::calibration::leave_one_out_factor;
 use crate::training::estimate;
 use crate::training::mfu::{PUBLISHED_RUNS, run_id};
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::uncertainty::{PublishedSpan, published_span};
+use crate::vocabulary::uncertainty::{PublishedSpan, published_span, span_ends};
 
 /// The default MFU times `low` and `high` is the input's low and high.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +102,8 @@ pub fn mfu_spread(accelerator: &Accelerator, leave_out: Option<&str>) -> Result<
         high,
         runs: cases,
         source: format!(
-            "10th to 90th percentile of {group}: they reached {low:.2} to {high:.2} times the default's efficiency (see mlcost validate)"
+            "{} of {group} (a span that holds four new runs in five): they reached {low:.2} to {high:.2} times the default's efficiency (see mlcost validate)",
+            span_ends(cases)
         ),
     })
 }

@@ -98,6 +98,19 @@ pub fn published_span(ratios: impl Iterator<Item = (bool, f64)> + Clone) -> Publ
     PublishedSpan { low: low.min(1.0), high: high.max(1.0), cases: n, pooled }
 }
 
+/// A span's ends among `n` cases in words: "the lowest and highest", "the 3rd lowest and 3rd
+/// highest".
+pub fn span_ends(n: usize) -> String {
+    let k = prediction_rank(n);
+    let ordinal = match k {
+        1 => String::new(),
+        2 => "2nd ".into(),
+        3 => "3rd ".into(),
+        k => format!("{k}th "),
+    };
+    format!("the {ordinal}lowest and {ordinal}highest")
+}
+
 /// The rank k (1 for the lowest) of a span's ends among `n` sorted cases: the largest with
 /// (n + 1 − 2k)/(n + 1) ≥ 1 − 2·`SPREAD_QUANTILE`, and at least 1 (the extremes).
 pub fn prediction_rank(n: usize) -> usize {

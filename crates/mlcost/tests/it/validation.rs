@@ -15,10 +15,10 @@ fn validation() -> Validation {
 /// must hold, as last reported (rounded against the scores: a change that worsens one fails
 /// here, and one that improves it should tighten the figure).
 const HELD: &[(&str, f64, f64, f64)] = &[
-    ("training", 0.12, 0.69, 0.85),
+    ("training", 0.12, 0.69, 0.83),
     ("training, whole run", 0.14, 0.69, 0.78),
-    ("training, steady state", 0.11, 0.44, 0.93),
-    ("training on ampere", 0.14, 0.69, 0.81),
+    ("training, steady state", 0.11, 0.44, 0.90),
+    ("training on ampere", 0.14, 0.69, 0.78),
     ("training on hopper", 0.11, 0.45, 0.90),
     ("serving", 0.191, 0.90, 0.80),
     ("serving, prefill-heavy", 0.21, 0.33, 0.77),
