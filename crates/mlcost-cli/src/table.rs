@@ -266,14 +266,24 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
             ("fits", if s.fits_in_memory { "yes".into() } else { "no".into() }),
             ("max concurrent sequences", s.max_concurrent_sequences.to_string()),
             ("batch meeting the SLO", s.batch_at_slo.to_string()),
+        ]);
+        // With a load, the latencies are the peak hour's: at the batch its load keeps in flight.
+        let (ttft, tpot) = match &s.at_peak {
+            Some(peak) => {
+                rows.push(("batch at the peak hour's load", operating_batch(peak.batch)));
+                ("TTFT at the peak hour", "TPOT at the peak hour")
+            }
+            None => ("TTFT at that batch", "TPOT at that batch"),
+        };
+        rows.extend([
             (
-                "TTFT",
+                ttft,
                 format::within(s.ttft_ms, ranges.and_then(|r| r.ttft_ms), |ms| {
                     format!("{:.1} ms", ms.get())
                 }),
             ),
             (
-                "TPOT",
+                tpot,
                 format::within(s.tpot_ms, ranges.and_then(|r| r.tpot_ms), |ms| {
                     format!("{:.2} ms", ms.get())
                 }),
@@ -826,6 +836,11 @@ pub fn advice_csv(a: &mlcost::optimize::Advice) -> String {
         );
     }
     out.trim_end().to_owned()
+}
+
+/// A replica's mean batch at a load: below one, the share of time a request is in service.
+fn operating_batch(batch: f64) -> String {
+    if batch < 1.0 { format!("{batch:.3} (each request alone)") } else { format!("{batch:.1}") }
 }
 
 #[cfg(test)]

@@ -176,11 +176,22 @@ fn serving_results(
         KeyNumber::new(
             "serving-ttft",
             "Time to first token",
-            format!(
-                "{} at batch {}",
-                format::milliseconds(report.ttft_ms.get()),
-                format::whole(f64::from(report.batch_at_slo.max(1)))
-            ),
+            match &report.at_peak {
+                Some(peak) if peak.batch < 1.0 => format!(
+                    "{} at the peak hour (each request alone)",
+                    format::milliseconds(report.ttft_ms.get())
+                ),
+                Some(peak) => format!(
+                    "{} at the peak hour (batch {})",
+                    format::milliseconds(report.ttft_ms.get()),
+                    format::whole(peak.batch)
+                ),
+                None => format!(
+                    "{} at batch {}",
+                    format::milliseconds(report.ttft_ms.get()),
+                    format::whole(f64::from(report.batch_at_slo.max(1)))
+                ),
+            },
         ),
         KeyNumber::new(
             "serving-tpot",

@@ -16,6 +16,7 @@ pub mod calibration;
 mod day;
 mod memory;
 mod money;
+pub mod operating;
 pub mod ranges;
 mod replica;
 pub mod report;
@@ -35,8 +36,10 @@ pub use traffic::{
 pub use day::COST_CURVE_POINTS;
 pub use memory::{MAX_BATCH_WITHOUT_KV_CACHE, MEMORY_UTILIZATION};
 
+use crate::scenario::resolve::serving::Requests;
 use day::{Day, PricedDay, price_the_day};
 use memory::{ReplicaSpec, Sized, largest_batch_meeting, size};
+use operating::operating_point;
 use replica::{Crossing, Work};
 use traffic::Policy;
 
@@ -257,7 +260,7 @@ pub(crate) fn estimate_with_speedup(
     let kv_total = f64::from(max_concurrent) * per_sequence;
     assumptions.extend(run.assumptions.iter().cloned());
     let policy = Policy::new(&run.autoscaler, weights, &mut assumptions);
-    let day = match (&run.rates, &run.pricing) {
+    let mut day = match (&run.rates, &run.pricing) {
         (Some(rates), Some(pricing)) if servable => price_the_day(Day {
             run,
             rates,
@@ -274,7 +277,55 @@ pub(crate) fn estimate_with_speedup(
         }
         (None, _) => PricedDay::default(),
     };
-    notes.extend(day.notes);
+    notes.extend(std::mem::take(&mut day.notes));
+    // Each hour's operating point at its load per replica; the peak hour's is the report's.
+    let output = match run.requests {
+        Requests::Tokens { output, .. } => output,
+        Requests::Forward { .. } => 1.0,
+    };
+    let ceiling = run.max_batch.map_or(largest, |cap| cap.min(largest));
+    for hour in &mut day.hourly {
+        let per_replica = if hour.replicas > 0 {
+            hour.requests_per_second / f64::from(hour.replicas)
+        } else {
+            0.0
+        };
+        hour.load = Some(operating_point(&replica, per_replica, ceiling, output));
+    }
+    let peak = day
+        .hourly
+        .iter()
+        .fold(None::<&HourPlan>, |best, h| match best {
+            Some(b) if b.requests_per_second >= h.requests_per_second => Some(b),
+            _ => Some(h),
+        })
+        .and_then(|h| h.load);
+    // The replicas are sized by the batch meeting the SLO with prompts aside; at the peak hour's
+    // load the prompts interleaved with decoding can push the latencies past it.
+    if let Some(p) = peak.filter(|p| !p.saturated) {
+        let missed: Vec<String> = [
+            ("first token", p.ttft_ms, run.slo.ttft_ms),
+            ("output token", p.tpot_ms, run.slo.tpot_ms),
+        ]
+        .into_iter()
+        .filter_map(|(what, at, target)| {
+            let target = target?;
+            (at > target)
+                .then(|| format!("{what} {:.1} ms against {:.1} ms", at.get(), target.get()))
+        })
+        .collect();
+        if !missed.is_empty() {
+            notes.push(format!(
+                "at the peak hour's load the latencies miss the SLO ({}): the replicas are sized by the batch meeting it, and other requests' prompts, interleaved with decoding, slow every step; lower the autoscaler's target utilisation",
+                missed.join(", ")
+            ));
+        }
+    }
+    if peak.is_some_and(|p| p.saturated) {
+        notes.push("at the peak hour's load a replica needs more than its largest batch: requests queue without bound (latencies shown are the largest batch's)".into());
+    }
+    let (ttft_ms, tpot_ms) =
+        peak.map_or((shown.ttft_ms, shown.tpot_ms), |p| (p.ttft_ms, p.tpot_ms));
     let ResolvedServing { model, .. } = resolved;
     Ok(ServingReport {
         model: model.name,
@@ -290,8 +341,9 @@ pub(crate) fn estimate_with_speedup(
         },
         fits_in_memory: fits,
         max_concurrent_sequences: max_concurrent,
-        ttft_ms: shown.ttft_ms,
-        tpot_ms: shown.tpot_ms,
+        ttft_ms,
+        tpot_ms,
+        at_peak: peak,
         batch_at_slo,
         max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
         output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),

@@ -180,9 +180,31 @@ impl Replica<'_> {
         }
     }
 
+    /// Seconds of the replica's time one request's prompt takes (its prefill's compute, overlapped
+    /// across pipeline stages): at `rate` requests a second, prefills take `rate` times this share
+    /// of every second, and decode steps the rest. 0 for a model without tokens.
+    pub fn prefill_busy_seconds(&self) -> f64 {
+        let Work::Tokens { shape, active_parameters, input, uncached_input, .. } = &self.work
+        else {
+            return 0.0;
+        };
+        let per_token =
+            2.0 * active_parameters + Self::attention_flops_per_token(shape, input / 2.0);
+        (uncached_input * per_token / self.stage_flops
+            + self.tensor_parallel_seconds(shape, *uncached_input)
+            + self.pipeline_crossing_seconds(shape, *uncached_input))
+            / self.pipeline
+    }
+
     /// Latency and throughput with `batch` requests in flight.
     pub fn point(&self, batch: u32) -> BatchPoint {
-        let b = f64::from(batch.max(1));
+        self.point_at(batch, f64::from(batch.max(1)))
+    }
+
+    /// Latency and throughput with `b` requests in flight on average (at least one: a request
+    /// alone runs as a batch of one), reported as `batch`.
+    pub fn point_at(&self, batch: u32, b: f64) -> BatchPoint {
+        let b = b.max(1.0);
         match &self.work {
             Work::Tokens {
                 shape,

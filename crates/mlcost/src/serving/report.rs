@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::pricing::OfferUsed;
 use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
+use crate::serving::operating::OperatingPoint;
 use crate::serving::replica::BatchPoint;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
@@ -37,9 +38,14 @@ pub struct ServingReport {
     pub fits_in_memory: bool,
     /// Sequences of the request's full length the KV cache holds at once.
     pub max_concurrent_sequences: u32,
-    /// At `batch_at_slo` (batch 1 when no batch meets the SLO).
+    /// With a load: at the peak hour's load (`at_peak`). Without one: at `batch_at_slo`, the
+    /// replica's capacity (batch 1 when no batch meets the SLO).
     pub ttft_ms: Milliseconds,
     pub tpot_ms: Milliseconds,
+    /// The operating point each replica runs at in the peak hour: the batch its load keeps in
+    /// flight and the latencies there (absent without a load).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_peak: Option<OperatingPoint>,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
     pub max_output_tokens_per_second_per_replica: f64,

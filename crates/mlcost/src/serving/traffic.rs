@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::resolve::serving::Autoscaler;
+use crate::serving::operating::OperatingPoint;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Hours, SECONDS_PER_HOUR, ceil_count};
 
@@ -88,6 +89,10 @@ pub struct HourPlan {
     pub replica_hours: Hours,
     /// Requests served over what the serving replicas could serve at the SLO.
     pub utilization: f64,
+    /// Each replica's operating point at this hour's load: its batch and latencies (`batch`,
+    /// `ttft_ms`, `tpot_ms`, `e2e_ms`). Filled by the estimate, not by the search's schedules.
+    #[serde(flatten)]
+    pub load: Option<OperatingPoint>,
 }
 
 /// The replicas each hour's rate needs under the policy: enough to serve it at the target
@@ -159,6 +164,7 @@ impl Schedule {
                 replicas: now.min(f64::from(u32::MAX)) as u32,
                 replica_hours: Hours::new(billed),
                 utilization: if can_serve > 0.0 { (rate / can_serve).min(1.0) } else { 0.0 },
+                load: None,
             });
         }
         Self {

@@ -129,11 +129,16 @@ fn a_pipeline_across_instances_pays_its_hop_on_every_token() {
     let note = serving_crossing_note(&crossed).expect("the replica spans two instances");
     assert!(note.contains("24 Gbps") && note.contains("1 pipeline boundary"), "{note}");
     assert!(serving_crossing_note(&typed).is_none(), "a typed price names no instance");
-    // No SLO: both run at the largest batch memory allows, the same on both.
+    // No SLO: the capacity is the largest batch memory allows, the same on both; compared there.
     assert_eq!(crossed.batch_at_slo, typed.batch_at_slo);
+    let at_capacity = |report: &mlcost::ServingReport| {
+        let point = *report.latency_vs_batch.last().unwrap();
+        assert_eq!(point.batch, report.batch_at_slo);
+        point.tpot_ms.get()
+    };
     let micro_batch = f64::from(crossed.batch_at_slo) / 2.0;
     let hop = mlcost::serving::NETWORK_LATENCY_SECONDS + micro_batch * 4096.0 * 2.0 / (24e9 / 8.0);
-    let added = (crossed.tpot_ms.get() - typed.tpot_ms.get()) / 1e3;
+    let added = (at_capacity(&crossed) - at_capacity(&typed)) / 1e3;
     assert!((added / hop - 1.0).abs() < 1e-9, "{added} s against {hop} s");
     assert!(note.contains(&format!("{:.2} ms", hop * 1e3)), "{note}");
 }

@@ -475,3 +475,81 @@ fn the_cost_curve_spans_today_and_crosses_the_api_at_its_break_even() {
     // More traffic never costs less.
     assert!(curve.windows(2).all(|w| w[1].monthly_cost_usd >= w[0].monthly_cost_usd), "{curve:?}");
 }
+
+/// The operating point (issue 16's example): Llama 3.1 8B in FP8 on one H100, 128 tokens in and
+/// out, one request every 100 s. Each request runs alone, so the latencies are batch one's (about
+/// 2.5 ms a token), not those of the 4,000-sequence batch the replica could hold.
+#[test]
+fn at_a_trickle_each_request_runs_alone_at_batch_one_latency() {
+    let report = serving(
+        r#"{"preset": "llama-3.1-8b"}"#,
+        r#"{"accelerator": "h100-sxm", "weight_precision": "fp8", "input_tokens": 128,
+            "output_tokens": 128, "requests_per_second": 0.01, "price_per_accelerator_hour": 3}"#,
+    );
+    let alone = report.latency_vs_batch[0];
+    assert_eq!(alone.batch, 1);
+    assert!(within(report.tpot_ms.get(), alone.tpot_ms.get(), 0.02), "{:?}", report.at_peak);
+    assert!(within(report.ttft_ms.get(), alone.ttft_ms.get(), 0.02));
+    assert!((2.0..3.0).contains(&report.tpot_ms.get()), "{}", report.tpot_ms.get());
+    let peak = report.at_peak.unwrap();
+    // Little's law on the point's own figures: requests in flight = rate × time in the system.
+    assert!(within(peak.batch, 0.01 * peak.e2e_ms.get() / 1e3, 1e-9), "{peak:?}");
+    assert!(report.batch_at_slo > 1000, "the capacity stays: {}", report.batch_at_slo);
+}
+
+/// As the load per replica rises to the replica's maximum throughput, the operating batch rises to
+/// the largest batch and the throughput it implies (batch over time in the system, Little's law)
+/// meets the load: within 5% of the analytic maximum just below it, and past it the point says the
+/// queue grows without bound.
+#[test]
+fn the_operating_point_climbs_to_the_analytic_maximum_and_no_further() {
+    let at = |rate: f64| {
+        serving(
+            r#"{"preset": "llama-3.1-8b"}"#,
+            &format!(
+                r#"{{"accelerator": "h100-sxm", "weight_precision": "fp8", "input_tokens": 1000,
+                    "output_tokens": 300, "requests_per_second": {rate},
+                    "autoscaling": {{"max_replicas": 1}}, "price_per_accelerator_hour": 3}}"#
+            ),
+        )
+    };
+    let maximum = at(1.0).max_requests_per_second_per_replica;
+    let mut last = (0.0, 0.0);
+    for share in [0.05, 0.25, 0.5, 0.75, 0.9, 0.99] {
+        let report = at(maximum * share);
+        let peak = report.at_peak.unwrap();
+        assert!(!peak.saturated, "{share}: {peak:?}");
+        assert!(peak.batch > last.0 && peak.tpot_ms.get() > last.1, "{share}: {peak:?}");
+        last = (peak.batch, peak.tpot_ms.get());
+        let served = peak.batch / (peak.e2e_ms.get() / 1e3);
+        assert!(
+            within(served, maximum * share, 0.02),
+            "{share}: {served} against {}",
+            maximum * share
+        );
+        if share > 0.98 {
+            assert!(within(served, maximum, 0.05));
+            assert!(peak.batch <= f64::from(report.max_concurrent_sequences));
+        }
+    }
+    let beyond = at(maximum * 1.05);
+    assert!(beyond.at_peak.unwrap().saturated);
+    assert!(beyond.notes.iter().any(|n| n.contains("queue without bound")), "{:?}", beyond.notes);
+}
+
+/// Replicas are sized by the batch meeting the SLO with prompts aside; at 95% of that capacity,
+/// long prompts interleaved with decoding stretch every step past a 15 ms target, and the report
+/// says so rather than showing a latency it does not meet.
+#[test]
+fn a_peak_that_misses_the_slo_says_so() {
+    let report = serving(
+        r#"{"preset": "llama-3.1-8b"}"#,
+        r#"{"accelerator": "h100-sxm", "weight_precision": "fp8", "input_tokens": 4000,
+            "output_tokens": 200, "slo": {"tpot_ms": 15}, "requests_per_second": 20,
+            "autoscaling": {"target_utilization": 0.95}, "price_per_accelerator_hour": 3}"#,
+    );
+    let capacity = report.latency_vs_batch.iter().find(|p| p.batch == report.batch_at_slo);
+    assert!(capacity.is_none_or(|p| p.tpot_ms.get() <= 15.0));
+    assert!(report.tpot_ms.get() > 15.0, "{}", report.tpot_ms.get());
+    assert!(report.notes.iter().any(|n| n.contains("miss the SLO")), "{:?}", report.notes);
+}
