@@ -2,7 +2,10 @@
 //! the figures of each offer's network (its citation is the CLI's), and without the records'
 //! `note` fields — reviewers' provenance remarks the CLI shows and the web app does not,
 //! which would otherwise be a tenth of the page's download — nor the files' `description`s, written
-//! for people reading the files. Sources and dates always stay.
+//! for people reading the files. Dates always stay; so do the sources of everything the app shows
+//! (offers, storage, APIs). Without the `citations` feature (the app's first render), the hardware
+//! table's and the model presets' sources go too: the first render shows neither, and its second
+//! module, which builds with the feature, has them all.
 
 use std::path::Path;
 
@@ -21,6 +24,7 @@ fn main() {
     let data = Path::new(&manifest).join("../../pricing-data");
     let out = std::env::var("OUT_DIR").unwrap_or_default();
     let browser = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
+    let citations = std::env::var_os("CARGO_FEATURE_CITATIONS").is_some();
     for file in FILES {
         let path = data.join(file);
         println!("cargo::rerun-if-changed={}", path.display());
@@ -33,6 +37,9 @@ fn main() {
                 if browser {
                     drop_notes(&mut value);
                     keep_network_figures(&mut value);
+                    if !citations && UNSHOWN_CITATIONS.contains(&file) {
+                        blank_sources(&mut value);
+                    }
                     if let Some(file) = value.as_object_mut() {
                         file.remove("description");
                     }
@@ -57,6 +64,23 @@ fn keep_network_figures(value: &mut serde_json::Value) {
         if let Some(network) = offer.get_mut("network").and_then(|n| n.as_object_mut()) {
             network.retain(|key, _| key == "gbps" || key == "technology");
         }
+    }
+}
+
+/// The files whose records' `source` the first render never shows.
+const UNSHOWN_CITATIONS: [&str; 2] = ["accelerators.json", "models.json"];
+
+/// Each record's `source` emptied (the field stays: the types require it).
+fn blank_sources(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(source) = map.get_mut("source").filter(|s| s.is_string()) {
+                *source = serde_json::Value::String(String::new());
+            }
+            map.values_mut().for_each(blank_sources);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(blank_sources),
+        _ => {}
     }
 }
 
