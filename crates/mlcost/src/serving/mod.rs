@@ -21,6 +21,7 @@ pub mod ranges;
 mod replica;
 pub mod report;
 pub mod search;
+pub mod simulate;
 pub mod speed_fitted;
 pub mod spread;
 mod traffic;
@@ -156,6 +157,90 @@ fn crossing_note(
     )
 }
 
+/// One replica of `run` sized at these efficiencies; priced on an offer, a replica wider than its
+/// instances crosses their network.
+fn replica_of<'r>(
+    run: &'r ResolvedServing<'_>,
+    compute_efficiency: Fraction,
+    bandwidth_efficiency: Fraction,
+) -> Result<Sized<'r>, Error> {
+    let (tp, pp) = (run.tensor, run.pipeline);
+    let spec = ReplicaSpec {
+        accelerator: run.accelerator,
+        weight_format: run.weight_format,
+        kv_format: run.kv_format,
+        tensor: tp,
+        pipeline: pp,
+        compute_efficiency,
+        bandwidth_efficiency,
+    };
+    let mut sized = size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)?;
+    let offer = run.pricing.as_ref().and_then(|p| p.sold);
+    if let Some(offer) = offer.filter(|o| tp * pp > o.accelerator_count) {
+        sized.replica.crossing = offer.network.as_ref().and_then(|network| {
+            Crossing::of(tp, pp, offer.accelerator_count, network.bytes_per_second())
+        });
+    }
+    Ok(sized)
+}
+
+/// Tokens one continuous-batching step computes, by vLLM's OpenAI server's defaults
+/// (`EngineArgs.get_batch_defaults`): 8,192 on accelerators of 70 GiB or more other than the A100
+/// (for which a larger budget lowered throughput, vLLM pull request #17885), 2,048 on the rest.
+pub fn default_token_budget(accelerator: &Accelerator) -> u32 {
+    let large = accelerator.memory_bytes.get() >= 70.0 * 1_073_741_824.0;
+    if large && accelerator.chip != "ga100" { 8192 } else { 2048 }
+}
+
+/// The traffic a simulation of one replica runs: arrivals, lengths' spread, the seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Traffic {
+    pub seed: u64,
+    /// Requests a second at the replica.
+    pub rate: f64,
+    pub seconds: f64,
+    /// Squared coefficient of variation of the gaps between arrivals (1: Poisson).
+    pub burstiness: f64,
+    /// The prompts' and outputs' standard deviation over their mean (0: the scenario's lengths).
+    pub input_spread: f64,
+    pub output_spread: f64,
+}
+
+/// Simulates one replica of a resolved serving section under `traffic` (see `simulate`): the
+/// scenario's request lengths as means, its efficiencies or the defaults, the largest batch and
+/// KV cache memory allows (capped by `max_batch`), and vLLM's token budget a step.
+pub fn simulate_replica(
+    run: &ResolvedServing<'_>,
+    traffic: &Traffic,
+) -> Result<simulate::Simulation, Error> {
+    let [(compute, _), (bandwidth, _)] = default_efficiencies(run.accelerator);
+    let compute = run.compute_efficiency.unwrap_or(Fraction::new(compute));
+    let bandwidth = run.bandwidth_efficiency.unwrap_or(Fraction::new(bandwidth));
+    let sized = replica_of(run, compute, bandwidth)?;
+    let (input, output) = match run.requests {
+        Requests::Tokens { input, output } => (input, output),
+        Requests::Forward { .. } => (1.0, 1.0),
+    };
+    let largest = sized.max_concurrent.max(1);
+    let kv_tokens = if sized.kv_per_token > 0.0 {
+        ((sized.usable - sized.weights) / sized.kv_per_token).max(0.0)
+    } else {
+        f64::from(largest) * (input + output)
+    };
+    let settings = simulate::Settings {
+        seed: traffic.seed,
+        rate: traffic.rate,
+        seconds: traffic.seconds,
+        burstiness: traffic.burstiness,
+        input: simulate::Lengths { mean: input, spread: traffic.input_spread },
+        output: simulate::Lengths { mean: output, spread: traffic.output_spread },
+        token_budget: default_token_budget(run.accelerator),
+        max_batch: run.max_batch.map_or(largest, |cap| cap.min(largest)),
+        kv_capacity_tokens: kv_tokens,
+    };
+    Ok(simulate::simulate(&sized.replica, &settings))
+}
+
 /// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
 /// range.
 pub fn estimate(resolved: ResolvedServing<'_>) -> Result<ServingReport, Error> {
@@ -197,15 +282,6 @@ pub(crate) fn estimate_with_speedup(
         bandwidth_default,
     );
     let (tp, pp) = (run.tensor, run.pipeline);
-    let spec = ReplicaSpec {
-        accelerator,
-        weight_format: run.weight_format,
-        kv_format: run.kv_format,
-        tensor: tp,
-        pipeline: pp,
-        compute_efficiency,
-        bandwidth_efficiency,
-    };
     let Sized {
         mut replica,
         fits,
@@ -215,20 +291,14 @@ pub(crate) fn estimate_with_speedup(
         per_sequence,
         capacity,
         usable,
-    } = size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)?;
+    } = replica_of(run, compute_efficiency, bandwidth_efficiency)?;
     replica.stage_flops *= speedup;
     replica.stage_bandwidth *= speedup;
     let count = f64::from(tp * pp);
     let per_replica = tp * pp;
     let mut notes = Vec::new();
-    // Priced on an offer, a replica wider than its instances crosses their network.
-    let offer = run.pricing.as_ref().and_then(|p| p.sold);
-    let spans = offer.filter(|o| per_replica > o.accelerator_count);
-    if let Some(offer) = spans {
-        replica.crossing = offer.network.as_ref().and_then(|network| {
-            Crossing::of(tp, pp, offer.accelerator_count, network.bytes_per_second())
-        });
-    }
+    let spans =
+        run.pricing.as_ref().and_then(|p| p.sold).filter(|o| per_replica > o.accelerator_count);
     let largest = max_concurrent.max(1);
     // Powers of two up to the largest batch, then the largest itself: ascending, each once.
     let mut batches: Vec<u32> = (0..32).map(|p| 1u32 << p).take_while(|b| *b <= largest).collect();

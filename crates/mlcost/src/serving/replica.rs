@@ -173,7 +173,8 @@ impl Replica<'_> {
     fn weights_read(&self, tokens: f64) -> f64 {
         match self.experts {
             Some((expert_bytes, share)) => {
-                let hit = 1.0 - (1.0 - share).powf(tokens.max(1.0));
+                // libm's: the same bits on every platform (see `simulate`).
+                let hit = 1.0 - libm::pow(1.0 - share, tokens.max(1.0));
                 self.weights - expert_bytes * (1.0 - hit)
             }
             None => self.weights,
@@ -194,6 +195,46 @@ impl Replica<'_> {
             + self.tensor_parallel_seconds(shape, *uncached_input)
             + self.pipeline_crossing_seconds(shape, *uncached_input))
             / self.pipeline
+    }
+
+    /// One continuous-batching step: `decode` sequences each generating a token while reading
+    /// `context` tokens of KV cache in all, and `prefill` prompt tokens computed alongside (a
+    /// chunk). The decodes are timed as `point_at` times a step; the chunk's compute is added to
+    /// them, as the roofline's capacity adds each prompt's compute to the decode steps, so a
+    /// simulation saturates where the capacity says. (A chunk's compute can hide under a
+    /// memory-bound decode; the engines that mix them gain some of that back.)
+    pub fn step_seconds(&self, decode: f64, context: f64, prefill: f64) -> f64 {
+        let Work::Tokens { shape, active_parameters, kv_bytes_per_token, input, .. } = &self.work
+        else {
+            return 0.0;
+        };
+        let per_token =
+            |at: f64| 2.0 * active_parameters + Self::attention_flops_per_token(shape, at);
+        let decoding = if decode > 0.0 {
+            let micro_batch = decode / self.pipeline;
+            let bytes =
+                self.weights_read(micro_batch) + context * kv_bytes_per_token / self.pipeline;
+            let flops = decode * per_token(context / decode) / self.pipeline;
+            (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
+                + self.tensor_parallel_seconds(shape, micro_batch)
+                + self.pipeline_crossing_seconds(shape, micro_batch)
+        } else {
+            0.0
+        };
+        let prefilling = if prefill > 0.0 {
+            let compute = prefill * per_token(input / 2.0) / self.stage_flops
+                + self.tensor_parallel_seconds(shape, prefill)
+                + self.pipeline_crossing_seconds(shape, prefill);
+            // Alone, a chunk still reads the weights it uses.
+            if decode > 0.0 {
+                compute
+            } else {
+                compute.max(self.weights_read(prefill) / self.stage_bandwidth)
+            }
+        } else {
+            0.0
+        };
+        decoding + prefilling
     }
 
     /// Latency and throughput with `batch` requests in flight.

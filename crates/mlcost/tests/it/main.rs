@@ -14,5 +14,6 @@ mod optimize;
 mod ranges;
 mod schedule;
 mod serving;
+mod simulate;
 mod utilization;
 mod validation;
