@@ -48,12 +48,14 @@ pub struct Settings {
     pub kv_capacity_tokens: f64,
 }
 
-/// The 50th, 90th and 99th percentiles of a latency, in milliseconds.
+/// The 50th, 90th and 99th percentiles of a latency and its mean, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Percentiles {
     pub p50: f64,
     pub p90: f64,
     pub p99: f64,
+    /// What benchmarks most often publish.
+    pub mean: f64,
 }
 
 /// One sample of the replica's state over time.
@@ -379,5 +381,6 @@ fn percentiles(values: &mut [f64]) -> Percentiles {
         let rank = (q * values.len() as f64).ceil().max(1.0) as usize;
         values[rank.min(values.len()) - 1]
     };
-    Percentiles { p50: at(0.5), p90: at(0.9), p99: at(0.99) }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    Percentiles { p50: at(0.5), p90: at(0.9), p99: at(0.99), mean }
 }

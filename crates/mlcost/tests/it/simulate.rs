@@ -82,3 +82,44 @@ fn a_seed_gives_the_same_run_everywhere() {
 }
 
 const EXPECTED: (u64, u64, u64) = (12_162, 4_680_672_784_776_192_967, 4_634_791_473_006_333_181);
+
+/// Published latencies at a request rate, against the simulation at the same rate (mean over the
+/// run; fixed lengths, Poisson arrivals, 1,200 requests). NVIDIA's TensorRT-LLM performance
+/// overview (docs/source/performance/perf-overview.md at commit 258c7540, the Triton
+/// tensorrtllm_backend table, 467 tokens in and 256 out at 2 requests a second): Llama-3.1-8B on one
+/// H100 TTFT 23 ms and inter-token latency 8 ms, on one H200 an ITL of 6 ms; Llama-3.1-70B on four
+/// H100 (TP4) TTFT 62 ms and ITL 21 ms. Measured: TTFT +3% on both; ITL −33% (8B, H100), −38%
+/// (8B, H200), −32% (70B): at two requests a second the batch is a few sequences, where each step's
+/// fixed costs in the engine (scheduling, sampling, kernel launches), which the roofline leaves
+/// out, weigh most. Held within ±40%.
+#[test]
+fn latencies_at_a_published_request_rate() {
+    let cases = [
+        ("llama-3.1-8b", "h100-sxm", 1, "ttft", 23.0),
+        ("llama-3.1-8b", "h100-sxm", 1, "itl", 8.0),
+        ("llama-3.1-8b", "h200-sxm", 1, "itl", 6.0),
+        ("llama-3.1-70b", "h100-sxm", 4, "ttft", 62.0),
+        ("llama-3.1-70b", "h100-sxm", 4, "itl", 21.0),
+    ];
+    let mut report = Vec::new();
+    for (preset, accelerator, tensor, metric, published) in cases {
+        let json = format!(
+            r#"{{"model": {{"preset": "{preset}"}},
+            "serving": {{"accelerator": "{accelerator}", "parallelism": {{"tensor": {tensor}}},
+            "weight_precision": "bf16", "input_tokens": 467, "output_tokens": 256}}}}"#
+        );
+        let scenario = Scenario::from_json(&json).unwrap();
+        let book = PriceBook::bundled().unwrap();
+        let serving = scenario.serving.as_ref().unwrap();
+        let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+        let s = simulate_replica(&resolved, &traffic(2.0, 600.0)).unwrap();
+        let simulated = if metric == "ttft" { s.ttft_ms.mean } else { s.tpot_ms.mean };
+        let error = simulated / published - 1.0;
+        report.push(format!(
+            "{preset} {accelerator} {metric}: {simulated:.1} ms against {published} ({:+.0}%)",
+            error * 100.0
+        ));
+        assert!(error.abs() <= 0.40, "{report:#?}");
+    }
+    eprintln!("{report:#?}");
+}
