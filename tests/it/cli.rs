@@ -56,6 +56,16 @@ fn serving_json_has_the_contract_keys() {
     assert!(serving["by_plan"]["on-demand"]["monthly_cost_usd"].is_number(), "{serving}");
     let api = &serving["api_comparison"][0];
     assert!(api["monthly_cost_usd"].is_number() && api["break_even_requests_per_day"].is_number());
+    // Issue 16's contract: each hour's operating point, and the peak hour simulated.
+    let hour = &serving["hourly"][12];
+    for key in ["batch", "ttft_ms", "tpot_ms", "e2e_ms"] {
+        assert!(hour[key].is_number(), "serving.hourly[].{key} missing in {hour}");
+    }
+    for figure in ["ttft_ms", "tpot_ms", "e2e_ms"] {
+        let p = &serving["latency"][figure];
+        let at = |q: &str| p[q].as_f64().unwrap_or(f64::NAN);
+        assert!(at("p50") > 0.0 && at("p50") <= at("p90") && at("p90") <= at("p99"), "{p}");
+    }
 }
 
 #[test]

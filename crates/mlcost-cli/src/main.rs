@@ -214,7 +214,7 @@ fn read_scenario(file: &str) -> Result<Scenario, Failure> {
 }
 
 fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
-    let report = mlcost::estimate_with(&read_scenario(file)?, book)
+    let report = mlcost::estimate_with_latency(&read_scenario(file)?, book)
         .map_err(|e| Failure::Input(e.to_string()))?;
     match format {
         // A report is plain numbers and strings; serialising it cannot fail.

@@ -288,6 +288,19 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
                     format!("{:.2} ms", ms.get())
                 }),
             ),
+        ]);
+        // The peak hour simulated request by request: what an SLO percentile is checked against.
+        if let Some(latency) = &s.latency {
+            let three = |p: &mlcost::serving::simulate::Percentiles, digits: usize| {
+                format!("{:.digits$} / {:.digits$} / {:.digits$} ms", p.p50, p.p90, p.p99)
+            };
+            rows.extend([
+                ("TTFT p50/p90/p99, simulated", three(&latency.ttft_ms, 1)),
+                ("TPOT p50/p90/p99, simulated", three(&latency.tpot_ms, 2)),
+                ("request p50/p90/p99, simulated", three(&latency.e2e_ms, 0)),
+            ]);
+        }
+        rows.extend([
             (
                 "output tokens/s at the SLO",
                 format::grouped(s.output_tokens_per_second_per_replica_at_slo),

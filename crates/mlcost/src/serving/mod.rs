@@ -414,6 +414,7 @@ pub(crate) fn estimate_with_speedup(
         ttft_ms,
         tpot_ms,
         at_peak: peak,
+        latency: None,
         batch_at_slo,
         max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
         output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),

@@ -9,6 +9,7 @@ use crate::catalogue::pricing::OfferUsed;
 use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 use crate::serving::operating::OperatingPoint;
 use crate::serving::replica::BatchPoint;
+use crate::serving::simulate::Percentiles;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::uncertainty::{Range, Sensitivity};
@@ -46,6 +47,11 @@ pub struct ServingReport {
     /// flight and the latencies there (absent without a load).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_peak: Option<OperatingPoint>,
+    /// The peak hour simulated request by request on one replica: percentiles of TTFT, TPOT and
+    /// end-to-end latency (`estimate_with_latency`; absent from other estimates and without a
+    /// load).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
     pub max_output_tokens_per_second_per_replica: f64,
@@ -133,4 +139,19 @@ pub struct ServingRanges {
     pub cost_per_million_output_tokens_usd: Option<Range<Usd>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_input_tokens_usd: Option<Range<Usd>>,
+}
+
+/// Latency percentiles from a request-level simulation of the peak hour on one replica.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub ttft_ms: Percentiles,
+    pub tpot_ms: Percentiles,
+    pub e2e_ms: Percentiles,
+    /// Requests a second at the replica, seconds simulated, and the seed.
+    pub requests_per_second: f64,
+    pub seconds: f64,
+    pub seed: u64,
+    pub requests: u64,
+    /// Times a sequence was preempted for lack of KV cache.
+    pub preemptions: u64,
 }
