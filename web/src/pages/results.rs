@@ -167,10 +167,10 @@ fn how(id: &str) -> Option<&'static str> {
             "Requests served ÷ what the billed replica-hours could serve at the targets."
         }
         "serving-ttft" => {
-            "One prompt's prefill (its FLOPs at the efficiency-scaled peak, or one read of the weights, whichever is longer) plus one decode step."
+            "At the peak hour's load, the batch it keeps in flight (arrival rate × time in the system); without a load, the largest batch meeting the targets. One prompt's prefill (its FLOPs at the efficiency-scaled peak, or one read of the weights, whichever is longer) plus one decode step at that batch."
         }
         "serving-tpot" => {
-            "One decode step at this batch: the longer of reading the weights and KV cache at the scaled bandwidth and its FLOPs at the scaled peak, plus tensor-parallel all-reduces."
+            "One decode step at the same batch (the longer of reading the weights and KV cache at the scaled bandwidth and its FLOPs at the scaled peak, plus tensor-parallel all-reduces), stretched by the share of the replica other requests' prompts take."
         }
         "serving-throughput" => {
             "At the largest batch meeting the targets: each request costs its prefill compute plus its share of the decode steps."
