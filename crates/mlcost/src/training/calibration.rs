@@ -163,11 +163,22 @@ pub fn fit(points: &[RunPoint]) -> Option<MfuModel> {
     })
 }
 
-/// For every published run, by id: the MFU a fit without it predicts for it over what the fit of
-/// every run predicts. Hours go as one over MFU, so a run's estimate scored leave-one-out is its
-/// default estimate over this factor.
-pub fn leave_one_out_factors() -> Result<&'static [(String, f64)], Error> {
-    static FACTORS: LazyLock<Result<Vec<(String, f64)>, Error>> = LazyLock::new(|| {
+/// A published run against the fit made without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    pub id: String,
+    pub generation: Generation,
+    /// The MFU the fit without it predicts for it over what the fit of every run predicts. Hours
+    /// go as one over MFU, so its estimate scored leave-one-out is its default estimate over this.
+    pub factor: f64,
+    /// The MFU it reached over what the fit without it predicts: how far it lands from a default
+    /// that never saw it (the MFU's published spread is made of these).
+    pub landing: f64,
+}
+
+/// Every published run against the fit without it, computed once per program.
+pub fn leave_one_out_factors() -> Result<&'static [LeftOut], Error> {
+    static FACTORS: LazyLock<Result<Vec<LeftOut>, Error>> = LazyLock::new(|| {
         let points = run_points()?;
         let all = fit(points).ok_or_else(|| Error::new("training.mfu", Problem::Missing))?;
         points
@@ -184,9 +195,13 @@ pub fn leave_one_out_factors() -> Result<&'static [(String, f64)], Error> {
                     fit(&others).ok_or_else(|| Error::new("training.mfu", Problem::Missing))?;
                 let size = 10f64.powf(point.log10_active_parameters);
                 let count = 10f64.powf(point.log10_accelerators);
-                let ratio = without.at(point.generation, size, count)
-                    / all.at(point.generation, size, count);
-                Ok((point.id.clone(), ratio))
+                let predicted = without.at(point.generation, size, count);
+                Ok(LeftOut {
+                    id: point.id.clone(),
+                    generation: point.generation,
+                    factor: predicted / all.at(point.generation, size, count),
+                    landing: point.mfu / predicted,
+                })
             })
             .collect()
     });
@@ -195,7 +210,7 @@ pub fn leave_one_out_factors() -> Result<&'static [(String, f64)], Error> {
 
 /// A run's leave-one-out factor (1 for a case the fit does not use).
 pub fn leave_one_out_factor(id: &str) -> Result<f64, Error> {
-    Ok(leave_one_out_factors()?.iter().find(|(run, _)| run == id).map_or(1.0, |(_, f)| *f))
+    Ok(leave_one_out_factors()?.iter().find(|run| run.id == id).map_or(1.0, |run| run.factor))
 }
 
 /// The source of `mfu_fitted.rs` for a fit and the chips its runs were measured on.

@@ -2,6 +2,11 @@
 
 use crate::vocabulary::error::{Error, Problem};
 
+/// `value` if it is not zero: a count of accelerators, sequences or stages.
+pub(crate) fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
+    if value == 0 { Err(Error::new(field, Problem::MustBePositive)) } else { Ok(value) }
+}
+
 /// A finite number > 0.
 pub(crate) fn positive(field: &str, value: f64) -> Result<f64, Error> {
     if !value.is_finite() {

@@ -91,18 +91,7 @@ fn the_default_mfu_is_the_fit_of_every_published_run() {
     use mlcost::training::calibration::{fit, fitted_source, run_points};
     let points = run_points().unwrap();
     let written = fitted_source(&fit(points).unwrap(), points);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/training/mfu_fitted.rs");
-    if std::env::var_os("MLCOST_BLESS").is_some() {
-        std::fs::write(&path, &written).unwrap();
-        return;
-    }
-    let current = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        current == written,
-        "{} is not the fit of the published runs: run `MLCOST_BLESS=1 cargo test -p mlcost --test it \
-         the_default_mfu_is_the_fit` and review the diff.\nExpected:\n{written}",
-        path.display()
-    );
+    is_written_in("src/training/mfu_fitted.rs", &written, "the_default_mfu_is_the_fit");
 }
 
 /// The serving efficiencies' factors per architecture (`src/serving/speed_fitted.rs`) are the fit
@@ -113,16 +102,23 @@ fn the_default_mfu_is_the_fit_of_every_published_run() {
 fn the_serving_speed_factors_are_the_fit() {
     use mlcost::serving::calibration::{fit, fitted_source, speed_points};
     let written = fitted_source(&fit(speed_points().unwrap()));
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/serving/speed_fitted.rs");
+    is_written_in("src/serving/speed_fitted.rs", &written, "the_serving_speed_factors");
+}
+
+/// Whether the engine's file at `path` holds `written` (a fit's coefficients); with
+/// `MLCOST_BLESS=1` it is written anew instead. `test` names the test to run to do so.
+#[cfg(not(target_arch = "wasm32"))]
+fn is_written_in(path: &str, written: &str, test: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("MLCOST_BLESS").is_some() {
-        std::fs::write(&path, &written).unwrap();
+        std::fs::write(&path, written).unwrap();
         return;
     }
     let current = std::fs::read_to_string(&path).unwrap();
     assert!(
         current == written,
-        "{} is not the fit of the published measurements: run `MLCOST_BLESS=1 cargo test -p mlcost \
-         --test it the_serving_speed_factors` and review the diff.\nExpected:\n{written}",
+        "{} is not the fit of the published cases: run `MLCOST_BLESS=1 cargo test -p mlcost --test it \
+         {test}` and review the diff.\nExpected:\n{written}",
         path.display()
     );
 }

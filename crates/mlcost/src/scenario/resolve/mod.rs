@@ -11,6 +11,7 @@
 //! calibrated models of their own (MFU, goodput, a serving engine's efficiency) stay with the
 //! estimator that calibrates them: the resolved form says only whether the user gave one.
 
+pub mod machines;
 pub mod serving;
 pub mod training;
 

@@ -6,13 +6,14 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::hardware::Accelerator;
-use crate::catalogue::pricing::{Network, Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
-use crate::scenario::training::{Nodes, Reliability, StorageSettings, StorageTier, Training};
+use crate::scenario::resolve::machines::Machines;
+use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{
-    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_NETWORK_GBPS, MAX_PREEMPTIONS_PER_HOUR,
-    MAX_PUE, MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative,
-    positive,
+    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR, MAX_PUE,
+    MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative, positive,
+    positive_count,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
@@ -181,61 +182,6 @@ pub struct ResolvedStorage<'a> {
     /// The provider and region storing the data; the compute offer's when absent.
     pub provider: Option<&'a str>,
     pub region: Option<&'a str>,
-}
-
-/// The machines a run's accelerators sit in: an offer's instances, or the nodes a typed price
-/// gives.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Machines {
-    /// Accelerators per machine: one machine's failures, and its fast link.
-    pub accelerators: u32,
-    /// The network between machines, when a source or the scenario gives it.
-    pub network: Option<Network>,
-    /// How a note names them: the offer's id, or the scenario's nodes.
-    pub name: String,
-}
-
-impl Machines {
-    fn of_offer(offer: &Offer) -> Self {
-        Machines {
-            accelerators: offer.accelerator_count.max(1),
-            network: offer.network.clone(),
-            name: offer.id(),
-        }
-    }
-
-    /// The scenario's nodes, checked; an offer's instances are the offer's, so both together are
-    /// refused.
-    fn of_nodes(nodes: &Nodes, with_offer: bool) -> Result<Self, Error> {
-        if with_offer {
-            return Err(Error::new(
-                "training.nodes",
-                Problem::Malformed(
-                    "give nodes only with a typed price: an offer's instances are the offer's"
-                        .into(),
-                ),
-            ));
-        }
-        let accelerators =
-            positive_count("training.nodes.accelerators", nodes.accelerators.unwrap_or(8))?;
-        at_most("training.nodes.accelerators", f64::from(accelerators), MAX_ACCELERATORS)?;
-        let network = match nodes.network_gbps {
-            None => None,
-            Some(gbps) if !(gbps.is_finite() && gbps > 0.0) => {
-                return Err(Error::new("training.nodes.network_gbps", Problem::MustBePositive));
-            }
-            Some(gbps) => Some(Network {
-                gbps: at_most("training.nodes.network_gbps", gbps, MAX_NETWORK_GBPS)?,
-                technology: None,
-                rdma: None,
-                source: "given (training.nodes.network_gbps)".into(),
-                as_of: String::new(),
-                estimate: false,
-                note: None,
-            }),
-        };
-        Ok(Machines { accelerators, network, name: "the given nodes".into() })
-    }
 }
 
 /// A training section ready to estimate: everything an estimate of it reads, checked.
@@ -546,10 +492,6 @@ fn global_batch(global: u32, micro_batch: u32, layout: Layout) -> Result<u32, Er
         ));
     }
     Ok(global)
-}
-
-fn positive_count(field: &str, value: u32) -> Result<u32, Error> {
-    if value == 0 { Err(Error::new(field, Problem::MustBePositive)) } else { Ok(value) }
 }
 
 /// The accelerator's dense peak at the run's precision.
