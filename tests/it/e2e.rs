@@ -334,6 +334,49 @@ async fn serving_page_prices_the_example_and_follows_the_daily_volume() {
     browser.close().await;
 }
 
+/// The first render cannot simulate: a percentile target is met by the second module's sizing,
+/// handed back, and the page's figures are the engine's with the simulation, to the dollar.
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn percentile_targets_are_sized_by_the_second_modules_simulation() {
+    let scenario = mlcost::Scenario::from_json(
+        r#"{"model": {"preset": "deepseek-v3"},
+        "serving": {"accelerator": "h200-sxm", "parallelism": {"tensor": 8},
+        "weight_precision": "fp8", "input_tokens": 1000, "output_tokens": 300,
+        "daily_requests": 2e6, "shape": "diurnal", "peak_to_mean": 2,
+        "slo": {"ttft_ms": 1000, "tpot_ms": 50, "ttft_p99_ms": 300},
+        "offer": "azure:standard_nd96isr_h200_v5", "plan": "on-demand"}}"#,
+    )
+    .expect("the scenario reads");
+    let book = mlcost::PriceBook::bundled().expect("the bundled book");
+    let engine = mlcost::estimate_with(&scenario, book).expect("it estimates").serving.unwrap();
+    assert!(engine.percentile_sizing.is_some(), "the target binds");
+    let browser = Browser::start_at(&format!(
+        "/?page=serving#s={}",
+        mlcost::scenario::share::encode(&scenario)
+    ))
+    .await;
+    let page = &browser.client;
+    let notes = poll(
+        || async {
+            let notes = text_of(page, "section[aria-label='Serving estimate'] .notes").await;
+            let pending = text_of(page, "#serving-percentiles-pending").await;
+            (pending.is_empty() && notes.contains("the percentile targets limit a replica"))
+                .then_some(notes)
+        },
+        "the percentile sizing",
+    )
+    .await;
+    assert!(notes.contains("first token p99"), "{notes}");
+    let monthly = text_of(page, "#serving-monthly-cost").await;
+    let expected = mlcost::format::usd(engine.monthly_cost_usd.expect("priced"));
+    assert!(monthly.starts_with(&expected), "{monthly} against the engine's {expected}");
+    open_advanced(page).await;
+    wait_for_value(page, "serving.slo.ttft_p99_ms", "300").await;
+    browser.screenshot("serving-percentiles-1280").await;
+    browser.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn serving_bad_input_shows_by_the_field_and_keeps_the_last_result() {

@@ -55,14 +55,16 @@ pub fn estimate_with(scenario: &Scenario, book: &PriceBook) -> Result<Report, Er
     estimate_with_ranges(scenario, book, Options::ALL)
 }
 
+#[cfg(feature = "simulation")]
 /// The seed of the peak hour's simulation in [`estimate_with_latency`]: fixed, so a scenario's
 /// percentiles are the same on every run and platform.
-pub const LATENCY_SEED: u64 = 1;
+pub const LATENCY_SEED: u64 = serving::percentile::SEED;
 
 /// [`estimate_with`], and the peak hour simulated request by request on one replica
 /// (`serving.latency`: percentiles of TTFT, TPOT and end-to-end latency at the per-replica rate
 /// of the day's peak hour, Poisson arrivals, the scenario's lengths). The CLI's estimate; about
 /// 70 ms for an hour at 50 requests a second, so the app leaves it for when typing pauses.
+#[cfg(feature = "simulation")]
 pub fn estimate_with_latency(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
     let mut report = estimate_with(scenario, book)?;
     let (Some(section), Some(serving)) = (&scenario.serving, report.serving.as_mut()) else {
@@ -92,7 +94,7 @@ pub fn estimate_with_latency(scenario: &Scenario, book: &PriceBook) -> Result<Re
         tpot_ms: simulation.tpot_ms,
         e2e_ms: simulation.e2e_ms,
         requests_per_second: rate,
-        seconds: traffic.seconds,
+        seconds: simulation.arrivals_seconds,
         seed: traffic.seed,
         requests: simulation.requests_completed,
         preemptions: simulation.preemptions,
@@ -131,7 +133,7 @@ fn ranged(
     let resolved = scenario.resolve(book)?;
     let unmoved = resolved.training.clone();
     let serving_model = resolved.serving.as_ref().map(|s| s.model.clone());
-    let mut report = estimate_resolved(scenario, book, resolved, options)?;
+    let mut report = estimate_resolved(scenario, book, resolved, options, None)?;
     if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
         let (ranges, sensitivity) = training::ranges::uncertainty(&run, training, leave_out)?;
         // Only the new figures need the walk for a non-finite one; the rest had it.
@@ -170,7 +172,20 @@ pub fn estimate_with_options(
     book: &PriceBook,
     options: Options,
 ) -> Result<Report, Error> {
-    estimate_resolved(scenario, book, scenario.resolve(book)?, options)
+    estimate_resolved(scenario, book, scenario.resolve(book)?, options, None)
+}
+
+/// [`estimate_with_options`] with the serving section's percentile sizing worked out already (its
+/// report's `percentile_sizing`, by an engine with the `simulation` feature): how the app's first
+/// render, built without the simulation, honours percentile targets. A sizing for another
+/// scenario is not used.
+pub fn estimate_with_sizing(
+    scenario: &Scenario,
+    book: &PriceBook,
+    options: Options,
+    sizing: Option<&serving::percentile::PercentileSizing>,
+) -> Result<Report, Error> {
+    estimate_resolved(scenario, book, scenario.resolve(book)?, options, sizing)
 }
 
 fn estimate_resolved(
@@ -178,6 +193,7 @@ fn estimate_resolved(
     book: &PriceBook,
     resolved: scenario::resolve::ResolvedScenario<'_>,
     options: Options,
+    sizing: Option<&serving::percentile::PercentileSizing>,
 ) -> Result<Report, Error> {
     let training = match resolved.training {
         Some(run) => {
@@ -196,7 +212,7 @@ fn estimate_resolved(
         None => None,
     };
     let serving = match resolved.serving {
-        Some(run) => Some(serving::estimate(run)?),
+        Some(run) => Some(serving::estimate_with_sizing(run, sizing)?),
         None => None,
     };
     // No figure leaves the engine as NaN or infinity: the one that would is named instead.

@@ -135,6 +135,7 @@ fn serving_extras(serving: &ServingReport) -> PageExtras {
         .collect();
     }
     extras.swings = swings(&serving.sensitivity);
+    extras.sizing = serving.percentile_sizing.clone();
     extras
 }
 

@@ -101,18 +101,31 @@ pub fn page_extras(
     scenario_json: Memo<Option<String>>,
     book: Memo<mlcost::PriceBook>,
 ) -> Signal<PageExtras> {
-    let pages = use_context::<DeferredPages>();
     let read = RwSignal::new(PageExtras::default());
+    fill_page_extras(section, scenario_json, book, read);
+    read.into()
+}
+
+/// [`page_extras`] into a signal made earlier: the serving page's estimate reads the sizing the
+/// module simulated for the scenario that estimate's own charts are drawn from.
+pub fn fill_page_extras(
+    section: &'static str,
+    scenario_json: Memo<Option<String>>,
+    book: Memo<mlcost::PriceBook>,
+    read: RwSignal<PageExtras>,
+) {
+    let pages = use_context::<DeferredPages>();
     Effect::new(move |_| {
         // The module prices with the sheet in storage, which the app's book follows.
         book.track();
-        let text = scenario_json.with(|json| {
+        let extras = scenario_json.with(|json| {
             let pages = pages.filter(|pages| pages.is_ready())?;
-            pages.extras(json.as_deref()?, section)
+            let json = json.as_deref()?;
+            let extras = PageExtras::decode(&pages.extras(json, section)?);
+            Some(PageExtras { scenario: Some(json.to_owned()), ..extras })
         });
-        read.set(text.map(|text| PageExtras::decode(&text)).unwrap_or_default());
+        read.set(extras.unwrap_or_default());
     });
-    read.into()
 }
 
 /// How each key number is computed, in a line, shown on demand. One table, so the pages cannot

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use mlcost::ServingReport;
 use mlcost::serving::Mix;
+use mlcost::serving::percentile::NOT_SIMULATED;
 use mlcost::{Error, PriceBook, Report};
 
 use crate::charts::{self, PageChart};
@@ -21,10 +22,20 @@ type Estimate = (mlcost::Scenario, ServingReport);
 
 #[component]
 pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
+    // Filled once the page's charts are drawn (below); read first by the estimate, for the sizing
+    // by percentile targets that the second module simulated for this very scenario.
+    let extras = RwSignal::new(PageExtras::default());
     let outcome = Memo::new(move |_| -> Result<Estimate, Vec<Error>> {
         let scenario = form.scenario()?;
+        let sizing = has_percentile_targets(&scenario)
+            .then(|| {
+                let json = scenario.to_value().to_string();
+                extras.with(|e| e.sizing.clone().filter(|_| e.scenario.as_ref() == Some(&json)))
+            })
+            .flatten();
+        let options = mlcost::Options::FIGURES;
         let report = book
-            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
+            .with(|b| mlcost::estimate_with_sizing(&scenario, b, options, sizing.as_ref()))
             .map_err(|e| vec![e])?;
         match report {
             Report { serving: Some(serving), .. } => Ok((scenario, serving)),
@@ -48,14 +59,15 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let report = Signal::derive(move || last_good.get().map(|(_, r)| r));
     // Whether the form holds its example, read once per change for the label and the fields.
     let on_example = Memo::new(move |_| form.is_example());
-    let extras = results::page_extras("serving", drawn, book);
+    results::fill_page_extras("serving", drawn, book, extras);
+    let extras = Signal::from(extras);
 
     view! {
         <main class="estimate">
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario" on_example=on_example
                 uses="This page prices the scenario's model and its serving part. The model is the one on the Training page too; the training part is not used here."
-                advanced_summary="Advanced: parallelism, KV cache, efficiency, autoscaling, commitments, hourly traffic">
+                advanced_summary="Advanced: parallelism, KV cache, percentile targets, efficiency, autoscaling, commitments, hourly traffic">
                 {example_label(form, on_example)}
             </ScenarioForm>
             <div class="outputs">
@@ -95,6 +107,12 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// Whether the scenario's SLO has a percentile target, which the second module's simulation sizes.
+fn has_percentile_targets(scenario: &mlcost::Scenario) -> bool {
+    let slo = scenario.serving.as_ref().map(|s| s.slo.percentiles());
+    slo.is_some_and(|targets| targets.iter().any(|(_, target)| target.is_some()))
 }
 
 fn money(value: Option<Usd>) -> String {
@@ -210,6 +228,10 @@ fn serving_results(
         KeyNumber::new("serving-fits", "Fits in memory", fits),
         KeyNumber::new("serving-price", "Price per accelerator-hour", priced),
     ];
+    // The first render cannot simulate: its estimate says so until the second module's sizing
+    // arrives, which the page shows as a wait, not as a fault of the scenario.
+    let unsized_by_percentiles = report.notes.iter().any(|n| n == NOT_SIMULATED);
+    let notes: Vec<String> = report.notes.iter().filter(|n| *n != NOT_SIMULATED).cloned().collect();
     let memory = report.memory;
     let held = [
         memory.weights_bytes.get(),
@@ -250,6 +272,9 @@ fn serving_results(
     };
     view! {
         {results::stale_notice(stale)}
+        {unsized_by_percentiles.then(|| view! {
+            <p class="stale" id="serving-percentiles-pending">"Checking the percentile targets by simulation… Until it finishes, the replicas are sized by the other targets."</p>
+        })}
         {results::key_numbers(rows, Some(extras))}
         {results::memory_bar("serving-memory-bar",
             format!("Memory per accelerator, of {}", format::bytes(memory.capacity_bytes)), parts)}
@@ -264,7 +289,7 @@ fn serving_results(
             <p class="recommendation" id="serving-best-mix">"Cheapest commitment: "{mix(m)}</p>
         })}
         {results::assumptions(&report.assumptions, Some(form))}
-        {results::notes(&report.notes)}
+        {results::notes(&notes)}
     }
 }
 

@@ -26,6 +26,37 @@ pub struct Slo {
     /// Time per output token after the first, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_ms: Option<Milliseconds>,
+    /// Percentile targets, in milliseconds: the share of requests (50%, 90%, 99%) whose time to
+    /// first token or time per output token must be at most this. Met by simulating the replica
+    /// request by request (`serving::percentile`), where `ttft_ms` and `tpot_ms` hold the
+    /// roofline's latency at a batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_p50_ms: Option<Milliseconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_p90_ms: Option<Milliseconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_p99_ms: Option<Milliseconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_p50_ms: Option<Milliseconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_p90_ms: Option<Milliseconds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_p99_ms: Option<Milliseconds>,
+}
+
+impl Slo {
+    /// Each percentile target with its field's name: time to first token's at 50, 90 and 99%,
+    /// then time per output token's.
+    pub fn percentiles(&self) -> [(&'static str, Option<Milliseconds>); 6] {
+        [
+            ("serving.slo.ttft_p50_ms", self.ttft_p50_ms),
+            ("serving.slo.ttft_p90_ms", self.ttft_p90_ms),
+            ("serving.slo.ttft_p99_ms", self.ttft_p99_ms),
+            ("serving.slo.tpot_p50_ms", self.tpot_p50_ms),
+            ("serving.slo.tpot_p90_ms", self.tpot_p90_ms),
+            ("serving.slo.tpot_p99_ms", self.tpot_p99_ms),
+        ]
+    }
 }
 
 /// How one replica splits the model across its accelerators. Absent degrees are 1.

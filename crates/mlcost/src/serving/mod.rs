@@ -17,10 +17,14 @@ mod day;
 mod memory;
 mod money;
 pub mod operating;
+// Without the simulation, what sizes by it is unused (and left out of the build).
+#[cfg_attr(not(feature = "simulation"), allow(dead_code))]
+pub mod percentile;
 pub mod ranges;
 mod replica;
 pub mod report;
 pub mod search;
+#[cfg_attr(not(feature = "simulation"), allow(dead_code))]
 pub mod simulate;
 pub mod speed_fitted;
 pub mod spread;
@@ -41,6 +45,7 @@ use crate::scenario::resolve::serving::Requests;
 use day::{Day, PricedDay, price_the_day};
 use memory::{ReplicaSpec, Sized, largest_batch_meeting, size};
 use operating::operating_point;
+use percentile::PercentileSizing;
 use replica::{Crossing, Work};
 use traffic::Policy;
 
@@ -206,6 +211,13 @@ pub struct Traffic {
     pub output_spread: f64,
 }
 
+/// Requests a simulation over an hour or more runs at most; beyond, the window shortens to this
+/// many arrivals (`Latency::seconds` says how long it was). Why? Memory grows with the requests.
+pub const MAX_SIMULATED_REQUESTS: f64 = 400_000.0;
+/// Steps a simulation runs at most before arrivals stop: a trickle of long outputs takes a step
+/// per token of every request (about 0.2 µs a step natively).
+pub const MAX_SIMULATED_STEPS: u64 = 2_000_000;
+
 /// Simulates one replica of a resolved serving section under `traffic` (see `simulate`): the
 /// scenario's request lengths as means, its efficiencies or the defaults, the largest batch and
 /// KV cache memory allows (capped by `max_batch`), and vLLM's token budget a step.
@@ -217,6 +229,27 @@ pub fn simulate_replica(
     let compute = run.compute_efficiency.unwrap_or(Fraction::new(compute));
     let bandwidth = run.bandwidth_efficiency.unwrap_or(Fraction::new(bandwidth));
     let sized = replica_of(run, compute, bandwidth)?;
+    let rate = if traffic.rate.is_finite() { traffic.rate.max(0.0) } else { 0.0 };
+    let seconds = if rate > 0.0 { traffic.seconds.min(MAX_SIMULATED_REQUESTS / rate) } else { 0.0 };
+    let settings = simulate::Settings {
+        seed: traffic.seed,
+        rate,
+        seconds,
+        burstiness: traffic.burstiness,
+        max_steps: MAX_SIMULATED_STEPS,
+        ..simulation_base(run, &sized, traffic.input_spread, traffic.output_spread)
+    };
+    Ok(simulate::simulate(&sized.replica, &settings))
+}
+
+/// What a simulation of `run`'s replica runs, but its arrivals: the scenario's lengths as means
+/// with these spreads, vLLM's token budget, the batch cap and the KV cache's tokens.
+fn simulation_base(
+    run: &ResolvedServing<'_>,
+    sized: &Sized<'_>,
+    input_spread: f64,
+    output_spread: f64,
+) -> simulate::Settings {
     let (input, output) = match run.requests {
         Requests::Tokens { input, output } => (input, output),
         Requests::Forward { .. } => (1.0, 1.0),
@@ -227,24 +260,35 @@ pub fn simulate_replica(
     } else {
         f64::from(largest) * (input + output)
     };
-    let settings = simulate::Settings {
-        seed: traffic.seed,
-        rate: traffic.rate,
-        seconds: traffic.seconds,
-        burstiness: traffic.burstiness,
-        input: simulate::Lengths { mean: input, spread: traffic.input_spread },
-        output: simulate::Lengths { mean: output, spread: traffic.output_spread },
+    simulate::Settings {
+        seed: percentile::SEED,
+        rate: 0.0,
+        seconds: 0.0,
+        burstiness: 1.0,
+        input: simulate::Lengths { mean: input, spread: input_spread },
+        output: simulate::Lengths { mean: output, spread: output_spread },
         token_budget: default_token_budget(run.accelerator),
         max_batch: run.max_batch.map_or(largest, |cap| cap.min(largest)),
         kv_capacity_tokens: kv_tokens,
-    };
-    Ok(simulate::simulate(&sized.replica, &settings))
+        max_steps: MAX_SIMULATED_STEPS,
+    }
 }
 
 /// Estimates a resolved serving section. Its fields are checked: it fails only on results out of
 /// range.
 pub fn estimate(resolved: ResolvedServing<'_>) -> Result<ServingReport, Error> {
-    estimate_with_speedup(resolved, 1.0)
+    estimate_sized(resolved, 1.0, None)
+}
+
+/// [`estimate`] with the percentile sizing given, as an engine with the simulation worked it out
+/// for the same section (the app's second module, for its first render): used when its capacity
+/// without the percentile targets is this replica's, else worked out here, or, in a build without
+/// the simulation, left out with a note.
+pub fn estimate_with_sizing(
+    resolved: ResolvedServing<'_>,
+    sizing: Option<&PercentileSizing>,
+) -> Result<ServingReport, Error> {
+    estimate_sized(resolved, 1.0, sizing)
 }
 
 /// [`estimate`] with the replica's compute and memory both `speedup` times faster: how the
@@ -253,6 +297,14 @@ pub fn estimate(resolved: ResolvedServing<'_>) -> Result<ServingReport, Error> {
 pub(crate) fn estimate_with_speedup(
     resolved: ResolvedServing<'_>,
     speedup: f64,
+) -> Result<ServingReport, Error> {
+    estimate_sized(resolved, speedup, None)
+}
+
+fn estimate_sized(
+    resolved: ResolvedServing<'_>,
+    speedup: f64,
+    given: Option<&PercentileSizing>,
 ) -> Result<ServingReport, Error> {
     let run = &resolved;
     let accelerator = run.accelerator;
@@ -282,6 +334,9 @@ pub(crate) fn estimate_with_speedup(
         bandwidth_default,
     );
     let (tp, pp) = (run.tensor, run.pipeline);
+    let sized = replica_of(run, compute_efficiency, bandwidth_efficiency)?;
+    #[cfg(feature = "simulation")]
+    let simulation = simulation_base(run, &sized, 0.0, 0.0);
     let Sized {
         mut replica,
         fits,
@@ -291,7 +346,7 @@ pub(crate) fn estimate_with_speedup(
         per_sequence,
         capacity,
         usable,
-    } = replica_of(run, compute_efficiency, bandwidth_efficiency)?;
+    } = sized;
     replica.stage_flops *= speedup;
     replica.stage_bandwidth *= speedup;
     let count = f64::from(tp * pp);
@@ -315,8 +370,8 @@ pub(crate) fn estimate_with_speedup(
     let best = |metric: fn(&BatchPoint) -> f64| {
         if fits { curve.iter().map(metric).fold(0.0, f64::max) } else { 0.0 }
     };
+    let ceiling = run.max_batch.map_or(largest, |cap| cap.min(largest));
     let servable = fits && batch_at_slo > 0;
-    let at_slo = |metric: fn(&BatchPoint) -> f64| if servable { metric(&shown) } else { 0.0 };
     notes.extend(spans.map(|offer| crossing_note(offer, &replica, batch_at_slo.max(1))));
     if batch_at_slo == 0 {
         notes.push("no batch meets the SLO, not even one request at a time: latencies shown are for batch 1".to_owned());
@@ -330,6 +385,27 @@ pub(crate) fn estimate_with_speedup(
     let kv_total = f64::from(max_concurrent) * per_sequence;
     assumptions.extend(run.assumptions.iter().cloned());
     let policy = Policy::new(&run.autoscaler, weights, &mut assumptions);
+    // Percentile targets: the rate a replica keeps them at, simulated, sizes the replicas.
+    let without = shown.requests_per_second;
+    let given =
+        given.filter(|s| (s.capacity_without_percentiles - without).abs() <= 1e-9 * without);
+    let sizing = match given {
+        Some(sizing) => Some(sizing.clone()),
+        #[cfg(feature = "simulation")]
+        None if servable => percentile::size(&replica, &simulation, run, without, ceiling, &policy),
+        #[cfg(not(feature = "simulation"))]
+        None if run.slo.percentiles().iter().any(|(_, target)| target.is_some()) => {
+            notes.push(percentile::NOT_SIMULATED.into());
+            None
+        }
+        None => None,
+    };
+    let share = sizing.as_ref().map_or(1.0, PercentileSizing::share);
+    let servable = servable && share > 0.0;
+    notes.extend(sizing.iter().flat_map(|s| s.notes.iter().cloned()));
+    // A replica's requests and tokens a second at the targets.
+    let at_slo =
+        |metric: fn(&BatchPoint) -> f64| if servable { metric(&shown) * share } else { 0.0 };
     let mut day = match (&run.rates, &run.pricing) {
         (Some(rates), Some(pricing)) if servable => price_the_day(Day {
             run,
@@ -353,7 +429,6 @@ pub(crate) fn estimate_with_speedup(
         Requests::Tokens { output, .. } => output,
         Requests::Forward { .. } => 1.0,
     };
-    let ceiling = run.max_batch.map_or(largest, |cap| cap.min(largest));
     for hour in &mut day.hourly {
         let per_replica = if hour.replicas > 0 {
             hour.requests_per_second / f64::from(hour.replicas)
@@ -415,6 +490,7 @@ pub(crate) fn estimate_with_speedup(
         tpot_ms,
         at_peak: peak,
         latency: None,
+        percentile_sizing: sizing,
         batch_at_slo,
         max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
         output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),

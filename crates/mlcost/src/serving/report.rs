@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::pricing::OfferUsed;
 use crate::serving::money::{ApiComparison, Mix, ServingPlanCost, VolumeCost};
 use crate::serving::operating::OperatingPoint;
+use crate::serving::percentile::PercentileSizing;
 use crate::serving::replica::BatchPoint;
 use crate::serving::simulate::Percentiles;
 use crate::serving::traffic::HourPlan;
@@ -52,6 +53,10 @@ pub struct ServingReport {
     /// load).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Latency>,
+    /// With percentile targets in the SLO: the rate a replica keeps them at, simulated, which sizes
+    /// the replicas, and what sizing by the roofline's latencies would have missed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentile_sizing: Option<PercentileSizing>,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
     pub max_output_tokens_per_second_per_replica: f64,

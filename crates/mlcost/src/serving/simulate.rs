@@ -46,6 +46,9 @@ pub struct Settings {
     pub max_batch: u32,
     /// Tokens the KV cache holds.
     pub kv_capacity_tokens: f64,
+    /// Steps after which no more requests arrive (those in the system still finish): bounds the
+    /// work of a run whose requests each take many steps.
+    pub max_steps: u64,
 }
 
 /// The 50th, 90th and 99th percentiles of a latency and its mean, in milliseconds.
@@ -76,6 +79,8 @@ pub struct Simulation {
     pub e2e_ms: Percentiles,
     pub requests_arrived: u64,
     pub requests_completed: u64,
+    /// Seconds over which requests arrived: `seconds`, or less when `max_steps` cut the run.
+    pub arrivals_seconds: f64,
     pub output_tokens_per_second: f64,
     /// Requests in the system (waiting or running), averaged over time.
     pub mean_in_system: f64,
@@ -192,7 +197,7 @@ impl Request {
 pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation {
     let mut random = Random(settings.seed);
     let rate = if settings.rate.is_finite() { settings.rate.max(0.0) } else { 0.0 };
-    let end = if settings.seconds.is_finite() { settings.seconds.max(0.0) } else { 0.0 };
+    let mut end = if settings.seconds.is_finite() { settings.seconds.max(0.0) } else { 0.0 };
     let mean_gap = if rate > 0.0 { 1.0 / rate } else { f64::INFINITY };
     let mut next_arrival = random.gap(mean_gap, settings.burstiness);
     let budget = f64::from(settings.token_budget.max(1));
@@ -212,8 +217,13 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
     let sample_every = (end / SAMPLES as f64).max(f64::MIN_POSITIVE);
     let mut next_sample = 0.0;
     let mut finished_prefill = Vec::new();
+    let mut steps = 0u64;
 
     loop {
+        // Past the step bound, arrivals stop here.
+        if steps >= settings.max_steps {
+            end = end.min(now);
+        }
         // Arrivals up to now join the queue (none after the end: the run drains).
         while next_arrival <= now && next_arrival < end {
             let input = random.length(settings.input);
@@ -276,6 +286,7 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
             index += 1;
         }
         let step = replica.step_seconds(decode, context, prefill).max(1e-9);
+        steps += 1;
         area += step * (running + waiting.len()) as f64;
         now += step;
         if running > 0 {
@@ -362,6 +373,7 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
         e2e_ms: percentiles(&mut e2e),
         requests_arrived: requests.len() as u64,
         requests_completed: completed,
+        arrivals_seconds: end,
         output_tokens_per_second: tokens as f64 / span,
         mean_in_system: area / span,
         mean_seconds_in_system: if completed > 0 { time_in_system / completed as f64 } else { 0.0 },
@@ -371,16 +383,80 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
     }
 }
 
-/// Nearest-rank percentiles of `values` (sorted here); zeros when there are none.
+/// Nearest-rank percentiles of `values` (reordered here); zeros when there are none.
 fn percentiles(values: &mut [f64]) -> Percentiles {
     if values.is_empty() {
         return Percentiles::default();
     }
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| {
+    let mut at = |q: f64| {
         let rank = (q * values.len() as f64).ceil().max(1.0) as usize;
-        values[rank.min(values.len()) - 1]
+        select(values, rank.min(values.len()) - 1)
     };
+    let (p50, p90, p99) = (at(0.5), at(0.9), at(0.99));
     let mean = values.iter().sum::<f64>() / values.len() as f64;
-    Percentiles { p50: at(0.5), p90: at(0.9), p99: at(0.99), mean }
+    Percentiles { p50, p90, p99, mean }
+}
+
+/// The `k`-th smallest of `values` (from 0), by quickselect with a three-way partition around
+/// the middle of three.
+///
+/// Why not sort, or `select_nth_unstable_by`? Either is several kilobytes of code in the first
+/// render's download (whose budget this module's arrival used up) for what these 20 lines do, in
+/// linear time.
+fn select(values: &mut [f64], k: usize) -> f64 {
+    let (mut low, mut high) = (0, values.len() - 1);
+    loop {
+        let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high]);
+        let pivot = a.max(b).min(a.min(b).max(c));
+        // [low, less) below the pivot, [less, at) equal to it, [more, high] above it.
+        let (mut less, mut at, mut more) = (low, low, high + 1);
+        while at < more {
+            if values[at] < pivot {
+                values.swap(less, at);
+                less += 1;
+                at += 1;
+            } else if values[at] > pivot {
+                more -= 1;
+                values.swap(at, more);
+            } else {
+                at += 1;
+            }
+        }
+        if k < less {
+            high = less - 1;
+        } else if k >= more {
+            low = more;
+        } else {
+            return pivot;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The selection agrees with sorting, on ties, runs and scrambled values alike.
+    #[test]
+    fn selection_finds_what_sorting_would() {
+        let mut random = Random(3);
+        let scrambled: Vec<f64> = (0..1001).map(|_| (random.unit() * 50.0).floor()).collect();
+        let ascending: Vec<f64> = (0..500).map(f64::from).collect();
+        let descending: Vec<f64> = ascending.iter().rev().copied().collect();
+        for values in [scrambled, ascending, descending, vec![7.0], vec![2.0; 64]] {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for k in [0, values.len() / 2, values.len() * 9 / 10, values.len() - 1] {
+                assert_eq!(
+                    select(&mut values.clone(), k).to_bits(),
+                    sorted[k].to_bits(),
+                    "{k} of {}",
+                    values.len()
+                );
+            }
+        }
+    }
 }

@@ -147,9 +147,11 @@ pub fn resolve_serving<'a>(
     // The estimator sizes the replica at this peak; here, only that the format has one.
     serving_peak(accelerator, weight_format)?;
     let requests = requests(&model, serving)?;
-    for (field, value) in
-        [("serving.slo.ttft_ms", serving.slo.ttft_ms), ("serving.slo.tpot_ms", serving.slo.tpot_ms)]
-    {
+    let means = [
+        ("serving.slo.ttft_ms", serving.slo.ttft_ms),
+        ("serving.slo.tpot_ms", serving.slo.tpot_ms),
+    ];
+    for (field, value) in means.into_iter().chain(serving.slo.percentiles()) {
         if let Some(value) = value {
             positive(field, value.get())?;
         }
