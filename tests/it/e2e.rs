@@ -309,9 +309,14 @@ async fn serving_page_prices_the_example_and_follows_the_daily_volume() {
     // Under the field's label, not the engine's path (which stays in the tooltip).
     assert!(defaults.contains("Engine compute efficiency = "), "{defaults}");
     assert!(!defaults.contains("serving.engine_efficiency.compute"), "{defaults}");
-    for chart in ["serving-latency-chart", "serving-api-chart"] {
+    for chart in ["serving-latency-chart", "serving-api-chart", "serving-load-chart"] {
         wait_for_ink(page, chart).await;
     }
+    // Once typing pauses, the peak hour simulated request by request: each latency's percentiles.
+    let peak = wait_for_text(page, "#serving-latency-peak").await;
+    assert!(peak.contains("Time to first token") && peak.contains("p99"), "{peak}");
+    let about = text_of(page, "#serving-latency-peak-about").await;
+    assert!(about.starts_with("The peak hour on one replica: "), "{about}");
     let day_before = wait_for_ink(page, "serving-day-chart").await;
     browser.screenshot("serving-1280").await;
 

@@ -22,10 +22,12 @@ pub enum PageChart {
     ServingSensitivity,
     Day,
     Apis,
+    /// Latency against load on one replica, simulated (drawn once typing pauses).
+    LoadLatency,
 }
 
 impl PageChart {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::CostTime,
         Self::Pareto,
         Self::Sensitivity,
@@ -33,6 +35,7 @@ impl PageChart {
         Self::Day,
         Self::Apis,
         Self::ServingSensitivity,
+        Self::LoadLatency,
     ];
 
     /// The name the app passes to the deferred module.
@@ -45,6 +48,7 @@ impl PageChart {
             Self::Day => "day",
             Self::Apis => "apis",
             Self::ServingSensitivity => "serving-sensitivity",
+            Self::LoadLatency => "load-latency",
         }
     }
 
@@ -62,6 +66,7 @@ impl PageChart {
             Self::Day => "serving-day-chart",
             Self::Apis => "serving-api-chart",
             Self::ServingSensitivity => "serving-sensitivity-chart",
+            Self::LoadLatency => "serving-load-chart",
         }
     }
 
@@ -88,6 +93,9 @@ impl PageChart {
             }
             Self::ServingSensitivity => {
                 "Monthly cost (without a load: throughput) with each input at its low and at its high, largest swing first, around the estimate and its range"
+            }
+            Self::LoadLatency => {
+                "Median and 99th percentile of the time to first token and per output token against the requests a second one replica receives, simulated, with the targets and the peak hour's load"
             }
         }
     }

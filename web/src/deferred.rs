@@ -44,6 +44,11 @@ export function deferred_extras(scenario, section) {
   if (!module) return null;
   return module.page_extras(scenario, section);
 }
+export function deferred_latency_panel(host, scenario) {
+  if (!module) return false;
+  module.latency_panel(host, scenario);
+  return true;
+}
 export function deferred_show(root, page) {
   if (!module) return false;
   if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
@@ -64,6 +69,9 @@ extern "C" {
     fn deferred_advice(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_extras(scenario: &str, section: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_latency_panel(host: &web_sys::HtmlElement, scenario: &str)
+    -> Result<bool, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -206,6 +214,15 @@ impl DeferredPages {
     /// `scenario_json`, encoded (`crate::handoff::PageExtras`); `None` while it loads.
     pub fn extras(self, scenario_json: &str, section: &str) -> Option<String> {
         self.is_ready().then(|| deferred_extras(scenario_json, section).ok().flatten()).flatten()
+    }
+
+    /// Has the module fill `host` with the serving page's latency panel for the scenario in
+    /// `scenario_json` (it simulates the peak hour, so the page asks once typing pauses); nothing
+    /// while it loads (tracked: this runs again once it has).
+    pub fn fill_latency_panel(self, host: &web_sys::HtmlElement, scenario_json: &str) {
+        if self.is_ready() {
+            let _ = deferred_latency_panel(host, scenario_json);
+        }
     }
 
     /// Whether the module has loaded (tracked).

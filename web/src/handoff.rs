@@ -14,6 +14,19 @@
 use mlcost::serving::percentile::{MeanBased, Miss, PercentileSizing};
 use mlcost::serving::simulate::Percentiles;
 
+/// Percentiles as four numbers apart by spaces: p50, p90, p99, mean.
+fn percentiles_text(p: &Percentiles) -> String {
+    format!("{} {} {} {}", p.p50, p.p90, p.p99, p.mean)
+}
+
+fn percentiles(text: &str) -> Option<Percentiles> {
+    let numbers: Vec<f64> = text.split(' ').map(str::parse).collect::<Result<_, _>>().ok()?;
+    match numbers.as_slice() {
+        &[p50, p90, p99, mean] => Some(Percentiles { p50, p90, p99, mean }),
+        _ => None,
+    }
+}
+
 /// Everything the module adds to a page, ready to show: the module formats, the page places.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageExtras {
@@ -144,13 +157,12 @@ impl PageExtras {
 
 /// A sizing's figures as text, each number in Rust's shortest form that reads back the same.
 fn encode_sizing(s: &PercentileSizing) -> Vec<String> {
-    let percentiles = |p: &Percentiles| format!("{} {} {} {}", p.p50, p.p90, p.p99, p.mean);
     let mut line = vec![
         "sizing".to_owned(),
         s.requests_per_second_per_replica.to_string(),
         s.capacity_without_percentiles.to_string(),
-        percentiles(&s.ttft_ms),
-        percentiles(&s.tpot_ms),
+        percentiles_text(&s.ttft_ms),
+        percentiles_text(&s.tpot_ms),
     ];
     if let Some(m) = &s.mean_based {
         line.push(m.requests_per_second_per_replica.to_string());
@@ -163,13 +175,6 @@ fn encode_sizing(s: &PercentileSizing) -> Vec<String> {
 }
 
 fn decode_sizing(fields: &[&str]) -> Option<PercentileSizing> {
-    let percentiles = |text: &str| {
-        let numbers: Vec<f64> = text.split(' ').map(str::parse).collect::<Result<_, _>>().ok()?;
-        match numbers.as_slice() {
-            &[p50, p90, p99, mean] => Some(Percentiles { p50, p90, p99, mean }),
-            _ => None,
-        }
-    };
     let (rate, without, ttft, tpot, rest) = match fields {
         [rate, without, ttft, tpot, rest @ ..] => (rate, without, ttft, tpot, rest),
         _ => return None,

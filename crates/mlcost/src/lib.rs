@@ -67,39 +67,11 @@ pub const LATENCY_SEED: u64 = serving::percentile::SEED;
 #[cfg(feature = "simulation")]
 pub fn estimate_with_latency(scenario: &Scenario, book: &PriceBook) -> Result<Report, Error> {
     let mut report = estimate_with(scenario, book)?;
-    let (Some(section), Some(serving)) = (&scenario.serving, report.serving.as_mut()) else {
-        return Ok(report);
-    };
-    let peak = serving.hourly.iter().fold(None::<&serving::HourPlan>, |best, h| match best {
-        Some(b) if b.requests_per_second >= h.requests_per_second => Some(b),
-        _ => Some(h),
-    });
-    let Some(peak) = peak.filter(|p| p.replicas > 0 && p.requests_per_second > 0.0) else {
-        return Ok(report);
-    };
-    let rate = peak.requests_per_second / f64::from(peak.replicas);
-    let resolved =
-        scenario::resolve::serving::resolve_serving(scenario.model.resolve()?, section, book)?;
-    let traffic = serving::Traffic {
-        seed: LATENCY_SEED,
-        rate,
-        seconds: units::SECONDS_PER_HOUR,
-        burstiness: 1.0,
-        input_spread: 0.0,
-        output_spread: 0.0,
-    };
-    let simulation = serving::simulate_replica(&resolved, &traffic)?;
-    let latency = serving::report::Latency {
-        ttft_ms: simulation.ttft_ms,
-        tpot_ms: simulation.tpot_ms,
-        e2e_ms: simulation.e2e_ms,
-        requests_per_second: rate,
-        seconds: simulation.arrivals_seconds,
-        seed: traffic.seed,
-        requests: simulation.requests_completed,
-        preemptions: simulation.preemptions,
-    };
-    serving.latency = Some(vocabulary::finite::checked("serving.latency", latency)?);
+    if let Some(serving) = report.serving.as_mut() {
+        let latency = serving::latency::peak_hour(scenario, book, serving)?;
+        serving.latency =
+            latency.map(|l| vocabulary::finite::checked("serving.latency", l)).transpose()?;
+    }
     Ok(report)
 }
 

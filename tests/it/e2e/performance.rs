@@ -92,6 +92,35 @@ async fn first_render_and_update_times_are_measured() {
             times[CHANGES - 1],
         ));
     }
+    // The simulation in wasm on the scenario `benches/simulate.rs` times natively: an hour of one
+    // replica at 50 requests a second (one replica at most, so the peak hour's is exactly that).
+    let scenario = mlcost::Scenario::from_json(
+        r#"{"model": {"preset": "llama-3.1-8b"},
+            "serving": {"accelerator": "h100-sxm", "weight_precision": "fp8",
+                        "input_tokens": 128, "output_tokens": 128, "requests_per_second": 50,
+                        "price_per_accelerator_hour": 2.5,
+                        "autoscaling": {"max_replicas": 1}}}"#,
+    )
+    .expect("the scenario reads");
+    let link = format!(
+        "http://{}/?page=serving#s={}",
+        browser.site,
+        mlcost::scenario::share::encode(&scenario)
+    );
+    page.goto(&link).await.expect("open the simulated scenario");
+    let about = wait_for_text(page, "#serving-latency-peak-about").await;
+    let study = page
+        .execute(
+            "return performance.getEntriesByName('mlcost-latency', 'measure').map(m => m.duration).pop();",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .expect("the module measures its latency study");
+    lines.push(format!(
+        "Serving page, the latency panel in wasm: {about} The whole study (that hour and ten loads of 2,000 requests each): {study:.0} ms (criterion's simulate/hour_at_50_requests_a_second is the native figure)"
+    ));
     // The advisor in wasm on the scenario `benches/optimize.rs` times natively (fine-tuning and
     // serving Llama 3.1 8B), opened from its link: the searches, re-estimates and what-ifs.
     super::open_example_on_optimize(&browser).await;

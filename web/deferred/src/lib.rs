@@ -15,6 +15,7 @@ mod catalog;
 mod charts;
 mod compare;
 mod extras;
+mod latency;
 mod open;
 mod optimize;
 
@@ -110,6 +111,15 @@ pub fn draw_chart(
 #[wasm_bindgen]
 pub fn page_extras(scenario_json: &str, section: &str) -> String {
     extras::page_extras(scenario_json, section).encode()
+}
+
+/// Fills `host` with the serving page's latency panel for the scenario in `scenario_json`: the
+/// peak hour on one replica, simulated request by request, and each hour's operating point. The
+/// app calls this once typing pauses (an hour at 50 requests a second is 180,000 requests); the
+/// latency chart draws from the same study.
+#[wasm_bindgen]
+pub fn latency_panel(host: web_sys::HtmlElement, scenario_json: &str) {
+    latency::show_panel(host, scenario_json);
 }
 
 /// What the advisor would change first in `section` (`training` or `serving`) of the scenario in

@@ -253,9 +253,48 @@ pub fn table(
     }
 }
 
-/// How long after typing pauses a page asks the advisor about its scenario: its searches take
-/// tens of milliseconds, too long for every keystroke.
-const ADVICE_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+/// How long typing must pause before a page runs what takes longer than a keystroke allows (the
+/// advisor's searches, the latency simulation).
+pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// `scenario_json` once it has held still for [`PAUSE`]: what the slow work of a page follows.
+pub fn settled(scenario_json: Memo<Option<String>>) -> Memo<Option<String>> {
+    let held = RwSignal::new(None::<String>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // The timer is outside the reactive graph: an effect starts it on each change.
+    Effect::new(move |_| {
+        let json = scenario_json.get();
+        if let Some(earlier) = pending.try_update_value(Option::take).flatten() {
+            earlier.clear();
+        }
+        if let Ok(handle) = set_timeout_with_handle(move || held.set(json), PAUSE) {
+            pending.set_value(Some(handle));
+        }
+    });
+    Memo::new(move |_| held.get())
+}
+
+/// The serving page's latency panel for the settled scenario (see [`settled`]): the deferred
+/// module simulates the peak hour and fills the panel itself (its tables would add 5 KB to the
+/// first render). Until it has, a line says what is coming.
+pub fn latency_panel(settled_json: Memo<Option<String>>) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    let pages = use_context::<DeferredPages>();
+    // The module is outside the reactive graph: an effect hands it the host on each change.
+    Effect::new(move |_| {
+        let (Some(host), Some(pages)) = (host.get(), pages) else { return };
+        settled_json.with(|json| {
+            if let Some(json) = json {
+                pages.fill_latency_panel(&host, json);
+            }
+        });
+    });
+    view! {
+        <div id="serving-latency-panel" node_ref=host>
+            <p class="hint">"The peak hour is simulated request by request once typing pauses…"</p>
+        </div>
+    }
+}
 
 /// When Optimize knows a cheaper way to do what the page prices (its `section`, `training` or
 /// `serving`, of the scenario in `scenario_json`): a sentence saying so, with a way to the advice.
@@ -276,7 +315,7 @@ pub fn advice_hint(section: &'static str, scenario_json: Memo<Option<String>>) -
         hint.set(None);
         let Some(json) = json else { return };
         let ask = move || hint.set(pages.advice(&json, section));
-        if let Ok(handle) = set_timeout_with_handle(ask, ADVICE_DELAY) {
+        if let Ok(handle) = set_timeout_with_handle(ask, PAUSE) {
             pending.set_value(Some(handle));
         }
     });

@@ -61,6 +61,9 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     let on_example = Memo::new(move |_| form.is_example());
     results::fill_page_extras("serving", drawn, book, extras);
     let extras = Signal::from(extras);
+    // The simulation takes up to a few hundred milliseconds: it follows the scenario once typing
+    // pauses, not every keystroke.
+    let settled = results::settled(drawn);
 
     view! {
         <main class="estimate">
@@ -85,6 +88,12 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                     <h2>"Latency against batch size (one replica)"</h2>
                     {charts::page_chart(PageChart::Latency, drawn, book)}
                     <p class="hint">"Faint lines: the targets. The grey line marks the largest batch meeting both."</p>
+                </section>
+                <section class="chart" aria-label="Latency at the load">
+                    <h2>"Latency at the load (one replica, simulated)"</h2>
+                    {charts::page_chart(PageChart::LoadLatency, settled, book)}
+                    <p class="hint">"Each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median; faint: the 99th percentile; thin lines: the targets; grey: the peak hour's load."</p>
+                    {results::latency_panel(settled)}
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
                     <h2>"Replicas hour by hour"</h2>

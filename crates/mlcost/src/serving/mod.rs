@@ -14,6 +14,8 @@ use report::{ServingMemory, ServingReport};
 
 pub mod calibration;
 mod day;
+#[cfg(feature = "simulation")]
+pub mod latency;
 mod memory;
 mod money;
 pub mod operating;
@@ -225,10 +227,7 @@ pub fn simulate_replica(
     run: &ResolvedServing<'_>,
     traffic: &Traffic,
 ) -> Result<simulate::Simulation, Error> {
-    let [(compute, _), (bandwidth, _)] = default_efficiencies(run.accelerator);
-    let compute = run.compute_efficiency.unwrap_or(Fraction::new(compute));
-    let bandwidth = run.bandwidth_efficiency.unwrap_or(Fraction::new(bandwidth));
-    let sized = replica_of(run, compute, bandwidth)?;
+    let sized = sized_at_defaults(run)?;
     let rate = if traffic.rate.is_finite() { traffic.rate.max(0.0) } else { 0.0 };
     let seconds = if rate > 0.0 { traffic.seconds.min(MAX_SIMULATED_REQUESTS / rate) } else { 0.0 };
     let settings = simulate::Settings {
@@ -240,6 +239,14 @@ pub fn simulate_replica(
         ..simulation_base(run, &sized, traffic.input_spread, traffic.output_spread)
     };
     Ok(simulate::simulate(&sized.replica, &settings))
+}
+
+/// `run`'s replica at its efficiencies, the defaults where it gives none.
+fn sized_at_defaults<'r>(run: &'r ResolvedServing<'_>) -> Result<Sized<'r>, Error> {
+    let [(compute, _), (bandwidth, _)] = default_efficiencies(run.accelerator);
+    let compute = run.compute_efficiency.unwrap_or(Fraction::new(compute));
+    let bandwidth = run.bandwidth_efficiency.unwrap_or(Fraction::new(bandwidth));
+    replica_of(run, compute, bandwidth)
 }
 
 /// What a simulation of `run`'s replica runs, but its arrivals: the scenario's lengths as means

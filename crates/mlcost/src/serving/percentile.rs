@@ -265,7 +265,7 @@ fn misses(simulation: &Simulation, targets: &[Target]) -> Vec<Miss> {
 }
 
 /// One trial at `rate`: `TRIAL_REQUESTS` requests of `base`'s traffic.
-fn trial(replica: &Replica<'_>, base: &Settings, rate: f64) -> Simulation {
+pub(super) fn trial(replica: &Replica<'_>, base: &Settings, rate: f64) -> Simulation {
     let seconds = if rate > 0.0 { TRIAL_REQUESTS / rate } else { 0.0 };
     simulate::simulate(replica, &Settings { rate, seconds, max_steps: TRIAL_STEPS, ..*base })
 }

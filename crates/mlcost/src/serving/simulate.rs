@@ -388,17 +388,20 @@ fn percentiles(values: &mut [f64]) -> Percentiles {
     if values.is_empty() {
         return Percentiles::default();
     }
-    let mut at = |q: f64| {
-        let rank = (q * values.len() as f64).ceil().max(1.0) as usize;
-        select(values, rank.min(values.len()) - 1)
-    };
-    let (p50, p90, p99) = (at(0.5), at(0.9), at(0.99));
+    let rank =
+        |q: f64| (q * values.len() as f64).ceil().clamp(1.0, values.len() as f64) as usize - 1;
+    // Selecting the median leaves every value above it after it: the 90th percentile is selected
+    // among those, and the 99th among the values above that.
+    let (k50, k90, k99) = (rank(0.5), rank(0.9), rank(0.99));
+    let p50 = select(values, k50);
+    let p90 = select(&mut values[k50..], k90 - k50);
+    let p99 = select(&mut values[k90..], k99 - k90);
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     Percentiles { p50, p90, p99, mean }
 }
 
 /// The `k`-th smallest of `values` (from 0), by quickselect with a three-way partition around
-/// the middle of three.
+/// the middle of three; the values before it end up no larger, those after no smaller.
 ///
 /// Why not sort, or `select_nth_unstable_by`? Either is several kilobytes of code in the first
 /// render's download (whose budget this module's arrival used up) for what these 20 lines do, in

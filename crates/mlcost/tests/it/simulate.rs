@@ -275,3 +275,23 @@ fn latency_against_load_as_published() {
     }
     eprintln!("{report:#?}");
 }
+
+/// The app's latency panel: from a trickle to the replica's capacity the tail and the typical
+/// request both slow, and at a trickle a request runs at the roofline's batch-one speed.
+#[test]
+fn latency_against_load_rises_from_batch_one_to_the_capacity() {
+    use mlcost::serving::latency::{LOAD_SHARES, against_load};
+    let book = PriceBook::bundled().unwrap();
+    let scenario = with_percentiles(r#"{"ttft_ms": 1000}"#);
+    let report = mlcost::estimate_with(&scenario, book).unwrap().serving.unwrap();
+    let points = against_load(&scenario, book, &report).unwrap();
+    assert_eq!(points.len(), LOAD_SHARES.len());
+    let capacity = report.requests_per_second_per_replica_at_slo;
+    let (first, last) = (points[0], points[points.len() - 1]);
+    assert!(within(last.requests_per_second, capacity, 1e-9), "{last:?} against {capacity}");
+    assert!(within(first.tpot_ms.p50, report.latency_vs_batch[0].tpot_ms.get(), 0.05), "{first:?}");
+    assert!(first.ttft_ms.p99 < last.ttft_ms.p99 && first.tpot_ms.p50 < last.tpot_ms.p50);
+    for p in &points {
+        assert!(p.ttft_ms.p50 <= p.ttft_ms.p99 && p.tpot_ms.p50 <= p.tpot_ms.p99, "{p:?}");
+    }
+}

@@ -8,6 +8,7 @@
 
 pub mod canvas;
 pub mod legend;
+pub mod load;
 pub mod palette;
 pub mod sensitivity;
 pub mod serving;
@@ -140,6 +141,14 @@ pub fn draw_page_chart(
         drawn.retain(|(seen, ..)| *seen != canvas && seen.is_connected());
         drawn.push((canvas.clone(), chart, scenario_json.to_owned()));
     });
+    if chart == PageChart::LoadLatency {
+        let study = load::study_once(scenario_json);
+        return study
+            .as_ref()
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|s| load::draw_load_latency(canvas, s));
+    }
     mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
         let estimated = estimate_once((scenario_json, sheet), book)?;
         let (scenario, report) = &*estimated;

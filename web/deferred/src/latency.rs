@@ -1,0 +1,125 @@
+//! The serving page's latency panel: the peak hour on one replica, simulated request by request
+//! (the study the latency chart draws, `charts::load`), and each hour's operating point. The app
+//! asks once typing pauses.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use mlcost::format;
+use mlcost::serving::HourPlan;
+use mlcost::serving::operating::OperatingPoint;
+use mlcost::serving::simulate::Percentiles;
+use mlcost::units::Hours;
+use mlcost_web::pages::results::{Cell, Row, table};
+
+use crate::charts::estimate_once;
+use crate::charts::load::{Study, study_once};
+
+thread_local! {
+    /// The panel shown, unmounted when the next replaces it.
+    static SHOWN: RefCell<Option<Box<dyn std::any::Any>>> = const { RefCell::new(None) };
+}
+
+/// Fills `host` with the latency panel of the scenario in `json`: the peak hour's percentiles
+/// (or why there are none) and each hour's operating point.
+pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
+    let study = study_once(json);
+    let hourly = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+        let estimated = estimate_once((json, sheet), book).ok()?;
+        let report = estimated.1.as_ref().ok()?.serving.as_ref()?.hourly.clone();
+        Some(report)
+    })
+    .unwrap_or_default();
+    // The one shown before goes first: dropping its handle takes it out of the page.
+    SHOWN.with_borrow_mut(|shown| *shown = None);
+    host.set_text_content(None);
+    let handle = leptos::mount::mount_to(host, move || {
+        view! {
+            {peak_hour_table(&study, !hourly.is_empty())}
+            {hourly_table(&hourly)}
+        }
+    });
+    SHOWN.with_borrow_mut(|shown| *shown = Some(Box::new(handle)));
+}
+
+/// The peak hour on one replica, simulated: each latency's percentiles, or why there are none.
+fn peak_hour_table(study: &Result<Study, String>, has_load: bool) -> AnyView {
+    let peak = match study {
+        Ok(Study { peak: Some(peak), peak_ms, .. }) => (*peak, *peak_ms),
+        Ok(_) if has_load => {
+            let why = "The peak hour is not simulated: the replica cannot serve the load.";
+            return view! { <p class="hint" id="serving-latency-peak-status">{why}</p> }.into_any();
+        }
+        Ok(_) => {
+            let why = "Give a load (requests per day or a rate) to simulate its peak hour.";
+            return view! { <p class="hint" id="serving-latency-peak-status">{why}</p> }.into_any();
+        }
+        Err(why) => {
+            let why = format!("The peak hour is not simulated: {why}.");
+            return view! { <p class="hint" id="serving-latency-peak-status">{why}</p> }.into_any();
+        }
+    };
+    let (peak, simulated_in) = peak;
+    let row = |name: &str, p: Percentiles| Row {
+        header: name.to_owned(),
+        title: None,
+        cells: [p.p50, p.p90, p.p99, p.mean]
+            .map(|ms| Cell::number(format::milliseconds(ms)))
+            .into(),
+    };
+    let rows = vec![
+        row("Time to first token", peak.ttft_ms),
+        row("Time per output token", peak.tpot_ms),
+        row("Request, end to end", peak.e2e_ms),
+    ];
+    view! {
+        <p class="hint" id="serving-latency-peak-about">{format!(
+            "The peak hour on one replica: {} requests/s for {} ({} requests, {} preempted for lack of KV cache), seed {}; simulated here in {} ms.",
+            format::trimmed(peak.requests_per_second),
+            format::duration(Hours::new(peak.seconds / 3600.0)),
+            format::count(peak.requests as f64),
+            format::count(peak.preemptions as f64),
+            peak.seed,
+            format::whole(simulated_in),
+        )}</p>
+        {table("serving-latency-peak", "Latency at the peak hour, simulated",
+            &["", "p50", "p90", "p99", "mean"], rows)}
+    }
+    .into_any()
+}
+
+/// Each hour's operating point: the batch its load keeps in flight on a replica and the latencies
+/// there (typical requests, no queueing).
+fn hourly_table(hourly: &[HourPlan]) -> Option<impl IntoView + use<>> {
+    let missing = || format::MISSING.to_owned();
+    let rows: Vec<Row> = hourly
+        .iter()
+        .map(|h| {
+            let load = h.load;
+            let ms = |pick: fn(&OperatingPoint) -> f64| {
+                Cell::number(load.as_ref().map_or_else(missing, |p| format::milliseconds(pick(p))))
+            };
+            Row {
+                header: format!("{:02}:00", h.hour),
+                title: None,
+                cells: vec![
+                    Cell::number(format::trimmed(h.requests_per_second)),
+                    Cell::number(format::whole(f64::from(h.replicas))),
+                    Cell::number(load.map_or_else(missing, |p| format::trimmed(p.batch))),
+                    ms(|p| p.ttft_ms.get()),
+                    ms(|p| p.tpot_ms.get()),
+                    ms(|p| p.e2e_ms.get()),
+                ],
+            }
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        view! {
+            <details class="hourly">
+                <summary>"Hour by hour: the batch each hour's load keeps in flight, and its typical latencies"</summary>
+                {table("serving-hourly", "Each hour's operating point on one replica (no queueing: the simulation above adds it)",
+                    &["Hour", "Requests/s", "Replicas", "Batch", "First token", "Per token", "Request"], rows)}
+            </details>
+        }
+    })
+}
