@@ -793,6 +793,30 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
             columns(&["weights", "fits", "tokens/s/replica", "monthly", "change"], &rows)
         );
     }
+    if !w.speculative_decoding.is_empty() {
+        let rows: Vec<Vec<String>> = w
+            .speculative_decoding
+            .iter()
+            .map(|s| {
+                vec![
+                    format!("{} ({} drafted)", s.draft, s.draft_tokens),
+                    format!("{:.2}", s.acceptance_rate.get()),
+                    format::milliseconds(s.tpot_ms.get()),
+                    format!("{:.0}", s.output_tokens_per_second_per_replica),
+                    or_missing(s.monthly_cost_usd, format::usd_whole),
+                    or_missing(s.change_percent, |c| format!("{c:+.0}%")),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nWhat if decoding were speculative? (acceptance: the span published, 0.65-0.9)\n{}",
+            columns(
+                &["draft", "acceptance", "TPOT", "tokens/s/replica", "monthly", "change"],
+                &rows
+            )
+        );
+    }
     for p in &w.pruning {
         let _ = writeln!(
             out,

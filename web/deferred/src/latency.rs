@@ -24,10 +24,14 @@ thread_local! {
 /// (or why there are none) and each hour's operating point.
 pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
     let study = study_once(json);
-    let hourly = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+    let (hourly, has_load) = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
         let estimated = estimate_once((json, sheet), book).ok()?;
-        let report = estimated.1.as_ref().ok()?.serving.as_ref()?.hourly.clone();
-        Some(report)
+        let section = estimated.0.serving.as_ref()?;
+        let has_load = section.requests_per_second.is_some()
+            || section.traffic.is_some()
+            || section.daily_requests.is_some();
+        let hourly = estimated.1.as_ref().ok()?.serving.as_ref()?.hourly.clone();
+        Some((hourly, has_load))
     })
     .unwrap_or_default();
     // The one shown before goes first: dropping its handle takes it out of the page.
@@ -35,7 +39,7 @@ pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
     host.set_text_content(None);
     let handle = leptos::mount::mount_to(host, move || {
         view! {
-            {peak_hour_table(&study, !hourly.is_empty())}
+            {peak_hour_table(&study, has_load)}
             {hourly_table(&hourly)}
         }
     });
@@ -47,7 +51,7 @@ fn peak_hour_table(study: &Result<Study, String>, has_load: bool) -> AnyView {
     let peak = match study {
         Ok(Study { peak: Some(peak), peak_ms, .. }) => (*peak, *peak_ms),
         Ok(_) if has_load => {
-            let why = "The peak hour is not simulated: the replica cannot serve the load.";
+            let why = "The peak hour is not simulated: no replica serves this load within the targets (the notes under the estimate say why).";
             return view! { <p class="hint" id="serving-latency-peak-status">{why}</p> }.into_any();
         }
         Ok(_) => {
@@ -105,7 +109,7 @@ fn hourly_table(hourly: &[HourPlan]) -> Option<impl IntoView + use<>> {
                 cells: vec![
                     Cell::number(format::trimmed(h.requests_per_second)),
                     Cell::number(format::whole(f64::from(h.replicas))),
-                    Cell::number(load.map_or_else(missing, |p| format::trimmed(p.batch))),
+                    Cell::number(load.map_or_else(missing, |p| format!("{:.1}", p.batch))),
                     ms(|p| p.ttft_ms.get()),
                     ms(|p| p.tpot_ms.get()),
                     ms(|p| p.e2e_ms.get()),
@@ -116,9 +120,9 @@ fn hourly_table(hourly: &[HourPlan]) -> Option<impl IntoView + use<>> {
     (!rows.is_empty()).then(|| {
         view! {
             <details class="hourly">
-                <summary>"Hour by hour: the batch each hour's load keeps in flight, and its typical latencies"</summary>
+                <summary>"Hour by hour: the requests each hour keeps in flight on a replica, and its typical latencies"</summary>
                 {table("serving-hourly", "Each hour's operating point on one replica (no queueing: the simulation above adds it)",
-                    &["Hour", "Requests/s", "Replicas", "Batch", "First token", "Per token", "Request"], rows)}
+                    &["Hour", "Requests/s", "Replicas", "In flight", "First token", "Per token", "Request"], rows)}
             </details>
         }
     })

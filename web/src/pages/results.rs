@@ -180,13 +180,13 @@ fn how(id: &str) -> Option<&'static str> {
             "Requests served ÷ what the billed replica-hours could serve at the targets."
         }
         "serving-ttft" => {
-            "At the peak hour's load, the batch it keeps in flight (arrival rate × time in the system); without a load, the largest batch meeting the targets. One prompt's prefill (its FLOPs at the efficiency-scaled peak, or one read of the weights, whichever is longer) plus one decode step at that batch."
+            "A typical request, without queueing, at the load of the hour that loads each replica most: the batch it keeps in flight (arrival rate × time in the system); without a load, the largest batch meeting the targets. One prompt's prefill (its FLOPs at the efficiency-scaled peak, or one read of the weights, whichever is longer) plus one decode step at that batch. The latency panel below simulates that hour request by request, queueing included: its median and 99th percentile."
         }
         "serving-tpot" => {
             "One decode step at the same batch (the longer of reading the weights and KV cache at the scaled bandwidth and its FLOPs at the scaled peak, plus tensor-parallel all-reduces), stretched by the share of the replica other requests' prompts take."
         }
         "serving-throughput" => {
-            "At the largest batch meeting the targets: each request costs its prefill compute plus its share of the decode steps."
+            "At the largest batch meeting the targets (with percentile targets, the largest load at which the simulation meets them): each request costs its prefill compute plus its share of the decode steps. At this load requests queue; the autoscaler's target utilisation keeps each replica below it."
         }
         "serving-fits" => {
             "The weights at their format and the KV cache within 90% of memory (vLLM's default); the rest holds this many full-length sequences."

@@ -25,28 +25,36 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     // Filled once the page's charts are drawn (below); read first by the estimate, for the sizing
     // by percentile targets that the second module simulated for this very scenario.
     let extras = RwSignal::new(PageExtras::default());
-    let outcome = Memo::new(move |_| -> Result<Estimate, Vec<Error>> {
-        let scenario = form.scenario()?;
-        let sizing = has_percentile_targets(&scenario)
-            .then(|| {
-                let json = scenario.to_value().to_string();
-                extras.with(|e| e.sizing.clone().filter(|_| e.scenario.as_ref() == Some(&json)))
-            })
-            .flatten();
-        let options = mlcost::Options::FIGURES;
-        let report = book
-            .with(|b| mlcost::estimate_with_sizing(&scenario, b, options, sizing.as_ref()))
-            .map_err(|e| vec![e])?;
-        match report {
-            Report { serving: Some(serving), .. } => Ok((scenario, serving)),
-            _ => Err(vec![Error::new("serving.accelerator", mlcost::Problem::Missing)]),
-        }
-    });
+    // Why always changed? Comparing two reports field by field would cost the first render 3 KB
+    // of code for what never happens: a new estimate follows a change of its inputs.
+    let outcome = Memo::new_with_compare(
+        move |_| -> Result<Estimate, Vec<Error>> {
+            let scenario = form.scenario()?;
+            let sizing = has_percentile_targets(&scenario)
+                .then(|| {
+                    let json = scenario.to_value().to_string();
+                    extras.with(|e| e.sizing.clone().filter(|_| e.scenario.as_ref() == Some(&json)))
+                })
+                .flatten();
+            let options = mlcost::Options::FIGURES;
+            let report = book
+                .with(|b| mlcost::estimate_with_sizing(&scenario, b, options, sizing.as_ref()))
+                .map_err(|e| vec![e])?;
+            match report {
+                Report { serving: Some(serving), .. } => Ok((scenario, serving)),
+                _ => Err(vec![Error::new("serving.accelerator", mlcost::Problem::Missing)]),
+            }
+        },
+        always_changed,
+    );
     // The last estimate that worked stays on screen while the user fixes a field.
-    let last_good = Memo::new(move |previous: Option<&Option<Estimate>>| match outcome.get() {
-        Ok(good) => Some(good),
-        Err(_) => previous.cloned().flatten(),
-    });
+    let last_good = Memo::new_with_compare(
+        move |previous: Option<&Option<Estimate>>| match outcome.get() {
+            Ok(good) => Some(good),
+            Err(_) => previous.cloned().flatten(),
+        },
+        always_changed,
+    );
     let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
     let defaults = Signal::derive(move || {
         last_good.with(|good| good.as_ref().map(|(_, r)| r.assumptions.clone()).unwrap_or_default())
@@ -70,7 +78,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario" on_example=on_example
                 uses="This page prices the scenario's model and its serving part. The model is the one on the Training page too; the training part is not used here."
-                advanced_summary="Advanced: parallelism, KV cache, percentile targets, efficiency, autoscaling, commitments, hourly traffic">
+                advanced_summary="Advanced: parallelism, KV cache, percentile targets, speculative decoding, efficiency, autoscaling, commitments, hourly traffic">
                 {example_label(form, on_example)}
             </ScenarioForm>
             <div class="outputs">
@@ -92,7 +100,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="Latency at the load">
                     <h2>"Latency at the load (one replica, simulated)"</h2>
                     {charts::page_chart(PageChart::LoadLatency, settled, book)}
-                    <p class="hint">"Each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median; faint: the 99th percentile; thin lines: the targets; grey: the peak hour's load."</p>
+                    <p class="hint">"Each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median (half the requests are faster); faint: the 99th percentile (99 in 100 are faster); dashed: the targets; grey: the peak hour's load per replica."</p>
                     {results::latency_panel(settled)}
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
@@ -116,6 +124,11 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// A memo's comparison that never finds two values equal (see `ServingPage`).
+pub(crate) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
+    true
 }
 
 /// Whether the scenario's SLO has a percentile target, which the second module's simulation sizes.
@@ -205,11 +218,11 @@ fn serving_results(
             "Time to first token",
             match &report.at_peak {
                 Some(peak) if peak.batch < 1.0 => format!(
-                    "{} at the peak hour (each request alone)",
+                    "{} at the peak hour (each request alone, typical)",
                     format::milliseconds(report.ttft_ms.get())
                 ),
                 Some(peak) => format!(
-                    "{} at the peak hour (batch {})",
+                    "{} at the peak hour (batch {}, typical, no queueing)",
                     format::milliseconds(report.ttft_ms.get()),
                     format::whole(peak.batch)
                 ),

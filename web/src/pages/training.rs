@@ -16,19 +16,25 @@ type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
 #[component]
 pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
-    let outcome = Memo::new(move |_| -> Outcome {
-        let scenario = form.scenario()?;
-        let report = book
-            .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
-            .map_err(|e| vec![e])?;
-        Ok((scenario, report))
-    });
+    // Always changed, as on the serving page: no report compared field by field.
+    let outcome = Memo::new_with_compare(
+        move |_| -> Outcome {
+            let scenario = form.scenario()?;
+            let report = book
+                .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
+                .map_err(|e| vec![e])?;
+            Ok((scenario, report))
+        },
+        super::serving::always_changed,
+    );
     // The last estimate that worked stays on screen while the user fixes a field.
-    let last_good =
-        Memo::new(move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
+    let last_good = Memo::new_with_compare(
+        move |previous: Option<&Option<(Scenario, Report)>>| match outcome.get() {
             Ok(good) => Some(good),
             Err(_) => previous.cloned().flatten(),
-        });
+        },
+        super::serving::always_changed,
+    );
     let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
     let defaults = Signal::derive(move || {
         last_good.with(|good| {

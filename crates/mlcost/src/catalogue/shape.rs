@@ -41,6 +41,17 @@ impl Shape {
         }
     }
 
+    /// KV-cache elements one layer holds per token: keys and values of every KV head (GQA shrinks
+    /// their count), or multi-head latent attention's one compressed vector.
+    pub fn kv_width_per_layer(&self) -> f64 {
+        match self.mla_cache_width {
+            Some(width) => f64::from(width),
+            None => {
+                2.0 * f64::from(self.kv_heads) * f64::from(self.qk_head_dim.max(self.v_head_dim))
+            }
+        }
+    }
+
     /// Tokens each query attends to: the sequence, or the sliding window when shorter.
     pub fn attended_tokens(&self) -> f64 {
         f64::from(self.sliding_window.map_or(self.sequence_length, |w| w.min(self.sequence_length)))

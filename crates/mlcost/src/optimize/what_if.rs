@@ -9,7 +9,7 @@ use crate::estimate_with_options;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::scenario::model::Model;
-use crate::scenario::serving::Serving;
+use crate::scenario::serving::{Serving, SpeculativeDecoding};
 use crate::scenario::training::Training;
 use crate::serving;
 use crate::serving::report::ServingReport;
@@ -30,6 +30,11 @@ use super::settings::Settings;
 /// with 1.27× speedup"). One measurement, not a law: shown as the published figure it is.
 pub const TWO_FOUR_SPEEDUP: f64 = 123.7 / 97.6;
 
+/// Acceptance rates the speculative-decoding what-if prices: the span of published ones, from 0.65
+/// (EAGLE-3's chain of 3 on MT-Bench, fitted to its Table 3, arXiv 2503.01840) to 0.85–0.9
+/// (DeepSeek-V3's own head, arXiv 2412.19437 §5.4.3).
+pub const ACCEPTANCE_RATES: [f64; 3] = [0.65, 0.75, 0.9];
+
 /// Prefix-cache hit rates the what-if prices.
 const HIT_RATES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 0.9];
 
@@ -47,6 +52,10 @@ pub struct WhatIfs {
     pub batching: Vec<BatchWhatIf>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_cache: Vec<CacheWhatIf>,
+    /// Speculative decoding turned on: prediction heads (one token drafted), and a smaller preset
+    /// with the model's vocabulary as a draft model (four), at each of `ACCEPTANCE_RATES`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speculative_decoding: Vec<SpeculationWhatIf>,
     /// The published quality and speed figures behind the fine-tuning, batching and caching rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -132,6 +141,21 @@ pub struct CacheWhatIf {
     pub hit_rate: Fraction,
     pub requests_per_second_per_replica: f64,
     pub monthly_cost_usd: Usd,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeculationWhatIf {
+    /// The draft: `heads`, or a preset's id.
+    pub draft: String,
+    pub acceptance_rate: Fraction,
+    pub draft_tokens: u32,
+    /// At the peak hour's load.
+    pub tpot_ms: Milliseconds,
+    pub output_tokens_per_second_per_replica: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<Usd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_percent: Option<f64>,
 }
 
 fn estimate(scenario: &Scenario, book: &PriceBook) -> Option<Report> {
@@ -268,6 +292,9 @@ pub(super) fn what_ifs(
                     }
                 }
             }
+            if serving.speculative_decoding.is_none() && resolved.shape.is_some() {
+                out.speculative_decoding = speculation(scenario, serving, base_cost, book);
+            }
             out.sources.push(quality::BATCHING.into());
             match distillation(scenario, serving, now, book, settings) {
                 Ok(found) => out.distillation = found,
@@ -299,6 +326,54 @@ pub(super) fn what_ifs(
         }
     }
     Ok(out)
+}
+
+/// The serving scenario with speculative decoding on: heads, and the largest dense preset of at
+/// most a quarter of the model's active parameters with its vocabulary (the same tokenizer, which
+/// a draft needs), at each published acceptance rate.
+fn speculation(
+    scenario: &Scenario,
+    serving: &Serving,
+    base_cost: Option<Usd>,
+    book: &PriceBook,
+) -> Vec<SpeculationWhatIf> {
+    let Ok(model) = scenario.model.resolve() else { return Vec::new() };
+    let vocabulary = model.shape.as_ref().map(|s| s.vocab_size);
+    let draft = presets::presets().ok().and_then(|all| {
+        all.iter()
+            .filter(|p| p.layers.is_some() && p.active_parameters.is_none())
+            .filter(|p| p.vocab_size == vocabulary && p.id != model.name)
+            .filter(|p| p.parameters <= model.active_parameters.get() / 4.0)
+            .max_by(|a, b| a.parameters.total_cmp(&b.parameters))
+    });
+    let heads = SpeculativeDecoding { heads: true, ..SpeculativeDecoding::default() };
+    let drafts = std::iter::once(("heads".to_owned(), heads)).chain(draft.map(|p| {
+        let spec = SpeculativeDecoding {
+            draft_model: Some(p.id.clone()),
+            ..SpeculativeDecoding::default()
+        };
+        (p.id.clone(), spec)
+    }));
+    let mut rows = Vec::new();
+    for (name, spec) in drafts {
+        for rate in ACCEPTANCE_RATES {
+            let spec = SpeculativeDecoding { acceptance_rate: Some(rate), ..spec.clone() };
+            let draft_tokens = if spec.heads { 1 } else { 4 };
+            let spec = SpeculativeDecoding { draft_tokens: Some(draft_tokens), ..spec };
+            let variant = Serving { speculative_decoding: Some(spec), ..serving.clone() };
+            let Some(r) = serving_report(scenario, variant, book) else { continue };
+            rows.push(SpeculationWhatIf {
+                draft: name.clone(),
+                acceptance_rate: Fraction::new(rate),
+                draft_tokens,
+                tpot_ms: r.tpot_ms,
+                output_tokens_per_second_per_replica: r.output_tokens_per_second_per_replica_at_slo,
+                monthly_cost_usd: r.monthly_cost_usd,
+                change_percent: change(r.monthly_cost_usd, base_cost),
+            });
+        }
+    }
+    rows
 }
 
 /// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's

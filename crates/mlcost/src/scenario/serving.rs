@@ -59,6 +59,37 @@ impl Slo {
     }
 }
 
+/// Speculative decoding: a cheap draft proposes `draft_tokens` tokens, which the model checks in one
+/// pass over all of them, keeping the longest run it agrees with and one token of its own. Each
+/// step then yields (1 − α^(k+1)) / (1 − α) tokens on average, α the acceptance rate and k the draft
+/// tokens (Leviathan, Kalman and Matias 2023, arXiv 2211.17192, equation 1), for the draft's passes
+/// and a verification that computes k + 1 tokens a sequence.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeculativeDecoding {
+    /// A model preset as the draft (a small model of the same family and tokenizer): its weights
+    /// and KV cache share the replica.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_model: Option<String>,
+    /// Or the draft's parameters, for a draft without a preset (its KV cache sized as the model's,
+    /// scaled by the parameters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_parameters: Option<f64>,
+    /// Or prediction heads built on the model (DeepSeek-V3's multi-token prediction, EAGLE): each
+    /// drafted token costs one of the model's layers and its output layer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub heads: bool,
+    /// The chance the model accepts a drafted token (0–1): published figures run from about 0.6
+    /// for a small draft on chat to 0.85–0.9 for DeepSeek-V3's own heads. Required with a draft
+    /// model; the DeepSeek-V3 figure with heads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance_rate: Option<f64>,
+    /// Tokens drafted each step (k): 4 with a draft model, 1 with heads when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_tokens: Option<u32>,
+}
+
 /// How one replica splits the model across its accelerators. Absent degrees are 1.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +146,10 @@ pub struct Serving {
     pub inference_flops_per_request: Option<f64>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub slo: Slo,
+    /// A draft proposes tokens the model verifies together: faster tokens at small batches, for
+    /// the draft's memory and compute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speculative_decoding: Option<SpeculativeDecoding>,
     /// The most requests the engine batches at once (vLLM's `max_num_seqs`); the largest batch that
     /// meets the SLO and fits in memory when absent. A smaller cap trades throughput for latency.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,7 @@ use crate::scenario::resolve::serving::resolve_serving;
 use crate::serving::percentile::{self, SEED};
 use crate::serving::report::{Latency, ServingReport};
 use crate::serving::simulate::Percentiles;
-use crate::serving::traffic::HourPlan;
+use crate::serving::traffic::busiest_per_replica;
 use crate::serving::{Traffic, simulate_replica};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::units::SECONDS_PER_HOUR;
@@ -29,16 +29,8 @@ pub struct LoadPoint {
 /// targets: from a trickle to the capacity, denser toward it, where the tail rises.
 pub const LOAD_SHARES: [f64; 10] = [0.05, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8, 0.875, 0.95, 1.0];
 
-/// The hour of the report's day with the most requests, when its replicas serve any.
-fn peak(report: &ServingReport) -> Option<&HourPlan> {
-    let busiest = report.hourly.iter().fold(None::<&HourPlan>, |best, h| match best {
-        Some(b) if b.requests_per_second >= h.requests_per_second => Some(b),
-        _ => Some(h),
-    });
-    busiest.filter(|p| p.replicas > 0 && p.requests_per_second > 0.0)
-}
-
-/// The peak hour of `report` (the estimate of `scenario` at `book`'s prices) on one replica,
+/// The peak hour of `report` (the estimate of `scenario` at `book`'s prices: the hour that loads
+/// each replica most) on one replica,
 /// simulated request by request: Poisson arrivals at its per-replica rate for an hour, the
 /// scenario's lengths, a fixed seed. None without a load.
 pub fn peak_hour(
@@ -46,8 +38,9 @@ pub fn peak_hour(
     book: &PriceBook,
     report: &ServingReport,
 ) -> Result<Option<Latency>, Error> {
-    let (Some(peak), Some(section)) = (peak(report), &scenario.serving) else { return Ok(None) };
-    let rate = peak.requests_per_second / f64::from(peak.replicas);
+    let peak = busiest_per_replica(&report.hourly);
+    let (Some(peak), Some(section)) = (peak, &scenario.serving) else { return Ok(None) };
+    let rate = peak.per_replica();
     let traffic = Traffic {
         seed: SEED,
         rate,

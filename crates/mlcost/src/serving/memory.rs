@@ -5,8 +5,9 @@
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::resolve::serving::{Requests, serving_peak};
+use crate::scenario::resolve::speculation::Draft;
 use crate::scenario::serving::Slo;
-use crate::serving::replica::{BatchPoint, Replica, Work};
+use crate::serving::replica::{BatchPoint, Replica, Speculation, Work};
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
 use crate::vocabulary::units::Fraction;
@@ -65,6 +66,8 @@ pub(super) struct ReplicaSpec<'a> {
     pub pipeline: u32,
     pub compute_efficiency: Fraction,
     pub bandwidth_efficiency: Fraction,
+    /// Speculative decoding's draft: its weights and KV cache share the replica's memory.
+    pub draft: Option<Draft>,
 }
 
 /// Sizes a replica; fails only when the accelerator cannot compute in the weights' format.
@@ -82,10 +85,13 @@ pub(super) fn size<'a>(
         pipeline: pp,
         compute_efficiency,
         bandwidth_efficiency,
+        draft,
     } = *spec;
     let peak = serving_peak(accelerator, weight_format)?;
     let count = f64::from(tp * pp);
-    let weights = model.parameters.get() * weight_format.bytes();
+    let draft_weights = draft.map_or(0.0, |d| d.parameters * weight_format.bytes());
+    let model_weights = model.parameters.get() * weight_format.bytes();
+    let weights = model_weights + draft_weights;
     let capacity = accelerator.memory_bytes.get() * count;
     let usable = capacity * MEMORY_UTILIZATION;
     let kv_budget = (usable - weights).max(0.0);
@@ -93,17 +99,15 @@ pub(super) fn size<'a>(
         (Some(shape), Requests::Tokens { input, output }) => {
             // Keys and values per token: 2 · layers · kv_heads · head_dim (GQA shrinks kv_heads),
             // or MLA's one latent vector per layer.
-            let per_layer = match shape.mla_cache_width {
-                Some(width) => f64::from(width),
-                None => {
-                    2.0 * f64::from(shape.kv_heads)
-                        * f64::from(shape.qk_head_dim.max(shape.v_head_dim))
-                }
-            };
-            let kv_per_token = f64::from(shape.layers) * per_layer * kv_format.bytes();
+            let draft_kv = draft.map_or(0.0, |d| d.kv_elements_per_token * kv_format.bytes());
+            let kv_per_token =
+                f64::from(shape.layers) * shape.kv_width_per_layer() * kv_format.bytes();
             let sequence = input + output;
+            // The draft's cache grows with the whole sequence (a draft model of its own shape is
+            // not known to slide).
             let per_sequence = kv_per_token
-                * shape.sliding_window.map_or(sequence, |w| sequence.min(f64::from(w)));
+                * shape.sliding_window.map_or(sequence, |w| sequence.min(f64::from(w)))
+                + draft_kv * sequence;
             let max_concurrent = (kv_budget / per_sequence).floor().min(f64::from(u32::MAX)) as u32;
             let work = Work::Tokens {
                 shape,
@@ -132,7 +136,7 @@ pub(super) fn size<'a>(
             * bandwidth_efficiency.get(),
         pipeline: f64::from(pp),
         tensor_parallel: f64::from(tp),
-        weights,
+        weights: model_weights,
         experts: model.routed_experts.filter(|(all, _)| *all > 0).map(|(all, per_token)| {
             (
                 model.expert_parameters.get() * weight_format.bytes(),
@@ -145,6 +149,15 @@ pub(super) fn size<'a>(
             .map(|both_ways| both_ways.get() / 2.0),
         // Placed on instances by the caller, which knows the offer.
         crossing: None,
+        speculation: draft.map(|d| Speculation {
+            draft_tokens: f64::from(d.draft_tokens),
+            tokens_per_step: d.tokens_per_step(),
+            // A pass reads what it computes with: a mixture of experts' head, only the experts
+            // its tokens are routed to (few at the small batches speculation is for).
+            draft_weights: d.active_parameters * weight_format.bytes(),
+            draft_flops_per_token: 2.0 * d.active_parameters,
+            draft_kv_bytes_per_token: d.kv_elements_per_token * kv_format.bytes(),
+        }),
     };
     Ok(Sized {
         replica,

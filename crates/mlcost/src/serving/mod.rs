@@ -180,6 +180,7 @@ fn replica_of<'r>(
         pipeline: pp,
         compute_efficiency,
         bandwidth_efficiency,
+        draft: run.draft,
     };
     let mut sized = size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)?;
     let offer = run.pricing.as_ref().and_then(|p| p.sold);
@@ -389,6 +390,14 @@ fn estimate_sized(
     if matches!(replica.work, Work::Forward { .. }) {
         notes.push(format!("batches of at most {MAX_BATCH_WITHOUT_KV_CACHE} requests (estimate; activation memory is not sized)"));
     }
+    if let Some(draft) = &run.draft {
+        notes.push(format!(
+            "speculative decoding: {:.2} tokens a step on average ({} drafted, each accepted with probability {:.2}; Leviathan et al. 2023, equation 1), for the draft's passes and the model computing every drafted token; the draft's weights and KV cache share the replica",
+            draft.tokens_per_step(),
+            draft.draft_tokens,
+            draft.acceptance_rate
+        ));
+    }
     let kv_total = f64::from(max_concurrent) * per_sequence;
     assumptions.extend(run.assumptions.iter().cloned());
     let policy = Policy::new(&run.autoscaler, weights, &mut assumptions);
@@ -437,21 +446,9 @@ fn estimate_sized(
         Requests::Forward { .. } => 1.0,
     };
     for hour in &mut day.hourly {
-        let per_replica = if hour.replicas > 0 {
-            hour.requests_per_second / f64::from(hour.replicas)
-        } else {
-            0.0
-        };
-        hour.load = Some(operating_point(&replica, per_replica, ceiling, output));
+        hour.load = Some(operating_point(&replica, hour.per_replica(), ceiling, output));
     }
-    let peak = day
-        .hourly
-        .iter()
-        .fold(None::<&HourPlan>, |best, h| match best {
-            Some(b) if b.requests_per_second >= h.requests_per_second => Some(b),
-            _ => Some(h),
-        })
-        .and_then(|h| h.load);
+    let peak = traffic::busiest_per_replica(&day.hourly).and_then(|h| h.load);
     // The replicas are sized by the batch meeting the SLO with prompts aside; at the peak hour's
     // load the prompts interleaved with decoding can push the latencies past it.
     if let Some(p) = peak.filter(|p| !p.saturated) {

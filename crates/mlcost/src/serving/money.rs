@@ -149,10 +149,14 @@ impl BaselineSearch {
     /// `billing`'s prices do not matter here, only its replica and instance sizes.
     pub fn new(schedule: &Schedule, billing: &Billing) -> Self {
         let per_replica = billing.accelerators_per_replica.max(1.0);
-        // The day's distinct replica counts, ascending (integers: a cheap sort).
-        let mut replicas: Vec<u32> = schedule.hours.iter().map(|h| h.replicas).collect();
-        replicas.sort_unstable();
-        replicas.dedup();
+        // The day's distinct replica counts, ascending: 24 at most, each put in its place (a
+        // sort's code would cost the first render 3 KB).
+        let mut replicas: Vec<u32> = Vec::with_capacity(schedule.hours.len());
+        for count in schedule.hours.iter().map(|h| h.replicas) {
+            if let Err(at) = replicas.binary_search(&count) {
+                replicas.insert(at, count);
+            }
+        }
         // Around each, the replicas whole instances hold: floors and ceilings each ascend, since
         // packing into instances never decreases; merged, they are the counts worth trying.
         let held = |r: &u32| billing.accelerators(f64::from(*r)) / per_replica;

@@ -61,7 +61,7 @@ pub struct PercentileSizing {
     /// targets allow): above the rate found when a percentile target is what limits it.
     pub capacity_without_percentiles: f64,
     /// Sized by the roofline's latencies held to the same targets instead, the replicas at the
-    /// peak hour, their load each, and the targets the simulation misses there.
+    /// hour that loads each most, that load, and the targets the simulation misses there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean_based: Option<MeanBased>,
     /// What the estimate's notes say of it (there, not here, in the JSON): worked out with the
@@ -141,11 +141,17 @@ pub(super) fn size(
     let batch = largest_batch_meeting(replica, &as_means(&targets, &run.slo), ceiling);
     let assumed = if batch > 0 { replica.point(batch).requests_per_second } else { 0.0 };
     if rate > 0.0 && assumed > rate * 1.005 {
-        let peak = run.rates.map(|rates| rates.iter().copied().fold(0.0, f64::max));
-        let replicas = peak.map(|peak| replica_count(peak, assumed, policy));
-        let per_replica = match (peak, replicas) {
-            (Some(peak), Some(n)) if n > 0.0 => peak / n,
-            _ => assumed,
+        // The hour that would load each replica most, and its replicas.
+        let busiest = run.rates.map(|rates| {
+            rates.iter().fold((0.0, 0.0), |(most, count), &rate| {
+                let n = replica_count(rate, assumed, policy);
+                let each = if n > 0.0 { rate / n } else { 0.0 };
+                if each > most { (each, n) } else { (most, count) }
+            })
+        });
+        let (per_replica, replicas) = match busiest {
+            Some((each, n)) if n > 0.0 => (each, Some(n)),
+            _ => (assumed, None),
         };
         let there = trial(replica, base, per_replica);
         sizing.mean_based = Some(MeanBased {
@@ -202,9 +208,9 @@ impl PercentileSizing {
                     )
                 })
                 .collect();
-            let replicas = mean_based
-                .replicas_peak
-                .map_or_else(String::new, |n| format!("{n} replicas at the peak hour, "));
+            let replicas = mean_based.replicas_peak.map_or_else(String::new, |n| {
+                format!("{n} replicas in the hour that loads each most, ")
+            });
             notes.push(format!(
                 "sized by the roofline's latencies held to the same targets, the answer would be {replicas}each at {:.3} requests/s, where the simulation misses {}",
                 mean_based.requests_per_second_per_replica,

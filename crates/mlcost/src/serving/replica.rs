@@ -95,6 +95,19 @@ pub(super) enum Work<'a> {
     Forward { flops_per_request: f64 },
 }
 
+/// Speculative decoding on a replica: each step drafts `draft_tokens` tokens one pass at a time,
+/// then the model computes all of them and one more for every sequence in one pass, which reads
+/// its weights and KV cache once; a step yields `tokens_per_step` tokens a sequence on average.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Speculation {
+    pub draft_tokens: f64,
+    pub tokens_per_step: f64,
+    /// Bytes of the draft's weights each of its passes reads (its active parameters').
+    pub draft_weights: f64,
+    pub draft_flops_per_token: f64,
+    pub draft_kv_bytes_per_token: f64,
+}
+
 pub(super) struct Replica<'a> {
     pub work: Work<'a>,
     /// FLOP/s and bytes/s of one pipeline stage (the tensor-parallel group) at the engine's
@@ -111,6 +124,7 @@ pub(super) struct Replica<'a> {
     pub link_bytes_per_second: Option<f64>,
     /// The network between instances, when the replica spans more than one.
     pub crossing: Option<Crossing>,
+    pub speculation: Option<Speculation>,
 }
 
 impl Replica<'_> {
@@ -211,13 +225,13 @@ impl Replica<'_> {
         let per_token =
             |at: f64| 2.0 * active_parameters + Self::attention_flops_per_token(shape, at);
         let decoding = if decode > 0.0 {
-            let micro_batch = decode / self.pipeline;
-            let bytes =
-                self.weights_read(micro_batch) + context * kv_bytes_per_token / self.pipeline;
-            let flops = decode * per_token(context / decode) / self.pipeline;
-            (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
-                + self.tensor_parallel_seconds(shape, micro_batch)
-                + self.pipeline_crossing_seconds(shape, micro_batch)
+            self.decode_step_seconds(
+                shape,
+                *active_parameters,
+                *kv_bytes_per_token,
+                decode,
+                context / decode,
+            )
         } else {
             0.0
         };
@@ -235,6 +249,43 @@ impl Replica<'_> {
             0.0
         };
         decoding + prefilling
+    }
+
+    /// Tokens a decode step yields each sequence: one, or speculation's average run.
+    pub fn tokens_per_step(&self) -> f64 {
+        self.speculation.map_or(1.0, |s| s.tokens_per_step)
+    }
+
+    /// One decode step of `b` sequences with `context` tokens of KV cache each: each stage reads
+    /// its weights once per micro-batch (one per stage in flight) and its layers' KV cache once.
+    /// With speculation, the draft's passes first (its weights and cache read each pass, on the
+    /// first stage's accelerators), then the model computing every drafted token and one more.
+    fn decode_step_seconds(
+        &self,
+        shape: &Shape,
+        active_parameters: f64,
+        kv_bytes_per_token: f64,
+        b: f64,
+        context: f64,
+    ) -> f64 {
+        let per_token = 2.0 * active_parameters + Self::attention_flops_per_token(shape, context);
+        let (positions, drafting) = match self.speculation {
+            Some(s) => {
+                let bytes = s.draft_weights + b * s.draft_kv_bytes_per_token * context;
+                let flops = b * s.draft_flops_per_token;
+                let pass = (bytes / self.stage_bandwidth).max(flops / self.stage_flops);
+                (s.draft_tokens + 1.0, s.draft_tokens * pass)
+            }
+            None => (1.0, 0.0),
+        };
+        let micro_batch = b / self.pipeline;
+        let tokens = micro_batch * positions;
+        let bytes = self.weights_read(tokens) + b * kv_bytes_per_token * context / self.pipeline;
+        let flops = b * positions * per_token / self.pipeline;
+        (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
+            + self.tensor_parallel_seconds(shape, tokens)
+            + self.pipeline_crossing_seconds(shape, tokens)
+            + drafting
     }
 
     /// Latency and throughput with `batch` requests in flight.
@@ -268,21 +319,23 @@ impl Replica<'_> {
                 // One decode step of every sequence: each stage reads its weights once per
                 // micro-batch (one per stage in flight) and its layers' KV cache once.
                 let context = input + output / 2.0;
-                let micro_batch = b / self.pipeline;
-                let bytes = self.weights_read(micro_batch)
-                    + b * kv_bytes_per_token * context / self.pipeline;
-                let flops = b * per_token(context) / self.pipeline;
-                let step = (bytes / self.stage_bandwidth).max(flops / self.stage_flops)
-                    + self.tensor_parallel_seconds(shape, micro_batch)
-                    + self.pipeline_crossing_seconds(shape, micro_batch);
+                let step = self.decode_step_seconds(
+                    shape,
+                    *active_parameters,
+                    *kv_bytes_per_token,
+                    b,
+                    context,
+                );
+                // Each sequence's tokens a step: one, or speculation's accepted run and one more.
+                let per_step = self.tokens_per_step();
                 // Continuous batching: prompts are prefilled in chunks alongside decode steps, which
                 // read the weights anyway, so per request the replica spends its prefill's compute
                 // (overlapped across stages) plus its share of the steps.
-                let busy = prefill_compute / self.pipeline + output * step / b;
+                let busy = prefill_compute / self.pipeline + output * step / (b * per_step);
                 BatchPoint {
                     batch,
                     ttft_ms: Milliseconds::new((prefill_alone + step) * 1e3),
-                    tpot_ms: Milliseconds::new(step * 1e3),
+                    tpot_ms: Milliseconds::new(step / per_step * 1e3),
                     output_tokens_per_second: output / busy,
                     requests_per_second: 1.0 / busy,
                 }

@@ -162,6 +162,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                         pipeline: pp,
                         compute_efficiency: Fraction::new(compute),
                         bandwidth_efficiency: Fraction::new(bandwidth),
+                        draft: run.draft,
                     };
                     let Ok(mut sized) =
                         size(&run.model, run.requests, run.prefix_cache_hit_rate, &spec)

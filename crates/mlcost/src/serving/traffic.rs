@@ -95,6 +95,24 @@ pub struct HourPlan {
     pub load: Option<OperatingPoint>,
 }
 
+impl HourPlan {
+    /// Requests a second each of its replicas receives (0 without replicas).
+    pub fn per_replica(&self) -> f64 {
+        if self.replicas > 0 { self.requests_per_second / f64::from(self.replicas) } else { 0.0 }
+    }
+}
+
+/// The hour that loads each replica most, the earliest of equals: the peak hour for latency.
+/// Why not the busiest hour? The autoscaler adds a replica there, so an hour before it can load
+/// each replica more, and its requests wait longest.
+pub fn busiest_per_replica(hours: &[HourPlan]) -> Option<&HourPlan> {
+    let busiest = hours.iter().fold(None::<&HourPlan>, |best, h| match best {
+        Some(b) if b.per_replica() >= h.per_replica() => Some(b),
+        _ => Some(h),
+    });
+    busiest.filter(|h| h.per_replica() > 0.0)
+}
+
 /// The replicas each hour's rate needs under the policy: enough to serve it at the target
 /// utilisation, within the policy's bounds.
 pub(super) fn replicas_needed(

@@ -295,3 +295,23 @@ fn latency_against_load_rises_from_batch_one_to_the_capacity() {
         assert!(p.ttft_ms.p50 <= p.ttft_ms.p99 && p.tpot_ms.p50 <= p.tpot_ms.p99, "{p:?}");
     }
 }
+
+/// With speculative decoding, a step yields its average run of tokens: at a trickle the simulated
+/// time per output token is the roofline's at batch one, as without.
+#[test]
+fn speculation_at_a_trickle_runs_at_the_rooflines_batch_one_speed() {
+    let json = SCENARIO.replace(
+        r#""output_tokens": 256"#,
+        r#""output_tokens": 256, "speculative_decoding": {"heads": true, "draft_tokens": 3, "acceptance_rate": 0.7}"#,
+    );
+    let scenario = Scenario::from_json(&json).unwrap();
+    let book = PriceBook::bundled().unwrap();
+    let serving = scenario.serving.as_ref().unwrap();
+    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+    let simulation = simulate_replica(&resolved, &traffic(0.01, 20_000.0)).unwrap();
+    let report = estimate(&scenario).unwrap().serving.unwrap();
+    let alone = report.latency_vs_batch[0].tpot_ms.get();
+    let tpot = simulation.tpot_ms.p50;
+    assert!(within(tpot, alone, 0.02), "{tpot} against {alone}");
+    assert_eq!(simulation.requests_arrived, simulation.requests_completed);
+}

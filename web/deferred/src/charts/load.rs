@@ -144,6 +144,15 @@ pub fn draw_load_latency(canvas: web_sys::HtmlCanvasElement, study: &Study) -> R
         .iter()
         .map(|(name, color, alpha, _)| ((*name).to_owned(), faded(*color, *alpha), Swatch::Line))
         .collect();
+    for (targets, what, color) in [
+        (&study.ttft_targets, "first token", TTFT_COLOR),
+        (&study.tpot_targets, "output token", TPOT_COLOR),
+    ] {
+        for (name, ms) in targets.iter() {
+            let words = format!("{what} {name}: {}", format::milliseconds(*ms));
+            legend.push((words, faded(color, 0.7), Swatch::Line));
+        }
+    }
     if let Some(rate) = peak {
         let words = format!("the peak hour: {} requests/s per replica", format::trimmed(rate));
         legend.push((words, MARK_COLOR, Swatch::Line));
@@ -181,12 +190,13 @@ pub fn draw_load_latency(canvas: web_sys::HtmlCanvasElement, study: &Study) -> R
             .draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))
             .map_err(|e| e.to_string())?;
     }
-    // Each target across the chart, thin, in its latency's colour.
+    // Each target across the chart, dashed, in its latency's colour.
     let lines = [(&study.ttft_targets, TTFT_COLOR), (&study.tpot_targets, TPOT_COLOR)];
     for (targets, color) in lines {
         for (_, ms) in targets.iter() {
+            let style = faded(color, 0.7).stroke_width(1);
             chart
-                .draw_series(LineSeries::new([(0.0, *ms), (x_high, *ms)], color.mix(0.6)))
+                .draw_series(DashedLineSeries::new([(0.0, *ms), (x_high, *ms)], 6, 4, style))
                 .map_err(|e| e.to_string())?;
         }
     }
@@ -194,7 +204,7 @@ pub fn draw_load_latency(canvas: web_sys::HtmlCanvasElement, study: &Study) -> R
         chart
             .draw_series(LineSeries::new(
                 [(rate, ms_low), (rate, ms_high)],
-                MARK_COLOR.stroke_width(1),
+                MARK_COLOR.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
     }

@@ -331,6 +331,28 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             rows,
         )
     });
+    let speculation = (!w.speculative_decoding.is_empty()).then(|| {
+        let rows = w
+            .speculative_decoding
+            .iter()
+            .map(|s| {
+                vec![
+                    format!("{} ({} drafted)", s.draft, s.draft_tokens),
+                    format!("{:.2}", s.acceptance_rate.get()),
+                    format::milliseconds(s.tpot_ms.get()),
+                    format::count(s.output_tokens_per_second_per_replica),
+                    format::or_missing(s.monthly_cost_usd, format::usd),
+                    format::or_missing(s.change_percent, |c| format!("{c:+.0}%")),
+                ]
+            })
+            .collect();
+        table(
+            "whatif-speculation",
+            "Speculative decoding: prediction heads, or a smaller model of the same vocabulary as the draft, at published acceptance rates (0.65–0.9)",
+            &["draft", "acceptance", "time per token", "tokens/s per replica", "a month", "change"],
+            rows,
+        )
+    });
     let sources =
         w.sources.iter().map(|s| view! { <p class="hint">{s.clone()}</p> }).collect_view();
     view! {
@@ -341,6 +363,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
         {fine_tuning}
         {batching}
         {caching}
+        {speculation}
         {sources}
     }
 }

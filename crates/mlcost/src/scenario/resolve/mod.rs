@@ -13,6 +13,7 @@
 
 pub mod machines;
 pub mod serving;
+pub mod speculation;
 pub mod training;
 
 use crate::catalogue::pricing::PriceBook;

@@ -4,6 +4,7 @@
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::speculation::{Draft, resolve_draft};
 use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{
     MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
@@ -90,6 +91,8 @@ pub struct ResolvedServing<'a> {
     pub bandwidth_efficiency: Option<Fraction>,
     pub slo: Slo,
     pub max_batch: Option<u32>,
+    /// Speculative decoding's draft, when the scenario turns it on.
+    pub draft: Option<Draft>,
     /// Mean requests per second in each hour of the day, when a load is given.
     pub rates: Option<[f64; HOURS]>,
     pub autoscaler: Autoscaler,
@@ -160,6 +163,11 @@ pub fn resolve_serving<'a>(
         return Err(Error::new("serving.max_batch", Problem::MustBePositive));
     }
     let mut assumptions = Vec::new();
+    let draft = serving
+        .speculative_decoding
+        .as_ref()
+        .map(|spec| resolve_draft(&model, spec, &mut assumptions))
+        .transpose()?;
     let rates = hourly_load(serving, &mut assumptions)?;
     let autoscaler = autoscaler(&serving.autoscaling, &mut assumptions)?;
     let pricing = match rates {
@@ -187,6 +195,7 @@ pub fn resolve_serving<'a>(
         bandwidth_efficiency: bandwidth_efficiency.map(Fraction::new),
         slo: serving.slo,
         max_batch: serving.max_batch,
+        draft,
         rates,
         autoscaler,
         pricing,
