@@ -105,6 +105,7 @@ fn ranged(
     let resolved = scenario.resolve(book)?;
     let unmoved = resolved.training.clone();
     let serving_model = resolved.serving.as_ref().map(|s| s.model.clone());
+    let split_model = serving_model.clone();
     let mut report = estimate_resolved(scenario, book, resolved, options, None)?;
     if let (Some(run), Some(training)) = (unmoved, report.training.as_mut()) {
         let (ranges, sensitivity) = training::ranges::uncertainty(&run, training, leave_out)?;
@@ -119,6 +120,12 @@ fn ranged(
             serving::ranges::uncertainty(&model, section, book, serving, leave_out)?;
         serving.ranges = vocabulary::finite::checked("serving.ranges", ranges)?;
         serving.sensitivity = vocabulary::finite::checked("serving.sensitivity", sensitivity)?;
+    }
+    if let (Some(model), Some(section), Some(serving)) =
+        (split_model, &scenario.serving, report.serving.as_mut())
+    {
+        serving::split::add_to(model, section, book, serving)?;
+        serving.split = vocabulary::finite::checked("serving.split", serving.split.take())?;
     }
     Ok(report)
 }

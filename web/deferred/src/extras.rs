@@ -136,6 +136,8 @@ fn serving_extras(serving: &ServingReport) -> PageExtras {
     }
     extras.swings = swings(&serving.sensitivity);
     extras.sizing = serving.percentile_sizing.clone();
+    // The first render does not price the split: its note comes from here.
+    extras.notes = serving.split.as_ref().map(mlcost::serving::split::note).into_iter().collect();
     extras
 }
 

@@ -39,6 +39,7 @@ pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
     host.set_text_content(None);
     let handle = leptos::mount::mount_to(host, move || {
         view! {
+            <p class="hint">"Above, each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median (half the requests are faster); faint: the 99th percentile (99 in 100 are faster); dashed: the targets; grey: the peak hour's load per replica."</p>
             {peak_hour_table(&study, has_load)}
             {hourly_table(&hourly)}
         }

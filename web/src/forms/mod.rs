@@ -920,6 +920,24 @@ mod tests {
             ),
             ("train-llama-3.1-70b", include_str!("../../../examples/train-llama-3.1-70b.json")),
             ("train-llama-3.1-8b", include_str!("../../../examples/train-llama-3.1-8b.json")),
+            // Issue 16's settings: percentile targets, speculative decoding, split pools.
+            (
+                "latency settings",
+                r#"{"model": {"preset": "llama-3.3-70b"}, "serving": {"accelerator": "h100-sxm",
+                "parallelism": {"tensor": 4}, "input_tokens": 1000, "output_tokens": 300,
+                "requests_per_second": 5, "offer": "aws:p5.48xlarge",
+                "slo": {"ttft_ms": 1000, "ttft_p99_ms": 800, "tpot_p50_ms": 30},
+                "speculative_decoding": {"draft_model": "llama-3.1-8b", "acceptance_rate": 0.7,
+                "draft_tokens": 3}, "disaggregation": {}}}"#,
+            ),
+            (
+                "heads and sized pools",
+                r#"{"model": {"preset": "deepseek-v3"}, "serving": {"accelerator": "h200-sxm",
+                "parallelism": {"tensor": 8}, "input_tokens": 1000, "output_tokens": 300,
+                "requests_per_second": 5, "price_per_accelerator_hour": 3,
+                "speculative_decoding": {"heads": true},
+                "disaggregation": {"prefill_tensor": 4, "link_gbps": 400}}}"#,
+            ),
         ] {
             let scenario = Scenario::from_json(text).unwrap();
             let app = crate::state::AppScenario::new();

@@ -172,6 +172,13 @@ const ADVANCED: &[FieldSpec] = &[
         "4 with a draft model, 1 with heads",
         "",
     ),
+    FieldSpec {
+        path: "serving.disaggregation",
+        label: "Prefill and decode on separate pools, priced beside (JSON)",
+        hint: r#"{} or {"prefill_tensor": 2, "decode_tensor": 8, "link_gbps": 400}"#,
+        kind: Kind::Json,
+        initial: "",
+    },
     number("serving.engine_efficiency.compute", "Engine compute efficiency", "calibrated", ""),
     number("serving.engine_efficiency.bandwidth", "Engine bandwidth efficiency", "calibrated", ""),
     number("serving.prefix_cache_hit_rate", "Prefix cache hit rate (0–1)", "0", ""),

@@ -78,7 +78,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             <ScenarioForm form=form book=book errors=errors defaults=defaults
                 heading="Serving scenario" on_example=on_example
                 uses="This page prices the scenario's model and its serving part. The model is the one on the Training page too; the training part is not used here."
-                advanced_summary="Advanced: parallelism, KV cache, percentile targets, speculative decoding, efficiency, autoscaling, commitments, hourly traffic">
+                advanced_summary="Advanced: parallelism, KV cache, percentile targets, speculative decoding, split prefill and decode, efficiency, autoscaling, commitments, hourly traffic">
                 {example_label(form, on_example)}
             </ScenarioForm>
             <div class="outputs">
@@ -100,7 +100,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="Latency at the load">
                     <h2>"Latency at the load (one replica, simulated)"</h2>
                     {charts::page_chart(PageChart::LoadLatency, settled, book)}
-                    <p class="hint">"Each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median (half the requests are faster); faint: the 99th percentile (99 in 100 are faster); dashed: the targets; grey: the peak hour's load per replica."</p>
+
                     {results::latency_panel(settled)}
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
@@ -311,7 +311,12 @@ fn serving_results(
             <p class="recommendation" id="serving-best-mix">"Cheapest commitment: "{mix(m)}</p>
         })}
         {results::assumptions(&report.assumptions, Some(form))}
-        {results::notes(&notes)}
+        {move || {
+            // The engine's notes, then the split's the module adds.
+            let mut all = notes.clone();
+            extras.with(|e| all.extend(e.notes.iter().cloned()));
+            results::notes(&all)
+        }}
     }
 }
 

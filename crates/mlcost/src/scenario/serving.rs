@@ -90,6 +90,24 @@ pub struct SpeculativeDecoding {
     pub draft_tokens: Option<u32>,
 }
 
+/// Prefill and decode on separate instances (DistServe, arXiv 2401.09670; Splitwise, arXiv
+/// 2311.18677): prompts on one pool, generation on another, each prompt's KV cache sent between
+/// them over the network. Priced beside the combined replicas, on the same accelerator and price.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disaggregation {
+    /// Accelerators of a prefill instance (tensor parallel); the replica's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_tensor: Option<u32>,
+    /// Accelerators of a decode instance; the replica's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_tensor: Option<u32>,
+    /// The link the KV cache crosses, Gbps; the offer's network between instances when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_gbps: Option<f64>,
+}
+
 /// How one replica splits the model across its accelerators. Absent degrees are 1.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +168,9 @@ pub struct Serving {
     /// the draft's memory and compute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speculative_decoding: Option<SpeculativeDecoding>,
+    /// Prefill and decode on separate pools, priced beside the combined replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disaggregation: Option<Disaggregation>,
     /// The most requests the engine batches at once (vLLM's `max_num_seqs`); the largest batch that
     /// meets the SLO and fits in memory when absent. A smaller cap trades throughput for latency.
     #[serde(default, skip_serializing_if = "Option::is_none")]

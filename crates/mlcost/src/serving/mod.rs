@@ -29,6 +29,7 @@ pub mod search;
 #[cfg_attr(not(feature = "simulation"), allow(dead_code))]
 pub mod simulate;
 pub mod speed_fitted;
+pub mod split;
 pub mod spread;
 mod traffic;
 
@@ -392,7 +393,7 @@ fn estimate_sized(
     }
     if let Some(draft) = &run.draft {
         notes.push(format!(
-            "speculative decoding: {:.2} tokens a step on average ({} drafted, each accepted with probability {:.2}; Leviathan et al. 2023, equation 1), for the draft's passes and the model computing every drafted token; the draft's weights and KV cache share the replica",
+            "speculative decoding: {:.2} tokens a step ({} drafted, each accepted at {:.2}; Leviathan et al. 2023), for the draft's passes and memory",
             draft.tokens_per_step(),
             draft.draft_tokens,
             draft.acceptance_rate
@@ -495,6 +496,7 @@ fn estimate_sized(
         at_peak: peak,
         latency: None,
         percentile_sizing: sizing,
+        split: None,
         batch_at_slo,
         max_output_tokens_per_second_per_replica: best(|p| p.output_tokens_per_second),
         output_tokens_per_second_per_replica_at_slo: at_slo(|p| p.output_tokens_per_second),

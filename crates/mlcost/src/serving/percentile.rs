@@ -27,7 +27,8 @@ use crate::vocabulary::units::Milliseconds;
 pub const SEED: u64 = 1;
 
 /// The note of an estimate with percentile targets by an engine built without the simulation.
-pub const NOT_SIMULATED: &str = "not sized for the percentile targets: this build of the engine leaves out the simulation that checks them (the replicas are sized by the other targets)";
+pub const NOT_SIMULATED: &str =
+    "not sized for the percentile targets: this engine is built without the simulation";
 
 /// Requests one trial simulates: a 99th percentile from its 20 slowest.
 pub const TRIAL_REQUESTS: f64 = 2_000.0;

@@ -57,6 +57,10 @@ pub struct ServingReport {
     /// the replicas, and what sizing by the roofline's latencies would have missed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentile_sizing: Option<PercentileSizing>,
+    /// Prefill and decode on separate pools (`serving.disaggregation`), against the combined
+    /// replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitServing>,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
     pub max_output_tokens_per_second_per_replica: f64,
@@ -159,4 +163,33 @@ pub struct Latency {
     pub requests: u64,
     /// Times a sequence was preempted for lack of KV cache.
     pub preemptions: u64,
+}
+
+/// One pool: its instances' size, what one serves, and the instances at the busiest hour.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    pub accelerators_per_instance: u32,
+    pub requests_per_second_per_instance: f64,
+    pub instances_peak: u32,
+}
+
+/// The split priced: each pool, the latencies, and the accelerator-hours against the combined
+/// replicas'.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SplitServing {
+    pub prefill: Pool,
+    pub decode: Pool,
+    /// A prompt's KV cache sent from its prefill instance to a decode instance.
+    pub kv_transfer_ms: f64,
+    /// Mean time to first token at a prefill instance's capacity: the wait, the prompt, the
+    /// transfer and the first decode step.
+    pub ttft_ms: f64,
+    /// Time per output token at a decode instance's capacity batch.
+    pub tpot_ms: f64,
+    pub accelerator_hours_per_day: f64,
+    pub combined_accelerator_hours_per_day: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<Usd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_monthly_cost_usd: Option<Usd>,
 }

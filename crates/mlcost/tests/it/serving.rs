@@ -686,3 +686,60 @@ mod speculative_decoding {
         assert_eq!(rate.field, "serving.speculative_decoding.acceptance_rate");
     }
 }
+
+mod split_pools {
+    use mlcost::serving::split::mdl_utilization;
+    use mlcost::{PriceBook, Scenario};
+
+    const SCENARIO: &str = r#"{"model": {"preset": "llama-3.3-70b"},
+        "serving": {"accelerator": "h100-sxm", "parallelism": {"tensor": 4},
+        "weight_precision": "fp8", "input_tokens": 4000, "output_tokens": 300,
+        "slo": {"ttft_ms": 1000, "tpot_ms": 40}, "daily_requests": 2e6, "shape": "diurnal",
+        "offer": "aws:p5.48xlarge", "disaggregation": {}}}"#;
+
+    fn estimate(json: &str) -> Result<mlcost::ServingReport, mlcost::Error> {
+        let scenario = Scenario::from_json(json).unwrap();
+        Ok(mlcost::estimate_with(&scenario, PriceBook::bundled().unwrap())?.serving.unwrap())
+    }
+
+    /// M/D/1: at two thirds of its capacity a queue with 0.1 s of service waits 0.1 s on average,
+    /// ρ / (2μ(1 − ρ)) = (2/3) / (2 · 10 · 1/3).
+    #[test]
+    fn a_prefill_queue_takes_the_load_its_wait_allows() {
+        assert!((mdl_utilization(0.1, 0.1) - 2.0 / 3.0).abs() < 1e-12);
+        assert!(mdl_utilization(0.1, 0.0).abs() < f64::MIN_POSITIVE);
+        assert!(mdl_utilization(0.1, 1e6) < 1.0);
+    }
+
+    /// Each prompt's cache crosses p5's 3,200 Gbps network once (AWS's EFA figure in the offer),
+    /// the first token arrives within its target, the decode pool runs within the per-token one,
+    /// and both are priced beside the combined replicas on the same price.
+    #[test]
+    fn the_pools_meet_the_targets_and_are_priced_beside_the_combined_replicas() {
+        let report = estimate(SCENARIO).unwrap();
+        let split = report.split.expect("the split is priced");
+        let link = 3200e9 / 8.0;
+        let transfer = 4000.0 * report.kv_cache_bytes_per_token.get() / link + 40e-6;
+        assert!((split.kv_transfer_ms - transfer * 1e3).abs() < 1e-9, "{split:?}");
+        assert!(split.ttft_ms <= 1000.0 + 1e-6 && split.tpot_ms <= 40.0, "{split:?}");
+        assert!(split.prefill.instances_peak >= 1 && split.decode.instances_peak >= 1);
+        let ratio = split.monthly_cost_usd.unwrap().get() / split.accelerator_hours_per_day;
+        let combined = split.combined_monthly_cost_usd.unwrap().get()
+            / split.combined_accelerator_hours_per_day;
+        assert!((ratio - combined).abs() < 1e-9, "one price for both");
+        assert!(report.notes.iter().any(|n| n.starts_with("prefill and decode apart")));
+    }
+
+    #[test]
+    fn a_pool_must_fit_an_instance_and_its_link_must_be_known() {
+        let wide = SCENARIO
+            .replace(r#""disaggregation": {}"#, r#""disaggregation": {"decode_tensor": 16}"#);
+        assert_eq!(estimate(&wide).unwrap_err().field, "serving.disaggregation.decode_tensor");
+        let typed =
+            SCENARIO.replace(r#""offer": "aws:p5.48xlarge""#, r#""price_per_accelerator_hour": 3"#);
+        assert_eq!(estimate(&typed).unwrap_err().field, "serving.disaggregation.link_gbps");
+        let given =
+            typed.replace(r#""disaggregation": {}"#, r#""disaggregation": {"link_gbps": 400}"#);
+        assert!(estimate(&given).unwrap().split.is_some());
+    }
+}

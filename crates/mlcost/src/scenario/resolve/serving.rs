@@ -5,10 +5,10 @@ use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::ResolvedModel;
 use crate::scenario::resolve::speculation::{Draft, resolve_draft};
-use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
+use crate::scenario::serving::{Autoscaling, Disaggregation, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{
     MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
-    fraction, non_negative, positive,
+    fraction, non_negative, positive, positive_count,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
@@ -93,6 +93,8 @@ pub struct ResolvedServing<'a> {
     pub max_batch: Option<u32>,
     /// Speculative decoding's draft, when the scenario turns it on.
     pub draft: Option<Draft>,
+    /// Prefill and decode pools to price beside the combined replicas.
+    pub split: Option<Split>,
     /// Mean requests per second in each hour of the day, when a load is given.
     pub rates: Option<[f64; HOURS]>,
     pub autoscaler: Autoscaler,
@@ -181,6 +183,10 @@ pub fn resolve_serving<'a>(
         None => None,
     };
     let apis = apis(serving, book, requests)?;
+    let split = serving
+        .disaggregation
+        .map(|d| split(&d, tensor, pricing.as_ref().and_then(|p| p.sold)))
+        .transpose()?;
     Ok(ResolvedServing {
         book,
         model,
@@ -196,12 +202,52 @@ pub fn resolve_serving<'a>(
         slo: serving.slo,
         max_batch: serving.max_batch,
         draft,
+        split,
         rates,
         autoscaler,
         pricing,
         region: serving.region.as_deref(),
         apis,
         assumptions,
+    })
+}
+
+/// Prefill and decode pools resolved: their tensor-parallel degrees and the link between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Split {
+    pub prefill_tensor: u32,
+    pub decode_tensor: u32,
+    pub link_bytes_per_second: f64,
+}
+
+fn split(d: &Disaggregation, tensor: u32, sold: Option<&Offer>) -> Result<Split, Error> {
+    let degree = |field: &'static str, given: Option<u32>| -> Result<u32, Error> {
+        let degree = positive_count(field, given.unwrap_or(tensor))?;
+        match sold {
+            Some(offer) if degree > offer.accelerator_count => Err(Error::new(
+                field,
+                Problem::Malformed(format!(
+                    "must fit one instance of the offer ({} accelerators)",
+                    offer.accelerator_count
+                )),
+            )),
+            _ => Ok(degree),
+        }
+    };
+    let link = match (d.link_gbps, sold.and_then(|o| o.network.as_ref())) {
+        (Some(gbps), _) => positive("serving.disaggregation.link_gbps", gbps)? * 1e9 / 8.0,
+        (None, Some(network)) => network.bytes_per_second(),
+        (None, None) => {
+            return Err(Error::new(
+                "serving.disaggregation.link_gbps",
+                Problem::Malformed("is required: the offer's network is not known".into()),
+            ));
+        }
+    };
+    Ok(Split {
+        prefill_tensor: degree("serving.disaggregation.prefill_tensor", d.prefill_tensor)?,
+        decode_tensor: degree("serving.disaggregation.decode_tensor", d.decode_tensor)?,
+        link_bytes_per_second: link,
     })
 }
 

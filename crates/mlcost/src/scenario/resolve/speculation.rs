@@ -94,18 +94,13 @@ pub fn resolve_draft(
             (None, None, false) => {
                 return Err(Error::new(
                     field("draft_model"),
-                    Problem::Malformed(
-                        "is required: a draft model preset, draft_parameters, or heads: true"
-                            .into(),
-                    ),
+                    Problem::Malformed("is required: a preset, draft_parameters or heads".into()),
                 ));
             }
             _ => {
                 return Err(Error::new(
                     field("draft_model"),
-                    Problem::Malformed(
-                        "give one draft: a preset, draft_parameters, or heads".into(),
-                    ),
+                    Problem::Malformed("give one: a preset, draft_parameters or heads".into()),
                 ));
             }
         };
@@ -119,7 +114,7 @@ pub fn resolve_draft(
         (None, false) => {
             return Err(Error::new(
                 field("acceptance_rate"),
-                Problem::Malformed("is required with a draft model: published rates run from about 0.6 to 0.9 by draft and data".into()),
+                Problem::Malformed("is required with a draft model (published: 0.6-0.9)".into()),
             ));
         }
     };
