@@ -26,7 +26,7 @@ pub use settings::Settings;
 
 pub use what_if::{
     BatchWhatIf, CacheWhatIf, DistillationWhatIf, FineTuneWhatIf, PruningWhatIf,
-    QuantizationWhatIf, WhatIfs,
+    QuantizationWhatIf, SpeculationWhatIf, WhatIfs,
 };
 
 use crate::catalogue::pricing::PriceBook;

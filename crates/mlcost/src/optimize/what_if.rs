@@ -9,10 +9,10 @@ use crate::estimate_with_options;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::scenario::model::Model;
-use crate::scenario::serving::{Serving, SpeculativeDecoding};
+use crate::scenario::serving::{Disaggregation, Serving, SpeculativeDecoding};
 use crate::scenario::training::Training;
 use crate::serving;
-use crate::serving::report::ServingReport;
+use crate::serving::report::{ServingReport, SplitServing};
 use crate::serving::search::FORMATS;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::terms::StoragePrecision;
@@ -56,6 +56,10 @@ pub struct WhatIfs {
     /// with the model's vocabulary as a draft model (four), at each of `ACCEPTANCE_RATES`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speculative_decoding: Vec<SpeculationWhatIf>,
+    /// Prefill and decode on separate pools (the replica's layout, the offer's sourced network),
+    /// against the combined replicas, like for like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitServing>,
     /// The published quality and speed figures behind the fine-tuning, batching and caching rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -295,6 +299,9 @@ pub(super) fn what_ifs(
             if serving.speculative_decoding.is_none() && resolved.shape.is_some() {
                 out.speculative_decoding = speculation(scenario, serving, base_cost, book);
             }
+            if serving.disaggregation.is_none() && resolved.shape.is_some() {
+                out.split = split(scenario, serving, book);
+            }
             out.sources.push(quality::BATCHING.into());
             match distillation(scenario, serving, now, book, settings) {
                 Ok(found) => out.distillation = found,
@@ -374,6 +381,16 @@ fn speculation(
         }
     }
     rows
+}
+
+/// The scenario's serving with prefill and decode apart at its defaults; none when the offer's
+/// network is not known (or the replicas cannot serve).
+fn split(scenario: &Scenario, serving: &Serving, book: &PriceBook) -> Option<SplitServing> {
+    let variant = Serving { disaggregation: Some(Disaggregation::default()), ..serving.clone() };
+    let mut report = serving_report(scenario, variant.clone(), book)?;
+    let model = scenario.model.resolve().ok()?;
+    serving::split::add_to(model, &variant, book, &mut report).ok()?;
+    report.split
 }
 
 /// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's

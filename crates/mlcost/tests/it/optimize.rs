@@ -319,3 +319,30 @@ fn bad_settings_name_their_field() {
     let error = optimize(&scenario, book(), &unknown).unwrap_err().to_string();
     assert!(error.starts_with("optimize.student"), "{error}");
 }
+
+/// The advisor prices speculative decoding and split pools as what-ifs: heads and a draft of the
+/// model's vocabulary at each published acceptance rate, and the two pools on the offer's network
+/// against the combined replicas at one price.
+#[test]
+fn the_what_ifs_price_speculation_and_split_pools() {
+    let (_, offered) = advice(include_str!("../../../../examples/serve-llama-3.3-70b-fp8.json"));
+    let w = &offered.what_ifs;
+    let drafts: Vec<&str> = w.speculative_decoding.iter().map(|s| s.draft.as_str()).collect();
+    assert!(drafts.contains(&"heads") && drafts.contains(&"llama-3.1-8b"), "{drafts:?}");
+    // A higher acceptance rate never serves fewer tokens.
+    for pair in w.speculative_decoding.windows(2).filter(|p| p[0].draft == p[1].draft) {
+        let (low, high) = (&pair[0], &pair[1]);
+        let served =
+            |s: &mlcost::optimize::SpeculationWhatIf| s.output_tokens_per_second_per_replica;
+        assert!(served(high) >= served(low), "{pair:?}");
+    }
+    let split = w.split.as_ref().expect("p5's network is sourced");
+    assert!(
+        split.accelerator_hours_per_day > 0.0 && split.combined_accelerator_hours_per_day > 0.0
+    );
+    // A typed price says nothing of a network: no split to price.
+    let typed = include_str!("../../../../examples/serve-llama-3.3-70b-fp8.json")
+        .replace(r#""offer": "aws:p5.48xlarge""#, r#""price_per_accelerator_hour": 4"#);
+    let (_, typed) = advice(&typed);
+    assert!(typed.what_ifs.split.is_none());
+}

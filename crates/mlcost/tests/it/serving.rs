@@ -682,6 +682,10 @@ mod speculative_decoding {
         assert_eq!(both.field, "serving.speculative_decoding.draft_model");
         let wide = error(r#", "speculative_decoding": {"heads": true, "draft_tokens": 500}"#);
         assert_eq!(wide.field, "serving.speculative_decoding.draft_tokens");
+        let big = error(
+            r#", "speculative_decoding": {"draft_parameters": 1e300, "acceptance_rate": 0.7}"#,
+        );
+        assert_eq!(big.field, "serving.speculative_decoding.draft_parameters");
         let rate = error(r#", "speculative_decoding": {"heads": true, "acceptance_rate": 1.5}"#);
         assert_eq!(rate.field, "serving.speculative_decoding.acceptance_rate");
     }

@@ -353,6 +353,19 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
             rows,
         )
     });
+    let split = w.split.map(|s| {
+        view! {
+            <p id="whatif-split">{format!(
+                "Prefill and decode on separate pools: {} prefill and {} decode instances at the busiest hour, {} accelerator-hours a day against the combined replicas' {}: {} against {} a month (like for like, before whole-instance billing).",
+                s.prefill.instances_peak,
+                s.decode.instances_peak,
+                format::whole(s.accelerator_hours_per_day),
+                format::whole(s.combined_accelerator_hours_per_day),
+                format::or_missing(s.monthly_cost_usd, format::usd),
+                format::or_missing(s.combined_monthly_cost_usd, format::usd),
+            )}</p>
+        }
+    });
     let sources =
         w.sources.iter().map(|s| view! { <p class="hint">{s.clone()}</p> }).collect_view();
     view! {
@@ -364,6 +377,7 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
         {batching}
         {caching}
         {speculation}
+        {split}
         {sources}
     }
 }

@@ -80,6 +80,12 @@ pub fn resolve_draft(
             }
             (None, Some(parameters), false) => {
                 let parameters = at_least_one(&field("draft_parameters"), parameters)?;
+                if parameters >= model.parameters.get() {
+                    return Err(Error::new(
+                        field("draft_parameters"),
+                        Problem::Malformed("must be fewer than the model's".into()),
+                    ));
+                }
                 // Without its shape, the draft's cache scaled from the model's by the parameters.
                 let kv = kv_of(shape) * parameters / model.parameters.get().max(1.0);
                 (parameters, parameters, kv, false)
