@@ -25,8 +25,6 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
     // Filled once the page's charts are drawn (below); read first by the estimate, for the sizing
     // by percentile targets that the second module simulated for this very scenario.
     let extras = RwSignal::new(PageExtras::default());
-    // Why always changed? Comparing two reports field by field would cost the first render 3 KB
-    // of code for what never happens: a new estimate follows a change of its inputs.
     let outcome = Memo::new_with_compare(
         move |_| -> Result<Estimate, Vec<Error>> {
             let scenario = form.scenario()?;
@@ -45,7 +43,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 _ => Err(vec![Error::new("serving.accelerator", mlcost::Problem::Missing)]),
             }
         },
-        always_changed,
+        results::always_changed,
     );
     // The last estimate that worked stays on screen while the user fixes a field.
     let last_good = Memo::new_with_compare(
@@ -53,7 +51,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             Ok(good) => Some(good),
             Err(_) => previous.cloned().flatten(),
         },
-        always_changed,
+        results::always_changed,
     );
     let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
     let defaults = Signal::derive(move || {
@@ -100,7 +98,6 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 <section class="chart" aria-label="Latency at the load">
                     <h2>"Latency at the load (one replica, simulated)"</h2>
                     {charts::page_chart(PageChart::LoadLatency, settled, book)}
-
                     {results::latency_panel(settled)}
                 </section>
                 <section class="chart" aria-label="Replicas over the day">
@@ -124,11 +121,6 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             </div>
         </main>
     }
-}
-
-/// A memo's comparison that never finds two values equal (see `ServingPage`).
-pub(crate) fn always_changed<T>(_: Option<&T>, _: Option<&T>) -> bool {
-    true
 }
 
 /// Whether the scenario's SLO has a percentile target, which the second module's simulation sizes.

@@ -16,7 +16,6 @@ type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
 #[component]
 pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
-    // Always changed, as on the serving page: no report compared field by field.
     let outcome = Memo::new_with_compare(
         move |_| -> Outcome {
             let scenario = form.scenario()?;
@@ -25,7 +24,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 .map_err(|e| vec![e])?;
             Ok((scenario, report))
         },
-        super::serving::always_changed,
+        results::always_changed,
     );
     // The last estimate that worked stays on screen while the user fixes a field.
     let last_good = Memo::new_with_compare(
@@ -33,7 +32,7 @@ pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
             Ok(good) => Some(good),
             Err(_) => previous.cloned().flatten(),
         },
-        super::serving::always_changed,
+        results::always_changed,
     );
     let errors = Signal::derive(move || outcome.get().err().unwrap_or_default());
     let defaults = Signal::derive(move || {
