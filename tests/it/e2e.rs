@@ -382,6 +382,39 @@ async fn percentile_targets_are_sized_by_the_second_modules_simulation() {
     browser.close().await;
 }
 
+/// Split pools are priced by the second module (the first render carries none of their code):
+/// their note joins the estimate's, the same words as the engine's.
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn split_pools_are_priced_beside_the_combined_replicas() {
+    let scenario =
+        mlcost::Scenario::from_json(include_str!("../../examples/serve-llama-3.3-70b-fp8.json"))
+            .expect("the example reads");
+    let mut scenario = scenario;
+    if let Some(serving) = scenario.serving.as_mut() {
+        serving.disaggregation = Some(mlcost::scenario::serving::Disaggregation::default());
+    }
+    let book = mlcost::PriceBook::bundled().expect("the bundled book");
+    let engine = mlcost::estimate_with(&scenario, book).expect("it estimates").serving.unwrap();
+    let expected = mlcost::serving::split::note(engine.split.as_ref().expect("p5's network"));
+    let browser = Browser::start_at(&format!(
+        "/?page=serving#s={}",
+        mlcost::scenario::share::encode(&scenario)
+    ))
+    .await;
+    let page = &browser.client;
+    let notes = poll(
+        || async {
+            let notes = text_of(page, "section[aria-label='Serving estimate'] .notes").await;
+            notes.contains("prefill and decode apart").then_some(notes)
+        },
+        "the split's note",
+    )
+    .await;
+    assert!(notes.contains(&expected), "{notes}\nagainst\n{expected}");
+    browser.close().await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn serving_bad_input_shows_by_the_field_and_keeps_the_last_result() {
