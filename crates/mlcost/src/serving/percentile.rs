@@ -117,7 +117,8 @@ fn targets(slo: &Slo) -> Vec<Target> {
 /// Sizes `run`'s replica by its SLO's percentile targets (none without them): the largest rate up
 /// to `without` (its capacity at the batch the other targets allow, at most `ceiling` sequences)
 /// at which the simulation meets them all, and what a sizing by the roofline's latencies held to
-/// the same targets would have run at the peak hour under `policy`, simulated.
+/// the same targets would have run in the hour that loads each replica most under `policy`,
+/// simulated.
 pub(super) fn size(
     replica: &Replica<'_>,
     base: &Settings,
