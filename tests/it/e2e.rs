@@ -356,15 +356,11 @@ async fn percentile_targets_are_sized_by_the_second_modules_simulation() {
     let book = mlcost::PriceBook::bundled().expect("the bundled book");
     let engine = mlcost::estimate_with(&scenario, book).expect("it estimates").serving.unwrap();
     assert!(engine.percentile_sizing.is_some(), "the target binds");
-    let browser = Browser::start_at(&format!(
-        "/?page=serving#s={}",
-        mlcost::scenario::share::encode(&scenario)
-    ))
-    .await;
+    let browser = Browser::start_on_serving(&scenario).await;
     let page = &browser.client;
     let notes = poll(
         || async {
-            let notes = text_of(page, "section[aria-label='Serving estimate'] .notes").await;
+            let notes = serving_notes(page).await;
             let pending = text_of(page, "#serving-percentiles-pending").await;
             (pending.is_empty() && notes.contains("the percentile targets limit a replica"))
                 .then_some(notes)
@@ -387,25 +383,20 @@ async fn percentile_targets_are_sized_by_the_second_modules_simulation() {
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn split_pools_are_priced_beside_the_combined_replicas() {
-    let scenario =
+    let mut scenario =
         mlcost::Scenario::from_json(include_str!("../../examples/serve-llama-3.3-70b-fp8.json"))
             .expect("the example reads");
-    let mut scenario = scenario;
     if let Some(serving) = scenario.serving.as_mut() {
         serving.disaggregation = Some(mlcost::scenario::serving::Disaggregation::default());
     }
     let book = mlcost::PriceBook::bundled().expect("the bundled book");
     let engine = mlcost::estimate_with(&scenario, book).expect("it estimates").serving.unwrap();
     let expected = mlcost::serving::split::note(engine.split.as_ref().expect("p5's network"));
-    let browser = Browser::start_at(&format!(
-        "/?page=serving#s={}",
-        mlcost::scenario::share::encode(&scenario)
-    ))
-    .await;
+    let browser = Browser::start_on_serving(&scenario).await;
     let page = &browser.client;
     let notes = poll(
         || async {
-            let notes = text_of(page, "section[aria-label='Serving estimate'] .notes").await;
+            let notes = serving_notes(page).await;
             notes.contains("prefill and decode apart").then_some(notes)
         },
         "the split's note",
@@ -935,6 +926,12 @@ impl Browser {
         Self::start_at("/").await
     }
 
+    /// A browser on the Serving page of `scenario`, opened from its link.
+    async fn start_on_serving(scenario: &mlcost::Scenario) -> Self {
+        let link = mlcost::scenario::share::encode(scenario);
+        Self::start_at(&format!("/?page=serving#s={link}")).await
+    }
+
     /// A browser on `path` of a fresh server for the built app.
     async fn start_at(path: &str) -> Self {
         let dist = PathBuf::from(std::env::var_os("MLCOST_DIST").expect(IGNORED));
@@ -1024,6 +1021,11 @@ async fn open_example_on_optimize(browser: &Browser) {
     );
     browser.client.goto(&link).await.expect("open the example on Optimize");
     wait_for_text(&browser.client, "#advisor-considered").await;
+}
+
+/// The notes under the Serving page's estimate.
+async fn serving_notes(page: &Client) -> String {
+    text_of(page, "section[aria-label='Serving estimate'] .notes").await
 }
 
 async fn text_of(page: &Client, selector: &str) -> String {

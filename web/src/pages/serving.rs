@@ -125,8 +125,7 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
 
 /// Whether the scenario's SLO has a percentile target, which the second module's simulation sizes.
 fn has_percentile_targets(scenario: &mlcost::Scenario) -> bool {
-    let slo = scenario.serving.as_ref().map(|s| s.slo.percentiles());
-    slo.is_some_and(|targets| targets.iter().any(|(_, target)| target.is_some()))
+    scenario.serving.as_ref().is_some_and(|s| s.slo.has_percentiles())
 }
 
 fn money(value: Option<Usd>) -> String {

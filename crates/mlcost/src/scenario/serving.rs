@@ -45,6 +45,11 @@ pub struct Slo {
 }
 
 impl Slo {
+    /// Whether any percentile target is given: what only the simulation can size.
+    pub fn has_percentiles(&self) -> bool {
+        self.percentiles().iter().any(|(_, target)| target.is_some())
+    }
+
     /// Each percentile target with its field's name: time to first token's at 50, 90 and 99%,
     /// then time per output token's.
     pub fn percentiles(&self) -> [(&'static str, Option<Milliseconds>); 6] {

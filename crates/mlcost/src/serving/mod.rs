@@ -411,7 +411,7 @@ fn estimate_sized(
         #[cfg(feature = "simulation")]
         None if servable => percentile::size(&replica, &simulation, run, without, ceiling, &policy),
         #[cfg(not(feature = "simulation"))]
-        None if run.slo.percentiles().iter().any(|(_, target)| target.is_some()) => {
+        None if run.slo.has_percentiles() => {
             notes.push(percentile::NOT_SIMULATED.into());
             None
         }
