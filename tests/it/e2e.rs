@@ -379,7 +379,8 @@ async fn percentile_targets_are_sized_by_the_second_modules_simulation() {
 }
 
 /// Split pools are priced by the second module (the first render carries none of their code):
-/// their note joins the estimate's, the same words as the engine's.
+/// their note joins the estimate's, the same words as the engine's, and the latency panel shows
+/// each pool with the engine's figures; the form's switch for them is on.
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn split_pools_are_priced_beside_the_combined_replicas() {
@@ -403,6 +404,17 @@ async fn split_pools_are_priced_beside_the_combined_replicas() {
     )
     .await;
     assert!(notes.contains(&expected), "{notes}\nagainst\n{expected}");
+    // The latency panel's table: each pool's instances and cost, in the engine's figures.
+    let table = wait_for_text(page, "#serving-split").await;
+    let split = engine.split.as_ref().expect("priced");
+    for (pool, name) in [(&split.prefill, "Prefill"), (&split.decode, "Decode")] {
+        let cost = mlcost::format::usd(pool.monthly_cost_usd.expect("priced"));
+        assert!(table.contains(name) && table.contains(&cost), "{table}\nwithout {name} {cost}");
+    }
+    // The form shows the switch on, its pools' settings beside it.
+    open_advanced(page).await;
+    wait_for_value(page, "split", "yes").await;
+    browser.screenshot("serving-split-1280").await;
     browser.close().await;
 }
 

@@ -820,9 +820,8 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     if let Some(s) = &w.split {
         let _ = writeln!(
             out,
-            "Prefill and decode apart: {} prefill and {} decode instances at the busiest hour, {:.0} accelerator-hours a day against the combined replicas' {:.0}: {} against {} a month",
-            s.prefill.instances_peak,
-            s.decode.instances_peak,
+            "Prefill and decode apart, the cheapest pools found: {} at the busiest hour, {:.0} accelerator-hours a day against the combined replicas' {:.0} as the scenario runs them (other hardware for those: the recommendations above): {} against {} a month",
+            mlcost::serving::split::pools(s),
             s.accelerator_hours_per_day,
             s.combined_accelerator_hours_per_day,
             or_missing(s.monthly_cost_usd, format::usd_whole),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use mlcost::format;
 use mlcost::serving::HourPlan;
 use mlcost::serving::operating::OperatingPoint;
+use mlcost::serving::report::{Pool, SplitServing};
 use mlcost::serving::simulate::Percentiles;
 use mlcost::units::Hours;
 use mlcost_web::pages::results::{Cell, Row, table};
@@ -24,16 +25,18 @@ thread_local! {
 /// (or why there are none) and each hour's operating point.
 pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
     let study = study_once(json);
-    let (hourly, has_load) = mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
-        let estimated = estimate_once((json, sheet), book).ok()?;
-        let section = estimated.0.serving.as_ref()?;
-        let has_load = section.requests_per_second.is_some()
-            || section.traffic.is_some()
-            || section.daily_requests.is_some();
-        let hourly = estimated.1.as_ref().ok()?.serving.as_ref()?.hourly.clone();
-        Some((hourly, has_load))
-    })
-    .unwrap_or_default();
+    let (hourly, has_load, split) =
+        mlcost_web::header::price_sheet::with_book_now(|book, sheet| {
+            let estimated = estimate_once((json, sheet), book).ok()?;
+            let section = estimated.0.serving.as_ref()?;
+            let has_load = section.requests_per_second.is_some()
+                || section.traffic.is_some()
+                || section.daily_requests.is_some();
+            let serving = estimated.1.as_ref().ok()?.serving.as_ref()?;
+            let split = section.disaggregation.is_some().then(|| serving.split.clone());
+            Some((serving.hourly.clone(), has_load, split))
+        })
+        .unwrap_or_default();
     // The one shown before goes first: dropping its handle takes it out of the page.
     SHOWN.with_borrow_mut(|shown| *shown = None);
     host.set_text_content(None);
@@ -42,6 +45,7 @@ pub fn show_panel(host: web_sys::HtmlElement, json: &str) {
             <p class="hint">"Above, each point: 2,000 requests simulated one by one (Poisson arrivals, the scenario's lengths, continuous batching with chunked prefill and the KV cache's limits), from a trickle to the replica's capacity. Solid: the median (half the requests are faster); faint: the 99th percentile (99 in 100 are faster); dashed: the targets; grey: the peak hour's load per replica."</p>
             {peak_hour_table(&study, has_load)}
             {hourly_table(&hourly)}
+            {split.map(|split| split_panel(split.as_ref()))}
         }
     });
     SHOWN.with_borrow_mut(|shown| *shown = Some(Box::new(handle)));
@@ -127,4 +131,53 @@ fn hourly_table(hourly: &[HourPlan]) -> Option<impl IntoView + use<>> {
             </details>
         }
     })
+}
+
+/// Prefill and decode on separate pools, against the combined replicas: each pool's hardware,
+/// instances and cost, and the latencies the split keeps; or why it is not priced.
+fn split_panel(split: Option<&SplitServing>) -> AnyView {
+    let Some(s) = split else {
+        let why = "Prefill and decode apart are not priced: give a load and a price, and check that the model fits each pool's instance (the notes say what is missing).";
+        return view! { <h3>"Prefill and decode apart"</h3><p class="hint" id="serving-split-status">{why}</p> }.into_any();
+    };
+    let row = |name: &str, p: &Pool| Row {
+        header: name.to_owned(),
+        title: None,
+        cells: vec![
+            Cell::text(p.offer.clone().unwrap_or_else(|| p.accelerator.clone())),
+            Cell::number(format!("{} × {}", p.accelerators_per_instance, p.accelerator)),
+            Cell::number(format::trimmed(p.requests_per_second_per_instance)),
+            Cell::number(format::whole(f64::from(p.instances_peak))),
+            Cell::number(format::whole(p.accelerator_hours_per_day)),
+            Cell::number(format::or_missing(p.monthly_cost_usd, format::usd)),
+        ],
+    };
+    let rows = vec![row("Prefill", &s.prefill), row("Decode", &s.decode)];
+    let limited = s.prefill_limited_by.as_deref().map_or_else(
+        || "no first-token target, so the autoscaler's target utilisation alone".to_owned(),
+        |field| mlcost_web::forms::input_label(field).to_owned(),
+    );
+    let against = format!(
+        "Together {} accelerator-hours a day, {} a month, against the combined replicas' {} and {} on the same terms (every accelerator-hour at its pool's price, before whole-instance billing).",
+        format::whole(s.accelerator_hours_per_day),
+        format::or_missing(s.monthly_cost_usd, format::usd),
+        format::whole(s.combined_accelerator_hours_per_day),
+        format::or_missing(s.combined_monthly_cost_usd, format::usd),
+    );
+    let latency = format!(
+        "A prompt's KV cache crosses the link in {}. First token at the load the autoscaler holds a prefill instance to: median {}, p99 {}, mean {} (its queue simulated; what limits its load: {limited}). Every decode step of the largest batch meeting the per-token targets: {}.",
+        format::milliseconds(s.kv_transfer_ms.get()),
+        format::milliseconds(s.ttft_ms.p50),
+        format::milliseconds(s.ttft_ms.p99),
+        format::milliseconds(s.ttft_ms.mean),
+        format::milliseconds(s.tpot_ms.get()),
+    );
+    view! {
+        <h3>"Prefill and decode apart"</h3>
+        {table("serving-split", "Each pool at the busiest hour",
+            &["Pool", "Runs on", "An instance", "Requests/s each", "Instances", "Accelerator-hours a day", "A month"], rows)}
+        <p class="hint" id="serving-split-against">{against}</p>
+        <p class="hint">{latency}</p>
+    }
+    .into_any()
 }

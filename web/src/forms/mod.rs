@@ -63,6 +63,15 @@ pub struct Alternative {
     pub paths: &'static [&'static str],
 }
 
+/// A choice field (not part of the scenario) that, set to "yes", writes an empty object at
+/// `object` for its settings (`Alternative`s of the choice) to fill, so that all of them left
+/// empty still turns the feature on with its defaults; a scenario holding the object sets it.
+#[derive(Debug)]
+pub struct Switch {
+    pub choice: &'static str,
+    pub object: &'static str,
+}
+
 /// A field that, once filled, makes others stand aside (a pasted config replaces the preset).
 #[derive(Debug)]
 pub struct Supersede {
@@ -98,6 +107,7 @@ pub struct FormSpec {
     pub advanced: &'static [FieldSpec],
     pub alternatives: &'static [Alternative],
     pub supersedes: &'static [Supersede],
+    pub switches: &'static [Switch],
     /// Settings that belong to the model, set back to their defaults when the user chooses another
     /// model unless the user typed them: a layout or API list kept from the previous model would
     /// price a scenario nobody chose, from fields the user may not even see.
@@ -155,9 +165,11 @@ pub struct Form {
     /// The forms sharing this one's model, whose model-following settings a change of model
     /// resets too.
     partners: StoredValue<Vec<Form>>,
-    /// The scenario the example's fields make. Compared as a scenario, not field by field: a link
-    /// to the example writes "2" where the example says "2.00".
-    example_scenario: StoredValue<Option<Scenario>>,
+    /// The scenario the example's fields make, as a JSON value. Compared as a scenario, not field
+    /// by field: a link to the example writes "2" where the example says "2.00". Why its JSON
+    /// value, not the scenario? Its conversion is in the first render already (links use it); a
+    /// derived comparison of every field of a scenario would add 4.7 KB of code there.
+    example_scenario: StoredValue<Option<Value>>,
 }
 
 impl Form {
@@ -173,7 +185,7 @@ impl Form {
 
     /// The form, knowing the scenario of its example: the one its fields hold when it is made.
     fn with_example(self) -> Self {
-        let example = untrack(|| self.scenario().ok());
+        let example = untrack(|| self.scenario_json());
         self.example_scenario.set_value(example);
         self
     }
@@ -304,8 +316,14 @@ impl Form {
 
     /// Whether the form describes its example's scenario (tracked).
     pub fn is_example(&self) -> bool {
-        let scenario = self.scenario().ok();
-        scenario.is_some() && self.example_scenario.with_value(|example| *example == scenario)
+        let json = self.scenario_json();
+        json.is_some() && self.example_scenario.with_value(|example| *example == json)
+    }
+
+    /// The scenario the form's strings describe, as a JSON value; none when a field cannot be
+    /// read (tracked).
+    fn scenario_json(&self) -> Option<Value> {
+        self.scenario().ok().map(|scenario| scenario.to_value())
     }
 
     /// Sets every field back to the example's value, none of them typed by the user. The model is
@@ -338,7 +356,12 @@ impl Form {
         let in_sections = |path: &str| sections.iter().any(|s| path.split('.').next() == Some(*s));
         for field in self.fields.get_value() {
             let path = field.spec.path;
-            if self.is_choice(path) {
+            if let Some(switch) = self.spec.switches.iter().find(|s| s.choice == path) {
+                if in_sections(switch.object) {
+                    let on = lookup(scenario, switch.object).is_some();
+                    field.value.set(if on { "yes" } else { "" }.to_owned());
+                }
+            } else if self.is_choice(path) {
                 let mut modes = self.spec.alternatives.iter().filter(|a| a.choice == path);
                 let present = modes.find(|a| {
                     a.paths.iter().any(|p| in_sections(p) && lookup(scenario, p).is_some())
@@ -397,6 +420,9 @@ impl Form {
     pub fn scenario(&self) -> Result<Scenario, Vec<Error>> {
         let mut root = Value::Object(Map::new());
         let mut errors = Vec::new();
+        for switch in self.spec.switches.iter().filter(|s| self.text(s.choice) == "yes") {
+            insert(&mut root, switch.object, Value::Object(Map::new()));
+        }
         for field in self.fields.get_value() {
             let path = field.spec.path;
             let text = field.value.get();
@@ -845,6 +871,7 @@ mod tests {
             filled: "serving.traffic",
             replaces: &["serving.requests_per_second", "serving.daily_requests"],
         }],
+        switches: &[],
         follows_model: &[],
     };
 
@@ -937,6 +964,13 @@ mod tests {
                 "requests_per_second": 5, "price_per_accelerator_hour": 3,
                 "speculative_decoding": {"heads": true},
                 "disaggregation": {"prefill_tensor": 4, "link_gbps": 400}}}"#,
+            ),
+            (
+                "pools on offers of their own",
+                r#"{"model": {"preset": "llama-3.3-70b"}, "serving": {"accelerator": "h100-sxm",
+                "parallelism": {"tensor": 4}, "requests_per_second": 5,
+                "offer": "aws:p5.48xlarge", "disaggregation": {"prefill_offer":
+                "aws:p5.48xlarge", "decode_offer": "aws:p4d.24xlarge", "decode_tensor": 8}}}"#,
             ),
         ] {
             let scenario = Scenario::from_json(text).unwrap();

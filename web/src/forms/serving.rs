@@ -1,7 +1,7 @@
 //! The serving page's form: its scenario fields, basic then advanced, with the choices that pick which
 //! of them are written.
 
-use super::{Alternative, Example, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede};
+use super::{Alternative, Example, FieldSpec, FormSpec, Kind, PLANS, PRICING, Supersede, Switch};
 
 const WEIGHT_FORMATS: &[(&str, &str)] = &[
     ("bf16", "bf16"),
@@ -31,6 +31,7 @@ const SHAPES: &[(&str, &str)] = &[
 ];
 const COMMITTED_PLANS: &[(&str, &str)] = &[("", "1-year"), ("3y", "3-year")];
 const YES_NO: &[(&str, &str)] = &[("", "no"), ("true", "yes")];
+const SPLIT: &[(&str, &str)] = &[("", "no"), ("yes", "yes, beside the combined replicas")];
 
 const fn number(
     path: &'static str,
@@ -173,12 +174,44 @@ const ADVANCED: &[FieldSpec] = &[
         "",
     ),
     FieldSpec {
-        path: "serving.disaggregation",
-        label: "Prefill and decode on separate pools, priced beside (JSON)",
-        hint: r#"{} or {"prefill_tensor": 2, "decode_tensor": 8, "link_gbps": 400}"#,
-        kind: Kind::Json,
+        path: "split",
+        label: "Price prefill and decode on separate pools too (DistServe, Splitwise)",
+        hint: "",
+        kind: Kind::Choice(SPLIT),
         initial: "",
     },
+    number(
+        "serving.disaggregation.prefill_tensor",
+        "Prefill pool: accelerators an instance",
+        "the replicas' (tensor parallel)",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.disaggregation.prefill_offer",
+        label: "Prefill pool: offer (provider:instance)",
+        hint: "the replicas' offer; e.g. aws:p5.48xlarge",
+        kind: Kind::Text,
+        initial: "",
+    },
+    number(
+        "serving.disaggregation.decode_tensor",
+        "Decode pool: accelerators an instance",
+        "the replicas' (tensor parallel)",
+        "",
+    ),
+    FieldSpec {
+        path: "serving.disaggregation.decode_offer",
+        label: "Decode pool: offer (provider:instance)",
+        hint: "the replicas' offer; e.g. aws:p4d.24xlarge",
+        kind: Kind::Text,
+        initial: "",
+    },
+    number(
+        "serving.disaggregation.link_gbps",
+        "Link the KV cache crosses (Gbps)",
+        "the slower offer's network",
+        "",
+    ),
     number("serving.engine_efficiency.compute", "Engine compute efficiency", "calibrated", ""),
     number("serving.engine_efficiency.bandwidth", "Engine bandwidth efficiency", "calibrated", ""),
     number("serving.prefix_cache_hit_rate", "Prefix cache hit rate (0–1)", "0", ""),
@@ -258,6 +291,17 @@ pub static FORM: FormSpec = FormSpec {
             paths: &["serving.offer", "serving.plan", "serving.region"],
         },
         Alternative {
+            choice: "split",
+            value: "yes",
+            paths: &[
+                "serving.disaggregation.prefill_tensor",
+                "serving.disaggregation.prefill_offer",
+                "serving.disaggregation.decode_tensor",
+                "serving.disaggregation.decode_offer",
+                "serving.disaggregation.link_gbps",
+            ],
+        },
+        Alternative {
             choice: "pricing",
             value: "price",
             paths: &[
@@ -278,6 +322,7 @@ pub static FORM: FormSpec = FormSpec {
         },
         Supersede { filled: "model.hf_config", replaces: &["model.preset"] },
     ],
+    switches: &[Switch { choice: "split", object: "serving.disaggregation" }],
     follows_model: &[
         "serving.parallelism.tensor",
         "serving.parallelism.pipeline",

@@ -430,6 +430,7 @@ pub static FORM: FormSpec = FormSpec {
         },
     ],
     supersedes: &[Supersede { filled: "model.hf_config", replaces: &["model.preset"] }],
+    switches: &[],
     follows_model: &[
         "model.active_parameters",
         "model.layers",

@@ -20,7 +20,7 @@ pub const KEY: &str = "mlcost.saved.v1";
 /// How many scenarios the comparison shows side by side.
 pub const MAX_COMPARED: usize = 4;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Saved {
     /// Tells entries apart while their names change (in memory only, never stored).
     pub id: u64,
@@ -105,20 +105,26 @@ impl SavedScenarios {
             return;
         }
         let (entries, _) = text.as_deref().map(parse).unwrap_or_default();
+        // Scenarios compared as JSON values: a derived comparison of scenarios would add 4.7 KB
+        // of code to the first render, for a comparison made when another tab saves.
         let fresh: Vec<Saved> = self.list.with_untracked(|old| {
-            let mut unclaimed: Vec<&Saved> = old.iter().collect();
+            let mut unclaimed: Vec<(&Saved, Value)> =
+                old.iter().map(|s| (s, s.scenario.to_value())).collect();
             entries
                 .into_iter()
                 .map(|(name, saved_at, scenario)| {
-                    let same = unclaimed.iter().position(|s| {
-                        s.name == name && s.saved_at == saved_at && s.scenario == scenario
+                    let value = scenario.to_value();
+                    let same = unclaimed.iter().position(|(s, held)| {
+                        s.name == name && s.saved_at == saved_at && *held == value
                     });
-                    let id = same.map_or_else(fresh_id, |at| unclaimed.swap_remove(at).id);
+                    let id = same.map_or_else(fresh_id, |at| unclaimed.swap_remove(at).0.id);
                     Saved { id, name, saved_at, scenario }
                 })
                 .collect()
         });
-        if self.list.with_untracked(|old| *old != fresh) {
+        let ids = |list: &[Saved]| list.iter().map(|s| s.id).collect::<Vec<_>>();
+        let changed = self.list.with_untracked(|old| ids(old) != ids(&fresh));
+        if changed {
             self.selected.update(|ids| ids.retain(|id| fresh.iter().any(|s| s.id == *id)));
             self.list.set(fresh);
         }

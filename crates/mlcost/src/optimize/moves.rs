@@ -86,7 +86,13 @@ pub(super) fn apply(
                 return Ok(None);
             };
             let moe = scenario.model.resolve().is_ok_and(|m| m.routed_experts.is_some());
-            serving_move(id, serving, now, book, found, moe)
+            // A layout's cost as the estimate gives it: with percentile targets, sized by
+            // simulation, which the search's roofline sizing is not.
+            let estimated = |variant: Serving| {
+                let next = Scenario { serving: Some(variant), ..scenario.clone() };
+                estimate(&only(Section::Serving, &next), book).ok()?.serving?.monthly_cost_usd
+            };
+            serving_move(id, serving, now, book, found, moe, &estimated)
         }
     };
     let Some((section, title, tradeoff, why)) = changed else { return Ok(None) };
@@ -151,6 +157,9 @@ fn join(parts: &[String]) -> String {
     parts.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join("; ")
 }
 
+// Why not box the larger? A handful are built per piece of advice and moved once: their size
+// costs nothing, and the boxes would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 enum Changed {
     Training(Training),
     Serving(Serving),
@@ -337,6 +346,12 @@ pub(super) fn training_scenario(
     next
 }
 
+/// Layouts the right-sizing and quantizing moves estimate in full when the SLO has percentile
+/// targets: the search's cheapest by the roofline, of which the estimate's cheapest is taken.
+/// Why a few, not all? Each estimate simulates (a few milliseconds natively); the search's order
+/// is the estimate's but for the percentile targets' share, which moves a layout a few places.
+const RERANKED_WITH_PERCENTILES: usize = 4;
+
 fn serving_move(
     id: Move,
     serving: &Serving,
@@ -344,6 +359,7 @@ fn serving_move(
     book: &PriceBook,
     found: &serving_search::Search,
     moe: bool,
+    estimated: &dyn Fn(Serving) -> Option<Usd>,
 ) -> Found<Changed> {
     let billed_now = match (&now.offer, &serving.committed_baseline) {
         (None, _) => None,
@@ -367,7 +383,7 @@ fn serving_move(
         Move::ServingRightSize | Move::ServingQuantize => {
             let quantize = id == Move::ServingQuantize;
             let width = serving.weight_precision.bytes();
-            let best = found
+            let mut ranked: Vec<&serving_search::Candidate> = found
                 .feasible
                 .iter()
                 .filter(|c| same_billing(&c.billed))
@@ -378,13 +394,27 @@ fn serving_move(
                         c.weight_precision == serving.weight_precision
                     }
                 })
-                .min_by(|a, b| {
-                    a.monthly_cost_usd
-                        .total_cmp(&b.monthly_cost_usd)
-                        .then(a.request_latency_ms.total_cmp(&b.request_latency_ms))
-                })?;
+                .collect();
+            ranked.sort_by(|a, b| {
+                a.monthly_cost_usd
+                    .total_cmp(&b.monthly_cost_usd)
+                    .then(a.request_latency_ms.total_cmp(&b.request_latency_ms))
+            });
             let now_cost = now.monthly_cost_usd?;
-            if best.monthly_cost_usd >= now_cost - NO_SAVING {
+            // Percentile targets cut each layout's capacity by its own share (queueing differs
+            // with the batch and the step time): the cheapest few by the search are estimated,
+            // simulation and all, and the cheapest of those taken.
+            let (best, cost) = if serving.slo.has_percentiles() {
+                ranked
+                    .iter()
+                    .take(RERANKED_WITH_PERCENTILES)
+                    .filter_map(|c| Some((*c, estimated(c.apply(serving, book))?)))
+                    .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))?
+            } else {
+                let best = *ranked.first()?;
+                (best, best.monthly_cost_usd)
+            };
+            if cost >= now_cost - NO_SAVING {
                 return None;
             }
             let next = best.apply(serving, book);

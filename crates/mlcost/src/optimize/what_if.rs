@@ -9,7 +9,7 @@ use crate::estimate_with_options;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::scenario::model::Model;
-use crate::scenario::serving::{Disaggregation, Serving, SpeculativeDecoding};
+use crate::scenario::serving::{Serving, SpeculativeDecoding};
 use crate::scenario::training::Training;
 use crate::serving;
 use crate::serving::report::{ServingReport, SplitServing};
@@ -383,14 +383,12 @@ fn speculation(
     rows
 }
 
-/// The scenario's serving with prefill and decode apart at its defaults; none when the offer's
-/// network is not known (or the replicas cannot serve).
+/// The scenario's serving with prefill and decode apart on the cheapest pools the search finds
+/// (`split::cheapest`); none when its offer's network is not known (or no split serves).
 fn split(scenario: &Scenario, serving: &Serving, book: &PriceBook) -> Option<SplitServing> {
-    let variant = Serving { disaggregation: Some(Disaggregation::default()), ..serving.clone() };
-    let mut report = serving_report(scenario, variant.clone(), book)?;
+    let report = serving_report(scenario, serving.clone(), book)?;
     let model = scenario.model.resolve().ok()?;
-    serving::split::add_to(model, &variant, book, &mut report).ok()?;
-    report.split
+    serving::split::cheapest(model, serving, book, &report).map(|(_, split)| split)
 }
 
 /// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's

@@ -97,9 +97,11 @@ pub struct SpeculativeDecoding {
 
 /// Prefill and decode on separate instances (DistServe, arXiv 2401.09670; Splitwise, arXiv
 /// 2311.18677): prompts on one pool, generation on another, each prompt's KV cache sent between
-/// them over the network. Priced beside the combined replicas, on the same accelerator and price.
+/// them over the network. Priced beside the combined replicas: on the replicas' accelerator and
+/// price, or a pool on an offer of its own (Splitwise's prompts on H100s, tokens on A100s), bought
+/// under the serving section's plan and region.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Disaggregation {
     /// Accelerators of a prefill instance (tensor parallel); the replica's when absent.
@@ -108,7 +110,15 @@ pub struct Disaggregation {
     /// Accelerators of a decode instance; the replica's when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decode_tensor: Option<u32>,
-    /// The link the KV cache crosses, Gbps; the offer's network between instances when absent.
+    /// The offer prefill instances run on (`provider:instance`); the serving section's when
+    /// absent. Needs the section priced by an offer: its plan and region apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_offer: Option<String>,
+    /// The offer decode instances run on; the serving section's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_offer: Option<String>,
+    /// The link the KV cache crosses, Gbps; the slower of the two pools' offers' networks when
+    /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_gbps: Option<f64>,
 }

@@ -165,27 +165,43 @@ pub struct Latency {
     pub preemptions: u64,
 }
 
-/// One pool: its instances' size, what one serves, and the instances at the busiest hour.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One pool: what its instances run on, what one serves, the instances at the busiest hour, and
+/// what the pool costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pool {
+    pub accelerator: String,
+    /// The offer it runs on (`provider:instance`), when priced by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
     pub accelerators_per_instance: u32,
     pub requests_per_second_per_instance: f64,
     pub instances_peak: u32,
+    pub accelerator_hours_per_day: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_accelerator_hour: Option<UsdPerHour>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cost_usd: Option<Usd>,
 }
 
 /// The split priced: each pool, the latencies, and the accelerator-hours against the combined
 /// replicas'.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitServing {
     pub prefill: Pool,
     pub decode: Pool,
     /// A prompt's KV cache sent from its prefill instance to a decode instance.
-    pub kv_transfer_ms: f64,
-    /// Mean time to first token at a prefill instance's capacity: the wait, the prompt, the
-    /// transfer and the first decode step.
-    pub ttft_ms: f64,
-    /// Time per output token at a decode instance's capacity batch.
-    pub tpot_ms: f64,
+    pub kv_transfer_ms: Milliseconds,
+    /// Time to first token at the load the autoscaler holds a prefill instance to (its capacity
+    /// times the target utilisation): the wait, the prompt, the transfer and the first decode
+    /// step; its mean and percentiles (the wait simulated, M/D/1).
+    pub ttft_ms: Percentiles,
+    /// Time per output token at a decode instance's capacity batch: every step's, so every
+    /// percentile's.
+    pub tpot_ms: Milliseconds,
+    /// What limits a prefill instance's load: the first-token target it is held to (its field),
+    /// or none when no target does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_limited_by: Option<String>,
     pub accelerator_hours_per_day: f64,
     pub combined_accelerator_hours_per_day: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

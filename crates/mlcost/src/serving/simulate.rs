@@ -396,6 +396,25 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
     }
 }
 
+/// Waits in a queue of one server with Poisson arrivals and a fixed service time (M/D/1) loaded to
+/// `utilization`, over `requests` arrivals from `seed`, in units of the service time: Lindley's
+/// recursion, W(n+1) = max(0, W(n) + 1 − gap), the gaps exponential with mean 1/`utilization`.
+///
+/// Why simulate what has a formula? The mean wait has one (Pollaczek–Khinchine); its percentiles
+/// do not in closed form, and a percentile target bounds them. The same seed gives each load the
+/// same arrivals scaled, so the waits grow with the load and a bisection finds the largest.
+pub(super) fn queue_waits(utilization: f64, requests: u32, seed: u64) -> Percentiles {
+    let mut random = Random(seed);
+    let mean_gap = 1.0 / utilization.clamp(1e-9, 1.0);
+    let mut waits = Vec::with_capacity(requests as usize);
+    let mut wait = 0.0f64;
+    for _ in 0..requests {
+        waits.push(wait);
+        wait = (wait + 1.0 - random.gap(mean_gap, 1.0)).max(0.0);
+    }
+    percentiles(&mut waits)
+}
+
 /// Nearest-rank percentiles of `values` (reordered here); zeros when there are none.
 fn percentiles(values: &mut [f64]) -> Percentiles {
     if values.is_empty() {
@@ -474,5 +493,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The M/D/1 queue's waits: their mean is Pollaczek–Khinchine's ρ / (2(1 − ρ)) service times
+    /// (within 3% over 200,000 arrivals), and a share 1 − ρ of arrivals find the server idle, so
+    /// below half load the median wait is none.
+    #[test]
+    fn queue_waits_are_those_of_an_m_d_1_queue() {
+        for rho in [0.3, 0.6, 0.8] {
+            let waits = queue_waits(rho, 200_000, 7);
+            let formula = rho / (2.0 * (1.0 - rho));
+            assert!(
+                (waits.mean / formula - 1.0).abs() < 0.03,
+                "{rho}: {waits:?} against {formula}"
+            );
+            assert!(waits.p99 >= waits.p90 && waits.p90 >= waits.p50);
+        }
+        assert!(queue_waits(0.3, 20_000, 7).p50.abs() < f64::MIN_POSITIVE);
+        assert!(queue_waits(0.6, 20_000, 7).p50 > 0.0);
     }
 }

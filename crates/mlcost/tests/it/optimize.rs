@@ -346,3 +346,38 @@ fn the_what_ifs_price_speculation_and_split_pools() {
     let (_, typed) = advice(&typed);
     assert!(typed.what_ifs.split.is_none());
 }
+
+/// With a 99th-percentile target, the search's sizing by the roofline is not the estimate's: the
+/// right-sizing move estimates the search's cheapest few in full and takes the estimate's
+/// cheapest, never dearer than the search's first choice as the estimate prices it.
+#[test]
+fn right_sizing_under_percentile_targets_takes_the_estimates_cheapest() {
+    let mut scenario = scenario(SERVING);
+    let serving = scenario.serving.as_mut().unwrap();
+    serving.slo.ttft_p99_ms = Some(mlcost::units::Milliseconds::new(1500.0));
+    let serving = serving.clone();
+    let advice = optimize(&scenario, book(), &Settings::default()).unwrap();
+    let moved = advice
+        .recommendations
+        .iter()
+        .find(|r| r.id == mlcost::optimize::Move::ServingRightSize)
+        .expect("a cheaper layout");
+    let found = mlcost::serving::search::search(&scenario.model, &serving, book()).unwrap();
+    let same_plan = |c: &&mlcost::serving::search::Candidate| {
+        matches!(c.billed, mlcost::serving::search::Billed::Plan(Some(mlcost::Plan::OnDemand)))
+            && c.weight_precision == serving.weight_precision
+    };
+    let first = found
+        .feasible
+        .iter()
+        .filter(same_plan)
+        .min_by(|a, b| a.monthly_cost_usd.get().total_cmp(&b.monthly_cost_usd.get()))
+        .unwrap();
+    let first_scenario = Scenario { serving: Some(first.apply(&serving, book())), ..scenario };
+    let first_cost = estimate(&first_scenario).unwrap().serving.unwrap().monthly_cost_usd;
+    let first_cost = first_cost.unwrap().get();
+    let cost = moved.cost_usd.get();
+    assert!(cost <= first_cost + 1e-6, "{cost} against {first_cost}");
+    let after = estimate(&moved.scenario).unwrap().serving.unwrap();
+    assert!(after.percentile_sizing.is_some(), "sized by the simulation");
+}

@@ -724,8 +724,10 @@ mod split_pools {
         let split = report.split.expect("the split is priced");
         let link = 3200e9 / 8.0;
         let transfer = 4000.0 * report.kv_cache_bytes_per_token.get() / link + 40e-6;
-        assert!((split.kv_transfer_ms - transfer * 1e3).abs() < 1e-9, "{split:?}");
-        assert!(split.ttft_ms <= 1000.0 + 1e-6 && split.tpot_ms <= 40.0, "{split:?}");
+        assert!((split.kv_transfer_ms.get() - transfer * 1e3).abs() < 1e-9, "{split:?}");
+        assert!(split.ttft_ms.mean <= 1000.0 + 1e-6 && split.tpot_ms.get() <= 40.0, "{split:?}");
+        assert_eq!(split.prefill_limited_by.as_deref(), Some("serving.slo.ttft_ms"));
+        assert_eq!(split.prefill.offer.as_deref(), Some("aws:p5.48xlarge"));
         assert!(split.prefill.instances_peak >= 1 && split.decode.instances_peak >= 1);
         let ratio = split.monthly_cost_usd.unwrap().get() / split.accelerator_hours_per_day;
         let combined = split.combined_monthly_cost_usd.unwrap().get()
@@ -745,5 +747,143 @@ mod split_pools {
         let given =
             typed.replace(r#""disaggregation": {}"#, r#""disaggregation": {"link_gbps": 400}"#);
         assert!(estimate(&given).unwrap().split.is_some());
+        let on_offer =
+            given.replace(r#""link_gbps": 400"#, r#""decode_offer": "aws:p4d.24xlarge""#);
+        assert_eq!(estimate(&on_offer).unwrap_err().field, "serving.disaggregation.decode_offer");
+        let unknown = SCENARIO
+            .replace(r#""disaggregation": {}"#, r#""disaggregation": {"prefill_offer": "aws:p9"}"#);
+        assert_eq!(estimate(&unknown).unwrap_err().field, "serving.disaggregation.prefill_offer");
+    }
+
+    /// Splitwise's HA design: prompts on H100s, tokens on A100s. The decode pool is priced at
+    /// p4d's own on-demand price, on its own accelerator, and the caches cross the slower of the
+    /// two networks (p4d's 400 Gbps against p5's 3,200).
+    #[test]
+    fn a_pool_runs_on_an_offer_of_its_own() {
+        let json = SCENARIO.replace(
+            r#""disaggregation": {}"#,
+            r#""disaggregation": {"decode_offer": "aws:p4d.24xlarge", "decode_tensor": 8}"#,
+        );
+        let report = estimate(&json).unwrap();
+        let split = report.split.expect("the split is priced");
+        let book = PriceBook::bundled().unwrap();
+        let p4d = book.offer("aws:p4d.24xlarge", "test").unwrap();
+        let price = book.price(p4d, mlcost::Plan::OnDemand, None).unwrap().usd_per_instance_hour
+            / f64::from(p4d.accelerator_count);
+        assert_eq!(split.decode.accelerator, p4d.accelerator);
+        assert_eq!(split.decode.price_per_accelerator_hour, Some(price));
+        let each = |p: &mlcost::serving::report::Pool| p.monthly_cost_usd.unwrap().get();
+        let sum = each(&split.prefill) + each(&split.decode);
+        assert!((split.monthly_cost_usd.unwrap().get() - sum).abs() < 1e-6);
+        let transfer = 4000.0 * report.kv_cache_bytes_per_token.get() / (400e9 / 8.0) + 40e-6;
+        assert!((split.kv_transfer_ms.get() - transfer * 1e3).abs() < 1e-9, "{split:?}");
+        assert!(split.tpot_ms.get() <= 40.0);
+    }
+
+    /// A 99th-percentile target on the first token lowers the load a prefill instance takes
+    /// below the mean target's, and the simulated 99th percentile meets it.
+    #[test]
+    fn a_percentile_target_bounds_the_prefill_queue() {
+        let mean_only = estimate(SCENARIO).unwrap().split.unwrap();
+        let json =
+            SCENARIO.replace(r#""ttft_ms": 1000"#, r#""ttft_ms": 1000, "ttft_p99_ms": 1000"#);
+        let split = estimate(&json).unwrap().split.unwrap();
+        assert_eq!(split.prefill_limited_by.as_deref(), Some("serving.slo.ttft_p99_ms"));
+        let (with, without) = (
+            split.prefill.requests_per_second_per_instance,
+            mean_only.prefill.requests_per_second_per_instance,
+        );
+        assert!(with < without * 0.9, "{with} against {without}");
+        assert!(split.ttft_ms.p99 <= 1000.0 && split.ttft_ms.p99 >= split.ttft_ms.p50);
+        assert!(split.prefill.instances_peak >= mean_only.prefill.instances_peak);
+    }
+
+    /// The advisor's search: no dearer than the pools at the replica's own layout, each pool an
+    /// offer of the scenario's provider, and the targets still met.
+    #[test]
+    fn the_advisor_finds_pools_no_dearer_than_the_defaults() {
+        let scenario = Scenario::from_json(SCENARIO).unwrap();
+        let book = PriceBook::bundled().unwrap();
+        let report = mlcost::estimate_with(&scenario, book).unwrap().serving.unwrap();
+        let default = report.split.as_ref().unwrap();
+        let section = scenario.serving.as_ref().unwrap();
+        let model = scenario.model.resolve().unwrap();
+        let (pools, best) =
+            mlcost::serving::split::cheapest(model, section, book, &report).expect("a split");
+        let cost = |s: &mlcost::serving::report::SplitServing| s.monthly_cost_usd.unwrap().get();
+        assert!(cost(&best) <= cost(default) + 1e-6, "{} against {}", cost(&best), cost(default));
+        for offer in [&pools.prefill_offer, &pools.decode_offer] {
+            assert!(offer.as_deref().is_some_and(|o| o.starts_with("aws:")), "{pools:?}");
+        }
+        assert!(best.ttft_ms.mean <= 1000.0 && best.tpot_ms.get() <= 40.0, "{best:?}");
+    }
+}
+
+/// Prefill and decode apart, against published measurements that do not depend on an SLO's
+/// choice: the size of a prompt's KV cache, the time it takes to cross a link, and how much faster
+/// an H100 runs each phase than an A100, which is what makes Splitwise put the phases on
+/// different hardware.
+mod split_as_published {
+    use mlcost::{PriceBook, Scenario};
+
+    fn serving(json: &str) -> mlcost::ServingReport {
+        let scenario = Scenario::from_json(json).unwrap();
+        mlcost::estimate_with(&scenario, PriceBook::bundled().unwrap()).unwrap().serving.unwrap()
+    }
+
+    /// Mooncake's README (kvcache-ai/Mooncake): the KV cache "generated by 128k tokens in the
+    /// LLaMA3-70B model" is 40 GB, and moves at 87 GB/s over 4×200 Gbps RoCE. The model's cache
+    /// in 16 bits is 40 GiB exactly; the transfer, at the link's line rate (100 GB/s) where
+    /// Mooncake's engine reached 87% of it, takes 13% less than measured.
+    #[test]
+    fn a_long_prompts_cache_and_its_transfer_as_mooncake_measured() {
+        let report = serving(
+            r#"{"model": {"preset": "llama-3.3-70b"}, "serving": {"accelerator": "h100-sxm",
+            "parallelism": {"tensor": 8}, "kv_cache_precision": "bf16", "input_tokens": 120000,
+            "output_tokens": 100, "requests_per_second": 0.01, "price_per_accelerator_hour": 3,
+            "disaggregation": {"link_gbps": 800}}}"#,
+        );
+        let gib = report.kv_cache_bytes_per_token.get() * 131_072.0 / 1_073_741_824.0;
+        assert!((gib - 40.0).abs() < 0.01, "{gib} GiB");
+        let split = report.split.expect("priced");
+        let seconds = (split.kv_transfer_ms.get() - 0.04) / 1e3 * 131_072.0 / 120_000.0;
+        let published = 40.0 * 1_073_741_824.0 / 87e9;
+        let error = seconds / published - 1.0;
+        assert!((-0.15..=0.0).contains(&error), "{seconds} s against {published} s: {error:+.3}");
+    }
+
+    /// SplitwiseSim's profiles (Mutinifni/splitwise-sim, data/perf_model.csv, the paper's
+    /// measurements: vLLM, Llama-2-70B, FP16, tensor parallel 8 on DGX-A100 and DGX-H100, the
+    /// mean of five runs): a 2,048-token prompt takes 274 ms on A100s and 137 ms on H100s (2.00×);
+    /// a token at batch 1 44.9 against 29.7 ms (1.51×), at batch 64 71.3 against 50.0 ms (1.43×).
+    /// The roofline gives 2.38× for the prompt (+19%) and 1.85× and 1.87× for tokens (+23%,
+    /// +31%): the 2023 engine's fixed overheads (about 20 ms a step, the measured tokens being
+    /// 3–4× the roofline's on either) narrow the measured token ratio. Either way the H100 gains
+    /// more on prompts than on tokens, Splitwise's case for tokens on A100s.
+    #[test]
+    fn h100_against_a100_for_each_phase_as_splitwise_measured() {
+        let phases = |accelerator: &str| {
+            let report = serving(&format!(
+                r#"{{"model": {{"preset": "llama-2-70b"}}, "serving": {{"accelerator":
+                "{accelerator}", "parallelism": {{"tensor": 8}}, "weight_precision": "fp16",
+                "input_tokens": 2048, "output_tokens": 100}}}}"#
+            ));
+            let at = |batch: u32| {
+                report.latency_vs_batch.iter().find(|p| p.batch == batch).copied().unwrap()
+            };
+            (at(1).ttft_ms.get(), at(1).tpot_ms.get(), at(64).tpot_ms.get())
+        };
+        let (a100, h100) = (phases("a100-sxm-80gb"), phases("h100-sxm"));
+        let ratios = [a100.0 / h100.0, a100.1 / h100.1, a100.2 / h100.2];
+        let published = [274.0 / 137.0, 44.9 / 29.7, 71.3 / 50.0];
+        for ((name, ours), (theirs, held)) in ["prompt", "token at 1", "token at 64"]
+            .into_iter()
+            .zip(ratios)
+            .zip(published.into_iter().zip([0.25, 0.35, 0.35]))
+        {
+            let error = ours / theirs - 1.0;
+            assert!(error.abs() <= held, "{name}: {ours:.2}× against {theirs:.2}× ({error:+.2})");
+        }
+        assert!(ratios[0] > ratios[1] && ratios[0] > ratios[2], "{ratios:?}");
     }
 }

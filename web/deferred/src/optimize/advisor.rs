@@ -356,9 +356,8 @@ fn what_ifs(w: mlcost::optimize::WhatIfs) -> impl IntoView {
     let split = w.split.map(|s| {
         view! {
             <p id="whatif-split">{format!(
-                "Prefill and decode on separate pools: {} prefill and {} decode instances at the busiest hour, {} accelerator-hours a day against the combined replicas' {}: {} against {} a month (like for like, before whole-instance billing).",
-                s.prefill.instances_peak,
-                s.decode.instances_peak,
+                "Prefill and decode on separate pools, the cheapest found among this provider's offers: {} at the busiest hour, {} accelerator-hours a day against the combined replicas' {} as the scenario runs them (for other hardware for those, see the recommendations): {} against {} a month (like for like, before whole-instance billing).",
+                mlcost::serving::split::pools(&s),
                 format::whole(s.accelerator_hours_per_day),
                 format::whole(s.combined_accelerator_hours_per_day),
                 format::or_missing(s.monthly_cost_usd, format::usd),

@@ -12,8 +12,10 @@
 //! estimator that calibrates them: the resolved form says only whether the user gave one.
 
 pub mod machines;
+pub mod pricing;
 pub mod serving;
 pub mod speculation;
+pub mod split;
 pub mod training;
 
 use crate::catalogue::pricing::PriceBook;

@@ -2,20 +2,21 @@
 //! load and the price looked up once, and the plain defaults filled in.
 
 use crate::catalogue::hardware::Accelerator;
-use crate::catalogue::pricing::{ApiModel, Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::catalogue::pricing::{ApiModel, PriceBook};
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::pricing::pricing;
+pub use crate::scenario::resolve::pricing::{Baseline, Pricing};
 use crate::scenario::resolve::speculation::{Draft, resolve_draft};
-use crate::scenario::serving::{Autoscaling, Disaggregation, Serving, Slo, TrafficShape};
+use crate::scenario::resolve::split::{Split, resolve_split};
+use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{
     MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
-    fraction, non_negative, positive, positive_count,
+    fraction, non_negative, positive,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
-use crate::vocabulary::terms::{Plan, StoragePrecision};
-use crate::vocabulary::units::{
-    FlopsPerSecond, Fraction, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY, UsdPerHour,
-};
+use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::units::{FlopsPerSecond, Fraction, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY};
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
@@ -55,25 +56,6 @@ pub struct Autoscaler {
     pub scale_up_minutes: Option<f64>,
 }
 
-/// The price the replicas are bought at, and the offer it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pricing<'a> {
-    pub price: UsdPerHour,
-    /// The offer as the report names it, and as the price book sells it.
-    pub offer: Option<OfferUsed>,
-    pub sold: Option<&'a Offer>,
-    /// Replicas committed around the clock, with the burst above them on the offer's plan.
-    pub baseline: Option<Baseline>,
-}
-
-/// A committed baseline, priced.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Baseline {
-    pub replicas: u32,
-    pub plan: Plan,
-    pub price: UsdPerHour,
-}
-
 /// A serving section ready to estimate: everything an estimate of it reads, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedServing<'a> {
@@ -94,7 +76,7 @@ pub struct ResolvedServing<'a> {
     /// Speculative decoding's draft, when the scenario turns it on.
     pub draft: Option<Draft>,
     /// Prefill and decode pools to price beside the combined replicas.
-    pub split: Option<Split>,
+    pub split: Option<Split<'a>>,
     /// Mean requests per second in each hour of the day, when a load is given.
     pub rates: Option<[f64; HOURS]>,
     pub autoscaler: Autoscaler,
@@ -185,7 +167,8 @@ pub fn resolve_serving<'a>(
     let apis = apis(serving, book, requests)?;
     let split = serving
         .disaggregation
-        .map(|d| split(&d, tensor, pricing.as_ref().and_then(|p| p.sold)))
+        .as_ref()
+        .map(|d| resolve_split(d, serving, book, (accelerator, tensor), pricing.as_ref()))
         .transpose()?;
     Ok(ResolvedServing {
         book,
@@ -209,45 +192,6 @@ pub fn resolve_serving<'a>(
         region: serving.region.as_deref(),
         apis,
         assumptions,
-    })
-}
-
-/// Prefill and decode pools resolved: their tensor-parallel degrees and the link between them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Split {
-    pub prefill_tensor: u32,
-    pub decode_tensor: u32,
-    pub link_bytes_per_second: f64,
-}
-
-fn split(d: &Disaggregation, tensor: u32, sold: Option<&Offer>) -> Result<Split, Error> {
-    let degree = |field: &'static str, given: Option<u32>| -> Result<u32, Error> {
-        let degree = positive_count(field, given.unwrap_or(tensor))?;
-        match sold {
-            Some(offer) if degree > offer.accelerator_count => Err(Error::new(
-                field,
-                Problem::Malformed(format!(
-                    "must fit one instance of the offer ({} accelerators)",
-                    offer.accelerator_count
-                )),
-            )),
-            _ => Ok(degree),
-        }
-    };
-    let link = match (d.link_gbps, sold.and_then(|o| o.network.as_ref())) {
-        (Some(gbps), _) => positive("serving.disaggregation.link_gbps", gbps)? * 1e9 / 8.0,
-        (None, Some(network)) => network.bytes_per_second(),
-        (None, None) => {
-            return Err(Error::new(
-                "serving.disaggregation.link_gbps",
-                Problem::Malformed("is required: the offer's network is not known".into()),
-            ));
-        }
-    };
-    Ok(Split {
-        prefill_tensor: degree("serving.disaggregation.prefill_tensor", d.prefill_tensor)?,
-        decode_tensor: degree("serving.disaggregation.decode_tensor", d.decode_tensor)?,
-        link_bytes_per_second: link,
     })
 }
 
@@ -361,68 +305,6 @@ fn autoscaler(
         target_utilization: Fraction::new(target_utilization),
         scale_up_minutes,
     })
-}
-
-/// The price per accelerator-hour, the offer, and a committed baseline's price.
-fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<Pricing<'a>, Error> {
-    let (price, chosen) = PriceChoice {
-        section: "serving",
-        accelerator: &serving.accelerator,
-        price_per_accelerator_hour: serving.price_per_accelerator_hour,
-        offer: serving.offer.as_deref(),
-        plan: serving.plan,
-        region: serving.region.as_deref(),
-    }
-    .resolve(book)?;
-    let (offer, sold) = chosen.unzip();
-    let Some(baseline) = &serving.committed_baseline else {
-        return Ok(Pricing { price, offer, sold, baseline: None });
-    };
-    if offer.as_ref().is_some_and(|o| o.plan.is_committed()) {
-        return Err(Error::new(
-            "serving.plan",
-            Problem::Malformed(
-                "replicas above a committed baseline are bought on-demand or spot".into(),
-            ),
-        ));
-    }
-    let plan = baseline.plan.unwrap_or(Plan::Reserved1y);
-    if !plan.is_committed() {
-        return Err(Error::new(
-            "serving.committed_baseline.plan",
-            Problem::Malformed("must be 1y or 3y".into()),
-        ));
-    }
-    let committed = match (sold, baseline.price_per_accelerator_hour) {
-        (_, Some(typed)) => UsdPerHour::new(positive(
-            "serving.committed_baseline.price_per_accelerator_hour",
-            typed.get(),
-        )?),
-        (Some(sold), None) => {
-            let instance = book
-                .price(sold, plan, serving.region.as_deref())
-                .map(|price| price.usd_per_instance_hour)
-                .ok_or_else(|| {
-                    Error::new(
-                        "serving.committed_baseline.plan",
-                        Problem::NotSold {
-                            offer: sold.id(),
-                            plan: plan.as_str().into(),
-                            region: serving.region.clone(),
-                        },
-                    )
-                })?;
-            instance / f64::from(sold.accelerator_count)
-        }
-        (None, None) => {
-            return Err(Error::new(
-                "serving.committed_baseline.price_per_accelerator_hour",
-                Problem::Missing,
-            ));
-        }
-    };
-    let baseline = Baseline { replicas: baseline.replicas, plan, price: committed };
-    Ok(Pricing { price, offer, sold, baseline: Some(baseline) })
 }
 
 /// The hosted APIs to compare against, found in the price book.
