@@ -144,18 +144,24 @@ fn split_panel(split: Option<&SplitServing>) -> AnyView {
         header: name.to_owned(),
         title: None,
         cells: vec![
-            Cell::text(p.offer.clone().unwrap_or_else(|| p.accelerator.clone())),
-            Cell::number(format!("{} × {}", p.accelerators_per_instance, p.accelerator)),
+            Cell::text(match &p.offer {
+                Some(offer) => {
+                    format!("{} × {} ({offer})", p.accelerators_per_instance, p.accelerator)
+                }
+                None => format!("{} × {}", p.accelerators_per_instance, p.accelerator),
+            }),
             Cell::number(format::trimmed(p.requests_per_second_per_instance)),
             Cell::number(format::whole(f64::from(p.instances_peak))),
-            Cell::number(format::whole(p.accelerator_hours_per_day)),
             Cell::number(format::or_missing(p.monthly_cost_usd, format::usd)),
         ],
     };
     let rows = vec![row("Prefill", &s.prefill), row("Decode", &s.decode)];
     let limited = s.prefill_limited_by.as_deref().map_or_else(
         || "no first-token target, so the autoscaler's target utilisation alone".to_owned(),
-        |field| mlcost_web::forms::input_label(field).to_owned(),
+        |field| {
+            let label = mlcost_web::forms::input_label(field);
+            format!("the {}", label.trim_end_matches(" (ms)").to_ascii_lowercase())
+        },
     );
     let against = format!(
         "Together {} accelerator-hours a day, {} a month, against the combined replicas' {} and {} on the same terms (every accelerator-hour at its pool's price, before whole-instance billing).",
@@ -174,8 +180,8 @@ fn split_panel(split: Option<&SplitServing>) -> AnyView {
     );
     view! {
         <h3>"Prefill and decode apart"</h3>
-        {table("serving-split", "Each pool at the busiest hour",
-            &["Pool", "Runs on", "An instance", "Requests/s each", "Instances", "Accelerator-hours a day", "A month"], rows)}
+        {table("serving-split", "Each pool: an instance, the requests a second it serves, the instances at the busiest hour and the pool's cost",
+            &["Pool", "An instance", "Requests/s each", "Instances", "A month"], rows)}
         <p class="hint" id="serving-split-against">{against}</p>
         <p class="hint">{latency}</p>
     }

@@ -234,6 +234,9 @@ impl Cell {
 }
 
 /// A table that scrolls sideways on its own when the screen is narrower than it.
+///
+/// Why is its caption a paragraph above, not a `<caption>`? A caption scrolls with its table, so
+/// a phone showed only its first words; the table keeps it as its accessible name.
 pub fn table(
     id: &'static str,
     caption: &'static str,
@@ -241,9 +244,9 @@ pub fn table(
     rows: Vec<Row>,
 ) -> impl IntoView {
     view! {
+        <p class="caption">{caption}</p>
         <div class="scroll">
-            <table id=id class="plans">
-                <caption>{caption}</caption>
+            <table id=id class="plans" aria-label=caption>
                 <thead><tr>{headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| view! {

@@ -34,14 +34,14 @@ const LOWEST: u32 = 240;
 
 /// Sizes the canvas to the width the page shows it at, so a phone gets a chart drawn for its
 /// width (full-size text, fewer ticks) instead of a desktop one scaled down to unreadable; half as
-/// tall as wide, at least `LOWEST`. A canvas not shown (width 0) keeps its size.
-fn fit_to_shown_width(canvas: &HtmlCanvasElement) {
+/// tall as wide, at least `lowest`. A canvas not shown (width 0) keeps its size.
+fn fit_to_shown_width(canvas: &HtmlCanvasElement, lowest: u32) {
     let Ok(shown) = u32::try_from(canvas.client_width()) else { return };
     if shown == 0 {
         return;
     }
     let width = shown.min(WIDEST);
-    let height = (width / 2).max(LOWEST);
+    let height = (width / 2).max(lowest);
     if canvas.width() != width {
         canvas.set_width(width);
     }
@@ -52,7 +52,13 @@ fn fit_to_shown_width(canvas: &HtmlCanvasElement) {
 
 impl ChartCanvas {
     pub fn new(canvas: HtmlCanvasElement) -> Result<Self, String> {
-        fit_to_shown_width(&canvas);
+        Self::at_least(canvas, LOWEST)
+    }
+
+    /// A chart at least `lowest` pixels tall: one whose legend wraps to several rows above it on
+    /// a phone and would leave the data a sliver of the usual height.
+    pub fn at_least(canvas: HtmlCanvasElement, lowest: u32) -> Result<Self, String> {
+        fit_to_shown_width(&canvas, lowest);
         let context = canvas
             .get_context("2d")
             .ok()

@@ -113,6 +113,9 @@ fn study(json: &str, sheet: &str, book: &mlcost::PriceBook) -> Result<Study, Str
 
 type Metric = fn(&LoadPoint) -> f64;
 
+/// The chart's least height in pixels: at a phone's width its legend takes about 100 of them.
+const LEAST_HEIGHT: u32 = 360;
+
 /// The four curves: each latency's median (solid) and 99th percentile (faint), in its colour.
 const CURVES: [(&str, RGBColor, f64, Metric); 4] = [
     ("first token p50", TTFT_COLOR, 1.0, |p| p.ttft_ms.p50),
@@ -122,7 +125,8 @@ const CURVES: [(&str, RGBColor, f64, Metric); 4] = [
 ];
 
 pub fn draw_load_latency(canvas: web_sys::HtmlCanvasElement, study: &Study) -> Result<(), String> {
-    let root = ChartCanvas::new(canvas)?.into_drawing_area();
+    // Up to nine legend entries, five rows on a phone: room for them and the curves below.
+    let root = ChartCanvas::at_least(canvas, LEAST_HEIGHT)?.into_drawing_area();
     root.fill(&palette::paper()).map_err(|e| e.to_string())?;
     let Some(highest) = study.points.last().map(|p| p.requests_per_second) else {
         root.present().map_err(|e| e.to_string())?;
