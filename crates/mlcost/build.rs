@@ -10,13 +10,14 @@
 
 use std::path::Path;
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "accelerators.json",
     "offers.json",
     "storage.json",
     "apis.json",
     "models.json",
     "validation.json",
+    "servers.json",
 ];
 
 fn main() {

@@ -1120,6 +1120,12 @@ async fn chart_pixels(page: &Client) -> ChartPixels {
 }
 
 async fn pixels(page: &Client, canvas_id: &str) -> ChartPixels {
+    // The page may still be mounting its charts (a busy machine runs the tests in parallel).
+    poll(
+        || async { page.find(Locator::Id(canvas_id)).await.ok().map(|_| String::new()) },
+        canvas_id,
+    )
+    .await;
     let script = r#"
         const canvas = document.getElementById(arguments[0]);
         const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

@@ -1,6 +1,7 @@
 //! The CLI's whole output for every scenario in `examples/`, compared byte for byte with the
-//! snapshots in `tests/it/snapshots/`: `mlcost estimate` as a table, JSON and CSV, and `mlcost
-//! optimize` as a table and JSON. A change to any figure, label or rounding shows up here, so a
+//! snapshots in `tests/it/snapshots/`: `mlcost estimate` as a table, JSON and CSV, `mlcost
+//! optimize` as a table and JSON, and for an example that owns servers `mlcost own` as a table,
+//! JSON and CSV. A change to any figure, label or rounding shows up here, so a
 //! restructure can prove it changed no number, and a change meant to move numbers shows which.
 //!
 //! After a change that is meant to move figures, write the snapshots anew and review their diff:
@@ -21,6 +22,14 @@ const RUNS: [(&[&str], &str); 5] = [
     (&["estimate", "--format", "csv"], "estimate.csv"),
     (&["optimize"], "optimize.txt"),
     (&["optimize", "--format", "json"], "optimize.json"),
+];
+
+/// The runs snapshotted besides, for an example that owns servers: `mlcost own` as a table, JSON
+/// and CSV.
+const OWN_RUNS: [(&[&str], &str); 3] = [
+    (&["own"], "own.txt"),
+    (&["own", "--format", "json"], "own.json"),
+    (&["own", "--format", "csv"], "own.csv"),
 ];
 
 fn root() -> PathBuf {
@@ -54,7 +63,9 @@ fn every_example_prints_exactly_its_snapshot() {
     let mut failures = Vec::new();
     for example in examples() {
         let stem = example.file_stem().and_then(|s| s.to_str()).expect("utf-8 name").to_owned();
-        for (args, extension) in RUNS {
+        let owns = std::fs::read_to_string(&example).is_ok_and(|text| text.contains("\"owned\""));
+        let own_runs = OWN_RUNS.iter().filter(|_| owns);
+        for &(args, extension) in RUNS.iter().chain(own_runs) {
             let output = run(args, &example);
             let snapshot = directory.join(format!("{stem}.{extension}"));
             if bless {
@@ -101,8 +112,8 @@ fn first_difference(expected: &str, actual: &str) -> Option<String> {
     }
 }
 
-/// A block of the README: `$ cat FILE` followed by the scenario, or `mlcost estimate FILE` or
-/// `mlcost optimize FILE` (either spelling: `$ mlcost …`, `$ cargo run … -- …`) and its output.
+/// A block of the README: `$ cat FILE` followed by the scenario, or `mlcost estimate FILE`,
+/// `mlcost optimize FILE` or `mlcost own FILE` (either spelling: `$ mlcost …`, `$ cargo run … -- …`) and its output.
 #[derive(Debug)]
 enum ReadmeBlock {
     Scenario { file: String, json: String },
@@ -128,7 +139,7 @@ fn readme_blocks(readme: &str) -> Vec<ReadmeBlock> {
                 json: body.join("\n"),
             });
         } else {
-            for subcommand in ["estimate", "optimize"] {
+            for subcommand in ["estimate", "optimize", "own"] {
                 let runs = command
                     .strip_prefix("mlcost ")
                     .or_else(|| command.strip_prefix("cargo run -q -p mlcost-cli -- "));

@@ -16,6 +16,8 @@ pub enum List {
     Offers,
     Storage,
     Apis,
+    /// Servers one can buy (`owned.server`), with their price and power.
+    Servers,
 }
 
 /// Normalised prices to sort offers by, cheapest first.
@@ -160,6 +162,7 @@ pub fn render(
                 .collect();
             Ok(output(format, &records, &header, rows))
         }
+        List::Servers => servers(filter, format),
         List::Apis => {
             let records: Vec<_> = book
                 .apis
@@ -182,6 +185,30 @@ pub fn render(
             Ok(output(format, &records, &header, rows))
         }
     }
+}
+
+/// The bundled servers, for `owned.server`.
+fn servers(filter: &QuoteFilter, format: Format) -> Result<String, String> {
+    let records: Vec<_> = mlcost::catalogue::owned::servers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .filter(|s| filter.accelerator.as_ref().is_none_or(|a| *a == s.accelerator))
+        .collect();
+    let header = ["id", "accelerator", "count", "price USD", "max power W", "as of"];
+    let rows = records
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                s.accelerator.clone(),
+                s.accelerator_count.to_string(),
+                format!("{:.0}{}", s.price_usd, if s.estimate { " (estimate)" } else { "" }),
+                format!("{:.0}", s.max_power_watts),
+                s.as_of.clone(),
+            ]
+        })
+        .collect();
+    Ok(output(format, &records, &header, rows))
 }
 
 fn output<T: Serialize>(

@@ -51,6 +51,14 @@ enum Command {
         #[arg(long)]
         distillation_tokens: Option<f64>,
     },
+    /// Own or rent: what the scenario's `owned` servers cost per used accelerator-hour, term by
+    /// term, against the cheapest rented offer of the same accelerator under each plan, with the
+    /// utilisation and the months at which owning wins; `-` reads standard input.
+    Own {
+        file: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the web app link that opens a scenario file.
     Link {
         file: String,
@@ -148,6 +156,7 @@ fn main() -> ExitCode {
             utilization(&file, price, alternative_price, format)
         }
         Command::Schedule { file, format } => schedule(&file, format),
+        Command::Own { file, format } => own(&book, &file, format),
         Command::Validate { format } => validate(&book, format),
         Command::Schema => Ok(mlcost::scenario_schema()),
         Command::Catalog { list, accelerator, provider, region, plan, sort, format } => {
@@ -287,6 +296,16 @@ fn schedule(file: &str, format: Format) -> Result<String, Failure> {
         .unwrap_or_default()),
         Format::Table => Ok(table::schedule(&report, &sizing)),
         Format::Csv => Err(Failure::Input("schedule prints json or table".into())),
+    }
+}
+
+fn own(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> {
+    let report =
+        mlcost::own::own(&read_scenario(file)?, book).map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
+        Format::Table => Ok(table::own(&report)),
+        Format::Csv => Ok(table::own_csv(&report)),
     }
 }
 

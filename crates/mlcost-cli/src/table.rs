@@ -891,6 +891,117 @@ fn operating_batch(batch: f64) -> String {
     if batch < 1.0 { format!("{batch:.3} (each request alone)") } else { format!("{batch:.1}") }
 }
 
+/// Own or rent: an owned accelerator-hour term by term, the cluster's costs, then each rented
+/// plan against it.
+pub fn own(r: &mlcost::own::OwnReport) -> String {
+    use mlcost::vocabulary::format;
+    let mut out = String::new();
+    let server = r.server.as_deref().map_or(String::new(), |s| format!("{s}, "));
+    let _ = writeln!(
+        out,
+        "Owned: {} servers ({server}{} {} accelerators in all), busy {} of the time",
+        r.servers,
+        r.accelerators,
+        r.accelerator,
+        format::percent(r.utilization)
+    );
+    let terms: Vec<Vec<String>> = r
+        .per_accelerator_hour
+        .named()
+        .iter()
+        .map(|(name, usd)| vec![(*name).to_owned(), format!("${:.3}", usd.get())])
+        .chain(std::iter::once(vec![
+            "total".to_owned(),
+            format!("${:.3}", r.per_accelerator_hour.total().get()),
+        ]))
+        .collect();
+    let _ = writeln!(out, "\nAn owned accelerator-hour\n{}", columns(&["term", "USD"], &terms));
+    let _ = writeln!(
+        out,
+        "A used accelerator-hour (the owned hour over the utilisation): ${:.3}",
+        r.per_used_accelerator_hour.get()
+    );
+    let _ = writeln!(
+        out,
+        "Up front {}, then {} a month running (energy, facility, support, staff); {} a month all in",
+        format::usd_grouped(r.upfront_usd),
+        format::usd_grouped(r.running_per_month_usd),
+        format::usd_grouped(r.monthly_cost_usd),
+    );
+    if !r.against.is_empty() {
+        let life = r.depreciation_years * 12.0;
+        let rows: Vec<Vec<String>> = r
+            .against
+            .iter()
+            .map(|a| {
+                vec![
+                    a.plan.as_str().to_owned(),
+                    format!("{} ({})", a.offer, a.region),
+                    format!("${:.3}", a.price_per_accelerator_hour.get()),
+                    format::usd_grouped(a.monthly_cost_usd),
+                    if a.owning_cheaper { "owning".into() } else { "renting".into() },
+                    a.break_even_utilization.map_or_else(
+                        || {
+                            if a.plan.is_committed() {
+                                "any (paid every hour)".into()
+                            } else {
+                                "never".into()
+                            }
+                        },
+                        format::percent,
+                    ),
+                    a.break_even_months.map_or("never".into(), |m| {
+                        if m > life {
+                            format!("{m:.1} (past the {life:.0}-month life)")
+                        } else {
+                            format!("{m:.1}")
+                        }
+                    }),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nAgainst renting the same accelerator (the cheapest offer under each plan)\n{}",
+            columns(
+                &[
+                    "plan",
+                    "offer",
+                    "$/acc-h",
+                    "rent a month",
+                    "cheaper",
+                    "owning wins above",
+                    "months to break even",
+                ],
+                &rows
+            )
+        );
+    }
+    for a in &r.assumptions {
+        let _ =
+            writeln!(out, "default {} = {}: {}", a.field, format::trimmed(a.value), a.citation());
+    }
+    for note in &r.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    out.trim_end().to_owned()
+}
+
+/// The cumulative cost each month, owned and under each rented plan, as CSV.
+pub fn own_csv(r: &mlcost::own::OwnReport) -> String {
+    let mut header = vec!["month".to_owned(), "date".to_owned(), "owned_usd".to_owned()];
+    header.extend(r.against.iter().map(|a| format!("{}_usd", a.plan.as_str())));
+    let mut out = header.join(",");
+    for m in &r.months {
+        let date = m.date.clone().unwrap_or_default();
+        let mut row = vec![m.month.to_string(), date, format!("{:.2}", m.owned_usd.get())];
+        row.extend(m.rented_usd.iter().map(|usd| format!("{:.2}", usd.get())));
+        out.push('\n');
+        out.push_str(&row.join(","));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

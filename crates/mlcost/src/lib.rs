@@ -10,6 +10,7 @@
 // The layers, bottom up: each imports only the layers below it (ARCHITECTURE.md, "Layers").
 pub mod catalogue;
 pub mod optimize;
+pub mod own;
 mod report;
 pub mod scenario;
 pub mod schedule;

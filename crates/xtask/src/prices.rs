@@ -17,6 +17,7 @@ pub fn report(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("prices: expected [--max-age-days N], got {args:?}")),
     };
     let book = PriceBook::bundled().map_err(|e| e.to_string())?;
+    let servers = mlcost::catalogue::owned::servers().map_err(|e| e.to_string())?;
     let today =
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
 
@@ -28,7 +29,8 @@ pub fn report(args: &[String]) -> Result<(), String> {
         .chain(
             book.storage.iter().map(|s| (format!("storage {} {}", s.provider, s.region), &s.as_of)),
         )
-        .chain(book.apis.iter().map(|m| (format!("api {}", m.id), &m.as_of)));
+        .chain(book.apis.iter().map(|m| (format!("api {}", m.id), &m.as_of)))
+        .chain(servers.iter().map(|s| (format!("server {}", s.id), &s.as_of)));
     let mut stale = 0;
     let mut undated = 0;
     for (name, as_of) in records {
@@ -54,12 +56,13 @@ pub fn report(args: &[String]) -> Result<(), String> {
         println!("unknown  {line}");
     }
     println!(
-        "{} accelerators, {} offers, {} storage records, {} API models; oldest as_of {}; \
-         {stale} older than {max_age} days",
+        "{} accelerators, {} offers, {} storage records, {} API models, {} servers; oldest \
+         as_of {}; {stale} older than {max_age} days",
         book.accelerators.len(),
         book.offers.len(),
         book.storage.len(),
         book.apis.len(),
+        servers.len(),
         book.oldest_as_of()
     );
     if unknown.is_empty() && undated == 0 {

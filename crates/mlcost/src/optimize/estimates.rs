@@ -20,7 +20,7 @@ pub(super) fn only(section: Section, scenario: &Scenario) -> Scenario {
         Section::Training => (scenario.training.clone(), None),
         Section::Serving => (None, scenario.serving.clone()),
     };
-    Scenario { model: scenario.model.clone(), training, serving }
+    Scenario { model: scenario.model.clone(), training, serving, owned: None }
 }
 
 /// Estimates without the right-sizing sweep: the advisor does its own.

@@ -444,6 +444,7 @@ fn distillation(
         model: student_model.clone(),
         training: None,
         serving: Some(Serving { parallelism: Default::default(), ..serving.clone() }),
+        owned: None,
     };
     let student_monthly = estimate(&student_scenario, book)
         .and_then(|r| r.serving)
@@ -476,10 +477,12 @@ fn distillation(
     // On a layout it fits in: the smallest split, as the advisor's moves choose.
     training.parallelism = crate::training::fitting_parallelism(&student_model, &training, book)
         .ok_or("the student does not fit in memory on the training hardware")?;
-    let student_training =
-        estimate(&Scenario { model: student_model, training: Some(training), serving: None }, book)
-            .and_then(|r| r.training)
-            .ok_or("the student's training run cannot be estimated on this hardware")?;
+    let student_training = estimate(
+        &Scenario { model: student_model, training: Some(training), serving: None, owned: None },
+        book,
+    )
+    .and_then(|r| r.training)
+    .ok_or("the student's training run cannot be estimated on this hardware")?;
     let one_off = generation + student_training.total_cost_usd;
     let saving = teacher_monthly - student_monthly;
     Ok(Some(DistillationWhatIf {

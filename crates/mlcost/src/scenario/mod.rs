@@ -9,6 +9,7 @@ use model::Model;
 
 pub mod model;
 mod model_sources;
+pub mod owned;
 mod renamed;
 pub mod resolve;
 pub mod serving;
@@ -16,6 +17,7 @@ pub mod share;
 pub mod training;
 
 use serving::Serving;
+
 use training::Training;
 
 /// A model and what to do with it. Sections a user leaves out are `None`.
@@ -23,11 +25,22 @@ use training::Training;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Absent only in a file that owns servers and estimates nothing (`mlcost own`).
+    #[serde(default)]
     pub model: Model,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<Training>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<Serving>,
+    /// Servers bought rather than rented, and the terms of owning them (`mlcost own`): an
+    /// [`Owned`], read when it is resolved.
+    ///
+    /// Why JSON until then? The app's first render reads every scenario but prices no owned
+    /// servers; a reader for the section's twenty fields would take 2 KB of its download budget.
+    /// Its fields are checked, and named in errors (`owned.pue`), when the section is resolved.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<owned::Owned>"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned: Option<serde_json::Value>,
 }
 
 impl Scenario {
@@ -118,7 +131,13 @@ mod tests {
         assert_eq!(field("{\n  \"model\": {\n    \"bogus\": 3}}"), "model.bogus");
         assert_eq!(field(r#"{"model": {}, "training": 5}"#), "training");
         assert_eq!(field(r#"{"training": {"tokens": 1}}"#), "training.accelerator");
-        assert_eq!(field("{}"), "model");
+        // A file without a model reads (it may own servers and estimate nothing); estimating
+        // a section without one asks for the model's size, as an empty model section does.
+        let no_model = r#"{"training": {"tokens": 1e12, "accelerator": "h100-sxm",
+            "accelerator_count": 8, "precision": "bf16", "price_per_accelerator_hour": 2.5}}"#;
+        let book = crate::PriceBook::bundled().unwrap();
+        let scenario = Scenario::from_json(no_model).unwrap();
+        assert_eq!(scenario.resolve(book).unwrap_err().field, "model.parameters");
         assert_eq!(
             field(r#"{"model": {"preset": "a\"b"}, "serving": {"weight_precision": "fp2"}}"#),
             "serving.weight_precision"

@@ -134,6 +134,43 @@ pub(crate) const MAX_DAILY_REQUESTS: Ceiling = Ceiling {
 pub(crate) const MAX_REQUEST_TOKENS: Ceiling =
     Ceiling { max: 1e8, unit: "tokens", why: "ten times the longest context window (10 million)" };
 
+/// A server's price: an NVIDIA GB200 NVL72 rack, the dearest single system sold, lists at a few
+/// million dollars; a hundred million is a slip of the keyboard.
+pub(crate) const MAX_SERVER_PRICE_USD: Ceiling =
+    Ceiling { max: 1e8, unit: "USD", why: "over thirty GB200 NVL72 racks" };
+
+/// Servers one cluster holds: a hundred times the largest AI clusters built (about 100,000 GPUs in
+/// 12,500 servers).
+pub(crate) const MAX_SERVERS: Ceiling =
+    Ceiling { max: 1e6, unit: "servers", why: "a hundred times the largest AI cluster" };
+
+/// Years a server is depreciated over: hyperscalers use five or six.
+pub(crate) const MAX_DEPRECIATION_YEARS: Ceiling =
+    Ceiling { max: 30.0, unit: "years", why: "five times a hyperscaler's six" };
+
+/// A price of energy: retail electricity is cents a kilowatt-hour, dearest markets under a dollar.
+pub(crate) const MAX_USD_PER_KWH: Ceiling =
+    Ceiling { max: 10.0, unit: "USD/kWh", why: "over ten times the dearest retail electricity" };
+
+/// A facility's price per kilowatt a month: colocation is hundreds of dollars.
+pub(crate) const MAX_USD_PER_KW_MONTH: Ceiling =
+    Ceiling { max: 100_000.0, unit: "USD/kW-month", why: "hundreds of times colocation's price" };
+
+/// A server's power: a GB200 NVL72 rack draws about 130 kW.
+pub(crate) const MAX_SERVER_WATTS: Ceiling =
+    Ceiling { max: 1e7, unit: "W", why: "about eighty GB200 NVL72 racks" };
+
+/// A share between 0 and 1, both allowed (a residual value of nothing, capital at no cost).
+pub(crate) fn share(field: &str, value: f64) -> Result<f64, Error> {
+    if !value.is_finite() {
+        Err(Error::new(field, Problem::NotFinite))
+    } else if !(0.0..=1.0).contains(&value) {
+        Err(Error::new(field, Problem::OutOfRange { min: 0.0, max: 1.0 }))
+    } else {
+        Ok(value)
+    }
+}
+
 /// `value` if it is at most the ceiling.
 pub(crate) fn at_most(field: &str, value: f64, ceiling: Ceiling) -> Result<f64, Error> {
     if value > ceiling.max {

@@ -11,6 +11,7 @@ mod golden;
 mod invariants;
 mod network;
 mod optimize;
+mod own;
 mod ranges;
 mod schedule;
 mod serving;

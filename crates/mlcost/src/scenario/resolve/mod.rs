@@ -12,6 +12,7 @@
 //! estimator that calibrates them: the resolved form says only whether the user gave one.
 
 pub mod machines;
+pub mod owned;
 pub mod pricing;
 pub mod serving;
 pub mod speculation;

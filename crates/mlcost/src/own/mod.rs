@@ -1,0 +1,187 @@
+//! Own or rent: what the scenario's owned servers cost per used accelerator-hour, term by term,
+//! against the cheapest rented offer of the same accelerator under each plan; the utilisation at
+//! which owning wins and the months until it has paid for itself; and each month's cumulative
+//! cost, owned and rented, for the chart.
+//!
+//! Why two views? The hourly price recovers the purchase over the depreciation years at the cost
+//! of capital (the economist's view: what a used hour really costs). The months to break even
+//! are the cash view (the purchase paid up front, then each month's running costs against each
+//! month's rent), which is the question a budget asks.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::owned::HourlyTerms;
+use crate::catalogue::pricing::PriceBook;
+use crate::scenario::Scenario;
+use crate::scenario::resolve::owned::{ResolvedOwned, read_owned, resolve_owned};
+use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::provenance::Assumption;
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::{Fraction, HOURS_PER_MONTH, Usd, UsdPerHour};
+
+/// What owning costs against renting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnReport {
+    /// The bundled server, when one is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    pub accelerator: String,
+    pub servers: u32,
+    pub accelerators: u32,
+    pub utilization: Fraction,
+    /// The years the purchase is recovered over: the servers' life here.
+    pub depreciation_years: f64,
+    /// Each term of an owned accelerator-hour at the utilisation.
+    pub per_accelerator_hour: HourlyTerms,
+    /// An owned accelerator-hour's cost over the utilisation: what a used hour costs.
+    pub per_used_accelerator_hour: UsdPerHour,
+    /// The whole cluster: paid at purchase, then each month (cash), and each month all in
+    /// (the purchase recovered at the cost of capital).
+    pub upfront_usd: Usd,
+    pub running_per_month_usd: Usd,
+    pub monthly_cost_usd: Usd,
+    /// The cheapest rented offer of the accelerator under each plan, against owning.
+    pub against: Vec<Rented>,
+    /// Cumulative cost at the end of each month from the purchase, owned and under each plan.
+    pub months: Vec<CumulativeMonth>,
+    pub assumptions: Vec<Assumption>,
+    pub notes: Vec<String>,
+}
+
+/// A rented plan against owning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rented {
+    pub offer: String,
+    pub plan: Plan,
+    pub region: String,
+    pub price_per_accelerator_hour: UsdPerHour,
+    /// Renting the cluster's used accelerator-hours (on-demand, spot) or all of them
+    /// (committed plans, paid every hour) for a month.
+    pub monthly_cost_usd: Usd,
+    /// Whether owning costs less at the utilisation.
+    pub owning_cheaper: bool,
+    /// On-demand and spot: the utilisation above which owning costs less (none when it never
+    /// does). Committed plans are paid every hour either way, so no utilisation decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even_utilization: Option<Fraction>,
+    /// Months until owning's cumulative cash falls below renting's at the utilisation; none when
+    /// a month's rent does not exceed a month's running costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even_months: Option<f64>,
+}
+
+/// The cumulative cost at the end of one month from the purchase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CumulativeMonth {
+    pub month: u32,
+    /// That month, `YYYY-MM`, when the purchase date is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub owned_usd: Usd,
+    /// Under each rented plan, in the order of `against`.
+    pub rented_usd: Vec<Usd>,
+}
+
+/// Owning the scenario's `owned` servers against renting them.
+pub fn own(scenario: &Scenario, book: &PriceBook) -> Result<OwnReport, Error> {
+    let section = scenario.owned.as_ref().ok_or_else(|| Error::new("owned", Problem::Missing))?;
+    let resolved = resolve_owned(&read_owned(section)?, book)?;
+    Ok(compare(&resolved, book))
+}
+
+/// The cheapest offer of the accelerator under each plan, any region, per accelerator-hour.
+fn cheapest_rented(accelerator: &str, book: &PriceBook) -> Vec<(String, Plan, String, f64)> {
+    Plan::ALL
+        .into_iter()
+        .filter_map(|plan| {
+            book.offers
+                .iter()
+                .filter(|o| o.accelerator == accelerator)
+                .filter_map(|o| {
+                    let price = book.price(o, plan, None)?;
+                    let each = price.usd_per_instance_hour.get() / f64::from(o.accelerator_count);
+                    Some((o.id(), plan, price.region.to_owned(), each))
+                })
+                .min_by(|a, b| a.3.total_cmp(&b.3))
+        })
+        .collect()
+}
+
+fn compare(resolved: &ResolvedOwned, book: &PriceBook) -> OwnReport {
+    let terms = &resolved.ownership;
+    let u = resolved.utilization;
+    let hourly = terms.per_accelerator_hour(u);
+    let accelerators = terms.accelerators();
+    // Owning an hour: fixed terms, energy at idle, and energy rising with the utilisation.
+    let idle = terms.per_accelerator_hour(0.0);
+    let full = terms.per_accelerator_hour(1.0);
+    let fixed = idle.total().get();
+    let slope = full.energy.get() - idle.energy.get();
+    let upfront = terms.upfront();
+    let running = terms.running_per_month(u);
+    let monthly = Usd::new(hourly.total().get() * accelerators * HOURS_PER_MONTH);
+    let months_shown = (terms.depreciation_years * 12.0).ceil().clamp(1.0, 120.0) as u32;
+    let mut against = Vec::new();
+    for (offer, plan, region, price) in cheapest_rented(&resolved.accelerator, book) {
+        let used = if plan.is_committed() { 1.0 } else { u };
+        let rent = price * used * accelerators * HOURS_PER_MONTH;
+        let owning_cheaper = hourly.total().get() < price * used;
+        let break_even_utilization = (!plan.is_committed() && price > slope)
+            .then(|| fixed / (price - slope))
+            .filter(|share| *share <= 1.0)
+            .map(Fraction::new);
+        let margin = rent - running.get();
+        let break_even_months = (margin > 0.0).then(|| upfront.get() / margin);
+        against.push(Rented {
+            offer,
+            plan,
+            region,
+            price_per_accelerator_hour: UsdPerHour::new(price),
+            monthly_cost_usd: Usd::new(rent),
+            owning_cheaper,
+            break_even_utilization,
+            break_even_months,
+        });
+    }
+    let months = (0..=months_shown)
+        .map(|month| {
+            let m = f64::from(month);
+            CumulativeMonth {
+                month,
+                date: resolved.purchased.map(|(year, first)| {
+                    let months = (first - 1) + month;
+                    format!("{:04}-{:02}", year + (months / 12) as i32, months % 12 + 1)
+                }),
+                owned_usd: Usd::new(upfront.get() + running.get() * m),
+                rented_usd: against
+                    .iter()
+                    .map(|r| Usd::new(r.monthly_cost_usd.get() * m))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut notes = Vec::new();
+    if against.is_empty() {
+        notes.push(format!(
+            "no offer in the price book rents {}: nothing to compare owning with",
+            resolved.accelerator
+        ));
+    }
+    OwnReport {
+        server: resolved.server.clone(),
+        accelerator: resolved.accelerator.clone(),
+        servers: terms.servers,
+        accelerators: terms.servers.saturating_mul(terms.accelerators_per_server),
+        utilization: Fraction::new(u),
+        depreciation_years: terms.depreciation_years,
+        per_accelerator_hour: hourly,
+        per_used_accelerator_hour: terms.per_used_accelerator_hour(u),
+        upfront_usd: upfront,
+        running_per_month_usd: running,
+        monthly_cost_usd: monthly,
+        against,
+        months,
+        assumptions: resolved.assumptions.clone(),
+        notes,
+    }
+}
