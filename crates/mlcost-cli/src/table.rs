@@ -977,6 +977,30 @@ pub fn own(r: &mlcost::own::OwnReport) -> String {
             )
         );
     }
+    if let Some(capacity) = r.serving_capacity_requests_per_day {
+        let _ = writeln!(
+            out,
+            "\nServing the scenario on the owned cluster: up to {} requests a day at its targets",
+            format::count(capacity)
+        );
+    }
+    for api in &r.against_apis {
+        let volume = api.break_even_requests_per_day.map_or_else(
+            || "no volume the cluster serves".to_owned(),
+            |v| format!("{} requests", format::count(v)),
+        );
+        let months = api.break_even_months.map_or_else(
+            || "its cash never catches up at this volume".to_owned(),
+            |m| format!("its cash catches up in {m:.1} months"),
+        );
+        let _ = writeln!(
+            out,
+            "Against {} ({}): {} a month for the scenario's requests; owning wins above {volume} a day; {months}",
+            api.name,
+            api.id,
+            format::usd_grouped(api.monthly_cost_usd),
+        );
+    }
     for a in &r.assumptions {
         let _ =
             writeln!(out, "default {} = {}: {}", a.field, format::trimmed(a.value), a.citation());

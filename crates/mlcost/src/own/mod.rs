@@ -17,7 +17,9 @@ use crate::scenario::resolve::owned::{ResolvedOwned, read_owned, resolve_owned};
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::Plan;
-use crate::vocabulary::units::{Fraction, HOURS_PER_MONTH, Usd, UsdPerHour};
+use crate::vocabulary::units::{
+    DAYS_PER_MONTH, Fraction, HOURS_PER_MONTH, SECONDS_PER_DAY, Usd, UsdPerHour,
+};
 
 /// What owning costs against renting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +46,12 @@ pub struct OwnReport {
     pub against: Vec<Rented>,
     /// Cumulative cost at the end of each month from the purchase, owned and under each plan.
     pub months: Vec<CumulativeMonth>,
+    /// With a serving section on the owned accelerator: the requests a day the owned cluster
+    /// serves at its targets, and each hosted API compared against owning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving_capacity_requests_per_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub against_apis: Vec<HostedApi>,
     pub assumptions: Vec<Assumption>,
     pub notes: Vec<String>,
 }
@@ -70,6 +78,23 @@ pub struct Rented {
     pub break_even_months: Option<f64>,
 }
 
+/// A hosted API against the owned cluster serving the scenario's requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostedApi {
+    pub id: String,
+    pub name: String,
+    /// The scenario's requests on the API for a month.
+    pub monthly_cost_usd: Usd,
+    /// Requests a day above which owning costs less all in (its monthly cost is the same at any
+    /// volume the cluster serves); none when that volume is beyond the cluster's capacity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even_requests_per_day: Option<f64>,
+    /// Months until owning's cash falls below the API's bills at the scenario's volume; none when
+    /// the API costs no more a month than running the cluster, or the cluster cannot serve it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_even_months: Option<f64>,
+}
+
 /// The cumulative cost at the end of one month from the purchase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CumulativeMonth {
@@ -86,7 +111,63 @@ pub struct CumulativeMonth {
 pub fn own(scenario: &Scenario, book: &PriceBook) -> Result<OwnReport, Error> {
     let section = scenario.owned.as_ref().ok_or_else(|| Error::new("owned", Problem::Missing))?;
     let resolved = resolve_owned(&read_owned(section)?, book)?;
-    Ok(compare(&resolved, book))
+    let mut report = compare(&resolved, book);
+    against_apis(scenario, book, &resolved, &mut report)?;
+    Ok(report)
+}
+
+/// The scenario's serving section on the owned cluster against the hosted APIs it compares with:
+/// the cluster's capacity (its accelerators as replicas of the section's layout, each at its
+/// capacity at the targets, with no autoscaler's headroom: the cluster is all there is), and for
+/// each API the volume and months at which owning wins.
+fn against_apis(
+    scenario: &Scenario,
+    book: &PriceBook,
+    resolved: &ResolvedOwned,
+    report: &mut OwnReport,
+) -> Result<(), Error> {
+    let Some(serving) = &scenario.serving else { return Ok(()) };
+    if serving.accelerator != resolved.accelerator {
+        report.notes.push(format!(
+            "the serving section runs on {}, not the owned {}: no hosted API is compared",
+            serving.accelerator, resolved.accelerator
+        ));
+        return Ok(());
+    }
+    let section = Scenario { training: None, owned: None, ..scenario.clone() };
+    let estimated = crate::estimate_with_options(&section, book, crate::Options::FIGURES)?;
+    let Some(s) = estimated.serving else { return Ok(()) };
+    let replicas =
+        (f64::from(report.accelerators) / f64::from(s.accelerators_per_replica.max(1))).floor();
+    let capacity = replicas * s.requests_per_second_per_replica_at_slo * SECONDS_PER_DAY;
+    report.serving_capacity_requests_per_day = Some(capacity);
+    let Some(daily) = s.requests_per_day.filter(|d| *d > 0.0) else { return Ok(()) };
+    // The day's busiest hour must fit the cluster, not only its mean.
+    let peak =
+        s.hourly.iter().map(|h| h.requests_per_second).fold(daily / SECONDS_PER_DAY, f64::max);
+    let serves = peak <= replicas * s.requests_per_second_per_replica_at_slo;
+    let owned_monthly = report.monthly_cost_usd.get();
+    let running = report.running_per_month_usd.get();
+    for api in &s.api_comparison {
+        let per_request = api.monthly_cost_usd.get() / (daily * DAYS_PER_MONTH);
+        let volume = owned_monthly / (per_request * DAYS_PER_MONTH);
+        let margin = api.monthly_cost_usd.get() - running;
+        report.against_apis.push(HostedApi {
+            id: api.id.clone(),
+            name: api.name.clone(),
+            monthly_cost_usd: api.monthly_cost_usd,
+            break_even_requests_per_day: (per_request > 0.0 && volume <= capacity)
+                .then_some(volume),
+            break_even_months: (margin > 0.0 && serves).then(|| report.upfront_usd.get() / margin),
+        });
+    }
+    if !serves {
+        report.notes.push(format!(
+            "the owned cluster serves {:.1} requests a second at the targets, less than the scenario's busiest hour's {peak:.1}",
+            capacity / SECONDS_PER_DAY
+        ));
+    }
+    Ok(())
 }
 
 /// The cheapest offer of the accelerator under each plan, any region, per accelerator-hour.
@@ -181,6 +262,8 @@ fn compare(resolved: &ResolvedOwned, book: &PriceBook) -> OwnReport {
         monthly_cost_usd: monthly,
         against,
         months,
+        serving_capacity_requests_per_day: None,
+        against_apis: Vec::new(),
         assumptions: resolved.assumptions.clone(),
         notes,
     }

@@ -197,3 +197,25 @@ fn a_published_owned_h100_hour_within_20_percent() {
     assert!(error.abs() <= 0.2, "{hour:.3} against 2.3 ({error:+.3})");
     assert!((hour - 2.39).abs() < 0.01, "{hour}");
 }
+
+/// With a serving section on the owned accelerator: the cluster's capacity is its accelerators as
+/// replicas at their capacity, and an API's break-even volume is where its bill for the requests
+/// equals owning's monthly cost.
+#[test]
+fn hosted_apis_against_the_owned_cluster() {
+    let json = include_str!("../../../../examples/own-or-rent-h100.json");
+    let scenario = Scenario::from_json(json).unwrap();
+    let r = report(json);
+    let serving = mlcost::estimate(&Scenario { owned: None, ..scenario }).unwrap().serving.unwrap();
+    let replicas = (32 / serving.accelerators_per_replica) as f64;
+    let capacity = replicas * serving.requests_per_second_per_replica_at_slo * 86_400.0;
+    assert!(close(r.serving_capacity_requests_per_day.unwrap(), capacity));
+    let api = &r.against_apis[0];
+    assert_eq!(api.id, "openai:gpt-4o-mini");
+    let per_request = api.monthly_cost_usd.get() / (2e6 * 730.0 / 24.0);
+    let volume = r.monthly_cost_usd.get() / (per_request * 730.0 / 24.0);
+    assert!(close(api.break_even_requests_per_day.unwrap(), volume));
+    // A month of the API for 2M requests a day costs less than running the cluster: never.
+    assert!(api.monthly_cost_usd.get() < r.running_per_month_usd.get());
+    assert!(api.break_even_months.is_none());
+}

@@ -5,7 +5,7 @@ use crate::catalogue::owned::{Ownership, server};
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::owned::Owned;
 use crate::vocabulary::check::{
-    MAX_DEPRECIATION_YEARS, MAX_PUE, MAX_SERVER_PRICE_USD, MAX_SERVER_WATTS, MAX_SERVERS,
+    Ceiling, MAX_DEPRECIATION_YEARS, MAX_PUE, MAX_SERVER_PRICE_USD, MAX_SERVER_WATTS, MAX_SERVERS,
     MAX_USD_PER_KW_MONTH, MAX_USD_PER_KWH, at_most, fraction, non_negative, positive,
     positive_count, share,
 };
@@ -158,15 +158,12 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
         (None, Some(s)) => s.accelerator_count,
         (None, None) => return Err(Error::new("owned.accelerators_per_server", Problem::Missing)),
     };
-    let price = match (owned.server_price_usd, bundled) {
-        (Some(price), _) => at_most(
-            "owned.server_price_usd",
-            positive("owned.server_price_usd", price)?,
-            MAX_SERVER_PRICE_USD,
-        )?,
-        (None, Some(s)) => s.price_usd,
-        (None, None) => return Err(Error::new("owned.server_price_usd", Problem::Missing)),
-    };
+    let price = given_or_bundled(
+        "owned.server_price_usd",
+        owned.server_price_usd,
+        bundled.map(|s| s.price_usd),
+        MAX_SERVER_PRICE_USD,
+    )?;
     let servers = positive_count("owned.servers", owned.servers.unwrap_or(1))?;
     at_most("owned.servers", f64::from(servers), MAX_SERVERS)?;
     let utilization = owned
@@ -265,15 +262,12 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
             )),
         )
     })?;
-    let server_watts = match (owned.server_power_watts, bundled) {
-        (Some(watts), _) => at_most(
-            "owned.server_power_watts",
-            positive("owned.server_power_watts", watts)?,
-            MAX_SERVER_WATTS,
-        )?,
-        (None, Some(s)) => s.max_power_watts,
-        (None, None) => return Err(Error::new("owned.server_power_watts", Problem::Missing)),
-    };
+    let server_watts = given_or_bundled(
+        "owned.server_power_watts",
+        owned.server_power_watts,
+        bundled.map(|s| s.max_power_watts),
+        MAX_SERVER_WATTS,
+    )?;
     let accelerators_watts = board * f64::from(per_server);
     if server_watts < accelerators_watts {
         return Err(Error::new(
@@ -308,6 +302,20 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
         purchased,
         assumptions,
     })
+}
+
+/// A server's figure: the one given (positive, at most `ceiling`), else the bundled server's.
+fn given_or_bundled(
+    field: &'static str,
+    given: Option<f64>,
+    bundled: Option<f64>,
+    ceiling: Ceiling,
+) -> Result<f64, Error> {
+    match (given, bundled) {
+        (Some(value), _) => at_most(field, positive(field, value)?, ceiling),
+        (None, Some(value)) => Ok(value),
+        (None, None) => Err(Error::new(field, Problem::Missing)),
+    }
 }
 
 /// `YYYY-MM` (a day after it, `YYYY-MM-DD`, is allowed and ignored) as a year and month.
