@@ -567,6 +567,19 @@ async fn a_price_sheet_is_used_kept_across_reloads_and_a_bad_one_is_refused() {
     open_catalog(page).await;
 
     page.refresh().await.expect("reload");
+    // After a reload the first render has no sheet reader: the second module reads the stored
+    // sheet for it, and the Training page prices with it once it has.
+    open_tab(page, "Training").await;
+    poll(
+        || async {
+            let plans = text_of(page, "#training-plans").await;
+            plans.contains("6.250").then_some(plans)
+        },
+        "the stored sheet's price on the Training page after a reload",
+    )
+    .await;
+    let pending = page.find(Locator::Id("sheet-pending")).await;
+    assert!(pending.is_err(), "the notice stays once the sheet is read");
     open_catalog(page).await;
     let status = wait_for_text(page, ".sheet-status").await;
     assert!(status.contains("contract.csv"), "sheet lost on reload: {status}");

@@ -49,6 +49,10 @@ export function deferred_latency_panel(host, scenario) {
   module.latency_panel(host, scenario);
   return true;
 }
+export function deferred_read_sheet(stored) {
+  if (!module) return null;
+  return module.read_price_sheet(stored);
+}
 export function deferred_show(root, page) {
   if (!module) return false;
   if (mounted.has(page)) { module.refresh(); } else { module.mount(root, page); mounted.add(page); }
@@ -72,6 +76,8 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn deferred_latency_panel(host: &web_sys::HtmlElement, scenario: &str)
     -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_read_sheet(stored: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -222,6 +228,30 @@ impl DeferredPages {
     pub fn fill_latency_panel(self, host: &web_sys::HtmlElement, scenario_json: &str) {
         if self.is_ready() {
             let _ = deferred_latency_panel(host, scenario_json);
+        }
+    }
+
+    /// The user's price sheet read by the module, which holds the CSV and JSON sheet readers:
+    /// its offers, or why it cannot be read; `None` while the module loads (tracked).
+    pub fn read_sheet(
+        self,
+        sheet: &crate::header::price_sheet::StoredSheet,
+    ) -> Option<Result<mlcost::catalogue::sheet::PriceSheet, String>> {
+        match self.load.get() {
+            Load::Loading => None,
+            Load::Failed(why) => Some(Err(format!(
+                "{}: not read, as the app's second part did not load ({why}); the bundled prices are in use",
+                sheet.name
+            ))),
+            Load::Ready => {
+                let stored = serde_json::to_string(sheet).map_err(|e| e.to_string());
+                let read = stored.and_then(|json| match deferred_read_sheet(&json) {
+                    Ok(Some(offers)) => serde_json::from_str(&offers).map_err(|e| e.to_string()),
+                    Ok(None) => Err("the app's second part is not ready".into()),
+                    Err(e) => Err(describe(&e)),
+                });
+                Some(read)
+            }
         }
     }
 

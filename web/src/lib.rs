@@ -102,14 +102,15 @@ pub fn App() -> impl IntoView {
     // The address names the page shown, so a link copied from it (or from "Copy link") opens
     // there: syncing with the address bar, outside the app.
     Effect::new(move |_| dom::set_query_parameter("page", page.get().name()));
-    let sheet = price_sheet::UserSheet::load();
-    let book = sheet.book();
     let saved = saved::SavedScenarios::load();
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
     let (training_form, serving_form) = (app.training, app.serving);
     let address_bar = state::AddressBar::new();
     let deferred = deferred::DeferredPages::start(app, page, address_bar);
+    // The second module reads the user's price sheet: its readers are not in the first render.
+    let sheet = price_sheet::UserSheet::load_with(move |stored| deferred.read_sheet(stored));
+    let book = sheet.book();
     // The pages' charts ask the deferred module to draw them, in the theme shown.
     provide_context(deferred);
     let theme = header::DarkTheme::chosen();
@@ -163,6 +164,11 @@ pub fn App() -> impl IntoView {
     let banner = move || dismissible_alert(link_problem, "link-problem");
     // Found when the app read storage at start-up, before the Catalog (which shows the sheet) loads.
     let sheet_problem = move || dismissible_alert(sheet.storage_problem, "sheet-problem");
+    let sheet_pending = move || {
+        sheet.pending.get().then(|| {
+            view! { <p class="notice" role="status" id="sheet-pending">"Applying your price sheet… until it is read, the figures use the bundled prices."</p> }
+        })
+    };
     if opening.embed {
         let full_app = move || {
             app.scenario().map(|s| state::link_to(&s).replace("?embed&", "?").replace("?embed", ""))
@@ -193,6 +199,7 @@ pub fn App() -> impl IntoView {
         </header>
         {banner}
         {sheet_problem}
+        {sheet_pending}
         {deferred.undo_replacement()}
         {shown}
         {deferred.hosts()}

@@ -92,6 +92,14 @@ pub fn results_csv(link: &str) -> Result<String, String> {
     .map_err(|e| e.to_string())
 }
 
+/// Reads the user's stored price sheet (`StoredSheet` as JSON) for the app's first render, which
+/// leaves the CSV and JSON sheet readers to this module: the sheet's offers as JSON, or why it
+/// cannot be read.
+#[wasm_bindgen]
+pub fn read_price_sheet(stored_json: &str) -> Result<String, String> {
+    mlcost_web::header::price_sheet::read_stored_json(stored_json)
+}
+
 /// Draws the Training or Serving page's chart `chart` (a [`PageChart`] name) of the scenario in
 /// `scenario_json` onto `canvas`: the app calls this each time the scenario changes.
 #[wasm_bindgen]

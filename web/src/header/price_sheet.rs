@@ -21,8 +21,10 @@ pub struct StoredSheet {
 }
 
 impl StoredSheet {
-    /// The sheet's prices, checked against the bundled book's accelerators.
-    fn read(&self) -> Result<PriceSheet, String> {
+    /// The sheet's prices, checked against the bundled book's accelerators. The readers of CSV and
+    /// JSON sheets this calls are the second module's: the app's first render asks it
+    /// ([`crate::deferred::DeferredPages::read_sheet`]) rather than carry them (8 KB gzip).
+    pub fn read(&self) -> Result<PriceSheet, String> {
         PriceBook::bundled().map_err(|e| e.to_string()).and_then(|bundled| self.parse(bundled))
     }
 
@@ -42,25 +44,47 @@ impl StoredSheet {
     }
 }
 
+/// A stored sheet (`StoredSheet` as JSON) read into its offers, as JSON: what the second module
+/// does for the first render (`DeferredPages::read_sheet`).
+pub fn read_stored_json(stored_json: &str) -> Result<String, String> {
+    let stored: StoredSheet = serde_json::from_str(stored_json).map_err(|e| e.to_string())?;
+    serde_json::to_string(&stored.read()?).map_err(|e| e.to_string())
+}
+
 /// The sheet in use (if any) and what became of it.
 #[derive(Debug, Clone, Copy)]
 pub struct UserSheet {
     pub stored: RwSignal<Option<StoredSheet>>,
     /// A problem with what local storage held, found at start-up.
     pub storage_problem: RwSignal<Option<String>>,
-    /// The parsed sheet, or why it could not be parsed.
+    /// The parsed sheet, or why it could not be parsed; none without a sheet, or while the
+    /// reader has not read it yet (`pending`).
     pub parsed: Memo<Option<Result<PriceSheet, String>>>,
+    /// A sheet is stored but not read yet: the figures use the bundled prices meanwhile, and the
+    /// app says so.
+    pub pending: Memo<bool>,
 }
 
 impl UserSheet {
-    /// Reads the sheet kept in local storage, and keeps storage in step with later changes.
+    /// Reads the sheet kept in local storage with the sheet readers at hand (the second module's
+    /// pages), and keeps storage in step with later changes.
     pub fn load() -> Self {
+        Self::load_with(|sheet| Some(sheet.read()))
+    }
+
+    /// [`UserSheet::load`] with `read` reading a sheet, or `None` while it cannot yet (tracked:
+    /// the app's first render reads through the second module, which is on its way).
+    pub fn load_with(
+        read: impl Fn(&StoredSheet) -> Option<Result<PriceSheet, String>> + Send + Sync + 'static,
+    ) -> Self {
         let (initial, problem) = match read_storage() {
             Ok(sheet) => (sheet, None),
             Err(why) => (None, Some(why)),
         };
         let stored = RwSignal::new(initial);
-        let parsed = Memo::new(move |_| stored.with(|sheet| sheet.as_ref().map(StoredSheet::read)));
+        let parsed = Memo::new(move |_| stored.with(|sheet| sheet.as_ref().and_then(&read)));
+        let pending =
+            Memo::new(move |_| stored.with(Option::is_some) && parsed.with(Option::is_none));
         // Local storage is outside the reactive graph: this effect keeps it in step.
         Effect::new(move |previous: Option<()>| {
             let sheet = stored.get();
@@ -76,7 +100,7 @@ impl UserSheet {
                 stored.set(now);
             }
         });
-        Self { stored, storage_problem: RwSignal::new(problem), parsed }
+        Self { stored, storage_problem: RwSignal::new(problem), parsed, pending }
     }
 
     /// The bundled book with the sheet laid over it, or the bundled book alone.

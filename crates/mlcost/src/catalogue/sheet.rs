@@ -16,8 +16,9 @@ use crate::vocabulary::plain::plain_words;
 use crate::vocabulary::terms::Plan;
 use crate::vocabulary::units::UsdPerHour;
 
-/// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`]. As JSON, how the app's
+/// second module hands a sheet it read to the first render.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceSheet {
     pub offers: Vec<Offer>,
 }
