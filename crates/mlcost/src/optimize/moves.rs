@@ -86,11 +86,17 @@ pub(super) fn apply(
                 return Ok(None);
             };
             let moe = scenario.model.resolve().is_ok_and(|m| m.routed_experts.is_some());
-            // A layout's cost as the estimate gives it: with percentile targets, sized by
-            // simulation, which the search's roofline sizing is not.
+            // A layout's cost as the estimate gives it, when it keeps the constraints there: at
+            // the peak hour's operating point, and with percentile targets sized by simulation,
+            // neither of which the search's roofline sizing sees.
             let estimated = |variant: Serving| {
-                let next = Scenario { serving: Some(variant), ..scenario.clone() };
-                estimate(&only(Section::Serving, &next), book).ok()?.serving?.monthly_cost_usd
+                let next = only(
+                    Section::Serving,
+                    &Scenario { serving: Some(variant), ..scenario.clone() },
+                );
+                let report = estimate(&next, book).ok()?;
+                keeps_constraints(Section::Serving, &next, &report).then_some(())?;
+                report.serving?.monthly_cost_usd
             };
             serving_move(id, serving, now, book, found, moe, &estimated)
         }
@@ -176,11 +182,18 @@ pub(super) fn keeps_constraints(section: Section, scenario: &Scenario, report: &
             }
             _ => false,
         },
-        Section::Serving => report.serving.as_ref().is_some_and(|r| {
-            r.fits_in_memory
-                && r.batch_at_slo > 0
-                && r.unserved_requests_per_day.unwrap_or(0.0) <= 0.0
-        }),
+        // The latencies at the peak hour's operating point meet the targets too: the search
+        // sizes by the batch meeting them with no prompt interleaved, which the load can undo.
+        Section::Serving => match (&scenario.serving, &report.serving) {
+            (Some(s), Some(r)) => {
+                r.fits_in_memory
+                    && r.batch_at_slo > 0
+                    && r.unserved_requests_per_day.unwrap_or(0.0) <= 0.0
+                    && s.slo.ttft_ms.is_none_or(|t| r.ttft_ms <= t)
+                    && s.slo.tpot_ms.is_none_or(|t| r.tpot_ms <= t)
+            }
+            _ => false,
+        },
     }
 }
 
@@ -346,11 +359,12 @@ pub(super) fn training_scenario(
     next
 }
 
-/// Layouts the right-sizing and quantizing moves estimate in full when the SLO has percentile
-/// targets: the search's cheapest by the roofline, of which the estimate's cheapest is taken.
-/// Why a few, not all? Each estimate simulates (a few milliseconds natively); the search's order
-/// is the estimate's but for the percentile targets' share, which moves a layout a few places.
-const RERANKED_WITH_PERCENTILES: usize = 4;
+/// Layouts the right-sizing and quantizing moves estimate in full: the search's cheapest by the
+/// roofline, of which the estimate's cheapest keeping the constraints is taken. Why a few, not
+/// all? Each estimate takes a millisecond or more (a few with percentile targets, which simulate);
+/// the search's order is the estimate's but for the peak hour's interleaved prompts and the
+/// percentile targets' queueing, which move a layout a few places.
+const RERANKED: usize = 6;
 
 fn serving_move(
     id: Move,
@@ -401,19 +415,15 @@ fn serving_move(
                     .then(a.request_latency_ms.total_cmp(&b.request_latency_ms))
             });
             let now_cost = now.monthly_cost_usd?;
-            // Percentile targets cut each layout's capacity by its own share (queueing differs
-            // with the batch and the step time): the cheapest few by the search are estimated,
-            // simulation and all, and the cheapest of those taken.
-            let (best, cost) = if serving.slo.has_percentiles() {
-                ranked
-                    .iter()
-                    .take(RERANKED_WITH_PERCENTILES)
-                    .filter_map(|c| Some((*c, estimated(c.apply(serving, book))?)))
-                    .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))?
-            } else {
-                let best = *ranked.first()?;
-                (best, best.monthly_cost_usd)
-            };
+            // The search ranks by the roofline at each layout's batch; the estimate prices the
+            // peak hour's operating point (prompts interleaved) and percentile targets (queueing),
+            // which can move a layout or rule it out: the cheapest few by the search are
+            // estimated in full, and the cheapest that keeps the constraints taken.
+            let (best, cost) = ranked
+                .iter()
+                .take(RERANKED)
+                .filter_map(|c| Some((*c, estimated(c.apply(serving, book))?)))
+                .min_by(|a, b| a.1.get().total_cmp(&b.1.get()))?;
             if cost >= now_cost - NO_SAVING {
                 return None;
             }

@@ -107,12 +107,12 @@ pub(crate) const MAX_WRITE_GBPS: Ceiling =
     Ceiling { max: 10_000.0, unit: "GB/s", why: "beyond any node's storage link" };
 
 /// A machine's network to the others: the fastest link an instance is sold with today is
-/// 3,200 Gbps (eight 400 Gb/s NICs); ten times that leaves room for what comes next and refuses a
+/// 6,400 Gbps (AWS p6-b300); five times that leaves room for what comes next and refuses a
 /// figure in the wrong unit.
 pub(crate) const MAX_NETWORK_GBPS: Ceiling = Ceiling {
     max: 32_000.0,
     unit: "Gbps",
-    why: "ten times the fastest link an instance is sold with (3,200 Gbps)",
+    why: "five times the fastest link an instance is sold with (6,400 Gbps)",
 };
 
 /// Spot preemptions per hour: one a minute.
