@@ -113,7 +113,8 @@ pub fn own(scenario: &Scenario, book: &PriceBook) -> Result<OwnReport, Error> {
     let resolved = resolve_owned(&read_owned(section)?, book)?;
     let mut report = compare(&resolved, book);
     against_apis(scenario, book, &resolved, &mut report)?;
-    Ok(report)
+    // Every figure finite, or an error naming the first that is not.
+    crate::vocabulary::finite::checked("own", report)
 }
 
 /// The scenario's serving section on the owned cluster against the hosted APIs it compares with:

@@ -219,3 +219,27 @@ fn hosted_apis_against_the_owned_cluster() {
     assert!(api.monthly_cost_usd.get() < r.running_per_month_usd.get());
     assert!(api.break_even_months.is_none());
 }
+
+/// Terms at their extremes (the ceilings, zero where allowed, the smallest utilisation) give
+/// finite figures or an error naming a field, never a panic or an infinity.
+#[test]
+fn extreme_terms_stay_finite() {
+    let extremes = [
+        r#""utilization": 1e-9"#,
+        r#""utilization": 1, "servers": 1000000, "server_price_usd": 1e8"#,
+        r#""utilization": 0.5, "depreciation_years": 30, "cost_of_capital": 1, "residual_value": 1"#,
+        r#""utilization": 0.5, "cost_of_capital": 0, "equipment_share": 0, "usd_per_kwh": 0,
+            "facility_usd_per_kw_month": 0, "support_usd_per_accelerator_year": 0,
+            "staff_usd_per_year": 0, "pue": 5"#,
+        r#""utilization": 0.5, "depreciation_years": 1e-9"#,
+        r#""utilization": 0.5, "servers_per_staff": 1e-300"#,
+    ];
+    for extra in extremes {
+        let json = OWNED_H100.replace(r#""utilization": 0.6"#, extra);
+        match mlcost::own::own(&Scenario::from_json(&json).unwrap(), PriceBook::bundled().unwrap())
+        {
+            Ok(r) => crate::common::assert_all_numbers_finite(&serde_json::to_value(r).unwrap()),
+            Err(e) => assert!(e.field.starts_with("own") || e.field.starts_with("owned"), "{e}"),
+        }
+    }
+}
