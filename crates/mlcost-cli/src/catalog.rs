@@ -202,8 +202,8 @@ fn servers(filter: &QuoteFilter, format: Format) -> Result<String, String> {
                 s.id.clone(),
                 s.accelerator.clone(),
                 s.accelerator_count.to_string(),
-                format!("{:.0}{}", s.price_usd, if s.estimate { " (estimate)" } else { "" }),
-                format!("{:.0}", s.max_power_watts),
+                format!("{:.0}{}", s.price_usd.get(), if s.estimate { " (estimate)" } else { "" }),
+                format!("{:.0}", s.max_power_watts.get()),
                 s.as_of.clone(),
             ]
         })

@@ -15,7 +15,9 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::units::{HOURS_PER_MONTH, Usd, UsdPerHour};
+use crate::vocabulary::units::{
+    HOURS_PER_MONTH, Usd, UsdPerHour, UsdPerKilowattHour, UsdPerKilowattMonth, Watts,
+};
 
 const SERVERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/servers.json"));
 
@@ -31,10 +33,10 @@ pub struct Server {
     /// Accelerator id from the hardware table.
     pub accelerator: String,
     pub accelerator_count: u32,
-    /// Purchase price of one server with its accelerators, USD.
-    pub price_usd: f64,
-    /// The server's power at full load, watts (accelerators included).
-    pub max_power_watts: f64,
+    /// Purchase price of one server with its accelerators.
+    pub price_usd: Usd,
+    /// The server's power at full load (accelerators included).
+    pub max_power_watts: Watts,
     pub source: String,
     pub as_of: String,
     /// True when a figure is derived rather than read off a price list (see `note`).
@@ -80,7 +82,7 @@ pub fn server(id: &str, field: &str) -> Result<&'static Server, Error> {
 pub struct Ownership {
     pub accelerators_per_server: u32,
     pub servers: u32,
-    pub server_price_usd: f64,
+    pub server_price_usd: Usd,
     /// Network and storage equipment bought with the servers, as a share of their price.
     pub equipment_share: f64,
     pub depreciation_years: f64,
@@ -88,19 +90,19 @@ pub struct Ownership {
     pub residual_share: f64,
     /// Annual cost of capital (the rate the money could earn or costs to borrow).
     pub cost_of_capital: f64,
-    pub accelerator_busy_watts: f64,
-    pub accelerator_idle_watts: f64,
-    /// The server's power besides its accelerators (CPUs, memory, fans, NICs), watts, at any load.
-    pub rest_of_server_watts: f64,
+    pub accelerator_busy_watts: Watts,
+    pub accelerator_idle_watts: Watts,
+    /// The server's power besides its accelerators (CPUs, memory, fans, NICs), at any load.
+    pub rest_of_server_watts: Watts,
     pub pue: f64,
-    pub usd_per_kwh: f64,
+    pub usd_per_kwh: UsdPerKilowattHour,
     /// The facility's price per kilowatt of IT load provisioned, a month (colocation, or an owned
     /// hall's own costs).
-    pub facility_usd_per_kw_month: f64,
-    /// Support and software subscriptions a year, per accelerator, USD.
-    pub support_usd_per_accelerator_year: f64,
+    pub facility_usd_per_kw_month: UsdPerKilowattMonth,
+    /// Support and software subscriptions a year, per accelerator.
+    pub support_usd_per_accelerator_year: Usd,
     /// What one operations engineer costs a year, fully loaded, and how many servers one runs.
-    pub staff_usd_per_year: f64,
+    pub staff_usd_per_year: Usd,
     pub servers_per_staff: f64,
 }
 
@@ -167,21 +169,20 @@ impl Ownership {
     /// the time.
     pub fn per_accelerator_hour(&self, utilization: f64) -> HourlyTerms {
         let per_server = f64::from(self.accelerators_per_server.max(1));
-        let price = self.server_price_usd / per_server;
-        let busy = self.accelerator_idle_watts
-            + utilization * (self.accelerator_busy_watts - self.accelerator_idle_watts);
-        let watts = busy + self.rest_of_server_watts / per_server;
-        let provisioned_kw =
-            (self.accelerator_busy_watts + self.rest_of_server_watts / per_server) / 1e3;
-        let staff = self.staff_usd_per_year / self.servers_per_staff / per_server;
+        let price = self.server_price_usd.get() / per_server;
+        let (busy, idle) = (self.accelerator_busy_watts.get(), self.accelerator_idle_watts.get());
+        let rest = self.rest_of_server_watts.get() / per_server;
+        let watts = idle + utilization * (busy - idle) + rest;
+        let provisioned_kw = (busy + rest) / 1e3;
+        let staff = self.staff_usd_per_year.get() / self.servers_per_staff / per_server;
         HourlyTerms {
             servers: UsdPerHour::new(self.recovered(price)),
             equipment: UsdPerHour::new(self.recovered(price * self.equipment_share)),
-            energy: UsdPerHour::new(watts / 1e3 * self.pue * self.usd_per_kwh),
+            energy: UsdPerHour::new(watts / 1e3 * self.pue * self.usd_per_kwh.get()),
             facility: UsdPerHour::new(
-                provisioned_kw * self.facility_usd_per_kw_month / HOURS_PER_MONTH,
+                provisioned_kw * self.facility_usd_per_kw_month.get() / HOURS_PER_MONTH,
             ),
-            support: UsdPerHour::new(self.support_usd_per_accelerator_year / HOURS_PER_YEAR),
+            support: UsdPerHour::new(self.support_usd_per_accelerator_year.get() / HOURS_PER_YEAR),
             staff: UsdPerHour::new(staff / HOURS_PER_YEAR),
         }
     }
@@ -194,7 +195,7 @@ impl Ownership {
 
     /// Paid at purchase for the whole cluster: servers and equipment.
     pub fn upfront(&self) -> Usd {
-        Usd::new(self.server_price_usd * (1.0 + self.equipment_share) * f64::from(self.servers))
+        self.server_price_usd * (1.0 + self.equipment_share) * f64::from(self.servers)
     }
 
     /// Paid each month of running the whole cluster at `utilization`: energy, facility, support

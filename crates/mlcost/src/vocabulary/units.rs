@@ -116,6 +116,14 @@ unit!(
     Watts
 );
 unit!(
+    /// A price of energy, in US dollars per kilowatt-hour.
+    UsdPerKilowattHour
+);
+unit!(
+    /// A facility's price per kilowatt of IT load provisioned, in US dollars a month.
+    UsdPerKilowattMonth
+);
+unit!(
     /// A duration in minutes: how checkpoint stalls, intervals and restarts are stated.
     Minutes
 );

@@ -5,6 +5,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mlcost::catalogue::owned::{HOURS_PER_YEAR, HourlyTerms, Ownership, capital_recovery_factor};
+use mlcost::units::{Usd, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
 use mlcost::{PriceBook, Scenario};
 
 /// One 8-GPU server at $240,000 with 10% more in network and storage, over 5 years at no cost of
@@ -14,19 +15,19 @@ use mlcost::{PriceBook, Scenario};
 const SERVER: Ownership = Ownership {
     accelerators_per_server: 8,
     servers: 1,
-    server_price_usd: 240_000.0,
+    server_price_usd: Usd::new(240_000.0),
     equipment_share: 0.1,
     depreciation_years: 5.0,
     residual_share: 0.0,
     cost_of_capital: 0.0,
-    accelerator_busy_watts: 700.0,
-    accelerator_idle_watts: 70.0,
-    rest_of_server_watts: 3_000.0,
+    accelerator_busy_watts: Watts::new(700.0),
+    accelerator_idle_watts: Watts::new(70.0),
+    rest_of_server_watts: Watts::new(3_000.0),
     pue: 1.5,
-    usd_per_kwh: 0.10,
-    facility_usd_per_kw_month: 150.0,
-    support_usd_per_accelerator_year: 3_000.0,
-    staff_usd_per_year: 150_000.0,
+    usd_per_kwh: UsdPerKilowattHour::new(0.10),
+    facility_usd_per_kw_month: UsdPerKilowattMonth::new(150.0),
+    support_usd_per_accelerator_year: Usd::new(3_000.0),
+    staff_usd_per_year: Usd::new(150_000.0),
     servers_per_staff: 50.0,
 };
 
@@ -139,19 +140,23 @@ fn terms_of(r: &mlcost::own::OwnReport) -> Ownership {
     Ownership {
         accelerators_per_server: 8,
         servers: 1,
-        server_price_usd: 240_000.0,
+        server_price_usd: Usd::new(240_000.0),
         equipment_share: default("owned.equipment_share"),
         depreciation_years: default("owned.depreciation_years"),
         residual_share: default("owned.residual_value"),
         cost_of_capital: default("owned.cost_of_capital"),
-        accelerator_busy_watts: 700.0,
-        accelerator_idle_watts: 700.0 * default("owned.idle_power_share"),
-        rest_of_server_watts: 10_200.0 - 5_600.0,
+        accelerator_busy_watts: Watts::new(700.0),
+        accelerator_idle_watts: Watts::new(700.0 * default("owned.idle_power_share")),
+        rest_of_server_watts: Watts::new(10_200.0 - 5_600.0),
         pue: default("owned.pue"),
-        usd_per_kwh: default("owned.usd_per_kwh"),
-        facility_usd_per_kw_month: default("owned.facility_usd_per_kw_month"),
-        support_usd_per_accelerator_year: default("owned.support_usd_per_accelerator_year"),
-        staff_usd_per_year: default("owned.staff_usd_per_year"),
+        usd_per_kwh: UsdPerKilowattHour::new(default("owned.usd_per_kwh")),
+        facility_usd_per_kw_month: UsdPerKilowattMonth::new(default(
+            "owned.facility_usd_per_kw_month",
+        )),
+        support_usd_per_accelerator_year: Usd::new(default(
+            "owned.support_usd_per_accelerator_year",
+        )),
+        staff_usd_per_year: Usd::new(default("owned.staff_usd_per_year")),
         servers_per_staff: default("owned.servers_per_staff"),
     }
 }

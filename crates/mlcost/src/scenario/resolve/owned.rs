@@ -12,6 +12,7 @@ use crate::vocabulary::check::{
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::json;
 use crate::vocabulary::provenance::{Assumption, Sourced};
+use crate::vocabulary::units::{Usd, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
 
 /// Years the servers are depreciated over: Amazon shortened a subset of its servers' useful life
 /// from six years to five from 1 January 2025, for "the increased pace of technology development,
@@ -161,7 +162,7 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
     let price = given_or_bundled(
         "owned.server_price_usd",
         owned.server_price_usd,
-        bundled.map(|s| s.price_usd),
+        bundled.map(|s| s.price_usd.get()),
         MAX_SERVER_PRICE_USD,
     )?;
     let servers = positive_count("owned.servers", owned.servers.unwrap_or(1))?;
@@ -265,7 +266,7 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
     let server_watts = given_or_bundled(
         "owned.server_power_watts",
         owned.server_power_watts,
-        bundled.map(|s| s.max_power_watts),
+        bundled.map(|s| s.max_power_watts.get()),
         MAX_SERVER_WATTS,
     )?;
     let accelerators_watts = board * f64::from(per_server);
@@ -283,19 +284,19 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
         ownership: Ownership {
             accelerators_per_server: per_server,
             servers,
-            server_price_usd: price,
+            server_price_usd: Usd::new(price),
             equipment_share: equipment,
             depreciation_years: years,
             residual_share: residual,
             cost_of_capital: rate,
-            accelerator_busy_watts: board,
-            accelerator_idle_watts: board * idle,
-            rest_of_server_watts: server_watts - accelerators_watts,
+            accelerator_busy_watts: Watts::new(board),
+            accelerator_idle_watts: Watts::new(board * idle),
+            rest_of_server_watts: Watts::new(server_watts - accelerators_watts),
             pue,
-            usd_per_kwh,
-            facility_usd_per_kw_month: facility,
-            support_usd_per_accelerator_year: support,
-            staff_usd_per_year: staff,
+            usd_per_kwh: UsdPerKilowattHour::new(usd_per_kwh),
+            facility_usd_per_kw_month: UsdPerKilowattMonth::new(facility),
+            support_usd_per_accelerator_year: Usd::new(support),
+            staff_usd_per_year: Usd::new(staff),
             servers_per_staff: per_staff,
         },
         utilization,
