@@ -971,7 +971,7 @@ pub fn own(r: &mlcost::own::OwnReport) -> String {
                     "rent a month",
                     "cheaper",
                     "owning wins above",
-                    "months to break even",
+                    "months to break even (cash)",
                 ],
                 &rows
             )
