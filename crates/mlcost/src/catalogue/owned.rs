@@ -16,13 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::units::{
-    HOURS_PER_MONTH, Usd, UsdPerHour, UsdPerKilowattHour, UsdPerKilowattMonth, Watts,
+    HOURS_PER_MONTH, HOURS_PER_YEAR, Usd, UsdPerHour, UsdPerKilowattHour, UsdPerKilowattMonth,
+    Watts,
 };
 
 const SERVERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/servers.json"));
-
-/// Hours in a year of twelve `HOURS_PER_MONTH` months: the same year the monthly figures use.
-pub const HOURS_PER_YEAR: f64 = 12.0 * HOURS_PER_MONTH;
 
 /// A server one can buy, from `pricing-data/servers.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

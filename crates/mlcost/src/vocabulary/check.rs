@@ -144,6 +144,11 @@ pub(crate) const MAX_SERVER_PRICE_USD: Ceiling =
 pub(crate) const MAX_SERVERS: Ceiling =
     Ceiling { max: 1e6, unit: "servers", why: "a hundred times the largest AI cluster" };
 
+/// A yearly cost (a salary, a support subscription): a hundred million dollars a year is a slip of
+/// the keyboard.
+pub(crate) const MAX_USD_PER_YEAR: Ceiling =
+    Ceiling { max: 1e8, unit: "USD a year", why: "beyond any salary or subscription" };
+
 /// Years a server is depreciated over: hyperscalers use five or six.
 pub(crate) const MAX_DEPRECIATION_YEARS: Ceiling =
     Ceiling { max: 30.0, unit: "years", why: "five times a hyperscaler's six" };

@@ -198,6 +198,8 @@ pub const SECONDS_PER_DAY: f64 = 86_400.0;
 /// Hours in a billing month: 730, the average (8,760 / 12) the AWS Pricing Calculator and cloud
 /// price pages use for monthly figures.
 pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Hours in a billing year: twelve billing months, 8,760.
+pub const HOURS_PER_YEAR: f64 = 12.0 * HOURS_PER_MONTH;
 /// Days in that billing month.
 pub const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
 

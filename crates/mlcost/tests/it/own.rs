@@ -4,8 +4,8 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use mlcost::catalogue::owned::{HOURS_PER_YEAR, HourlyTerms, Ownership, capital_recovery_factor};
-use mlcost::units::{Usd, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
+use mlcost::catalogue::owned::{HourlyTerms, Ownership, capital_recovery_factor};
+use mlcost::units::{HOURS_PER_YEAR, Usd, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
 use mlcost::{PriceBook, Scenario};
 
 /// One 8-GPU server at $240,000 with 10% more in network and storage, over 5 years at no cost of
@@ -112,7 +112,7 @@ fn break_even_where_a_used_hour_costs_the_rented_price() {
     let r = report(OWNED_H100);
     let on_demand = r.against.iter().find(|a| a.plan == mlcost::Plan::OnDemand).expect("rented");
     let share = on_demand.break_even_utilization.expect("owning wins at some load").get();
-    let terms = Ownership { ..terms_of(&r) };
+    let terms = terms_of(&r);
     assert!(close(
         terms.per_used_accelerator_hour(share).get(),
         on_demand.price_per_accelerator_hour.get()

@@ -6,8 +6,8 @@ use crate::catalogue::pricing::PriceBook;
 use crate::scenario::owned::Owned;
 use crate::vocabulary::check::{
     Ceiling, MAX_DEPRECIATION_YEARS, MAX_PUE, MAX_SERVER_PRICE_USD, MAX_SERVER_WATTS, MAX_SERVERS,
-    MAX_USD_PER_KW_MONTH, MAX_USD_PER_KWH, at_most, fraction, non_negative, positive,
-    positive_count, share,
+    MAX_USD_PER_KW_MONTH, MAX_USD_PER_KWH, MAX_USD_PER_YEAR, at_most, fraction, non_negative,
+    positive, positive_count, share,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::json;
@@ -241,12 +241,12 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
     at_most(
         "owned.support_usd_per_accelerator_year",
         non_negative("owned.support_usd_per_accelerator_year", support)?,
-        MAX_SERVER_PRICE_USD,
+        MAX_USD_PER_YEAR,
     )?;
     at_most(
         "owned.staff_usd_per_year",
         non_negative("owned.staff_usd_per_year", staff)?,
-        MAX_SERVER_PRICE_USD,
+        MAX_USD_PER_YEAR,
     )?;
     at_most(
         "owned.servers_per_staff",
