@@ -21,7 +21,7 @@ fn searches(c: &mut Criterion) {
         panic!("the examples serve")
     };
     let search = |s: &Scenario, section| {
-        mlcost::serving::search::search(&s.model, section, book).expect("searches")
+        mlcost::serving::search::search(&s.model, section, book, None).expect("searches")
     };
     let (a, b) = (search(&serving, big), search(&chat, small));
     // Both searches together weigh over 100,000 configurations: the speed target.

@@ -16,7 +16,7 @@ fn hour_at_50_requests_a_second(c: &mut Criterion) {
     let book = PriceBook::bundled().expect("bundled price book loads");
     let serving = scenario.serving.as_ref().expect("a serving section");
     let model = scenario.model.resolve().expect("the preset resolves");
-    let resolved = resolve_serving(model, serving, book).expect("the section resolves");
+    let resolved = resolve_serving(model, serving, book, None).expect("the section resolves");
     let traffic = Traffic {
         seed: 1,
         rate: 50.0,

@@ -104,6 +104,7 @@ fn ranged(
     leave_out: Option<&str>,
 ) -> Result<Report, Error> {
     let resolved = scenario.resolve(book)?;
+    let owned = resolved.owned.clone();
     let unmoved = resolved.training.clone();
     let serving_model = resolved.serving.as_ref().map(|s| s.model.clone());
     let split_model = serving_model.clone();
@@ -117,15 +118,21 @@ fn ranged(
     if let (Some(model), Some(section), Some(serving)) =
         (serving_model, &scenario.serving, report.serving.as_mut())
     {
-        let (ranges, sensitivity) =
-            serving::ranges::uncertainty(&model, section, book, serving, leave_out)?;
+        let (ranges, sensitivity) = serving::ranges::uncertainty(
+            &model,
+            section,
+            book,
+            serving,
+            leave_out,
+            owned.as_ref(),
+        )?;
         serving.ranges = vocabulary::finite::checked("serving.ranges", ranges)?;
         serving.sensitivity = vocabulary::finite::checked("serving.sensitivity", sensitivity)?;
     }
     if let (Some(model), Some(section), Some(serving)) =
         (split_model, &scenario.serving, report.serving.as_mut())
     {
-        serving::split::add_to(model, section, book, serving)?;
+        serving::split::add_to(model, section, book, serving, owned.as_ref())?;
         serving.split = vocabulary::finite::checked("serving.split", serving.split.take())?;
     }
     Ok(report)

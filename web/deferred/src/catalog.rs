@@ -104,7 +104,7 @@ pub fn CatalogPage(book: Memo<PriceBook>, sheet: UserSheet) -> impl IntoView {
                         <select id="catalog.basis" on:change=move |ev| {
                             basis.set(Plan::parse(&event_target_value(&ev)).unwrap_or(Plan::OnDemand))
                         }>
-                            {Plan::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
+                            {Plan::RENTED.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
                         </select>
                     </label>
                 </div>

@@ -79,15 +79,18 @@ impl RegionPrices {
             Plan::Spot => self.spot,
             Plan::Reserved1y => self.reserved_1y,
             Plan::Reserved3y => self.reserved_3y,
+            Plan::Owned => None,
         }
     }
 
-    pub(crate) fn price_mut(&mut self, plan: Plan) -> &mut Option<UsdPerHour> {
+    /// The price slot of a rented plan (none for owning: no provider sells it).
+    pub(crate) fn price_mut(&mut self, plan: Plan) -> Option<&mut Option<UsdPerHour>> {
         match plan {
-            Plan::OnDemand => &mut self.on_demand,
-            Plan::Spot => &mut self.spot,
-            Plan::Reserved1y => &mut self.reserved_1y,
-            Plan::Reserved3y => &mut self.reserved_3y,
+            Plan::OnDemand => Some(&mut self.on_demand),
+            Plan::Spot => Some(&mut self.spot),
+            Plan::Reserved1y => Some(&mut self.reserved_1y),
+            Plan::Reserved3y => Some(&mut self.reserved_3y),
+            Plan::Owned => None,
         }
     }
 }

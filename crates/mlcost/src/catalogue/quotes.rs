@@ -39,7 +39,7 @@ pub struct OfferRow {
     pub accelerator: String,
     pub accelerator_count: u32,
     pub region: String,
-    /// USD per accelerator-hour under each plan, in [`Plan::ALL`] order; `None` where not sold.
+    /// USD per accelerator-hour under each plan, in [`Plan::RENTED`] order; `None` where not sold.
     pub per_accelerator_hour: [Option<UsdPerHour>; 4],
     /// The quote under the basis plan, with its normalised units; `None` where not sold.
     pub basis: Option<Quote>,
@@ -71,8 +71,9 @@ impl PriceBook {
                 .iter()
                 .filter(|r| filter.region.as_ref().is_none_or(|w| *w == r.region))
             {
-                for plan in
-                    Plan::ALL.into_iter().filter(|p| filter.plan.is_none_or(|wanted| wanted == *p))
+                for plan in Plan::RENTED
+                    .into_iter()
+                    .filter(|p| filter.plan.is_none_or(|wanted| wanted == *p))
                 {
                     if let Some(price) = region.price(plan) {
                         quotes.push(quote(offer, accelerator, region, plan, price));
@@ -97,7 +98,7 @@ impl PriceBook {
                 .iter()
                 .filter(|r| filter.region.as_ref().is_none_or(|w| *w == r.region))
             {
-                let per_accelerator_hour = Plan::ALL
+                let per_accelerator_hour = Plan::RENTED
                     .map(|plan| region.price(plan).map(|p| p / f64::from(offer.accelerator_count)));
                 let basis = region
                     .price(basis)

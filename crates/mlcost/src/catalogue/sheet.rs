@@ -271,9 +271,9 @@ fn merge_offer(existing: &mut Offer, custom: &Offer) {
             }
         };
         let region = &mut existing.regions[index];
-        for plan in Plan::ALL {
-            if let Some(price) = custom_region.price(plan) {
-                *region.price_mut(plan) = Some(price);
+        for plan in Plan::RENTED {
+            if let (Some(price), Some(slot)) = (custom_region.price(plan), region.price_mut(plan)) {
+                *slot = Some(price);
             }
         }
         // The region's prices now date from the sheet; the offer's other regions keep their date.
@@ -352,7 +352,7 @@ fn check_offer(offer: &Offer, book: &PriceBook) -> Result<(), String> {
         if !regions.insert(region.region.as_str()) {
             return Err(format!("{} is priced twice: give each region once", clip(&region.region)));
         }
-        for plan in Plan::ALL {
+        for plan in Plan::RENTED {
             let Some(price) = region.price(plan).map(|p| p.get()) else { continue };
             if !(price.is_finite() && price > 0.0) {
                 return Err(format!(

@@ -106,7 +106,8 @@ pub fn optimize(
     };
     let serving = match &scenario.serving {
         Some(serving) if base.serving.as_ref().is_some_and(|r| r.monthly_cost_usd.is_some()) => {
-            let found = serving_search::search(&scenario.model, serving, book)?;
+            let owned = scenario.owned_for_plans(book)?;
+            let found = serving_search::search(&scenario.model, serving, book, owned.as_ref())?;
             considered += found.considered;
             Some(found)
         }

@@ -221,6 +221,7 @@ fn plan_words(plan: Plan) -> &'static str {
         Plan::Spot => "on spot",
         Plan::Reserved1y => "on a 1-year commitment",
         Plan::Reserved3y => "on a 3-year commitment",
+        Plan::Owned => "on the owned servers",
     }
 }
 

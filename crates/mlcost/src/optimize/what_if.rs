@@ -226,7 +226,16 @@ pub(super) fn what_ifs(
             .find(|a| a.id == serving.accelerator)
             .is_some_and(|a| a.sparse.sixteen_bit().is_some() || a.sparse.fp8.is_some());
         let sparse_cost = if accelerated {
-            crate::scenario::resolve::serving::resolve_serving(resolved.clone(), serving, book)
+            scenario
+                .owned_for_plans(book)
+                .and_then(|owned| {
+                    crate::scenario::resolve::serving::resolve_serving(
+                        resolved.clone(),
+                        serving,
+                        book,
+                        owned.as_ref(),
+                    )
+                })
                 .and_then(|run| serving::estimate_with_speedup(run, TWO_FOUR_SPEEDUP))
                 .ok()
                 .and_then(|r| r.monthly_cost_usd)

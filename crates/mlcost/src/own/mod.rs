@@ -135,7 +135,7 @@ fn against_apis(
         ));
         return Ok(());
     }
-    let section = Scenario { training: None, owned: None, ..scenario.clone() };
+    let section = Scenario { training: None, ..scenario.clone() };
     let estimated = crate::estimate_with_options(&section, book, crate::Options::FIGURES)?;
     let Some(s) = estimated.serving else { return Ok(()) };
     let replicas =
@@ -173,7 +173,7 @@ fn against_apis(
 
 /// The cheapest offer of the accelerator under each plan, any region, per accelerator-hour.
 fn cheapest_rented(accelerator: &str, book: &PriceBook) -> Vec<(String, Plan, String, f64)> {
-    Plan::ALL
+    Plan::RENTED
         .into_iter()
         .filter_map(|plan| {
             book.offers

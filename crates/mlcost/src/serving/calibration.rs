@@ -79,7 +79,7 @@ fn compute_points() -> Result<Vec<SpeedPoint>, Error> {
         let efficiency = &mut serving.engine_efficiency;
         efficiency.compute.get_or_insert(calibrated_compute_efficiency(accelerator).value);
         efficiency.bandwidth.get_or_insert(DEFAULT_BANDWIDTH_EFFICIENCY.value);
-        let resolved = resolve_serving(scenario.model.resolve()?, &serving, book)?;
+        let resolved = resolve_serving(scenario.model.resolve()?, &serving, book, None)?;
         let architecture = resolved.accelerator.architecture.clone();
         let report = estimate(resolved)?;
         if let Some(estimated) = case_figure(case, &scenario, &report) {

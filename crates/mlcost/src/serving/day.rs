@@ -72,7 +72,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
         pricing,
     } = day;
     let (book, region) = (run.book, run.region);
-    let Pricing { price, offer, sold, baseline } = pricing;
+    let Pricing { price, offer, sold, baseline, owned: _ } = pricing;
     let (price, sold) = (*price, *sold);
     let mut priced = PricedDay::default();
     let accelerators = f64::from(accelerators_per_replica);
@@ -122,7 +122,7 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
                 (price.region.to_owned(), per_accelerator)
             })
         };
-        for each in Plan::ALL {
+        for each in Plan::RENTED {
             let Some((region, p)) = per_accelerator(each) else { continue };
             let committed = each.is_committed();
             let cost =
@@ -156,8 +156,9 @@ pub(super) fn price_the_day(day: Day<'_>) -> Result<PricedDay, Error> {
             }
         }
     } else {
+        // A typed price is "custom"; the owned servers are their own plan.
         priced.by_plan.insert(
-            "custom".into(),
+            offer.as_ref().map_or("custom", |o| o.plan.as_str()).into(),
             ServingPlanCost {
                 monthly_cost_usd: Billing { burst_is_committed: false, baseline: None, ..billing }
                     .monthly_given(&schedule, &hourly),

@@ -49,7 +49,12 @@ pub fn peak_hour(
         input_spread: 0.0,
         output_spread: 0.0,
     };
-    let run = resolve_serving(scenario.model.resolve()?, section, book)?;
+    let run = resolve_serving(
+        scenario.model.resolve()?,
+        section,
+        book,
+        scenario.owned_for_plans(book)?.as_ref(),
+    )?;
     let simulation = simulate_replica(&run, &traffic)?;
     Ok(Some(Latency {
         ttft_ms: simulation.ttft_ms,
@@ -81,7 +86,12 @@ pub fn against_load(
     else {
         return Ok(Vec::new());
     };
-    let run = resolve_serving(scenario.model.resolve()?, section, book)?;
+    let run = resolve_serving(
+        scenario.model.resolve()?,
+        section,
+        book,
+        scenario.owned_for_plans(book)?.as_ref(),
+    )?;
     let sized = super::sized_at_defaults(&run)?;
     let base = super::simulation_base(&run, &sized, 0.0, 0.0);
     let points = LOAD_SHARES.iter().map(|share| {

@@ -9,7 +9,7 @@ use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::provenance::{Assumption, Sourced};
-use crate::vocabulary::units::{Bytes, Fraction};
+use crate::vocabulary::units::{Bytes, Fraction, HOURS_PER_DAY};
 use report::{ServingMemory, ServingReport};
 
 pub mod calibration;
@@ -468,6 +468,29 @@ fn estimate_sized(
             notes.push(format!(
                 "at the peak hour's load the latencies miss the SLO ({}): the replicas are sized by the batch meeting it, and other requests' prompts, interleaved with decoding, slow every step; lower the autoscaler's target utilisation",
                 missed.join(", ")
+            ));
+        }
+    }
+    if let Some(owned) = run.pricing.as_ref().and_then(|p| p.owned.as_ref()) {
+        notes.push(owned.note.clone());
+        let busiest = day.replicas_peak.unwrap_or(0).saturating_mul(per_replica);
+        if busiest > owned.accelerators {
+            notes.push(format!(
+                "the busiest hour needs {busiest} accelerators, more than the owned servers' {}: buy more servers (owned.servers), or rent the rest",
+                owned.accelerators
+            ));
+        }
+        // The owned price spreads the idle hours over the used ones at the owned section's
+        // utilisation: when this day alone uses less, the rest is assumed to be other work's.
+        let replica_hours: f64 = day.hourly.iter().map(|h| h.replica_hours.get()).sum();
+        let used = replica_hours * f64::from(per_replica)
+            / (f64::from(owned.accelerators.max(1)) * HOURS_PER_DAY as f64);
+        let assumed = owned.section.utilization;
+        if used + 0.05 < assumed {
+            notes.push(format!(
+                "this day uses {:.0}% of the owned accelerator-hours; the owned price assumes {:.0}% (owned.utilization): other work must use the rest, or each used hour costs more",
+                used * 100.0,
+                assumed * 100.0
             ));
         }
     }

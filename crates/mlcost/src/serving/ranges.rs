@@ -5,12 +5,14 @@
 
 use crate::catalogue::pricing::PriceBook;
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::serving::resolve_serving;
 use crate::scenario::serving::Serving;
 use crate::serving::estimate_with_speedup;
 use crate::serving::report::{ServingRanges, ServingReport};
 use crate::serving::spread::speed_spread;
 use crate::vocabulary::error::Error;
+use crate::vocabulary::terms::Plan;
 use crate::vocabulary::uncertainty::{Range, Sensitivity, WHAT_IF_SOURCE, WHAT_IF_STEP, combine};
 use crate::vocabulary::units::{Milliseconds, Usd};
 
@@ -42,11 +44,12 @@ pub fn uncertainty(
     book: &PriceBook,
     report: &ServingReport,
     leave_out: Option<&str>,
+    owned: Option<&ResolvedOwned>,
 ) -> Result<(Option<ServingRanges>, Vec<Sensitivity>), Error> {
     let at = |change: &dyn Fn(&mut Serving), speed: f64| -> Result<ServingReport, Error> {
         let mut moved = serving.clone();
         change(&mut moved);
-        estimate_with_speedup(resolve_serving(model.clone(), &moved, book)?, speed)
+        estimate_with_speedup(resolve_serving(model.clone(), &moved, book, owned)?, speed)
     };
     // Sensitivity is of what the replicas cost a month, or without a load, of how fast one runs.
     let priced = report.monthly_cost_usd.is_some();
@@ -126,11 +129,21 @@ pub fn uncertainty(
         moved.push(given("serving.daily_requests", values, (figure_of(&low), figure_of(&high))));
     }
     if let (true, Some(price)) = (priced, report.price_per_accelerator_hour) {
-        // The monthly cost goes as the price: no estimate needed.
+        // The monthly cost goes as the price: no estimate needed. On the owned servers the price
+        // is theirs at the owned section's utilisation, which moves it.
         let cost = figure_of(report);
-        let values = what_if(price.get());
-        let figures = (cost * (1.0 - WHAT_IF_STEP), cost * (1.0 + WHAT_IF_STEP));
-        moved.push(given("serving.price_per_accelerator_hour", values, figures));
+        match owned.filter(|_| serving.plan == Some(Plan::Owned)) {
+            Some(owned) => {
+                let (values, factors) = owned.utilization_what_if();
+                let figures = (cost * factors.0, cost * factors.1);
+                moved.push(given("owned.utilization", values, figures));
+            }
+            None => {
+                let values = what_if(price.get());
+                let figures = (cost * (1.0 - WHAT_IF_STEP), cost * (1.0 + WHAT_IF_STEP));
+                moved.push(given("serving.price_per_accelerator_hour", values, figures));
+            }
+        }
     }
 
     let mut sensitivity: Vec<Sensitivity> = moved

@@ -18,6 +18,7 @@ use super::memory::{ReplicaSpec, largest_batch_meeting, size};
 use super::money::{BaselineSearch, Billing};
 use super::replica::Crossing;
 use super::traffic::{Policy, Schedule};
+use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::serving::{Requests, resolve_serving};
 use crate::scenario::serving::{CommittedBaseline, EngineEfficiency, ReplicaParallelism, Serving};
 use crate::vocabulary::terms::StoragePrecision;
@@ -84,8 +85,13 @@ struct Rung {
     schedule: Schedule,
 }
 
-pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Search, Error> {
-    let run = resolve_serving(model.resolve()?, serving, book)?;
+pub fn search(
+    model: &Model,
+    serving: &Serving,
+    book: &PriceBook,
+    owned: Option<&ResolvedOwned>,
+) -> Result<Search, Error> {
+    let run = resolve_serving(model.resolve()?, serving, book, owned)?;
     let Some(rates) = run.rates else {
         return Err(Error::new(
             "serving.requests_per_second",
@@ -124,7 +130,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
         let prices: Vec<[Option<UsdPerHour>; 4]> = offers
             .iter()
             .map(|(i, count)| {
-                Plan::ALL.map(|plan| {
+                Plan::RENTED.map(|plan| {
                     book.price(&book.offers[*i], plan, serving.region.as_deref())
                         .map(|price| price.usd_per_instance_hour / f64::from(*count))
                 })
@@ -281,7 +287,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
                                     accelerators_per_replica: per_replica,
                                     accelerators_per_instance: f64::from(*count),
                                 };
-                                for (plan, p) in Plan::ALL.iter().zip(price) {
+                                for (plan, p) in Plan::RENTED.iter().zip(price) {
                                     let Some(p) = p else { continue };
                                     considered += 1;
                                     let cost =
@@ -342,7 +348,7 @@ pub fn search(model: &Model, serving: &Serving, book: &PriceBook) -> Result<Sear
 }
 
 fn plan_index(plan: Plan) -> usize {
-    Plan::ALL.iter().position(|p| *p == plan).unwrap_or(0)
+    Plan::RENTED.iter().position(|p| *p == plan).unwrap_or(0)
 }
 
 impl Candidate {

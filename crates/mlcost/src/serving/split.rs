@@ -19,6 +19,7 @@
 
 use crate::catalogue::pricing::PriceBook;
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::serving::{Requests, ResolvedServing, resolve_serving};
 use crate::scenario::resolve::split::{PoolHardware, Section, Split, link};
 use crate::scenario::serving::{Disaggregation, Serving, Slo};
@@ -53,11 +54,12 @@ pub fn add_to(
     section: &Serving,
     book: &PriceBook,
     report: &mut ServingReport,
+    owned: Option<&ResolvedOwned>,
 ) -> Result<(), Error> {
     if section.disaggregation.is_none() || report.requests_per_second_per_replica_at_slo <= 0.0 {
         return Ok(());
     }
-    let run = resolve_serving(model, section, book)?;
+    let run = resolve_serving(model, section, book, owned)?;
     let Some(split) = &run.split else { return Ok(()) };
     // The estimate's policy again; its defaults are in the report's assumptions already.
     let policy = Policy::new(&run.autoscaler, report.weights_bytes.get(), &mut Vec::new());
@@ -81,7 +83,7 @@ pub fn cheapest(
     report: &ServingReport,
 ) -> Option<(Disaggregation, SplitServing)> {
     let combined = report.requests_per_second_per_replica_at_slo;
-    let run = resolve_serving(model, section, book).ok()?;
+    let run = resolve_serving(model, section, book, None).ok()?;
     let pricing = run.pricing.as_ref()?;
     let own = pricing.sold.filter(|o| o.network.is_some())?;
     let plan = pricing.offer.as_ref()?.plan;

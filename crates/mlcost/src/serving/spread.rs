@@ -48,7 +48,7 @@ fn landings() -> Result<Vec<Landing>, Error> {
         let scenario = Scenario::from_json(&case.scenario.to_string())?;
         let serving =
             scenario.serving.as_ref().ok_or_else(|| Error::new("serving", Problem::Missing))?;
-        let resolved = resolve_serving(scenario.model.resolve()?, serving, book)?;
+        let resolved = resolve_serving(scenario.model.resolve()?, serving, book, None)?;
         let architecture = resolved.accelerator.architecture.clone();
         let report = estimate(resolved)?;
         if let Some(estimated) = case_figure(case, &scenario, &report) {

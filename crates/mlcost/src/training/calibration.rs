@@ -70,7 +70,7 @@ fn point(
     let model = scenario.model.resolve()?;
     let mut hours_at = |mfu: f64| -> Result<f64, Error> {
         training.mfu = Some(mfu);
-        let resolved = resolve_training(model.clone(), &training, book)?;
+        let resolved = resolve_training(model.clone(), &training, book, None)?;
         Ok(estimate(resolved)?.accelerator_hours.get())
     };
     // Hours go as one over MFU, so the MFU that reproduces the published hours is the ideal
@@ -86,7 +86,7 @@ fn point(
         mfu = (low + high) / 2.0;
     }
     training.mfu = Some(1.0);
-    let resolved = resolve_training(model.clone(), &training, book)?;
+    let resolved = resolve_training(model.clone(), &training, book, None)?;
     let work = training_work(&resolved);
     let recompute = work.hardware_flops.get() / work.model_flops.get();
     let accelerator = resolved.accelerator;

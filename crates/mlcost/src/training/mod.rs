@@ -99,6 +99,15 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     finite("training.compute_cost_usd", compute_cost_usd.get())?;
 
     let mut notes = run.notes.clone();
+    if let Some(owned) = &run.owned {
+        notes.push(owned.note.clone());
+        if run.accelerator_count > owned.accelerators {
+            notes.push(format!(
+                "the run uses {} accelerators, more than the owned servers' {}: buy more servers (owned.servers) or train on fewer",
+                run.accelerator_count, owned.accelerators
+            ));
+        }
+    }
     notes.extend(crossing.map(|c| c.note));
     if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(

@@ -22,8 +22,9 @@ pub(crate) fn by_plan(
         // A typed price: the resolved price is it.
         let price = run.price;
         let hours = productive_hours / goodput;
+        // A typed price is "custom"; the owned servers are their own plan.
         plans.insert(
-            "custom".to_owned(),
+            run.offer.as_ref().map_or("custom", |o| o.plan.as_str()).to_owned(),
             PlanCost {
                 accelerator_hours: hours,
                 wall_clock_hours: hours / count,
@@ -41,7 +42,7 @@ pub(crate) fn by_plan(
     };
     let (on_demand_model, spot_model) = (modelled(false), modelled(true));
     let scenario_on_spot = run.on_spot();
-    for plan in Plan::ALL {
+    for plan in Plan::RENTED {
         let Some(price) = run.book.price(offer, plan, run.region) else { continue };
         let (region, instance_price) = (price.region.to_owned(), price.usd_per_instance_hour);
         let plan_goodput =

@@ -99,14 +99,25 @@ pub fn uncertainty(
         let at = both(&set_goodput, values)?;
         moved.push(given("training.goodput", values, at));
     }
-    // Compute cost is the only part the price moves, in proportion: no estimate needed.
-    let values = what_if(run.price.get());
+    // Compute cost is the only part the price moves, in proportion: no estimate needed. On the
+    // owned servers the price is theirs at the owned section's utilisation, which moves it.
     let at_price =
         |factor: f64| report.total_cost_usd.get() + report.compute_cost_usd.get() * (factor - 1.0);
+    let (input, values, factors) = match run.owned.as_ref().map(|o| &o.section) {
+        Some(owned) => {
+            let (values, factors) = owned.utilization_what_if();
+            ("owned.utilization", values, factors)
+        }
+        None => (
+            "training.price_per_accelerator_hour",
+            what_if(run.price.get()),
+            (1.0 - WHAT_IF_STEP, 1.0 + WHAT_IF_STEP),
+        ),
+    };
     moved.push(Moved {
-        input: "training.price_per_accelerator_hour",
+        input,
         values,
-        costs: (at_price(1.0 - WHAT_IF_STEP), at_price(1.0 + WHAT_IF_STEP)),
+        costs: (at_price(factors.0), at_price(factors.1)),
         at: None,
         source: WHAT_IF_SOURCE.to_owned(),
         defaulted: false,

@@ -163,8 +163,8 @@ fn weigh<'a>(
             ..Default::default()
         };
         variant.global_batch = None;
-        let Ok(report) =
-            resolve_training(resolved.clone(), &variant, book).and_then(crate::training::estimate)
+        let Ok(report) = resolve_training(resolved.clone(), &variant, book, None)
+            .and_then(crate::training::estimate)
         else {
             continue;
         };
@@ -173,7 +173,7 @@ fn weigh<'a>(
         for offer in offers {
             let per_instance = offer.accelerator_count;
             // Prices do not depend on the count, nor goodput on the plan: each is found once.
-            let prices: Vec<(Plan, &str, UsdPerHour)> = Plan::ALL
+            let prices: Vec<(Plan, &str, UsdPerHour)> = Plan::RENTED
                 .into_iter()
                 .filter_map(|plan| {
                     let price = book.price(offer, plan, training.region.as_deref())?;
@@ -192,7 +192,7 @@ fn weigh<'a>(
                 // not proposed (a scenario that names such an offer says so in a note).
                 let unpriced_link = instances > 1 && offer.network.is_none();
                 if count >= min_fit && !unpriced_link {
-                    considered += Plan::ALL.len();
+                    considered += Plan::RENTED.len();
                     if !prices.is_empty() {
                         // A defaulted MFU falls as the cluster grows (`mfu`); a given one holds.
                         let productive = match training.mfu {

@@ -119,7 +119,7 @@ mod tests {
         training: &Training,
     ) -> Result<Work, Error> {
         let book = PriceBook::bundled()?;
-        Ok(super::training_work(&resolve_training(model.clone(), training, book)?))
+        Ok(super::training_work(&resolve_training(model.clone(), training, book, None)?))
     }
 
     const BASE: &str = r#""accelerator": "h100-sxm", "accelerator_count": 8, "precision": "bf16",

@@ -82,10 +82,14 @@ pub enum Plan {
     /// Three-year reservation or committed-use discount, as an effective hourly price.
     #[serde(rename = "3y")]
     Reserved3y,
+    /// The scenario's `owned` servers, at what owning them costs a used accelerator-hour.
+    #[serde(rename = "owned")]
+    Owned,
 }
 
 impl Plan {
-    pub const ALL: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
+    /// The plans a provider sells an offer under: every plan but owning.
+    pub const RENTED: [Plan; 4] = [Self::OnDemand, Self::Spot, Self::Reserved1y, Self::Reserved3y];
 
     /// Paid every hour of its term, used or not (a reservation or savings plan).
     pub fn is_committed(self) -> bool {
@@ -98,11 +102,13 @@ impl Plan {
             Self::Spot => "spot",
             Self::Reserved1y => "1y",
             Self::Reserved3y => "3y",
+            Self::Owned => "owned",
         }
     }
 
+    /// A rented plan by its name (price sheets and catalogue filters name only those).
     pub fn parse(text: &str) -> Option<Plan> {
-        Self::ALL.into_iter().find(|plan| plan.as_str() == text)
+        Self::RENTED.into_iter().find(|plan| plan.as_str() == text)
     }
 }
 

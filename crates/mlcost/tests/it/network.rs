@@ -170,7 +170,7 @@ fn the_serving_search_crosses_instances_only_over_a_known_link() {
     let scenario = Scenario::from_json(json).unwrap();
     let book = mlcost::PriceBook::bundled().unwrap();
     let serving = scenario.serving.as_ref().unwrap();
-    let search = mlcost::serving::search::search(&scenario.model, serving, book).unwrap();
+    let search = mlcost::serving::search::search(&scenario.model, serving, book, None).unwrap();
     let mut across = 0;
     for candidate in &search.feasible {
         let Some(index) = candidate.offer else { continue };

@@ -362,7 +362,7 @@ fn right_sizing_under_percentile_targets_takes_the_estimates_cheapest() {
         .iter()
         .find(|r| r.id == mlcost::optimize::Move::ServingRightSize)
         .expect("a cheaper layout");
-    let found = mlcost::serving::search::search(&scenario.model, &serving, book()).unwrap();
+    let found = mlcost::serving::search::search(&scenario.model, &serving, book(), None).unwrap();
     let same_plan = |c: &&mlcost::serving::search::Candidate| {
         matches!(c.billed, mlcost::serving::search::Billed::Plan(Some(mlcost::Plan::OnDemand)))
             && c.weight_precision == serving.weight_precision

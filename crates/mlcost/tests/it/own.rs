@@ -248,3 +248,101 @@ fn extreme_terms_stay_finite() {
         }
     }
 }
+
+/// The owned plan prices a training run and a serving day at `mlcost own`'s price of a used
+/// accelerator-hour: one model of owning for every use of it.
+#[test]
+fn the_owned_plan_prices_sections_at_owns_used_hour() {
+    let owned = r#""owned": {"server": "hgx-h100", "servers": 4, "utilization": 0.7}"#;
+    let json = format!(
+        r#"{{"model": {{"preset": "llama-3.1-8b"}},
+            "training": {{"tokens": 1e11, "accelerator": "h100-sxm", "accelerator_count": 16,
+              "precision": "bf16", "parallelism": {{"zero_stage": 3}}, "plan": "owned"}},
+            "serving": {{"accelerator": "h100-sxm", "input_tokens": 1000, "output_tokens": 250,
+              "daily_requests": 1e6, "plan": "owned"}},
+            {owned}}}"#
+    );
+    let scenario = Scenario::from_json(&json).unwrap();
+    let book = PriceBook::bundled().unwrap();
+    let used = mlcost::own::own(&scenario, book).unwrap().per_used_accelerator_hour.get();
+    let report = mlcost::estimate_with(&scenario, book).unwrap();
+    let training = report.training.unwrap();
+    assert!(close(training.price_per_accelerator_hour.get(), used));
+    assert!(close(training.compute_cost_usd.get(), training.accelerator_hours.get() * used));
+    let plan = &training.by_plan["owned"];
+    assert!(close(plan.compute_cost_usd.get(), training.compute_cost_usd.get()));
+    assert_eq!(training.offer.as_ref().unwrap().plan, mlcost::Plan::Owned);
+    assert!(training.notes.iter().any(|n| n.starts_with("owned: 4 × hgx-h100")));
+    // The owned section's defaults are the section's defaults, listed.
+    assert!(training.assumptions.iter().any(|a| a.field == "owned.cost_of_capital"));
+    // What moves an owned run's cost is the utilisation its price assumes, not a typed price.
+    let moved = training.sensitivity.iter().find(|s| s.input == "owned.utilization").unwrap();
+    assert!(moved.figure_at_low > training.total_cost_usd.get());
+    assert!(training.sensitivity.iter().all(|s| s.input != "training.price_per_accelerator_hour"));
+
+    let serving = report.serving.unwrap();
+    assert!(close(serving.price_per_accelerator_hour.unwrap().get(), used));
+    let day = &serving.by_plan["owned"];
+    assert!(close(day.monthly_cost_usd.get(), serving.monthly_cost_usd.unwrap().get()));
+    // A million requests a day keep far less than 70% of 32 accelerators busy: said so.
+    assert!(serving.notes.iter().any(|n| n.contains("of the owned accelerator-hours")));
+}
+
+/// More accelerators than the owned servers hold is said at once, with what to change.
+#[test]
+fn beyond_the_owned_servers_is_said() {
+    let json = r#"{"model": {"preset": "llama-3.1-8b"},
+        "training": {"tokens": 1e11, "accelerator": "h100-sxm", "accelerator_count": 64,
+          "precision": "bf16", "plan": "owned"},
+        "owned": {"server": "hgx-h100", "servers": 2, "utilization": 0.7}}"#;
+    let report = mlcost::estimate(&Scenario::from_json(json).unwrap()).unwrap();
+    let notes = report.training.unwrap().notes;
+    assert!(notes.iter().any(|n| n.contains("more than the owned servers' 16")), "{notes:?}");
+}
+
+/// The owned plan's mistakes are refused at the field to change.
+#[test]
+fn the_owned_plan_refuses_at_the_field() {
+    let field =
+        |json: &str| mlcost::estimate(&Scenario::from_json(json).unwrap()).unwrap_err().field;
+    let training = |extra: &str, owned: &str| {
+        format!(
+            r#"{{"model": {{"preset": "llama-3.1-8b"}},
+                "training": {{"tokens": 1e11, "accelerator": "h100-sxm", "accelerator_count": 8,
+                  "precision": "bf16", "plan": "owned"{extra}}}{owned}}}"#
+        )
+    };
+    let owned = r#", "owned": {"server": "hgx-h100", "utilization": 0.5}"#;
+    assert_eq!(field(&training("", "")), "training.plan");
+    assert_eq!(field(&training(r#", "offer": "aws:p5.48xlarge""#, owned)), "training.offer");
+    assert_eq!(
+        field(&training(r#", "price_per_accelerator_hour": 2"#, owned)),
+        "training.price_per_accelerator_hour"
+    );
+    assert_eq!(field(&training(r#", "region": "us-east-1""#, owned)), "training.region");
+    assert_eq!(
+        field(&training("", r#", "owned": {"server": "dgx-b200", "utilization": 0.5}"#)),
+        "training.accelerator"
+    );
+    assert_eq!(
+        field(&training(r#", "nodes": {"accelerators": 4}"#, owned)),
+        "training.nodes.accelerators"
+    );
+    // The owned section's own fields are checked when a section uses it.
+    assert_eq!(
+        field(&training("", r#", "owned": {"server": "hgx-h100", "utilization": 2}"#)),
+        "owned.utilization"
+    );
+    let serving = |extra: &str| {
+        format!(
+            r#"{{"model": {{"preset": "llama-3.1-8b"}},
+                "serving": {{"accelerator": "h100-sxm", "input_tokens": 100, "output_tokens": 100,
+                  "requests_per_second": 1, "plan": "owned"{extra}}}{owned}}}"#
+        )
+    };
+    assert_eq!(
+        field(&serving(r#", "committed_baseline": {"replicas": 1}"#)),
+        "serving.committed_baseline"
+    );
+    assert_eq!(field(&serving(r#", "offer": "aws:p5.48xlarge""#)), "serving.offer");
+}

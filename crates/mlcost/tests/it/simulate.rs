@@ -18,7 +18,7 @@ fn run(traffic: Traffic) -> (Simulation, ServingReport) {
     let scenario = Scenario::from_json(SCENARIO).unwrap();
     let book = PriceBook::bundled().unwrap();
     let serving = scenario.serving.as_ref().unwrap();
-    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book, None).unwrap();
     let simulation = simulate_replica(&resolved, &traffic).unwrap();
     (simulation, estimate(&scenario).unwrap().serving.unwrap())
 }
@@ -111,7 +111,8 @@ fn latencies_at_a_published_request_rate() {
         let scenario = Scenario::from_json(&json).unwrap();
         let book = PriceBook::bundled().unwrap();
         let serving = scenario.serving.as_ref().unwrap();
-        let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+        let resolved =
+            resolve_serving(scenario.model.resolve().unwrap(), serving, book, None).unwrap();
         let s = simulate_replica(&resolved, &traffic(2.0, 600.0)).unwrap();
         let simulated = if metric == "ttft" { s.ttft_ms.mean } else { s.tpot_ms.mean };
         let error = simulated / published - 1.0;
@@ -244,7 +245,8 @@ fn latency_against_load_as_published() {
         let scenario = Scenario::from_json(&json).unwrap();
         let book = PriceBook::bundled().unwrap();
         let serving = scenario.serving.as_ref().unwrap();
-        let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+        let resolved =
+            resolve_serving(scenario.model.resolve().unwrap(), serving, book, None).unwrap();
         let mut tpot_before = 0.0;
         for &(rate, ttft, tpot) in points {
             let seeds = 1..=10u64;
@@ -307,7 +309,7 @@ fn speculation_at_a_trickle_runs_at_the_rooflines_batch_one_speed() {
     let scenario = Scenario::from_json(&json).unwrap();
     let book = PriceBook::bundled().unwrap();
     let serving = scenario.serving.as_ref().unwrap();
-    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book).unwrap();
+    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book, None).unwrap();
     let simulation = simulate_replica(&resolved, &traffic(0.01, 20_000.0)).unwrap();
     let report = estimate(&scenario).unwrap().serving.unwrap();
     let alone = report.latency_vs_batch[0].tpot_ms.get();

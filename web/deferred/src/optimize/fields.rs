@@ -33,6 +33,7 @@ pub fn cheapest(book: &PriceBook, accelerator: &str, plan: Plan) -> Option<Fallb
         Plan::Spot => "spot",
         Plan::Reserved1y => "1-year committed",
         Plan::Reserved3y => "3-year committed",
+        Plan::Owned => "owned",
     };
     Some(Fallback {
         value: price(&quote),

@@ -4,6 +4,7 @@
 
 use crate::catalogue::pricing::{Network, Offer};
 
+use crate::scenario::resolve::owned::OwnedPlan;
 use crate::scenario::training::Nodes;
 use crate::vocabulary::check::{MAX_ACCELERATORS, MAX_NETWORK_GBPS, at_most, positive_count};
 use crate::vocabulary::error::{Error, Problem};
@@ -29,9 +30,22 @@ impl Machines {
         }
     }
 
+    /// The owned servers, without a network unless the scenario's nodes give one.
+    pub(super) fn of_owned(owned: &OwnedPlan, network: Option<Network>) -> Self {
+        Machines {
+            accelerators: owned.accelerators_per_server.max(1),
+            network,
+            name: owned.used.id.clone(),
+        }
+    }
+
     /// The scenario's nodes, checked; an offer's instances are the offer's, so both together are
-    /// refused.
-    pub(super) fn of_nodes(nodes: &Nodes, with_offer: bool) -> Result<Self, Error> {
+    /// refused; the owned servers' are theirs, so only their network may be given.
+    pub(super) fn of_nodes(
+        nodes: &Nodes,
+        with_offer: bool,
+        owned: Option<&OwnedPlan>,
+    ) -> Result<Self, Error> {
         if with_offer {
             return Err(Error::new(
                 "training.nodes",
@@ -41,8 +55,22 @@ impl Machines {
                 ),
             ));
         }
+        if let (Some(owned), Some(given)) = (owned, nodes.accelerators)
+            && given != owned.accelerators_per_server
+        {
+            return Err(Error::new(
+                "training.nodes.accelerators",
+                Problem::Conflicts {
+                    other: format!(
+                        "plan owned (the owned servers hold {} each)",
+                        owned.accelerators_per_server
+                    ),
+                },
+            ));
+        }
+        let per_node = owned.map_or(8, |o| o.accelerators_per_server);
         let accelerators =
-            positive_count("training.nodes.accelerators", nodes.accelerators.unwrap_or(8))?;
+            positive_count("training.nodes.accelerators", nodes.accelerators.unwrap_or(per_node))?;
         at_most("training.nodes.accelerators", f64::from(accelerators), MAX_ACCELERATORS)?;
         let network = match nodes.network_gbps {
             None => None,
@@ -59,6 +87,9 @@ impl Machines {
                 note: None,
             }),
         };
+        if let Some(owned) = owned {
+            return Ok(Self::of_owned(owned, network));
+        }
         Ok(Machines { accelerators, network, name: "the given nodes".into() })
     }
 }

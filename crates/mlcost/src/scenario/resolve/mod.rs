@@ -22,6 +22,7 @@ pub mod training;
 use crate::catalogue::pricing::PriceBook;
 use crate::scenario::Scenario;
 use crate::vocabulary::error::{Error, Problem};
+use crate::vocabulary::terms::Plan;
 use serving::{ResolvedServing, resolve_serving};
 use training::{ResolvedTraining, resolve_training};
 
@@ -30,6 +31,8 @@ use training::{ResolvedTraining, resolve_training};
 pub struct ResolvedScenario<'a> {
     pub training: Option<ResolvedTraining<'a>>,
     pub serving: Option<ResolvedServing<'a>>,
+    /// The `owned` section, when a section is bought on the owned plan.
+    pub owned: Option<owned::ResolvedOwned>,
 }
 
 impl Scenario {
@@ -39,6 +42,7 @@ impl Scenario {
             return Err(Error::new("training", Problem::Missing));
         }
         let model = self.model.resolve()?;
+        let owned = self.owned_for_plans(book)?;
         // Each section owns its model: a copy only when both need one.
         let (for_training, for_serving) = match self.serving {
             Some(_) if self.training.is_some() => (Some(model.clone()), Some(model)),
@@ -46,14 +50,46 @@ impl Scenario {
             None => (Some(model), None),
         };
         let training = match (&self.training, for_training) {
-            (Some(training), Some(model)) => Some(resolve_training(model, training, book)?),
+            (Some(training), Some(model)) => {
+                Some(resolve_training(model, training, book, owned.as_ref())?)
+            }
             _ => None,
         };
         let serving = match (&self.serving, for_serving) {
-            (Some(serving), Some(model)) => Some(resolve_serving(model, serving, book)?),
+            (Some(serving), Some(model)) => {
+                Some(resolve_serving(model, serving, book, owned.as_ref())?)
+            }
             _ => None,
         };
-        Ok(ResolvedScenario { training, serving })
+        Ok(ResolvedScenario { training, serving, owned })
+    }
+
+    /// The `owned` section, resolved when a section is bought on the owned plan (otherwise only
+    /// `mlcost own` reads it). Without the engine's `owned` feature (the app's first render, where
+    /// reading and checking the section is 12 KB gzip of its budget) a section on the owned plan
+    /// is refused at its plan, in words that say where it is priced.
+    pub fn owned_for_plans(
+        &self,
+        #[cfg_attr(not(feature = "owned"), allow(unused_variables))] book: &PriceBook,
+    ) -> Result<Option<owned::ResolvedOwned>, Error> {
+        let on_owned = [
+            ("training.plan", self.training.as_ref().and_then(|t| t.plan)),
+            ("serving.plan", self.serving.as_ref().and_then(|s| s.plan)),
+        ]
+        .into_iter()
+        .find(|(_, plan)| *plan == Some(Plan::Owned));
+        let (Some(section), Some((_field, _))) = (&self.owned, on_owned) else {
+            // No section on the owned plan; or one without the owned section, which its own
+            // resolve refuses at its plan.
+            return Ok(None);
+        };
+        #[cfg(feature = "owned")]
+        return Ok(Some(owned::resolve_owned(&owned::read_owned(section)?, book)?));
+        #[cfg(not(feature = "owned"))]
+        {
+            let _ = section;
+            Err(Error::new(_field, Problem::Malformed(owned::NOT_IN_THIS_BUILD.into())))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! filled with their sourced defaults (each listed in the report's assumptions).
 
 use crate::catalogue::owned::{Ownership, server};
-use crate::catalogue::pricing::PriceBook;
+use crate::catalogue::pricing::{OfferUsed, PriceBook};
 use crate::scenario::owned::Owned;
 use crate::vocabulary::check::{
     Ceiling, MAX_DEPRECIATION_YEARS, MAX_PUE, MAX_SERVER_PRICE_USD, MAX_SERVER_WATTS, MAX_SERVERS,
@@ -12,7 +12,8 @@ use crate::vocabulary::check::{
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::json;
 use crate::vocabulary::provenance::{Assumption, Sourced};
-use crate::vocabulary::units::{Usd, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
+use crate::vocabulary::terms::Plan;
+use crate::vocabulary::units::{Usd, UsdPerHour, UsdPerKilowattHour, UsdPerKilowattMonth, Watts};
 
 /// Years the servers are depreciated over: Amazon shortened a subset of its servers' useful life
 /// from six years to five from 1 January 2025, for "the increased pace of technology development,
@@ -112,6 +113,9 @@ pub const SERVERS_PER_STAFF: Sourced<f64> = Sourced {
     as_of: "2026-12-07",
 };
 
+/// Why a build without the `owned` feature refuses the owned plan.
+pub const NOT_IN_THIS_BUILD: &str = "owned: the owned servers are priced by the Own or rent panel, which this page loads with the rest of the app";
+
 /// An `owned` section ready to price.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedOwned {
@@ -122,6 +126,9 @@ pub struct ResolvedOwned {
     pub utilization: f64,
     /// The year and month the servers were bought, when given.
     pub purchased: Option<(i32, u32)>,
+    /// Where the server's price and power come from, and their date (empty when given).
+    pub source: String,
+    pub as_of: String,
     /// The defaults filled in, in the order of the section's fields.
     pub assumptions: Vec<Assumption>,
 }
@@ -301,8 +308,119 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
         },
         utilization,
         purchased,
+        source: bundled.map_or_else(
+            || "given (owned.server_price_usd, owned.server_power_watts)".to_owned(),
+            |s| s.source.clone(),
+        ),
+        as_of: bundled.map(|s| s.as_of.clone()).unwrap_or_default(),
         assumptions,
     })
+}
+
+/// A training or serving section bought on the `owned` plan: what a used accelerator-hour of the
+/// owned servers costs, as the offer the report names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedPlan {
+    pub price: UsdPerHour,
+    pub used: OfferUsed,
+    pub accelerators_per_server: u32,
+    /// All the owned servers' accelerators: what the section can use at once.
+    pub accelerators: u32,
+    /// The owned section: its terms, the utilisation the price assumes, its defaults.
+    pub section: ResolvedOwned,
+    /// The price's terms, in words.
+    pub note: String,
+}
+
+impl ResolvedOwned {
+    /// The utilisation 20% lower and higher (at most all the hours), and the price of a used
+    /// hour there as a factor of the price now: what a section on the owned plan costs moves
+    /// with, where a rented one moves with its price.
+    pub fn utilization_what_if(&self) -> ((f64, f64), (f64, f64)) {
+        let step = crate::vocabulary::uncertainty::WHAT_IF_STEP;
+        let u = self.utilization;
+        let (low, high) = (u * (1.0 - step), (u * (1.0 + step)).min(1.0));
+        let now = self.ownership.per_used_accelerator_hour(u).get().max(f64::MIN_POSITIVE);
+        let factor = |at: f64| self.ownership.per_used_accelerator_hour(at).get() / now;
+        ((low, high), (factor(low), factor(high)))
+    }
+}
+
+/// The fields of a section that choose its price, which the owned plan replaces.
+pub(super) struct PlanFields<'a> {
+    pub section: &'a str,
+    pub accelerator: &'a str,
+    pub typed_price: bool,
+    pub offer: bool,
+    pub region: bool,
+}
+
+impl PlanFields<'_> {
+    /// The section on the owned servers: their accelerator, none of a rented offer's fields, and
+    /// the price of a used accelerator-hour at the owned section's utilisation.
+    pub(super) fn owned(&self, owned: Option<&ResolvedOwned>) -> Result<OwnedPlan, Error> {
+        let field = |name: &str| format!("{}.{name}", self.section);
+        let why = "plan owned (the owned section prices the servers)";
+        for (name, given) in [
+            ("offer", self.offer),
+            ("price_per_accelerator_hour", self.typed_price),
+            ("region", self.region),
+        ] {
+            if given {
+                return Err(Error::new(field(name), Problem::Conflicts { other: why.into() }));
+            }
+        }
+        let owned = owned.ok_or_else(|| {
+            Error::new(
+                field("plan"),
+                Problem::Malformed(
+                    "owned needs the scenario's owned section: the servers bought and the terms of owning them".into(),
+                ),
+            )
+        })?;
+        if owned.accelerator != self.accelerator {
+            return Err(Error::new(
+                field("accelerator"),
+                Problem::OfferMismatch {
+                    offer: "the owned servers".into(),
+                    offer_has: owned.accelerator.clone(),
+                },
+            ));
+        }
+        let terms = &owned.ownership;
+        let u = owned.utilization;
+        let price = terms.per_used_accelerator_hour(u);
+        let per_server = terms.accelerators_per_server;
+        let name = owned.server.as_deref().unwrap_or(&owned.accelerator);
+        let parts: Vec<String> = terms
+            .per_accelerator_hour(u)
+            .named()
+            .iter()
+            .map(|(term, cost)| format!("{term} ${:.2}", cost.get() / u))
+            .collect();
+        let note = format!(
+            "owned: {} × {name} at {:.0}% utilisation, ${:.2} a used accelerator-hour ({}; `mlcost own` compares renting)",
+            terms.servers,
+            u * 100.0,
+            price.get(),
+            parts.join(", ")
+        );
+        Ok(OwnedPlan {
+            price,
+            used: OfferUsed {
+                id: format!("owned:{name}"),
+                plan: Plan::Owned,
+                region: format!("{} servers at {:.0}% utilisation", terms.servers, u * 100.0),
+                usd_per_instance_hour: price * f64::from(per_server),
+                source: format!("the owned section's terms; server: {}", owned.source),
+                as_of: owned.as_of.clone(),
+            },
+            accelerators_per_server: per_server,
+            accelerators: per_server.saturating_mul(terms.servers),
+            section: owned.clone(),
+            note,
+        })
+    }
 }
 
 /// A server's figure: the one given (positive, at most `ceiling`), else the bundled server's.

@@ -2,6 +2,7 @@
 //! committed baseline with the burst above it.
 
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
+use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
 use crate::scenario::serving::Serving;
 use crate::vocabulary::check::positive;
 use crate::vocabulary::error::{Error, Problem};
@@ -17,6 +18,8 @@ pub struct Pricing<'a> {
     pub sold: Option<&'a Offer>,
     /// Replicas committed around the clock, with the burst above them on the offer's plan.
     pub baseline: Option<Baseline>,
+    /// On the owned plan: the owned servers, and their price's terms.
+    pub owned: Option<OwnedPlan>,
 }
 
 /// A committed baseline, priced.
@@ -28,7 +31,29 @@ pub struct Baseline {
 }
 
 /// The price per accelerator-hour, the offer, and a committed baseline's price.
-pub(super) fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<Pricing<'a>, Error> {
+pub(super) fn pricing<'a>(
+    serving: &'a Serving,
+    book: &'a PriceBook,
+    owned: Option<&ResolvedOwned>,
+) -> Result<Pricing<'a>, Error> {
+    if serving.plan == Some(Plan::Owned) {
+        if serving.committed_baseline.is_some() {
+            return Err(Error::new(
+                "serving.committed_baseline",
+                Problem::Conflicts { other: "plan owned (the owned servers are paid for)".into() },
+            ));
+        }
+        let owned = PlanFields {
+            section: "serving",
+            accelerator: &serving.accelerator,
+            typed_price: serving.price_per_accelerator_hour.is_some(),
+            offer: serving.offer.is_some(),
+            region: serving.region.is_some(),
+        }
+        .owned(owned)?;
+        let (price, offer) = (owned.price, Some(owned.used.clone()));
+        return Ok(Pricing { price, offer, sold: None, baseline: None, owned: Some(owned) });
+    }
     let (price, chosen) = PriceChoice {
         section: "serving",
         accelerator: &serving.accelerator,
@@ -40,7 +65,7 @@ pub(super) fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<P
     .resolve(book)?;
     let (offer, sold) = chosen.unzip();
     let Some(baseline) = &serving.committed_baseline else {
-        return Ok(Pricing { price, offer, sold, baseline: None });
+        return Ok(Pricing { price, offer, sold, baseline: None, owned: None });
     };
     if offer.as_ref().is_some_and(|o| o.plan.is_committed()) {
         return Err(Error::new(
@@ -86,5 +111,5 @@ pub(super) fn pricing<'a>(serving: &'a Serving, book: &'a PriceBook) -> Result<P
         }
     };
     let baseline = Baseline { replicas: baseline.replicas, plan, price: committed };
-    Ok(Pricing { price, offer, sold, baseline: Some(baseline) })
+    Ok(Pricing { price, offer, sold, baseline: Some(baseline), owned: None })
 }

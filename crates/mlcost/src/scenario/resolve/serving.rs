@@ -4,6 +4,7 @@
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, PriceBook};
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::pricing::pricing;
 pub use crate::scenario::resolve::pricing::{Baseline, Pricing};
 use crate::scenario::resolve::speculation::{Draft, resolve_draft};
@@ -15,7 +16,7 @@ use crate::vocabulary::check::{
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
-use crate::vocabulary::terms::StoragePrecision;
+use crate::vocabulary::terms::{Plan, StoragePrecision};
 use crate::vocabulary::units::{FlopsPerSecond, Fraction, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY};
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
@@ -93,6 +94,7 @@ pub fn resolve_serving<'a>(
     model: ResolvedModel,
     serving: &'a Serving,
     book: &'a PriceBook,
+    owned: Option<&ResolvedOwned>,
 ) -> Result<ResolvedServing<'a>, Error> {
     let accelerator = book.accelerator(&serving.accelerator, "serving.accelerator")?;
     let tensor = serving.parallelism.tensor.unwrap_or(1);
@@ -155,8 +157,11 @@ pub fn resolve_serving<'a>(
     let rates = hourly_load(serving, &mut assumptions)?;
     let autoscaler = autoscaler(&serving.autoscaling, &mut assumptions)?;
     let pricing = match rates {
-        Some(_) => Some(pricing(serving, book)?),
-        None if serving.price_per_accelerator_hour.is_some() || serving.offer.is_some() => {
+        Some(_) => Some(pricing(serving, book, owned)?),
+        None if serving.price_per_accelerator_hour.is_some()
+            || serving.offer.is_some()
+            || serving.plan == Some(Plan::Owned) =>
+        {
             return Err(Error::new(
                 "serving.requests_per_second",
                 Problem::Malformed("a load is needed to price serving: requests_per_second, traffic, or daily_requests".into()),
@@ -164,6 +169,9 @@ pub fn resolve_serving<'a>(
         }
         None => None,
     };
+    if let Some(owned) = pricing.as_ref().and_then(|p| p.owned.as_ref()) {
+        assumptions.extend(owned.section.assumptions.iter().cloned());
+    }
     let apis = apis(serving, book, requests)?;
     let split = serving
         .disaggregation

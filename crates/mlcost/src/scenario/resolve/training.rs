@@ -9,6 +9,7 @@ use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
 use crate::scenario::resolve::machines::Machines;
+use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{
     Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR, MAX_PUE,
@@ -216,6 +217,8 @@ pub struct ResolvedTraining<'a> {
     pub assumptions: Vec<Assumption>,
     /// What the resolve set aside, for the report's notes.
     pub notes: Vec<String>,
+    /// On the owned plan: the owned servers, and their price's terms.
+    pub owned: Option<OwnedPlan>,
 }
 
 impl ResolvedTraining<'_> {
@@ -231,6 +234,7 @@ pub fn resolve_training<'a>(
     model: ResolvedModel,
     training: &'a Training,
     book: &'a PriceBook,
+    owned: Option<&ResolvedOwned>,
 ) -> Result<ResolvedTraining<'a>, Error> {
     let (amount, lora_rank) = amount(&model, training)?;
     if training.accelerator_count == 0 {
@@ -258,20 +262,40 @@ pub fn resolve_training<'a>(
         None => None,
         Some(global) => Some(global_batch(global, micro_batch, layout)?),
     };
-    let (price, chosen) = PriceChoice {
-        section: "training",
-        accelerator: &training.accelerator,
-        price_per_accelerator_hour: training.price_per_accelerator_hour,
-        offer: training.offer.as_deref(),
-        plan: training.plan,
-        region: training.region.as_deref(),
-    }
-    .resolve(book)?;
+    let owned = match training.plan {
+        Some(Plan::Owned) => Some(
+            PlanFields {
+                section: "training",
+                accelerator: &training.accelerator,
+                typed_price: training.price_per_accelerator_hour.is_some(),
+                offer: training.offer.is_some(),
+                region: training.region.is_some(),
+            }
+            .owned(owned)?,
+        ),
+        _ => None,
+    };
+    let (price, chosen) = match &owned {
+        Some(owned) => (owned.price, None),
+        None => PriceChoice {
+            section: "training",
+            accelerator: &training.accelerator,
+            price_per_accelerator_hour: training.price_per_accelerator_hour,
+            offer: training.offer.as_deref(),
+            plan: training.plan,
+            region: training.region.as_deref(),
+        }
+        .resolve(book)?,
+    };
     let (offer, sold) = chosen.unzip();
-    let machines = match (&training.nodes, sold) {
-        (Some(nodes), sold) => Some(Machines::of_nodes(nodes, sold.is_some())?),
-        (None, Some(offer)) => Some(Machines::of_offer(offer)),
-        (None, None) => None,
+    let offer = offer.or_else(|| owned.as_ref().map(|o| o.used.clone()));
+    let machines = match (&training.nodes, sold, &owned) {
+        (Some(nodes), sold, owned) => {
+            Some(Machines::of_nodes(nodes, sold.is_some(), owned.as_ref())?)
+        }
+        (None, Some(offer), _) => Some(Machines::of_offer(offer)),
+        (None, None, Some(owned)) => Some(Machines::of_owned(owned, None)),
+        (None, None, None) => None,
     };
     let peak = dense_peak(accelerator, training.precision)?;
     let mfu =
@@ -286,11 +310,18 @@ pub fn resolve_training<'a>(
             return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
         }
         Some(pue) => at_most("training.pue", pue, MAX_PUE)?,
+        // The owned servers' hall: its PUE is the owned section's.
+        None if owned.is_some() => {
+            owned.as_ref().map_or(DEFAULT_PUE.value, |o| o.section.ownership.pue)
+        }
         None => {
             assumptions.push(DEFAULT_PUE.assumed("training.pue"));
             DEFAULT_PUE.value
         }
     };
+    if let Some(owned) = &owned {
+        assumptions.extend(owned.section.assumptions.iter().cloned());
+    }
     Ok(ResolvedTraining {
         book,
         model,
@@ -314,6 +345,7 @@ pub fn resolve_training<'a>(
         storage,
         assumptions,
         notes,
+        owned,
     })
 }
 
