@@ -899,8 +899,9 @@ pub fn own(r: &mlcost::own::OwnReport) -> String {
     let server = r.server.as_deref().map_or(String::new(), |s| format!("{s}, "));
     let _ = writeln!(
         out,
-        "Owned: {} servers ({server}{} {} accelerators in all), busy {} of the time",
+        "Owned: {} server{} ({server}{} {} accelerators in all), busy {} of the time",
         r.servers,
+        if r.servers == 1 { "" } else { "s" },
         r.accelerators,
         r.accelerator,
         format::percent(r.utilization)

@@ -17,7 +17,11 @@ pub struct Shape {
     /// Per-head width of values.
     pub v_head_dim: u32,
     pub vocab_size: u32,
-    pub sequence_length: u32,
+    /// The length it was trained at, when its publisher or the scenario states it: serving reads
+    /// none (a request's own lengths are its context), and a training section is refused without
+    /// it (`scenario/resolve/training.rs`), so the training estimators find it present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_length: Option<u32>,
     /// Attention looks back at most this many tokens (Mistral's sliding window).
     pub sliding_window: Option<u32>,
     /// SwiGLU-style MLP with three matrices (gate, up, down) instead of two.
@@ -52,9 +56,15 @@ impl Shape {
         }
     }
 
-    /// Tokens each query attends to: the sequence, or the sliding window when shorter.
+    /// The training sequence length (present in every shape a training estimate reads).
+    pub fn training_sequence(&self) -> f64 {
+        self.sequence_length.map_or(0.0, f64::from)
+    }
+
+    /// Tokens each query attends to in training: the sequence, or the sliding window when shorter.
     pub fn attended_tokens(&self) -> f64 {
-        f64::from(self.sliding_window.map_or(self.sequence_length, |w| w.min(self.sequence_length)))
+        let sequence = self.training_sequence();
+        self.sliding_window.map_or(sequence, |w| sequence.min(f64::from(w)))
     }
 }
 

@@ -358,6 +358,7 @@ fn speculation(
     let draft = presets::presets().ok().and_then(|all| {
         all.iter()
             .filter(|p| p.layers.is_some() && p.active_parameters.is_none())
+            .filter(|p| p.sequence_length.is_some())
             .filter(|p| p.vocab_size == vocabulary && p.id != model.name)
             .filter(|p| p.parameters <= model.active_parameters.get() / 4.0)
             .max_by(|a, b| a.parameters.total_cmp(&b.parameters))
@@ -401,7 +402,7 @@ fn split(scenario: &Scenario, serving: &Serving, book: &PriceBook) -> Option<Spl
 }
 
 /// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's
-/// active parameters.
+/// active parameters whose training length is published (a student is trained).
 fn student(
     teacher_active: f64,
     settings: &Settings,

@@ -68,12 +68,6 @@ impl Model {
             (None, Some(config)) => from_hf_config(config)?,
             (None, None) => Partial::default(),
         };
-        if self.hf_config.is_some() && self.sequence_length.is_none() {
-            return Err(Error::new(
-                "model.sequence_length",
-                Problem::Malformed("is required with a config.json (its max_position_embeddings is the longest context, not the training length)".into()),
-            ));
-        }
         // A mixture of experts' counts cannot be told apart from its shape alone (shared experts,
         // dense first layers): ask for them.
         if base.experts.is_some() {
@@ -269,9 +263,9 @@ mod tests {
                 "num_key_value_heads": 32, "vocab_size": 32000, "max_position_embeddings": 4096}"#,
         )
         .unwrap();
-        let err =
-            Model { hf_config: Some(config.clone()), ..Model::default() }.resolve().unwrap_err();
-        assert_eq!(err.field, "model.sequence_length");
+        // Serving needs no training length; a training section asks for it (resolve/training.rs).
+        let serving = Model { hf_config: Some(config.clone()), ..Model::default() }.resolve();
+        assert_eq!(serving.unwrap().shape.unwrap().sequence_length, None);
         let with = |config: Value| Model {
             hf_config: Some(config),
             sequence_length: Some(4096),

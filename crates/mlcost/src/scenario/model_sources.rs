@@ -50,13 +50,13 @@ impl PartialShape {
     /// of them is (a parameter count is enough for 6·N·D); an error naming the first one missing
     /// when only some are.
     pub fn complete(self) -> Result<Option<Shape>, Error> {
+        // The training length completes no shape (serving reads none): it only asks for one.
         let essentials = [
             ("model.layers", self.layers),
             ("model.hidden_size", self.hidden_size),
             ("model.attention_heads", self.attention_heads),
-            ("model.sequence_length", self.sequence_length),
         ];
-        if essentials.iter().all(|(_, v)| v.is_none()) {
+        if essentials.iter().all(|(_, v)| v.is_none()) && self.sequence_length.is_none() {
             return Ok(None);
         }
         if let Some((field, _)) = essentials.iter().find(|(_, v)| v.is_none()) {
@@ -85,11 +85,10 @@ impl PartialShape {
                 Problem::Malformed(format!("{kv} must be between 1 and attention_heads")),
             ));
         }
-        let (layers, hidden, heads, sequence) = (
+        let (layers, hidden, heads) = (
             self.layers.unwrap_or(1),
             self.hidden_size.unwrap_or(1),
             self.attention_heads.unwrap_or(1),
-            self.sequence_length.unwrap_or(1),
         );
         let head_dim = (hidden / heads).max(1);
         let gated = self.gated_mlp.unwrap_or(true);
@@ -107,7 +106,7 @@ impl PartialShape {
             qk_head_dim: self.qk_head_dim.unwrap_or(head_dim),
             v_head_dim: self.v_head_dim.unwrap_or(head_dim),
             vocab_size: self.vocab_size.unwrap_or(0),
-            sequence_length: sequence,
+            sequence_length: self.sequence_length,
             sliding_window: self.sliding_window,
             gated_mlp: gated,
             experts_per_token: self.experts_per_token,

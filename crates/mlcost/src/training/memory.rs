@@ -156,7 +156,7 @@ pub fn training_memory_with(
 /// latent's width). DeepSeek-V3 also recomputes the query up-projection and keeps some activations
 /// in FP8; neither is modelled, so this errs high.
 pub fn activation_bytes(shape: &Shape, layout: Layout, setup: &Setup) -> f64 {
-    let s = f64::from(shape.sequence_length);
+    let s = shape.training_sequence();
     let b = f64::from(setup.micro_batch);
     let h = f64::from(shape.hidden_size);
     let heads = f64::from(shape.attention_heads);

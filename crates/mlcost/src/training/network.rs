@@ -161,7 +161,7 @@ pub fn crossing(run: &ResolvedTraining<'_>, work: &Work, mfu: f64) -> Option<Cro
         });
     };
     let layout = run.layout;
-    let sequence = f64::from(shape.sequence_length);
+    let sequence = shape.training_sequence();
     let (batch_tokens, batch_assumed) = match run.global_batch {
         Some(batch) => (f64::from(batch) * sequence, false),
         None => (default_batch_tokens(layout.data, sequence), true),

@@ -118,7 +118,7 @@ fn weigh<'a>(
     let max_data_parallel = match (training.global_batch, &resolved.shape) {
         (Some(batch), _) => (batch / micro_batch).max(1),
         (None, Some(shape)) => (MAX_GLOBAL_BATCH_TOKENS
-            / (f64::from(shape.sequence_length.max(1)) * f64::from(micro_batch)))
+            / (shape.training_sequence().max(1.0) * f64::from(micro_batch)))
         .floor()
         .max(1.0) as u32,
         (None, None) => MAX_ACCELERATORS,
@@ -284,7 +284,7 @@ fn network_hours(
     }
     let split = report.layout.tensor.saturating_mul(report.layout.pipeline).max(1);
     let layout = Layout { data: (count / split).max(1), expert: 1, ..report.layout };
-    let sequence = f64::from(shape.sequence_length);
+    let sequence = shape.training_sequence();
     let batch_tokens = training
         .global_batch
         .map_or_else(|| default_batch_tokens(layout.data, sequence), |b| f64::from(b) * sequence);

@@ -83,7 +83,7 @@ pub fn training_work(run: &ResolvedTraining<'_>) -> Work {
 /// splits evenly over the data-parallel ranks' micro-batches).
 pub fn optimizer_steps(run: &ResolvedTraining<'_>, work: &Work) -> Option<f64> {
     let global = f64::from(run.global_batch?);
-    let sequence = run.model.shape.as_ref().map_or(1.0, |s| f64::from(s.sequence_length));
+    let sequence = run.model.shape.as_ref().map_or(1.0, Shape::training_sequence);
     work.tokens.map(|tokens| tokens.get() / (global * sequence))
 }
 

@@ -203,6 +203,22 @@ fn a_published_owned_h100_hour_within_20_percent() {
     assert!((hour - 2.39).abs() < 0.01, "{hour}");
 }
 
+/// The same published source for a GB200 NVL72 rack: about $5 million all in with its external
+/// networking, $70,000 a chip, paid back over three years with under 20% of operating costs on
+/// top: $3.2 a chip-hour. With the same inputs on the bundled rack (its price replaced by the
+/// $5 million, the network in it) and this model's energy and facility for the unnamed 20%.
+#[test]
+fn a_published_owned_gb200_hour_within_20_percent() {
+    let r = report(
+        r#"{"owned": {"server": "gb200-nvl72", "server_price_usd": 5000000, "equipment_share": 0,
+        "depreciation_years": 3, "cost_of_capital": 0, "residual_value": 0,
+        "support_usd_per_accelerator_year": 0, "staff_usd_per_year": 0, "utilization": 1}}"#,
+    );
+    let hour = r.per_used_accelerator_hour.get();
+    let error = hour / 3.2 - 1.0;
+    assert!(error.abs() <= 0.2, "{hour:.3} against 3.2 ({error:+.3})");
+}
+
 /// With a serving section on the owned accelerator: the cluster's capacity is its accelerators as
 /// replicas at their capacity, and an API's break-even volume is where its bill for the requests
 /// equals owning's monthly cost.

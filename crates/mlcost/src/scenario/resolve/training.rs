@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
-use crate::catalogue::shape::{ResolvedModel, adapter_parameters};
+use crate::catalogue::shape::{ResolvedModel, Shape, adapter_parameters};
 use crate::scenario::resolve::machines::Machines;
 use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
@@ -236,6 +236,15 @@ pub fn resolve_training<'a>(
     book: &'a PriceBook,
     owned: Option<&ResolvedOwned>,
 ) -> Result<ResolvedTraining<'a>, Error> {
+    if model.shape.as_ref().is_some_and(|s| s.sequence_length.is_none()) {
+        return Err(Error::new(
+            "model.sequence_length",
+            Problem::Malformed(format!(
+                "is required to train {}: its publisher states no training length (a config.json's max_position_embeddings is the longest context, not the length it was trained at)",
+                model.name
+            )),
+        ));
+    }
     let (amount, lora_rank) = amount(&model, training)?;
     if training.accelerator_count == 0 {
         return Err(Error::new("training.accelerator_count", Problem::MustBePositive));
@@ -410,16 +419,15 @@ fn amount(model: &ResolvedModel, training: &Training) -> Result<(Amount, u32), E
     let (total, per_epoch) = match (training.tokens, training.samples) {
         (Some(tokens), _) => (tokens, tokens),
         (None, Some(samples)) => {
-            let sequence =
-                model.shape.as_ref().map(|s| f64::from(s.sequence_length)).ok_or_else(|| {
-                    Error::new(
-                        "training.samples",
-                        Problem::Malformed(
-                            "needs model.sequence_length to count tokens; or give training.tokens"
-                                .into(),
-                        ),
-                    )
-                })?;
+            let sequence = model.shape.as_ref().map(Shape::training_sequence).ok_or_else(|| {
+                Error::new(
+                    "training.samples",
+                    Problem::Malformed(
+                        "needs model.sequence_length to count tokens; or give training.tokens"
+                            .into(),
+                    ),
+                )
+            })?;
             (samples * sequence * epochs, samples * sequence)
         }
         (None, None) => return Err(Error::new("training.tokens", Problem::Missing)),
