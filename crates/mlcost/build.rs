@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "accelerators.json",
     "offers.json",
     "storage.json",
@@ -18,6 +18,7 @@ const FILES: [&str; 7] = [
     "models.json",
     "validation.json",
     "servers.json",
+    "carbon.json",
 ];
 
 fn main() {

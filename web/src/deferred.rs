@@ -49,6 +49,10 @@ export function deferred_latency_panel(host, scenario) {
   module.latency_panel(host, scenario);
   return true;
 }
+export function deferred_encode_link(scenario) {
+  if (!module) return null;
+  return module.encode_link(scenario);
+}
 export function deferred_read_sheet(stored) {
   if (!module) return null;
   return module.read_price_sheet(stored);
@@ -78,6 +82,8 @@ extern "C" {
     -> Result<bool, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_read_sheet(stored: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_encode_link(scenario: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -126,6 +132,8 @@ impl DeferredPages {
                         None => Load::Failed("the page's address cannot be read".into()),
                     };
                     if result == Load::Ready {
+                        #[cfg(not(feature = "deflated-links"))]
+                        crate::links::use_deflate(encode_link);
                         // For the tests: from here on the app fetches nothing.
                         crate::dom::mark("mlcost-deferred-loaded");
                     }
@@ -337,7 +345,14 @@ impl DeferredPages {
 /// report's serializer: code the first render has no use for, so the module runs it). `Err` says
 /// why there are none, such as the module still loading.
 pub fn results_csv(scenario: &mlcost::Scenario) -> Result<String, String> {
-    deferred_results_csv(&mlcost::scenario::share::encode(scenario)).map_err(|e| describe(&e))
+    deferred_results_csv(&crate::links::payload(scenario)).map_err(|e| describe(&e))
+}
+
+/// `scenario` (as JSON) as a deflated link payload, by the module (which deflates): lent to
+/// `crate::links` once the module is loaded.
+#[cfg(not(feature = "deflated-links"))]
+fn encode_link(scenario_json: &str) -> Option<String> {
+    deferred_encode_link(scenario_json).ok().flatten()
 }
 
 fn module_url() -> Option<String> {

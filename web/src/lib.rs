@@ -15,6 +15,7 @@ pub mod dom;
 pub mod forms;
 pub mod handoff;
 pub mod header;
+pub mod links;
 pub mod pages;
 pub mod state;
 

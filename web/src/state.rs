@@ -2,8 +2,8 @@
 //! what a link, a saved scenario or an exported file holds.
 //!
 //! The URL keeps up: a quarter of a second after the last valid change the fragment holds the
-//! scenario's link (`#s=2.…`, see `mlcost::scenario::share`), so the address bar can be copied at
-//! any moment. Each settled change is a new history entry, so Back and Forward walk the user's own
+//! scenario's link (`#s=2.…`, see `mlcost::scenario::share`; `#s=1.…` until the second module,
+//! which deflates, has loaded: `crate::links`), so the address bar can be copied at any moment. Each settled change is a new history entry, so Back and Forward walk the user's own
 //! scenarios (and undo "open this scenario"); the first write, and the one after a walk, replace
 //! the entry they describe. Opening a link fills the forms; a link that cannot be read says why
 //! and the app opens its defaults.
@@ -174,8 +174,10 @@ pub fn push_url(scenario: &Scenario) {
 /// Writes a scenario's link into the address bar, as a new history entry or in place; nothing when
 /// the address already holds it. Whether it wrote.
 fn set_url(scenario: &Scenario, new_entry: bool) -> bool {
-    let payload = share::encode(scenario);
-    if current_fragment().as_deref() == Some(payload.as_str()) {
+    let payload = crate::links::payload(scenario);
+    // The same scenario, whichever version its link was written in, is not a change.
+    let held = current_fragment().and_then(|held| share::decode(&held).ok());
+    if held.is_some_and(|held| held.to_value() == scenario.to_value()) {
         return false;
     }
     let Ok(history) = window().history() else { return false };
@@ -194,5 +196,5 @@ pub fn link_to(scenario: &Scenario) -> String {
     let location = window().location();
     let base = location.href().unwrap_or_default();
     let base = base.split('#').next().unwrap_or_default();
-    format!("{base}{FRAGMENT}{}", share::encode(scenario))
+    format!("{base}{FRAGMENT}{}", crate::links::payload(scenario))
 }

@@ -99,6 +99,13 @@ pub fn report(report: &Report) -> String {
                             format!("{shown} kWh")
                         }),
                     ),
+                    (
+                        "carbon",
+                        or_missing(t.carbon_kg_co2e, |kg| {
+                            let range = ranges.and_then(|r| r.carbon_kg_co2e);
+                            format::within(kg, range, format::carbon)
+                        }),
+                    ),
                 ],
             ),
             (
@@ -355,6 +362,8 @@ fn serving_section(s: &mlcost::ServingReport) -> String {
                 "monthly cost (static peak)",
                 or_missing(s.static_peak_monthly_cost_usd, format::usd_whole),
             ),
+            ("energy a month", or_missing(s.energy_kwh_per_month, format::energy)),
+            ("carbon a month", or_missing(s.carbon_kg_co2e_per_month, format::carbon)),
         ];
         if tokens {
             day.push((

@@ -61,6 +61,7 @@ fn training_extras(scenario: &Scenario, training: &TrainingReport) -> PageExtras
             ),
             key_range("training-wall-clock", r.wall_clock_hours, format::duration),
             r.energy_kwh.and_then(|energy| key_range("training-energy", energy, format::energy)),
+            r.carbon_kg_co2e.and_then(|kg| key_range("training-carbon", kg, format::carbon)),
         ]
         .into_iter()
         .flatten()

@@ -95,6 +95,14 @@ pub fn results_csv(link: &str) -> Result<String, String> {
 /// Reads the user's stored price sheet (`StoredSheet` as JSON) for the app's first render, which
 /// leaves the CSV and JSON sheet readers to this module: the sheet's offers as JSON, or why it
 /// cannot be read.
+/// A scenario (as JSON) as a deflated link payload: the first render has no deflate code (see
+/// `mlcost_web::state::payload`). Empty for JSON that is not a scenario, which the first render
+/// never sends.
+#[wasm_bindgen]
+pub fn encode_link(scenario_json: &str) -> Option<String> {
+    Scenario::from_json(scenario_json).ok().map(|s| mlcost::scenario::share::encode(&s))
+}
+
 #[wasm_bindgen]
 pub fn read_price_sheet(stored_json: &str) -> Result<String, String> {
     mlcost_web::header::price_sheet::read_stored_json(stored_json)

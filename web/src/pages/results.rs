@@ -157,6 +157,15 @@ fn how(id: &str) -> Option<&'static str> {
             "Weights, gradients and optimizer states split by ZeRO, tensor, pipeline and expert parallelism, activations by sequence and micro-batch (Korthikanti et al.), and framework overhead, on the busiest accelerator."
         }
         "training-energy" => "Accelerator-hours × board power × PUE.",
+        "training-carbon" => {
+            "The energy × the grid's grams CO2e per kWh: the offer's region's (EPA eGRID, Google, Ember), or the world's average where no region is known."
+        }
+        "serving-energy" => {
+            "The day's billed replica-hours × accelerators per replica × board power × PUE, over a 730-hour month: an upper bound, as serving rarely draws full board power."
+        }
+        "serving-carbon" => {
+            "The month's energy × the grid's grams CO2e per kWh: the offer's region's (EPA eGRID, Google, Ember), or the world's average where no region is known."
+        }
         "serving-monthly-cost" => {
             "Each hour's replicas in whole instances, plus those starting early for a rise and lingering after a fall, × the price, over a 730-hour month; a committed plan pays for the peak every hour."
         }

@@ -205,6 +205,16 @@ fn serving_results(
             format::or_missing(report.utilization, format::percent),
         ),
         KeyNumber::new(
+            "serving-energy",
+            "Energy a month",
+            format::or_missing(report.energy_kwh_per_month, format::energy),
+        ),
+        KeyNumber::new(
+            "serving-carbon",
+            "Carbon a month",
+            format::or_missing(report.carbon_kg_co2e_per_month, format::carbon),
+        ),
+        KeyNumber::new(
             "serving-ttft",
             "Time to first token",
             match &report.at_peak {

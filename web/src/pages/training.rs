@@ -187,6 +187,12 @@ fn TrainingResults(
             format::or_missing(report.energy_kwh, format::energy),
             defaulted("training.pue"),
         ),
+        (
+            "training-carbon",
+            "Carbon",
+            format::or_missing(report.carbon_kg_co2e, format::carbon),
+            defaulted("training.grams_co2e_per_kwh"),
+        ),
     ];
     let part = |class, name, bytes| MemoryPart { class, name, bytes };
     let parts = vec![

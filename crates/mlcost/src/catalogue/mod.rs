@@ -2,6 +2,7 @@
 //! book with users' sheets laid over it, the servers one can buy and what owning them costs, and
 //! the model presets, all loaded from `pricing-data/`.
 
+pub mod carbon;
 pub mod hardware;
 pub mod owned;
 pub mod presets;

@@ -358,7 +358,7 @@ fn speculation(
     let draft = presets::presets().ok().and_then(|all| {
         all.iter()
             .filter(|p| p.layers.is_some() && p.active_parameters.is_none())
-            .filter(|p| p.sequence_length.is_some())
+            .filter(|p| p.hidden_size.is_none() || p.sequence_length.is_some())
             .filter(|p| p.vocab_size == vocabulary && p.id != model.name)
             .filter(|p| p.parameters <= model.active_parameters.get() / 4.0)
             .max_by(|a, b| a.parameters.total_cmp(&b.parameters))

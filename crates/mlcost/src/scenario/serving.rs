@@ -220,6 +220,13 @@ pub struct Serving {
     /// Replicas bought on a commitment around the clock, with the plan's replicas bursting above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed_baseline: Option<CommittedBaseline>,
+    /// Data-centre power usage effectiveness, for the month's energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<f64>,
+    /// The grid's carbon intensity, grams CO2e per kWh; the offer's region's when absent (the
+    /// world's average when no region is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grams_co2e_per_kwh: Option<f64>,
     /// Hosted APIs to price the same tokens on (catalogue ids such as `openai:gpt-4o-mini`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compare_apis: Vec<String>,

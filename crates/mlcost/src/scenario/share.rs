@@ -26,6 +26,9 @@ use crate::vocabulary::error::Error;
 /// The version [`encode`] writes.
 pub const LINK_VERSION: u32 = 2;
 
+/// The version [`encode_plain`] writes: the JSON without compression.
+pub const PLAIN_LINK_VERSION: u32 = 1;
+
 /// Reads what a chat client or wiki may have done to a link (padding added, a cut mid-character):
 /// whether the data then makes sense is the deflate stream's and the JSON parser's call.
 const LENIENT: GeneralPurpose = GeneralPurpose::new(
@@ -82,6 +85,14 @@ pub fn encode(scenario: &Scenario) -> String {
     format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(deflated))
 }
 
+/// A version-1 payload: the same JSON, not deflated (about three times as long). For a program
+/// without the deflate code: the app's first render writes these until its second module, which
+/// has it, is loaded (deflating is 8.7 KB gzip of the first render's budget).
+pub fn encode_plain(scenario: &Scenario) -> String {
+    let json = scenario.to_value().to_string();
+    format!("{PLAIN_LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(json))
+}
+
 /// The scenario a link payload holds, migrated from older versions.
 pub fn decode(payload: &str) -> Result<Scenario, LinkError> {
     let (version, data) = payload.trim().split_once('.').unwrap_or(("", ""));
@@ -132,6 +143,7 @@ mod tests {
         let json = serde_json::to_string(&original)?;
         let old = format!("1.{}", URL_SAFE_NO_PAD.encode(json));
         assert_eq!(decode(&old)?, original);
+        assert_eq!(decode(&encode_plain(&original))?, original);
         Ok(())
     }
 

@@ -92,6 +92,10 @@ pub struct Training {
     /// Data-centre power usage effectiveness, for energy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pue: Option<f64>,
+    /// The grid's carbon intensity, grams CO2e per kWh; the offer's region's when absent (the
+    /// world's average when no region is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grams_co2e_per_kwh: Option<f64>,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
     pub accelerator_count: u32,
@@ -144,6 +148,7 @@ impl Training {
             reliability: Reliability::default(),
             storage: StorageSettings::default(),
             pue: None,
+            grams_co2e_per_kwh: None,
             deadline_hours: None,
             accelerator: accelerator.into(),
             accelerator_count,

@@ -9,7 +9,7 @@ use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;
 use crate::vocabulary::error::Error;
 use crate::vocabulary::provenance::{Assumption, Sourced};
-use crate::vocabulary::units::{Bytes, Fraction, HOURS_PER_DAY};
+use crate::vocabulary::units::{Bytes, Fraction, HOURS_PER_DAY, KilowattHours};
 use report::{ServingMemory, ServingReport};
 
 pub mod calibration;
@@ -499,6 +499,17 @@ fn estimate_sized(
     }
     let (ttft_ms, tpot_ms) =
         peak.map_or((shown.ttft_ms, shown.tpot_ms), |p| (p.ttft_ms, p.tpot_ms));
+    // The month's energy at board power over every replica-hour the day bills (an upper bound:
+    // a serving accelerator rarely draws its full board power), and what its grid emits.
+    let energy_kwh_per_month = match (run.power, accelerator.board_power_watts) {
+        (Some((pue, _)), Some(watts)) => day.replica_hours_per_day.map(|hours| {
+            let per_day = hours.get() * f64::from(per_replica) * watts.get() / 1e3 * pue;
+            KilowattHours::new(per_day * HOURS_PER_MONTH / HOURS_PER_DAY as f64)
+        }),
+        _ => None,
+    };
+    let carbon_kg_co2e_per_month =
+        energy_kwh_per_month.zip(run.power).map(|(kwh, (_, grid))| kwh * grid);
     let ResolvedServing { model, .. } = resolved;
     Ok(ServingReport {
         model: model.name,
@@ -535,6 +546,8 @@ fn estimate_sized(
         replica_hours_per_day: day.replica_hours_per_day,
         utilization: day.utilization,
         monthly_cost_usd: day.monthly_cost_usd,
+        energy_kwh_per_month,
+        carbon_kg_co2e_per_month,
         static_peak_monthly_cost_usd: day.static_peak_monthly_cost_usd,
         cost_per_million_output_tokens_usd: day.cost_per_million_output_tokens_usd,
         cost_per_million_input_tokens_usd: day.cost_per_million_input_tokens_usd,

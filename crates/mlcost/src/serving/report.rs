@@ -14,7 +14,9 @@ use crate::serving::simulate::Percentiles;
 use crate::serving::traffic::HourPlan;
 use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::uncertainty::{Range, Sensitivity};
-use crate::vocabulary::units::{Bytes, Fraction, Hours, Milliseconds, Usd, UsdPerHour};
+use crate::vocabulary::units::{
+    Bytes, Fraction, Hours, KilogramsCo2e, KilowattHours, Milliseconds, Usd, UsdPerHour,
+};
 
 /// Per accelerator, what serving holds in memory (for the memory bar).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -89,6 +91,13 @@ pub struct ServingReport {
     pub utilization: Option<Fraction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
+    /// The month's accelerator energy at board power, times PUE; absent without a load or the
+    /// accelerator's board power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy_kwh_per_month: Option<KilowattHours>,
+    /// What that energy emits from its grid (`serving.grams_co2e_per_kwh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon_kg_co2e_per_month: Option<KilogramsCo2e>,
     /// The peak's replicas running every hour, at the same price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_peak_monthly_cost_usd: Option<Usd>,

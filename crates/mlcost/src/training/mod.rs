@@ -146,6 +146,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
     let total_cost_usd = compute_cost_usd + (side.storage_cost_usd + side.egress_cost_usd);
     finite("training.total_cost_usd", total_cost_usd.get())?;
     let price_per_accelerator_hour = run.price;
+    let carbon_kg_co2e = energy_kwh.map(|kwh| kwh * run.grid);
     let ResolvedTraining { model, offer, .. } = resolved;
     Ok(TrainingReport {
         model: model.name,
@@ -174,6 +175,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
         dataset_bytes: side.dataset_bytes,
         checkpoint_storage_bytes: side.checkpoint_storage_bytes,
         energy_kwh,
+        carbon_kg_co2e,
         total_cost_usd,
         by_plan,
         price_per_accelerator_hour,

@@ -161,12 +161,15 @@ pub fn uncertainty(
                     high: KilowattHours::new(r.high),
                 })
             });
+            // The grid is the same at every swing: emissions go as the energy.
+            let carbon = energy.map(|e| Range { low: e.low * run.grid, high: e.high * run.grid });
             Some(TrainingRanges {
                 accelerator_hours,
                 wall_clock_hours,
                 compute_cost_usd: compute,
                 total_cost_usd: total,
                 energy_kwh: energy,
+                carbon_kg_co2e: carbon,
             })
         }
         _ => None,

@@ -11,8 +11,8 @@ use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Plan, Precision};
 use crate::vocabulary::uncertainty::{Range, Sensitivity};
 use crate::vocabulary::units::{
-    Bytes, Flops, FlopsPerSecond, Fraction, Hours, KilowattHours, Parameters, Tokens, Usd,
-    UsdPerHour,
+    Bytes, Flops, FlopsPerSecond, Fraction, Hours, KilogramsCo2e, KilowattHours, Parameters,
+    Tokens, Usd, UsdPerHour,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +70,9 @@ pub struct TrainingReport {
     /// Accelerator energy including the data centre's overhead (PUE); absent without board power.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_kwh: Option<KilowattHours>,
+    /// What that energy emits from the grid it is drawn from (`training.grams_co2e_per_kwh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon_kg_co2e: Option<KilogramsCo2e>,
     /// Compute, storage and egress.
     pub total_cost_usd: Usd,
     /// The same run under each plan the offer sells ("custom" for a typed price).
@@ -100,6 +103,8 @@ pub struct TrainingRanges {
     pub total_cost_usd: Range<Usd>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_kwh: Option<Range<KilowattHours>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbon_kg_co2e: Option<Range<KilogramsCo2e>>,
 }
 
 /// A run's cost under one plan.

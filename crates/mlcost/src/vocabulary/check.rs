@@ -94,6 +94,11 @@ pub(crate) const MAX_FLOPS_PER_SAMPLE: Ceiling =
 pub(crate) const MAX_PUE: Ceiling =
     Ceiling { max: 4.0, unit: "", why: "over twice the industry's average of about 1.58" };
 
+/// A grid's carbon intensity: coal-fired generation emits about 1,000 g CO2e per kWh, the dirtiest
+/// national grids about 700–800 (Ember 2024).
+pub(crate) const MAX_GRAMS_CO2E_PER_KWH: Ceiling =
+    Ceiling { max: 2_000.0, unit: "g CO2e/kWh", why: "twice coal-fired generation's" };
+
 /// A duration in hours (a node's mean time between failures, say): a hundred years.
 pub(crate) const MAX_HOURS: Ceiling =
     Ceiling { max: 876_600.0, unit: "hours", why: "a hundred years" };

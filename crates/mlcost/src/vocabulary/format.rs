@@ -8,7 +8,7 @@
 
 use crate::vocabulary::terms::Period;
 use crate::vocabulary::uncertainty::Range;
-use crate::vocabulary::units::{Bytes, Fraction, Hours, KilowattHours, Usd};
+use crate::vocabulary::units::{Bytes, Fraction, Hours, KilogramsCo2e, KilowattHours, Usd};
 
 /// What a table shows for a figure the estimate does not have.
 pub const MISSING: &str = "—";
@@ -136,6 +136,16 @@ pub fn trimmed(value: f64) -> String {
 /// Energy at a glance: "1.27M kWh".
 pub fn energy(value: KilowattHours) -> String {
     format!("{} kWh", count(value.get()))
+}
+
+/// Emissions: kilograms below a tonne, tonnes above ("450 kg CO2e", "2.1 t CO2e").
+pub fn carbon(value: KilogramsCo2e) -> String {
+    let kg = value.get();
+    match kg / 1000.0 {
+        tonnes if tonnes < 1.0 => format!("{} kg CO2e", count(kg)),
+        tonnes if tonnes < 100.0 => format!("{tonnes:.1} t CO2e"),
+        tonnes => format!("{} t CO2e", count(tonnes)),
+    }
 }
 
 /// Dollars to copy: "$2,664,000" ([`grouped`]).

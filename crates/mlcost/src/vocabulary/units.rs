@@ -132,6 +132,14 @@ unit!(
     KilowattHours
 );
 unit!(
+    /// Emissions in kilograms of CO2 equivalent.
+    KilogramsCo2e
+);
+unit!(
+    /// A grid's carbon intensity: grams of CO2 equivalent a kilowatt-hour drawn emits.
+    GramsCo2ePerKilowattHour
+);
+unit!(
     /// A latency in milliseconds: how serving targets (TTFT, TPOT) are stated.
     Milliseconds
 );
@@ -228,6 +236,14 @@ impl Div<FlopsPerSecond> for Flops {
     /// How long a given rate takes to do this much work.
     fn div(self, rate: FlopsPerSecond) -> Hours {
         Hours(self.0 / rate.0 / SECONDS_PER_HOUR)
+    }
+}
+
+impl Mul<GramsCo2ePerKilowattHour> for KilowattHours {
+    type Output = KilogramsCo2e;
+    /// What drawing this much energy from a grid emits.
+    fn mul(self, intensity: GramsCo2ePerKilowattHour) -> KilogramsCo2e {
+        KilogramsCo2e(self.0 * intensity.0 / 1000.0)
     }
 }
 

@@ -11,6 +11,7 @@
 //! calibrated models of their own (MFU, goodput, a serving engine's efficiency) stay with the
 //! estimator that calibrates them: the resolved form says only whether the user gave one.
 
+pub mod carbon;
 pub mod machines;
 pub mod owned;
 pub mod pricing;
@@ -131,7 +132,8 @@ mod tests {
             [
                 "training.storage.bytes_per_token",
                 "training.storage.checkpoints_kept",
-                "training.pue"
+                "training.pue",
+                "training.grams_co2e_per_kwh"
             ]
         );
         let serving = resolved.serving.unwrap();
@@ -141,7 +143,15 @@ mod tests {
         let daily: f64 = rates.iter().map(|r| r * 3600.0).sum();
         assert!((daily - 1e6).abs() < 1e-6, "{daily}");
         let fields: Vec<&str> = serving.assumptions.iter().map(|a| a.field.as_ref()).collect();
-        assert_eq!(fields, ["serving.peak_to_mean", "serving.autoscaling.target_utilization"]);
+        assert_eq!(
+            fields,
+            [
+                "serving.peak_to_mean",
+                "serving.autoscaling.target_utilization",
+                "serving.pue",
+                "serving.grams_co2e_per_kwh"
+            ]
+        );
     }
 
     /// Fields an estimate used to read only on some paths are checked on every path now.

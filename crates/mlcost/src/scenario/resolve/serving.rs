@@ -4,20 +4,24 @@
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, PriceBook};
 use crate::catalogue::shape::ResolvedModel;
+use crate::scenario::resolve::carbon::{Place, grid_intensity};
 use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::pricing::pricing;
 pub use crate::scenario::resolve::pricing::{Baseline, Pricing};
 use crate::scenario::resolve::speculation::{Draft, resolve_draft};
 use crate::scenario::resolve::split::{Split, resolve_split};
+use crate::scenario::resolve::training::DEFAULT_PUE;
 use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{
-    MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
-    fraction, non_negative, positive,
+    MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_PUE, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND,
+    at_most, fraction, non_negative, positive,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Plan, StoragePrecision};
-use crate::vocabulary::units::{FlopsPerSecond, Fraction, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY};
+use crate::vocabulary::units::{
+    FlopsPerSecond, Fraction, GramsCo2ePerKilowattHour, HOURS_PER_DAY as HOURS, SECONDS_PER_DAY,
+};
 
 /// Default fraction of a replica's capacity the autoscaler aims to use: Knative's default target
 /// utilisation is 70% (knative/serving, config/core/configmaps/autoscaler.yaml,
@@ -83,6 +87,8 @@ pub struct ResolvedServing<'a> {
     pub autoscaler: Autoscaler,
     /// Present exactly when a load is given: serving is priced per day of traffic.
     pub pricing: Option<Pricing<'a>>,
+    /// With a load: the facility's PUE and the grid the month's energy is drawn from.
+    pub power: Option<(f64, GramsCo2ePerKilowattHour)>,
     pub region: Option<&'a str>,
     pub apis: Vec<&'a ApiModel>,
     /// The plain defaults filled in here, in the order the report lists them.
@@ -169,6 +175,7 @@ pub fn resolve_serving<'a>(
         }
         None => None,
     };
+    let power = pricing.as_ref().map(|p| power(serving, p, &mut assumptions)).transpose()?;
     if let Some(owned) = pricing.as_ref().and_then(|p| p.owned.as_ref()) {
         assumptions.extend(owned.section.assumptions.iter().cloned());
     }
@@ -197,10 +204,44 @@ pub fn resolve_serving<'a>(
         rates,
         autoscaler,
         pricing,
+        power,
         region: serving.region.as_deref(),
         apis,
         assumptions,
     })
+}
+
+/// The facility's PUE (given, the owned servers', or the cloud default) and the grid (given, the
+/// offer's region's, or the world's average) the month's energy is drawn from.
+fn power(
+    serving: &Serving,
+    pricing: &Pricing<'_>,
+    assumptions: &mut Vec<Assumption>,
+) -> Result<(f64, GramsCo2ePerKilowattHour), Error> {
+    let pue = match (serving.pue, &pricing.owned) {
+        (Some(pue), _) if !(pue.is_finite() && pue >= 1.0) => {
+            return Err(Error::new("serving.pue", Problem::AtLeast(1.0)));
+        }
+        (Some(pue), _) => at_most("serving.pue", pue, MAX_PUE)?,
+        (None, Some(owned)) => owned.section.ownership.pue,
+        (None, None) => {
+            assumptions.push(DEFAULT_PUE.assumed("serving.pue"));
+            DEFAULT_PUE.value
+        }
+    };
+    let place = match (pricing.sold, &pricing.offer) {
+        (Some(sold), Some(used)) => {
+            Place::Region { provider: &sold.provider, region: &used.region }
+        }
+        _ => Place::Unknown,
+    };
+    let grid = grid_intensity(
+        "serving.grams_co2e_per_kwh",
+        serving.grams_co2e_per_kwh,
+        place,
+        assumptions,
+    )?;
+    Ok((pue, grid))
 }
 
 /// The peak a replica computes at with weights in `format`: FP8 and FP4 weights run FP8 and FP4

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, Shape, adapter_parameters};
+use crate::scenario::resolve::carbon::{Place, grid_intensity};
 use crate::scenario::resolve::machines::Machines;
 use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
@@ -19,7 +20,9 @@ use crate::vocabulary::check::{
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
-use crate::vocabulary::units::{Bytes, FlopsPerSecond, Fraction, Hours, UsdPerHour};
+use crate::vocabulary::units::{
+    Bytes, FlopsPerSecond, Fraction, GramsCo2ePerKilowattHour, Hours, UsdPerHour,
+};
 
 /// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
 /// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
@@ -211,6 +214,8 @@ pub struct ResolvedTraining<'a> {
     pub goodput: Option<Fraction>,
     pub deadline: Option<Hours>,
     pub pue: f64,
+    /// The grid the energy is drawn from.
+    pub grid: GramsCo2ePerKilowattHour,
     pub reliability: CheckedReliability,
     pub storage: ResolvedStorage<'a>,
     /// The plain defaults filled in here, in the order the report lists them.
@@ -328,6 +333,18 @@ pub fn resolve_training<'a>(
             DEFAULT_PUE.value
         }
     };
+    let place = match (sold, &offer) {
+        (Some(sold), Some(used)) => {
+            Place::Region { provider: &sold.provider, region: &used.region }
+        }
+        _ => Place::Unknown,
+    };
+    let grid = grid_intensity(
+        "training.grams_co2e_per_kwh",
+        training.grams_co2e_per_kwh,
+        place,
+        &mut assumptions,
+    )?;
     if let Some(owned) = &owned {
         assumptions.extend(owned.section.assumptions.iter().cloned());
     }
@@ -350,6 +367,7 @@ pub fn resolve_training<'a>(
         goodput,
         deadline,
         pue,
+        grid,
         reliability,
         storage,
         assumptions,
