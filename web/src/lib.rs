@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
     let saved = saved::SavedScenarios::load();
     // The forms live as long as the app, so switching tabs never loses what the user typed.
     let app = state::AppScenario::new();
+    app.follow_the_owned_panel();
     let (training_form, serving_form) = (app.training, app.serving);
     let address_bar = state::AddressBar::new();
     let deferred = deferred::DeferredPages::start(app, page, address_bar);

@@ -24,27 +24,45 @@ const FRAGMENT: &str = "#s=";
 /// `detail` names (sent by the Optimize page's module, which shares no memory with the app).
 pub const OPEN_LINK_EVENT: &str = "mlcost-open-link";
 
+/// The window event carrying the scenario's `owned` section (JSON in its `detail`) from the Own or
+/// rent panel, in the deferred module, to the app, which keeps it with the scenario.
+pub const OWNED_EVENT: &str = "mlcost-owned";
+
 #[derive(Debug, Clone, Copy)]
 pub struct AppScenario {
     pub training: Form,
     pub serving: Form,
+    /// The `owned` section, kept as it came (a link, a file, the Own or rent panel): no form of
+    /// the first render edits it, and none may drop it.
+    pub owned: RwSignal<Option<serde_json::Value>>,
 }
 
 impl AppScenario {
     pub fn new() -> Self {
         let training = Form::new(&training::FORM);
         let serving = Form::sharing_model(&serving::FORM, &training);
-        Self { training, serving }
+        let owned = RwSignal::new(None);
+        Self { training, serving, owned }
+    }
+
+    /// Keeps the `owned` section the Own or rent panel sends.
+    pub fn follow_the_owned_panel(self) {
+        crate::dom::events::listen(OWNED_EVENT, move |json| {
+            if let Ok(section) = serde_json::from_str::<serde_json::Value>(&json) {
+                self.owned.set(Some(section));
+            }
+        });
     }
 
     /// The model with every section whose fields read (tracked); `None` while neither does.
     pub fn scenario(&self) -> Option<Scenario> {
-        match (self.training.scenario().ok(), self.serving.scenario().ok()) {
+        let scenario = match (self.training.scenario().ok(), self.serving.scenario().ok()) {
             (Some(training), Some(serving)) => {
                 Some(Scenario { serving: serving.serving, ..training })
             }
             (training, serving) => training.or(serving),
-        }
+        };
+        scenario.map(|scenario| Scenario { owned: self.owned.get(), ..scenario })
     }
 
     /// Fills both forms from a scenario; a section it lacks keeps what its page had.
@@ -57,6 +75,9 @@ impl AppScenario {
         }
         if has("serving") {
             self.serving.load(&json, &["serving"]);
+        }
+        if has("owned") {
+            self.owned.set(json.get("owned").cloned());
         }
     }
 
