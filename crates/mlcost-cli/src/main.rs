@@ -72,8 +72,12 @@ enum Command {
     Utilization {
         file: String,
         /// What one accelerator costs per hour, USD.
+        #[arg(long, required_unless_present = "owned", conflicts_with = "owned")]
+        price: Option<f64>,
+        /// The accelerators are owned: a scenario file whose `owned` section prices them, at the
+        /// utilisation the monitoring data measured (see `mlcost own`).
         #[arg(long)]
-        price: f64,
+        owned: Option<PathBuf>,
         /// What a smaller accelerator would cost per hour, USD (prices the "smaller card" move).
         #[arg(long)]
         alternative_price: Option<f64>,
@@ -84,6 +88,10 @@ enum Command {
     /// cluster size that costs least; `-` reads standard input.
     Schedule {
         file: String,
+        /// The cluster is owned: a scenario file whose `owned` section prices it, at the
+        /// utilisation the schedule keeps it busy (the file's cluster price is then not needed).
+        #[arg(long)]
+        owned: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -152,10 +160,18 @@ fn main() -> ExitCode {
                 mlcost::scenario::share::encode(&scenario)
             ))
         }
-        Command::Utilization { file, price, alternative_price, format } => {
-            utilization(&file, price, alternative_price, format)
+        Command::Utilization { file, price, owned, alternative_price, format } => {
+            let pricing = match (price, owned) {
+                (_, Some(path)) => owned_section(&path).map(Pricing::Owned),
+                (Some(price), None) => Ok(Pricing::Typed(price)),
+                (None, None) => Err(Failure::Input("give --price or --owned".into())),
+            };
+            pricing.and_then(|p| utilization(&book, &file, p, alternative_price, format))
         }
-        Command::Schedule { file, format } => schedule(&file, format),
+        Command::Schedule { file, owned, format } => {
+            let owned = owned.as_deref().map(owned_section).transpose();
+            owned.and_then(|owned| schedule(&book, &file, owned.as_ref(), format))
+        }
         Command::Own { file, format } => own(&book, &file, format),
         Command::Validate { format } => validate(&book, format),
         Command::Schema => Ok(mlcost::scenario_schema()),
@@ -261,21 +277,50 @@ fn read_text(file: &str) -> Result<String, Failure> {
     })
 }
 
+/// How the utilisation analysis prices an accelerator-hour.
+enum Pricing {
+    Typed(f64),
+    /// A scenario's `owned` section.
+    Owned(serde_json::Value),
+}
+
+/// The `owned` section of the scenario file at `path`.
+fn owned_section(path: &Path) -> Result<serde_json::Value, Failure> {
+    let name = path.display().to_string();
+    let scenario = Scenario::from_json(&read_text(&name)?)
+        .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+    scenario.owned.ok_or_else(|| {
+        Failure::Input(format!(
+            "{name}: owned: is required (the servers and the terms of owning them)"
+        ))
+    })
+}
+
 fn utilization(
+    book: &PriceBook,
     file: &str,
-    price: f64,
+    pricing: Pricing,
     alternative_price: Option<f64>,
     format: Format,
 ) -> Result<String, Failure> {
     use mlcost::units::UsdPerHour;
-    use mlcost::utilization::{Settings, analyze, import};
+    use mlcost::utilization::{Settings, analyze, analyze_owned, import};
     let monitoring =
         import(&read_text(file)?).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    let price = match &pricing {
+        Pricing::Typed(price) => *price,
+        // Replaced by the owned servers' price at the measured utilisation.
+        Pricing::Owned(_) => 1.0,
+    };
     let settings = Settings {
         alternative_price_per_accelerator_hour: alternative_price.map(UsdPerHour::new),
         ..Settings::new(UsdPerHour::new(price))
     };
-    let report = analyze(&monitoring, &settings).map_err(|e| Failure::Input(e.to_string()))?;
+    let report = match &pricing {
+        Pricing::Typed(_) => analyze(&monitoring, &settings),
+        Pricing::Owned(section) => analyze_owned(&monitoring, &settings, section, book),
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::utilization(&report, &monitoring)),
@@ -283,11 +328,20 @@ fn utilization(
     }
 }
 
-fn schedule(file: &str, format: Format) -> Result<String, Failure> {
-    use mlcost::schedule::{ScheduleInput, best_cluster_size, schedule};
+fn schedule(
+    book: &PriceBook,
+    file: &str,
+    owned: Option<&serde_json::Value>,
+    format: Format,
+) -> Result<String, Failure> {
+    use mlcost::schedule::{ScheduleInput, best_cluster_size, schedule, schedule_owned};
     let input =
         ScheduleInput::from_json(&read_text(file)?).map_err(|e| Failure::Input(e.to_string()))?;
-    let report = schedule(&input).map_err(|e| Failure::Input(e.to_string()))?;
+    let (report, input) = match owned {
+        None => schedule(&input).map(|report| (report, input)),
+        Some(section) => schedule_owned(&input, section, book),
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
     let sizing = best_cluster_size(&input, None).map_err(|e| Failure::Input(e.to_string()))?;
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(

@@ -269,3 +269,51 @@ fn compare(resolved: &ResolvedOwned, book: &PriceBook) -> OwnReport {
         notes,
     }
 }
+
+/// What owning costs at a utilisation that was measured (monitoring data) or scheduled (a job
+/// queue), not assumed: the section's own `utilization` is replaced by it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnedAt {
+    /// The bundled server, when one is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    pub accelerator: String,
+    /// The owned servers' accelerators.
+    pub accelerators: u32,
+    /// The utilisation the figures are at: the measured or scheduled one.
+    pub utilization: Fraction,
+    /// Each term of an owned accelerator-hour at it: what an hour costs, busy or idle.
+    pub per_accelerator_hour: HourlyTerms,
+    /// An owned hour over the utilisation: what each used hour cost.
+    pub per_used_accelerator_hour: UsdPerHour,
+    /// The power an idle accelerator draws with its share of the server, times PUE, an hour: all
+    /// that switching it off saves (the rest is paid either way).
+    pub idle_power_per_hour: UsdPerHour,
+    /// The owned section's defaults used.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// The owned `section`'s terms at `utilization` (a share, 0–1, above 0).
+pub fn owned_at(
+    section: &serde_json::Value,
+    utilization: f64,
+    book: &PriceBook,
+) -> Result<OwnedAt, Error> {
+    let mut section = section.clone();
+    if let Some(fields) = section.as_object_mut() {
+        fields.insert("utilization".into(), utilization.into());
+    }
+    let resolved = resolve_owned(&read_owned(&section)?, book)?;
+    let terms = &resolved.ownership;
+    let at = OwnedAt {
+        server: resolved.server.clone(),
+        accelerator: resolved.accelerator.clone(),
+        accelerators: (terms.accelerators() as u32).max(1),
+        utilization: Fraction::new(resolved.utilization),
+        per_accelerator_hour: terms.per_accelerator_hour(resolved.utilization),
+        per_used_accelerator_hour: terms.per_used_accelerator_hour(resolved.utilization),
+        idle_power_per_hour: terms.per_accelerator_hour(0.0).energy,
+        assumptions: resolved.assumptions,
+    };
+    crate::vocabulary::finite::checked("owned", at)
+}

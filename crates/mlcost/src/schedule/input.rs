@@ -41,7 +41,9 @@ pub struct ScheduleInput {
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
     pub accelerators: u32,
-    /// The committed or amortised cost of one accelerator-hour.
+    /// The committed or amortised cost of one accelerator-hour; not needed when an owned section
+    /// prices the cluster (`mlcost schedule --owned`).
+    #[serde(default)]
     pub price_per_accelerator_hour: UsdPerHour,
 }
 

@@ -30,6 +30,7 @@ pub use report::{JobOutcome, Placement, ScheduleReport};
 pub use sizing::{ClusterSizing, MAX_SIZES_EVALUATED, SizeOutcome, best_cluster_size};
 
 use crate::vocabulary::error::Error;
+use crate::vocabulary::units::UsdPerHour;
 use run::{run, validate};
 
 /// Schedules every job on the input's cluster.
@@ -37,4 +38,48 @@ pub fn schedule(input: &ScheduleInput) -> Result<ScheduleReport, Error> {
     let checked = validate(input)?;
     let report = run(input, input.cluster.accelerators, &checked)?;
     crate::vocabulary::finite::checked("schedule", report)
+}
+
+/// Schedules the queue on servers the team owns: `owned` (a scenario's `owned` section) at the
+/// utilisation the schedule keeps the cluster busy prices its accelerator-hours (the section's own
+/// `utilization` is replaced by it; the cluster's typed price is not used). Returns the schedule
+/// and the input as priced, for [`best_cluster_size`].
+pub fn schedule_owned(
+    input: &ScheduleInput,
+    owned: &serde_json::Value,
+    book: &crate::catalogue::pricing::PriceBook,
+) -> Result<(ScheduleReport, ScheduleInput), Error> {
+    // Only the cluster's cost goes as its price: a first pass (at any price, the typed one being
+    // neither needed nor used) finds the utilisation to price at.
+    let unpriced = ScheduleInput {
+        cluster: Cluster { price_per_accelerator_hour: UsdPerHour::new(1.0), ..input.cluster },
+        ..input.clone()
+    };
+    let busy = schedule(&unpriced)?.utilization.get();
+    let at = crate::own::owned_at(owned, busy.max(1e-6), book)?;
+    let priced = ScheduleInput {
+        cluster: Cluster {
+            price_per_accelerator_hour: at.per_accelerator_hour.total(),
+            ..input.cluster
+        },
+        ..input.clone()
+    };
+    let mut report = schedule(&priced)?;
+    if input.cluster.accelerators != at.accelerators {
+        report.notes.push(format!(
+            "the cluster has {} accelerators; the owned section holds {}: its terms per accelerator-hour apply either way",
+            input.cluster.accelerators, at.accelerators
+        ));
+    }
+    report.notes.insert(
+        0,
+        format!(
+            "owned: at this schedule's {} of the hours busy, an owned accelerator-hour costs ${:.3} and a used one ${:.3} (the owned section's terms; its own utilisation is replaced by the schedule's)",
+            crate::vocabulary::format::percent(at.utilization),
+            at.per_accelerator_hour.total().get(),
+            at.per_used_accelerator_hour.get()
+        ),
+    );
+    report.owned = Some(at);
+    Ok((crate::vocabulary::finite::checked("schedule", report)?, priced))
 }

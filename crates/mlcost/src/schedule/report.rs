@@ -42,6 +42,10 @@ pub struct ScheduleReport {
     /// What the numbers leave out, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// On owned servers ([`super::schedule_owned`]): what owning them cost at this schedule's
+    /// utilisation, which priced the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned: Option<crate::own::OwnedAt>,
 }
 
 /// One job's fate.

@@ -23,6 +23,15 @@ pub(super) fn validate(input: &ScheduleInput) -> Result<Checked, Error> {
     if input.cluster.accelerators == 0 {
         return Err(Error::new("cluster.accelerators", Problem::MustBePositive));
     }
+    // Absent reads as 0: say what to give as well as that 0 is too small.
+    if input.cluster.price_per_accelerator_hour.get() == 0.0 {
+        return Err(Error::new(
+            "cluster.price_per_accelerator_hour",
+            Problem::Malformed(
+                "must be greater than 0: the cluster's committed or amortised price per accelerator-hour; or price an owned cluster by its owned section (mlcost schedule --owned)".into(),
+            ),
+        ));
+    }
     positive("cluster.price_per_accelerator_hour", input.cluster.price_per_accelerator_hour.get())?;
     positive(
         "on_demand_price_per_accelerator_hour",
@@ -194,6 +203,7 @@ pub(super) fn run(
         spot_cost_usd: None,
         spot_overhead: checked.spot_overhead,
         assumptions: checked.assumptions.clone(),
+        owned: None,
         notes: Vec::new(),
     };
     let on_demand = input.on_demand_price_per_accelerator_hour;

@@ -1,6 +1,7 @@
 //! Recommendations from the figures: how many accelerators the load needs, the hours of the day
 //! nobody uses, and which accelerators' work would fit a MIG slice or a smaller card.
 
+use crate::vocabulary::format::trimmed;
 use std::collections::BTreeMap;
 
 use super::hours::{HourGrid, percentile};
@@ -204,7 +205,7 @@ fn consolidate(
             p95 = load.p95_hourly_busy_accelerators,
             needed = load.accelerators_needed,
             gpus = gpu_list(&freed),
-            price = settings.price_per_accelerator_hour.get(),
+            price = trimmed(settings.price_per_accelerator_hour.get()),
             saving = dollars(saving),
         ),
         gpus: freed,
@@ -256,7 +257,7 @@ fn off_hours(
         reasoning: format!(
             "Every accelerator was below {idle}% utilisation in these hours on each of the {days:.1} days observed (hours on the file's clock: UTC for RFC 3339 and Unix times, the host's local time for nvidia-smi). Stopping all {count} for {per_day} h a day saves {per_day} h × {count} × {price} $/h × {DAYS_PER_MONTH:.1} days = {dollars} a month; a schedule that starts them before work resumes keeps the saving safe.",
             idle = settings.idle_threshold_percent,
-            price = settings.price_per_accelerator_hour.get(),
+            price = trimmed(settings.price_per_accelerator_hour.get()),
             dollars = dollars(saving),
         ),
         gpus: accelerators.iter().map(|a| a.gpu).collect(),
@@ -314,7 +315,7 @@ fn mig_slices(accelerators: &[AcceleratorUsage], settings: &Settings) -> Option<
             Some(saving),
             format!(
                 "Packed as slices they need {hosts} of them, freeing {freed}: {freed} × {} $/h × {HOURS_PER_MONTH} h = {} a month",
-                settings.price_per_accelerator_hour.get(),
+                trimmed(settings.price_per_accelerator_hour.get()),
                 dollars(saving)
             ),
         )
@@ -388,17 +389,21 @@ fn smaller_accelerator(
             (
                 Some(saving),
                 format!(
-                    "At the {} $/h you gave for the smaller card: {} × ({price} − {}) $/h × {HOURS_PER_MONTH} h = {} a month",
-                    alternative.get(),
+                    "At the {} $/h you gave for the smaller card: {} × ({} − {}) $/h × {HOURS_PER_MONTH} h = {} a month",
+                    trimmed(alternative.get()),
                     moves.len(),
-                    alternative.get(),
+                    trimmed(price),
+                    trimmed(alternative.get()),
                     dollars(saving)
                 ),
             )
         }
         Some(alternative) => (
             None,
-            format!("The {} $/h you gave for the smaller card is no cheaper", alternative.get()),
+            format!(
+                "The {} $/h you gave for the smaller card is no cheaper",
+                trimmed(alternative.get())
+            ),
         ),
         None => (
             None,

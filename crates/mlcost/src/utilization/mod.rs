@@ -40,7 +40,7 @@ pub use timestamp::civil_from_days;
 
 use crate::catalogue::pricing::PriceBook;
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::units::{Bytes, Hours, SECONDS_PER_HOUR};
+use crate::vocabulary::units::{Bytes, Hours, SECONDS_PER_HOUR, UsdPerHour};
 use hours::{HourGrid, percentile};
 
 /// Analyses imported monitoring data. Errors name a [`Settings`] field, or [`FIELD`] when there is
@@ -71,7 +71,7 @@ pub fn analyze(monitoring: &Monitoring, settings: &Settings) -> Result<Utilizati
 
     let mut notes = vec![format!(
         "monthly savings are per {HOURS_PER_MONTH} h month (8,760 h / 12) at ${}/accelerator-hour; they overlap (an accelerator consolidated away cannot also be shut down at night), so do not add them up",
-        price.get()
+        crate::vocabulary::format::trimmed(price.get())
     )];
     if accelerators.iter().any(|a| a.memory.total.is_none()) {
         notes.push(
@@ -97,8 +97,64 @@ pub fn analyze(monitoring: &Monitoring, settings: &Settings) -> Result<Utilizati
         idle_hours_of_day: advice.idle_hours_of_day,
         recommendations: advice.recommendations,
         notes,
+        owned: None,
     };
     // Extreme prices could overflow a sum: no figure leaves as NaN or infinity.
+    crate::vocabulary::finite::checked("utilization", report)
+}
+
+/// Monitoring data from servers the team owns: `owned` (a scenario's `owned` section) at the
+/// utilisation the file measured prices every accelerator-hour, busy or idle (an idle one costs
+/// the servers' recovery, the facility, support, staff and idle power), and the report says what
+/// each used hour cost. The section's own `utilization` is replaced by the measured one; the
+/// settings' price is not used.
+pub fn analyze_owned(
+    monitoring: &Monitoring,
+    settings: &Settings,
+    owned: &serde_json::Value,
+    book: &PriceBook,
+) -> Result<UtilizationReport, Error> {
+    // Every dollar figure goes as the price: a first pass (at any price, the settings' being
+    // neither needed nor used) finds the utilisation to price at.
+    let unpriced =
+        Settings { price_per_accelerator_hour: UsdPerHour::new(1.0), ..settings.clone() };
+    let measured = analyze(monitoring, &unpriced)?.total.mean_utilization_percent / 100.0;
+    // A fleet idle throughout still costs its hours: priced at the smallest share the section
+    // accepts rather than refused.
+    let at = crate::own::owned_at(owned, measured.max(1e-6), book)?;
+    let priced = Settings {
+        price_per_accelerator_hour: at.per_accelerator_hour.total(),
+        ..settings.clone()
+    };
+    let mut report = analyze(monitoring, &priced)?;
+    let seen = report.accelerators.len();
+    if seen as u32 != at.accelerators {
+        report.notes.push(format!(
+            "the file has {seen} accelerators; the owned section holds {}: its terms per accelerator-hour apply either way",
+            at.accelerators
+        ));
+    }
+    report.notes.insert(
+        0,
+        format!(
+            "owned: at the measured {} of the hours in use, an owned accelerator-hour costs ${:.3} and a used one ${:.3} (the owned section's terms; its own utilisation is replaced by the measured one)",
+            crate::vocabulary::format::percent(at.utilization),
+            at.per_accelerator_hour.total().get(),
+            at.per_used_accelerator_hour.get()
+        ),
+    );
+    // An owned accelerator switched off still costs its recovery, facility, support and staff:
+    // only its power is saved. Said beside savings priced at the whole owned hour.
+    let idle = at.idle_power_per_hour.get();
+    report.notes.insert(
+        1,
+        format!(
+            "on owned servers the savings above are the owned hours freed (${:.3} each): worth that only if other work uses them or fewer servers are bought; switching an accelerator off saves only its power, ${:.3} an hour at idle",
+            at.per_accelerator_hour.total().get(),
+            idle
+        ),
+    );
+    report.owned = Some(at);
     crate::vocabulary::finite::checked("utilization", report)
 }
 

@@ -122,6 +122,10 @@ pub struct UtilizationReport {
     /// Largest saving first; savings overlap, so they do not add up.
     pub recommendations: Vec<Recommendation>,
     pub notes: Vec<String>,
+    /// On owned servers ([`super::analyze_owned`]): what owning them cost at the utilisation the
+    /// file measured, which priced every accelerator-hour above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned: Option<crate::own::OwnedAt>,
 }
 
 /// How many accelerators the observed work needs, three ways; it needs the largest.

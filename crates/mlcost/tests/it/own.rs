@@ -362,3 +362,57 @@ fn the_owned_plan_refuses_at_the_field() {
     );
     assert_eq!(field(&serving(r#", "offer": "aws:p5.48xlarge""#)), "serving.offer");
 }
+
+/// The section the utilisation import and the scheduler price owned accelerators with.
+fn owned_h100s() -> serde_json::Value {
+    serde_json::json!({"server": "hgx-h100", "servers": 1})
+}
+
+/// Monitoring data from owned servers: every accelerator-hour priced at the owned hour at the
+/// utilisation the file measured (the section's own replaced), which the report states with what
+/// a used hour and an idle one's power cost.
+#[test]
+fn the_utilisation_import_prices_owned_accelerators_at_their_measured_use() {
+    use mlcost::units::UsdPerHour;
+    use mlcost::utilization::{Settings, analyze, analyze_owned, import};
+    let book = PriceBook::bundled().unwrap();
+    let day = import(include_str!("../../../../docs/samples/nvidia-smi-8xh100-day.csv")).unwrap();
+    let settings = Settings::new(UsdPerHour::new(1.0));
+    let measured = analyze(&day, &settings).unwrap().total.mean_utilization_percent / 100.0;
+    let owned = analyze_owned(&day, &settings, &owned_h100s(), book).unwrap();
+    let at = owned.owned.as_ref().unwrap();
+    assert!(close(at.utilization.get(), measured));
+    let expected = mlcost::own::owned_at(&owned_h100s(), measured, book).unwrap();
+    let hour = expected.per_accelerator_hour.total().get();
+    assert!(close(owned.settings.price_per_accelerator_hour.get(), hour));
+    assert!(close(at.per_used_accelerator_hour.get(), hour / measured));
+    // Every dollar figure is the hours at the owned hour's price.
+    assert!(close(owned.total.idle_cost.get(), owned.total.idle_hours.get() * hour));
+    // Switching off saves only power, and the report says so.
+    assert!(at.idle_power_per_hour.get() < hour / 10.0);
+    assert!(owned.notes.iter().any(|n| n.contains("saves only its power")));
+}
+
+/// A job queue on an owned cluster: the cluster's accelerator-hours priced at the owned hour at
+/// the schedule's busy share, the typed price not needed.
+#[test]
+fn the_scheduler_prices_an_owned_cluster_at_its_scheduled_use() {
+    use mlcost::schedule::{ScheduleInput, schedule_owned};
+    let book = PriceBook::bundled().unwrap();
+    let input = ScheduleInput::from_json(
+        r#"{"cluster": {"accelerators": 8}, "on_demand_price_per_accelerator_hour": 2.95,
+            "jobs": [{"name": "a", "accelerators": 8, "hours": 10},
+                     {"name": "b", "accelerators": 4, "hours": 5}]}"#,
+    )
+    .unwrap();
+    let (report, priced) = schedule_owned(&input, &owned_h100s(), book).unwrap();
+    // 8 × 10 + 4 × 5 busy accelerator-hours over 8 × 15.
+    assert!(close(report.utilization.get(), 100.0 / 120.0));
+    let at = mlcost::own::owned_at(&owned_h100s(), 100.0 / 120.0, book).unwrap();
+    let hour = at.per_accelerator_hour.total().get();
+    assert!(close(priced.cluster.price_per_accelerator_hour.get(), hour));
+    assert!(close(report.cluster_cost_usd.get(), 120.0 * hour));
+    // Without an owned section the price is required, and said so.
+    let refused = mlcost::schedule::schedule(&input).unwrap_err();
+    assert_eq!(refused.field, "cluster.price_per_accelerator_hour");
+}

@@ -290,7 +290,7 @@ fn each_bad_field_is_named() {
     let cases: Vec<(&str, Edit)> = vec![
         ("cluster.accelerators: must be > 0", Box::new(|i| i.cluster.accelerators = 0)),
         (
-            "cluster.price_per_accelerator_hour: must be > 0",
+            "cluster.price_per_accelerator_hour: must be greater than 0: the cluster's committed or amortised price per accelerator-hour; or price an owned cluster by its owned section (mlcost schedule --owned)",
             Box::new(|i| i.cluster.price_per_accelerator_hour = UsdPerHour::new(0.0)),
         ),
         (
