@@ -20,7 +20,8 @@ pub(super) fn only(section: Section, scenario: &Scenario) -> Scenario {
         Section::Training => (scenario.training.clone(), None),
         Section::Serving => (None, scenario.serving.clone()),
     };
-    Scenario { model: scenario.model.clone(), training, serving, owned: None }
+    // The owned section stays: a section on the owned plan is priced by it.
+    Scenario { model: scenario.model.clone(), training, serving, owned: scenario.owned.clone() }
 }
 
 /// Estimates without the right-sizing sweep: the advisor does its own.

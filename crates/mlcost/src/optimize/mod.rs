@@ -36,7 +36,7 @@ use crate::scenario::training::Training;
 use crate::serving::search as serving_search;
 use crate::training::rightsizing;
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::terms::Precision;
+use crate::vocabulary::terms::{Plan, Precision};
 use crate::vocabulary::units::Usd;
 use estimates::{NO_SAVING, Searched, cost_of, request_latency_ms};
 use front::front;
@@ -198,6 +198,16 @@ pub fn optimize(
         advice.combined = Some(combined);
     }
     advice.what_ifs = what_if::what_ifs(scenario, &base, book, settings, &mut advice.notes)?;
+    for (name, plan) in [
+        ("training", scenario.training.as_ref().and_then(|t| t.plan)),
+        ("serving", scenario.serving.as_ref().and_then(|s| s.plan)),
+    ] {
+        if plan == Some(Plan::Owned) {
+            advice.notes.push(format!(
+                "the {name} section runs on the owned servers: rented hardware is not weighed against them here (they are paid for whether used or not; Own or rent compares buying with renting), and the what-ifs price the owned accelerator-hours each change would use"
+            ));
+        }
+    }
     if advice.recommendations.is_empty() {
         advice.notes.push(
             "no change the advisor searches makes this scenario cheaper within its constraints"

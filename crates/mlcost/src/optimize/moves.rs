@@ -101,7 +101,82 @@ pub(super) fn apply(
             serving_move(id, serving, now, book, found, moe, &estimated)
         }
     };
-    let Some((section, title, tradeoff, why)) = changed else { return Ok(None) };
+    let rented = match changed {
+        Some(changed) => finish(id, scenario, report, book, changed)?,
+        None => None,
+    };
+    // How the section is bought: the scenario's owned servers are a plan too.
+    let owned = match owned_plan_move(id, scenario, book) {
+        Some(changed) => finish(id, scenario, report, book, changed)?,
+        None => None,
+    };
+    Ok(match (rented, owned) {
+        (Some(r), Some(o)) => Some(if o.cost < r.cost { o } else { r }),
+        (r, o) => r.or(o),
+    })
+}
+
+/// The section on the scenario's owned servers, when it has them, they hold its accelerator, and
+/// it is bought otherwise: the plan moves weigh owning against the rented plans.
+fn owned_plan_move(
+    id: Move,
+    scenario: &Scenario,
+    book: &PriceBook,
+) -> Option<(Changed, String, String, String)> {
+    let section = scenario.owned.as_ref()?;
+    let holds = |accelerator: &str| {
+        let read = crate::scenario::resolve::owned::read_owned(section).ok()?;
+        let resolved = crate::scenario::resolve::owned::resolve_owned(&read, book).ok()?;
+        (resolved.accelerator == accelerator).then_some(resolved.utilization)
+    };
+    let title = "Run on the owned servers".to_owned();
+    let tradeoff = |u: f64| {
+        format!(
+            "the owned servers must have the capacity free; their price assumes {:.0}% of their hours in use (owned.utilization)",
+            u * 100.0
+        )
+    };
+    let why = "a used accelerator-hour of the servers the scenario owns, all its costs recovered (see Own or rent), costs less than renting it".to_owned();
+    match id {
+        Move::TrainingPlan => {
+            let training = scenario.training.as_ref().filter(|t| t.plan != Some(Plan::Owned))?;
+            let u = holds(&training.accelerator)?;
+            let next = Training {
+                plan: Some(Plan::Owned),
+                offer: None,
+                region: None,
+                price_per_accelerator_hour: None,
+                nodes: None,
+                ..training.clone()
+            };
+            Some((Changed::Training(next), title, tradeoff(u), why))
+        }
+        Move::ServingPlan => {
+            let serving = scenario.serving.as_ref().filter(|s| s.plan != Some(Plan::Owned))?;
+            let u = holds(&serving.accelerator)?;
+            let next = Serving {
+                plan: Some(Plan::Owned),
+                offer: None,
+                region: None,
+                price_per_accelerator_hour: None,
+                committed_baseline: None,
+                ..serving.clone()
+            };
+            Some((Changed::Serving(next), title, tradeoff(u), why))
+        }
+        _ => None,
+    }
+}
+
+/// A move's changed section, estimated: kept when it keeps every constraint and costs less.
+fn finish(
+    id: Move,
+    scenario: &Scenario,
+    report: &Report,
+    book: &PriceBook,
+    changed: (Changed, String, String, String),
+) -> Result<Option<Applied>, Error> {
+    let (section, title, tradeoff, why) = changed;
     let mut next = scenario.clone();
     match section {
         Changed::Training(t) => next.training = Some(t),

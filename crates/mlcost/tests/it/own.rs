@@ -416,3 +416,34 @@ fn the_scheduler_prices_an_owned_cluster_at_its_scheduled_use() {
     let refused = mlcost::schedule::schedule(&input).unwrap_err();
     assert_eq!(refused.field, "cluster.price_per_accelerator_hour");
 }
+
+/// The advisor weighs the scenario's owned servers among the ways to buy a section: a run rented
+/// on demand where owning (busy 90% of the time) costs less is told to run on them, priced as the
+/// owned plan prices it; a scenario already on them is not told to move to renting by the plan
+/// move.
+#[test]
+fn the_advisor_weighs_the_owned_servers_as_a_plan() {
+    let json = r#"{"model": {"preset": "llama-3.1-8b"},
+        "training": {"tokens": 2e11, "accelerator": "h100-sxm", "accelerator_count": 16,
+          "precision": "bf16", "parallelism": {"zero_stage": 3}, "offer": "oracle:bm.gpu.h100.8"},
+        "owned": {"server": "hgx-h100", "servers": 2, "utilization": 0.9}}"#;
+    let scenario = Scenario::from_json(json).unwrap();
+    let book = PriceBook::bundled().unwrap();
+    let advice = mlcost::optimize::optimize(&scenario, book, &Default::default()).unwrap();
+    let plan = advice
+        .recommendations
+        .iter()
+        .find(|r| r.id.as_str() == "training-plan")
+        .expect("a plan move");
+    assert!(plan.title.starts_with("Run on the owned servers"), "{}", plan.title);
+    let moved = plan.scenario.training.as_ref().unwrap();
+    assert_eq!((moved.plan, moved.offer.as_deref()), (Some(mlcost::Plan::Owned), None));
+    let priced = mlcost::estimate(&plan.scenario).unwrap().training.unwrap();
+    assert!(close(priced.total_cost_usd.get(), plan.cost_usd.get()));
+    let owned = mlcost::own::own(&scenario, book).unwrap().per_used_accelerator_hour.get();
+    assert!(close(priced.price_per_accelerator_hour.get(), owned));
+
+    let on_owned = Scenario::from_json(&plan.scenario.to_value().to_string()).unwrap();
+    let again = mlcost::optimize::optimize(&on_owned, book, &Default::default()).unwrap();
+    assert!(again.recommendations.iter().all(|r| r.id.as_str() != "training-plan"));
+}
