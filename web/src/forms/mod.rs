@@ -38,8 +38,15 @@ pub enum Kind {
     Json,
 }
 
-pub const PLANS: &[(&str, &str)] =
-    &[("on-demand", "on-demand"), ("spot", "spot"), ("1y", "1-year"), ("3y", "3-year")];
+/// "owned" is listed so that a link or file holding it shows it (the page explains, at the field,
+/// that the owned servers are priced elsewhere), never a blank choice.
+pub const PLANS: &[(&str, &str)] = &[
+    ("on-demand", "on-demand"),
+    ("spot", "spot"),
+    ("1y", "1-year"),
+    ("3y", "3-year"),
+    ("owned", "owned servers"),
+];
 /// How a section is priced: the choice behind its price fields' `Alternative`s.
 pub const PRICING: &[(&str, &str)] =
     &[("price", "a price I type"), ("offer", "an offer from the catalogue")];
@@ -436,7 +443,10 @@ impl Form {
             if text.is_empty() {
                 // An offer chosen as the price but not picked: say so at its box, not at the
                 // hidden price field the engine would name.
-                if matches!(field.spec.kind, Kind::Offer { .. }) {
+                // On the owned plan no offer is wanted: the engine says at the plan where the
+                // owned servers are priced.
+                let owned = self.text(&path.replace(".offer", ".plan")) == "owned";
+                if matches!(field.spec.kind, Kind::Offer { .. }) && !owned {
                     errors.push(Error::new(path, Problem::Malformed(NO_OFFER.to_owned())));
                 }
                 continue;

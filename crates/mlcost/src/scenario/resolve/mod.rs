@@ -79,17 +79,14 @@ impl Scenario {
         ]
         .into_iter()
         .find(|(_, plan)| *plan == Some(Plan::Owned));
-        let (Some(section), Some((_field, _))) = (&self.owned, on_owned) else {
-            // No section on the owned plan; or one without the owned section, which its own
-            // resolve refuses at its plan.
-            return Ok(None);
-        };
-        #[cfg(feature = "owned")]
-        return Ok(Some(owned::resolve_owned(&owned::read_owned(section)?, book)?));
+        let Some((_field, _)) = on_owned else { return Ok(None) };
         #[cfg(not(feature = "owned"))]
-        {
-            let _ = section;
-            Err(Error::new(_field, Problem::Malformed(owned::NOT_IN_THIS_BUILD.into())))
+        return Err(Error::new(_field, Problem::Malformed(owned::NOT_IN_THIS_BUILD.into())));
+        // Without the section, the section on the owned plan refuses it at its plan.
+        #[cfg(feature = "owned")]
+        match &self.owned {
+            Some(section) => Ok(Some(owned::resolve_owned(&owned::read_owned(section)?, book)?)),
+            None => Ok(None),
         }
     }
 }
