@@ -49,6 +49,10 @@ export function deferred_latency_panel(host, scenario) {
   module.latency_panel(host, scenario);
   return true;
 }
+export function deferred_owned_terms(scenario) {
+  if (!module) return null;
+  return module.owned_terms(scenario);
+}
 export function deferred_encode_link(scenario) {
   if (!module) return null;
   return module.encode_link(scenario);
@@ -84,6 +88,8 @@ extern "C" {
     fn deferred_read_sheet(stored: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_encode_link(scenario: &str) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn deferred_owned_terms(scenario: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch)]
     fn deferred_show(root: &web_sys::HtmlElement, page: &str) -> Result<bool, JsValue>;
 }
@@ -241,6 +247,24 @@ impl DeferredPages {
 
     /// The user's price sheet read by the module, which holds the CSV and JSON sheet readers:
     /// its offers, or why it cannot be read; `None` while the module loads (tracked).
+    /// The scenario's (JSON) `owned` section as the module resolves it, for a section on the
+    /// owned plan; none until the module is loaded (tracked), or when no section is on that plan.
+    pub fn owned_terms(
+        self,
+        scenario_json: &str,
+    ) -> Option<Result<mlcost::scenario::resolve::owned::ResolvedOwned, mlcost::Error>> {
+        if self.load.get() != Load::Ready {
+            return None;
+        }
+        let text = deferred_owned_terms(scenario_json).ok().flatten()?;
+        if let Some(error) = text.strip_prefix("error\t") {
+            let (field, message) = error.split_once('\t').unwrap_or(("owned", error));
+            let problem = mlcost::Problem::Malformed(message.to_owned());
+            return Some(Err(mlcost::Error::new(field, problem)));
+        }
+        crate::owned_terms::decode(&text).map(Ok)
+    }
+
     pub fn read_sheet(
         self,
         sheet: &crate::header::price_sheet::StoredSheet,

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod handoff;
 pub mod header;
 pub mod links;
+pub mod owned_terms;
 pub mod pages;
 pub mod state;
 
@@ -158,9 +159,13 @@ pub fn App() -> impl IntoView {
     };
     let shown = move || match page.get() {
         Page::Training => {
-            view! { <training::TrainingPage book=book form=training_form /> }.into_any()
+            view! { <training::TrainingPage book=book form=training_form owned=app.owned /> }
+                .into_any()
         }
-        Page::Serving => view! { <serving::ServingPage book=book form=serving_form /> }.into_any(),
+        Page::Serving => {
+            view! { <serving::ServingPage book=book form=serving_form owned=app.owned /> }
+                .into_any()
+        }
         deferred_page => deferred.status(deferred_page).into_any(),
     };
     let banner = move || dismissible_alert(link_problem, "link-problem");

@@ -172,7 +172,27 @@ pub fn estimate_with_sizing(
     options: Options,
     sizing: Option<&serving::percentile::PercentileSizing>,
 ) -> Result<Report, Error> {
-    estimate_resolved(scenario, book, scenario.resolve(book)?, options, sizing)
+    estimate_handed(scenario, book, options, Handed { sizing, owned: None })
+}
+
+/// What a build with the engine's `simulation` and `owned` features hands one without them (the
+/// app's second module to its first render): the serving section's sizing by percentile targets,
+/// and the scenario's `owned` section resolved. Each is used only when it is the scenario's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Handed<'a> {
+    pub sizing: Option<&'a serving::percentile::PercentileSizing>,
+    pub owned: Option<&'a scenario::resolve::owned::ResolvedOwned>,
+}
+
+/// [`estimate_with_options`] with what another build worked out ([`Handed`]).
+pub fn estimate_handed(
+    scenario: &Scenario,
+    book: &PriceBook,
+    options: Options,
+    handed: Handed<'_>,
+) -> Result<Report, Error> {
+    let resolved = scenario.resolve_handed(book, handed.owned)?;
+    estimate_resolved(scenario, book, resolved, options, handed.sizing)
 }
 
 fn estimate_resolved(

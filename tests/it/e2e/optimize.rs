@@ -334,24 +334,29 @@ fn usd(text: &str) -> f64 {
     text.trim_start_matches('$').replace(',', "").parse().expect("a dollar figure")
 }
 
-/// A link with a section on the owned plan (which the Training page does not price yet) shows the
-/// plan it holds, and says at that field where the owned servers are priced; no offer is asked for.
+/// A link with a section on the owned plan: the Training page prices it as the CLI does, with the
+/// owned section the second module resolves (the first render has no reader for it), and lists
+/// the owned terms it defaulted; no offer is asked for.
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
-async fn a_section_on_the_owned_plan_says_where_it_is_priced() {
+async fn a_section_on_the_owned_plan_is_priced_as_the_cli_prices_it() {
     let scenario = mlcost::Scenario::from_json(
         r#"{"model": {"preset": "llama-3.1-8b"}, "training": {"tokens": 2e11,
             "accelerator": "h100-sxm", "accelerator_count": 16, "precision": "bf16",
             "plan": "owned"}, "owned": {"server": "hgx-h100", "servers": 2, "utilization": 0.9}}"#,
     )
     .expect("the scenario reads");
+    let cli = mlcost::estimate(&scenario).expect("the CLI prices it").training.expect("training");
     let link = mlcost::scenario::share::encode(&scenario);
     let browser = Browser::start_at(&format!("/?page=training#s={link}")).await;
     let page = &browser.client;
-    let message = wait_for_text(page, "#training\\.plan-error").await;
-    assert!(message.contains("Own or rent panel on the Optimize page"), "{message}");
+    let compute = wait_for_text(page, "#training-compute-cost").await;
+    assert_eq!(compute, mlcost::format::usd(cli.compute_cost_usd));
     let plan = page.find(Locator::Id("training.plan")).await.expect("the plan");
     assert_eq!(plan.prop("value").await.ok().flatten().as_deref(), Some("owned"));
     assert_eq!(count(page, "#training\\.offer-error").await, 0);
+    let defaults = text_of(page, "details.assumptions").await;
+    assert!(defaults.contains("Cost of capital = 0.123"), "{defaults}");
+    browser.screenshot("training-owned-plan-1280").await;
     browser.close().await;
 }

@@ -103,6 +103,21 @@ pub fn encode_link(scenario_json: &str) -> Option<String> {
     Scenario::from_json(scenario_json).ok().map(|s| mlcost::scenario::share::encode(&s))
 }
 
+/// The scenario's (JSON) `owned` section resolved, for a section on the owned plan, as
+/// `mlcost_web::owned_terms` text; `error\t<field>\t<message>` when the section is wrong; empty
+/// when no section is on the owned plan. The first render prices with it.
+#[wasm_bindgen]
+pub fn owned_terms(scenario_json: &str) -> String {
+    let Ok(scenario) = Scenario::from_json(scenario_json) else { return String::new() };
+    let resolved =
+        mlcost_web::header::price_sheet::with_book_now(|book, _| scenario.owned_for_plans(book));
+    match resolved {
+        Ok(Some(owned)) => mlcost_web::owned_terms::encode(&owned),
+        Ok(None) => String::new(),
+        Err(e) => format!("error\t{}\t{}", e.field, e.problem).replace('\n', " "),
+    }
+}
+
 #[wasm_bindgen]
 pub fn read_price_sheet(stored_json: &str) -> Result<String, String> {
     mlcost_web::header::price_sheet::read_stored_json(stored_json)

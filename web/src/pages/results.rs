@@ -128,6 +128,19 @@ pub fn fill_page_extras(
     });
 }
 
+/// The scenario's `owned` section as the second module resolves it, when one of its sections is on
+/// the owned plan (tracked: none until the module is loaded; the estimate then says it is coming).
+/// An error is the section's own, named by its field.
+pub fn owned_handed(
+    scenario: &mlcost::Scenario,
+) -> Result<Option<mlcost::scenario::resolve::owned::ResolvedOwned>, Vec<mlcost::Error>> {
+    let on_owned = |plan: Option<mlcost::Plan>| plan == Some(mlcost::Plan::Owned);
+    let any = scenario.training.as_ref().is_some_and(|t| on_owned(t.plan))
+        || scenario.serving.as_ref().is_some_and(|s| on_owned(s.plan));
+    let Some(pages) = use_context::<DeferredPages>().filter(|_| any) else { return Ok(None) };
+    pages.owned_terms(&scenario.to_value().to_string()).transpose().map_err(|e| vec![e])
+}
+
 /// How each key number is computed, in a line, shown on demand. One table, so the pages cannot
 /// describe the same figure two ways.
 fn how(id: &str) -> Option<&'static str> {

@@ -21,13 +21,18 @@ use mlcost::units::{Bytes, Usd};
 type Estimate = (mlcost::Scenario, ServingReport);
 
 #[component]
-pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
+pub fn ServingPage(
+    book: Memo<PriceBook>,
+    form: Form,
+    owned: RwSignal<Option<serde_json::Value>>,
+) -> impl IntoView {
     // Filled once the page's charts are drawn (below); read first by the estimate, for the sizing
     // by percentile targets that the second module simulated for this very scenario.
     let extras = RwSignal::new(PageExtras::default());
     let outcome = Memo::new_with_compare(
         move |_| -> Result<Estimate, Vec<Error>> {
-            let scenario = form.scenario()?;
+            let scenario = mlcost::Scenario { owned: owned.get(), ..form.scenario()? };
+            let terms = results::owned_handed(&scenario)?;
             let sizing = has_percentile_targets(&scenario)
                 .then(|| {
                     let json = scenario.to_value().to_string();
@@ -35,8 +40,9 @@ pub fn ServingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
                 })
                 .flatten();
             let options = mlcost::Options::FIGURES;
+            let handed = mlcost::Handed { sizing: sizing.as_ref(), owned: terms.as_ref() };
             let report = book
-                .with(|b| mlcost::estimate_with_sizing(&scenario, b, options, sizing.as_ref()))
+                .with(|b| mlcost::estimate_handed(&scenario, b, options, handed))
                 .map_err(|e| vec![e])?;
             match report {
                 Report { serving: Some(serving), .. } => Ok((scenario, serving)),

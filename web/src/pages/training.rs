@@ -15,12 +15,19 @@ use mlcost::format;
 type Outcome = Result<(Scenario, Report), Vec<Error>>;
 
 #[component]
-pub fn TrainingPage(book: Memo<PriceBook>, form: Form) -> impl IntoView {
+pub fn TrainingPage(
+    book: Memo<PriceBook>,
+    form: Form,
+    owned: RwSignal<Option<serde_json::Value>>,
+) -> impl IntoView {
     let outcome = Memo::new_with_compare(
         move |_| -> Outcome {
-            let scenario = form.scenario()?;
+            let scenario = Scenario { owned: owned.get(), ..form.scenario()? };
+            let terms = results::owned_handed(&scenario)?;
+            let handed = mlcost::Handed { sizing: None, owned: terms.as_ref() };
+            let options = mlcost::Options::FIGURES;
             let report = book
-                .with(|b| mlcost::estimate_with_options(&scenario, b, mlcost::Options::FIGURES))
+                .with(|b| mlcost::estimate_handed(&scenario, b, options, handed))
                 .map_err(|e| vec![e])?;
             Ok((scenario, report))
         },

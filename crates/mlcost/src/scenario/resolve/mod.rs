@@ -39,11 +39,24 @@ pub struct ResolvedScenario<'a> {
 impl Scenario {
     /// Checks every field and resolves the model, hardware, layout, prices and defaults once.
     pub fn resolve<'a>(&'a self, book: &'a PriceBook) -> Result<ResolvedScenario<'a>, Error> {
+        self.resolve_handed(book, None)
+    }
+
+    /// [`Scenario::resolve`] with the `owned` section resolved already (by a build with the
+    /// `owned` feature: the app's second module hands it to its first render), when given.
+    pub fn resolve_handed<'a>(
+        &'a self,
+        book: &'a PriceBook,
+        owned: Option<&owned::ResolvedOwned>,
+    ) -> Result<ResolvedScenario<'a>, Error> {
         if self.training.is_none() && self.serving.is_none() {
             return Err(Error::new("training", Problem::Missing));
         }
         let model = self.model.resolve()?;
-        let owned = self.owned_for_plans(book)?;
+        let owned = match owned {
+            Some(handed) => Some(handed.clone()),
+            None => self.owned_for_plans(book)?,
+        };
         // Each section owns its model: a copy only when both need one.
         let (for_training, for_serving) = match self.serving {
             Some(_) if self.training.is_some() => (Some(model.clone()), Some(model)),

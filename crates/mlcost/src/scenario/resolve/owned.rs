@@ -114,7 +114,7 @@ pub const SERVERS_PER_STAFF: Sourced<f64> = Sourced {
 };
 
 /// Why a build without the `owned` feature refuses the owned plan.
-pub const NOT_IN_THIS_BUILD: &str = "owned: this page prices rented plans and typed prices; the Own or rent panel on the Optimize page, the advisor and `mlcost estimate` price the owned servers";
+pub const NOT_IN_THIS_BUILD: &str = "owned: the owned servers are priced by the rest of the app, which loads in a moment (the Own or rent panel on the Optimize page sets their terms)";
 
 /// An `owned` section ready to price.
 #[derive(Debug, Clone, PartialEq)]
