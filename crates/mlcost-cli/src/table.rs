@@ -1025,11 +1025,12 @@ pub fn own(r: &mlcost::own::OwnReport) -> String {
 pub fn own_csv(r: &mlcost::own::OwnReport) -> String {
     let mut header = vec!["month".to_owned(), "date".to_owned(), "owned_usd".to_owned()];
     header.extend(r.against.iter().map(|a| format!("{}_usd", a.plan.as_str())));
+    header.extend(r.against_apis.iter().map(|a| format!("{}_usd", a.id)));
     let mut out = header.join(",");
     for m in &r.months {
         let date = m.date.clone().unwrap_or_default();
         let mut row = vec![m.month.to_string(), date, format!("{:.2}", m.owned_usd.get())];
-        row.extend(m.rented_usd.iter().map(|usd| format!("{:.2}", usd.get())));
+        row.extend(m.rented_usd.iter().chain(&m.api_usd).map(|usd| format!("{:.2}", usd.get())));
         out.push('\n');
         out.push_str(&row.join(","));
     }

@@ -326,6 +326,21 @@ async fn optimize_own_or_rent_prices_the_owned_section_and_keeps_edits_with_the_
     let message = wait_for_text(page, "section[aria-labelledby='own-heading'] .field-error").await;
     assert!(message.starts_with("owned.pue:"), "{message}");
     assert_eq!(text_of(page, "#own-used-hour").await, busier);
+
+    // Monitoring data from those servers: every hour priced as owning them costs at the
+    // utilisation the file measured, and switching one off said to save only its power.
+    click(page, "#sample-nvidia-smi").await;
+    wait_for_text(page, "#waste-total").await;
+    click(page, "#utilization\\.owned").await;
+    let notes = poll(
+        || async {
+            let notes = text_of(page, "section[aria-labelledby='waste-heading'] .notes").await;
+            notes.contains("at the measured").then_some(notes)
+        },
+        "the utilisation priced as the owned servers",
+    )
+    .await;
+    assert!(notes.contains("saves only its power"), "{notes}");
     browser.close().await;
 }
 

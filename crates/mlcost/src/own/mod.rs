@@ -105,6 +105,9 @@ pub struct CumulativeMonth {
     pub owned_usd: Usd,
     /// Under each rented plan, in the order of `against`.
     pub rented_usd: Vec<Usd>,
+    /// On each hosted API at the scenario's volume, in the order of `against_apis`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_usd: Vec<Usd>,
 }
 
 /// Owning the scenario's `owned` servers against renting them.
@@ -161,6 +164,11 @@ fn against_apis(
                 .then_some(volume),
             break_even_months: (margin > 0.0 && serves).then(|| report.upfront_usd.get() / margin),
         });
+    }
+    // The chart's lines for the APIs: their bills month by month.
+    for month in &mut report.months {
+        let m = f64::from(month.month);
+        month.api_usd = report.against_apis.iter().map(|a| a.monthly_cost_usd * m).collect();
     }
     if !serves {
         report.notes.push(format!(
@@ -239,6 +247,7 @@ fn compare(resolved: &ResolvedOwned, book: &PriceBook) -> OwnReport {
                     .iter()
                     .map(|r| Usd::new(r.monthly_cost_usd.get() * m))
                     .collect(),
+                api_usd: Vec::new(),
             }
         })
         .collect();

@@ -239,6 +239,10 @@ fn hosted_apis_against_the_owned_cluster() {
     // A month of the API for 2M requests a day costs less than running the cluster: never.
     assert!(api.monthly_cost_usd.get() < r.running_per_month_usd.get());
     assert!(api.break_even_months.is_none());
+    // The chart's line for the API: its bill each month, from nothing.
+    for m in &r.months {
+        assert!(close(m.api_usd[0].get(), api.monthly_cost_usd.get() * f64::from(m.month)));
+    }
 }
 
 /// Terms at their extremes (the ceilings, zero where allowed, the smallest utilisation) give

@@ -48,11 +48,11 @@ pub fn OptimizePage(
             </section>
             <section aria-labelledby="waste-heading">
                 <h2 id="waste-heading">"Unused accelerator time, from monitoring data"</h2>
-                <waste::WastePanel book=book inputs=state.waste />
+                <waste::WastePanel book=book inputs=state.waste scenario=scenario />
             </section>
             <section aria-labelledby="queue-heading">
                 <h2 id="queue-heading">"A job queue on a fixed cluster"</h2>
-                <queue::QueuePanel book=book inputs=state.queue />
+                <queue::QueuePanel book=book inputs=state.queue scenario=scenario />
             </section>
         </main>
     }

@@ -286,7 +286,7 @@ pub fn OwnPanel(
                 {move || (!errors.with(Vec::is_empty) && shown.with(Option::is_some)).then(|| view! { <p class="stale">"Fix the fields on the left: these figures are for the last terms that priced."</p> })}
                 {move || shown.get().map(|r| view! { {summary(&r)} {against(&r)} {apis(&r)} })}
                 <div class:hidden=move || shown.with(Option::is_none)>
-                    {chart("own-cumulative-chart", "Cumulative cost by month: owned against each rented plan (cash: the purchase up front)", Memo::new(move |_| shown.with(|r| r.as_ref().map(Cumulative::of))), draw_cumulative)}
+                    {chart("own-cumulative-chart", "Cumulative cost by month: owned against each rented plan and hosted API (cash: the purchase up front)", Memo::new(move |_| shown.with(|r| r.as_ref().map(Cumulative::of))), draw_cumulative)}
                 </div>
             </div>
         </div>
@@ -428,11 +428,12 @@ impl Cumulative {
             let provider = a.offer.split(':').next().unwrap_or(&a.offer);
             format!("{}, {provider}", a.plan.as_str())
         }));
+        names.extend(r.against_apis.iter().map(|a| format!("{} (API)", a.name)));
         let mut lines = vec![Vec::new(); names.len()];
         for m in &r.months {
             let x = f64::from(m.month);
             lines[0].push((x, m.owned_usd.get()));
-            for (line, usd) in lines.iter_mut().skip(1).zip(&m.rented_usd) {
+            for (line, usd) in lines.iter_mut().skip(1).zip(m.rented_usd.iter().chain(&m.api_usd)) {
                 line.push((x, usd.get()));
             }
         }

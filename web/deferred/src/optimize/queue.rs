@@ -73,6 +73,8 @@ pub struct QueueInputs {
     prices: [RwSignal<String>; 4],
     order: RwSignal<String>,
     rows: RwSignal<Vec<JobRow>>,
+    /// The cluster priced as the scenario's owned servers (its `owned` section).
+    on_owned: RwSignal<bool>,
 }
 
 impl QueueInputs {
@@ -83,13 +85,21 @@ impl QueueInputs {
             prices: [(); 4].map(|_| RwSignal::new(String::new())),
             order: RwSignal::new("edf".to_owned()),
             rows: RwSignal::new(EXAMPLE.map(|(a, b, c, d, e)| row([a, b, c, d, e])).to_vec()),
+            on_owned: RwSignal::new(false),
         }
     }
 }
 
 #[component]
-pub fn QueuePanel(book: Memo<PriceBook>, inputs: QueueInputs) -> impl IntoView {
-    let QueueInputs { accelerator, count, prices, order, rows } = inputs;
+pub fn QueuePanel(
+    book: Memo<PriceBook>,
+    inputs: QueueInputs,
+    scenario: RwSignal<Option<mlcost::Scenario>>,
+) -> impl IntoView {
+    let QueueInputs { accelerator, count, prices, order, rows, on_owned } = inputs;
+    // The scenario's owned section, when it has one: the servers the queue may run on.
+    let owned_section = Memo::new(move |_| scenario.with(|s| s.as_ref()?.owned.clone()));
+    let on_the_owned = move || on_owned.get() && owned_section.with(Option::is_some);
     let [owned, on_demand, spot, overhead] = prices;
 
     let fallback = move |plans: &'static [Plan]| {
@@ -124,7 +134,12 @@ pub fn QueuePanel(book: Memo<PriceBook>, inputs: QueueInputs) -> impl IntoView {
         let price = |field: &str, text: RwSignal<String>, fallback: Signal<Option<Fallback>>| {
             number_or(field, &text.get(), fallback.get().as_ref())
         };
-        let owned = keep(price("cluster.price_per_accelerator_hour", owned, owned_default));
+        // On the owned servers the price is theirs at the schedule's utilisation (any
+        // placeholder here is replaced).
+        let owned = match on_the_owned() {
+            true => Some(1.0),
+            false => keep(price("cluster.price_per_accelerator_hour", owned, owned_default)),
+        };
         let on_demand =
             keep(price("on_demand_price_per_accelerator_hour", on_demand, on_demand_default));
         let spot = keep(price("spot_price_per_accelerator_hour", spot, spot_default));
@@ -189,7 +204,12 @@ pub fn QueuePanel(book: Memo<PriceBook>, inputs: QueueInputs) -> impl IntoView {
     });
     let result = Memo::new(move |_| {
         Some(input.get().and_then(|input| {
-            let report = schedule::schedule(&input).map_err(|e| vec![e])?;
+            let (report, input) = match owned_section.get().filter(|_| on_the_owned()) {
+                Some(section) => book
+                    .with(|b| schedule::schedule_owned(&input, &section, b))
+                    .map_err(|e| vec![e])?,
+                None => (schedule::schedule(&input).map_err(|e| vec![e])?, input),
+            };
             let sizing = schedule::best_cluster_size(&input, None).map_err(|e| vec![e])?;
             Ok((report, sizing))
         }))
@@ -254,7 +274,16 @@ pub fn QueuePanel(book: Memo<PriceBook>, inputs: QueueInputs) -> impl IntoView {
                 <input id="cluster.accelerators" type="text" inputmode="numeric" autocomplete="off"
                     prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev)) />
                 {move || errors.with(|e| error_for(e, "cluster.accelerators")).map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                {number_field("cluster.price_per_accelerator_hour", "Owned or committed price per accelerator-hour (USD)", owned, owned_default, errors)}
+                {move || owned_section.with(Option::is_some).then(|| view! {
+                    <label class="check">
+                        <input id="queue.owned" type="checkbox" prop:checked=move || on_owned.get()
+                            on:change=move |ev| on_owned.set(event_target_checked(&ev)) />
+                        "The cluster is the owned servers (Own or rent above): price it as owning them costs at the schedule's utilisation"
+                    </label>
+                })}
+                <div class:hidden=on_the_owned>
+                    {number_field("cluster.price_per_accelerator_hour", "Owned or committed price per accelerator-hour (USD)", owned, owned_default, errors)}
+                </div>
                 {number_field("on_demand_price_per_accelerator_hour", "On-demand price per accelerator-hour (USD)", on_demand, on_demand_default, errors)}
                 {number_field("spot_price_per_accelerator_hour", "Spot price per accelerator-hour (USD)", spot, spot_default, errors)}
                 {number_field("spot_overhead", "Spot run-time overhead (%)", overhead, overhead_default, errors)}

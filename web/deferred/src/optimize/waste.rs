@@ -107,6 +107,8 @@ pub struct WasteInputs {
     price: RwSignal<String>,
     alternative: RwSignal<String>,
     thresholds: [RwSignal<String>; 3],
+    /// Priced as the scenario's owned servers (its `owned` section) instead of a price.
+    on_owned: RwSignal<bool>,
 }
 
 impl WasteInputs {
@@ -119,13 +121,21 @@ impl WasteInputs {
             price: text(),
             alternative: text(),
             thresholds: [text(), text(), text()],
+            on_owned: RwSignal::new(false),
         }
     }
 }
 
 #[component]
-pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
-    let WasteInputs { loaded, problem, accelerator, price, alternative, thresholds } = inputs;
+pub fn WastePanel(
+    book: Memo<PriceBook>,
+    inputs: WasteInputs,
+    scenario: RwSignal<Option<mlcost::Scenario>>,
+) -> impl IntoView {
+    let WasteInputs { loaded, problem, accelerator, price, alternative, thresholds, on_owned } =
+        inputs;
+    // The scenario's owned section, when it has one: the servers the monitoring data may be from.
+    let owned_section = Memo::new(move |_| scenario.with(|s| s.as_ref()?.owned.clone()));
 
     let open = move |name: String, text: &str, stated: Option<&str>| match utilization::import(text)
     {
@@ -172,6 +182,9 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
         };
         let fallback = price_default.get();
         let price = read("settings.price_per_accelerator_hour", price.get(), fallback.as_ref());
+        // On the owned servers the price is theirs at the measured utilisation (any placeholder
+        // here is replaced).
+        let price = price.or(on_owned.get().then_some(1.0));
         let alternative =
             read("settings.alternative_price_per_accelerator_hour", alternative.get(), None);
         let [idle, underuse, target] = [0, 1, 2].map(|i| {
@@ -197,7 +210,12 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
         loaded.with(|l| {
             let l = l.as_ref()?;
             Some(match settings.get() {
-                Ok(Some(settings)) => utilization::analyze(&l.monitoring, &settings).map_err(|e| vec![e]),
+                Ok(Some(settings)) => match owned_section.get().filter(|_| on_owned.get()) {
+                    Some(section) => book
+                        .with(|b| utilization::analyze_owned(&l.monitoring, &settings, &section, b))
+                        .map_err(|e| vec![e]),
+                    None => utilization::analyze(&l.monitoring, &settings).map_err(|e| vec![e]),
+                },
                 Ok(None) => Err(vec![Error::new(
                     "settings.price_per_accelerator_hour",
                     Problem::Malformed(
@@ -279,7 +297,16 @@ pub fn WastePanel(book: Memo<PriceBook>, inputs: WasteInputs) -> impl IntoView {
                 <div class="samples" role="group" aria-label="Sample files">{samples}</div>
                 {move || problem.get().map(|p| view! { <p class="field-error" id="waste-problem" role="alert">{p}</p> })}
                 {accelerator_select("utilization.accelerator", "Accelerator (prices an empty price field)", "not named: choose one", accelerator, book)}
-                {number_field("settings.price_per_accelerator_hour", "Price per accelerator-hour (USD)", price, price_default, errors)}
+                {move || owned_section.with(Option::is_some).then(|| view! {
+                    <label class="check">
+                        <input id="utilization.owned" type="checkbox" prop:checked=move || on_owned.get()
+                            on:change=move |ev| on_owned.set(event_target_checked(&ev)) />
+                        "These are the owned servers (Own or rent above): price every hour as owning them costs at the measured utilisation"
+                    </label>
+                })}
+                <div class:hidden=move || on_owned.get() && owned_section.with(Option::is_some)>
+                    {number_field("settings.price_per_accelerator_hour", "Price per accelerator-hour (USD)", price, price_default, errors)}
+                </div>
                 {number_field("settings.alternative_price_per_accelerator_hour", "Price of a smaller card per hour (USD, optional)", alternative, Signal::derive(|| None), errors)}
                 <p class="hint">"Leave it empty and the smaller-card move has no dollar figure."</p>
                 {threshold_fields}
