@@ -3,9 +3,10 @@
 //!
 //! The URL keeps up: a quarter of a second after the last valid change the fragment holds the
 //! scenario's link (`#s=2.…`, see `mlcost::scenario::share`; `#s=1.…` until the second module,
-//! which deflates, has loaded: `crate::links`), so the address bar can be copied at any moment. Each settled change is a new history entry, so Back and Forward walk the user's own
-//! scenarios (and undo "open this scenario"); the first write, and the one after a walk, replace
-//! the entry they describe. Opening a link fills the forms; a link that cannot be read says why
+//! which deflates, has loaded: `crate::links`), so the address bar can be copied at any moment.
+//! Each settled change is a new history entry, so Back and Forward walk the user's own scenarios
+//! (and undo "open this scenario"); the first write, and the one after a walk, replace the entry
+//! they describe. Opening a link fills the forms; a link that cannot be read says why
 //! and the app opens its defaults.
 
 use std::time::Duration;

@@ -982,6 +982,14 @@ mod tests {
                 "offer": "aws:p5.48xlarge", "disaggregation": {"prefill_offer":
                 "aws:p5.48xlarge", "decode_offer": "aws:p4d.24xlarge", "decode_tensor": 8}}}"#,
             ),
+            // Issue 17's: servers owned, and a section on them.
+            ("own-or-rent-h100", include_str!("../../../examples/own-or-rent-h100.json")),
+            (
+                "training on the owned plan",
+                r#"{"model": {"preset": "llama-3.1-8b"}, "training": {"tokens": 2e11,
+                "accelerator": "h100-sxm", "accelerator_count": 16, "precision": "bf16",
+                "plan": "owned"}, "owned": {"server": "hgx-h100", "utilization": 0.9}}"#,
+            ),
         ] {
             let scenario = Scenario::from_json(text).unwrap();
             let app = crate::state::AppScenario::new();
@@ -994,6 +1002,7 @@ mod tests {
             if scenario.serving.is_some() {
                 assert_eq!(back.serving, scenario.serving, "{name}: serving");
             }
+            assert_eq!(back.owned, scenario.owned, "{name}: owned");
         }
     }
 

@@ -317,7 +317,7 @@ pub fn owned_at(
     let at = OwnedAt {
         server: resolved.server.clone(),
         accelerator: resolved.accelerator.clone(),
-        accelerators: (terms.accelerators() as u32).max(1),
+        accelerators: terms.accelerators_per_server.saturating_mul(terms.servers).max(1),
         utilization: Fraction::new(resolved.utilization),
         per_accelerator_hour: terms.per_accelerator_hour(resolved.utilization),
         per_used_accelerator_hour: terms.per_used_accelerator_hour(resolved.utilization),

@@ -128,7 +128,7 @@ pub fn analyze_owned(
     };
     let mut report = analyze(monitoring, &priced)?;
     let seen = report.accelerators.len();
-    if seen as u32 != at.accelerators {
+    if u32::try_from(seen).unwrap_or(u32::MAX) != at.accelerators {
         report.notes.push(format!(
             "the file has {seen} accelerators; the owned section holds {}: its terms per accelerator-hour apply either way",
             at.accelerators

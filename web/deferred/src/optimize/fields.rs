@@ -121,6 +121,27 @@ pub fn accelerator_select(
     }
 }
 
+/// A checkbox pricing a panel as the scenario's owned servers (the Own or rent panel's terms),
+/// shown only while the scenario has an `owned` section.
+pub fn owned_check(
+    id: &'static str,
+    label: &'static str,
+    on: RwSignal<bool>,
+    section: Memo<Option<serde_json::Value>>,
+) -> impl IntoView {
+    move || {
+        section.with(Option::is_some).then(|| {
+            view! {
+                <label class="check">
+                    <input id=id type="checkbox" prop:checked=move || on.get()
+                        on:change=move |ev| on.set(event_target_checked(&ev)) />
+                    {label}
+                </label>
+            }
+        })
+    }
+}
+
 /// The app's chart helper: a canvas kept in step with its data, with a PNG button.
 pub use crate::charts::canvas_chart as chart;
 

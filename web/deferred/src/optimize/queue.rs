@@ -14,7 +14,7 @@ use plotters::prelude::*;
 
 use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, error_for, errors_of, last_good,
-    number_field, number_or,
+    number_field, number_or, owned_check,
 };
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{
@@ -274,13 +274,7 @@ pub fn QueuePanel(
                 <input id="cluster.accelerators" type="text" inputmode="numeric" autocomplete="off"
                     prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev)) />
                 {move || errors.with(|e| error_for(e, "cluster.accelerators")).map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                {move || owned_section.with(Option::is_some).then(|| view! {
-                    <label class="check">
-                        <input id="queue.owned" type="checkbox" prop:checked=move || on_owned.get()
-                            on:change=move |ev| on_owned.set(event_target_checked(&ev)) />
-                        "The cluster is the owned servers (Own or rent above): price it as owning them costs at the schedule's utilisation"
-                    </label>
-                })}
+                {owned_check("queue.owned", "The cluster is the owned servers (Own or rent above): price it as owning them costs at the schedule's utilisation", on_owned, owned_section)}
                 <div class:hidden=on_the_owned>
                     {number_field("cluster.price_per_accelerator_hour", "Owned or committed price per accelerator-hour (USD)", owned, owned_default, errors)}
                 </div>

@@ -16,7 +16,7 @@ use plotters::prelude::*;
 
 use super::fields::{
     Fallback, PALETTE, accelerator_select, chart, cheapest, errors_of, last_good, number_field,
-    number_or,
+    number_or, owned_check,
 };
 use crate::charts::canvas::ChartCanvas;
 use crate::charts::legend::{
@@ -297,13 +297,7 @@ pub fn WastePanel(
                 <div class="samples" role="group" aria-label="Sample files">{samples}</div>
                 {move || problem.get().map(|p| view! { <p class="field-error" id="waste-problem" role="alert">{p}</p> })}
                 {accelerator_select("utilization.accelerator", "Accelerator (prices an empty price field)", "not named: choose one", accelerator, book)}
-                {move || owned_section.with(Option::is_some).then(|| view! {
-                    <label class="check">
-                        <input id="utilization.owned" type="checkbox" prop:checked=move || on_owned.get()
-                            on:change=move |ev| on_owned.set(event_target_checked(&ev)) />
-                        "These are the owned servers (Own or rent above): price every hour as owning them costs at the measured utilisation"
-                    </label>
-                })}
+                {owned_check("utilization.owned", "These are the owned servers (Own or rent above): price every hour as owning them costs at the measured utilisation", on_owned, owned_section)}
                 <div class:hidden=move || on_owned.get() && owned_section.with(Option::is_some)>
                     {number_field("settings.price_per_accelerator_hour", "Price per accelerator-hour (USD)", price, price_default, errors)}
                 </div>
