@@ -446,3 +446,40 @@ fn validate_prints_the_cases_and_their_scores() {
     let csv = text(&out.stdout);
     assert_eq!(csv.lines().count(), cases.len() + 1, "a header and a row per case");
 }
+
+/// `mlcost diff` for a pull request: a hand-made pair (the 70B example at 2.5M requests a day
+/// instead of 2M) as markdown, the month's cost among the headline rows with its rise; over a 10%
+/// budget it exits 3 with the diff on stdout and why on stderr; within a $50,000 one it passes.
+#[test]
+fn diff_prints_a_pull_request_comment_and_holds_a_budget() {
+    let dir = std::env::temp_dir().join(format!("mlcost-cli-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let before = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/serve-llama-3.1-70b.json");
+    let text_before = std::fs::read_to_string(before).expect("the example");
+    let after = dir.join("after.json");
+    let changed =
+        text_before.replace(r#""daily_requests": 2000000"#, r#""daily_requests": 2500000"#);
+    assert_ne!(changed, text_before, "the example states its daily requests");
+    std::fs::write(&after, changed).expect("write");
+    let after = after.to_str().expect("a path");
+
+    let out = mlcost(&["diff", before, after, "--format", "markdown", "--fail-above", "10%"], "");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let comment = text(&out.stdout);
+    assert!(comment.starts_with("### mlcost:"), "{comment}");
+    assert!(
+        comment.contains("| serving a month (USD) | 91,186 | 111,537 | +20,351 (+22.3%) |"),
+        "{comment}"
+    );
+    assert!(comment.contains("other figures changed</summary>"), "{comment}");
+    assert!(text(&out.stderr).contains("serving a month (USD) rose by"), "{}", text(&out.stderr));
+
+    let within = mlcost(&["diff", before, after, "--fail-above", "$50,000"], "");
+    assert!(within.status.success(), "{}", text(&within.stderr));
+    let same = mlcost(&["diff", before, before, "--format", "json"], "");
+    let parsed: Value = serde_json::from_slice(&same.stdout).expect("JSON");
+    assert_eq!(parsed["sections"], serde_json::json!([]));
+    let bad = mlcost(&["diff", before, after, "--fail-above", "lots"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(dir);
+}

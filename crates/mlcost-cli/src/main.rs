@@ -1,5 +1,6 @@
 //! `mlcost`: estimates from scenario files, and the price catalogue. Exit status: 0 success, 2 invalid
-//! input (the error, naming the field, on stderr), 1 anything else (such as an unreadable file).
+//! input (the error, naming the field, on stderr), 3 a `diff` over its `--fail-above` budget (the
+//! diff on stdout, why on stderr), 1 anything else (such as an unreadable file).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use mlcost::catalogue::sheet::PriceSheet;
 use mlcost::{Plan, PriceBook, Scenario};
 
 mod catalog;
+mod diff;
 mod table;
 
 #[derive(Debug, Parser)]
@@ -33,6 +35,18 @@ enum Command {
         file: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Every figure that changed from one scenario to another (files, links or `-`), by section,
+    /// headline figures first: for a pull request's review (`--format markdown`) or a CI budget.
+    Diff {
+        before: String,
+        after: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+        format: DiffFormat,
+        /// Exit with status 3 when a section's cost (training's total, serving's month) rises by
+        /// more than this: an amount in USD (`5000`, `$5,000`) or a share (`10%`).
+        #[arg(long)]
+        fail_above: Option<String>,
     },
     /// Search what to change in a scenario and how much each change saves: the Pareto front,
     /// recommendations (best first, each with the whole scenario it recommends), the savings
@@ -136,17 +150,30 @@ enum Format {
     Csv,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Table,
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
+
 /// Why a command failed: the user's input (exit 2) or the environment (exit 1).
 #[derive(Debug)]
 enum Failure {
     Input(String),
     Environment(String),
+    /// The output, then why it is over the budget.
+    OverBudget(String, String),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = book(cli.prices.as_deref()).and_then(|book| match cli.command {
         Command::Estimate { file, format } => estimate(&book, &file, format),
+        Command::Diff { before, after, format, fail_above } => {
+            diff::run(&book, &before, &after, format, fail_above.as_deref())
+        }
         Command::Optimize { file, format, accept, student, distillation_tokens } => {
             let settings =
                 mlcost::optimize::Settings { accepted: accept, student, distillation_tokens };
@@ -199,6 +226,11 @@ fn main() -> ExitCode {
         Err(Failure::Environment(message)) => {
             eprintln!("mlcost: {message}");
             ExitCode::FAILURE
+        }
+        Err(Failure::OverBudget(output, why)) => {
+            let _ = writeln!(std::io::stdout().lock(), "{output}");
+            eprintln!("mlcost: {why}");
+            ExitCode::from(3)
         }
     }
 }

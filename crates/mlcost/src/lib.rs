@@ -9,6 +9,7 @@
 
 // The layers, bottom up: each imports only the layers below it (ARCHITECTURE.md, "Layers").
 pub mod catalogue;
+pub mod diff;
 pub mod optimize;
 pub mod own;
 mod report;

@@ -6,6 +6,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod catalog;
 mod common;
+mod diff;
 mod fuzz;
 mod golden;
 mod invariants;
