@@ -483,3 +483,25 @@ fn diff_prints_a_pull_request_comment_and_holds_a_budget() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `--format markdown` for `estimate` and `optimize`: the headline figures in a table per
+/// section, the recommendations numbered, ready for a pull request or a wiki.
+#[test]
+fn estimate_and_optimize_print_markdown() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/serve-llama-3.1-70b.json");
+    let out = mlcost(&["estimate", example, "--format", "markdown"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.starts_with("### mlcost estimate"), "{page}");
+    assert!(page.contains("| serving a month (USD) | 91,186 |"), "{page}");
+    let out = mlcost(&["optimize", example, "--format", "markdown"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.contains("| # | recommendation | saves | trade-off |"), "{page}");
+    assert!(page.contains("\n| 1 | "), "{page}");
+    // Where markdown means nothing, said so.
+    let owned = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/own-or-rent-h100.json");
+    let out = mlcost(&["own", owned, "--format", "markdown"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr).trim(), "own prints table, json or csv");
+}

@@ -220,6 +220,18 @@ fn output<T: Serialize>(
     match format {
         Format::Json => serde_json::to_string_pretty(records).unwrap_or_default(),
         Format::Table => columns(header, &rows),
+        Format::Markdown => {
+            let cell = |text: &str| text.replace('|', "\\|");
+            let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+            let mut out = line(header.iter().map(|h| cell(h)).collect());
+            out.push('\n');
+            out.push_str(&line(header.iter().map(|_| "---".to_owned()).collect()));
+            for row in &rows {
+                out.push('\n');
+                out.push_str(&line(row.iter().map(|c| cell(c)).collect()));
+            }
+            out
+        }
         Format::Csv => {
             let mut out = header.join(",");
             for row in rows {

@@ -13,6 +13,7 @@ use mlcost::{Plan, PriceBook, Scenario};
 
 mod catalog;
 mod diff;
+mod markdown;
 mod table;
 
 #[derive(Debug, Parser)]
@@ -148,6 +149,8 @@ enum Format {
     Json,
     Table,
     Csv,
+    /// A pull request's comment or a wiki page (`estimate` and `optimize`).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -278,6 +281,7 @@ fn estimate(book: &PriceBook, file: &str, format: Format) -> Result<String, Fail
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::report(&report)),
         Format::Csv => Ok(report.to_csv().trim_end().to_owned()),
+        Format::Markdown => Ok(markdown::report(&report)),
     }
 }
 
@@ -293,6 +297,7 @@ fn optimize(
         Format::Json => Ok(serde_json::to_string_pretty(&advice).unwrap_or_default()),
         Format::Table => Ok(table::advice(&advice)),
         Format::Csv => Ok(table::advice_csv(&advice)),
+        Format::Markdown => Ok(markdown::advice(&advice)),
     }
 }
 
@@ -356,7 +361,9 @@ fn utilization(
     match format {
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::utilization(&report, &monitoring)),
-        Format::Csv => Err(Failure::Input("utilization prints json or table".into())),
+        Format::Csv | Format::Markdown => {
+            Err(Failure::Input("utilization prints json or table".into()))
+        }
     }
 }
 
@@ -381,7 +388,9 @@ fn schedule(
         )
         .unwrap_or_default()),
         Format::Table => Ok(table::schedule(&report, &sizing)),
-        Format::Csv => Err(Failure::Input("schedule prints json or table".into())),
+        Format::Csv | Format::Markdown => {
+            Err(Failure::Input("schedule prints json or table".into()))
+        }
     }
 }
 
@@ -392,6 +401,7 @@ fn own(book: &PriceBook, file: &str, format: Format) -> Result<String, Failure> 
         Format::Json => Ok(serde_json::to_string_pretty(&report).unwrap_or_default()),
         Format::Table => Ok(table::own(&report)),
         Format::Csv => Ok(table::own_csv(&report)),
+        Format::Markdown => Err(Failure::Input("own prints table, json or csv".into())),
     }
 }
 
@@ -403,6 +413,7 @@ fn validate(book: &PriceBook, format: Format) -> Result<String, Failure> {
         Format::Json => Ok(serde_json::to_string_pretty(&validation).unwrap_or_default()),
         Format::Table => Ok(table::validation(&validation)),
         Format::Csv => Ok(table::validation_csv(&validation)),
+        Format::Markdown => Err(Failure::Input("validate prints table, json or csv".into())),
     }
 }
 
