@@ -24,7 +24,9 @@ const FILES: [&str; 8] = [
 fn main() {
     // Read at run time: a build script binary may be reused from another checkout of the crate.
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let data = Path::new(&manifest).join("../../pricing-data");
+    // The crate's own `pricing-data` (a link to the workspace's in the repository, its files in a
+    // packaged crate), so `cargo package -p mlcost` carries the data it embeds.
+    let data = Path::new(&manifest).join("pricing-data");
     let out = std::env::var("OUT_DIR").unwrap_or_default();
     let browser = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
     let citations = std::env::var_os("CARGO_FEATURE_CITATIONS").is_some();

@@ -505,3 +505,21 @@ fn estimate_and_optimize_print_markdown() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr).trim(), "own prints table, json or csv");
 }
+
+/// The engine's crate carries the price data it embeds: `cargo package --list` names every file
+/// of `pricing-data/` (the full package, built offline, is a step of `cargo xtask test`).
+#[test]
+fn the_engine_crate_packages_its_price_data() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["package", "-p", "mlcost", "--list", "--allow-dirty", "--offline"])
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../pricing-data");
+    for entry in std::fs::read_dir(data).expect("pricing-data") {
+        let name = entry.expect("an entry").file_name().to_string_lossy().into_owned();
+        assert!(listed.contains(&format!("pricing-data/{name}")), "{name} is not packaged");
+    }
+}

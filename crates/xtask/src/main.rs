@@ -147,6 +147,12 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     steps.run("native tests", cargo().args(["test", "--workspace", "--locked"]))?;
+    // Another Rust tool can depend on the engine: it packages, price data inside, and the
+    // packaged crate builds offline (`--allow-dirty`: a working tree may hold uncommitted edits).
+    steps.run(
+        "the engine as a crate (cargo package, offline)",
+        cargo().args(["package", "-p", "mlcost", "--locked", "--offline", "--allow-dirty"]),
+    )?;
     steps.run(
         "engine tests on wasm32 in headless Chromium",
         tools.wasm_test_env(&mut cargo()).args([
