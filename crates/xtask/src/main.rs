@@ -149,6 +149,17 @@ fn test() -> Result<(), String> {
     steps.run("native tests", cargo().args(["test", "--workspace", "--locked"]))?;
     // Another Rust tool can depend on the engine: it packages, price data inside, and the
     // packaged crate builds offline (`--allow-dirty`: a working tree may hold uncommitted edits).
+    // The crate's documentation builds without a warning (links that resolve, URLs that link).
+    steps.run(
+        "the engine's documentation (cargo doc)",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+            "doc",
+            "-p",
+            "mlcost",
+            "--no-deps",
+            "--locked",
+        ]),
+    )?;
     steps.run(
         "the engine as a crate (cargo package, offline)",
         cargo().args(["package", "-p", "mlcost", "--locked", "--offline", "--allow-dirty"]),

@@ -1,5 +1,5 @@
 //! The hardware table: one record per accelerator, from `pricing-data/accelerators.json` (part of the
-//! bundled [`PriceBook`]).
+//! bundled [`PriceBook`](crate::catalogue::pricing::PriceBook)).
 //!
 //! Dense and sparse peaks are stored apart and the engine only ever uses dense ones: NVIDIA datasheets
 //! headline the 2:4-sparsity figure (twice the dense one), and mixing the two up doubles every speed.

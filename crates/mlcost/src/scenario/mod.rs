@@ -32,12 +32,13 @@ pub struct Scenario {
     pub training: Option<Training>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<Serving>,
-    /// Servers bought rather than rented, and the terms of owning them (`mlcost own`): an
-    /// [`Owned`], read when it is resolved.
+    /// Servers bought rather than rented, and the terms of owning them (`mlcost own`, the
+    /// `owned` plan): an `owned::Owned`, read when it is resolved.
     ///
-    /// Why JSON until then? The app's first render reads every scenario but prices no owned
-    /// servers; a reader for the section's twenty fields would take 2 KB of its download budget.
-    /// Its fields are checked, and named in errors (`owned.pue`), when the section is resolved.
+    /// Why JSON until then? The app's first render reads every scenario and resolves no owned
+    /// section (its second module does, and hands it over); a reader for the section's twenty
+    /// fields would take 2 KB of its download budget. Its fields are checked, and named in errors
+    /// (`owned.pue`), when the section is resolved.
     #[cfg_attr(feature = "schema", schemars(with = "Option<owned::Owned>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned: Option<serde_json::Value>,

@@ -35,7 +35,7 @@ pub struct ScheduleReport {
     /// Every job on spot, each run `spot_overhead` longer; absent without a spot price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_cost_usd: Option<Usd>,
-    /// The spot overhead used: the input's, or [`DEFAULT_SPOT_OVERHEAD`].
+    /// The spot overhead used: the input's, or [`DEFAULT_SPOT_OVERHEAD`](crate::schedule::DEFAULT_SPOT_OVERHEAD).
     pub spot_overhead: f64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<Assumption>,

@@ -2,8 +2,8 @@
 //! latency targets), how many replicas a day of traffic needs under an autoscaling policy, and what
 //! that costs a month — per plan, as a committed baseline plus burst, and against hosted APIs.
 //!
-//! The parts, in the order an estimate uses them: [`replica`] (roofline), [`traffic`] (the day and
-//! the autoscaler), [`money`] (plans, mix, APIs).
+//! The parts, in the order an estimate uses them: `replica` (roofline), `traffic` (the day and
+//! the autoscaler), `money` (plans, mix, APIs).
 
 use crate::catalogue::hardware::{Accelerator, Generation};
 use crate::scenario::resolve::serving::ResolvedServing;

@@ -46,7 +46,7 @@ const fn mig(
 }
 
 /// A100-SXM4/PCIe-40GB, from the "Supported MIG Profiles" table of the NVIDIA Multi-Instance GPU
-/// user guide (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/supported-mig-profiles.html):
+/// user guide (<https://docs.nvidia.com/datacenter/tesla/mig-user-guide/supported-mig-profiles.html>):
 /// name, compute slices, and "Number of Instances Available". Smallest first.
 pub const MIG_PROFILES_A100_40GB: [MigProfile; 5] = [
     mig("1g.5gb", 1, 5.0, 7),

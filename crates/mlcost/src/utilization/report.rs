@@ -49,7 +49,7 @@ pub struct MemoryUse {
 /// One point of a chart: the mean of the samples in its time bin.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SeriesPoint {
-    /// Seconds since 1970-01-01T00:00 on the file's clock (see [`Sample::time_seconds`]).
+    /// Seconds since 1970-01-01T00:00 on the file's clock (see [`Sample::time_seconds`](crate::utilization::Sample::time_seconds)).
     pub time_seconds: f64,
     pub utilization_percent: f64,
     pub memory_used: Bytes,
@@ -70,7 +70,7 @@ pub struct AcceleratorUsage {
     pub peak_utilization_percent: f64,
     pub p95_utilization_percent: f64,
     pub memory: MemoryUse,
-    /// At most [`SERIES_MAX_POINTS`] points, in time order, empty bins (gaps) left out.
+    /// At most [`SERIES_MAX_POINTS`](crate::utilization::settings::SERIES_MAX_POINTS) points, in time order, empty bins (gaps) left out.
     pub series: Vec<SeriesPoint>,
 }
 
@@ -91,7 +91,7 @@ pub enum RecommendationKind {
 pub struct Recommendation {
     pub kind: RecommendationKind,
     pub title: String,
-    /// Per month of [`HOURS_PER_MONTH`] hours; absent when it needs a price nobody gave.
+    /// Per month of [`HOURS_PER_MONTH`](crate::units::HOURS_PER_MONTH) hours; absent when it needs a price nobody gave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_saving_usd: Option<Usd>,
     pub reasoning: String,
@@ -106,7 +106,7 @@ pub struct UtilizationReport {
     pub settings: Settings,
     /// The month monthly savings are per.
     pub hours_per_month: Hours,
-    /// Rows of the file that were skipped (listed in [`Monitoring::bad_rows`]).
+    /// Rows of the file that were skipped (listed in [`Monitoring::bad_rows`](crate::utilization::Monitoring::bad_rows)).
     pub skipped_rows: usize,
     pub first_time_seconds: f64,
     pub last_time_seconds: f64,

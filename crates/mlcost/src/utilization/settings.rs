@@ -32,7 +32,7 @@ pub const PERCENTILE: f64 = 95.0;
 pub struct Settings {
     /// What one accelerator costs per hour (the instance price divided by its accelerators).
     pub price_per_accelerator_hour: UsdPerHour,
-    /// What a smaller accelerator (see [`RecommendationKind::SmallerAccelerator`]) would cost per
+    /// What a smaller accelerator (see [`RecommendationKind::SmallerAccelerator`](crate::utilization::RecommendationKind::SmallerAccelerator)) would cost per
     /// hour; without it that recommendation has no dollar figure, since the engine invents no price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_price_per_accelerator_hour: Option<UsdPerHour>,
