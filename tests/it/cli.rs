@@ -523,3 +523,21 @@ fn the_engine_crate_packages_its_price_data() {
         assert!(listed.contains(&format!("pricing-data/{name}")), "{name} is not packaged");
     }
 }
+
+/// The README's Rust example runs and prints what the README shows.
+#[test]
+fn the_readmes_rust_example_prints_what_it_shows() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the README");
+    let command = "$ cargo run -q -p mlcost --example price_sheet\n";
+    let (_, after) = readme.split_once(command).expect("the README shows the example");
+    let shown: Vec<&str> = after.lines().take_while(|line| !line.starts_with("```")).collect();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["run", "-q", "-p", "mlcost", "--example", "price_sheet"])
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert_eq!(printed.lines().collect::<Vec<_>>(), shown);
+}

@@ -139,7 +139,10 @@ impl DeferredPages {
                     };
                     if result == Load::Ready {
                         #[cfg(not(feature = "deflated-links"))]
-                        crate::links::use_deflate(encode_link);
+                        {
+                            crate::links::use_deflate(encode_link);
+                            crate::state::upgrade_link();
+                        }
                         // For the tests: from here on the app fetches nothing.
                         crate::dom::mark("mlcost-deferred-loaded");
                     }

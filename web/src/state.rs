@@ -213,6 +213,22 @@ fn set_url(scenario: &Scenario, new_entry: bool) -> bool {
     written.is_ok()
 }
 
+/// Rewrites the address bar's version-1 link as the current version, in place (no new history
+/// entry): once the second module has lent its deflate, the link written before it loaded is
+/// brought up to date.
+pub fn upgrade_link() {
+    let Some(held) = current_fragment() else { return };
+    let Ok(scenario) = share::decode(&held) else { return };
+    let payload = crate::links::payload(&scenario);
+    if payload == held {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let url = format!("{FRAGMENT}{payload}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// The full link to the app showing `scenario`, from the page's own address.
 pub fn link_to(scenario: &Scenario) -> String {
     let location = window().location();
