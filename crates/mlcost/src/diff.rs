@@ -90,7 +90,7 @@ fn differ(a: f64, b: f64) -> bool {
 
 /// What changed from `before` to `after`.
 pub fn diff(before: &Report, after: &Report) -> ReportDiff {
-    let (old, new) = (leaves(before), leaves(after));
+    let (old, new) = (before.leaves(), after.leaves());
     let (old_at, new_at): (HashMap<&str, &Value>, HashMap<&str, &Value>) = (
         old.iter().map(|(k, v)| (k.as_str(), v)).collect(),
         new.iter().map(|(k, v)| (k.as_str(), v)).collect(),
@@ -144,38 +144,4 @@ pub fn diff(before: &Report, after: &Report) -> ReportDiff {
     };
     sections.sort_by_key(|s| order(&s.section));
     ReportDiff { sections }
-}
-
-/// Every leaf of the report as serde writes it, under its dotted key (`Report::to_csv`'s keys).
-fn leaves(report: &Report) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
-    if let Ok(value) = serde_json::to_value(report) {
-        walk(&value, &mut String::new(), &mut out);
-    }
-    out
-}
-
-fn walk(value: &Value, path: &mut String, out: &mut Vec<(String, Value)>) {
-    let length = path.len();
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-                walk(item, path, out);
-                path.truncate(length);
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                path.push_str(&format!("[{i}]"));
-                walk(item, path, out);
-                path.truncate(length);
-            }
-        }
-        Value::Null => {}
-        leaf => out.push((path.clone(), leaf.clone())),
-    }
 }

@@ -21,14 +21,31 @@ impl Report {
     /// a spreadsheet needs to recompute or chart any figure, in the same keys as the JSON.
     pub fn to_csv(&self) -> String {
         let mut rows = String::from("key,value\n");
-        if let Ok(value) = serde_json::to_value(self) {
-            flatten(&value, &mut String::new(), &mut rows);
+        for (key, value) in self.leaves() {
+            match value {
+                serde_json::Value::String(text) => push_row(&mut rows, &key, &text),
+                other => push_row(&mut rows, &key, &other.to_string()),
+            }
         }
         rows
     }
+
+    /// Every figure, flag and text of the report as serde writes it, under its dotted path, in
+    /// order: what the CSV and `crate::diff` read.
+    pub fn leaves(&self) -> Vec<(String, serde_json::Value)> {
+        let mut out = Vec::new();
+        if let Ok(value) = serde_json::to_value(self) {
+            flatten(&value, &mut String::new(), &mut out);
+        }
+        out
+    }
 }
 
-fn flatten(value: &serde_json::Value, path: &mut String, rows: &mut String) {
+fn flatten(
+    value: &serde_json::Value,
+    path: &mut String,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
     use serde_json::Value;
     let length = path.len();
     match value {
@@ -38,20 +55,19 @@ fn flatten(value: &serde_json::Value, path: &mut String, rows: &mut String) {
                     path.push('.');
                 }
                 path.push_str(key);
-                flatten(item, path, rows);
+                flatten(item, path, out);
                 path.truncate(length);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 path.push_str(&format!("[{i}]"));
-                flatten(item, path, rows);
+                flatten(item, path, out);
                 path.truncate(length);
             }
         }
         Value::Null => {}
-        Value::String(text) => push_row(rows, path, text),
-        other => push_row(rows, path, &other.to_string()),
+        leaf => out.push((path.clone(), leaf.clone())),
     }
 }
 

@@ -206,3 +206,12 @@ impl PartialEq<&str> for Move {
 
 /// Largest Pareto front re-estimated and returned per section (evenly thinned beyond).
 pub const MAX_FRONT_POINTS: usize = 40;
+
+/// The section a move changes, as the move leaves it.
+// Why not box the larger? A handful are built per piece of advice and moved once: their size
+// costs nothing, and the boxes would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Changed {
+    Training(crate::scenario::training::Training),
+    Serving(crate::scenario::serving::Serving),
+}

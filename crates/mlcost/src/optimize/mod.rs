@@ -13,6 +13,7 @@ mod advice;
 mod estimates;
 mod front;
 mod moves;
+mod owned_move;
 pub mod quality;
 mod settings;
 mod what_if;

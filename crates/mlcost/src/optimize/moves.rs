@@ -3,7 +3,7 @@
 //! the engine's own estimate of the scenario it leads to.
 
 use crate::catalogue::pricing::PriceBook;
-use crate::optimize::advice::{Move, Recommendation, Section};
+use crate::optimize::advice::{Changed, Move, Recommendation, Section};
 use crate::optimize::estimates::{
     NO_SAVING, Searched, cost_of, estimate, only, request_latency_ms,
 };
@@ -106,7 +106,7 @@ pub(super) fn apply(
         None => None,
     };
     // How the section is bought: the scenario's owned servers are a plan too.
-    let owned = match owned_plan_move(id, scenario, book) {
+    let owned = match super::owned_move::owned_plan_move(id, scenario, book) {
         Some(changed) => finish(id, scenario, report, book, changed)?,
         None => None,
     };
@@ -114,58 +114,6 @@ pub(super) fn apply(
         (Some(r), Some(o)) => Some(if o.cost < r.cost { o } else { r }),
         (r, o) => r.or(o),
     })
-}
-
-/// The section on the scenario's owned servers, when it has them, they hold its accelerator, and
-/// it is bought otherwise: the plan moves weigh owning against the rented plans.
-fn owned_plan_move(
-    id: Move,
-    scenario: &Scenario,
-    book: &PriceBook,
-) -> Option<(Changed, String, String, String)> {
-    let section = scenario.owned.as_ref()?;
-    let holds = |accelerator: &str| {
-        let read = crate::scenario::resolve::owned::read_owned(section).ok()?;
-        let resolved = crate::scenario::resolve::owned::resolve_owned(&read, book).ok()?;
-        (resolved.accelerator == accelerator).then_some(resolved.utilization)
-    };
-    let title = "Run on the owned servers".to_owned();
-    let tradeoff = |u: f64| {
-        format!(
-            "the owned servers must have the capacity free; their price assumes {:.0}% of their hours in use (owned.utilization)",
-            u * 100.0
-        )
-    };
-    let why = "a used accelerator-hour of the servers the scenario owns, all its costs recovered (see Own or rent), costs less than renting it".to_owned();
-    match id {
-        Move::TrainingPlan => {
-            let training = scenario.training.as_ref().filter(|t| t.plan != Some(Plan::Owned))?;
-            let u = holds(&training.accelerator)?;
-            let next = Training {
-                plan: Some(Plan::Owned),
-                offer: None,
-                region: None,
-                price_per_accelerator_hour: None,
-                nodes: None,
-                ..training.clone()
-            };
-            Some((Changed::Training(next), title, tradeoff(u), why))
-        }
-        Move::ServingPlan => {
-            let serving = scenario.serving.as_ref().filter(|s| s.plan != Some(Plan::Owned))?;
-            let u = holds(&serving.accelerator)?;
-            let next = Serving {
-                plan: Some(Plan::Owned),
-                offer: None,
-                region: None,
-                price_per_accelerator_hour: None,
-                committed_baseline: None,
-                ..serving.clone()
-            };
-            Some((Changed::Serving(next), title, tradeoff(u), why))
-        }
-        _ => None,
-    }
 }
 
 /// A move's changed section, estimated: kept when it keeps every constraint and costs less.
@@ -236,14 +184,6 @@ fn finish(
 
 fn join(parts: &[String]) -> String {
     parts.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join("; ")
-}
-
-// Why not box the larger? A handful are built per piece of advice and moved once: their size
-// costs nothing, and the boxes would cost an allocation each.
-#[allow(clippy::large_enum_variant)]
-enum Changed {
-    Training(Training),
-    Serving(Serving),
 }
 
 /// The section's constraints, checked on the engine's estimate: it fits, meets the deadline or

@@ -4,17 +4,16 @@
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{ApiModel, PriceBook};
 use crate::catalogue::shape::ResolvedModel;
-use crate::scenario::resolve::carbon::{Place, grid_intensity};
+use crate::scenario::resolve::carbon::{Place, grid_intensity, pue};
 use crate::scenario::resolve::owned::ResolvedOwned;
 use crate::scenario::resolve::pricing::pricing;
 pub use crate::scenario::resolve::pricing::{Baseline, Pricing};
 use crate::scenario::resolve::speculation::{Draft, resolve_draft};
 use crate::scenario::resolve::split::{Split, resolve_split};
-use crate::scenario::resolve::training::DEFAULT_PUE;
 use crate::scenario::serving::{Autoscaling, Serving, Slo, TrafficShape};
 use crate::vocabulary::check::{
-    MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_PUE, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND,
-    at_most, fraction, non_negative, positive,
+    MAX_ACCELERATORS, MAX_DAILY_REQUESTS, MAX_REQUEST_TOKENS, MAX_REQUESTS_PER_SECOND, at_most,
+    fraction, non_negative, positive,
 };
 use crate::vocabulary::error::{Error, Problem};
 use crate::vocabulary::provenance::{Assumption, Sourced};
@@ -218,23 +217,8 @@ fn power(
     pricing: &Pricing<'_>,
     assumptions: &mut Vec<Assumption>,
 ) -> Result<(f64, GramsCo2ePerKilowattHour), Error> {
-    let pue = match (serving.pue, &pricing.owned) {
-        (Some(pue), _) if !(pue.is_finite() && pue >= 1.0) => {
-            return Err(Error::new("serving.pue", Problem::AtLeast(1.0)));
-        }
-        (Some(pue), _) => at_most("serving.pue", pue, MAX_PUE)?,
-        (None, Some(owned)) => owned.section.ownership.pue,
-        (None, None) => {
-            assumptions.push(DEFAULT_PUE.assumed("serving.pue"));
-            DEFAULT_PUE.value
-        }
-    };
-    let place = match (pricing.sold, &pricing.offer) {
-        (Some(sold), Some(used)) => {
-            Place::Region { provider: &sold.provider, region: &used.region }
-        }
-        _ => Place::Unknown,
-    };
+    let pue = pue("serving.pue", serving.pue, pricing.owned.as_ref(), assumptions)?;
+    let place = Place::priced(pricing.sold, pricing.offer.as_ref());
     let grid = grid_intensity(
         "serving.grams_co2e_per_kwh",
         serving.grams_co2e_per_kwh,

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::hardware::Accelerator;
 use crate::catalogue::pricing::{Offer, OfferUsed, PriceBook, PriceChoice};
 use crate::catalogue::shape::{ResolvedModel, Shape, adapter_parameters};
-use crate::scenario::resolve::carbon::{Place, grid_intensity};
+use crate::scenario::resolve::carbon::{Place, grid_intensity, pue};
 use crate::scenario::resolve::machines::Machines;
 use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
 use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
 use crate::vocabulary::check::{
-    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR, MAX_PUE,
+    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR,
     MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative, positive,
     positive_count,
 };
@@ -44,14 +44,7 @@ pub const DEFAULT_CHECKPOINTS_KEPT: Sourced<u32> = Sourced {
     as_of: "2026-11-29",
 };
 
-/// Power usage effectiveness: Google reports a fleet-wide trailing-twelve-month PUE of 1.10 for its
-/// data centres (Google Environmental Report 2024); the Uptime Institute's industry survey average
-/// is about 1.56. The hyperscale figure suits cloud GPU capacity.
-pub const DEFAULT_PUE: Sourced<f64> = Sourced {
-    value: 1.10,
-    source: "Google's fleet-wide PUE of 1.10 (Google Environmental Report 2024); industry average ~1.56 (Uptime Institute)",
-    as_of: "2026-11-29",
-};
+pub use super::carbon::DEFAULT_PUE;
 
 /// How the run is split across accelerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,26 +312,8 @@ pub fn resolve_training<'a>(
         training.goodput.map(|g| fraction("training.goodput", g).map(Fraction::new)).transpose()?;
     let mut assumptions = Vec::new();
     let storage = storage(&training.storage, &mut assumptions)?;
-    let pue = match training.pue {
-        Some(pue) if !(pue.is_finite() && pue >= 1.0) => {
-            return Err(Error::new("training.pue", Problem::AtLeast(1.0)));
-        }
-        Some(pue) => at_most("training.pue", pue, MAX_PUE)?,
-        // The owned servers' hall: its PUE is the owned section's.
-        None if owned.is_some() => {
-            owned.as_ref().map_or(DEFAULT_PUE.value, |o| o.section.ownership.pue)
-        }
-        None => {
-            assumptions.push(DEFAULT_PUE.assumed("training.pue"));
-            DEFAULT_PUE.value
-        }
-    };
-    let place = match (sold, &offer) {
-        (Some(sold), Some(used)) => {
-            Place::Region { provider: &sold.provider, region: &used.region }
-        }
-        _ => Place::Unknown,
-    };
+    let pue = pue("training.pue", training.pue, owned.as_ref(), &mut assumptions)?;
+    let place = Place::priced(sold, offer.as_ref());
     let grid = grid_intensity(
         "training.grams_co2e_per_kwh",
         training.grams_co2e_per_kwh,
