@@ -15,6 +15,7 @@ use serde_json::json;
 
 mod newcomer;
 mod optimize;
+mod package;
 mod performance;
 mod screens;
 mod sharing;
@@ -965,7 +966,12 @@ impl Browser {
             "{} has no index.html: build the app",
             dist.display()
         );
-        let site = serve(dist);
+        Self::serving(dist, path).await
+    }
+
+    /// A browser on `path` of a fresh server for the files in `dir`.
+    async fn serving(dir: PathBuf, path: &str) -> Self {
+        let site = serve(dir);
         let driver_port = free_port();
         let chromedriver =
             std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into());

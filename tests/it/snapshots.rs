@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{mlcost, text};
+use crate::support::{mlcost, mlcost_in, text};
 
 /// The command lines snapshotted for each example, and the snapshot file's extension.
 const RUNS: [(&[&str], &str); 5] = [
@@ -113,11 +113,13 @@ fn first_difference(expected: &str, actual: &str) -> Option<String> {
 }
 
 /// A block of the README: `$ cat FILE` followed by the scenario, or `mlcost estimate FILE`,
-/// `mlcost optimize FILE` or `mlcost own FILE` (either spelling: `$ mlcost …`, `$ cargo run … -- …`) and its output.
+/// `mlcost optimize FILE` or `mlcost own FILE` (either spelling: `$ mlcost …`, `$ cargo run … -- …`) and its output,
+/// or `mlcost diff` of two examples (any arguments, run from the project's root) and its output.
 #[derive(Debug)]
 enum ReadmeBlock {
     Scenario { file: String, json: String },
     Output { subcommand: &'static str, file: String, lines: Vec<String> },
+    Diff { args: Vec<String>, lines: Vec<String> },
 }
 
 fn readme_blocks(readme: &str) -> Vec<ReadmeBlock> {
@@ -133,7 +135,10 @@ fn readme_blocks(readme: &str) -> Vec<ReadmeBlock> {
             body.push((*next).to_owned());
             lines.next();
         }
-        if let Some(file) = command.strip_prefix("cat ") {
+        if let Some(args) = command.strip_prefix("mlcost diff ") {
+            let args = args.split_whitespace().map(str::to_owned).collect();
+            blocks.push(ReadmeBlock::Diff { args, lines: body });
+        } else if let Some(file) = command.strip_prefix("cat ") {
             blocks.push(ReadmeBlock::Scenario {
                 file: file.trim().to_owned(),
                 json: body.join("\n"),
@@ -160,6 +165,8 @@ fn the_readme_shows_the_examples_and_their_output() {
     let blocks = readme_blocks(&readme);
     let outputs = blocks.iter().filter(|b| matches!(b, ReadmeBlock::Output { .. })).count();
     assert!(outputs >= 2, "the README shows a training and a serving estimate: {blocks:?}");
+    let diffs = blocks.iter().filter(|b| matches!(b, ReadmeBlock::Diff { .. })).count();
+    assert!(diffs >= 1, "the README's CI section shows a diff of two examples: {blocks:?}");
     for block in &blocks {
         match block {
             ReadmeBlock::Scenario { file, json } => {
@@ -171,6 +178,19 @@ fn the_readme_shows_the_examples_and_their_output() {
                 let stored: serde_json::Value =
                     serde_json::from_str(&stored).expect("the example is JSON");
                 assert_eq!(shown, stored, "README's {file} differs from the file");
+            }
+            ReadmeBlock::Diff { args, lines } => {
+                let mut full = vec!["diff"];
+                full.extend(args.iter().map(String::as_str));
+                let out = mlcost_in(&root(), &full);
+                assert!(
+                    out.status.success(),
+                    "README's `mlcost {full:?}` fails: {}",
+                    text(&out.stderr)
+                );
+                if let Err(why) = shows_lines_of(lines, &text(&out.stdout)) {
+                    panic!("README's `mlcost {full:?}` differs from the CLI's: {why}");
+                }
             }
             ReadmeBlock::Output { subcommand, file, lines } => {
                 let output = run(&[subcommand], &root().join(file));

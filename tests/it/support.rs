@@ -37,8 +37,16 @@ pub fn mlcost(args: &[&str], stdin: &str) -> Output {
 
 /// `mlcost` with `stdin` as raw bytes (which need not be UTF-8).
 pub fn mlcost_bytes(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(mlcost_binary())
-        .args(args)
+    run_mlcost(Command::new(mlcost_binary()).args(args), stdin)
+}
+
+/// `mlcost` run from `dir`, as a user types a command with relative paths there.
+pub fn mlcost_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    run_mlcost(Command::new(mlcost_binary()).current_dir(dir).args(args), b"")
+}
+
+fn run_mlcost(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

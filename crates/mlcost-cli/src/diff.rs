@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use mlcost::PriceBook;
 use mlcost::diff::{Change, ReportDiff, diff};
 use mlcost::format;
+use mlcost::summary::heading;
 use serde_json::Value;
 
 use crate::{DiffFormat, Failure, read_scenario};
@@ -148,14 +149,6 @@ fn table(diff: &ReportDiff) -> String {
         }
     }
     out.trim_end().to_owned()
-}
-
-fn heading(section: &str) -> String {
-    match section {
-        "training" => "Training (per run)".to_owned(),
-        "serving" => "Serving (a month)".to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 /// Left-aligned columns, two spaces apart.

@@ -8,6 +8,7 @@ use mlcost::Report;
 use mlcost::diff::HEADLINE;
 use mlcost::format;
 use mlcost::optimize::Advice;
+use mlcost::summary::heading;
 use serde_json::Value;
 
 /// A table cell: pipes escaped, line breaks as spaces.
@@ -24,15 +25,6 @@ pub(crate) fn figure(value: &Value) -> String {
         }
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// The section a heading names.
-pub(crate) fn heading(section: &str) -> String {
-    match section {
-        "training" => "Training (per run)".to_owned(),
-        "serving" => "Serving (a month)".to_owned(),
-        other => other.to_owned(),
     }
 }
 

@@ -42,13 +42,18 @@ pub const HEADLINE: [(&str, &str); 23] = [
 
 /// One figure that differs. A figure only one report has is `None` on the other side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Change {
     /// Its dotted key (`serving.by_plan.spot.monthly_cost_usd`).
     pub key: String,
     /// A headline figure's label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The figure in the first report: a number, text or flag (absent when only the other has it).
+    #[cfg_attr(feature = "typescript", tsify(type = "number | string | boolean | undefined"))]
     pub before: Option<Value>,
+    /// The figure in the second report.
+    #[cfg_attr(feature = "typescript", tsify(type = "number | string | boolean | undefined"))]
     pub after: Option<Value>,
     /// For numbers on both sides: after − before, and that as a share of before (none from 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +64,7 @@ pub struct Change {
 
 /// A section's changes: its headline figures in [`HEADLINE`]'s order, then the rest by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SectionDiff {
     pub section: String,
     pub headline: Vec<Change>,
@@ -67,6 +73,7 @@ pub struct SectionDiff {
 
 /// Every figure that changed, by section (training, serving, then anything else).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ReportDiff {
     pub sections: Vec<SectionDiff>,
 }

@@ -16,6 +16,7 @@ mod report;
 pub mod scenario;
 pub mod schedule;
 pub mod serving;
+pub mod summary;
 pub mod training;
 pub mod utilization;
 pub mod validation;

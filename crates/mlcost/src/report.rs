@@ -8,6 +8,7 @@ use crate::training::report::TrainingReport;
 use crate::vocabulary::csv::csv_cell;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<TrainingReport>,

@@ -9,6 +9,7 @@ mod bundle;
 mod compact;
 mod csp;
 mod module;
+mod package;
 mod prices;
 mod tools;
 
@@ -23,13 +24,17 @@ commands:
   serve [--port N]   build the web app and serve it at http://127.0.0.1:N (default 8080)
   test               run every check CI runs: fmt, clippy (native and wasm32), native tests,
                      engine tests on wasm32 in headless Chromium, a release build of the app,
-                     end-to-end tests in headless Chromium, and the bundle size report
+                     the JavaScript package, end-to-end tests in headless Chromium (the app,
+                     the package and its types), and the bundle size report
   prices [--max-age-days N]
                      list price-book records older than N days (default 180) and offers
                      naming unknown accelerators
   fuzz [--cases N]   feed every reader (scenario JSON and TOML, links, price sheets, monitoring
                      files, schedules) N generated hostile inputs each (default 1000000), in
                      release mode; `cargo xtask test` runs 300 of each
+  package            build the engine's npm package (ES module, wasm, TypeScript declarations,
+                     the <mlcost-estimate> element) into target/npm/mlcost and pack it
+                     (npm pack) as target/npm/mlcost-<version>.tgz; print its sizes
   bundle-size        print the size of dist/ (raw and gzip, per file)
   csp [DIR]          (Trunk's post-build hook) move the app's start-up script into a file,
                      add the Content-Security-Policy to index.html, and compact the glue and
@@ -48,6 +53,9 @@ fn main() -> ExitCode {
         Some("bundle-size") => bundle::report(&project_root().join("dist")).map(|_| ()),
         Some("csp") => csp::apply(&args[1..]),
         Some("deferred-module") => module::build(&args[1..]),
+        Some("package") => {
+            tools::ensure(tools::Need::App).and_then(|tools| package::build(&tools)).map(|_| ())
+        }
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -176,10 +184,16 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     steps.run("release build of the app (trunk)", tools.trunk().args(["build", "--release"]))?;
-    // The built app's end-to-end tests, selected by `filter` (arguments to the test harness).
+    let started_package = Instant::now();
+    println!("\nxtask: ── the JavaScript package (cargo xtask package) ──");
+    let package = package::build(&tools).map_err(|e| format!("the JavaScript package: {e}"))?;
+    steps.record("the JavaScript package (cargo xtask package)", started_package.elapsed());
+    // The built app's and package's end-to-end tests, selected by `filter` (arguments to the test
+    // harness).
     let e2e = |filter: [&str; 2]| {
         let mut command = cargo();
         tools.e2e_env(&mut command, &root.join("dist"));
+        command.env("MLCOST_NPM_PACKAGE", &package);
         command.args(["test", "--locked", "-p", "mlcost-tests", "--test", "it", "--", "--ignored"]);
         command.args(filter);
         command
@@ -199,6 +213,13 @@ fn test() -> Result<(), String> {
     let performance = root.join("target/e2e-artifacts/performance.txt");
     if let Ok(figures) = std::fs::read_to_string(&performance) {
         println!("\nxtask: performance in headless Chromium (loopback)\n{figures}");
+    }
+    // Measured by `package::build` and tests/it/e2e/package.rs.
+    if let Ok(sizes) = std::fs::read_to_string(root.join("target/npm/sizes.txt")) {
+        println!("xtask: the JavaScript package (raw and gzip bytes)\n{sizes}");
+    }
+    if let Ok(figures) = std::fs::read_to_string(root.join("target/e2e-artifacts/package.txt")) {
+        println!("xtask: the package in headless Chromium (loopback)\n{figures}");
     }
     // Measured by tests/it/e2e/screens.rs, with the screenshots beside it.
     let layout = root.join("target/e2e-artifacts/layout.txt");
@@ -221,6 +242,11 @@ impl Steps {
         run(command).map_err(|e| format!("{name} failed: {e}"))?;
         self.0.push((name, started.elapsed()));
         Ok(())
+    }
+
+    /// A step run by xtask itself, not as a command.
+    fn record(&mut self, name: &'static str, took: std::time::Duration) {
+        self.0.push((name, took));
     }
 
     fn summary(&self) {

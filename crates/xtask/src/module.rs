@@ -59,7 +59,7 @@ pub fn build(args: &[String]) -> Result<(), String> {
 /// The wasm features the app's own wasm-opt run enables (the `--enable-…` flags of
 /// `data-wasm-opt-params` in `web/index.html`): one list for both modules. The app's other
 /// passes there are for size, which this module does not trade speed for.
-fn wasm_opt_features(root: &Path) -> Result<Vec<String>, String> {
+pub(crate) fn wasm_opt_features(root: &Path) -> Result<Vec<String>, String> {
     const ATTRIBUTE: &str = "data-wasm-opt-params=\"";
     let html = std::fs::read_to_string(root.join("web/index.html"))
         .map_err(|e| format!("deferred-module: cannot read web/index.html: {e}"))?;

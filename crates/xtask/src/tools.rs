@@ -16,6 +16,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen's wasm-opt, from the npm registry: Debian's binaryen 108 breaks wasm-bindgen's externref
 /// table, 132 does not. Trunk.toml names the same version.
 const BINARYEN_VERSION: &str = "132";
+/// TypeScript from the npm registry: the tests type-check the JavaScript package's declarations
+/// with its `tsc --noEmit` (7: the native compiler, a second to check).
+const TYPESCRIPT_VERSION: &str = "7.0.2";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Need {
@@ -64,6 +67,8 @@ pub struct Tools {
     wasm_bindgen_test_runner: PathBuf,
     chromedriver: Option<PathBuf>,
     chromium: Option<PathBuf>,
+    /// TypeScript's compiler, for the package's type checks (tests only).
+    tsc: Option<PathBuf>,
     /// `PATH` with the installed tools first, for Trunk to find wasm-bindgen and wasm-opt.
     path: OsString,
 }
@@ -76,6 +81,11 @@ impl Tools {
             .env("PATH", &self.path)
             .env(WASM_RUSTFLAGS, wasm_rustflags());
         command
+    }
+
+    /// `command` with the installed tools first on its `PATH`.
+    pub fn with_path<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command.env("PATH", &self.path)
     }
 
     /// Runs wasm32 test binaries in headless Chromium through wasm-bindgen-test-runner.
@@ -98,6 +108,9 @@ impl Tools {
         if let Some(chromium) = &self.chromium {
             command.env("CHROMIUM", chromium);
         }
+        if let Some(tsc) = &self.tsc {
+            command.env("MLCOST_TSC", tsc);
+        }
         command
     }
 }
@@ -112,7 +125,8 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
     ensure_wasm_target()?;
     let mut apt_packages = Vec::new();
     let wasm_opt_ready = has_version(&find("wasm-opt", &npm_bin, &path), BINARYEN_VERSION);
-    if !wasm_opt_ready && which("npm", &path).is_none() {
+    // npm installs wasm-opt and TypeScript, and packs the JavaScript package.
+    if (!wasm_opt_ready || need == Need::Everything) && which("npm", &path).is_none() {
         apt_packages.push("npm");
     }
     if need == Need::Everything {
@@ -136,6 +150,26 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
         if !has_version(&find("wasm-opt", &npm_bin, &path), BINARYEN_VERSION) {
             return Err(format!(
                 "wasm-opt {BINARYEN_VERSION} is not in {} after installing",
+                npm_bin.display()
+            ));
+        }
+    }
+
+    let mut tsc = find("tsc", &npm_bin, &path)
+        .filter(|tsc| has_version(&Some(tsc.clone()), TYPESCRIPT_VERSION));
+    if need == Need::Everything && tsc.is_none() {
+        println!(
+            "xtask: installing TypeScript {TYPESCRIPT_VERSION} (tsc) from npm into {}",
+            npm_prefix.display()
+        );
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&npm_prefix)
+            .arg(format!("typescript@{TYPESCRIPT_VERSION}")))?;
+        tsc = find("tsc", &npm_bin, &path);
+        if !has_version(&tsc, TYPESCRIPT_VERSION) {
+            return Err(format!(
+                "tsc {TYPESCRIPT_VERSION} is not in {} after installing",
                 npm_bin.display()
             ));
         }
@@ -169,6 +203,7 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
         wasm_bindgen_test_runner,
         chromedriver: which("chromedriver", &path),
         chromium: which("chromium", &path),
+        tsc,
         path,
     })
 }

@@ -20,6 +20,7 @@ const CARBON_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/carbon.json"))
 
 /// One region's grid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct GridIntensity {
     pub provider: String,
@@ -34,6 +35,7 @@ pub struct GridIntensity {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct CarbonFile {
     regions: Vec<GridIntensity>,
 }

@@ -12,6 +12,7 @@ use crate::vocabulary::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
 /// Peak throughput per numeric format, in operations per second. A format the hardware does not
 /// support is absent, never zero.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct PeakThroughput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +52,7 @@ impl PeakThroughput {
 
 /// One accelerator as its datasheet describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Accelerator {
     /// Stable lowercase id used in scenarios (`h100-sxm`).

@@ -24,6 +24,7 @@ const SERVERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/servers.json"
 
 /// A server one can buy, from `pricing-data/servers.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub id: String,
@@ -45,6 +46,7 @@ pub struct Server {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct ServerFile {
     servers: Vec<Server>,
 }
@@ -77,6 +79,7 @@ pub fn server(id: &str, field: &str) -> Result<&'static Server, Error> {
 
 /// What owning a cluster costs, every term resolved to a number.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Ownership {
     pub accelerators_per_server: u32,
     pub servers: u32,
@@ -107,6 +110,7 @@ pub struct Ownership {
 /// Each term of the cost of one accelerator-hour owned, in USD. Every term the effective price
 /// has is a field here: a test lists them, so none can be left out silently.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct HourlyTerms {
     /// The servers' price recovered over the depreciation years at the cost of capital, less the
     /// residual value's present worth.

@@ -11,6 +11,7 @@ const MODELS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/models.json"))
 
 /// Multi-head latent attention (DeepSeek-V2/V3): queries and keys carry a rotary part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Mla {
     pub kv_lora_rank: u32,
     pub qk_rope_head_dim: u32,
@@ -22,6 +23,7 @@ pub struct Mla {
 
 /// A published architecture, from `pricing-data/models.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ModelPreset {
     pub id: String,
@@ -79,6 +81,7 @@ pub struct ModelPreset {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct ModelFile {
     models: Vec<ModelPreset>,
 }

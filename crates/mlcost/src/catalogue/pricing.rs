@@ -24,6 +24,7 @@ const APIS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
 
 /// The price-book offer an estimate was priced with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct OfferUsed {
     pub id: String,
     pub plan: Plan,
@@ -44,6 +45,7 @@ pub struct PlanPrice<'a> {
 
 /// An offer's prices in one region, USD per instance-hour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RegionPrices {
     pub region: String,
@@ -97,6 +99,7 @@ impl RegionPrices {
 
 /// A machine a provider rents out: `provider:instance_type` is its id (`aws:p5.48xlarge`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Offer {
     /// Lowercase provider name (`aws`, `gcp`, `azure`, `oracle`, `lambda`, ...).
@@ -126,6 +129,7 @@ pub struct Offer {
 /// An instance's network to other instances: the dedicated GPU fabric where the provider has one
 /// (InfiniBand, EFA, RoCE), else its Ethernet. Vendors' figures are ceilings, not measurements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Network {
     /// Gigabits per second per instance (decimal), all its NICs together.
@@ -162,6 +166,7 @@ impl Offer {
 
 /// One internet-egress price band: GB per month up to `up_to_gb_per_month` (open-ended when absent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct EgressTier {
     #[serde(default)]
@@ -171,6 +176,7 @@ pub struct EgressTier {
 
 /// Object storage classes, USD per GB-month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ObjectStorage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +189,7 @@ pub struct ObjectStorage {
 
 /// Object storage request prices, USD per 1,000 requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RequestPrices {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +200,7 @@ pub struct RequestPrices {
 
 /// A provider's storage and data-transfer prices in one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct StorageTerms {
     pub provider: String,
@@ -219,6 +227,7 @@ pub struct StorageTerms {
 
 /// A hosted model API's token prices, USD per million tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ApiModel {
     /// `provider:model`, lowercase (`openai:gpt-4o`).
@@ -252,21 +261,25 @@ pub struct PriceBook {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct AcceleratorFile {
     accelerators: Vec<Accelerator>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct OfferFile {
     offers: Vec<Offer>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct StorageFile {
     providers: Vec<StorageTerms>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 struct ApiFile {
     models: Vec<ApiModel>,
 }

@@ -13,6 +13,7 @@ const VALIDATION_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/validation
 
 /// What kind of measurement a case is: how a run or a replica was loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Regime {
     /// A whole pre-training run's accelerator-hours, failures and restarts included.
@@ -44,6 +45,7 @@ impl Regime {
 
 /// The figure a case compares, in the unit its source publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Figure {
     #[serde(rename = "training.accelerator_hours")]
     AcceleratorHours,
@@ -80,12 +82,14 @@ impl Figure {
 
 /// A case as the data file holds it.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PublishedCase {
     pub id: String,
     pub name: String,
     pub regime: Regime,
     pub figure: Figure,
     pub published: f64,
+    #[cfg_attr(feature = "typescript", tsify(type = "Scenario"))]
     pub scenario: serde_json::Value,
     pub source: String,
     #[serde(default)]

@@ -10,6 +10,7 @@ use crate::vocabulary::units::UsdPerHour;
 
 /// A quote: one offer, in one region, under one plan, with the price in normalised units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Quote {
     pub offer: String,
     pub provider: String,
@@ -34,6 +35,7 @@ pub struct Quote {
 
 /// One offer in one region, with its price under every plan: a catalogue row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct OfferRow {
     pub offer: String,
     pub accelerator: String,

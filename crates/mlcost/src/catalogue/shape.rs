@@ -6,6 +6,7 @@ use crate::vocabulary::units::Parameters;
 
 /// A transformer's shape: what FLOPs beyond 6·N and activation memory depend on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Shape {
     pub layers: u32,
     pub hidden_size: u32,
@@ -84,6 +85,7 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
 
 /// The model as the cost models see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ResolvedModel {
     /// The preset's name, or "custom".
     pub name: String,

@@ -19,6 +19,7 @@ use crate::vocabulary::units::UsdPerHour;
 /// Offers parsed from a user's sheet, ready to lay over a [`PriceBook`]. As JSON, how the app's
 /// second module hands a sheet it read to the first render.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PriceSheet {
     pub offers: Vec<Offer>,
 }

@@ -9,6 +9,7 @@ use crate::vocabulary::terms::Period;
 use crate::vocabulary::units::{Hours, Milliseconds, Usd};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Section {
     Training,
@@ -26,6 +27,7 @@ impl Section {
 
 /// The scenario as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Current {
     pub section: Section,
     pub per: Period,
@@ -45,6 +47,7 @@ impl Current {
 
 /// A configuration no other beats on both cost and time (training) or latency (serving).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ParetoPoint {
     pub section: Section,
     pub label: String,
@@ -67,6 +70,7 @@ impl ParetoPoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Recommendation {
     /// The move, by its stable id (`serving-commitment`), for choosing what the waterfall
     /// combines.
@@ -87,6 +91,7 @@ pub struct Recommendation {
 
 /// One section's costs from the scenario as it stands to every accepted change made together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Waterfall {
     pub section: Section,
     pub per: Period,
@@ -96,6 +101,7 @@ pub struct Waterfall {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct WaterfallStep {
     pub id: Move,
     pub title: String,
@@ -105,6 +111,7 @@ pub struct WaterfallStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Advice {
     pub current: Vec<Current>,
     /// Cheapest first within each section.
@@ -125,6 +132,7 @@ pub struct Advice {
 /// A change the advisor can make. Its id (`serving-commitment`) is a contract: recommendations
 /// carry it, and `Settings::accepted` names the moves the waterfall combines by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Move {
     /// The cheapest accelerator, count and offer that meet the deadline.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Choices the advisor leaves to the user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Recommendation ids to combine in the waterfall, in any order; every recommendation when

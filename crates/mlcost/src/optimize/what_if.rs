@@ -39,6 +39,7 @@ pub const ACCEPTANCE_RATES: [f64; 3] = [0.65, 0.75, 0.9];
 const HIT_RATES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 0.9];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct WhatIfs {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quantization: Vec<QuantizationWhatIf>,
@@ -67,6 +68,7 @@ pub struct WhatIfs {
 
 /// The serving scenario with weights in another format, on the same hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct QuantizationWhatIf {
     pub weight_precision: StoragePrecision,
     pub fits_in_memory: bool,
@@ -86,6 +88,7 @@ pub struct QuantizationWhatIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PruningWhatIf {
     /// `2:4` or `unstructured`.
     pub kind: String,
@@ -101,6 +104,7 @@ pub struct PruningWhatIf {
 
 /// Serving a smaller student distilled from the model: a one-off cost against a monthly saving.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct DistillationWhatIf {
     pub student: String,
     pub student_parameters: Parameters,
@@ -121,6 +125,7 @@ pub struct DistillationWhatIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct FineTuneWhatIf {
     pub method: Method,
     pub trainable_parameters: Parameters,
@@ -131,6 +136,7 @@ pub struct FineTuneWhatIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct BatchWhatIf {
     pub max_batch: u32,
     pub ttft_ms: Milliseconds,
@@ -141,6 +147,7 @@ pub struct BatchWhatIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct CacheWhatIf {
     pub hit_rate: Fraction,
     pub requests_per_second_per_replica: f64,
@@ -148,6 +155,7 @@ pub struct CacheWhatIf {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SpeculationWhatIf {
     /// The draft: `heads`, or a preset's id.
     pub draft: String,

@@ -23,6 +23,7 @@ use training::Training;
 /// A model and what to do with it. Sections a user leaves out are `None`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Absent only in a file that owns servers and estimates nothing (`mlcost own`).
@@ -40,6 +41,7 @@ pub struct Scenario {
     /// fields would take 2 KB of its download budget. Its fields are checked, and named in errors
     /// (`owned.pue`), when the section is resolved.
     #[cfg_attr(feature = "schema", schemars(with = "Option<owned::Owned>"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "Owned"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned: Option<serde_json::Value>,
 }

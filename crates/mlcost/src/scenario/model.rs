@@ -18,11 +18,13 @@ use crate::vocabulary::units::Parameters;
 /// win over both.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// A pasted Hugging Face `config.json`.
+    #[cfg_attr(feature = "typescript", tsify(type = "Record<string, unknown>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hf_config: Option<Value>,
     /// Total parameters.

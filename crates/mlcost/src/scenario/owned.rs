@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// and price; how many; and the terms of owning them. Absent terms take their sourced defaults.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Owned {
     /// A bundled server's id (`mlcost catalog servers`), e.g. `hgx-h100`.

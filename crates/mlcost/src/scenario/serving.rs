@@ -8,6 +8,7 @@ use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Milliseconds, UsdPerHour}
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct EngineEfficiency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub struct EngineEfficiency {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
     /// Time to first token, in milliseconds.
@@ -71,6 +73,7 @@ impl Slo {
 /// and a verification that computes k + 1 tokens a sequence.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct SpeculativeDecoding {
     /// A model preset as the draft (a small model of the same family and tokenizer): its weights
@@ -102,6 +105,7 @@ pub struct SpeculativeDecoding {
 /// under the serving section's plan and region.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Disaggregation {
     /// Accelerators of a prefill instance (tensor parallel); the replica's when absent.
@@ -126,6 +130,7 @@ pub struct Disaggregation {
 /// How one replica splits the model across its accelerators. Absent degrees are 1.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ReplicaParallelism {
     /// Accelerators each layer is split across (tensor parallelism): faster and more memory.
@@ -140,6 +145,7 @@ pub struct ReplicaParallelism {
 /// The serving section of a scenario.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Serving {
     pub accelerator: String,
@@ -235,6 +241,7 @@ pub struct Serving {
 /// Replicas committed for a year or three, billed every hour.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CommittedBaseline {
     pub replicas: u32,
@@ -249,6 +256,7 @@ pub struct CommittedBaseline {
 /// How a day's requests spread over its hours.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum TrafficShape {
     /// The same rate every hour.
@@ -315,6 +323,7 @@ impl TrafficShape {
 /// The autoscaling policy.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Autoscaling {
     /// Replicas kept running however quiet it is; 1 by default (0 with `scale_to_zero`).

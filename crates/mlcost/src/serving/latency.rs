@@ -17,6 +17,7 @@ use crate::vocabulary::units::SECONDS_PER_HOUR;
 
 /// One load's latencies: a trial of percentile sizing's (2,000 requests) at a rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct LoadPoint {
     /// Requests a second at the replica.
     pub requests_per_second: f64,

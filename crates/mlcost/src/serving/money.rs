@@ -113,6 +113,7 @@ impl Billing {
 
 /// The serving bill under one plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingPlanCost {
     pub monthly_cost_usd: Usd,
     pub price_per_accelerator_hour: UsdPerHour,
@@ -125,6 +126,7 @@ pub struct ServingPlanCost {
 
 /// A committed baseline with burst capacity above it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Mix {
     pub committed_plan: String,
     pub committed_replicas: u32,
@@ -216,6 +218,7 @@ impl BaselineSearch {
 
 /// A hosted API priced for the scenario's tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ApiComparison {
     pub id: String,
     pub name: String,
@@ -232,6 +235,7 @@ pub struct ApiComparison {
 
 /// The self-hosted monthly cost at one daily volume.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct VolumeCost {
     pub requests_per_day: f64,
     pub monthly_cost_usd: Usd,

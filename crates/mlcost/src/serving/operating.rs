@@ -24,6 +24,7 @@ use crate::vocabulary::units::Milliseconds;
 
 /// A replica's operating point at an arrival rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct OperatingPoint {
     /// Requests in flight on average (below 1, the share of time a request is in service).
     pub batch: f64,

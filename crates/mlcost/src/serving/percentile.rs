@@ -43,6 +43,7 @@ const BISECTIONS: u32 = 7;
 
 /// One target missed (or met) by a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Miss {
     /// The target's field, `serving.slo.ttft_p99_ms`.
     pub field: String,
@@ -52,6 +53,7 @@ pub struct Miss {
 
 /// What the percentile targets did to the replicas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PercentileSizing {
     /// Requests a second one replica serves keeping every percentile target, simulated.
     pub requests_per_second_per_replica: f64,
@@ -73,6 +75,7 @@ pub struct PercentileSizing {
 
 /// The answer a mean-based sizing would have given, and how far it misses the percentiles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MeanBased {
     pub requests_per_second_per_replica: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

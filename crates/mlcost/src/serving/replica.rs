@@ -68,6 +68,7 @@ impl Crossing {
 
 /// Latency and throughput of one replica at one batch size.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct BatchPoint {
     pub batch: u32,
     /// Time to first token (for a model without tokens: the request's latency).

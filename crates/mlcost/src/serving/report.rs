@@ -20,6 +20,7 @@ use crate::vocabulary::units::{
 
 /// Per accelerator, what serving holds in memory (for the memory bar).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingMemory {
     pub weights_bytes: Bytes,
     /// The KV cache of `max_concurrent_sequences` full-length sequences.
@@ -30,6 +31,8 @@ pub struct ServingMemory {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct ServingReport {
     pub model: String,
     pub accelerators_per_replica: u32,
@@ -143,6 +146,7 @@ pub struct ServingReport {
 
 /// The headline figures' ranges, in their own units; the day's only with a load.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingRanges {
     pub max_output_tokens_per_second_per_replica: Range<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +165,7 @@ pub struct ServingRanges {
 
 /// Latency percentiles from a request-level simulation of the peak hour on one replica.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Latency {
     pub ttft_ms: Percentiles,
     pub tpot_ms: Percentiles,
@@ -177,6 +182,7 @@ pub struct Latency {
 /// One pool: what its instances run on, what one serves, the instances at the busiest hour, and
 /// what the pool costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Pool {
     pub accelerator: String,
     /// The offer it runs on (`provider:instance`), when priced by one.
@@ -195,6 +201,7 @@ pub struct Pool {
 /// The split priced: each pool, the latencies, and the accelerator-hours against the combined
 /// replicas'.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SplitServing {
     pub prefill: Pool,
     pub decode: Pool,

@@ -21,6 +21,7 @@ use crate::serving::replica::Replica;
 
 /// How a length (of prompts, of outputs) varies from request to request.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Lengths {
     pub mean: f64,
     /// Standard deviation over the mean; 0 for a fixed length. Drawn lognormal otherwise, as
@@ -53,6 +54,7 @@ pub struct Settings {
 
 /// The 50th, 90th and 99th percentiles of a latency and its mean, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Percentiles {
     pub p50: f64,
     pub p90: f64,
@@ -63,6 +65,7 @@ pub struct Percentiles {
 
 /// One sample of the replica's state over time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Sample {
     pub seconds: f64,
     pub waiting: u32,
@@ -73,6 +76,7 @@ pub struct Sample {
 
 /// What a simulation measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Simulation {
     pub ttft_ms: Percentiles,
     pub tpot_ms: Percentiles,

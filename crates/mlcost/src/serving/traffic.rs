@@ -79,6 +79,7 @@ pub(super) fn transitions(now: f64, next: f64, before: f64, lead: f64) -> f64 {
 
 /// One hour of the autoscaled schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct HourPlan {
     pub hour: u32,
     pub requests_per_second: f64,

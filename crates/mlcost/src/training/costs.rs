@@ -8,6 +8,7 @@ use crate::scenario::resolve::training::{Amount, DatasetSize, ResolvedTraining};
 use crate::vocabulary::units::{Bytes, HOURS_PER_MONTH, Hours, Usd};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SideCosts {
     pub dataset_bytes: Bytes,
     pub checkpoint_storage_bytes: Bytes,

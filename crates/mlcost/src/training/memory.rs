@@ -10,6 +10,7 @@ use crate::vocabulary::units::{Bytes, Parameters};
 
 /// Bytes per accelerator, by what they hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MemoryBreakdown {
     pub weights: Bytes,
     pub gradients: Bytes,

@@ -66,6 +66,7 @@ pub const MIN_GOODPUT: f64 = 0.05;
 
 /// What the goodput model concluded, for the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct GoodputModel {
     pub goodput: Fraction,
     pub nodes: u32,

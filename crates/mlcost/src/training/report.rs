@@ -16,6 +16,8 @@ use crate::vocabulary::units::{
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct TrainingReport {
     /// The model's name (a preset's, or "custom").
     pub model: String,
@@ -96,6 +98,7 @@ pub struct TrainingReport {
 
 /// The headline figures' ranges, in their own units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrainingRanges {
     pub accelerator_hours: Range<Hours>,
     pub wall_clock_hours: Range<Hours>,
@@ -109,6 +112,7 @@ pub struct TrainingRanges {
 
 /// A run's cost under one plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PlanCost {
     pub accelerator_hours: Hours,
     pub wall_clock_hours: Hours,
@@ -122,6 +126,7 @@ pub struct PlanCost {
 
 /// One way to buy the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Candidate {
     pub offer: String,
     pub plan: Plan,
@@ -143,6 +148,7 @@ pub struct Candidate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct RightSizing {
     /// Candidates no other candidate beats on both cost and wall-clock time, cheapest first.
     pub pareto_front: Vec<Candidate>,

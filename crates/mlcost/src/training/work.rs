@@ -9,6 +9,7 @@ use crate::vocabulary::terms::Method;
 use crate::vocabulary::units::{Flops, Parameters, Tokens};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Work {
     /// Tokens processed over the run, for sequence models.
     pub tokens: Option<Tokens>,

@@ -458,6 +458,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[derive(Debug, Serialize)]
+    #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
     struct Figures {
         cost: f64,
         hourly: Vec<Option<f64>>,

@@ -203,6 +203,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[derive(Debug, serde::Deserialize)]
+    #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
     #[allow(dead_code)]
     struct Run {
         // As in the scenario's sections, the first field is a number: a list given for the
@@ -212,6 +213,7 @@ mod tests {
     }
 
     #[derive(Debug, serde::Deserialize)]
+    #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
     #[allow(dead_code)]
     struct Scenario {
         training: Run,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Why `Cow`? Most fields and sources are constants: borrowing them spares an estimate a dozen
 /// allocations (a tenth of its time), and a report read back from JSON owns them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Assumption {
     /// The scenario field it stands for (`training.mfu`).
     pub field: Cow<'static, str>,

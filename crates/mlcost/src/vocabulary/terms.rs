@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The numeric format the matrix multiplications run in; it selects the accelerator's dense peak.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
     Fp32,
@@ -30,6 +31,7 @@ impl Precision {
 /// How the weights are trained.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Every weight is trained.
@@ -55,6 +57,7 @@ impl Method {
 /// The optimizer: what it keeps per trained parameter sets most of training's memory.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Optimizer {
     #[default]
     #[serde(rename = "adamw")]
@@ -70,6 +73,7 @@ pub enum Optimizer {
 /// How compute is bought.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Plan {
     #[serde(rename = "on-demand")]
     OnDemand,
@@ -115,6 +119,7 @@ impl Plan {
 /// Number formats weights and KV caches are stored in.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum StoragePrecision {
     Fp32,
@@ -140,6 +145,7 @@ impl StoragePrecision {
 
 /// What a cost is for: the whole training run, or a month of serving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Run,

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// The low and high of a figure, in its own unit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Range<T> {
     pub low: T,
     pub high: T,
@@ -28,6 +29,7 @@ pub struct Range<T> {
 
 /// How one input, at its low and at its high, moves one figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Sensitivity {
     /// The scenario field (`training.mfu`).
     pub input: Cow<'static, str>,

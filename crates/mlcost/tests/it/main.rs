@@ -17,5 +17,6 @@ mod ranges;
 mod schedule;
 mod serving;
 mod simulate;
+mod summary;
 mod utilization;
 mod validation;

@@ -48,6 +48,7 @@ pub use super::carbon::DEFAULT_PUE;
 
 /// How the run is split across accelerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Layout {
     pub data: u32,
     pub tensor: u32,
