@@ -58,6 +58,8 @@ pub struct Change {
     /// For numbers on both sides: after − before, and that as a share of before (none from 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<f64>,
+    /// `delta` as a percentage of `before` (of its absolute value); absent when `before` is 0 or
+    /// either side is not a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<f64>,
 }
@@ -66,8 +68,11 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SectionDiff {
+    /// The section's name, the first part of its keys (`training`, `serving`).
     pub section: String,
+    /// The headline figures that changed, in [`HEADLINE`]'s order.
     pub headline: Vec<Change>,
+    /// Every other figure that changed, in the order the reports list them.
     pub other: Vec<Change>,
 }
 
@@ -75,6 +80,7 @@ pub struct SectionDiff {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ReportDiff {
+    /// The sections with a change: training, then serving, then any other.
     pub sections: Vec<SectionDiff>,
 }
 

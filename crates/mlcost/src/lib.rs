@@ -6,6 +6,9 @@
 //! compile time.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+// Every public item says what it is: the API other tools build on, its rustdoc pages, and the
+// JavaScript package's TypeScript declarations (tsify carries the comments over).
+#![warn(missing_docs)]
 
 // The layers, bottom up: each imports only the layers below it (ARCHITECTURE.md, "Layers").
 pub mod catalogue;
@@ -182,7 +185,11 @@ pub fn estimate_with_sizing(
 /// and the scenario's `owned` section resolved. Each is used only when it is the scenario's own.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Handed<'a> {
+    /// The serving section's sizing by its percentile targets, as a report's `percentile_sizing`
+    /// gives it: used only when its capacity without those targets matches this estimate's replica.
     pub sizing: Option<&'a serving::percentile::PercentileSizing>,
+    /// The scenario's `owned` section resolved: used as given, in place of resolving the section
+    /// here.
     pub owned: Option<&'a scenario::resolve::owned::ResolvedOwned>,
 }
 

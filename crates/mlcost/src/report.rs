@@ -7,11 +7,14 @@ use crate::serving::report::ServingReport;
 use crate::training::report::TrainingReport;
 use crate::vocabulary::csv::csv_cell;
 
+/// What an estimate returns: a report for each section the scenario has, training and serving.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Report {
+    /// The training estimate; absent when the scenario has no `training` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<TrainingReport>,
+    /// The serving estimate; absent when the scenario has no `serving` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<ServingReport>,
 }

@@ -32,19 +32,30 @@ use crate::{Report, estimate_leaving_out};
 /// One published measurement and the engine's estimate of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
+    /// The case's id: the data file's, or a published run's name as an id (`llama-1-7b`).
     pub id: String,
+    /// The case's name in words (`LLaMA-1 7B`).
     pub name: String,
+    /// What kind of measurement the case is.
     pub regime: Regime,
     /// The accelerator's architecture (the hardware table's `architecture`: ampere, hopper, …).
     pub generation: String,
+    /// The accelerator's id in the hardware table: the training section's, else the serving
+    /// section's.
     pub accelerator: String,
+    /// The figure compared.
     pub figure: Figure,
+    /// The figure's unit, as its source publishes it (`accelerator-hours`, `ms`).
     pub unit: String,
+    /// The published figure, in `unit`.
     pub published: f64,
+    /// The engine's estimate of the figure, in `unit`: with the fit that leaves this case out when
+    /// a default was fitted on it.
     pub estimate: f64,
     /// The estimate's range, when a default it used has a published spread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
+    /// The high end of that range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high: Option<f64>,
     /// Estimate over published, minus one: +0.10 is 10% high.
@@ -54,7 +65,10 @@ pub struct Case {
     pub covered: Option<bool>,
     /// Whether a default was fitted on this case, so that it is scored leave-one-out.
     pub left_out_of_fit: bool,
+    /// Where the published figure comes from.
     pub source: String,
+    /// What the table says of the case: the data's note and, for a case in a default's fit, how it
+    /// is scored (empty when there is none).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
@@ -64,14 +78,17 @@ pub struct Case {
 pub struct Score {
     /// "training", "serving, decode-heavy", "serving on hopper", …
     pub group: String,
+    /// Cases in the group.
     pub cases: usize,
     /// Of |error|.
     pub median_error: f64,
+    /// The largest |error| in the group.
     pub worst_error: f64,
     /// The case with the worst error.
     pub worst_case: String,
     /// Cases with a range, and how many of those it holds.
     pub ranged: usize,
+    /// Of those ranged cases, how many the range holds.
     pub covered: usize,
 }
 
@@ -85,7 +102,10 @@ impl Score {
 /// Every case and the scores per group, training first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Validation {
+    /// Every case: the engine's published runs first, then the data file's in its order.
     pub cases: Vec<Case>,
+    /// The scores per group: training, then serving, each whole, then by regime, then by
+    /// accelerator generation.
     pub scores: Vec<Score>,
 }
 

@@ -169,6 +169,19 @@ async fn a_plain_page_estimates_with_the_packed_package_and_shows_the_widget() {
     // A mistake shows where it is, in words.
     let error = wait_for_shadow_text(page, "#mistaken", "[role='alert']").await;
     assert!(error.contains("serving.input_tokens") && error.contains("> 0"), "{error}");
+    // Mended from a script through the `scenario` property, and cut to one section.
+    let mended = mlcost::Scenario::from_json(chat).expect("example").to_value();
+    page.execute(
+        "const widget = document.querySelector('#mistaken'); \
+         widget.setAttribute('section', 'serving'); widget.scenario = arguments[0];",
+        vec![mended],
+    )
+    .await
+    .expect("set the scenario");
+    let month =
+        wait_for_shadow_text(page, "#mistaken", "[data-key='serving.monthly_cost_usd'] dd").await;
+    assert_eq!(month, serving.figures[0].text, "the mended scenario's month");
+    assert_eq!(shadow_text(page, "#mistaken", "[role='alert']").await, "", "the error is gone");
 
     // Nothing the policy forbids was tried.
     let violations =

@@ -23,13 +23,20 @@ const CARBON_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/carbon.json"))
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct GridIntensity {
+    /// Lowercase provider name, as the price book's offers spell it (`aws`, `gcp`).
     pub provider: String,
+    /// The provider's region id (`us-east-1`), as its offers' regions name it.
     pub region: String,
+    /// Grams of CO2 equivalent a kilowatt-hour drawn from the region's grid emits: a
+    /// location-based average over `year`.
     pub grams_co2e_per_kwh: GramsCo2ePerKilowattHour,
     /// The year the figure averages.
     pub year: u32,
+    /// Where the figure comes from, as the report cites it.
     pub source: String,
+    /// When the source was published, or read when it gives no date (ISO 8601).
     pub as_of: String,
+    /// The grid the region is mapped to, with caveats and cross-checks; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -15,20 +15,28 @@ use crate::vocabulary::units::{Bytes, BytesPerSecond, FlopsPerSecond, Watts};
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct PeakThroughput {
+    /// 32-bit floating point (FP32), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fp32: Option<FlopsPerSecond>,
+    /// TensorFloat-32 (TF32), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tf32: Option<FlopsPerSecond>,
+    /// bfloat16 (BF16), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bf16: Option<FlopsPerSecond>,
+    /// 16-bit IEEE floating point (FP16), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fp16: Option<FlopsPerSecond>,
+    /// 8-bit floating point (FP8), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fp8: Option<FlopsPerSecond>,
+    /// 8-bit integers (INT8), in operations per second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub int8: Option<FlopsPerSecond>,
+    /// 4-bit integers (INT4), in operations per second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub int4: Option<FlopsPerSecond>,
+    /// 4-bit floating point (FP4), in FLOP/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fp4: Option<FlopsPerSecond>,
 }
@@ -40,6 +48,7 @@ impl PeakThroughput {
         self.bf16.or(self.fp16)
     }
 
+    /// The peak for `precision`, with no fallback: `None` where the hardware lacks that format.
     pub fn for_precision(&self, precision: Precision) -> Option<FlopsPerSecond> {
         match precision {
             Precision::Fp32 => self.fp32,
@@ -57,7 +66,9 @@ impl PeakThroughput {
 pub struct Accelerator {
     /// Stable lowercase id used in scenarios (`h100-sxm`).
     pub id: String,
+    /// Full product name (`NVIDIA A100 Tensor Core GPU 40GB SXM4`).
     pub name: String,
+    /// Lowercase maker name (`nvidia`, `amd`, `google`).
     pub vendor: String,
     /// The maker's name for the design generation (`ampere`, `hopper`, `cdna3`): what the
     /// calibrated defaults are grouped by.
@@ -67,7 +78,9 @@ pub struct Accelerator {
     pub chip: String,
     /// Datasheet capacity in decimal bytes (the datasheet's "80GB" is stored as 80e9).
     pub memory_bytes: Bytes,
+    /// Memory technology, as the source names it (`HBM3`, `GDDR6`).
     pub memory_kind: String,
+    /// Peak memory bandwidth, in bytes per second.
     pub memory_bandwidth_bytes_per_second: BytesPerSecond,
     /// Dense peaks (tensor cores where the format uses them; fp32 is the non-tensor rate).
     pub dense: PeakThroughput,
@@ -88,8 +101,11 @@ pub struct Accelerator {
     /// Sold for serving only (AWS Inferentia): the right-sizing search never trains on it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inference_only: bool,
+    /// The documents the figures are read from.
     pub source: String,
+    /// The source's date, or the day it was read when it gives none (ISO 8601).
     pub as_of: String,
+    /// How the figures were read or converted, and caveats, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

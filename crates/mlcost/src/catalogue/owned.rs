@@ -27,20 +27,26 @@ const SERVERS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/servers.json"
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Server {
+    /// Stable lowercase id used in scenarios (`owned.server`: `hgx-h100`).
     pub id: String,
+    /// Display name (`HGX H100 8-GPU server`).
     pub name: String,
     /// Accelerator id from the hardware table.
     pub accelerator: String,
+    /// Accelerators in one server.
     pub accelerator_count: u32,
     /// Purchase price of one server with its accelerators.
     pub price_usd: Usd,
     /// The server's power at full load (accelerators included).
     pub max_power_watts: Watts,
+    /// Where the price and power figures come from.
     pub source: String,
+    /// The source's date, or the day it was read when it gives none (ISO 8601).
     pub as_of: String,
     /// True when a figure is derived rather than read off a price list (see `note`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimate: bool,
+    /// How the figures were read or derived, and caveats, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -81,21 +87,29 @@ pub fn server(id: &str, field: &str) -> Result<&'static Server, Error> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Ownership {
+    /// Accelerators in each server.
     pub accelerators_per_server: u32,
+    /// Servers in the cluster.
     pub servers: u32,
+    /// Purchase price of one server with its accelerators, in USD.
     pub server_price_usd: Usd,
     /// Network and storage equipment bought with the servers, as a share of their price.
     pub equipment_share: f64,
+    /// Years the purchase is recovered over.
     pub depreciation_years: f64,
     /// What the servers sell for at the end, as a share of their price.
     pub residual_share: f64,
     /// Annual cost of capital (the rate the money could earn or costs to borrow).
     pub cost_of_capital: f64,
+    /// Each accelerator's power when busy (its board power), in watts.
     pub accelerator_busy_watts: Watts,
+    /// Each accelerator's power when idle, in watts.
     pub accelerator_idle_watts: Watts,
     /// The server's power besides its accelerators (CPUs, memory, fans, NICs), at any load.
     pub rest_of_server_watts: Watts,
+    /// Power usage effectiveness: the facility's total power over its IT load (at least 1).
     pub pue: f64,
+    /// Price of electricity, in USD per kilowatt-hour.
     pub usd_per_kwh: UsdPerKilowattHour,
     /// The facility's price per kilowatt of IT load provisioned, a month (colocation, or an owned
     /// hall's own costs).
@@ -104,6 +118,7 @@ pub struct Ownership {
     pub support_usd_per_accelerator_year: Usd,
     /// What one operations engineer costs a year, fully loaded, and how many servers one runs.
     pub staff_usd_per_year: Usd,
+    /// Servers one operations engineer runs.
     pub servers_per_staff: f64,
 }
 
@@ -121,7 +136,10 @@ pub struct HourlyTerms {
     pub energy: UsdPerHour,
     /// The facility per kilowatt provisioned (the server at full load).
     pub facility: UsdPerHour,
+    /// Support and software subscriptions, spread over the year's hours.
     pub support: UsdPerHour,
+    /// Operations staff: an engineer's yearly cost shared over the servers they run and each
+    /// server's accelerators, spread over the year's hours.
     pub staff: UsdPerHour,
 }
 
@@ -138,6 +156,7 @@ impl HourlyTerms {
         ]
     }
 
+    /// The cost of one accelerator-hour owned: every term added up, in USD.
     pub fn total(&self) -> UsdPerHour {
         UsdPerHour::new(self.named().iter().map(|(_, usd)| usd.get()).sum())
     }
@@ -154,6 +173,7 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
 }
 
 impl Ownership {
+    /// Accelerators in the whole cluster: per server times servers.
     pub fn accelerators(&self) -> f64 {
         f64::from(self.accelerators_per_server) * f64::from(self.servers)
     }

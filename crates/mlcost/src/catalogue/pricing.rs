@@ -26,18 +26,29 @@ const APIS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/apis.json"));
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct OfferUsed {
+    /// The offer's id (`aws:p5.48xlarge`); on the owned plan, `owned:` and the server's id (or the
+    /// accelerator's when no bundled server is named).
     pub id: String,
+    /// The plan the price is under.
     pub plan: Plan,
+    /// The region whose price was used: the one named, or the cheapest selling the plan. On the
+    /// owned plan, the servers and utilisation in words.
     pub region: String,
+    /// Price of one instance for an hour, in USD; on the owned plan, one server's used hour.
     pub usd_per_instance_hour: UsdPerHour,
+    /// Where the price comes from.
     pub source: String,
+    /// The price's date: the region's, or the offer's (ISO 8601); empty for owned servers whose
+    /// figures the scenario gives.
     pub as_of: String,
 }
 
 /// An offer's price under one plan in one region, borrowed from the price book.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlanPrice<'a> {
+    /// The region the price is for.
     pub region: &'a str,
+    /// Price of one instance for an hour, in USD.
     pub usd_per_instance_hour: UsdPerHour,
     /// The price's date: the region's, or the offer's.
     pub as_of: &'a str,
@@ -48,13 +59,20 @@ pub struct PlanPrice<'a> {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RegionPrices {
+    /// The provider's region id (`us-east-1`).
     pub region: String,
+    /// On-demand price; absent where not sold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_demand: Option<UsdPerHour>,
+    /// Spot (preemptible) price; absent where not sold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot: Option<UsdPerHour>,
+    /// One-year reservation or committed-use discount, as an effective hourly price; absent where
+    /// not sold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_1y: Option<UsdPerHour>,
+    /// Three-year reservation or committed-use discount, as an effective hourly price; absent
+    /// where not sold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_3y: Option<UsdPerHour>,
     /// When these prices come from elsewhere than the offer's `source` (a user's sheet), their
@@ -75,6 +93,7 @@ impl RegionPrices {
         }
     }
 
+    /// The price under `plan`; `None` where not sold, and always for the owned plan.
     pub fn price(&self, plan: Plan) -> Option<UsdPerHour> {
         match plan {
             Plan::OnDemand => self.on_demand,
@@ -104,20 +123,28 @@ impl RegionPrices {
 pub struct Offer {
     /// Lowercase provider name (`aws`, `gcp`, `azure`, `oracle`, `lambda`, ...).
     pub provider: String,
+    /// The provider's name for the machine (`p5.48xlarge`).
     pub instance_type: String,
     /// Accelerator id from the hardware table.
     pub accelerator: String,
+    /// Accelerators in one instance.
     pub accelerator_count: u32,
+    /// Virtual CPUs per instance; absent when no source gives them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<u32>,
+    /// Host memory per instance, in GiB (2^30 bytes); absent when no source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_gib: Option<f64>,
+    /// Its prices, region by region.
     pub regions: Vec<RegionPrices>,
+    /// Where the prices come from.
     pub source: String,
+    /// The prices' date (ISO 8601), for every region without its own.
     pub as_of: String,
     /// True when a figure is derived rather than read off a price page (see `note`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimate: bool,
+    /// How the prices were read or derived, and caveats, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The link between instances of this offer, when a source gives it: what a layout spanning
@@ -134,6 +161,7 @@ pub struct Offer {
 pub struct Network {
     /// Gigabits per second per instance (decimal), all its NICs together.
     pub gbps: f64,
+    /// The fabric in words (`InfiniBand NDR`, `Ethernet (ENA)`); absent when no source names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technology: Option<String>,
     /// Whether the fabric does RDMA (GPUDirect): absent when no source says.
@@ -142,11 +170,13 @@ pub struct Network {
     /// Empty in the browser's copy, which keeps only the figures (see the crate's build script).
     #[serde(default)]
     pub source: String,
+    /// The source's date (ISO 8601); empty in the browser's copy.
     #[serde(default)]
     pub as_of: String,
     /// True when the figure is inferred (an older or secondary source, a family's figure).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimate: bool,
+    /// Caveats about the figure, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -159,6 +189,7 @@ impl Network {
 }
 
 impl Offer {
+    /// The id scenarios and sheets name it by: `provider:instance_type` (`aws:p5.48xlarge`).
     pub fn id(&self) -> String {
         format!("{}:{}", self.provider, self.instance_type)
     }
@@ -169,8 +200,10 @@ impl Offer {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct EgressTier {
+    /// The band's upper bound, in GB a month; absent for the last, open-ended band.
     #[serde(default)]
     pub up_to_gb_per_month: Option<f64>,
+    /// Price per GB within the band, in USD.
     pub usd_per_gb: f64,
 }
 
@@ -179,10 +212,13 @@ pub struct EgressTier {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ObjectStorage {
+    /// The standard class; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<f64>,
+    /// The infrequent-access class; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infrequent: Option<f64>,
+    /// The archive class; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<f64>,
 }
@@ -192,8 +228,10 @@ pub struct ObjectStorage {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct RequestPrices {
+    /// Writes (PUT and the like); absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub put_per_1000: Option<f64>,
+    /// Reads (GET and the like); absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub get_per_1000: Option<f64>,
 }
@@ -203,24 +241,34 @@ pub struct RequestPrices {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct StorageTerms {
+    /// Lowercase provider name, as offers spell it (`aws`).
     pub provider: String,
+    /// The region the prices are for (`us-east-1`), or where they apply, in words, when the
+    /// provider prices several regions alike.
     pub region: String,
+    /// Object storage prices by class; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_storage: Option<ObjectStorage>,
     /// Block storage (network disks), USD per GB-month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_storage: Option<f64>,
+    /// Object storage request prices; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<RequestPrices>,
     /// Internet egress bands, cheapest last; empty when no source gave them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress_internet: Vec<EgressTier>,
+    /// Moving data to another of the provider's regions, USD per GB; absent where none is priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inter_region_usd_per_gb: Option<f64>,
+    /// Where the prices come from.
     pub source: String,
+    /// The source's date, or the day it was read when it gives none (ISO 8601).
     pub as_of: String,
+    /// True when a figure is derived rather than read off a price page (see `note`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimate: bool,
+    /// How the prices were read or derived, and caveats, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -232,21 +280,31 @@ pub struct StorageTerms {
 pub struct ApiModel {
     /// `provider:model`, lowercase (`openai:gpt-4o`).
     pub id: String,
+    /// Lowercase provider name (`openai`).
     pub provider: String,
+    /// The provider's name for the model (`gpt-4o`).
     pub model: String,
+    /// Display name (`GPT-4o`).
     pub name: String,
     /// The model preset whose published weights the API serves (`llama-3.1-8b`), if any: how the
     /// app finds the APIs serving the scenario's own model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_weights: Option<String>,
+    /// Prompt tokens, USD per million.
     pub input_per_million: f64,
+    /// Output tokens, USD per million.
     pub output_per_million: f64,
+    /// Cached prompt tokens, USD per million; absent, they cost what other prompt tokens do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached_input_per_million: Option<f64>,
+    /// Where the prices come from.
     pub source: String,
+    /// The source's date, or the day it was read when it gives none (ISO 8601).
     pub as_of: String,
+    /// True when a figure is derived rather than read off a price page (see `note`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimate: bool,
+    /// How the prices were read, and caveats, in words; absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -254,9 +312,13 @@ pub struct ApiModel {
 /// Everything the engine knows about hardware and prices.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PriceBook {
+    /// The hardware table.
     pub accelerators: Vec<Accelerator>,
+    /// Every machine for rent, with its prices.
     pub offers: Vec<Offer>,
+    /// Storage and data-transfer prices, by provider and region.
     pub storage: Vec<StorageTerms>,
+    /// Hosted model APIs' token prices.
     pub apis: Vec<ApiModel>,
 }
 
@@ -416,6 +478,7 @@ impl PriceBook {
         BUNDLED.as_ref().map_err(Clone::clone)
     }
 
+    /// The accelerator `id`, or an error at `field` listing the known ones.
     pub fn accelerator(&self, id: &str, field: &str) -> Result<&Accelerator, Error> {
         self.accelerators.iter().find(|a| a.id == id).ok_or_else(|| {
             Error::new(
@@ -429,6 +492,7 @@ impl PriceBook {
         })
     }
 
+    /// The offer `provider:instance_type`, or an error at `field` when the book has none.
     pub fn offer(&self, id: &str, field: &str) -> Result<&Offer, Error> {
         let unknown = || Error::new(field, Problem::UnknownOffer { id: id.to_owned() });
         let (provider, instance) = id.split_once(':').ok_or_else(unknown)?;

@@ -24,10 +24,12 @@ pub enum Regime {
     ServingPrefillHeavy,
     /// Serving with outputs at least four times the prompt.
     ServingDecodeHeavy,
+    /// Serving with prompts and outputs of similar length: neither at least four times the other.
     ServingBalanced,
 }
 
 impl Regime {
+    /// The regime in words (`training, whole run`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TrainingWholeRun => "training, whole run",
@@ -38,6 +40,7 @@ impl Regime {
         }
     }
 
+    /// Whether the case measures training (a whole run or a steady state).
     pub fn is_training(self) -> bool {
         matches!(self, Self::TrainingWholeRun | Self::TrainingSteadyState)
     }
@@ -47,6 +50,7 @@ impl Regime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Figure {
+    /// A training run's accelerator-hours.
     #[serde(rename = "training.accelerator_hours")]
     AcceleratorHours,
     /// The whole system's: a replica's times the replicas the source ran.
@@ -58,8 +62,10 @@ pub enum Figure {
     /// A fixed batch's end-to-end latency: the first token, then every other.
     #[serde(rename = "serving.e2e_ms_at_batch")]
     E2eMsAtBatch,
+    /// A fixed batch's time to first token, in milliseconds.
     #[serde(rename = "serving.ttft_ms_at_batch")]
     TtftMsAtBatch,
+    /// A fixed batch's time per output token after the first, in milliseconds.
     #[serde(rename = "serving.tpot_ms_at_batch")]
     TpotMsAtBatch,
 }
@@ -70,6 +76,7 @@ impl Figure {
         matches!(self, Self::E2eMsAtBatch | Self::TtftMsAtBatch | Self::TpotMsAtBatch)
     }
 
+    /// The figure's unit, in words (`accelerator-hours`, `ms`).
     pub fn unit(self) -> &'static str {
         match self {
             Self::AcceleratorHours => "accelerator-hours",
@@ -84,19 +91,29 @@ impl Figure {
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PublishedCase {
+    /// Stable id of the case (`llama-2-34b`).
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// What kind of measurement it is.
     pub regime: Regime,
+    /// The figure compared.
     pub figure: Figure,
+    /// The published value, in the figure's unit.
     pub published: f64,
+    /// The measured setup as a scenario, in JSON as a user would write it.
     #[cfg_attr(feature = "typescript", tsify(type = "Scenario"))]
     pub scenario: serde_json::Value,
+    /// The document and table the value comes from.
     pub source: String,
+    /// How the scenario was set up from the source, and caveats, in words; empty when none.
     #[serde(default)]
     pub note: String,
     /// Replicas the source ran side by side (a system's throughput over one replica's).
     #[serde(default)]
     pub replicas: Option<f64>,
+    /// The fixed batch a latency figure (`serving.e2e_ms_at_batch` and the like) is measured at;
+    /// absent for other figures.
     #[serde(default)]
     pub batch: Option<u32>,
 }

@@ -12,15 +12,23 @@ use crate::vocabulary::units::UsdPerHour;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Quote {
+    /// The offer's id, `provider:instance_type`.
     pub offer: String,
+    /// Lowercase provider name (`aws`).
     pub provider: String,
+    /// The provider's name for the machine (`p5.48xlarge`).
     pub instance_type: String,
+    /// Accelerator id from the hardware table.
     pub accelerator: String,
+    /// Accelerators in one instance.
     pub accelerator_count: u32,
+    /// The region priced.
     pub region: String,
+    /// The plan priced: always a rented one.
     pub plan: Plan,
     /// Per instance-hour.
     pub usd_per_hour: UsdPerHour,
+    /// Per accelerator-hour: the instance's price over its accelerators.
     pub usd_per_accelerator_hour: UsdPerHour,
     /// Per GB of accelerator memory per hour.
     pub usd_per_accelerator_memory_gb_hour: f64,
@@ -28,8 +36,11 @@ pub struct Quote {
     pub usd_per_dense_bf16_pflops_hour: Option<f64>,
     /// Per TB/s of accelerator memory bandwidth for an hour.
     pub usd_per_memory_tbps_hour: f64,
+    /// Where the offer's prices come from.
     pub source: String,
+    /// The price's date: the region's, or the offer's (ISO 8601).
     pub as_of: String,
+    /// True when the offer's figures are derived rather than read off a price page.
     pub estimate: bool,
 }
 
@@ -37,25 +48,36 @@ pub struct Quote {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct OfferRow {
+    /// The offer's id, `provider:instance_type`.
     pub offer: String,
+    /// Accelerator id from the hardware table.
     pub accelerator: String,
+    /// Accelerators in one instance.
     pub accelerator_count: u32,
+    /// The region priced.
     pub region: String,
     /// USD per accelerator-hour under each plan, in [`Plan::RENTED`] order; `None` where not sold.
     pub per_accelerator_hour: [Option<UsdPerHour>; 4],
     /// The quote under the basis plan, with its normalised units; `None` where not sold.
     pub basis: Option<Quote>,
+    /// Where the offer's prices come from.
     pub source: String,
+    /// The prices' date: the region's, or the offer's (ISO 8601).
     pub as_of: String,
+    /// True when the offer's figures are derived rather than read off a price page.
     pub estimate: bool,
 }
 
 /// Which quotes to list; `None` matches everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuoteFilter {
+    /// Only offers of this accelerator id.
     pub accelerator: Option<String>,
+    /// Only this provider's offers.
     pub provider: Option<String>,
+    /// Only this region's prices.
     pub region: Option<String>,
+    /// Only this plan's prices.
     pub plan: Option<Plan>,
 }
 

@@ -8,15 +8,21 @@ use crate::vocabulary::units::Parameters;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Shape {
+    /// Transformer layers.
     pub layers: u32,
+    /// Hidden (model) width.
     pub hidden_size: u32,
+    /// MLP width of a dense layer (a mixture of experts' expert width is in `experts_per_token`).
     pub intermediate_size: u32,
+    /// Query heads per layer.
     pub attention_heads: u32,
+    /// Key-value heads per layer: the query heads' count, or fewer with grouped-query attention.
     pub kv_heads: u32,
     /// Per-head width of queries and keys (MLA: nope + rope parts).
     pub qk_head_dim: u32,
     /// Per-head width of values.
     pub v_head_dim: u32,
+    /// Tokens in the vocabulary; 0 when not known.
     pub vocab_size: u32,
     /// The length it was trained at, when its publisher or the scenario states it: serving reads
     /// none (a request's own lengths are its context), and a training section is refused without
@@ -89,6 +95,7 @@ pub fn adapter_parameters(shape: &Shape, rank: u32) -> f64 {
 pub struct ResolvedModel {
     /// The preset's name, or "custom".
     pub name: String,
+    /// Total parameters (every expert's, for a mixture of experts).
     pub parameters: Parameters,
     /// Parameters used per token (MoE: shared + routed-to experts).
     pub active_parameters: Parameters,
@@ -96,9 +103,15 @@ pub struct ResolvedModel {
     pub expert_parameters: Parameters,
     /// MoE: routed experts per layer, and how many of them each token uses.
     pub routed_experts: Option<(u32, u32)>,
+    /// The transformer's shape; absent when a parameter count or FLOPs per sample alone describe
+    /// the model.
     pub shape: Option<Shape>,
+    /// FLOPs to train on one sample, for models a transformer shape does not describe (CNNs);
+    /// absent when not given.
     pub training_flops_per_sample: Option<f64>,
     /// Forward FLOPs per sample, for serving a model without a transformer shape.
     pub inference_flops_per_sample: Option<f64>,
+    /// Where the model's figures come from: the preset's sources and date, or the pasted
+    /// `config.json`; absent when the scenario gives them all.
     pub source: Option<String>,
 }

@@ -21,6 +21,7 @@ use crate::vocabulary::units::UsdPerHour;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PriceSheet {
+    /// The sheet's offers, in its order.
     pub offers: Vec<Offer>,
 }
 

@@ -38,19 +38,31 @@ pub const ACCEPTANCE_RATES: [f64; 3] = [0.65, 0.75, 0.9];
 /// Prefix-cache hit rates the what-if prices.
 const HIT_RATES: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 0.9];
 
+/// The techniques that cut cost, each priced by the engine on the scenario as it stands (same
+/// hardware, layout and plan), with its published quality cost beside it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct WhatIfs {
+    /// Serving with the weights in each searched format, the scenario's own first when it is not
+    /// one of them; empty without serving.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quantization: Vec<QuantizationWhatIf>,
+    /// The served model pruned 2:4, then unstructured; empty without serving.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pruning: Vec<PruningWhatIf>,
+    /// Serving a smaller student distilled from the model; absent when serving is not priced, the
+    /// model has no transformer shape, or the student cannot be priced (`notes` may say why).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distillation: Option<DistillationWhatIf>,
+    /// The training run as a full fine-tune, with LoRA and with QLoRA; empty without training.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fine_tuning: Vec<FineTuneWhatIf>,
+    /// Serving under batch caps doubling from 1 up to the batch the SLO allows; empty when
+    /// serving is not priced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub batching: Vec<BatchWhatIf>,
+    /// Serving at prefix-cache hit rates from 0 to 0.9; empty when serving is not priced or the
+    /// model has no transformer shape.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_cache: Vec<CacheWhatIf>,
     /// Speculative decoding turned on: prediction heads (one token drafted), and a smaller preset
@@ -70,23 +82,30 @@ pub struct WhatIfs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct QuantizationWhatIf {
+    /// The format the weights are stored in.
     pub weight_precision: StoragePrecision,
+    /// Whether weights and KV cache fit in each accelerator's memory.
     pub fits_in_memory: bool,
     /// The weights' share of each accelerator's memory.
     pub weights_per_accelerator_bytes: Bytes,
     /// Weights and the KV cache the rest of the memory holds.
     pub memory_per_accelerator_bytes: Bytes,
+    /// Output tokens a second one replica generates at the largest batch meeting the SLO.
     pub output_tokens_per_second_per_replica: f64,
+    /// Replicas the peak hour needs; absent when serving is not priced (no load or no price).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<u32>,
+    /// Monthly serving cost, USD; absent when serving is not priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
     /// Against the scenario as it stands, percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_percent: Option<f64>,
+    /// The format's published quality cost, from the published model nearest this one.
     pub quality: String,
 }
 
+/// The served model pruned, on the same hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PruningWhatIf {
@@ -94,11 +113,17 @@ pub struct PruningWhatIf {
     pub kind: String,
     /// Whether the accelerator runs this sparsity faster than dense.
     pub accelerated: bool,
+    /// Serving speed-up the cost assumes: the published 2:4 measurement (`TWO_FOUR_SPEEDUP`)
+    /// when accelerated, 1 otherwise.
     pub speedup: f64,
+    /// Monthly serving cost at that speed-up, USD; absent when serving is not priced or the
+    /// sped-up estimate fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
+    /// Against the scenario as it stands, percent; absent when either cost is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_percent: Option<f64>,
+    /// The published quality cost and measured speed, and why it saves nothing where it cannot.
     pub note: String,
 }
 
@@ -106,66 +131,100 @@ pub struct PruningWhatIf {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct DistillationWhatIf {
+    /// The student's model preset id.
     pub student: String,
+    /// The student's parameter count.
     pub student_parameters: Parameters,
+    /// Tokens the teacher generates and the student trains on: `optimize.distillation_tokens`,
+    /// or Minitron's published budget (94 billion) when absent.
     pub tokens: Tokens,
     /// The teacher generating `tokens` at its largest batch, on the scenario's serving hardware.
     pub teacher_generation_usd: Usd,
     /// Training the student on `tokens`.
     pub student_training_usd: Usd,
+    /// The one-off cost, USD: the teacher's generation plus the student's training.
     pub one_off_usd: Usd,
+    /// The model's monthly serving cost as the scenario stands, USD.
     pub teacher_monthly_usd: Usd,
+    /// The student's monthly cost serving the same load on the same hardware and plan, USD.
     pub student_monthly_usd: Usd,
+    /// `teacher_monthly_usd` less `student_monthly_usd`, USD a month; negative when the student
+    /// costs more.
     pub monthly_saving_usd: Usd,
     /// Days of the monthly saving that repay the one-off cost; absent when the student saves
     /// nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payback_days: Option<Days>,
+    /// Published distillation budgets and the quality they kept.
     pub quality: String,
 }
 
+/// The training run with another fine-tuning method, on the same hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct FineTuneWhatIf {
+    /// Full fine-tuning, LoRA or QLoRA.
     pub method: Method,
+    /// Parameters the run updates: all of them, or the adapters'.
     pub trainable_parameters: Parameters,
+    /// Bytes on the busiest accelerator.
     pub memory_per_accelerator_bytes: Bytes,
+    /// Whether the run fits in each accelerator's memory.
     pub fits_in_memory: bool,
+    /// The run's wall-clock hours.
     pub wall_clock_hours: Hours,
+    /// The run's total cost (compute, storage and egress), USD.
     pub total_cost_usd: Usd,
 }
 
+/// Serving with the batch capped, on the same hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct BatchWhatIf {
+    /// The largest batch meeting the SLO under the cap (the estimate's `batch_at_slo`).
     pub max_batch: u32,
+    /// Time to first token at the peak hour's load, milliseconds.
     pub ttft_ms: Milliseconds,
+    /// Time per output token at the peak hour's load, milliseconds.
     pub tpot_ms: Milliseconds,
+    /// Output tokens a second one replica generates at `max_batch`.
     pub output_tokens_per_second_per_replica: f64,
+    /// Replicas the peak hour needs.
     pub replicas_peak: u32,
+    /// Monthly serving cost, USD.
     pub monthly_cost_usd: Usd,
 }
 
+/// Serving with a share of prompt tokens served from a prefix cache, on the same hardware.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct CacheWhatIf {
+    /// Share of prompt tokens served from the cache (not recomputed), a fraction 0–1.
     pub hit_rate: Fraction,
+    /// Requests a second one replica serves at the SLO.
     pub requests_per_second_per_replica: f64,
+    /// Monthly serving cost, USD.
     pub monthly_cost_usd: Usd,
 }
 
+/// Serving with speculative decoding on, at one published acceptance rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SpeculationWhatIf {
     /// The draft: `heads`, or a preset's id.
     pub draft: String,
+    /// The chance the model accepts a drafted token, a fraction 0–1.
     pub acceptance_rate: Fraction,
+    /// Tokens drafted each step: 1 with heads, 4 with a draft model.
     pub draft_tokens: u32,
     /// At the peak hour's load.
     pub tpot_ms: Milliseconds,
+    /// Output tokens a second one replica generates at the largest batch meeting the SLO.
     pub output_tokens_per_second_per_replica: f64,
+    /// Monthly serving cost, USD; absent when the estimate prices none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
+    /// Against the scenario as it stands, percent; absent when either cost is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_percent: Option<f64>,
 }

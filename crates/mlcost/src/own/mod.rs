@@ -27,9 +27,13 @@ pub struct OwnReport {
     /// The bundled server, when one is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// The accelerator id the servers hold.
     pub accelerator: String,
+    /// Servers bought.
     pub servers: u32,
+    /// Accelerators across all the servers.
     pub accelerators: u32,
+    /// Share of the accelerator-hours in use, a fraction 0–1 (`owned.utilization`).
     pub utilization: Fraction,
     /// The years the purchase is recovered over: the servers' life here.
     pub depreciation_years: f64,
@@ -40,7 +44,11 @@ pub struct OwnReport {
     /// The whole cluster: paid at purchase, then each month (cash), and each month all in
     /// (the purchase recovered at the cost of capital).
     pub upfront_usd: Usd,
+    /// Paid each month of running the whole cluster at the utilisation, USD: energy, facility,
+    /// support and staff.
     pub running_per_month_usd: Usd,
+    /// The whole cluster for a month all in, USD: every owned accelerator-hour, the purchase
+    /// recovered at the cost of capital.
     pub monthly_cost_usd: Usd,
     /// The cheapest rented offer of the accelerator under each plan, against owning.
     pub against: Vec<Rented>,
@@ -50,18 +58,28 @@ pub struct OwnReport {
     /// serves at its targets, and each hosted API compared against owning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving_capacity_requests_per_day: Option<f64>,
+    /// Each hosted API the serving section compares with, against owning; empty without a
+    /// serving section with a load on the owned accelerator.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub against_apis: Vec<HostedApi>,
+    /// The owned section's defaults used.
     pub assumptions: Vec<Assumption>,
+    /// Remarks: no rented offer to compare with, a serving section on another accelerator, or a
+    /// cluster too small for the busiest hour.
     pub notes: Vec<String>,
 }
 
 /// A rented plan against owning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rented {
+    /// The offer's id (`provider:instance_type`).
     pub offer: String,
+    /// The rented plan.
     pub plan: Plan,
+    /// The region where the offer is cheapest under the plan.
     pub region: String,
+    /// The offer's price under the plan, USD per accelerator-hour: its instance price over its
+    /// accelerator count.
     pub price_per_accelerator_hour: UsdPerHour,
     /// Renting the cluster's used accelerator-hours (on-demand, spot) or all of them
     /// (committed plans, paid every hour) for a month.
@@ -81,7 +99,9 @@ pub struct Rented {
 /// A hosted API against the owned cluster serving the scenario's requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostedApi {
+    /// The API's id.
     pub id: String,
+    /// The API's name, for display.
     pub name: String,
     /// The scenario's requests on the API for a month.
     pub monthly_cost_usd: Usd,
@@ -98,10 +118,12 @@ pub struct HostedApi {
 /// The cumulative cost at the end of one month from the purchase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CumulativeMonth {
+    /// Months since the purchase: 0 is the purchase itself.
     pub month: u32,
     /// That month, `YYYY-MM`, when the purchase date is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Owning's cumulative cash, USD: the purchase plus each month's running costs.
     pub owned_usd: Usd,
     /// Under each rented plan, in the order of `against`.
     pub rented_usd: Vec<Usd>,
@@ -286,6 +308,7 @@ pub struct OwnedAt {
     /// The bundled server, when one is named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// The accelerator id the servers hold.
     pub accelerator: String,
     /// The owned servers' accelerators.
     pub accelerators: u32,

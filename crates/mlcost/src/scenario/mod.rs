@@ -29,8 +29,11 @@ pub struct Scenario {
     /// Absent only in a file that owns servers and estimates nothing (`mlcost own`).
     #[serde(default)]
     pub model: Model,
+    /// A training run of the model to estimate; absent, no training is estimated. A scenario
+    /// that estimates anything needs this section or `serving`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training: Option<Training>,
+    /// The model served to a load of requests; absent, no serving is estimated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving: Option<Serving>,
     /// Servers bought rather than rented, and the terms of owning them (`mlcost own`, the

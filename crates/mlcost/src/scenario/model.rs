@@ -21,6 +21,8 @@ use crate::vocabulary::units::Parameters;
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Model {
+    /// A bundled model preset's id (`llama-3.1-8b`), whose published figures fill the fields left
+    /// out. Not with `hf_config`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
     /// A pasted Hugging Face `config.json`.
@@ -33,18 +35,31 @@ pub struct Model {
     /// Parameters per token (MoE); defaults to `parameters`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_parameters: Option<f64>,
+    /// Transformer layers. A shape needs `layers`, `hidden_size` and `attention_heads` (given
+    /// here or by the preset or config) once any of them or `sequence_length` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layers: Option<u32>,
+    /// The model's width, the size of each token's hidden state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_size: Option<u32>,
+    /// Width of each layer's MLP; absent, the preset's or config's, else 8/3 × `hidden_size` for
+    /// a gated MLP and 4 × `hidden_size` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_size: Option<u32>,
+    /// Attention (query) heads per layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attention_heads: Option<u32>,
+    /// Key and value heads per layer, 1 to `attention_heads` (fewer for grouped-query attention);
+    /// absent, the preset's or config's, else `attention_heads`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_heads: Option<u32>,
+    /// Tokens in the vocabulary, for the embedding and output layers; absent, the preset's or
+    /// config's, else 0 (no embeddings counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocab_size: Option<u32>,
+    /// Tokens per training sequence, the length the model is trained at: required to train a
+    /// model with a shape when its preset states none (a config.json's
+    /// `max_position_embeddings` is not read as it). Serving does not read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_length: Option<u32>,
     /// For models a transformer shape does not describe (CNNs): FLOPs to train on one sample.
@@ -58,6 +73,9 @@ impl Model {
         Self { parameters: Some(parameters), ..Self::default() }
     }
 
+    /// The figures the cost models read: the preset's or config's with the explicit ones laid
+    /// over them, each checked, and parameter counts derived from the shape when none is given.
+    /// Errors name the field (`model.kv_heads`).
     pub fn resolve(&self) -> Result<ResolvedModel, Error> {
         let mut base = match (&self.preset, &self.hf_config) {
             (Some(_), Some(_)) => {

@@ -31,6 +31,7 @@ pub struct Owned {
     /// Share of the accelerator-hours in use, 0–1: what a used hour's price divides by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utilization: Option<f64>,
+    /// Years the servers' price is recovered over, at the cost of capital; 5 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depreciation_years: Option<f64>,
     /// What the servers sell for at the end, as a share of their price, 0–1.
@@ -48,8 +49,12 @@ pub struct Owned {
     /// Each accelerator's power while idle, as a share of its board power.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_power_share: Option<f64>,
+    /// The facility's power usage effectiveness, at least 1 (its power over the IT load's);
+    /// 1.58, an industry average, when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pue: Option<f64>,
+    /// Electricity, USD per kilowatt-hour; 0.0826, the US average industrial price in 2025, when
+    /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usd_per_kwh: Option<f64>,
     /// The facility's price per kilowatt of IT load provisioned, a month: colocation, or an owned

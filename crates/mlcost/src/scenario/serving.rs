@@ -6,17 +6,22 @@ use serde::{Deserialize, Serialize};
 use crate::vocabulary::terms::{Plan, StoragePrecision};
 use crate::vocabulary::units::{HOURS_PER_DAY as HOURS, Milliseconds, UsdPerHour};
 
+/// How close the serving engine comes to the accelerator's peaks; each absent one takes a
+/// default calibrated on published measurements for the accelerator.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct EngineEfficiency {
+    /// Fraction of the dense peak FLOP/s reached, above 0 and at most 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<f64>,
+    /// Fraction of the memory bandwidth reached, above 0 and at most 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<f64>,
 }
 
+/// Latency targets a replica is sized to meet, in milliseconds; an absent target is not checked.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -34,14 +39,19 @@ pub struct Slo {
     /// roofline's latency at a batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_p50_ms: Option<Milliseconds>,
+    /// Time to first token that 90% of requests must meet, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_p90_ms: Option<Milliseconds>,
+    /// Time to first token that 99% of requests must meet, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_p99_ms: Option<Milliseconds>,
+    /// Time per output token that 50% of requests must meet, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_p50_ms: Option<Milliseconds>,
+    /// Time per output token that 90% of requests must meet, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_p90_ms: Option<Milliseconds>,
+    /// Time per output token that 99% of requests must meet, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_p99_ms: Option<Milliseconds>,
 }
@@ -148,6 +158,7 @@ pub struct ReplicaParallelism {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Serving {
+    /// An id from the hardware table (`h100-sxm`): what each replica runs on.
     pub accelerator: String,
     /// How a replica splits the model, under the same keys as training's layout. (Before they
     /// were grouped: `tensor_parallel` and `pipeline_parallel`, still read.)
@@ -163,11 +174,16 @@ pub struct Serving {
     #[serde(default, skip_serializing)]
     #[cfg_attr(feature = "schema", schemars(extend("deprecated" = true)))]
     pub pipeline_parallel: Option<u32>,
+    /// The format the weights are stored in: `bf16` (when absent), `fp32`, `fp16`, `fp8`, `int8`,
+    /// `int4` or `fp4`. FP8 and FP4 weights compute at the accelerator's FP8 and FP4 peaks where
+    /// it has them; INT8 and INT4 weights compute in 16-bit.
     #[serde(default)]
     pub weight_precision: StoragePrecision,
     /// The KV cache's format; the weights' when they are 8-bit or wider, else BF16.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_cache_precision: Option<StoragePrecision>,
+    /// How close the serving engine comes to the accelerator's peak compute and memory
+    /// bandwidth; calibrated defaults when absent.
     #[serde(default, skip_serializing_if = "is_default")]
     pub engine_efficiency: EngineEfficiency,
     /// Mean prompt tokens per request (language models).
@@ -183,6 +199,8 @@ pub struct Serving {
     /// figure when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_flops_per_request: Option<f64>,
+    /// Latency targets a replica is sized to meet; with none, a replica batches as many requests
+    /// as fit in its memory (or `max_batch`).
     #[serde(default, skip_serializing_if = "is_default")]
     pub slo: Slo,
     /// A draft proposes tokens the model verifies together: faster tokens at small batches, for
@@ -205,11 +223,14 @@ pub struct Serving {
     /// ... or a daily total spread by `shape` with `peak_to_mean`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_requests: Option<f64>,
+    /// How `daily_requests` spread over the day: `flat` (when absent), `diurnal` or
+    /// `business-hours`. Only with `daily_requests`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shape: Option<TrafficShape>,
     /// The busiest hour's rate over the day's mean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_to_mean: Option<f64>,
+    /// How the replica count follows the load; each absent setting takes its default.
     #[serde(default, skip_serializing_if = "is_default")]
     pub autoscaling: Autoscaling,
     /// A typed price, USD per accelerator-hour ...
@@ -219,8 +240,11 @@ pub struct Serving {
     /// cheapest selling the plan when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
+    /// How the offer is bought: `on-demand` (when absent), `spot`, `1y` or `3y`; or `owned`, on
+    /// the scenario's `owned` servers, without an offer or a typed price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
+    /// The offer's region; absent, the cheapest region that sells the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Replicas bought on a commitment around the clock, with the plan's replicas bursting above.
@@ -244,6 +268,7 @@ pub struct Serving {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct CommittedBaseline {
+    /// Replicas bought on the commitment, running every hour of the day.
     pub replicas: u32,
     /// `1y` or `3y`; 1y when absent. With an offer, its price for this plan is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,12 +14,19 @@ use crate::vocabulary::units::UsdPerHour;
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Parallelism {
+    /// Copies of the model, each fed its own share of the batch (data parallelism); absent, the
+    /// accelerator count over `tensor` × `pipeline`, which a given value must equal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<u32>,
+    /// Accelerators each layer is split across (tensor parallelism); 1 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tensor: Option<u32>,
+    /// Stages the layers are cut into (pipeline parallelism); 1 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<u32>,
+    /// Groups a mixture of experts' experts are split across (expert parallelism), within the
+    /// data-parallel ranks, whose count it must divide; 1 when absent, and set aside (with a note)
+    /// for a model without experts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expert: Option<u32>,
     /// ZeRO stage 0–3 (3 is what FSDP does); 0 when absent.
@@ -44,6 +51,8 @@ pub struct Nodes {
     pub network_gbps: Option<f64>,
 }
 
+/// The training section of a scenario: what the run processes and how, on which accelerators,
+/// and at what price.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -59,6 +68,8 @@ pub struct Training {
     /// Passes over the samples; 1 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epochs: Option<f64>,
+    /// How the weights are trained: `full` (when absent), `lora` or `qlora`. LoRA and QLoRA need
+    /// the model's transformer shape.
     #[serde(default, skip_serializing_if = "is_default")]
     pub method: Method,
     /// Adapter rank for LoRA and QLoRA; 16 when absent.
@@ -73,8 +84,11 @@ pub struct Training {
     /// under 1% more FLOPs. Has no effect under `activation_checkpointing`, which recomputes all.
     #[serde(default, skip_serializing_if = "is_default")]
     pub selective_recomputation: bool,
+    /// The optimizer, whose state sets most of training's memory: `adamw` (when absent),
+    /// `adamw-8bit`, `sgd` or `adafactor`.
     #[serde(default, skip_serializing_if = "is_default")]
     pub optimizer: Optimizer,
+    /// How the accelerators split the work; absent degrees are 1, except `data`.
     #[serde(default, skip_serializing_if = "is_default")]
     pub parallelism: Parallelism,
     /// Sequences per accelerator per forward pass; 1 when absent.
@@ -101,7 +115,11 @@ pub struct Training {
     pub grams_co2e_per_kwh: Option<f64>,
     /// An id from the hardware table (`h100-sxm`).
     pub accelerator: String,
+    /// Accelerators the run uses, at least 1: a multiple of `parallelism.tensor` ×
+    /// `parallelism.pipeline`.
     pub accelerator_count: u32,
+    /// The format the matrix multiplications run in, `fp32`, `bf16`, `fp16` or `fp8`: it picks
+    /// the accelerator's dense peak, which must be known for it.
     pub precision: Precision,
     /// Model FLOPs utilisation: achieved model FLOP/s over the dense peak, while training runs.
     /// Absent: the calibrated default.
@@ -173,10 +191,16 @@ impl Training {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Reliability {
+    /// Mean time between failures of one machine (node), hours; absent, the interruption rate
+    /// per accelerator-hour published for Llama 3's training (arXiv 2407.21783).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtbf_hours_per_node: Option<f64>,
+    /// Minutes from an interruption to training again (the node replaced or left out, the last
+    /// checkpoint reloaded); 15 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_minutes: Option<f64>,
+    /// Minutes between checkpoints; absent, the interval that wastes least (Young/Daly) for the
+    /// run's interruption rate and checkpoint write time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_interval_minutes: Option<f64>,
     /// Gigabytes per second one node writes checkpoints at.
@@ -193,13 +217,18 @@ pub struct Reliability {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct StorageSettings {
+    /// The dataset's size, bytes: stored over the run, and moved to compute when it lives
+    /// elsewhere. Not with `bytes_per_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_bytes: Option<f64>,
     /// Used when `dataset_bytes` is absent: dataset bytes per token (per epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes_per_token: Option<f64>,
+    /// Checkpoints stored at once; 2 when absent (the latest and the one before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoints_kept: Option<u32>,
+    /// The storage class the dataset and checkpoints are priced at; `object-standard` when
+    /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<StorageTier>,
     /// The provider storing the data; the compute offer's provider when absent.
@@ -210,17 +239,22 @@ pub struct StorageSettings {
     pub region: Option<String>,
 }
 
+/// A storage class, priced per GB-month at the storing provider's price in the price book.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum StorageTier {
+    /// Object storage, standard class.
     #[default]
     #[serde(rename = "object-standard")]
     ObjectStandard,
+    /// Object storage, infrequent-access class.
     #[serde(rename = "object-infrequent")]
     ObjectInfrequent,
+    /// Object storage, archive class.
     #[serde(rename = "object-archive")]
     ObjectArchive,
+    /// Block storage (network disks).
     #[serde(rename = "block")]
     Block,
 }

@@ -21,17 +21,21 @@ pub const DEFAULT_SPOT_OVERHEAD: Sourced<f64> = Sourced {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleInput {
+    /// The cluster the jobs run on.
     pub cluster: Cluster,
     /// Renting one accelerator-hour on demand: what owning is compared against.
     pub on_demand_price_per_accelerator_hour: UsdPerHour,
+    /// Renting one accelerator-hour on spot; no spot cost is reported without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_price_per_accelerator_hour: Option<UsdPerHour>,
     /// Fraction of extra run time a spot run loses to preemptions (0.1: 10% longer);
     /// [`DEFAULT_SPOT_OVERHEAD`] when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_overhead: Option<f64>,
+    /// The order jobs are queued in; earliest deadline first when absent.
     #[serde(default, skip_serializing_if = "is_default")]
     pub order: QueueOrder,
+    /// The jobs to schedule: at least one, each with its own name.
     pub jobs: Vec<Job>,
 }
 
@@ -40,6 +44,7 @@ pub struct ScheduleInput {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
+    /// Accelerators in the cluster, at least one.
     pub accelerators: u32,
     /// The committed or amortised cost of one accelerator-hour; not needed when an owned section
     /// prices the cluster (`mlcost schedule --owned`).
@@ -54,6 +59,7 @@ pub struct Cluster {
 pub struct Job {
     /// Tells jobs apart in the report and on the chart: unique.
     pub name: String,
+    /// Accelerators it runs on at once, at least one.
     pub accelerators: u32,
     /// Run time on `accelerators`.
     pub hours: f64,

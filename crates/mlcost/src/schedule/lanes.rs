@@ -8,7 +8,9 @@ use crate::vocabulary::error::{Error, Problem};
 /// Accelerators `first` to `first + count - 1` of the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LaneRange {
+    /// Index of the first accelerator in the range, from 0.
     pub first: u32,
+    /// Accelerators in the range, consecutive from `first`.
     pub count: u32,
 }
 

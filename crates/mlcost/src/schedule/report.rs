@@ -14,11 +14,13 @@ use crate::schedule::lanes::LaneRange;
 pub struct ScheduleReport {
     /// The cluster size scheduled on.
     pub accelerators: u32,
+    /// The order the jobs were queued in.
     pub order: QueueOrder,
     /// Every job, in input order.
     pub jobs: Vec<JobOutcome>,
     /// When the last placed job ends, from hour 0: the horizon the cluster is billed for.
     pub makespan_hours: Hours,
+    /// Accelerator-hours the placed jobs run: each one's accelerators × hours, summed.
     pub busy_accelerator_hours: f64,
     /// Busy accelerator-hours over the cluster's accelerator-hours in the makespan (0 when nothing runs).
     pub utilization: Fraction,
@@ -37,6 +39,8 @@ pub struct ScheduleReport {
     pub spot_cost_usd: Option<Usd>,
     /// The spot overhead used: the input's, or [`DEFAULT_SPOT_OVERHEAD`](crate::schedule::DEFAULT_SPOT_OVERHEAD).
     pub spot_overhead: f64,
+    /// Defaults filled in for what the input left out: the spot overhead, when a spot price is
+    /// given without one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<Assumption>,
     /// What the numbers leave out, in words.
@@ -51,11 +55,14 @@ pub struct ScheduleReport {
 /// One job's fate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobOutcome {
+    /// The job's name, as in the input.
     pub name: String,
+    /// Accelerators the job asks for.
     pub accelerators: u32,
     /// Where and when it runs; absent when it needs more accelerators than the cluster has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
+    /// When it must have finished, hours from the horizon's start; absent when it has no deadline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_hours: Option<Hours>,
     /// Absent when the job has no deadline; false when it ends late or cannot run.
@@ -66,7 +73,9 @@ pub struct JobOutcome {
 /// A job's slot: a Gantt chart draws one bar per lane range, from `start_hours` to `end_hours`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
+    /// When it starts, hours from the horizon's start.
     pub start_hours: Hours,
+    /// When it ends, hours from the horizon's start: its start plus its run time.
     pub end_hours: Hours,
     /// Hours between its earliest start and its start.
     pub wait_hours: Hours,

@@ -50,10 +50,16 @@ pub struct ClusterSizing {
 /// One cluster size's schedule, in brief.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SizeOutcome {
+    /// The cluster size, in accelerators.
     pub accelerators: u32,
+    /// When the last placed job ends, hours from the horizon's start.
     pub makespan_hours: Hours,
+    /// Busy accelerator-hours over the cluster's accelerator-hours in the makespan, a fraction
+    /// 0–1.
     pub utilization: Fraction,
+    /// Jobs that run but finish after their deadline.
     pub deadline_misses: u32,
+    /// Jobs needing more accelerators than this size has: not run.
     pub unschedulable: u32,
     /// The cluster billed for the makespan.
     pub cluster_cost_usd: Usd,

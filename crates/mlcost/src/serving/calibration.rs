@@ -40,7 +40,10 @@ pub struct SpeedPoint {
 /// count; for every other, the median of all measurements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeedFit {
+    /// Each architecture with at least `CASES_FOR_OWN_SPREAD` measurements, in name order: its
+    /// name, median speed and count.
     pub architectures: Vec<(String, f64, usize)>,
+    /// The median speed over every measurement and their count: every other architecture's factor.
     pub pooled: (f64, usize),
 }
 

@@ -21,8 +21,11 @@ use crate::vocabulary::units::SECONDS_PER_HOUR;
 pub struct LoadPoint {
     /// Requests a second at the replica.
     pub requests_per_second: f64,
+    /// Time to first token, from arrival: percentiles and mean, in milliseconds.
     pub ttft_ms: Percentiles,
+    /// Time per output token after the first: percentiles and mean, in milliseconds.
     pub tpot_ms: Percentiles,
+    /// Time from arrival to the last token: percentiles and mean, in milliseconds.
     pub e2e_ms: Percentiles,
 }
 

@@ -204,14 +204,17 @@ pub fn default_token_budget(accelerator: &Accelerator) -> u32 {
 /// The traffic a simulation of one replica runs: arrivals, lengths' spread, the seed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Traffic {
+    /// Seed of the random arrivals and lengths: the same seed gives the same run.
     pub seed: u64,
     /// Requests a second at the replica.
     pub rate: f64,
+    /// Seconds of arrivals to simulate, cut short at `MAX_SIMULATED_REQUESTS` arrivals.
     pub seconds: f64,
     /// Squared coefficient of variation of the gaps between arrivals (1: Poisson).
     pub burstiness: f64,
     /// The prompts' and outputs' standard deviation over their mean (0: the scenario's lengths).
     pub input_spread: f64,
+    /// The outputs' standard deviation over their mean (0: every output the scenario's length).
     pub output_spread: f64,
 }
 

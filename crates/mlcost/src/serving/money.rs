@@ -115,7 +115,9 @@ impl Billing {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingPlanCost {
+    /// The day's schedule billed a month under this plan, USD.
     pub monthly_cost_usd: Usd,
+    /// The plan's price, USD per accelerator-hour.
     pub price_per_accelerator_hour: UsdPerHour,
     /// True for reservations and committed-use plans: billed for the peak every hour.
     pub committed: bool,
@@ -128,11 +130,18 @@ pub struct ServingPlanCost {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Mix {
+    /// The committed replicas' plan (`1y`, `3y`).
     pub committed_plan: String,
+    /// Replicas billed every hour of the day at the committed price.
     pub committed_replicas: u32,
+    /// The committed plan's price, USD per accelerator-hour.
     pub committed_price_per_accelerator_hour: UsdPerHour,
+    /// The plan of the replicas above the baseline, which follow traffic (`on-demand`, `spot`;
+    /// `custom` for a typed price).
     pub burst_plan: String,
+    /// The burst plan's price, USD per accelerator-hour.
     pub burst_price_per_accelerator_hour: UsdPerHour,
+    /// The baseline around the clock and the burst above it, a month, USD.
     pub monthly_cost_usd: Usd,
 }
 
@@ -220,8 +229,12 @@ impl BaselineSearch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ApiComparison {
+    /// The API's id in the price book, `provider:model` (`openai:gpt-4o`).
     pub id: String,
+    /// The API's name in the price book.
     pub name: String,
+    /// What the API would charge a month for the requests the replicas serve, USD; prompt tokens
+    /// the prefix cache would hit at its cached-input price where it has one.
     pub monthly_cost_usd: Usd,
     /// Self-hosted monthly cost minus the API's: negative when self-hosting is cheaper.
     pub self_hosted_minus_api_usd: Usd,
@@ -229,7 +242,9 @@ pub struct ApiComparison {
     /// does, because the API is cheaper per request than a fully busy replica.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_even_requests_per_day: Option<f64>,
+    /// Where the API's prices come from.
     pub source: String,
+    /// When the API's prices were read (ISO 8601 date).
     pub as_of: String,
 }
 
@@ -237,7 +252,9 @@ pub struct ApiComparison {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct VolumeCost {
+    /// Requests a day, over the scenario's day shape.
     pub requests_per_day: f64,
+    /// The self-hosted cost a month at that volume, USD.
     pub monthly_cost_usd: Usd,
 }
 

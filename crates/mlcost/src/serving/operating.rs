@@ -28,7 +28,10 @@ use crate::vocabulary::units::Milliseconds;
 pub struct OperatingPoint {
     /// Requests in flight on average (below 1, the share of time a request is in service).
     pub batch: f64,
+    /// Time to first token at this load: the prompt's prefill, then one output token's time.
     pub ttft_ms: Milliseconds,
+    /// Time per output token after the first: the batch's decode step, stretched by the share of
+    /// time other requests' prompts take.
     pub tpot_ms: Milliseconds,
     /// A request's time from arrival to its last token (for a model without tokens: its latency).
     pub e2e_ms: Milliseconds,

@@ -47,7 +47,9 @@ const BISECTIONS: u32 = 7;
 pub struct Miss {
     /// The target's field, `serving.slo.ttft_p99_ms`.
     pub field: String,
+    /// The target, in milliseconds.
     pub target_ms: f64,
+    /// The simulated latency at the target's percentile, in milliseconds.
     pub simulated_ms: f64,
 }
 
@@ -59,6 +61,7 @@ pub struct PercentileSizing {
     pub requests_per_second_per_replica: f64,
     /// The simulated latencies at that rate.
     pub ttft_ms: Percentiles,
+    /// The simulated time per output token at that rate: percentiles and mean, in milliseconds.
     pub tpot_ms: Percentiles,
     /// The replica's capacity without the percentile targets (the roofline's at the batch the mean
     /// targets allow): above the rate found when a percentile target is what limits it.
@@ -77,9 +80,13 @@ pub struct PercentileSizing {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MeanBased {
+    /// Requests a second each replica takes in the hour that loads each most, sized by the
+    /// roofline's capacity (that capacity itself without a load).
     pub requests_per_second_per_replica: f64,
+    /// The replicas that sizing runs in that hour; absent without a load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<u32>,
+    /// The percentile targets the simulation misses at that rate.
     pub misses: Vec<Miss>,
 }
 

@@ -70,6 +70,7 @@ impl Crossing {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct BatchPoint {
+    /// Requests in flight at once.
     pub batch: u32,
     /// Time to first token (for a model without tokens: the request's latency).
     pub ttft_ms: Milliseconds,
@@ -77,6 +78,7 @@ pub struct BatchPoint {
     pub tpot_ms: Milliseconds,
     /// 0 for a model without tokens.
     pub output_tokens_per_second: f64,
+    /// Requests a second the replica completes at this batch.
     pub requests_per_second: f64,
 }
 

@@ -22,32 +22,43 @@ use crate::vocabulary::units::{
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingMemory {
+    /// The weights (a speculative draft's included), per accelerator.
     pub weights_bytes: Bytes,
     /// The KV cache of `max_concurrent_sequences` full-length sequences.
     pub kv_cache_bytes: Bytes,
     /// What the engine leaves for CUDA context, activations and fragmentation.
     pub runtime_reserve_bytes: Bytes,
+    /// One accelerator's memory.
     pub capacity_bytes: Bytes,
 }
 
+/// What a serving estimate returns (the report's `serving`): one replica's memory, latency and
+/// throughput, and with a load, the day's replicas and what they cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct ServingReport {
+    /// The model's name (a preset's, or "custom").
     pub model: String,
+    /// Accelerators one replica runs on: its tensor times its pipeline parallelism.
     pub accelerators_per_replica: u32,
+    /// The replica's weights in their format, a speculative draft's included.
     pub weights_bytes: Bytes,
     /// 0 for a model without a KV cache.
     pub kv_cache_bytes_per_token: Bytes,
     /// Weights and KV cache at `max_concurrent_sequences`, per accelerator.
     pub memory_per_accelerator_bytes: Bytes,
+    /// What each accelerator holds, for the memory bar.
     pub memory: ServingMemory,
+    /// Whether the weights and one full-length sequence's KV cache fit in the memory the engine
+    /// uses.
     pub fits_in_memory: bool,
     /// Sequences of the request's full length the KV cache holds at once.
     pub max_concurrent_sequences: u32,
     /// With a load: at the peak hour's load (`at_peak`). Without one: at `batch_at_slo`, the
     /// replica's capacity (batch 1 when no batch meets the SLO).
     pub ttft_ms: Milliseconds,
+    /// Time per output token after the first, at the same load as `ttft_ms`.
     pub tpot_ms: Milliseconds,
     /// The operating point each replica runs at in the peak hour: the batch its load keeps in
     /// flight and the latencies there (absent without a load).
@@ -68,22 +79,35 @@ pub struct ServingReport {
     pub split: Option<SplitServing>,
     /// The largest batch meeting the SLO (the largest that fits without one); 0 when none does.
     pub batch_at_slo: u32,
+    /// The most output tokens a second one replica generates, at any batch memory allows; 0 when it
+    /// does not fit.
     pub max_output_tokens_per_second_per_replica: f64,
+    /// Output tokens a second one replica generates at `batch_at_slo`, held to the rate percentile
+    /// targets allow; 0 when it cannot serve the requests.
     pub output_tokens_per_second_per_replica_at_slo: f64,
+    /// The most requests a second one replica completes, at any batch memory allows; 0 when it does
+    /// not fit.
     pub max_requests_per_second_per_replica: f64,
+    /// Requests a second one replica serves within the SLO: the capacity that sizes the replicas; 0
+    /// when it cannot serve the requests.
     pub requests_per_second_per_replica_at_slo: f64,
     /// Latency and throughput against batch size, for charts.
     pub latency_vs_batch: Vec<BatchPoint>,
+    /// The fraction of peak FLOP/s the engine reaches: the scenario's, or the calibrated default.
     pub compute_efficiency: Fraction,
+    /// The fraction of memory bandwidth the engine reaches: the scenario's, or the default.
     pub bandwidth_efficiency: Fraction,
     /// The day, hour by hour, under the autoscaling policy (empty without a load).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hourly: Vec<HourPlan>,
+    /// Requests served a day; absent without a load or when a replica cannot serve them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_day: Option<f64>,
     /// Requests beyond `max_replicas`' capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unserved_requests_per_day: Option<f64>,
+    /// Replicas serving the busiest hour; absent without a load or when a replica cannot serve the
+    /// requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<u32>,
     /// Billed replica-hours a day, including scale-up lead time and the downscale window.
@@ -92,6 +116,8 @@ pub struct ServingReport {
     /// Requests served over what the billed replica-hours could serve at the SLO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utilization: Option<Fraction>,
+    /// What the day's replicas cost a month under the scenario's plan and committed baseline, USD;
+    /// absent without a load or when a replica cannot serve the requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
     /// The month's accelerator energy at board power, times PUE; absent without a load or the
@@ -107,8 +133,11 @@ pub struct ServingReport {
     /// The monthly cost split by the replica time prompts and generation take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_output_tokens_usd: Option<Usd>,
+    /// The prompts' share of the monthly cost per million input tokens, USD; absent with
+    /// `monthly_cost_usd`, and for a model without tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_input_tokens_usd: Option<Usd>,
+    /// The monthly cost per thousand requests served, USD; absent with `monthly_cost_usd`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_thousand_requests_usd: Option<Usd>,
     /// The same schedule under every plan the offer sells ("custom" for a typed price).
@@ -120,18 +149,23 @@ pub struct ServingReport {
     /// The cheapest committed baseline with burst above it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub best_mix: Option<Mix>,
+    /// The hosted APIs priced for the same requests, against the self-hosted cost.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_comparison: Vec<ApiComparison>,
     /// The self-hosted monthly cost at other daily volumes with the same day shape (not capped
     /// by max_replicas, like the break-evens that sit on it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cost_vs_volume: Vec<VolumeCost>,
+    /// The price the replicas are billed at, USD per accelerator-hour (above a committed baseline,
+    /// the burst's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_accelerator_hour: Option<UsdPerHour>,
+    /// Where that price came from, when an offer or the owned servers set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<OfferUsed>,
     /// Every figure the engine supplied because the scenario left it out.
     pub assumptions: Vec<Assumption>,
+    /// What the estimate warns of or leaves out, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// The headline figures' ranges from the published spread of the defaults used; absent when
@@ -148,17 +182,24 @@ pub struct ServingReport {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingRanges {
+    /// The range of `max_output_tokens_per_second_per_replica`.
     pub max_output_tokens_per_second_per_replica: Range<f64>,
+    /// The range of `ttft_ms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_ms: Option<Range<Milliseconds>>,
+    /// The range of `tpot_ms`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_ms: Option<Range<Milliseconds>>,
+    /// The range of `replicas_peak`; absent when the report has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<Range<f64>>,
+    /// The range of `monthly_cost_usd`; absent when the report has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Range<Usd>>,
+    /// The range of `cost_per_million_output_tokens_usd`; absent when the report has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_output_tokens_usd: Option<Range<Usd>>,
+    /// The range of `cost_per_million_input_tokens_usd`; absent when the report has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_input_tokens_usd: Option<Range<Usd>>,
 }
@@ -167,13 +208,20 @@ pub struct ServingRanges {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Latency {
+    /// Time to first token, from arrival: percentiles and mean, in milliseconds.
     pub ttft_ms: Percentiles,
+    /// Time per output token after the first: percentiles and mean, in milliseconds.
     pub tpot_ms: Percentiles,
+    /// Time from arrival to the last token: percentiles and mean, in milliseconds.
     pub e2e_ms: Percentiles,
     /// Requests a second at the replica, seconds simulated, and the seed.
     pub requests_per_second: f64,
+    /// Seconds of arrivals simulated: an hour, or less when the caps on a simulation's requests and
+    /// steps cut it.
     pub seconds: f64,
+    /// The seed of the simulation's random arrivals and lengths.
     pub seed: u64,
+    /// Requests the simulation completed: those the percentiles are drawn from.
     pub requests: u64,
     /// Times a sequence was preempted for lack of KV cache.
     pub preemptions: u64,
@@ -184,16 +232,24 @@ pub struct Latency {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Pool {
+    /// The accelerator's id.
     pub accelerator: String,
     /// The offer it runs on (`provider:instance`), when priced by one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
+    /// Accelerators one instance runs on (its tensor parallelism).
     pub accelerators_per_instance: u32,
+    /// Requests a second one instance takes: a prefill instance's most within the first-token
+    /// targets, a decode instance's at its batch.
     pub requests_per_second_per_instance: f64,
+    /// Instances at the busiest hour.
     pub instances_peak: u32,
+    /// The pool's accelerator-hours a day: each hour's instances times their accelerators.
     pub accelerator_hours_per_day: f64,
+    /// The pool's price, USD per accelerator-hour; absent when the section is not priced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_accelerator_hour: Option<UsdPerHour>,
+    /// The pool's accelerator-hours at its price, a month, USD; absent without a price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
 }
@@ -203,7 +259,9 @@ pub struct Pool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SplitServing {
+    /// The pool that computes prompts.
     pub prefill: Pool,
+    /// The pool that generates output tokens.
     pub decode: Pool,
     /// A prompt's KV cache sent from its prefill instance to a decode instance.
     pub kv_transfer_ms: Milliseconds,
@@ -218,10 +276,14 @@ pub struct SplitServing {
     /// or none when no target does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill_limited_by: Option<String>,
+    /// Both pools' accelerator-hours a day.
     pub accelerator_hours_per_day: f64,
+    /// The combined replicas' accelerator-hours a day, counted the same way.
     pub combined_accelerator_hours_per_day: f64,
+    /// Both pools a month, USD; absent when either has no price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Usd>,
+    /// The combined replicas' accelerator-hours at the scenario's price, a month, USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub combined_monthly_cost_usd: Option<Usd>,
 }

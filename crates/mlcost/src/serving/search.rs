@@ -42,7 +42,14 @@ pub enum Billed {
     /// Every replica on one plan (`None`: the scenario's typed price).
     Plan(Option<Plan>),
     /// `replicas` committed on `committed` around the clock, the rest on `burst`.
-    Mix { committed: Plan, replicas: u32, burst: Plan },
+    Mix {
+        /// The committed replicas' plan.
+        committed: Plan,
+        /// Replicas committed around the clock.
+        replicas: u32,
+        /// The plan of the replicas above them, which follow traffic.
+        burst: Plan,
+    },
 }
 
 /// One feasible way to serve the load. Compact (no strings) so a search keeps them all.
@@ -51,23 +58,34 @@ pub struct Candidate {
     /// Index into the price book's offers; `None` for the scenario's own accelerator at its typed
     /// price.
     pub offer: Option<usize>,
+    /// Index into the price book's accelerators.
     pub accelerator: usize,
+    /// Accelerators one replica's tensor-parallel group spans.
     pub tensor_parallel: u32,
+    /// Pipeline stages in one replica.
     pub pipeline_parallel: u32,
+    /// The weights' storage format.
     pub weight_precision: StoragePrecision,
     /// The batch the replica runs at; `batch_capped` when it is below what the SLO and memory allow
     /// (the scenario then needs `max_batch`).
     pub batch: u32,
+    /// Whether `batch` is a cap below what the SLO and memory allow.
     pub batch_capped: bool,
+    /// How the replicas are billed.
     pub billed: Billed,
+    /// The day's replicas billed a month, USD.
     pub monthly_cost_usd: Usd,
     /// A request's latency at the batch: first token plus the rest of the output.
     pub request_latency_ms: f64,
+    /// Time to first token at the batch, in milliseconds.
     pub ttft_ms: f64,
+    /// Time per output token at the batch, in milliseconds.
     pub tpot_ms: f64,
+    /// Replicas serving the busiest hour.
     pub replicas_peak: u32,
 }
 
+/// What the serving search found: every feasible candidate, and how many configurations it weighed.
 #[derive(Debug)]
 pub struct Search {
     /// Every candidate that fits, meets the SLO and serves the whole load.
@@ -85,6 +103,10 @@ struct Rung {
     schedule: Schedule,
 }
 
+/// Every way to serve the scenario's load within its SLO on the price book's hardware: each
+/// accelerator, weight format, tensor and pipeline layout and batch cap, under each plan and each
+/// committed baseline with burst above it. Errors when the section does not resolve or gives no
+/// load.
 pub fn search(
     model: &Model,
     serving: &Serving,

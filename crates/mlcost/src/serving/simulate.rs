@@ -23,6 +23,7 @@ use crate::serving::replica::Replica;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Lengths {
+    /// The mean length, in tokens.
     pub mean: f64,
     /// Standard deviation over the mean; 0 for a fixed length. Drawn lognormal otherwise, as
     /// published LLM traces' lengths are long-tailed.
@@ -32,14 +33,18 @@ pub struct Lengths {
 /// What one simulation runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// Seed of the random arrivals and lengths: the same seed gives the same run.
     pub seed: u64,
     /// Requests a second arriving at the replica.
     pub rate: f64,
+    /// Seconds over which requests arrive; those still in the system then finish.
     pub seconds: f64,
     /// Squared coefficient of variation of the time between arrivals: 1 is Poisson, above 1
     /// burstier (gamma-distributed gaps), below 1 more regular.
     pub burstiness: f64,
+    /// Prompt lengths, in tokens.
     pub input: Lengths,
+    /// Output lengths, in tokens.
     pub output: Lengths,
     /// Tokens one step may compute (decodes and prompt chunks together).
     pub token_budget: u32,
@@ -56,8 +61,11 @@ pub struct Settings {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Percentiles {
+    /// The median.
     pub p50: f64,
+    /// The 90th percentile.
     pub p90: f64,
+    /// The 99th percentile.
     pub p99: f64,
     /// What benchmarks most often publish.
     pub mean: f64,
@@ -67,8 +75,11 @@ pub struct Percentiles {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Sample {
+    /// When the sample was taken, in seconds from the start of the run.
     pub seconds: f64,
+    /// Requests waiting for their prompt to be computed, preempted ones included.
     pub waiting: u32,
+    /// Sequences running in the batch.
     pub running: u32,
     /// Share of the KV cache in use.
     pub kv_use: f64,
@@ -78,13 +89,24 @@ pub struct Sample {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Simulation {
+    /// Time to first token, from arrival.
     pub ttft_ms: Percentiles,
+    /// Time per output token after the first, over requests of more than one output token.
     pub tpot_ms: Percentiles,
+    /// Time from arrival to the last token.
     pub e2e_ms: Percentiles,
+    /// Requests that arrived.
     pub requests_arrived: u64,
+    /// Requests that finished.
     pub requests_completed: u64,
+    /// Requests refused unserved: a prompt (with what it had generated before a preemption)
+    /// longer than the replica's whole KV cache, which vLLM refuses too, or the head of a queue
+    /// nothing can move.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub requests_refused: u64,
     /// Seconds over which requests arrived: `seconds`, or less when `max_steps` cut the run.
     pub arrivals_seconds: f64,
+    /// Output tokens generated a second, over the whole run, its drain included.
     pub output_tokens_per_second: f64,
     /// Requests in the system (waiting or running), averaged over time.
     pub mean_in_system: f64,
@@ -92,9 +114,14 @@ pub struct Simulation {
     pub mean_seconds_in_system: f64,
     /// Completed requests a second.
     pub completion_rate: f64,
+    /// Times a sequence was preempted for lack of KV cache.
     pub preemptions: u64,
     /// The state about every `seconds / SAMPLES` seconds.
     pub samples: Vec<Sample>,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// Samples kept of the state over the run.
@@ -224,6 +251,7 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
     let (mut running, mut decode_steps) = (0usize, 0u64);
     let (mut ttft, mut tpot, mut e2e) = (Vec::new(), Vec::new(), Vec::new());
     let (mut completed, mut preemptions, mut tokens) = (0u64, 0u64, 0.0f64);
+    let mut refused = 0u64;
     // Tokens a decode step yields each sequence: one, or speculative decoding's average run (each
     // sequence is taken to gain the average every step, so the run stays without per-token draws).
     let per_step = replica.tokens_per_step();
@@ -287,6 +315,14 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
             let request = &mut requests[waiting[index]];
             let whole = request.input + request.generated_before;
             if request.to_prefill == whole {
+                // Longer than the whole cache: it could never be admitted, and would block the
+                // queue behind it for ever. It leaves unserved.
+                if f64::from(whole) > capacity {
+                    request.state = State::Done;
+                    refused += 1;
+                    waiting.remove(index);
+                    continue;
+                }
                 if kv_used + f64::from(whole) > capacity {
                     break;
                 }
@@ -300,6 +336,15 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
                 finished_prefill.push(index);
             }
             index += 1;
+        }
+        // Nothing runs and the head cannot start (the cache's count drifted by rounding): no step
+        // would change that, so the head leaves unserved rather than the run spinning for ever.
+        if running == 0 && prefill == 0.0 {
+            if let Some(id) = waiting.pop_front() {
+                requests[id].state = State::Done;
+                refused += 1;
+            }
+            continue;
         }
         let step = replica.step_seconds(decode, context, prefill).max(1e-9);
         steps += 1;
@@ -390,6 +435,7 @@ pub(super) fn simulate(replica: &Replica<'_>, settings: &Settings) -> Simulation
         e2e_ms: percentiles(&mut e2e),
         requests_arrived: requests.len() as u64,
         requests_completed: completed,
+        requests_refused: refused,
         arrivals_seconds: end,
         output_tokens_per_second: tokens / span,
         mean_in_system: area / span,

@@ -25,9 +25,14 @@ use crate::vocabulary::uncertainty::{PublishedSpan, published_span, span_ends};
 /// The default efficiencies times `low` and `high` are the inputs' low and high.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeedSpread {
+    /// The low end, a multiplier of at most 1.
     pub low: f64,
+    /// The high end, a multiplier of at least 1.
     pub high: f64,
+    /// Measurements the spread is drawn from: the architecture's own, or every one when it has too
+    /// few.
     pub cases: usize,
+    /// Where the spread comes from, in a sentence.
     pub source: String,
 }
 

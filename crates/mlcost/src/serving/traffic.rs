@@ -81,7 +81,9 @@ pub(super) fn transitions(now: f64, next: f64, before: f64, lead: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct HourPlan {
+    /// The hour of the day, from 0 (midnight) to 23.
     pub hour: u32,
+    /// Mean requests a second arriving this hour, across the replicas.
     pub requests_per_second: f64,
     /// Replicas serving this hour.
     pub replicas: u32,

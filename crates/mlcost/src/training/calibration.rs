@@ -21,10 +21,13 @@ use crate::vocabulary::error::{Error, Problem};
 pub struct RunPoint {
     /// Its id in the validation table.
     pub id: String,
+    /// The generation its accelerator is calibrated with.
     pub generation: Generation,
     /// The run's accelerator's chip (the hardware table's `chip`).
     pub chip: String,
+    /// log10 of the model's active parameters.
     pub log10_active_parameters: f64,
+    /// log10 of the run's accelerator count.
     pub log10_accelerators: f64,
     /// Steady-state MFU in BF16 terms: see `mfu`'s module notes.
     pub mfu: f64,
@@ -166,7 +169,9 @@ pub fn fit(points: &[RunPoint]) -> Option<MfuModel> {
 /// A published run against the fit made without it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeftOut {
+    /// The run's id in the validation table.
     pub id: String,
+    /// The generation its accelerator is calibrated with.
     pub generation: Generation,
     /// The MFU the fit without it predicts for it over what the fit of every run predicts. Hours
     /// go as one over MFU, so its estimate scored leave-one-out is its default estimate over this.

@@ -7,12 +7,20 @@ use crate::catalogue::pricing::{EgressTier, StorageTerms};
 use crate::scenario::resolve::training::{Amount, DatasetSize, ResolvedTraining};
 use crate::vocabulary::units::{Bytes, HOURS_PER_MONTH, Hours, Usd};
 
+/// What a run costs beside compute, and the bytes stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SideCosts {
+    /// The dataset's size: as given, or one epoch's tokens times the bytes per token (0 for a run
+    /// counted in samples).
     pub dataset_bytes: Bytes,
+    /// Bytes of the checkpoints kept: one checkpoint times the number kept.
     pub checkpoint_storage_bytes: Bytes,
+    /// Dataset and checkpoints stored over the run's wall-clock time, USD; 0 when no storage
+    /// price is found (a note says so).
     pub storage_cost_usd: Usd,
+    /// The dataset moved to compute when it lives elsewhere, and the trained model downloaded
+    /// once, USD; a part with no transfer price adds 0 (a note says so).
     pub egress_cost_usd: Usd,
 }
 

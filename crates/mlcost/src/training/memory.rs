@@ -12,16 +12,23 @@ use crate::vocabulary::units::{Bytes, Parameters};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MemoryBreakdown {
+    /// Weights: the trained ones at the working precision, or with LoRA and QLoRA the frozen base
+    /// (4-bit NF4 under QLoRA) and the adapters; sharded by ZeRO from stage 3.
     pub weights: Bytes,
+    /// Gradients of the trained parameters at the working precision; sharded by ZeRO from stage 2.
     pub gradients: Bytes,
+    /// The FP32 master copy (below 32-bit precision) and the optimizer's states for the trained
+    /// parameters; sharded by ZeRO from stage 1.
     pub optimizer_states: Bytes,
     /// Absent when the model's shape is unknown (a bare parameter count).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activations: Option<Bytes>,
+    /// The CUDA context and allocator fragmentation: [`FRAMEWORK_OVERHEAD_BYTES`].
     pub framework_overhead: Bytes,
 }
 
 impl MemoryBreakdown {
+    /// Every part added up; absent activations count as none.
     pub fn total(&self) -> Bytes {
         self.weights
             + self.gradients
@@ -75,6 +82,8 @@ pub fn checkpoint_bytes(setup: &Setup, trainable_parameters: Parameters) -> Byte
     )
 }
 
+/// Memory per accelerator for `model` trained under `layout` and `setup`; activations are sized
+/// only when the model's shape is known.
 pub fn training_memory(model: &ResolvedModel, layout: Layout, setup: &Setup) -> MemoryBreakdown {
     let activations =
         model.shape.as_ref().map(|shape| Bytes::new(activation_bytes(shape, layout, setup)));

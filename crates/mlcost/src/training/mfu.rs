@@ -30,10 +30,13 @@ use crate::vocabulary::terms::Precision;
 /// data, in `pricing-data/validation.json`; these are the engine's own, older list).
 #[derive(Debug, Clone, Copy)]
 pub struct PublishedRun {
+    /// The run's name ("LLaMA-1 7B"); its id is derived from it with [`run_id`].
     pub name: &'static str,
     /// The run as a scenario, with `mfu` and `goodput` set to 1 (so it prices ideal hours).
     pub scenario: &'static str,
+    /// The accelerator-hours the source publishes for the run.
     pub accelerator_hours: f64,
+    /// Where the hours are published.
     pub source: &'static str,
 }
 
@@ -236,12 +239,18 @@ pub fn published_bounds_ratio(
 /// A run's shape as the default needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct RunShape {
+    /// The precision the run trains in.
     pub precision: Precision,
+    /// Parameters each token passes through (all of them for a dense model).
     pub active_parameters: f64,
+    /// Accelerators in the run.
     pub accelerators: f64,
     /// Hardware FLOPs over model FLOPs (above 1 with activation recomputation).
     pub recompute_ratio: f64,
+    /// One accelerator's dense 16-bit peak (BF16, else FP16; the run's peak without either),
+    /// FLOP/s.
     pub dense_bf16_peak: f64,
+    /// One accelerator's dense peak at the run's precision, FLOP/s.
     pub precision_peak: f64,
 }
 

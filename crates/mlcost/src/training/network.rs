@@ -43,30 +43,47 @@ pub fn default_batch_tokens(data: u32, sequence: f64) -> f64 {
 /// One optimizer step's traffic between instances, and the link it crosses.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Traffic {
+    /// Accelerators per instance.
     pub per_instance: u32,
+    /// Instances the run spans.
     pub instances: u32,
+    /// The run's parallel layout.
     pub layout: Layout,
+    /// Parameters whose gradients are all-reduced.
     pub trainable_parameters: f64,
+    /// The model's layers.
     pub layers: u32,
+    /// The model's hidden size.
     pub hidden_size: u32,
+    /// Tokens in one optimizer step (the global batch).
     pub batch_tokens: f64,
     /// The step's compute, at the run's MFU.
     pub step_seconds: f64,
+    /// One instance's network bandwidth to the others, bytes per second.
     pub instance_bytes_per_second: f64,
 }
 
 /// One step's parts, in seconds (and the bytes an instance all-reduces).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Step {
+    /// The data-parallel all-reduce between instances; 0 with one instance or no data parallelism.
     pub all_reduce: f64,
+    /// The backward pass the all-reduce overlaps: two-thirds of the step's compute.
     pub backward: f64,
+    /// The all-reduce's time beyond the backward pass; 0 when it is hidden.
     pub beyond_backward: f64,
+    /// Tensor-parallel all-reduces crossing the network; 0 when tensor parallelism fits in an
+    /// instance.
     pub tensor_seconds: f64,
+    /// Pipeline sends crossing the network; 0 when no stage boundary crosses instances.
     pub pipeline_seconds: f64,
+    /// Bytes of gradients an instance all-reduces with the others (half again under ZeRO-3).
     pub held: f64,
 }
 
 impl Traffic {
+    /// The step's parts: the all-reduce against the backward pass it overlaps, and the tensor- and
+    /// pipeline-parallel traffic that crosses instances.
     pub fn step(&self) -> Step {
         let layout = self.layout;
         let (tensor, pipeline, data) =

@@ -68,19 +68,30 @@ pub const MIN_GOODPUT: f64 = 0.05;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct GoodputModel {
+    /// The modelled goodput: one less the expected waste, held between [`MIN_GOODPUT`] and 1.
     pub goodput: Fraction,
+    /// Nodes the job runs on.
     pub nodes: u32,
+    /// Interruptions per hour across the job: failures on every accelerator, plus spot
+    /// preemptions per node on spot.
     pub interruptions_per_hour: f64,
+    /// Bytes of one checkpoint.
     pub checkpoint_bytes: Bytes,
+    /// How long writing a checkpoint stalls training, the nodes writing their shards in parallel.
     pub checkpoint_stall_minutes: Minutes,
+    /// Time between checkpoints: the scenario's, or the Young/Daly optimum (an hour when there is
+    /// nothing to lose or nothing to write).
     pub checkpoint_interval_minutes: Minutes,
+    /// Time from an interruption to training again.
     pub restart_minutes: Minutes,
 }
 
 /// The machines a job runs on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cluster {
+    /// Nodes the job runs on.
     pub nodes: u32,
+    /// Accelerators in each node.
     pub accelerators_per_node: u32,
     /// Accelerators in the nodes `mtbf_hours_per_node` describes (the scenario's own machines),
     /// so a user's MTBF carries over to machines of other sizes as a per-accelerator failure rate.
@@ -130,6 +141,7 @@ pub fn goodput(
     }
 }
 
+/// The source the report gives for a modelled goodput.
 pub const GOODPUT_SOURCE: &str = "model: Young/Daly checkpoint interval; interruptions 419 per 16,384 \
     GPUs per 54 days (Llama 3, arXiv 2407.21783 §3.3.4); estimated 15 min restart (calibrated to Llama \
     3's >90% effective training time) and 5 GB/s per node checkpoint writes";

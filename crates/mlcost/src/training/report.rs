@@ -15,6 +15,8 @@ use crate::vocabulary::units::{
     Tokens, Usd, UsdPerHour,
 };
 
+/// A training run's estimate: its work, memory, time and cost, and where each default came from
+/// (the report's `training` section).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
@@ -34,7 +36,9 @@ pub struct TrainingReport {
     pub layout: Layout,
     /// Bytes on the busiest accelerator.
     pub memory_per_accelerator_bytes: Bytes,
+    /// Those bytes by what they hold.
     pub memory_breakdown: MemoryBreakdown,
+    /// Whether `memory_per_accelerator_bytes` is within one accelerator's datasheet memory.
     pub fits_in_memory: bool,
     /// The fewest accelerators (a power of two) on which a layout fits; absent if none up to 2^20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,13 +65,18 @@ pub struct TrainingReport {
     pub peak_flops_per_accelerator: FlopsPerSecond,
     /// Accelerator-hours billed, including time lost to failures (goodput).
     pub accelerator_hours: Hours,
+    /// Hours from start to finish: `accelerator_hours` over the accelerator count.
     pub wall_clock_hours: Hours,
+    /// `accelerator_hours` at `price_per_accelerator_hour`, in USD.
     pub compute_cost_usd: Usd,
     /// Dataset and checkpoints stored over the run.
     pub storage_cost_usd: Usd,
     /// The dataset moved to compute (when it lives elsewhere) and the trained model downloaded.
     pub egress_cost_usd: Usd,
+    /// The dataset's size: `training.storage.dataset_bytes`, or one epoch's tokens times the
+    /// bytes per token (0 for a run counted in samples).
     pub dataset_bytes: Bytes,
+    /// Bytes of the checkpoints kept: one checkpoint times `training.storage.checkpoints_kept`.
     pub checkpoint_storage_bytes: Bytes,
     /// Accelerator energy including the data centre's overhead (PUE); absent without board power.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,12 +109,18 @@ pub struct TrainingReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrainingRanges {
+    /// Accelerator-hours billed, goodput included.
     pub accelerator_hours: Range<Hours>,
+    /// Hours from start to finish.
     pub wall_clock_hours: Range<Hours>,
+    /// Compute cost, in USD.
     pub compute_cost_usd: Range<Usd>,
+    /// Compute, storage and egress, in USD.
     pub total_cost_usd: Range<Usd>,
+    /// Energy, in kilowatt-hours; absent when the estimate has none (no board power).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_kwh: Option<Range<KilowattHours>>,
+    /// Emissions, in kilograms of CO2e: the energy's range on the same grid; absent with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carbon_kg_co2e: Option<Range<KilogramsCo2e>>,
 }
@@ -114,10 +129,15 @@ pub struct TrainingRanges {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PlanCost {
+    /// Accelerator-hours billed under this plan, its goodput included.
     pub accelerator_hours: Hours,
+    /// Hours from start to finish: `accelerator_hours` over the accelerator count.
     pub wall_clock_hours: Hours,
+    /// `accelerator_hours` at `price_per_accelerator_hour`, in USD.
     pub compute_cost_usd: Usd,
+    /// The plan's price per accelerator-hour, USD: the instance price over its accelerators.
     pub price_per_accelerator_hour: UsdPerHour,
+    /// The goodput under this plan (on spot, lowered by the modelled preemptions).
     pub goodput: Fraction,
     /// The cheapest region selling the plan (or the scenario's region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,25 +148,37 @@ pub struct PlanCost {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Candidate {
+    /// The price-book offer id (`aws:p5.48xlarge`).
     pub offer: String,
+    /// How it is bought.
     pub plan: Plan,
+    /// The region priced: the scenario's, or the cheapest selling the plan.
     pub region: String,
+    /// The accelerator id (`h100-sxm`).
     pub accelerator: String,
+    /// Accelerators in the run: a power-of-two number of the offer's instances.
     pub accelerator_count: u32,
+    /// The precision the run trains in.
     pub precision: Precision,
     /// Whether the run recomputes activations to fit (the search tries both when the scenario
     /// does not already).
     #[serde(default)]
     pub activation_checkpointing: bool,
+    /// Hours from start to finish.
     pub wall_clock_hours: Hours,
+    /// Compute alone, in USD (no storage or egress).
     pub compute_cost_usd: Usd,
+    /// The plan's price per accelerator-hour, USD: the instance price over its accelerators.
     pub price_per_accelerator_hour: UsdPerHour,
+    /// The goodput under this plan at this cluster size.
     pub goodput: Fraction,
     /// False when the default MFU for this accelerator is not calibrated on runs of its own
     /// (see `mfu`): the time and cost are then less certain.
     pub mfu_calibrated: bool,
 }
 
+/// The run weighed on every offer, instance count and plan in the price book
+/// (`training.rightsizing`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct RightSizing {

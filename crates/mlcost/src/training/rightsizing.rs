@@ -33,6 +33,9 @@ pub fn missed_deadline_note(deadline_hours: f64) -> String {
     )
 }
 
+/// The run on every offer, instance count and rented plan in `book`, at the scenario's precision
+/// and activation checkpointing: the Pareto front, the cheapest candidate within
+/// `deadline_hours`, and how many were weighed.
 pub fn search(model: &Model, training: &Training, book: &PriceBook) -> Result<RightSizing, Error> {
     let (candidates, considered) =
         weigh(model, training, book, &[training.precision], &[training.activation_checkpointing])?;
@@ -81,6 +84,7 @@ pub struct Weighed<'a> {
 }
 
 impl Weighed<'_> {
+    /// The candidate with its names copied out of the price book.
     pub fn to_candidate(&self) -> Candidate {
         Candidate {
             offer: self.offer.id(),
@@ -332,6 +336,7 @@ pub fn pareto_front<C: Costed>(candidates: Vec<C>) -> Vec<C> {
 
 /// What the Pareto front weighs a candidate by: its compute cost and its wall-clock hours.
 pub trait Costed {
+    /// The compute cost in USD and the wall-clock hours.
     fn cost_and_hours(&self) -> (f64, f64);
 }
 

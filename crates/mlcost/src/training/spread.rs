@@ -16,9 +16,13 @@ use crate::vocabulary::uncertainty::{PublishedSpan, published_span, span_ends};
 /// The default MFU times `low` and `high` is the input's low and high.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MfuSpread {
+    /// The low multiplier, at most 1.
     pub low: f64,
+    /// The high multiplier, at least 1.
     pub high: f64,
+    /// Published runs the span is drawn from (the generation's own, or every generation's).
     pub runs: usize,
+    /// Where the span comes from, as the report says it.
     pub source: String,
 }
 

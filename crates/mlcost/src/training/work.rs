@@ -8,6 +8,7 @@ use crate::scenario::resolve::training::{Amount, ResolvedTraining};
 use crate::vocabulary::terms::Method;
 use crate::vocabulary::units::{Flops, Parameters, Tokens};
 
+/// How much computing a run is, and what it trains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Work {

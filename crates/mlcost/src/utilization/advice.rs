@@ -30,9 +30,13 @@ const ROUNDING_SLACK: f64 = 1e-9;
 /// A MIG profile: its name, compute slices (of 7), nominal memory and how many fit one accelerator.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MigProfile {
+    /// The profile's name (`1g.10gb`).
     pub name: &'static str,
+    /// Compute slices it takes, of the accelerator's 7.
     pub compute_slices: u8,
+    /// Nominal memory, the GB in its name as bytes (1 GB = 10⁹ bytes).
     pub memory: Bytes,
+    /// How many instances of it one accelerator holds.
     pub max_instances: u8,
 }
 

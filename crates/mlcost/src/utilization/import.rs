@@ -46,6 +46,7 @@ pub struct Sample {
     pub time_seconds: f64,
     /// Percent of the sample period in which a kernel was running (0–100).
     pub utilization_percent: f64,
+    /// Memory in use, bytes (the file's MiB × 1,048,576).
     pub memory_used: Bytes,
     /// Absent when the file does not say (DCGM without `DCGM_FI_DEV_FB_FREE`).
     pub memory_total: Option<Bytes>,
@@ -56,6 +57,7 @@ pub struct Sample {
 pub struct BadRow {
     /// 1-based line in the file.
     pub line: usize,
+    /// Why it was skipped, in words.
     pub reason: String,
 }
 
@@ -68,6 +70,7 @@ impl fmt::Display for BadRow {
 /// Everything read from one monitoring file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Monitoring {
+    /// Which tool wrote the file.
     pub format: Format,
     /// In file order.
     pub samples: Vec<Sample>,

@@ -10,6 +10,7 @@ use crate::vocabulary::units::{Bytes, Hours, Usd};
 /// Where the time went, for one accelerator or all of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
+    /// Samples behind these figures.
     pub samples: usize,
     /// Accelerator-hours the samples stand for (gaps excluded).
     pub covered_hours: Hours,
@@ -21,7 +22,9 @@ pub struct Usage {
     pub underused_hours: Hours,
     /// Hours at or above the underuse threshold: `covered = underused + busy`.
     pub busy_hours: Hours,
+    /// What the idle hours cost at the settings' price, USD.
     pub idle_cost: Usd,
+    /// What the underused hours cost at the settings' price, idle ones included, USD.
     pub underused_cost: Usd,
     /// What the unused share of every hour cost: Σ hours × (1 − utilisation) × price.
     pub unused_capacity_cost: Usd,
@@ -32,6 +35,7 @@ pub struct Usage {
 /// Memory used against what the accelerator has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemoryUse {
+    /// The most memory any sample shows in use, bytes.
     pub peak_used: Bytes,
     /// The [`PERCENTILE`](super::PERCENTILE)th percentile of samples.
     pub p95_used: Bytes,
@@ -51,29 +55,40 @@ pub struct MemoryUse {
 pub struct SeriesPoint {
     /// Seconds since 1970-01-01T00:00 on the file's clock (see [`Sample::time_seconds`](crate::utilization::Sample::time_seconds)).
     pub time_seconds: f64,
+    /// Mean utilisation of the bin's samples, percent (0–100).
     pub utilization_percent: f64,
+    /// Mean memory in use over the bin's samples, bytes.
     pub memory_used: Bytes,
 }
 
 /// One accelerator's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceleratorUsage {
+    /// The accelerator's index on its host, as the file gives it.
     pub gpu: u32,
     /// From the file, or from [`Settings::accelerator_name`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Its first sample's time, seconds since 1970-01-01T00:00 on the file's clock.
     pub first_time_seconds: f64,
+    /// Its last sample's time, seconds since 1970-01-01T00:00 on the file's clock.
     pub last_time_seconds: f64,
     /// The typical interval between its samples; 0 with fewer than two distinct times.
     pub median_spacing_seconds: f64,
+    /// Where its time went.
     pub usage: Usage,
+    /// The highest utilisation any of its samples shows, percent.
     pub peak_utilization_percent: f64,
+    /// The [`PERCENTILE`](super::PERCENTILE)th percentile of its samples' utilisation, percent
+    /// (each sample counted once, whatever time it stands for).
     pub p95_utilization_percent: f64,
+    /// Memory used against what it has.
     pub memory: MemoryUse,
     /// At most [`SERIES_MAX_POINTS`](crate::utilization::settings::SERIES_MAX_POINTS) points, in time order, empty bins (gaps) left out.
     pub series: Vec<SeriesPoint>,
 }
 
+/// What a utilisation recommendation proposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecommendationKind {
@@ -87,20 +102,26 @@ pub enum RecommendationKind {
     SmallerAccelerator,
 }
 
+/// A change that would cut what unused capacity costs, with the figures behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
+    /// What it proposes.
     pub kind: RecommendationKind,
+    /// What to do, in a line.
     pub title: String,
     /// Per month of [`HOURS_PER_MONTH`](crate::units::HOURS_PER_MONTH) hours; absent when it needs a price nobody gave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_saving_usd: Option<Usd>,
+    /// Why, from the figures, and what must hold for the saving to be real.
     pub reasoning: String,
     /// The accelerators it concerns.
     pub gpus: Vec<u32>,
 }
 
+/// What the analysis of monitoring data returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UtilizationReport {
+    /// Which tool wrote the file.
     pub format: Format,
     /// The settings used, defaults filled in.
     pub settings: Settings,
@@ -108,7 +129,9 @@ pub struct UtilizationReport {
     pub hours_per_month: Hours,
     /// Rows of the file that were skipped (listed in [`Monitoring::bad_rows`](crate::utilization::Monitoring::bad_rows)).
     pub skipped_rows: usize,
+    /// The earliest sample's time, seconds since 1970-01-01T00:00 on the file's clock.
     pub first_time_seconds: f64,
+    /// The latest sample's time, seconds since 1970-01-01T00:00 on the file's clock.
     pub last_time_seconds: f64,
     /// All accelerators together.
     pub total: Usage,
@@ -121,6 +144,8 @@ pub struct UtilizationReport {
     pub idle_hours_of_day: Vec<u8>,
     /// Largest saving first; savings overlap, so they do not add up.
     pub recommendations: Vec<Recommendation>,
+    /// Caveats in words: the month and price the savings assume, memory totals the file leaves
+    /// out, and what the recommendations could not check.
     pub notes: Vec<String>,
     /// On owned servers ([`super::analyze_owned`]): what owning them cost at the utilisation the
     /// file measured, which priced every accelerator-hour above.

@@ -7,16 +7,23 @@ use std::fmt;
 /// for results that overflow); `problem` says what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// The dotted path of the field at fault (`training.tokens`); empty when the error is about
+    /// the whole text.
     pub field: String,
+    /// What is wrong with the field.
     pub problem: Problem,
 }
 
+/// What is wrong with an [`Error`]'s field; displayed, the message without the field's path.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     /// The input is not a scenario at all (bad JSON, wrong type); the text comes from the parser.
     Malformed(String),
+    /// A required value is absent.
     Missing,
+    /// The value is infinite or NaN.
     NotFinite,
+    /// The value must be above zero.
     MustBePositive,
     /// A value below zero where none may be (a time, a share, an overhead).
     Negative,
@@ -24,48 +31,70 @@ pub enum Problem {
     AtLeast(f64),
     /// Beyond what any real scenario holds: `max` in the field's `unit`, and `why` it is the limit.
     AtMost {
+        /// The largest value allowed.
         max: f64,
+        /// The unit `max` is in; empty for a bare number.
         unit: &'static str,
+        /// Why `max` is the limit.
         why: &'static str,
     },
     /// The field may not be combined with `other`.
     Conflicts {
+        /// The other field, which the user should give instead or drop.
         other: String,
     },
     /// The value must lie in `(min, max]` (exclusive below, inclusive above).
     OutOfRange {
+        /// The bound the value must be above.
         min: f64,
+        /// The largest value allowed.
         max: f64,
     },
     /// An id that names nothing: `kind` says what it should name ("accelerator", "preset",
     /// "API model", "recommendation"), `known` what it may be.
     Unknown {
+        /// What the id should name.
         kind: &'static str,
+        /// The id as the user gave it.
         id: String,
+        /// The ids it may be.
         known: Vec<String>,
     },
+    /// An offer id the price book does not hold.
     UnknownOffer {
+        /// The id as the user gave it.
         id: String,
     },
     /// The offer is not sold under this plan (in this region, when one is given).
     NotSold {
+        /// The offer's id.
         offer: String,
+        /// The plan asked for, as spelled in JSON (`spot`).
         plan: String,
+        /// The region asked for; absent when none was given.
         region: Option<String>,
     },
     /// A scenario field disagrees with the offer it names.
     OfferMismatch {
+        /// The offer's id, or what stands for it ("the owned servers").
         offer: String,
+        /// What the offer has instead, as the message says it (its accelerator, its regions).
         offer_has: String,
     },
+    /// The accelerator has no dense peak in the precision asked for.
     UnsupportedPrecision {
+        /// The accelerator's id.
         accelerator: String,
+        /// The precision, as the message names it (`fp8`, "16-bit").
         precision: String,
     },
     /// A price sheet cell (or JSON token) is wrong; `line` and `column` are 1-based.
     BadSheet {
+        /// The line, counted from 1.
         line: usize,
+        /// The column, counted from 1.
         column: usize,
+        /// What is wrong with the cell.
         why: String,
     },
     /// A result overflows `f64` or underflows to zero: the inputs are too extreme to mean anything.
@@ -75,6 +104,7 @@ pub enum Problem {
 }
 
 impl Error {
+    /// An error about `field` (a dotted path; empty for the whole text).
     pub fn new(field: impl Into<String>, problem: Problem) -> Self {
         Self { field: field.into(), problem }
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub struct Assumption {
     /// The scenario field it stands for (`training.mfu`).
     pub field: Cow<'static, str>,
+    /// The value used, in the field's own unit.
     pub value: f64,
     /// Where the value comes from: a publication, or the model that derives it.
     pub source: Cow<'static, str>,
@@ -35,6 +36,7 @@ impl Assumption {
 /// engine applies and the source its report names cannot drift apart.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sourced<T> {
+    /// The constant the engine applies.
     pub value: T,
     /// Where it comes from, as the report says it: a publication, a vendor's default, or
     /// "estimate: " and the reasoning.

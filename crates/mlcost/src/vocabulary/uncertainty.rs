@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Range<T> {
+    /// The low end.
     pub low: T,
+    /// The high end.
     pub high: T,
 }
 
@@ -33,11 +35,15 @@ pub struct Range<T> {
 pub struct Sensitivity {
     /// The scenario field (`training.mfu`).
     pub input: Cow<'static, str>,
+    /// The input's low value, in its own unit.
     pub low_value: f64,
+    /// The input's high value, in its own unit.
     pub high_value: f64,
     /// The report field it moves (`training.total_cost_usd`).
     pub figure: Cow<'static, str>,
+    /// The figure with the input at its low value, in the figure's unit.
     pub figure_at_low: f64,
+    /// The figure with the input at its high value, in the figure's unit.
     pub figure_at_high: f64,
     /// Where the low and high come from: the published spread of a default, or the what-if step
     /// applied to a value the scenario gave.
@@ -67,6 +73,8 @@ pub struct PublishedSpan {
     pub low: f64,
     /// The high end, at least 1.
     pub high: f64,
+    /// How many valid cases the span was drawn from (the group's own, or every group's when
+    /// pooled).
     pub cases: usize,
     /// Whether the group had too few cases of its own, so every group's were used.
     pub pooled: bool,

@@ -22,14 +22,17 @@ macro_rules! unit {
         pub struct $name(f64);
 
         impl $name {
+            /// Wraps a number in base units; finiteness is not checked (see the module notes).
             pub const fn new(value: f64) -> Self {
                 Self(value)
             }
 
+            /// The bare number, in base units.
             pub const fn get(self) -> f64 {
                 self.0
             }
 
+            /// Whether the value is neither infinite nor NaN.
             pub fn is_finite(self) -> bool {
                 self.0.is_finite()
             }

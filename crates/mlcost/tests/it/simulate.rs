@@ -317,3 +317,27 @@ fn speculation_at_a_trickle_runs_at_the_rooflines_batch_one_speed() {
     assert!(within(tpot, alone, 0.02), "{tpot} against {alone}");
     assert_eq!(simulation.requests_arrived, simulation.requests_completed);
 }
+
+/// Prompts longer than the replica's whole KV cache (a spread of lengths around a long mean on a
+/// 24 GB card) are refused and counted, and the run ends: such a prompt used to wait at the head
+/// of the queue for ever, and the simulation with it.
+#[test]
+fn prompts_longer_than_the_cache_are_refused_and_the_run_ends() {
+    let scenario = Scenario::from_json(
+        r#"{"model": {"preset": "llama-3.1-8b"}, "serving": {"accelerator": "l4",
+        "weight_precision": "fp8", "input_tokens": 100000, "output_tokens": 100}}"#,
+    )
+    .unwrap();
+    let book = PriceBook::bundled().unwrap();
+    let serving = scenario.serving.as_ref().unwrap();
+    let resolved = resolve_serving(scenario.model.resolve().unwrap(), serving, book, None).unwrap();
+    let traffic = Traffic { input_spread: 1.0, ..traffic(0.05, 2_000.0) };
+    let simulation = simulate_replica(&resolved, &traffic).unwrap();
+    assert!(simulation.requests_refused > 0, "{simulation:?}");
+    assert!(simulation.requests_completed > 0, "{simulation:?}");
+    assert_eq!(
+        simulation.requests_completed + simulation.requests_refused,
+        simulation.requests_arrived,
+        "every request either finishes or is refused"
+    );
+}

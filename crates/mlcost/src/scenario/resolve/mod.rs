@@ -30,7 +30,9 @@ use training::{ResolvedTraining, resolve_training};
 /// A scenario ready to estimate: its sections resolved against one price book.
 #[derive(Debug, Clone)]
 pub struct ResolvedScenario<'a> {
+    /// The training section resolved, when the scenario has one.
     pub training: Option<ResolvedTraining<'a>>,
+    /// The serving section resolved, when the scenario has one.
     pub serving: Option<ResolvedServing<'a>>,
     /// The `owned` section, when a section is bought on the owned plan.
     pub owned: Option<owned::ResolvedOwned>,

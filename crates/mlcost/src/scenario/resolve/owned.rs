@@ -121,13 +121,17 @@ pub const NOT_IN_THIS_BUILD: &str = "owned: the owned servers are priced by the 
 pub struct ResolvedOwned {
     /// The bundled server's id, when one is named.
     pub server: Option<String>,
+    /// The id of the accelerator the servers hold, from the hardware table.
     pub accelerator: String,
+    /// The terms of owning the servers, each given or its default.
     pub ownership: Ownership,
+    /// Share of the accelerator-hours in use, above 0 and at most 1.
     pub utilization: f64,
     /// The year and month the servers were bought, when given.
     pub purchased: Option<(i32, u32)>,
     /// Where the server's price and power come from, and their date (empty when given).
     pub source: String,
+    /// The date of that source (empty when given).
     pub as_of: String,
     /// The defaults filled in, in the order of the section's fields.
     pub assumptions: Vec<Assumption>,
@@ -321,8 +325,11 @@ pub fn resolve_owned(owned: &Owned, book: &PriceBook) -> Result<ResolvedOwned, E
 /// owned servers costs, as the offer the report names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OwnedPlan {
+    /// USD per used accelerator-hour: the owned hour's cost over the utilisation.
     pub price: UsdPerHour,
+    /// The owned servers as the offer the report names (`owned:<server>`, plan `owned`).
     pub used: OfferUsed,
+    /// Accelerators in one owned server.
     pub accelerators_per_server: u32,
     /// All the owned servers' accelerators: what the section can use at once.
     pub accelerators: u32,

@@ -12,9 +12,12 @@ use crate::vocabulary::units::UsdPerHour;
 /// The price the replicas are bought at, and the offer it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pricing<'a> {
+    /// USD per accelerator-hour: the typed price, the offer's instance price over its
+    /// accelerators, or the owned servers' used hour.
     pub price: UsdPerHour,
     /// The offer as the report names it, and as the price book sells it.
     pub offer: Option<OfferUsed>,
+    /// The offer's record in the price book; none for a typed price or the owned plan.
     pub sold: Option<&'a Offer>,
     /// Replicas committed around the clock, with the burst above them on the offer's plan.
     pub baseline: Option<Baseline>,
@@ -25,8 +28,11 @@ pub struct Pricing<'a> {
 /// A committed baseline, priced.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Baseline {
+    /// Replicas committed, running every hour.
     pub replicas: u32,
+    /// The commitment, `1y` or `3y` (1y when the scenario names none).
     pub plan: Plan,
+    /// USD per committed accelerator-hour: the typed one, or the offer's under the commitment.
     pub price: UsdPerHour,
 }
 

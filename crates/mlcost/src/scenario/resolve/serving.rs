@@ -46,36 +46,63 @@ pub const DEFAULT_PEAK_TO_MEAN: Sourced<f64> = Sourced {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Requests {
     /// Language models: mean prompt and generated tokens per request.
-    Tokens { input: f64, output: f64 },
+    Tokens {
+        /// Mean prompt tokens per request.
+        input: f64,
+        /// Mean generated tokens per request.
+        output: f64,
+    },
     /// Models without a transformer shape: one forward pass of this many FLOPs.
-    Forward { flops_per_request: f64 },
+    Forward {
+        /// Forward FLOPs per request: the scenario's, else the preset's.
+        flops_per_request: f64,
+    },
 }
 
 /// The autoscaling policy, checked; the scale-up time, when absent, is the estimator's to model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Autoscaler {
+    /// Replicas kept running however quiet it is: the one given, else 1 (0 with
+    /// `scale_to_zero`).
     pub min_replicas: u32,
+    /// Replicas never exceeded, when given.
     pub max_replicas: Option<u32>,
+    /// Fraction of a replica's capacity at the SLO the autoscaler aims to use; the default's
+    /// when not given.
     pub target_utilization: Fraction,
+    /// Minutes from deciding to scale up to a new replica serving, when given.
     pub scale_up_minutes: Option<f64>,
 }
 
 /// A serving section ready to estimate: everything an estimate of it reads, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedServing<'a> {
+    /// The price book the section was resolved against.
     pub book: &'a PriceBook,
+    /// The model served.
     pub model: ResolvedModel,
+    /// The accelerator each replica runs on.
     pub accelerator: &'a Accelerator,
+    /// Accelerators each layer is split across in a replica; 1 when not given.
     pub tensor: u32,
+    /// Stages a replica's layers are cut into; 1 when not given.
     pub pipeline: u32,
+    /// The format the weights are stored in.
     pub weight_format: StoragePrecision,
+    /// The KV cache's format: the one given, else the weights' when they are 8-bit or wider,
+    /// else BF16.
     pub kv_format: StoragePrecision,
+    /// What a request asks of the model.
     pub requests: Requests,
+    /// Share of prompt tokens served from a prefix cache, 0–1; 0 when not given.
     pub prefix_cache_hit_rate: Fraction,
     /// Given fractions; absent, the estimator's calibrated defaults.
     pub compute_efficiency: Option<Fraction>,
+    /// The given fraction of memory bandwidth reached; absent, the estimator's calibrated default.
     pub bandwidth_efficiency: Option<Fraction>,
+    /// The latency targets, each checked to be positive.
     pub slo: Slo,
+    /// The most requests a replica batches at once, when given.
     pub max_batch: Option<u32>,
     /// Speculative decoding's draft, when the scenario turns it on.
     pub draft: Option<Draft>,
@@ -83,12 +110,15 @@ pub struct ResolvedServing<'a> {
     pub split: Option<Split<'a>>,
     /// Mean requests per second in each hour of the day, when a load is given.
     pub rates: Option<[f64; HOURS]>,
+    /// The autoscaling policy, checked, with its defaults.
     pub autoscaler: Autoscaler,
     /// Present exactly when a load is given: serving is priced per day of traffic.
     pub pricing: Option<Pricing<'a>>,
     /// With a load: the facility's PUE and the grid the month's energy is drawn from.
     pub power: Option<(f64, GramsCo2ePerKilowattHour)>,
+    /// The region the section names (`serving.region`), when it does.
     pub region: Option<&'a str>,
+    /// The hosted APIs to price the same tokens on, as the price book lists them.
     pub apis: Vec<&'a ApiModel>,
     /// The plain defaults filled in here, in the order the report lists them.
     pub assumptions: Vec<Assumption>,

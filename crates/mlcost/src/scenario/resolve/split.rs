@@ -12,14 +12,19 @@ use crate::vocabulary::units::UsdPerHour;
 /// Prefill and decode pools resolved: their hardware and the link between them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split<'a> {
+    /// The pool that computes prompts.
     pub prefill: PoolHardware<'a>,
+    /// The pool that generates tokens.
     pub decode: PoolHardware<'a>,
+    /// The link the KV caches cross, bytes per second: the one given, else the slower of the two
+    /// offers' networks.
     pub link_bytes_per_second: f64,
 }
 
 /// What one pool's instances run on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolHardware<'a> {
+    /// The accelerator the pool's instances hold: its offer's, else the replicas'.
     pub accelerator: &'a Accelerator,
     /// Accelerators an instance of the pool spans (tensor parallel).
     pub tensor: u32,
@@ -58,9 +63,13 @@ pub fn resolve_split<'a>(
 /// degree, and their price.
 #[derive(Debug, Clone, Copy)]
 pub struct Section<'s, 'a> {
+    /// The serving section as written.
     pub serving: &'a Serving,
+    /// The price book its offers are looked up in.
     pub book: &'a PriceBook,
+    /// The replicas' accelerator and tensor-parallel degree.
     pub replicas: (&'a Accelerator, u32),
+    /// The replicas' price; none when the section is not priced (no load).
     pub pricing: Option<&'s Pricing<'a>>,
 }
 

@@ -50,9 +50,15 @@ pub use super::carbon::DEFAULT_PUE;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Layout {
+    /// Copies of the model, each fed its own share of the batch: the accelerator count over
+    /// tensor × pipeline.
     pub data: u32,
+    /// Accelerators each layer is split across.
     pub tensor: u32,
+    /// Stages the layers are cut into.
     pub pipeline: u32,
+    /// Groups the experts are split across, within the data-parallel ranks; 1 for a model
+    /// without experts.
     pub expert: u32,
     /// ZeRO stage (Rajbhandari et al. 2020, arXiv 1910.02054): 1 shards optimizer states across
     /// data-parallel ranks, 2 also gradients, 3 (FSDP) also weights.
@@ -62,11 +68,17 @@ pub struct Layout {
 /// What memory depends on besides the model and the layout.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Setup {
+    /// The format the matrix multiplications run in.
     pub precision: Precision,
+    /// The optimizer, whose state is kept per trained parameter.
     pub optimizer: Optimizer,
+    /// How the weights are trained: full, LoRA or QLoRA.
     pub method: Method,
+    /// Adapter rank: the one given, else 16; read only for LoRA and QLoRA.
     pub lora_rank: u32,
+    /// Sequences per accelerator per forward pass; 1 when not given.
     pub micro_batch: u32,
+    /// Recompute all activations in the backward pass instead of storing them.
     pub activation_checkpointing: bool,
     /// Recompute the cheap parts of each layer (see `Training::selective_recomputation`).
     pub selective_recomputation: bool,
@@ -78,9 +90,19 @@ pub struct Setup {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Amount {
     /// Sequence models: tokens over the whole run, and over one epoch (what the dataset stores).
-    Tokens { total: f64, per_epoch: f64 },
+    Tokens {
+        /// Tokens over the whole run, every epoch.
+        total: f64,
+        /// Tokens in one epoch.
+        per_epoch: f64,
+    },
     /// Models a transformer shape does not describe (CNNs): samples over the whole run.
-    Samples { total: f64, flops_per_sample: f64 },
+    Samples {
+        /// Samples over the whole run: the dataset's times the epochs.
+        total: f64,
+        /// FLOPs to train on one sample, the model's figure.
+        flops_per_sample: f64,
+    },
 }
 
 impl Amount {
@@ -113,6 +135,8 @@ impl CheckedReliability {
         self.0.mtbf_hours_per_node.is_some()
     }
 
+    /// The settings with each given one checked (positive or not negative, and under its
+    /// ceiling); an error names the first field out of range.
     pub fn check(settings: &Reliability) -> Result<Self, Error> {
         let checks: [(&str, Option<f64>, Check, Ceiling); 5] = [
             (
@@ -166,6 +190,7 @@ impl Deref for CheckedReliability {
 /// How big the dataset is, as the scenario says.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DatasetSize {
+    /// The dataset's size in bytes (`training.storage.dataset_bytes`).
     Bytes(Bytes),
     /// Bytes per token of one epoch.
     PerToken(f64),
@@ -174,43 +199,67 @@ pub enum DatasetSize {
 /// The storage settings, checked, with their defaults.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResolvedStorage<'a> {
+    /// How big the dataset is: bytes given, or bytes per token (the default's when neither is
+    /// given).
     pub dataset: DatasetSize,
+    /// Checkpoints stored at once; the default's when not given.
     pub checkpoints_kept: u32,
+    /// The storage class the data is priced at; object-standard when not given.
     pub tier: StorageTier,
     /// The provider and region storing the data; the compute offer's when absent.
     pub provider: Option<&'a str>,
+    /// The data's region, when given; the compute offer's when absent.
     pub region: Option<&'a str>,
 }
 
 /// A training section ready to estimate: everything an estimate of it reads, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedTraining<'a> {
+    /// The price book the section was resolved against.
     pub book: &'a PriceBook,
+    /// The model trained.
     pub model: ResolvedModel,
+    /// The accelerator the run uses.
     pub accelerator: &'a Accelerator,
+    /// Accelerators the run uses.
     pub accelerator_count: u32,
+    /// How much data the run processes.
     pub amount: Amount,
+    /// How the run is split across the accelerators.
     pub layout: Layout,
+    /// What memory depends on besides the model and the layout.
     pub setup: Setup,
+    /// Sequences per optimizer step, when given: a multiple of micro-batch × data parallelism.
     pub global_batch: Option<u32>,
     /// The accelerator's dense peak at the run's precision.
     pub peak: FlopsPerSecond,
+    /// USD per accelerator-hour: the typed price, the offer's instance price over its
+    /// accelerators, or the owned servers' used hour.
     pub price: UsdPerHour,
     /// The offer priced, as the report names it, and as the price book sells it.
     pub offer: Option<OfferUsed>,
+    /// The offer's record in the price book; none for a typed price or the owned plan.
     pub sold: Option<&'a Offer>,
     /// The machines the accelerators sit in: the offer's instances or the scenario's nodes;
     /// absent for a typed price without nodes.
     pub machines: Option<Machines>,
+    /// The region the section names (`training.region`), when it does.
     pub region: Option<&'a str>,
     /// Given fractions; absent, the estimator's calibrated models supply them.
     pub mfu: Option<Fraction>,
+    /// The given share of wall-clock time that advances training; absent, the estimator's
+    /// goodput model supplies it.
     pub goodput: Option<Fraction>,
+    /// Wall-clock hours to finish within, when given.
     pub deadline: Option<Hours>,
+    /// The facility's power usage effectiveness: given, the owned servers', or the cloud
+    /// default.
     pub pue: f64,
     /// The grid the energy is drawn from.
     pub grid: GramsCo2ePerKilowattHour,
+    /// The reliability settings, checked; absent ones take the goodput model's defaults.
     pub reliability: CheckedReliability,
+    /// The storage settings, checked, with their defaults.
     pub storage: ResolvedStorage<'a>,
     /// The plain defaults filled in here, in the order the report lists them.
     pub assumptions: Vec<Assumption>,
