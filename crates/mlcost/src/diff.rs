@@ -64,7 +64,8 @@ pub struct Change {
     pub percent: Option<f64>,
 }
 
-/// A section's changes: its headline figures in [`HEADLINE`]'s order, then the rest by key.
+/// A section's changes: its headline figures in [`HEADLINE`]'s order, then the rest in the
+/// report's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SectionDiff {

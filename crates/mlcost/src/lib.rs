@@ -182,7 +182,8 @@ pub fn estimate_with_sizing(
 
 /// What a build with the engine's `simulation` and `owned` features hands one without them (the
 /// app's second module to its first render): the serving section's sizing by percentile targets,
-/// and the scenario's `owned` section resolved. Each is used only when it is the scenario's own.
+/// and the scenario's `owned` section resolved. The sizing is used only when it matches the
+/// scenario's replica; the owned section as given.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Handed<'a> {
     /// The serving section's sizing by its percentile targets, as a report's `percentile_sizing`

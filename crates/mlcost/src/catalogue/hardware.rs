@@ -76,7 +76,8 @@ pub struct Accelerator {
     /// The silicon it is built on (`gh100` for the H100, H800 and H200): accelerators on one chip
     /// share the published runs measured on any of them.
     pub chip: String,
-    /// Datasheet capacity in decimal bytes (the datasheet's "80GB" is stored as 80e9).
+    /// Memory in bytes as the device reports it where a source gives that (nvidia-smi's MiB ×
+    /// 2^20: the H100 SXM's "80GB" is 85,520,809,984 bytes), else the datasheet's capacity.
     pub memory_bytes: Bytes,
     /// Memory technology, as the source names it (`HBM3`, `GDDR6`).
     pub memory_kind: String,

@@ -1,5 +1,7 @@
 //! The scenario's `owned` section: servers a team buys instead of renting, and the terms of
-//! owning them. Every term but the server has a sourced default (`scenario/resolve/owned.rs`).
+//! owning them. The server (or its accelerator, count and price), how many and the share of hours
+//! in use are the team's to give; every other term has a sourced default
+//! (`scenario/resolve/owned.rs`).
 
 use serde::{Deserialize, Serialize};
 

@@ -41,7 +41,7 @@ const HALVINGS: u32 = 10;
 /// found is within 0.6% of the largest that meets them.
 const BISECTIONS: u32 = 7;
 
-/// One target missed (or met) by a simulation.
+/// One target a simulation missed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Miss {

@@ -57,7 +57,8 @@ pub struct Settings {
     pub max_steps: u64,
 }
 
-/// The 50th, 90th and 99th percentiles of a latency and its mean, in milliseconds.
+/// The 50th, 90th and 99th percentiles of a latency and its mean: in milliseconds in a
+/// simulation's results (queue waits inside the engine count in service times).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Percentiles {
