@@ -391,8 +391,9 @@ fn the_engine_imports_only_downward() {
 }
 
 /// Where an estimator may still reject something other than a result out of range, and why.
-const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 6] = [
+const ESTIMATOR_INPUT_ERRORS: [(&str, &str, &str); 7] = [
     ("training::calibration", "Missing", "the bundled published runs the default MFU is fitted on"),
+    ("training::calibration", "BadEmbeddedData", "bundled published runs no MFU curve fits"),
     ("training::spread", "Missing", "the bundled published runs the MFU's spread comes from"),
     (
         "serving::spread",

@@ -7,7 +7,9 @@
 // use it). The engine's wasm loads once per page, from the first element's `wasm` attribute or,
 // without one, from `mlcost_bg.wasm` beside this file; `load(url)` sets it from a script.
 //
-// Styled from the page through CSS custom properties (see the package README) and `::part()`.
+// It shows each section's warnings (no fit in memory, no price), key figures, price and notes;
+// the first section with plans gets the chart. Styled from the page through CSS custom
+// properties (see the package README) and `::part()`.
 // Why a shadow root with an adopted style sheet? The page's styles cannot break the widget, and a
 // constructed sheet needs no `style-src 'unsafe-inline'`: it runs under `default-src 'self'`.
 //
@@ -18,9 +20,13 @@ import init, { estimate, scenarioFromLink, summarize } from "./mlcost.js";
 
 let engine;
 
-/** Loads the engine's wasm once for the page (later calls return the same promise). */
+/** Loads the engine's wasm once for the page (later calls return the same promise; after a
+ * failed load, the next call tries again, with its own URL). */
 export function load(wasm) {
-  engine ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
+  engine ??= init(wasm === undefined ? undefined : { module_or_path: wasm }).catch((error) => {
+    engine = undefined;
+    throw error;
+  });
   return engine;
 }
 
@@ -42,7 +48,7 @@ STYLE.replaceSync(`
 section + section { margin-top: 12px; }
 h3 { font-size: 1em; margin: 0 0 6px; }
 h3 span, .muted, figcaption, footer { color: var(--mlcost-muted, #5f6b76); font-weight: normal; }
-dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 8px 16px; margin: 0; }
+dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 8px 16px; margin: 0; }
 dt { color: var(--mlcost-muted, #5f6b76); font-size: 0.85em; }
 dd { margin: 0; font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums; }
 figure { margin: 12px 0 0; }
@@ -51,8 +57,13 @@ svg { display: block; overflow: visible; }
 svg text { fill: var(--mlcost-text, #1f2933); font-size: 0.85em; font-variant-numeric: tabular-nums; }
 .bar { fill: var(--mlcost-bar, #9aa5b1); }
 .bar.chosen { fill: var(--mlcost-accent, #2563eb); }
-footer { font-size: 0.8em; margin-top: 8px; }
-[role="alert"] { color: var(--mlcost-error, #b42318); }
+footer, .price { font-size: 0.8em; margin-top: 8px; }
+.price { color: var(--mlcost-muted, #5f6b76); }
+[role="alert"], .warning { color: var(--mlcost-error, #b42318); }
+.warning { font-weight: 600; margin: 0 0 8px; }
+details { font-size: 0.85em; margin-top: 6px; }
+summary { cursor: pointer; color: var(--mlcost-muted, #5f6b76); }
+details ul { margin: 4px 0 0; padding-left: 1.2em; }
 `);
 
 export class MlcostEstimate extends HTMLElement {
@@ -99,9 +110,17 @@ export class MlcostEstimate extends HTMLElement {
       await load(this.getAttribute("wasm") ?? undefined);
       const report = estimate(this.#source());
       const summary = summarize(report);
+      const only = this.getAttribute("section");
+      if (only && !summary.sections.some((s) => s.section === only)) {
+        const has = summary.sections.map((s) => s.section).join(" and ");
+        throw Object.assign(
+          new Error(`section="${only}": this scenario has ${has}; section may be training or serving`),
+          { field: "section" },
+        );
+      }
       if (render !== this.#renders) return;
       this.#report = report;
-      this.#root.replaceChildren(...view(summary, this.getAttribute("section")));
+      this.#root.replaceChildren(...view(summary, only));
       this.dispatchEvent(new CustomEvent("mlcost-estimate", { detail: { report, summary }, bubbles: true }));
     } catch (error) {
       if (render !== this.#renders) return;
@@ -130,14 +149,17 @@ export class MlcostEstimate extends HTMLElement {
   }
 }
 
-/** The summary's sections (or the one named), then the chart of the first one with plans. */
+/** The summary's sections (or the one named), each with its warnings, figures, price and notes;
+ * the first section with plans gets the one chart, inside it. */
 function view(summary, only) {
   const sections = summary.sections.filter((s) => !only || s.section === only);
+  const charted = sections.find((s) => s.plans.length > 0);
   const nodes = sections.map((s) =>
     element(
       "section",
       { part: "section", "data-section": s.section },
       element("h3", {}, s.model, " ", element("span", {}, s.heading)),
+      ...s.warnings.map((w) => element("p", { class: "warning", part: "warning" }, w)),
       element(
         "dl",
         { part: "figures" },
@@ -145,12 +167,21 @@ function view(summary, only) {
           element("div", { "data-key": f.key }, element("dt", {}, f.label), element("dd", {}, f.text)),
         ),
       ),
+      ...(s === charted ? [chart(s)] : []),
+      ...(s.price ? [element("p", { class: "price" }, `Priced at ${s.price}`)] : []),
+      ...(s.notes.length > 0
+        ? [
+            element(
+              "details",
+              { part: "notes" },
+              element("summary", {}, `Notes (${s.notes.length})`),
+              element("ul", {}, ...s.notes.map((n) => element("li", {}, n))),
+            ),
+          ]
+        : []),
     ),
   );
-  const charted = sections.find((s) => s.plans.length > 0);
-  if (charted) nodes.push(chart(charted));
-  const priced = sections.map((s) => s.price).filter(Boolean);
-  nodes.push(element("footer", { part: "footer" }, ["Estimated by mlcost", ...priced].join(" · ")));
+  nodes.push(element("footer", { part: "footer", class: "muted" }, "Estimated by mlcost"));
   return nodes;
 }
 

@@ -93,7 +93,17 @@ pub fn summarize(
 /// `mlcost link` writes and the app's address bar holds.
 #[wasm_bindgen(js_name = scenarioFromLink, unchecked_return_type = "Scenario")]
 pub fn scenario_from_link(link: &str) -> Result<JsValue, JsValue> {
-    let payload = link.split_once("#s=").map_or(link, |(_, payload)| payload);
+    let payload = match link.split_once("#s=") {
+        Some((_, payload)) => payload,
+        // An address without a scenario: say so, not that a payload was cut short.
+        None if link.contains("://") || link.starts_with('#') || link.starts_with('/') => {
+            return Err(js_error(
+                "link: it holds no scenario (an mlcost link ends in #s= and the scenario)",
+                "link",
+            ));
+        }
+        None => link,
+    };
     let scenario = mlcost::scenario::share::decode(payload).map_err(|err| match err {
         mlcost::scenario::share::LinkError::Invalid(err) => engine_error(err),
         other => js_error(&format!("link: {other}"), "link"),
@@ -132,7 +142,16 @@ fn read(scenario: &JsValue, side: &str) -> Result<Scenario, JsValue> {
 /// Any serde type from an object or its JSON text; errors name `what`.
 fn from_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
     let json = json_text(value, what)?;
-    serde_json::from_str(&json).map_err(|err| js_error(&format!("{what}: {err}"), what))
+    serde_json::from_str(&json).map_err(|err| {
+        // A line and column mean something in text the page wrote, nothing in an object.
+        let message = if value.is_string() {
+            err.to_string()
+        } else {
+            let text = err.to_string();
+            text.rsplit_once(" at line ").map_or(text.clone(), |(message, _)| message.to_owned())
+        };
+        js_error(&format!("{what}: {message}"), what)
+    })
 }
 
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {

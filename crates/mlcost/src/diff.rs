@@ -50,10 +50,10 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The figure in the first report: a number, text or flag (absent when only the other has it).
-    #[cfg_attr(feature = "typescript", tsify(type = "number | string | boolean | undefined"))]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | string | boolean"))]
     pub before: Option<Value>,
     /// The figure in the second report.
-    #[cfg_attr(feature = "typescript", tsify(type = "number | string | boolean | undefined"))]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | string | boolean"))]
     pub after: Option<Value>,
     /// For numbers on both sides: after − before, and that as a share of before (none from 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +70,7 @@ pub struct Change {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SectionDiff {
     /// The section's name, the first part of its keys (`training`, `serving`).
+    #[cfg_attr(feature = "typescript", tsify(type = "Section"))]
     pub section: String,
     /// The headline figures that changed, in [`HEADLINE`]'s order.
     pub headline: Vec<Change>,

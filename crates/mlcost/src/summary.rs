@@ -26,6 +26,7 @@ pub struct Summary {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SectionSummary {
     /// `training` or `serving`: the report's key.
+    #[cfg_attr(feature = "typescript", tsify(type = "Section"))]
     pub section: String,
     /// What the section's money is for: "Training (per run)", "Serving (a month)".
     pub heading: String,
@@ -33,6 +34,11 @@ pub struct SectionSummary {
     pub model: String,
     /// The figures a reader asks first, in that order; a figure the estimate lacks is left out.
     pub figures: Vec<KeyFigure>,
+    /// What makes the figures unusable as they stand, in words: the section does not fit in
+    /// memory, or is not priced. Empty when nothing does.
+    pub warnings: Vec<String>,
+    /// The report's notes on the section (what it assumed, what it could not price).
+    pub notes: Vec<String>,
     /// Where the price came from, in a line: "$6.88 per accelerator-hour: aws:p5.48xlarge,
     /// on-demand, us-east-1, as of 2026-11-09" (empty when the section has no price).
     pub price: String,
@@ -63,6 +69,7 @@ pub struct KeyFigure {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PlanBar {
     /// The plan's key in the report (`on-demand`, `spot`, `1y`, `3y`, `owned`, `custom`).
+    #[cfg_attr(feature = "typescript", tsify(type = "Plan | \"custom\""))]
     pub plan: String,
     /// The plan in words: "on-demand", "spot", "1-year", "3-year", "owned", "your price".
     pub label: String,
@@ -109,14 +116,26 @@ pub fn summarize(report: &Report) -> Summary {
             .iter()
             .map(|(plan, cost)| bar(plan, cost.compute_cost_usd, chosen))
             .collect();
-        sections.push(section(
+        let mut summary = section(
             "training",
             &training.model,
             figures,
             price,
             "Compute cost of the run under each plan (the estimate's in colour)",
             plans,
-        ));
+        );
+        if !training.fits_in_memory {
+            let fewest = training.min_accelerators_to_fit.map_or_else(
+                || "no layout up to a million accelerators fits".to_owned(),
+                |n| format!("a layout that fits needs {} or more", format::whole(f64::from(n))),
+            );
+            summary.warnings.push(format!(
+                "Does not fit in memory as laid out: {} on each accelerator; {fewest} (see the notes)",
+                format::bytes(training.memory_per_accelerator_bytes)
+            ));
+        }
+        summary.notes.clone_from(&training.notes);
+        sections.push(summary);
     }
     if let Some(serving) = &report.serving {
         let mut figures = Vec::new();
@@ -155,14 +174,26 @@ pub fn summarize(report: &Report) -> Summary {
             .iter()
             .map(|(plan, cost)| bar(plan, cost.monthly_cost_usd, chosen))
             .collect();
-        sections.push(section(
+        let mut summary = section(
             "serving",
             &serving.model,
             figures,
             price,
             "Serving a month under each plan (the estimate's in colour)",
             plans,
-        ));
+        );
+        if !serving.fits_in_memory {
+            summary.warnings.push(format!(
+                "Does not fit in memory: {} on each of a replica's {} accelerators (see the notes)",
+                format::bytes(serving.memory_per_accelerator_bytes),
+                serving.accelerators_per_replica
+            ));
+        }
+        if serving.monthly_cost_usd.is_none() {
+            summary.warnings.push("No monthly cost: the notes say what is missing".to_owned());
+        }
+        summary.notes.clone_from(&serving.notes);
+        sections.push(summary);
     }
     Summary { sections }
 }
@@ -181,6 +212,8 @@ fn section(
         heading: heading(name).to_owned(),
         model: model.to_owned(),
         figures,
+        warnings: Vec::new(),
+        notes: Vec::new(),
         price,
         plans_caption: caption.to_owned(),
         plans,

@@ -19,6 +19,8 @@ const ARTIFACT: &str = "mlcost_wasm";
 const NAME: &str = "mlcost";
 /// Files of the package written by hand (the rest wasm-bindgen writes).
 const SOURCES: [&str; 3] = ["widget.js", "widget.d.ts", "README.md"];
+/// The licence texts the manifest's `MIT OR Apache-2.0` names, from the project's root.
+const LICENSES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
 /// Builds and packs the package; returns the tarball's path.
 pub fn build(tools: &crate::tools::Tools) -> Result<PathBuf, String> {
@@ -58,9 +60,15 @@ pub fn build(tools: &crate::tools::Tools) -> Result<PathBuf, String> {
         .arg(&optimized)
         .arg("-o")
         .arg(&optimized))?;
+    // The raw exports' declarations describe wasm-bindgen's internals: no page uses them.
+    let internals = dir.join(format!("{NAME}_bg.wasm.d.ts"));
+    std::fs::remove_file(&internals)
+        .map_err(|e| format!("cannot remove {}: {e}", internals.display()))?;
     let sources = root.join("crates/mlcost-wasm/js");
-    for file in SOURCES {
-        std::fs::copy(sources.join(file), dir.join(file))
+    let copies = SOURCES.iter().map(|file| (sources.join(file), *file));
+    let licenses = LICENSES.iter().map(|file| (root.join(file), *file));
+    for (from, file) in copies.chain(licenses) {
+        std::fs::copy(from, dir.join(file))
             .map_err(|e| format!("cannot copy {file} into the package: {e}"))?;
     }
     let manifest = manifest(&workspace_version(&root)?);
@@ -73,7 +81,7 @@ pub fn build(tools: &crate::tools::Tools) -> Result<PathBuf, String> {
         .arg(&out)
         .current_dir(&dir)
         .output()
-        .map_err(|e| format!("cannot start npm pack: {e}"))?;
+        .map_err(|e| format!("cannot start npm pack ({e}): npm is needed, e.g. apt install npm"))?;
     if !packed.status.success() {
         return Err(format!("npm pack failed:\n{}", String::from_utf8_lossy(&packed.stderr)));
     }
@@ -103,10 +111,10 @@ fn manifest(version: &str) -> String {
   "exports": {{
     ".": {{ "types": "./{NAME}.d.ts", "default": "./{NAME}.js" }},
     "./widget": {{ "types": "./widget.d.ts", "default": "./widget.js" }},
-    "./widget.js": {{ "types": "./widget.d.ts", "default": "./widget.js" }},
-    "./{NAME}_bg.wasm": "./{NAME}_bg.wasm"
+    "./{NAME}_bg.wasm": "./{NAME}_bg.wasm",
+    "./package.json": "./package.json"
   }},
-  "files": ["{NAME}.js", "{NAME}.d.ts", "{NAME}_bg.wasm", "{NAME}_bg.wasm.d.ts", "widget.js", "widget.d.ts", "README.md"],
+  "files": ["{NAME}.js", "{NAME}.d.ts", "{NAME}_bg.wasm", "widget.js", "widget.d.ts", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "sideEffects": ["./widget.js"],
   "keywords": ["ml", "cost", "gpu", "llm", "training", "inference", "finops", "wasm"]
 }}

@@ -138,42 +138,17 @@ pub fn ensure(need: Need) -> Result<Tools, String> {
         }
     }
     apt_install(&apt_packages)?;
+    let npm = NpmPrefix { prefix: &npm_prefix, bin: &npm_bin, path: &path };
     if !wasm_opt_ready {
-        println!(
-            "xtask: installing binaryen {BINARYEN_VERSION} (wasm-opt) from npm into {}",
-            npm_prefix.display()
-        );
-        run(Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&npm_prefix)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
-        if !has_version(&find("wasm-opt", &npm_bin, &path), BINARYEN_VERSION) {
-            return Err(format!(
-                "wasm-opt {BINARYEN_VERSION} is not in {} after installing",
-                npm_bin.display()
-            ));
-        }
+        npm.install("wasm-opt", "binaryen", BINARYEN_VERSION)?;
     }
-
-    let mut tsc = find("tsc", &npm_bin, &path)
-        .filter(|tsc| has_version(&Some(tsc.clone()), TYPESCRIPT_VERSION));
-    if need == Need::Everything && tsc.is_none() {
-        println!(
-            "xtask: installing TypeScript {TYPESCRIPT_VERSION} (tsc) from npm into {}",
-            npm_prefix.display()
-        );
-        run(Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&npm_prefix)
-            .arg(format!("typescript@{TYPESCRIPT_VERSION}")))?;
-        tsc = find("tsc", &npm_bin, &path);
-        if !has_version(&tsc, TYPESCRIPT_VERSION) {
-            return Err(format!(
-                "tsc {TYPESCRIPT_VERSION} is not in {} after installing",
-                npm_bin.display()
-            ));
+    let tsc = match find("tsc", &npm_bin, &path) {
+        found if has_version(&found, TYPESCRIPT_VERSION) => found,
+        _ if need == Need::Everything => {
+            Some(npm.install("tsc", "typescript", TYPESCRIPT_VERSION)?)
         }
-    }
+        _ => None,
+    };
 
     let trunk = find_or_install(
         "trunk",
@@ -216,6 +191,32 @@ fn ensure_wasm_target() -> Result<(), String> {
     }
     println!("xtask: installing the {WASM_TARGET} target with rustup");
     run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Where npm installs the project's tools (`.tools/npm`), and the `PATH` that finds them.
+struct NpmPrefix<'a> {
+    prefix: &'a Path,
+    bin: &'a Path,
+    path: &'a OsString,
+}
+
+impl NpmPrefix<'_> {
+    /// Installs `package@version` and returns its `tool`, checked to be that version.
+    fn install(&self, tool: &str, package: &str, version: &str) -> Result<PathBuf, String> {
+        println!(
+            "xtask: installing {package} {version} ({tool}) from npm into {}",
+            self.prefix.display()
+        );
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(self.prefix)
+            .arg(format!("{package}@{version}")))?;
+        let installed = find(tool, self.bin, self.path);
+        match installed {
+            Some(found) if has_version(&Some(found.clone()), version) => Ok(found),
+            _ => Err(format!("{tool} {version} is not in {} after installing", self.bin.display())),
+        }
+    }
 }
 
 /// The tool at the pinned version: `.tools/bin` first, then `PATH`, else `cargo install` into `.tools`.

@@ -166,6 +166,16 @@ async fn a_plain_page_estimates_with_the_packed_package_and_shows_the_widget() {
         .expect("the figure's colour");
     assert_eq!(color, json!("rgb(230, 234, 240)"), "--mlcost-text from the page");
 
+    // An estimate that cannot run says so above its figures; a section asked for that the
+    // scenario lacks is named, with what it has.
+    let warning = wait_for_shadow_text(page, "#no-fit", ".warning").await;
+    assert!(warning.starts_with("Does not fit in memory"), "{warning}");
+    let missing = wait_for_shadow_text(page, "#no-section", "[role='alert']").await;
+    assert!(
+        missing.contains("section=\"serving\"") && missing.contains("has training"),
+        "{missing}"
+    );
+
     // A mistake shows where it is, in words.
     let error = wait_for_shadow_text(page, "#mistaken", "[role='alert']").await;
     assert!(error.contains("serving.input_tokens") && error.contains("> 0"), "{error}");

@@ -36,6 +36,10 @@ pub struct ModelPreset {
     pub id: String,
     /// Display name (`Llama 2 7B`).
     pub name: String,
+    /// A language model that generates text token by token (not an encoder, an image or a
+    /// speech model): what a distillation can take as the student of a served LLM.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub decoder: bool,
     /// Total parameter count (every expert's, for a mixture of experts).
     pub parameters: f64,
     /// Parameters used per token, for a mixture of experts; absent for dense models.

@@ -10,6 +10,7 @@ pub struct Settings {
     /// Recommendation ids to combine in the waterfall, in any order; every recommendation when
     /// absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "Move[]"))]
     pub accepted: Option<Vec<String>>,
     /// The student a distillation what-if serves: a model preset id; the largest preset at most a
     /// quarter of the model's active parameters when absent.

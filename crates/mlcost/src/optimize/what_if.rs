@@ -468,8 +468,8 @@ fn split(scenario: &Scenario, serving: &Serving, book: &PriceBook) -> Option<Spl
     serving::split::cheapest(model, serving, book, &report).map(|(_, split)| split)
 }
 
-/// The student's id: the user's, or the largest dense preset at most a quarter of the teacher's
-/// active parameters whose training length is published (a student is trained).
+/// The student's id: the user's, or the largest dense text-generating preset at most a quarter of
+/// the teacher's active parameters whose training length is published (a student is trained).
 fn student(
     teacher_active: f64,
     settings: &Settings,
@@ -480,10 +480,10 @@ fn student(
     presets::presets()
         .map_err(|e| e.to_string())?
         .iter()
-        .filter(|p| p.layers.is_some() && p.active_parameters.is_none())
+        .filter(|p| p.decoder && p.active_parameters.is_none() && p.sequence_length.is_some())
         .filter(|p| p.parameters <= teacher_active / 4.0)
         .max_by(|a, b| a.parameters.total_cmp(&b.parameters))
-        .ok_or_else(|| "no preset is small enough to be a student of this model".to_owned())
+        .ok_or_else(|| "no text-generating preset is small enough to be a student of this model (name one: optimize.student)".to_owned())
 }
 
 fn distillation(

@@ -183,23 +183,30 @@ pub struct ServingReport {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ServingRanges {
     /// The range of `max_output_tokens_per_second_per_replica`.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<number>"))]
     pub max_output_tokens_per_second_per_replica: Range<f64>,
     /// The range of `ttft_ms`.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Milliseconds>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_ms: Option<Range<Milliseconds>>,
     /// The range of `tpot_ms`.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Milliseconds>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpot_ms: Option<Range<Milliseconds>>,
     /// The range of `replicas_peak`; absent when the report has none.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<number>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas_peak: Option<Range<f64>>,
     /// The range of `monthly_cost_usd`; absent when the report has none.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Usd>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<Range<Usd>>,
     /// The range of `cost_per_million_output_tokens_usd`; absent when the report has none.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Usd>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_output_tokens_usd: Option<Range<Usd>>,
     /// The range of `cost_per_million_input_tokens_usd`; absent when the report has none.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Usd>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_million_input_tokens_usd: Option<Range<Usd>>,
 }

@@ -185,7 +185,16 @@ pub struct LeftOut {
 pub fn leave_one_out_factors() -> Result<&'static [LeftOut], Error> {
     static FACTORS: LazyLock<Result<Vec<LeftOut>, Error>> = LazyLock::new(|| {
         let points = run_points()?;
-        let all = fit(points).ok_or_else(|| Error::new("training.mfu", Problem::Missing))?;
+        // Only degenerate bundled data fails a fit: say so, not that the user left out an MFU.
+        let unfit = || {
+            Error::new(
+                "training.mfu",
+                Problem::BadEmbeddedData(
+                    "the published training runs do not fit an MFU curve".into(),
+                ),
+            )
+        };
+        let all = fit(points).ok_or_else(unfit)?;
         points
             .iter()
             .enumerate()
@@ -196,8 +205,7 @@ pub fn leave_one_out_factors() -> Result<&'static [LeftOut], Error> {
                     .filter(|&(i, _)| i != index)
                     .map(|(_, p)| p.clone())
                     .collect();
-                let without =
-                    fit(&others).ok_or_else(|| Error::new("training.mfu", Problem::Missing))?;
+                let without = fit(&others).ok_or_else(unfit)?;
                 let size = 10f64.powf(point.log10_active_parameters);
                 let count = 10f64.powf(point.log10_accelerators);
                 let predicted = without.at(point.generation, size, count);

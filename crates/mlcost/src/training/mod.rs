@@ -19,12 +19,12 @@ pub mod work;
 
 pub(crate) use fit::fitting_parallelism;
 
-use crate::scenario::resolve::training::ResolvedTraining;
+use crate::scenario::resolve::training::{Amount, DatasetSize, ResolvedTraining};
 use crate::training::fit::{activations_note, min_accelerators_to_fit};
 use crate::training::memory::training_memory;
 use crate::training::mfu::{RunShape, default_mfu};
 use crate::training::money::by_plan;
-use crate::training::reliability::{GOODPUT_SOURCE, MIN_GOODPUT, modelled_goodput};
+use crate::training::reliability::{MIN_GOODPUT, goodput_source, modelled_goodput};
 use crate::training::report::TrainingReport;
 use crate::training::work::{optimizer_steps, training_work};
 use crate::vocabulary::error::{Error, Problem};
@@ -77,7 +77,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
             assumptions.push(Assumption {
                 field: "training.goodput".into(),
                 value: reliability.goodput.get(),
-                source: GOODPUT_SOURCE.into(),
+                source: goodput_source(&run.reliability),
                 as_of: None,
             });
             reliability.goodput
@@ -109,6 +109,12 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
         }
     }
     notes.extend(crossing.map(|c| c.note));
+    if matches!(
+        (run.storage.dataset, run.amount),
+        (DatasetSize::PerToken(_), Amount::Samples { .. })
+    ) {
+        notes.push("the dataset is not stored or moved in this estimate: a run counted in samples has no tokens to size it by; give training.storage.dataset_bytes".to_owned());
+    }
     if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(
             "interruptions ({:.1} an hour) outpace checkpointing: the first-order goodput model breaks down, and goodput is held at its {:.0}% floor",

@@ -110,17 +110,23 @@ pub struct TrainingReport {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TrainingRanges {
     /// Accelerator-hours billed, goodput included.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Hours>"))]
     pub accelerator_hours: Range<Hours>,
     /// Hours from start to finish.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Hours>"))]
     pub wall_clock_hours: Range<Hours>,
     /// Compute cost, in USD.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Usd>"))]
     pub compute_cost_usd: Range<Usd>,
     /// Compute, storage and egress, in USD.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<Usd>"))]
     pub total_cost_usd: Range<Usd>,
     /// Energy, in kilowatt-hours; absent when the estimate has none (no board power).
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<KilowattHours>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_kwh: Option<Range<KilowattHours>>,
     /// Emissions, in kilograms of CO2e: the energy's range on the same grid; absent with it.
+    #[cfg_attr(feature = "typescript", tsify(type = "Range<KilogramsCo2e>"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carbon_kg_co2e: Option<Range<KilogramsCo2e>>,
 }

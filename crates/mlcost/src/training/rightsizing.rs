@@ -196,7 +196,8 @@ fn weigh<'a>(
                 // not proposed (a scenario that names such an offer says so in a note).
                 let unpriced_link = instances > 1 && offer.network.is_none();
                 if count >= min_fit && !unpriced_link {
-                    considered += Plan::RENTED.len();
+                    // One candidate for each plan the offer sells.
+                    considered += prices.len();
                     if !prices.is_empty() {
                         // A defaulted MFU falls as the cluster grows (`mfu`); a given one holds.
                         let productive = match training.mfu {

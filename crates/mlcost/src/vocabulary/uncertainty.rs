@@ -20,6 +20,9 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 /// The low and high of a figure, in its own unit.
+///
+/// Fields of this type name it to tsify (`tsify(type = "Range<Hours>")`): a bare `Range` reads
+/// to it as `std::ops::Range`, `{start, end}`, which is not what the JSON holds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Range<T> {

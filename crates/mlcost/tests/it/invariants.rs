@@ -211,3 +211,27 @@ fn a_dense_model_sets_an_expert_degree_aside() {
     );
     assert!(!dense.notes.iter().any(|n| n.contains("expert parallelism")));
 }
+
+/// A run counted in samples has no tokens to size its dataset by: the estimate says the dataset
+/// is not priced and how to price it, and lists no bytes-per-token default it did not use; given
+/// the dataset's bytes, it is stored.
+#[test]
+fn a_run_counted_in_samples_says_its_dataset_is_unpriced_until_given() {
+    let json = r#"{"model": {"preset": "resnet-50"}, "training": {"samples": 1281167,
+        "epochs": 90, "accelerator": "a100-sxm-80gb", "accelerator_count": 8,
+        "precision": "bf16", "price_per_accelerator_hour": 2}}"#;
+    let report = estimate(&Scenario::from_json(json).unwrap()).unwrap().training.unwrap();
+    assert_eq!(report.dataset_bytes.get().to_bits(), 0f64.to_bits());
+    assert!(
+        report.notes.iter().any(|n| n.contains("training.storage.dataset_bytes")),
+        "{:?}",
+        report.notes
+    );
+    assert!(!report.assumptions.iter().any(|a| a.field == "training.storage.bytes_per_token"));
+
+    let given =
+        json.replace(r#""epochs": 90,"#, r#""epochs": 90, "storage": {"dataset_bytes": 1.5e11},"#);
+    let report = estimate(&Scenario::from_json(&given).unwrap()).unwrap().training.unwrap();
+    assert_eq!(report.dataset_bytes.get().to_bits(), 1.5e11f64.to_bits());
+    assert!(!report.notes.iter().any(|n| n.contains("training.storage.dataset_bytes")));
+}

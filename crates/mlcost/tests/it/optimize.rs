@@ -270,6 +270,9 @@ fn distillation_pays_back_in_one_off_cost_over_monthly_saving() {
     let (_, advice) = advice(SERVING);
     let d = advice.what_ifs.distillation.as_ref().unwrap();
     assert!(d.student_parameters.get() < 70e9 / 4.0);
+    // A text model's student writes text too: never an encoder, an image or a speech model.
+    let student = mlcost::catalogue::presets::preset(&d.student, "student").unwrap();
+    assert!(student.decoder, "{} is not a text-generating model", d.student);
     assert!(
         (d.one_off_usd.get() - d.teacher_generation_usd.get() - d.student_training_usd.get()).abs()
             < 1e-6 * d.one_off_usd.get()

@@ -67,3 +67,21 @@ fn a_typed_price_is_said_to_be_given_and_charted_as_the_users() {
     assert_eq!(labels, [("your price", true)]);
     assert_eq!(section.plans[0].text, format::usd(Usd::new(section.plans[0].cost_usd.get())));
 }
+
+#[test]
+fn a_run_that_does_not_fit_is_flagged_and_one_that_fits_is_not() {
+    let run = |count: u32| {
+        report(&format!(
+            r#"{{"model": {{"preset": "llama-3.1-70b"}}, "training": {{"tokens": 1e12,
+            "accelerator": "h100-sxm", "accelerator_count": {count}, "precision": "bf16",
+            "parallelism": {{"tensor": 8, "zero_stage": 3}}, "price_per_accelerator_hour": 2}}}}"#
+        ))
+    };
+    let alone = summarize(&run(8));
+    let section = &alone.sections[0];
+    assert_eq!(section.warnings.len(), 1, "{:?}", section.warnings);
+    assert!(section.warnings[0].starts_with("Does not fit in memory"), "{:?}", section.warnings);
+    assert_eq!(section.notes, run(8).training.unwrap().notes);
+    let enough = summarize(&run(256));
+    assert!(enough.sections[0].warnings.is_empty(), "{:?}", enough.sections[0].warnings);
+}

@@ -17,7 +17,17 @@ const advice: Advice = optimize(scenario, { accepted: ["serving-plan"] });
 const changes: ReportDiff = diff(scenario, JSON.stringify(scenario));
 const summary: Summary = summarize(report);
 const label: string = summary.sections[0].figures[0].label;
-console.log(monthly, advice.recommendations.length, changes.sections.length, label);
+const warnings: string[] = summary.sections[0].warnings;
+console.log(monthly, advice.recommendations.length, changes.sections.length, label, warnings);
+// Ranges hold `low` and `high`, as the JSON does.
+const low: number | undefined = report.serving?.ranges?.monthly_cost_usd?.low;
+// @ts-expect-error: not `start`, which a range of std's would have
+report.serving?.ranges?.monthly_cost_usd?.start;
+// Sections and moves are the engine's names, not any string.
+const section: "training" | "serving" = changes.sections[0].section;
+// @ts-expect-error: the advisor knows no such move
+optimize(scenario, { accepted: ["serving-cheaper"] });
+console.log(low, section);
 
 // @ts-expect-error: a report has no `monthly_cost` (it is `monthly_cost_usd`)
 report.serving?.monthly_cost;

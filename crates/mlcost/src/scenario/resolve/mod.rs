@@ -52,7 +52,13 @@ impl Scenario {
         owned: Option<&owned::ResolvedOwned>,
     ) -> Result<ResolvedScenario<'a>, Error> {
         if self.training.is_none() && self.serving.is_none() {
-            return Err(Error::new("training", Problem::Missing));
+            return Err(Error::new(
+                "training",
+                Problem::Malformed(
+                    "the scenario has no section to estimate: give it training, serving or both"
+                        .to_owned(),
+                ),
+            ));
         }
         let model = self.model.resolve()?;
         let owned = match owned {

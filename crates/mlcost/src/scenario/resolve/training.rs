@@ -361,7 +361,8 @@ pub fn resolve_training<'a>(
     let goodput =
         training.goodput.map(|g| fraction("training.goodput", g).map(Fraction::new)).transpose()?;
     let mut assumptions = Vec::new();
-    let storage = storage(&training.storage, &mut assumptions)?;
+    let counts_samples = matches!(amount, Amount::Samples { .. });
+    let storage = storage(&training.storage, counts_samples, &mut assumptions)?;
     let pue = pue("training.pue", training.pue, owned.as_ref(), &mut assumptions)?;
     let place = Place::priced(sold, offer.as_ref());
     let grid = grid_intensity(
@@ -593,9 +594,11 @@ pub fn dense_peak(
     })
 }
 
-/// The storage settings checked, with the defaults they take reported as assumptions.
+/// The storage settings checked, with the defaults they take reported as assumptions (a run
+/// counted in samples has no tokens for the bytes per token to size: not one of them).
 fn storage<'a>(
     settings: &'a StorageSettings,
+    counts_samples: bool,
     assumptions: &mut Vec<Assumption>,
 ) -> Result<ResolvedStorage<'a>, Error> {
     let dataset = match (settings.dataset_bytes, settings.bytes_per_token) {
@@ -612,7 +615,10 @@ fn storage<'a>(
             DatasetSize::PerToken(non_negative("training.storage.bytes_per_token", per_token)?)
         }
         (None, None) => {
-            assumptions.push(DEFAULT_BYTES_PER_TOKEN.assumed("training.storage.bytes_per_token"));
+            if !counts_samples {
+                assumptions
+                    .push(DEFAULT_BYTES_PER_TOKEN.assumed("training.storage.bytes_per_token"));
+            }
             DatasetSize::PerToken(DEFAULT_BYTES_PER_TOKEN.value)
         }
     };
