@@ -2,11 +2,12 @@
 //! the figures of each offer's network (its citation is the CLI's), and without the records'
 //! `note` fields — reviewers' provenance remarks the CLI shows and the web app does not,
 //! which would otherwise be a tenth of the page's download — nor the files' `description`s, written
-//! for people reading the files. Dates always stay; so do the sources of storage and APIs, which
+//! for people reading the files, nor the model presets' fields kept only for reference. Dates
+//! always stay; so do the sources of storage and APIs, which
 //! every page shows. Without the `citations` feature (the app's first render), the hardware
-//! table's, the model presets' and the offers' sources go too: the first render shows none of
-//! them (the Catalog page, in its second module, shows the offers'), and the second module, which
-//! builds with the feature, has them all.
+//! table's, the model presets' and the offers' sources go too, and the offers' host CPUs and
+//! memory: the first render shows none of them (the Catalog page, in its second module, shows
+//! the offers'), and the second module, which builds with the feature, has them all.
 
 use std::path::Path;
 
@@ -42,8 +43,14 @@ fn main() {
                 if browser {
                     drop_notes(&mut value);
                     keep_network_figures(&mut value);
+                    if file == "models.json" {
+                        drop_fields(&mut value, "models", &REFERENCE_FIELDS);
+                    }
                     if !citations && UNSHOWN_CITATIONS.contains(&file) {
                         blank_sources(&mut value);
+                    }
+                    if !citations && file == "offers.json" {
+                        drop_fields(&mut value, "offers", &UNSHOWN_OFFER_FIELDS);
                     }
                     if let Some(file) = value.as_object_mut() {
                         file.remove("description");
@@ -69,6 +76,23 @@ fn keep_network_figures(value: &mut serde_json::Value) {
         if let Some(network) = offer.get_mut("network").and_then(|n| n.as_object_mut()) {
             network.retain(|key, _| key == "gbps" || key == "technology");
         }
+    }
+}
+
+/// The presets' fields kept in the file for reference, which no estimate and no page reads
+/// (`ModelPreset` says which): 2.2 KB of the browser's copy.
+const REFERENCE_FIELDS: [&str; 4] =
+    ["training_tokens", "max_context_length", "attention", "first_dense_layers"];
+
+/// The offers' host CPUs and memory: the Catalog page (second module) and the CLI show them, the
+/// first render does not (4 KB of its copy).
+const UNSHOWN_OFFER_FIELDS: [&str; 2] = ["vcpus", "memory_gib"];
+
+/// `fields` removed from each record of the file's `list`.
+fn drop_fields(value: &mut serde_json::Value, list: &str, fields: &[&str]) {
+    let records = value.get_mut(list).and_then(|m| m.as_array_mut());
+    for record in records.into_iter().flatten().filter_map(|m| m.as_object_mut()) {
+        record.retain(|key, _| !fields.contains(&key.as_str()));
     }
 }
 

@@ -76,11 +76,11 @@ pub struct ModelPreset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_length: Option<u32>,
     /// The longest context the model is published to accept, in tokens; kept for reference (no
-    /// estimate reads it).
+    /// estimate reads it; the browser's copy leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_context_length: Option<u32>,
     /// The attention kind in words (`mha`, `gqa`, `mla`, `sliding-window`); kept for reference,
-    /// the other fields carry what estimates use.
+    /// the other fields carry what estimates use (the browser's copy leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attention: Option<String>,
     /// Attention looks back at most this many tokens (sliding-window attention); absent for full
@@ -100,7 +100,7 @@ pub struct ModelPreset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_experts: Option<u32>,
     /// Leading layers with a dense MLP instead of experts; kept for reference (no estimate reads
-    /// it).
+    /// it; the browser's copy leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_dense_layers: Option<u32>,
     /// Multi-head latent attention's widths, for models that use it.
@@ -113,7 +113,7 @@ pub struct ModelPreset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_flops_per_sample: Option<f64>,
     /// Tokens the model was pre-trained on, when a source gives it; kept for reference (no
-    /// estimate reads it).
+    /// estimate reads it; the browser's copy leaves it out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_tokens: Option<f64>,
     /// Where the figures come from (configs, model cards, papers).

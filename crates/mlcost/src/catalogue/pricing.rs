@@ -129,10 +129,12 @@ pub struct Offer {
     pub accelerator: String,
     /// Accelerators in one instance.
     pub accelerator_count: u32,
-    /// Virtual CPUs per instance; absent when no source gives them.
+    /// Virtual CPUs per instance; absent when no source gives them (and in the app's first
+    /// render, which shows none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<u32>,
-    /// Host memory per instance, in GiB (2^30 bytes); absent when no source gives it.
+    /// Host memory per instance, in GiB (2^30 bytes); absent when no source gives it (and in the
+    /// app's first render).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_gib: Option<f64>,
     /// Its prices, region by region.
@@ -400,9 +402,10 @@ impl PriceChoice<'_> {
                 }
             }
             let field = self.field("price_per_accelerator_hour");
-            let price = self
-                .price_per_accelerator_hour
-                .ok_or_else(|| Error::new(&field, Problem::Missing))?;
+            let price = self.price_per_accelerator_hour.ok_or_else(|| {
+                let why = "is required without an offer (e.g. aws:p5.48xlarge)";
+                Error::new(&field, Problem::Malformed(why.to_owned()))
+            })?;
             crate::vocabulary::check::positive(&field, price.get())?;
             let ceiling = crate::vocabulary::check::MAX_PRICE_PER_ACCELERATOR_HOUR;
             crate::vocabulary::check::at_most(&field, price.get(), ceiling)?;
@@ -418,7 +421,13 @@ impl PriceChoice<'_> {
         if offer.accelerator != self.accelerator {
             return Err(Error::new(
                 self.field("accelerator"),
-                Problem::OfferMismatch { offer: offer.id(), offer_has: offer.accelerator.clone() },
+                Problem::OfferMismatch {
+                    offer: offer.id(),
+                    offer_has: format!(
+                        "{} accelerators, not {}",
+                        offer.accelerator, self.accelerator
+                    ),
+                },
             ));
         }
         let plan = self.plan.unwrap_or(Plan::OnDemand);
@@ -430,7 +439,7 @@ impl PriceChoice<'_> {
                 self.field("region"),
                 Problem::OfferMismatch {
                     offer: offer.id(),
-                    offer_has: format!("only the regions {}", regions.join(", ")),
+                    offer_has: format!("sold only in the regions {}", regions.join(", ")),
                 },
             ));
         }

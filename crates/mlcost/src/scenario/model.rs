@@ -154,11 +154,11 @@ impl Model {
         }
         let shape = base.shape.complete()?;
         let derived = shape.as_ref().map(|shape| derived_parameters(shape, base.experts));
-        let parameters = self
-            .parameters
-            .or(base.parameters)
-            .or(derived.map(|d| d.0))
-            .ok_or_else(|| Error::new("model.parameters", Problem::Missing))?;
+        let parameters =
+            self.parameters.or(base.parameters).or(derived.map(|d| d.0)).ok_or_else(|| {
+                let why = "is required without a preset or a config.json";
+                Error::new("model.parameters", Problem::Malformed(why.to_owned()))
+            })?;
         // A user's own total replaces the preset's, and with it the preset's active count.
         let active_parameters = self
             .active_parameters

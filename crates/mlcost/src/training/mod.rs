@@ -113,7 +113,7 @@ pub fn estimate(resolved: ResolvedTraining<'_>) -> Result<TrainingReport, Error>
         (run.storage.dataset, run.amount),
         (DatasetSize::PerToken(_), Amount::Samples { .. })
     ) {
-        notes.push("the dataset is not stored or moved in this estimate: a run counted in samples has no tokens to size it by; give training.storage.dataset_bytes".to_owned());
+        notes.push("the dataset is not priced: a run counted in samples has no tokens to size it by; give training.storage.dataset_bytes".to_owned());
     }
     if run.goodput.is_none() && reliability.goodput.get() <= MIN_GOODPUT {
         notes.push(format!(

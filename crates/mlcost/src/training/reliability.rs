@@ -146,40 +146,24 @@ pub const GOODPUT_SOURCE: &str = "model: Young/Daly checkpoint interval; interru
     GPUs per 54 days (Llama 3, arXiv 2407.21783 §3.3.4); estimated 15 min restart (calibrated to Llama \
     3's >90% effective training time) and 5 GB/s per node checkpoint writes";
 
-/// The source of a modelled goodput: [`GOODPUT_SOURCE`] when every input is the default, else the
-/// model with each input as the run has it, the scenario's marked as given. Why not always the
-/// constant? It cites the defaults, which a scenario's own reliability figures replace.
+/// The source of a modelled goodput: [`GOODPUT_SOURCE`], and the inputs the scenario gave in
+/// place of its defaults. Why not the constant alone? It cites the defaults, which a scenario's
+/// own reliability figures replace.
 pub fn goodput_source(settings: &CheckedReliability) -> std::borrow::Cow<'static, str> {
-    let interval = settings.checkpoint_interval_minutes;
-    let mtbf = settings.mtbf_hours_per_node;
-    let restart = settings.restart_minutes;
-    let write = settings.checkpoint_write_gbps;
-    if interval.is_none() && mtbf.is_none() && restart.is_none() && write.is_none() {
+    let given: Vec<&str> = [
+        ("mtbf_hours_per_node", settings.mtbf_hours_per_node),
+        ("restart_minutes", settings.restart_minutes),
+        ("checkpoint_write_gbps", settings.checkpoint_write_gbps),
+        ("checkpoint_interval_minutes", settings.checkpoint_interval_minutes),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.map(|_| name))
+    .collect();
+    if given.is_empty() {
         return GOODPUT_SOURCE.into();
     }
-    let interval = interval.map_or_else(
-        || "Young/Daly checkpoint interval".to_owned(),
-        |m| format!("a checkpoint every {m} min (given)"),
-    );
-    let failures = mtbf.map_or_else(
-        || {
-            "interruptions 419 per 16,384 GPUs per 54 days (Llama 3, arXiv 2407.21783 §3.3.4)"
-                .to_owned()
-        },
-        |h| format!("a node failing every {h} hours (given)"),
-    );
-    let restart = restart.map_or_else(
-        || {
-            "an estimated 15 min restart (calibrated to Llama 3's >90% effective training time)"
-                .to_owned()
-        },
-        |m| format!("a {m} min restart (given)"),
-    );
-    let write = write.map_or_else(
-        || "an estimated 5 GB/s per node checkpoint writes".to_owned(),
-        |g| format!("{g} GB/s per node checkpoint writes (given)"),
-    );
-    format!("model: {interval}; {failures}; {restart}; {write}").into()
+    format!("{GOODPUT_SOURCE}; but the scenario's training.reliability gives {}", given.join(", "))
+        .into()
 }
 
 /// What goodput depends on besides the plan.
@@ -258,16 +242,15 @@ mod tests {
         Cluster { nodes, accelerators_per_node: 8, mtbf_node_accelerators: 8 }
     }
 
-    /// A goodput on the defaults cites them; one on a scenario's own restart time says so and
-    /// no longer cites the default it replaced.
+    /// A goodput on the defaults cites them; one on a scenario's own restart time says which
+    /// input the scenario gave in place of its default.
     #[test]
     fn the_goodput_source_names_the_inputs_the_run_used() {
         let defaults = CheckedReliability::check(&Reliability::default()).unwrap();
         assert_eq!(goodput_source(&defaults), GOODPUT_SOURCE);
         let given = Reliability { restart_minutes: Some(30.0), ..Reliability::default() };
         let source = goodput_source(&CheckedReliability::check(&given).unwrap());
-        assert!(source.contains("a 30 min restart (given)"), "{source}");
-        assert!(!source.contains("15 min"), "{source}");
+        assert!(source.ends_with("but the scenario's training.reliability gives restart_minutes"));
         assert!(source.contains("arXiv 2407.21783"), "the default failure rate keeps its source");
     }
 

@@ -157,14 +157,19 @@ impl fmt::Display for Problem {
                 write!(f, "unknown {kind} \"{}\" (known: {})", clip(id), known.join(", "))
             }
             Problem::UnknownOffer { id } => {
-                write!(f, "unknown offer \"{}\" (ids look like aws:p5.48xlarge)", clip(id))
+                write!(
+                    f,
+                    "unknown offer \"{}\" (ids look like aws:p5.48xlarge; `mlcost catalog offers` lists them)",
+                    clip(id)
+                )
             }
             Problem::NotSold { offer, plan, region } => {
                 write!(f, "{} has no {plan} price", clip(offer))?;
                 region.as_ref().map_or(Ok(()), |r| write!(f, " in {}", clip(r)))
             }
             Problem::OfferMismatch { offer, offer_has } => {
-                write!(f, "{} has {}", clip(offer), clip(offer_has))
+                // What the offer has is the engine's own sentence, from the book's ids.
+                write!(f, "{}: {offer_has}", clip(offer))
             }
             Problem::UnsupportedPrecision { accelerator, precision } => {
                 write!(f, "{accelerator} has no dense {precision} peak; choose another precision")

@@ -1,5 +1,5 @@
 //! serde's messages in words a person can act on: "invalid value: integer `-5`, expected u32"
-//! becomes "must be a whole number (at most 4,294,967,295), not -5". The field's path stays with
+//! becomes "must be a whole number from 0 to 4,294,967,295, not -5". The field's path stays with
 //! the error; this rewrites only what is wrong and what is allowed, never naming a Rust type.
 
 use crate::vocabulary::error::clip;
@@ -26,7 +26,15 @@ pub(crate) fn plain_words(message: &str) -> String {
     let found =
         message.strip_prefix("invalid value: ").or_else(|| message.strip_prefix("invalid type: "));
     if let Some((got, expected)) = found.and_then(|rest| rest.rsplit_once(", expected ")) {
-        return format!("must be {}, not {}", allowed(expected), given(got));
+        let allowed = allowed(expected);
+        // "64" in quotes reads like a number to the person who typed it: say what differs.
+        if got.trim().starts_with("string ") && allowed.contains("number") {
+            return format!(
+                "must be {allowed}, not the text {}: write numbers without quotes",
+                given(got)
+            );
+        }
+        return format!("must be {allowed}, not {}", given(got));
     }
     message.to_owned()
 }
@@ -65,7 +73,7 @@ fn allowed(expected: &str) -> String {
     match expected {
         "u8" => "a whole number from 0 to 255".into(),
         "u16" => "a whole number from 0 to 65,535".into(),
-        "u32" => "a whole number (at most 4,294,967,295)".into(),
+        "u32" => "a whole number from 0 to 4,294,967,295".into(),
         "u64" | "usize" => "a whole number, 0 or more".into(),
         "i32" | "i64" | "isize" => "a whole number".into(),
         "f32" | "f64" => "a number".into(),
@@ -135,13 +143,21 @@ mod tests {
         let cases = [
             (
                 "invalid value: integer `-5`, expected u32",
-                "must be a whole number (at most 4,294,967,295), not -5",
+                "must be a whole number from 0 to 4,294,967,295, not -5",
             ),
             (
                 "invalid type: floating point `1e+26`, expected u32",
-                "must be a whole number (at most 4,294,967,295), not 1e+26",
+                "must be a whole number from 0 to 4,294,967,295, not 1e+26",
             ),
-            ("invalid type: string \"many\", expected f64", "must be a number, not \"many\""),
+            (
+                "invalid type: string \"many\", expected f64",
+                "must be a number, not the text \"many\": write numbers without quotes",
+            ),
+            (
+                "invalid type: string \"64\", expected u32",
+                "must be a whole number from 0 to 4,294,967,295, not the text \"64\": write numbers \
+                 without quotes",
+            ),
             ("invalid type: map, expected f64", "must be a number, not an object"),
             (
                 "invalid value: integer `300`, expected u8",

@@ -442,7 +442,10 @@ fn offer_settings_without_an_offer_are_refused_and_unsold_plans_named() {
         estimate_with(&with(r#""offer": "runpod:h100-sxm-1x", "plan": "3y""#), book).unwrap_err();
     assert_eq!(err.to_string(), "training.plan: runpod:h100-sxm-1x has no 3y price");
     let err = estimate_with(&with(r#""offer": "aws:p4d.24xlarge""#), book).unwrap_err();
-    assert_eq!(err.to_string(), "training.accelerator: aws:p4d.24xlarge has a100-sxm-40gb");
+    assert_eq!(
+        err.to_string(),
+        "training.accelerator: aws:p4d.24xlarge: a100-sxm-40gb accelerators, not h100-sxm"
+    );
 }
 
 #[test]

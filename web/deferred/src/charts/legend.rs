@@ -114,11 +114,29 @@ pub fn legend_above(
 }
 
 /// The narrowest chart that keeps a legend panel beside it; below this the legend goes above.
-pub const WIDE_ENOUGH_FOR_A_SIDE_LEGEND: u32 = 500;
+const WIDE_ENOUGH_FOR_A_SIDE_LEGEND: u32 = 500;
 
-/// Draws a legend box at the top left of `panel`, an area of its own beside the chart (a Gantt
-/// chart's rows fill its whole height, so its legend goes to the side, not above).
-pub fn draw_legend(
+/// Draws the legend of a chart with many series and returns the area for its plot: beside the
+/// plot, in the width the plot leaves (`plot_share` of it is the plot's: `(2, 3)`), on a chart at
+/// least [`WIDE_ENOUGH_FOR_A_SIDE_LEGEND`] wide; above it ([`legend_above`]) on a narrower one.
+/// Why both? Beside, twenty names leave the plot its whole height (a Gantt chart's rows, a day of
+/// lines); on a phone a side panel would leave room for neither.
+pub fn legend_beside_or_above(
+    area: &DrawingArea<ChartCanvas, Shift>,
+    items: &[LegendItem],
+    plot_share: (u32, u32),
+) -> Result<DrawingArea<ChartCanvas, Shift>, String> {
+    let (width, _) = area.dim_in_pixel();
+    if width < WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
+        return legend_above(area, items);
+    }
+    let (plot, side) = area.split_horizontally(width * plot_share.0 / plot_share.1.max(1));
+    draw_legend(&side, items)?;
+    Ok(plot)
+}
+
+/// Draws a legend box at the top left of `panel`, an area of its own beside the chart.
+fn draw_legend(
     panel: &DrawingArea<ChartCanvas, Shift>,
     items: &[LegendItem],
 ) -> Result<(), String> {

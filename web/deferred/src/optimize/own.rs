@@ -14,9 +14,7 @@ use plotters::prelude::*;
 
 use super::fields::{Fallback, PALETTE, chart, errors_of, last_good, number_field, number_or};
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{
-    LegendItem, Swatch, WIDE_ENOUGH_FOR_A_SIDE_LEGEND, draw_legend, legend_above,
-};
+use crate::charts::legend::{LegendItem, Swatch, legend_beside_or_above};
 use crate::charts::palette;
 
 /// The terms of owning a user may set: the `owned` section's field, its label, its default.
@@ -457,13 +455,7 @@ fn draw_cumulative(
         .enumerate()
         .map(|(i, name)| (name.clone(), PALETTE[i % PALETTE.len()], Swatch::Line))
         .collect();
-    let (width, _) = root.dim_in_pixel();
-    let (plot, side) = if width >= WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
-        let (plot, side) = root.split_horizontally(width * 2 / 3);
-        (plot, Some(side))
-    } else {
-        (legend_above(&root, &legend)?, None)
-    };
+    let plot = legend_beside_or_above(&root, &legend, (2, 3))?;
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(40)
@@ -484,9 +476,6 @@ fn draw_cumulative(
         chart
             .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(width)))
             .map_err(|e| e.to_string())?;
-    }
-    if let Some(side) = side {
-        draw_legend(&side, &legend)?;
     }
     root.present().map_err(|e| e.to_string())
 }

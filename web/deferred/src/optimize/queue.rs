@@ -17,9 +17,7 @@ use super::fields::{
     number_field, number_or, owned_check,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{
-    LegendItem, Swatch, WIDE_ENOUGH_FOR_A_SIDE_LEGEND, draw_legend, legend_above,
-};
+use crate::charts::legend::{LegendItem, Swatch, legend_beside_or_above};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -444,13 +442,7 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
         .enumerate()
         .map(|(i, (name, ..))| (name.clone(), PALETTE[i % PALETTE.len()], Swatch::Block))
         .collect();
-    let (width, _) = root.dim_in_pixel();
-    let (plot, side) = if width >= WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
-        let (plot, side) = root.split_horizontally(width * 4 / 5);
-        (plot, Some(side))
-    } else {
-        (legend_above(&root, &legend)?, None)
-    };
+    let plot = legend_beside_or_above(&root, &legend, (4, 5))?;
     let lanes = f64::from(data.accelerators.max(1));
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
@@ -478,9 +470,6 @@ fn draw_gantt(canvas: web_sys::HtmlCanvasElement, data: &Option<Gantt>) -> Resul
             Rectangle::new([(*start, low), (*end, high)], palette::paper().stroke_width(1))
         });
         chart.draw_series(edges).map_err(|e| e.to_string())?;
-    }
-    if let Some(side) = side {
-        draw_legend(&side, &legend)?;
     }
     root.present().map_err(|e| e.to_string())
 }

@@ -19,9 +19,7 @@ use super::fields::{
     number_or, owned_check,
 };
 use crate::charts::canvas::ChartCanvas;
-use crate::charts::legend::{
-    LegendItem, Swatch, WIDE_ENOUGH_FOR_A_SIDE_LEGEND, draw_legend, legend_above,
-};
+use crate::charts::legend::{LegendItem, Swatch, legend_above, legend_beside_or_above};
 use crate::charts::palette;
 use mlcost::format;
 
@@ -477,13 +475,7 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
         .enumerate()
         .map(|(i, (gpu, _))| (format!("GPU {gpu}"), PALETTE[i % PALETTE.len()], Swatch::Line))
         .collect();
-    let (width, _) = root.dim_in_pixel();
-    let (plot, side) = if width >= WIDE_ENOUGH_FOR_A_SIDE_LEGEND {
-        let (plot, side) = root.split_horizontally(width * 5 / 6);
-        (plot, Some(side))
-    } else {
-        (legend_above(&root, &legend)?, None)
-    };
+    let plot = legend_beside_or_above(&root, &legend, (5, 6))?;
     let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(40)
@@ -500,9 +492,6 @@ fn draw_series(canvas: web_sys::HtmlCanvasElement, data: &Option<Series>) -> Res
         chart
             .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(1)))
             .map_err(|e| e.to_string())?;
-    }
-    if let Some(side) = side {
-        draw_legend(&side, &legend)?;
     }
     root.present().map_err(|e| e.to_string())
 }

@@ -54,10 +54,7 @@ impl Scenario {
         if self.training.is_none() && self.serving.is_none() {
             return Err(Error::new(
                 "training",
-                Problem::Malformed(
-                    "the scenario has no section to estimate: give it training, serving or both"
-                        .to_owned(),
-                ),
+                Problem::Malformed("is required, or serving, or both".to_owned()),
             ));
         }
         let model = self.model.resolve()?;

@@ -390,7 +390,10 @@ impl PlanFields<'_> {
                 field("accelerator"),
                 Problem::OfferMismatch {
                     offer: "the owned servers".into(),
-                    offer_has: owned.accelerator.clone(),
+                    offer_has: format!(
+                        "{} accelerators, not {}: give {} as the accelerator, or rent on another plan",
+                        owned.accelerator, self.accelerator, owned.accelerator
+                    ),
                 },
             ));
         }
