@@ -63,8 +63,8 @@ pub(crate) fn advice(advice: &Advice) -> String {
     for c in &advice.current {
         let _ = writeln!(
             out,
-            "- now ({:?}): {} a {}",
-            c.section,
+            "- {}: {} a {} as it stands",
+            c.section.title(),
             format::usd_grouped(c.cost_usd),
             format::period(c.per)
         );

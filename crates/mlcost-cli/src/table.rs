@@ -719,8 +719,8 @@ pub fn advice(a: &mlcost::optimize::Advice) -> String {
     for c in &a.current {
         let _ = writeln!(
             out,
-            "Now ({:?}): {} a {}",
-            c.section,
+            "Now ({}): {} a {}",
+            c.section.title(),
             format::usd_grouped(c.cost_usd),
             format::period(c.per)
         );

@@ -20,6 +20,14 @@ pub enum Section {
 }
 
 impl Section {
+    /// The section's name as a heading or a sentence starts it: "Training", "Serving".
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Training => "Training",
+            Section::Serving => "Serving",
+        }
+    }
+
     pub(super) fn period(self) -> Period {
         match self {
             Section::Training => Period::Run,
