@@ -610,3 +610,67 @@ fn the_engine_on_valid_extreme_scenarios_is_finite_or_names_a_field() {
         },
     );
 }
+
+/// The request-level simulation on valid extreme traffic (any preset on any accelerator, lengths
+/// over decades and spread out, rates from a trickle to an overload, bursty or smooth): it ends,
+/// every request it admitted finishes or is refused, and every figure is finite. Why a tenth of
+/// the cases? Each is a whole simulated run, not a parse.
+#[test]
+fn the_request_simulation_ends_and_accounts_for_every_request() {
+    let book = PriceBook::bundled().unwrap();
+    let presets: Vec<String> = mlcost::catalogue::presets::presets()
+        .unwrap()
+        .iter()
+        .filter(|p| p.hidden_size.is_some())
+        .map(|p| p.id.clone())
+        .collect();
+    let accelerators: Vec<String> = book.accelerators.iter().map(|a| a.id.clone()).collect();
+    let mut rng = Rng(9);
+    let (mut simulated, mut refused_sections) = (0, 0);
+    for _ in 0..(cases() / 10).max(3) {
+        let scenario = serde_json::json!({
+            "model": {"preset": rng.pick(&presets).clone()},
+            "serving": {
+                "accelerator": rng.pick(&accelerators).clone(),
+                "weight_precision": *rng.pick(&["bf16", "fp8", "int4"]),
+                "input_tokens": decades(&mut rng, 0.0, 5.3).round().max(1.0),
+                "output_tokens": decades(&mut rng, 0.0, 3.5).round().max(1.0),
+                "daily_requests": 100000,
+                "price_per_accelerator_hour": 2.0,
+            },
+        });
+        let traffic = mlcost::serving::Traffic {
+            seed: rng.next(),
+            rate: decades(&mut rng, -2.0, 1.5),
+            seconds: decades(&mut rng, 1.0, 2.5),
+            burstiness: decades(&mut rng, -1.0, 1.0),
+            input_spread: 2.0 * rng.below(1001) as f64 / 1000.0,
+            output_spread: 2.0 * rng.below(1001) as f64 / 1000.0,
+        };
+        let input = format!("{scenario} {traffic:?}");
+        let scenario = Scenario::from_json(&scenario.to_string()).unwrap();
+        let serving = scenario.serving.as_ref().unwrap();
+        let Ok(model) = scenario.model.resolve() else { continue };
+        let resolved =
+            mlcost::scenario::resolve::serving::resolve_serving(model, serving, book, None);
+        // A section the engine refuses (the model does not fit, no peak in that format) is
+        // named by the readers' tests; here only runs that start count.
+        let Ok(simulation) =
+            resolved.and_then(|run| mlcost::serving::simulate_replica(&run, &traffic))
+        else {
+            refused_sections += 1;
+            continue;
+        };
+        simulated += 1;
+        assert_eq!(
+            simulation.requests_completed + simulation.requests_refused,
+            simulation.requests_arrived,
+            "a request neither finished nor was refused: {}",
+            clip(&input)
+        );
+        let json = serde_json::to_value(&simulation).unwrap();
+        assert!(!has_null(&json), "a figure that is not a number: {}", clip(&input));
+    }
+    println!("fuzz simulation: {simulated} runs, {refused_sections} sections refused");
+    assert!(simulated > 0, "no case ran a simulation");
+}
