@@ -4,7 +4,7 @@
 //! Every function takes and returns the objects the CLI reads and prints as JSON, typed in the
 //! package's `mlcost.d.ts` by the engine's own types (tsify): a misspelt scenario field is a
 //! compile error in an editor. Bad input throws an `Error` whose message names the field
-//! (`training.tokens: must be > 0`) and whose `field` property holds that path ([`MlcostError`]'s
+//! (`training.tokens: must be > 0`) and whose `field` property holds that path (`MlcostError`'s
 //! declaration below).
 //!
 //! Why JSON text between the page and the engine? One parser, with its field-named errors and its
@@ -71,8 +71,7 @@ pub fn diff(
 ) -> Result<JsValue, JsValue> {
     let estimate_one = |scenario: &JsValue, side: &str| -> Result<mlcost::Report, JsValue> {
         let scenario = read(scenario, side)?;
-        mlcost::estimate(&scenario)
-            .map_err(|err| js_error(&format!("{side}: {err}"), &format!("{side}.{}", err.field)))
+        mlcost::estimate(&scenario).map_err(|err| sided_error(err, side))
     };
     let before = estimate_one(&before, "before")?;
     let after = estimate_one(&after, "after")?;
@@ -130,13 +129,16 @@ pub fn is_mlcost_error(error: &JsValue) -> bool {
 /// A scenario from an object or its JSON text; errors name the field under `side` when given.
 fn read(scenario: &JsValue, side: &str) -> Result<Scenario, JsValue> {
     let json = json_text(scenario, if side.is_empty() { "scenario" } else { side })?;
-    Scenario::from_json(&json).map_err(|err| {
-        if side.is_empty() {
-            engine_error(err)
-        } else {
-            js_error(&format!("{side}: {err}"), &format!("{side}.{}", err.field))
-        }
-    })
+    Scenario::from_json(&json).map_err(|err| sided_error(err, side))
+}
+
+/// The engine's error, its field under `side` (`before.training.tokens`) when there is one.
+fn sided_error(err: mlcost::Error, side: &str) -> JsValue {
+    if side.is_empty() {
+        engine_error(err)
+    } else {
+        js_error(&format!("{side}: {err}"), &format!("{side}.{}", err.field))
+    }
 }
 
 /// Any serde type from an object or its JSON text; errors name `what`.
