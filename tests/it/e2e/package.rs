@@ -2,7 +2,8 @@
 //! tarball unpacked and served from loopback under the app's strict Content-Security-Policy, a
 //! plain page running the README's JavaScript example and its `<mlcost-estimate>` element; and
 //! the package's TypeScript declarations checked by `tsc --noEmit` (the README's example, a file
-//! that uses every function, and the example with a misspelt field, which must fail).
+//! that uses every function, and the example with a misspelt field, which must fail); and the
+//! example in Node, loading the wasm's bytes as the package's README says.
 //!
 //! `cargo xtask test` sets `MLCOST_NPM_PACKAGE` (the tarball) and `MLCOST_TSC`.
 
@@ -248,4 +249,34 @@ fn the_declarations_type_check_uses_and_catch_a_misspelt_field() {
     let said = output(&misspelt);
     assert!(!misspelt.status.success(), "a misspelt field type-checks");
     assert!(said.contains("'acelerator_count' does not exist in type 'Training'"), "{said}");
+}
+
+/// The package README's line for Node (which cannot `fetch` a file) loads the engine from the
+/// wasm's bytes, and the README's example then estimates as in the browser.
+#[test]
+#[ignore = "needs the packed package and node: run by `cargo xtask test`"]
+fn the_readmes_node_line_loads_the_engine_from_its_bytes() {
+    let project = unpacked("node");
+    let modules = project.join("node_modules");
+    std::fs::create_dir_all(&modules).expect("node_modules");
+    std::fs::rename(project.join("package"), modules.join("mlcost")).expect("install");
+    let readme = std::fs::read_to_string(modules.join("mlcost/README.md")).expect("its README");
+    let line = readme
+        .split("give `init` the wasm's bytes:\n`")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the README's Node line");
+    // The README's example, its browser `init` line replaced by the Node one.
+    let example: String = readme_block("js")
+        .lines()
+        .map(|l| if l.trim_start().starts_with("await init(") { line } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let script = format!("import {{ readFile }} from \"node:fs/promises\";\n{example}\n");
+    std::fs::write(project.join("example.mjs"), script).expect("the script");
+    let out =
+        Command::new("node").arg("example.mjs").current_dir(&project).output().expect("node runs");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(printed.starts_with("301023.9"), "printed {printed}");
 }
