@@ -1036,8 +1036,14 @@ async fn wait_for_text(page: &Client, selector: &str) -> String {
     poll(|| async { Some(text_of(page, selector).await).filter(|t| !t.is_empty()) }, selector).await
 }
 
+/// Polls until `selector` shows text other than `before`. Why not empty text? While the app
+/// re-renders (after Back, a reload) the element can be missing for a moment: that is no figure.
 async fn wait_for_change(page: &Client, selector: &str, before: &str) -> String {
-    poll(|| async { Some(text_of(page, selector).await).filter(|t| t != before) }, selector).await
+    poll(
+        || async { Some(text_of(page, selector).await).filter(|t| t != before && !t.is_empty()) },
+        selector,
+    )
+    .await
 }
 
 /// Opens the fine-tune-and-serve Llama 3.1 8B example on the Optimize page from its link and waits

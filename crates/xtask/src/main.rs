@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask serve` builds and serves the web app; `cargo xtask test` runs every
 //! check CI runs. Both first install what a fresh machine lacks (the wasm32 target, Trunk, the
-//! wasm-bindgen CLI, Chromium, chromedriver) and say what they install.
+//! wasm-bindgen CLI, wasm-opt, Chromium, chromedriver; for the tests TypeScript) and say what they
+//! install.
 //!
 //! Why a Rust xtask and not shell scripts? It runs wherever cargo does, needs nothing else installed,
 //! and its steps are code that clippy checks.
