@@ -99,12 +99,7 @@ impl PageExtras {
             lines.push(encode_sizing(sizing));
             lines.extend(sizing.notes.iter().map(|n| vec!["sizing-note".into(), n.clone()]));
         }
-        let field = |text: &String| text.replace(['\t', '\n', '\r'], " ");
-        lines
-            .iter()
-            .map(|line| line.iter().map(field).collect::<Vec<_>>().join("\t"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        tab_separated(&lines)
     }
 
     /// Reads [`Self::encode`]'s text; a line it cannot read (from a module of another version,
@@ -153,6 +148,17 @@ impl PageExtras {
     pub fn bounds(&self, id: &str) -> Option<(f64, f64)> {
         self.ranges.iter().find(|r| r.id == id).and_then(|r| r.bounds)
     }
+}
+
+/// Lines of fields as the two modules' text codecs write them: fields apart by tabs, lines by
+/// line breaks, either of which inside a field becomes a space.
+pub fn tab_separated(lines: &[Vec<String>]) -> String {
+    let field = |text: &String| text.replace(['\t', '\n', '\r'], " ");
+    lines
+        .iter()
+        .map(|line| line.iter().map(field).collect::<Vec<_>>().join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A sizing's figures as text, each number in Rust's shortest form that reads back the same.

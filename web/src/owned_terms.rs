@@ -58,12 +58,7 @@ pub fn encode(owned: &ResolvedOwned) -> String {
             a.as_of.as_deref().unwrap_or_default().to_owned(),
         ]
     }));
-    let field = |text: &String| text.replace(['\t', '\n', '\r'], " ");
-    lines
-        .iter()
-        .map(|line| line.iter().map(field).collect::<Vec<_>>().join("\t"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::handoff::tab_separated(&lines)
 }
 
 /// [`encode`]'s text read back; none when a line is missing or a number does not read (a module

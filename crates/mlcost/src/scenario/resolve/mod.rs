@@ -15,9 +15,11 @@ pub mod carbon;
 pub mod machines;
 pub mod owned;
 pub mod pricing;
+pub mod reliability;
 pub mod serving;
 pub mod speculation;
 pub mod split;
+pub mod storage;
 pub mod training;
 
 use crate::catalogue::pricing::PriceBook;

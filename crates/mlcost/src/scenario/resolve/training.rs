@@ -1,8 +1,6 @@
 //! A training section resolved: every field checked, the model, accelerator, layout, set-up and
 //! price looked up once, and the plain defaults filled in.
 
-use std::ops::Deref;
-
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::hardware::Accelerator;
@@ -11,40 +9,27 @@ use crate::catalogue::shape::{ResolvedModel, Shape, adapter_parameters};
 use crate::scenario::resolve::carbon::{Place, grid_intensity, pue};
 use crate::scenario::resolve::machines::Machines;
 use crate::scenario::resolve::owned::{OwnedPlan, PlanFields, ResolvedOwned};
-use crate::scenario::training::{Reliability, StorageSettings, StorageTier, Training};
+use crate::scenario::training::Training;
 use crate::vocabulary::check::{
-    Ceiling, MAX_ACCELERATORS, MAX_HOURS, MAX_MINUTES, MAX_PREEMPTIONS_PER_HOUR,
-    MAX_TRAINING_TOKENS, MAX_WRITE_GBPS, at_least_one, at_most, fraction, non_negative, positive,
-    positive_count,
+    MAX_ACCELERATORS, MAX_TRAINING_TOKENS, at_least_one, at_most, fraction, positive_count,
 };
 use crate::vocabulary::error::{Error, Problem};
-use crate::vocabulary::provenance::{Assumption, Sourced};
+use crate::vocabulary::provenance::Assumption;
 use crate::vocabulary::terms::{Method, Optimizer, Plan, Precision};
 use crate::vocabulary::units::{
-    Bytes, FlopsPerSecond, Fraction, GramsCo2ePerKilowattHour, Hours, UsdPerHour,
+    FlopsPerSecond, Fraction, GramsCo2ePerKilowattHour, Hours, UsdPerHour,
 };
 
 /// LoRA rank when the scenario gives none: a common setting (the QLoRA paper's Guanaco runs use 64;
 /// Hugging Face PEFT's default is 8); 16 is between, and the cost barely depends on it.
 pub const DEFAULT_LORA_RANK: u32 = 16;
 
-/// Raw English text is about 4 bytes per token: OpenAI's tokenizer guide says one token is roughly
-/// four characters of common English text.
-pub const DEFAULT_BYTES_PER_TOKEN: Sourced<f64> = Sourced {
-    value: 4.0,
-    source: "estimate: raw English text, ~4 characters per token (OpenAI tokenizer guide)",
-    as_of: "2026-11-29",
-};
-
-/// Checkpoints kept: the latest, and the one before it in case the latest was being written when a
-/// failure struck. Estimate.
-pub const DEFAULT_CHECKPOINTS_KEPT: Sourced<u32> = Sourced {
-    value: 2,
-    source: "estimate: the latest checkpoint and the one before it",
-    as_of: "2026-11-29",
-};
-
 pub use super::carbon::DEFAULT_PUE;
+pub use super::reliability::CheckedReliability;
+use super::storage::storage;
+pub use super::storage::{
+    DEFAULT_BYTES_PER_TOKEN, DEFAULT_CHECKPOINTS_KEPT, DatasetSize, ResolvedStorage,
+};
 
 /// How the run is split across accelerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,103 +98,6 @@ impl Amount {
             Self::Samples { .. } => None,
         }
     }
-}
-
-/// One of `vocabulary::check`'s checks.
-type Check = fn(&str, f64) -> Result<f64, Error>;
-
-/// Reliability settings whose given values are checked; absent ones take the goodput model's
-/// calibrated defaults (`training::reliability`).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct CheckedReliability(Reliability);
-
-impl CheckedReliability {
-    /// The same settings with a node's MTBF set: how a failure rate other than the default is
-    /// tried (for a range).
-    pub(crate) fn with_mtbf_hours_per_node(&self, hours: f64) -> Self {
-        Self(Reliability { mtbf_hours_per_node: Some(hours), ..self.0 })
-    }
-
-    /// Whether the scenario gave a node's MTBF (else the published default rate applies).
-    pub fn mtbf_given(&self) -> bool {
-        self.0.mtbf_hours_per_node.is_some()
-    }
-
-    /// The settings with each given one checked (positive or not negative, and under its
-    /// ceiling); an error names the first field out of range.
-    pub fn check(settings: &Reliability) -> Result<Self, Error> {
-        let checks: [(&str, Option<f64>, Check, Ceiling); 5] = [
-            (
-                "training.reliability.mtbf_hours_per_node",
-                settings.mtbf_hours_per_node,
-                positive,
-                MAX_HOURS,
-            ),
-            (
-                "training.reliability.restart_minutes",
-                settings.restart_minutes,
-                non_negative,
-                MAX_MINUTES,
-            ),
-            (
-                "training.reliability.checkpoint_write_gbps",
-                settings.checkpoint_write_gbps,
-                positive,
-                MAX_WRITE_GBPS,
-            ),
-            (
-                "training.reliability.spot_preemptions_per_hour",
-                settings.spot_preemptions_per_hour,
-                non_negative,
-                MAX_PREEMPTIONS_PER_HOUR,
-            ),
-            (
-                "training.reliability.checkpoint_interval_minutes",
-                settings.checkpoint_interval_minutes,
-                positive,
-                MAX_MINUTES,
-            ),
-        ];
-        for (field, value, check, ceiling) in checks {
-            if let Some(value) = value {
-                at_most(field, check(field, value)?, ceiling)?;
-            }
-        }
-        Ok(Self(*settings))
-    }
-}
-
-impl Deref for CheckedReliability {
-    type Target = Reliability;
-
-    fn deref(&self) -> &Reliability {
-        &self.0
-    }
-}
-
-/// How big the dataset is, as the scenario says.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DatasetSize {
-    /// The dataset's size in bytes (`training.storage.dataset_bytes`).
-    Bytes(Bytes),
-    /// Bytes per token of one epoch.
-    PerToken(f64),
-}
-
-/// The storage settings, checked, with their defaults.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ResolvedStorage<'a> {
-    /// How big the dataset is: bytes given, or bytes per token (the default's when neither is
-    /// given).
-    pub dataset: DatasetSize,
-    /// Checkpoints stored at once; the default's when not given.
-    pub checkpoints_kept: u32,
-    /// The storage class the data is priced at; object-standard when not given.
-    pub tier: StorageTier,
-    /// The provider and region storing the data; the compute offer's when absent.
-    pub provider: Option<&'a str>,
-    /// The data's region, when given; the compute offer's when absent.
-    pub region: Option<&'a str>,
 }
 
 /// A training section ready to estimate: everything an estimate of it reads, checked.
@@ -591,46 +479,5 @@ pub fn dense_peak(
                 precision: precision.as_str().to_owned(),
             },
         )
-    })
-}
-
-/// The storage settings checked, with the defaults they take reported as assumptions (a run
-/// counted in samples has no tokens for the bytes per token to size: not one of them).
-fn storage<'a>(
-    settings: &'a StorageSettings,
-    counts_samples: bool,
-    assumptions: &mut Vec<Assumption>,
-) -> Result<ResolvedStorage<'a>, Error> {
-    let dataset = match (settings.dataset_bytes, settings.bytes_per_token) {
-        (Some(_), Some(_)) => {
-            return Err(Error::new(
-                "training.storage.dataset_bytes",
-                Problem::Conflicts { other: "bytes_per_token".into() },
-            ));
-        }
-        (Some(bytes), None) => {
-            DatasetSize::Bytes(Bytes::new(non_negative("training.storage.dataset_bytes", bytes)?))
-        }
-        (None, Some(per_token)) => {
-            DatasetSize::PerToken(non_negative("training.storage.bytes_per_token", per_token)?)
-        }
-        (None, None) => {
-            if !counts_samples {
-                assumptions
-                    .push(DEFAULT_BYTES_PER_TOKEN.assumed("training.storage.bytes_per_token"));
-            }
-            DatasetSize::PerToken(DEFAULT_BYTES_PER_TOKEN.value)
-        }
-    };
-    let checkpoints_kept = settings.checkpoints_kept.unwrap_or(DEFAULT_CHECKPOINTS_KEPT.value);
-    if settings.checkpoints_kept.is_none() {
-        assumptions.push(DEFAULT_CHECKPOINTS_KEPT.assumed("training.storage.checkpoints_kept"));
-    }
-    Ok(ResolvedStorage {
-        dataset,
-        checkpoints_kept,
-        tier: settings.tier.unwrap_or_default(),
-        provider: settings.provider.as_deref(),
-        region: settings.region.as_deref(),
     })
 }
